@@ -1,0 +1,145 @@
+"""The aiohttp application: every vendor's routes at their real paths, the control plane under
+its reserved prefix, and the one middleware that gives each vendor call its world, journal
+entry, injected faults and vendor-shaped errors."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Sequence
+
+import aiohttp
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from mockserver import appkeys
+from mockserver.control.routes import control_routes
+from mockserver.errors import ApiError
+from mockserver.journal import JournalEntry
+from mockserver.library import ScenarioLibrary
+from mockserver.settings import Settings
+from mockserver.vendor import Vendor
+from mockserver.world import Worlds
+
+log = logging.getLogger("mockserver.http")
+
+_REDACT = {"authorization", "cookie"}
+
+
+def _vendor_for(request: web.Request, vendors: Sequence[Vendor]) -> Vendor | None:
+    owner = request.app[appkeys.ROUTE_OWNERS].get(request.match_info.route)
+    if owner is not None:
+        return next((v for v in vendors if v.name == owner), None)
+    return next((v for v in vendors if v.owns(request)), None)
+
+
+def _http_error(exc: web.HTTPException, request: web.Request) -> ApiError:
+    if exc.status == 404:
+        return ApiError(404, f"No such endpoint: {request.method} {request.path}", code="not-found")
+    if exc.status == 405:
+        return ApiError(
+            405, f"Method {request.method} is not allowed on {request.path}", code="not-allowed"
+        )
+    if exc.status == 413:
+        return ApiError(413, "Request body is too large", code="content-too-large")
+    return ApiError(exc.status, exc.reason, code="http-error")
+
+
+@web.middleware
+async def vendor_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if request.path.startswith(appkeys.CONTROL_PREFIX):
+        answer: web.StreamResponse = await handler(request)
+        return answer
+    app = request.app
+    vendors = app[appkeys.VENDORS]
+    vendor = _vendor_for(request, vendors)
+    if vendor is None:
+        return web.json_response(
+            {"error": f"no emulated API serves {request.method} {request.path}"}, status=404
+        )
+    world = app[appkeys.WORLDS].get(appkeys.namespace_of(request))
+    request["mockserver.world"] = world
+    started = time.perf_counter()
+    entry = JournalEntry(
+        seq=world.journal.total + 1,
+        at=world.clock.now_iso(),
+        vendor=vendor.name,
+        method=request.method,
+        path=request.path,
+        query=dict(request.query),
+        headers={
+            k: ("<redacted>" if k.lower() in _REDACT else v) for k, v in request.headers.items()
+        },
+        body=b"",
+    )
+    response: web.StreamResponse
+    try:
+        entry.body = await request.read()
+        fault = world.http_fault(vendor.name, request.method, request.path)
+        if fault is not None and fault.latency:
+            await asyncio.sleep(fault.latency)
+        if fault is not None and fault.status:
+            raise ApiError(fault.status, fault.message or _fault_message(fault.status))
+        response = await handler(request)
+    except ApiError as exc:
+        response = vendor.render_error(exc)
+    except web.HTTPException as exc:
+        response = vendor.render_error(_http_error(exc, request))
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("unexpected error in %s %s", request.method, request.path)
+        response = vendor.render_error(ApiError(500, "Internal server error", code="internal"))
+    entry.status = response.status
+    entry.duration_ms = (time.perf_counter() - started) * 1000
+    world.journal.append(entry)
+    world.changed()
+    log.info("%s %s %s -> %d", vendor.name, request.method, request.path_qs, response.status)
+    return response
+
+
+def _fault_message(status: int) -> str:
+    if status == 429:
+        return "Too many requests"
+    if status >= 500:
+        return "Service temporarily unavailable"
+    return "Request failed"
+
+
+def build_app(
+    settings: Settings, vendors: Sequence[Vendor], library: ScenarioLibrary
+) -> web.Application:
+    app = web.Application(middlewares=[vendor_middleware], client_max_size=settings.max_body)
+    app[appkeys.SETTINGS] = settings
+    app[appkeys.VENDORS] = tuple(vendors)
+    app[appkeys.LIBRARY] = library
+    app[appkeys.STARTED_AT] = time.time()
+    session_holder: dict[str, aiohttp.ClientSession] = {}
+
+    def session() -> aiohttp.ClientSession:
+        if "s" not in session_holder or session_holder["s"].closed:
+            session_holder["s"] = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=100), auto_decompress=True
+            )
+        return session_holder["s"]
+
+    app[appkeys.WORLDS] = Worlds(library.default, settings, vendors, session)
+
+    async def lifetime(app: web.Application) -> AsyncIterator[None]:
+        yield
+        abandoned = await app[appkeys.WORLDS].close_all()
+        if abandoned:
+            log.warning("shutdown: %d webhook deliveries recorded as abandoned", abandoned)
+        if "s" in session_holder:
+            await session_holder["s"].close()
+
+    app.cleanup_ctx.append(lifetime)
+    owners: dict[web.AbstractRoute, str] = {}
+    for vendor in vendors:
+        for route in vendor.routes():
+            added = app.router.add_route(route.method, route.path, route.handler)
+            owners[added] = vendor.name
+    app[appkeys.ROUTE_OWNERS] = owners
+    app.router.add_routes(control_routes())
+    return app

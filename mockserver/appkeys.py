@@ -1,0 +1,33 @@
+"""Typed keys for what the aiohttp application and each request carry."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+if TYPE_CHECKING:
+    from mockserver.library import ScenarioLibrary
+    from mockserver.settings import Settings
+    from mockserver.vendor import Vendor
+    from mockserver.world import World, Worlds
+
+WORLDS: web.AppKey[Worlds] = web.AppKey("worlds")
+SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
+VENDORS: web.AppKey[tuple[Vendor, ...]] = web.AppKey("vendors")
+LIBRARY: web.AppKey[ScenarioLibrary] = web.AppKey("library")
+STARTED_AT: web.AppKey[float] = web.AppKey("started_at")
+ROUTE_OWNERS: web.AppKey[dict[web.AbstractRoute, str]] = web.AppKey("route_owners")
+
+NAMESPACE_HEADER = "X-Mockserver-Namespace"
+CONTROL_PREFIX = "/_mockserver"
+
+
+def world_of(request: web.Request) -> World:
+    """The world the current vendor call runs in (set by the core middleware)."""
+    world: World = request["mockserver.world"]
+    return world
+
+
+def namespace_of(request: web.Request) -> str:
+    return request.headers.get(NAMESPACE_HEADER) or request.query.get("namespace", "") or ""

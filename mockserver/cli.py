@@ -1,0 +1,167 @@
+"""The `mockserver` command: `serve`, `validate` and `schema`.
+
+Every `serve` setting can also come from a `MOCKSERVER_<NAME>` environment variable; a flag
+given on the command line wins over the variable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from mockserver import __version__
+from mockserver.errors import ScenarioError
+from mockserver.settings import Settings
+
+
+def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "serve",
+        help="run the sandbox",
+        description="Serve HITL.sh, Outharm and Hive at their real paths on one port.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    p.add_argument("--host", help="interface to listen on (env MOCKSERVER_HOST; default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (env MOCKSERVER_PORT; default 8080)")
+    p.add_argument(
+        "--scenario",
+        help="scenario file, or folder of scenario files (env MOCKSERVER_SCENARIO; default: "
+        "the embedded default scenario)",
+    )
+    p.add_argument(
+        "--scenario-name",
+        help="with a folder: the scenario to start with (env MOCKSERVER_SCENARIO_NAME; default: "
+        "the one named 'default', else the embedded one)",
+    )
+    p.add_argument("--seed", type=int, help="override the scenario's seed (env MOCKSERVER_SEED)")
+    p.add_argument(
+        "--clock",
+        help="override the scenario's clock: real, manual or scale:N (env MOCKSERVER_CLOCK)",
+    )
+    p.add_argument(
+        "--log-level",
+        choices=["debug", "info", "warning", "error"],
+        help="log level (env MOCKSERVER_LOG_LEVEL; default info)",
+    )
+    p.add_argument(
+        "--log-format",
+        choices=["text", "json"],
+        help="readable lines or JSON lines (env MOCKSERVER_LOG_FORMAT; default text)",
+    )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        default=None,
+        help="enforce every documented validation rule, not only what the vendors' own samples "
+        "satisfy (env MOCKSERVER_STRICT)",
+    )
+    p.add_argument(
+        "--rate-limit",
+        type=int,
+        help="HITL calls allowed per API key per hour (env MOCKSERVER_RATE_LIMIT; default 1000; "
+        "the real service allows 100)",
+    )
+    p.add_argument(
+        "--journal-cap",
+        type=int,
+        help="calls kept in the journal; older ones are dropped and counted "
+        "(env MOCKSERVER_JOURNAL_CAP; default 10000)",
+    )
+    p.add_argument(
+        "--delivery-cap",
+        type=int,
+        help="webhook deliveries kept (env MOCKSERVER_DELIVERY_CAP; default 10000)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mockserver",
+        description="A local sandbox for the HITL.sh, Outharm and Hive moderation APIs.",
+    )
+    parser.add_argument("--version", action="version", version=f"mockserver {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    _serve_parser(sub)
+    v = sub.add_parser("validate", help="check scenario files; file:line:col messages")
+    v.add_argument("paths", nargs="+", help="scenario files or folders")
+    sub.add_parser("schema", help="print the scenario JSON Schema")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(
+        host=args.host,
+        port=args.port,
+        scenario=args.scenario,
+        scenario_name=args.scenario_name,
+        seed=args.seed,
+        clock=args.clock,
+        log_level=args.log_level,
+        log_format=args.log_format,
+        strict=args.strict,
+        rate_limit=args.rate_limit,
+        journal_cap=args.journal_cap,
+        delivery_cap=args.delivery_cap,
+    )
+
+
+def validate(paths: Sequence[str]) -> int:
+    from mockserver.registry import VENDORS
+    from mockserver.scenario.loader import load_scenario_file, scenario_files
+
+    problems: list[str] = []
+    checked = 0
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            problems.append(f"{raw}: no such file or folder")
+            continue
+        for file in scenario_files(path):
+            checked += 1
+            try:
+                load_scenario_file(file, VENDORS)
+            except ScenarioError as exc:
+                problems.extend(exc.problems)
+    for line in problems:
+        print(line)
+    if not problems:
+        print(f"{checked} scenario file(s) OK")
+    return 1 if problems else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "validate":
+        return validate(args.paths)
+    if args.command == "schema":
+        from mockserver.registry import VENDORS
+        from mockserver.scenario.schema import scenario_schema
+
+        print(json.dumps(scenario_schema(VENDORS), indent=2))
+        return 0
+    try:
+        settings = _settings(args)
+    except ValueError as exc:
+        print(f"mockserver: {exc}", file=sys.stderr)
+        return 2
+    from mockserver.server import serve
+
+    try:
+        serve(settings)
+    except ScenarioError as exc:
+        for line in exc.problems:
+            print(line, file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(
+            f"mockserver: cannot listen on {settings.host}:{settings.port}: {exc}", file=sys.stderr
+        )
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,206 @@
+"""The virtual clock: what time it is in the sandbox, and the timers that fire on it.
+
+Three modes: `real` (virtual time runs with the wall clock), `scaled` (N times faster) and
+`manual` (time moves only when `advance` or `set_time` is called). Every timestamp, timeout,
+scripted reviewer delay and webhook retry is a timer on this clock. Advancing a manual clock
+fires everything that falls due, in order, with the clock showing each timer's own due time
+while it runs, so timestamps come out exactly as they would have in real time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import heapq
+import itertools
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Literal
+
+log = logging.getLogger("mockserver.clock")
+
+ClockMode = Literal["real", "scaled", "manual"]
+TimerCallback = Callable[[], Awaitable[None]]
+
+
+@dataclass(order=True)
+class Timer:
+    """A callback due at a virtual time; `cancel()` stops it from firing."""
+
+    when: float
+    seq: int
+    label: str = field(compare=False)
+    callback: TimerCallback = field(compare=False, repr=False)
+    cancelled: bool = field(default=False, compare=False)
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+def iso(ts: float) -> str:
+    """ISO-8601 UTC with a `Z`, to the millisecond when there is a fraction."""
+    dt = datetime.fromtimestamp(ts, tz=UTC)
+    if dt.microsecond:
+        return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Clock:
+    """Virtual time plus a queue of timers, driven by a background runner task."""
+
+    def __init__(
+        self,
+        start: float,
+        mode: ClockMode = "real",
+        scale: float = 1.0,
+        wall: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._wall = wall
+        self._anchor_virtual = start
+        self._anchor_wall = wall()
+        self._mode: ClockMode = mode
+        self._scale = scale if mode == "scaled" else 1.0
+        self._timers: list[Timer] = []
+        self._seq = itertools.count()
+        self._lock = asyncio.Lock()
+        self._wake = asyncio.Event()
+        self._runner: asyncio.Task[None] | None = None
+        self.fired = 0
+
+    # -- reading -----------------------------------------------------------------------------
+    @property
+    def mode(self) -> ClockMode:
+        return self._mode
+
+    @property
+    def scale(self) -> float:
+        return self._scale
+
+    @property
+    def _rate(self) -> float:
+        return 0.0 if self._mode == "manual" else self._scale
+
+    def timestamp(self) -> float:
+        """Virtual seconds since the epoch."""
+        return self._anchor_virtual + (self._wall() - self._anchor_wall) * self._rate
+
+    def now_iso(self) -> str:
+        return iso(self.timestamp())
+
+    def pending(self) -> list[Timer]:
+        """Timers still to fire, soonest first."""
+        return sorted(t for t in self._timers if not t.cancelled)
+
+    def describe(self) -> dict[str, object]:
+        pending = self.pending()
+        return {
+            "now": self.now_iso(),
+            "timestamp": round(self.timestamp(), 3),
+            "mode": self._mode,
+            "scale": self._scale,
+            "pending_timers": len(pending),
+            "next_due": iso(pending[0].when) if pending else None,
+        }
+
+    # -- timers ------------------------------------------------------------------------------
+    def call_at(self, when: float, callback: TimerCallback, label: str = "") -> Timer:
+        timer = Timer(when, next(self._seq), label, callback)
+        heapq.heappush(self._timers, timer)
+        self._wake.set()
+        return timer
+
+    def call_later(self, delay: float, callback: TimerCallback, label: str = "") -> Timer:
+        return self.call_at(self.timestamp() + delay, callback, label)
+
+    # -- moving time -------------------------------------------------------------------------
+    def _jump_to(self, ts: float) -> None:
+        self._anchor_virtual = ts
+        self._anchor_wall = self._wall()
+
+    async def advance(self, seconds: float) -> int:
+        """Move time forward, firing every timer that falls due, in order. Returns the count."""
+        if seconds < 0:
+            raise ValueError("the clock cannot be advanced by a negative duration")
+        async with self._lock:
+            target = self.timestamp() + seconds
+            fired = await self._fire_due(target, jump=True)
+            if target > self.timestamp():
+                self._jump_to(target)
+            self._wake.set()
+            return fired
+
+    async def set_time(self, ts: float) -> int:
+        """Set the virtual time; moving forward fires what falls due, moving back fires nothing."""
+        if ts >= self.timestamp():
+            return await self.advance(ts - self.timestamp())
+        async with self._lock:
+            self._jump_to(ts)
+            self._wake.set()
+            return 0
+
+    def set_mode(self, mode: ClockMode, scale: float = 1.0) -> None:
+        """Switch between real, scaled and manual time without a jump."""
+        if mode == "scaled" and scale <= 0:
+            raise ValueError("scale must be positive")
+        self._jump_to(self.timestamp())
+        self._mode = mode
+        self._scale = scale if mode == "scaled" else 1.0
+        self._wake.set()
+
+    async def _fire_due(self, limit: float, *, jump: bool) -> int:
+        fired = 0
+        while self._timers and self._timers[0].when <= limit:
+            timer = heapq.heappop(self._timers)
+            if timer.cancelled:
+                continue
+            if jump and timer.when > self.timestamp():
+                self._jump_to(timer.when)
+            fired += 1
+            self.fired += 1
+            try:
+                await timer.callback()
+            except Exception:  # a failing timer must never stop the clock
+                log.exception("timer %r failed", timer.label)
+        return fired
+
+    async def quiesce(self) -> None:
+        """Return once no timer is firing (a webhook attempt in flight has finished)."""
+        async with self._lock:
+            return
+
+    # -- background runner -------------------------------------------------------------------
+    def start(self) -> None:
+        if self._runner is None:
+            self._runner = asyncio.get_running_loop().create_task(self._run(), name="clock")
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            self._runner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._runner
+            self._runner = None
+
+    def _next_delay(self) -> float | None:
+        while self._timers and self._timers[0].cancelled:
+            heapq.heappop(self._timers)
+        if not self._timers:
+            return None
+        ahead = self._timers[0].when - self.timestamp()
+        if ahead <= 0:
+            return 0.0
+        rate = self._rate
+        return None if rate == 0 else ahead / rate
+
+    async def _run(self) -> None:
+        while True:
+            self._wake.clear()
+            delay = self._next_delay()
+            if delay == 0.0:
+                async with self._lock:
+                    await self._fire_due(self.timestamp(), jump=False)
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), delay)

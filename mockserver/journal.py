@@ -1,0 +1,72 @@
+"""The journal: every API call the sandbox received, whatever the vendor, for tests to inspect."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from mockserver.boundedlog import BoundedLog
+
+BODY_LIMIT = 64 * 1024
+
+
+@dataclass
+class JournalEntry:
+    seq: int
+    at: str
+    vendor: str
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    body: bytes
+    status: int = 0
+    duration_ms: float = 0.0
+    api_key: str | None = None
+
+    def body_json(self) -> Any:
+        text = self.body[:BODY_LIMIT].decode("utf-8", "replace")
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "at": self.at,
+            "vendor": self.vendor,
+            "method": self.method,
+            "path": self.path,
+            "query": self.query,
+            "headers": self.headers,
+            "body": self.body_json(),
+            "status": self.status,
+            "duration_ms": round(self.duration_ms, 3),
+        }
+
+
+class Journal(BoundedLog[JournalEntry]):
+    def query(
+        self,
+        *,
+        vendor: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        status: int | None = None,
+        since: int | None = None,
+    ) -> list[JournalEntry]:
+        """Entries matching every given filter; `path` is a glob, `since` a sequence number."""
+
+        def keep(e: JournalEntry) -> bool:
+            return (
+                (vendor is None or e.vendor == vendor)
+                and (method is None or e.method == method.upper())
+                and (path is None or fnmatch.fnmatchcase(e.path, path))
+                and (status is None or e.status == status)
+                and (since is None or e.seq > since)
+            )
+
+        return self.select(keep)

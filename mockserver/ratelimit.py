@@ -1,0 +1,50 @@
+"""Per-key request budgets that reset at the top of each virtual hour.
+
+Vendor-neutral counting; each vendor decides the budget, the headers and the 429 body.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Usage:
+    limit: int
+    used: int
+    reset_at: float
+    allowed: bool
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit - self.used)
+
+
+class RateLimiter:
+    def __init__(self, limit: int, window: float = 3600.0) -> None:
+        self.limit = limit
+        self.window = window
+        self._windows: dict[str, tuple[float, int]] = {}
+
+    def _current(self, key: str, now: float) -> tuple[float, int]:
+        start = now - (now % self.window)
+        win_start, used = self._windows.get(key, (start, 0))
+        return (start, 0) if win_start != start else (win_start, used)
+
+    def hit(self, key: str, now: float) -> Usage:
+        """Count one call for `key`; `allowed` is False once the window's budget is spent."""
+        start, used = self._current(key, now)
+        allowed = used < self.limit
+        if allowed:
+            used += 1
+        self._windows[key] = (start, used)
+        return Usage(self.limit, used, start + self.window, allowed)
+
+    def peek(self, key: str, now: float) -> Usage:
+        start, used = self._current(key, now)
+        return Usage(self.limit, used, start + self.window, used < self.limit)
+
+    def refund(self, key: str, now: float) -> None:
+        """Give one call back (HITL refunds cancelling a pending request)."""
+        start, used = self._current(key, now)
+        self._windows[key] = (start, max(0, used - 1))

@@ -1,0 +1,46 @@
+"""What a vendor's section parser gets from the loader: positions, errors, rules, reviewers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from mockserver.errors import ScenarioError
+from mockserver.scenario.model import Reviewer
+from mockserver.scenario.rules import RuleSet, parse_rules
+from mockserver.scenario.yamlsource import Path, SourceMap, dotted
+
+
+class SectionContext:
+    """Helpers bound to one vendor section (`path` is the section's key, e.g. ('hitl',))."""
+
+    def __init__(self, smap: SourceMap, path: Path, reviewers: tuple[Reviewer, ...]) -> None:
+        self._smap = smap
+        self._path = path
+        self.reviewers = reviewers
+
+    def where(self, sub: Path = ()) -> str:
+        return self._smap.where((*self._path, *sub))
+
+    def fail(self, sub: Path, message: str) -> ScenarioError:
+        """An error to raise, naming file:line:col and the dotted key."""
+        full = (*self._path, *sub)
+        return ScenarioError([f"{self._smap.where(full)}: {dotted(full)}: {message}"])
+
+    def rules(self, sub: Path, data: list[Any] | None) -> RuleSet:
+        where: Callable[[Path], str] = lambda p: self.where((*sub, *p))  # noqa: E731
+        ruleset = parse_rules(dotted((*self._path, *sub)), data, where)
+        for i, rule in enumerate(ruleset.rules):
+            key = "otherwise" if rule.otherwise else "then"
+            for j, step in enumerate(rule.steps):
+                if step.by and step.by != "random" and not self.has_reviewer(step.by):
+                    names = ", ".join(r.email for r in self.reviewers) or "none declared"
+                    raise self.fail(
+                        (*sub, i, key, j),
+                        f"unknown reviewer {step.by!r} (reviewers: {names})",
+                    )
+        return ruleset
+
+    def has_reviewer(self, ref: str) -> bool:
+        low = ref.lower()
+        return any(low in (r.email.lower(), r.name.lower(), r.id.lower()) for r in self.reviewers)

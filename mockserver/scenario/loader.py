@@ -1,0 +1,258 @@
+"""Loading scenario files: YAML with positions, schema validation, then typed parsing.
+
+Every problem becomes a line `file:line:col: path.to.key: message`; all schema problems of a
+file are reported at once, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+import random
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from functools import cache
+from pathlib import Path as FsPath
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import ValidationError
+
+from mockserver.clock import ClockMode
+from mockserver.durations import parse_duration
+from mockserver.errors import ScenarioError
+from mockserver.ids import IdFactory
+from mockserver.scenario.context import SectionContext
+from mockserver.scenario.model import (
+    DeliverySettings,
+    HttpFault,
+    Reviewer,
+    Scenario,
+    WebhookFault,
+)
+from mockserver.scenario.schema import scenario_schema
+from mockserver.scenario.yamlsource import Path, SourceMap, YamlProblem, dotted, load_yaml
+from mockserver.vendor import Vendor
+
+EMBEDDED_DEFAULT = FsPath(__file__).resolve().parent.parent / "data" / "default.yaml"
+
+_TYPE_NAMES = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "object": "a mapping of keys",
+    "array": "a list",
+    "null": "nothing",
+}
+
+
+def _pytype(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    if isinstance(value, int | float):
+        return "a number"
+    return "text"
+
+
+def _deepest(error: ValidationError, instance_is: type | None = None) -> ValidationError:
+    """For anyOf/oneOf, descend to the branch error that best explains the mistake."""
+    while error.context:
+        candidates = [e for e in error.context if e.validator != "type"]
+        if not candidates:
+            break
+        error = max(candidates, key=lambda e: (len(e.absolute_path), e.validator != "enum"))
+    return error
+
+
+def _suggest(word: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _format(error: ValidationError, smap: SourceMap) -> list[str]:
+    error = _deepest(error)
+    path: Path = tuple(error.absolute_path)
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    where = smap.where(path)
+    name = dotted(path)
+    v = error.validator
+    if v == "additionalProperties" and isinstance(error.instance, dict):
+        allowed: list[str] = sorted(schema.get("properties", {}))
+        out = []
+        for key in error.instance:
+            if key not in allowed:
+                kpath = (*path, key)
+                hint = _suggest(key, allowed) or f" (allowed here: {', '.join(allowed)})"
+                out.append(f"{smap.where(kpath, key=True)}: {dotted(kpath)}: unknown key{hint}")
+        return out
+    if v == "required":
+        return [
+            f"{where}: {name}: {error.message.replace(' is a required property', '')} is required"
+        ]
+    if v == "type":
+        expected: Any = error.validator_value
+        names = [expected] if isinstance(expected, str) else list(expected)
+        want = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
+        return [f"{where}: {name}: expected {want}, got {_pytype(error.instance)}"]
+    if v == "enum":
+        enum_values: Any = error.validator_value
+        options = [str(o) for o in enum_values]
+        hint = _suggest(str(error.instance), options)
+        return [f"{where}: {name}: {error.instance!r} is not one of: {', '.join(options)}{hint}"]
+    if v in ("minProperties", "maxProperties"):
+        return [f"{where}: {name}: a step names exactly one action, like `respond: {{...}}`"]
+    if v == "pattern" or (v == "anyOf" and "description" in schema):
+        desc = schema.get("description", "has the wrong form")
+        return [f"{where}: {name}: expected {desc}, got {error.instance!r}"]
+    return [f"{where}: {name}: {error.message}"]
+
+
+@cache
+def _validator(vendors: tuple[Vendor, ...]) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(scenario_schema(vendors))
+
+
+def _reviewers(raw: list[Any], seed: int) -> tuple[Reviewer, ...]:
+    ids = IdFactory(random.Random(f"reviewers:{seed}"))
+    out: list[Reviewer] = []
+    for entry in raw:
+        if isinstance(entry, str):
+            from faker import Faker  # imported only when a scenario asks for generated people
+
+            fake = Faker()
+            fake.seed_instance(seed + len(out))
+            for _ in range(int(entry.split()[0])):
+                first, last = fake.first_name(), fake.last_name()
+                email = f"{first}.{last}@example.com".lower()
+                out.append(Reviewer(ids.object_id(), f"{first} {last}", email))
+        else:
+            email = entry["email"]
+            name = entry.get("name") or email.split("@")[0].replace(".", " ").title()
+            out.append(Reviewer(entry.get("id") or ids.object_id(), name, email))
+    return tuple(out)
+
+
+def _start(text: str | None, smap: SourceMap) -> float | None:
+    if text is None:
+        return None
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        raise ScenarioError(
+            [f"{smap.where(('start',))}: start: expected a time like 2026-01-01T09:00:00Z"]
+        ) from None
+
+
+def parse_scenario(
+    text: str, filename: str, vendors: Sequence[Vendor], default_name: str = "scenario"
+) -> Scenario:
+    """A Scenario from YAML text; ScenarioError listing every problem with its position."""
+    try:
+        data, smap = load_yaml(text, filename)
+    except YamlProblem as exc:
+        raise ScenarioError([str(exc)]) from None
+    if not isinstance(data, dict):
+        raise ScenarioError([f"{filename}:1:1: a scenario is a mapping of keys, like `name: x`"])
+    errors = sorted(
+        _validator(tuple(vendors)).iter_errors(data), key=lambda e: smap.position(e.absolute_path)
+    )
+    if errors:
+        problems = [line for e in errors for line in _format(e, smap)]
+        raise ScenarioError(list(dict.fromkeys(problems)))
+    seed = int(data.get("seed", 0))
+    clock = data.get("clock", "real")
+    mode: ClockMode = "scaled"
+    scale = 1.0
+    if clock in ("real", "manual"):
+        mode = clock
+    else:
+        scale = float(clock["scale"])
+    reviewers = _reviewers(data.get("reviewers", ["3 generated"]), seed)
+    http_faults, webhook_faults = [], []
+    for i, f in enumerate(data.get("faults", [])):
+        where = smap.where(("faults", i))
+        if "webhook" in f:
+            webhook_faults.append(WebhookFault(f["webhook"], tuple(f.get("answers", ())), where))
+        else:
+            http_faults.append(
+                HttpFault(
+                    vendor=f.get("vendor"),
+                    method=(f.get("method") or "").upper() or None,
+                    path=f.get("path"),
+                    status=f.get("status"),
+                    message=f.get("message"),
+                    latency=parse_duration(f.get("latency", 0)),
+                    times=f.get("times"),
+                    where=where,
+                )
+            )
+    hooks = data.get("webhooks", {})
+    delivery = DeliverySettings(
+        retry=tuple(parse_duration(d) for d in hooks["retry"]) if "retry" in hooks else None,
+        timeout=parse_duration(hooks["timeout"]) if "timeout" in hooks else None,
+    )
+    sections: dict[str, Any] = {}
+    for vendor in vendors:
+        ctx = SectionContext(smap, (vendor.name,), reviewers)
+        try:
+            sections[vendor.name] = vendor.parse_section(data.get(vendor.name), ctx)
+        except ValueError as exc:
+            raise ScenarioError([f"{ctx.where()}: {vendor.name}: {exc}"]) from None
+    return Scenario(
+        name=str(data.get("name", default_name)),
+        source=filename,
+        seed=seed,
+        clock=mode,
+        scale=scale,
+        start=_start(data.get("start"), smap),
+        reviewers=reviewers,
+        http_faults=tuple(http_faults),
+        webhook_faults=tuple(webhook_faults),
+        delivery=delivery,
+        sections=sections,
+        description=str(data.get("description", "")),
+    )
+
+
+def load_scenario_file(path: FsPath, vendors: Sequence[Vendor]) -> Scenario:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError([f"{path}: cannot read: {exc}"]) from None
+    return parse_scenario(text, str(path), vendors, default_name=path.stem)
+
+
+def scenario_files(path: FsPath) -> list[FsPath]:
+    """The scenario files a path names: the file itself, or a folder's *.yaml / *.yml files."""
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    return [path]
+
+
+def load_library(path: FsPath, vendors: Sequence[Vendor]) -> dict[str, Scenario]:
+    """Every scenario under `path` by name; all files' problems are reported together."""
+    library: dict[str, Scenario] = {}
+    problems: list[str] = []
+    files = scenario_files(path)
+    if not files:
+        raise ScenarioError([f"{path}: no scenario files (*.yaml) found"])
+    for file in files:
+        try:
+            scenario = load_scenario_file(file, vendors)
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+            continue
+        library[scenario.name] = scenario
+    if problems:
+        raise ScenarioError(problems)
+    return library
+
+
+def load_default(vendors: Sequence[Vendor]) -> Scenario:
+    return load_scenario_file(EMBEDDED_DEFAULT, vendors)

@@ -1,0 +1,226 @@
+"""The shared rule format and the engine that plays rules out on the virtual clock.
+
+Every vendor's scripted reviewers use the same shape:
+
+    rules:
+      - when: {text_contains: crypto, first: 3}     # vendor matcher keys + `first`
+        then:                                       # steps, run one after the other
+          - claim: {after: 30s, by: dana@example.com}
+          - respond: {after: 2m, choose: Reject}
+      - otherwise: [{respond: {after: 5s, choose: random}}]
+
+`after` is measured from the previous step (from arrival for the first one). The first rule
+whose `when` matches wins; `first: N` stops a rule after N matches; `otherwise` catches the rest.
+Vendors contribute matcher keys and action words (`Vocabulary`); the engine is the same for all.
+`fail` is a core action: the submission itself is answered with an error or delayed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from mockserver.clock import Clock, Timer
+from mockserver.durations import DURATION_PATTERN, parse_duration
+from mockserver.vendor import Vocabulary
+
+DURATION_SCHEMA: dict[str, Any] = {
+    "description": "a duration: 30s, 2m, 1h30m, 800ms, or a number of seconds",
+    "anyOf": [
+        {"type": "number", "minimum": 0},
+        {"type": "string", "pattern": DURATION_PATTERN},
+    ],
+}
+
+FAIL_SCHEMA: dict[str, Any] = {
+    "status": {
+        "type": "integer",
+        "minimum": 400,
+        "maximum": 599,
+        "description": "answer the submission with this HTTP status (429, 500, 503 ...)",
+    },
+    "message": {"type": "string", "description": "error message in the vendor's error body"},
+    "latency": {**DURATION_SCHEMA, "description": "delay the answer by this much real time"},
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One scripted action: `word` with its arguments, `after` seconds after the previous."""
+
+    word: str
+    args: Mapping[str, Any] = field(default_factory=dict)
+    after: float = 0.0
+    by: str | None = None
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class Rule:
+    when: Mapping[str, Any]
+    steps: tuple[Step, ...]
+    first: int | None = None
+    otherwise: bool = False
+    where: str = ""
+
+    @property
+    def fault(self) -> Step | None:
+        """The `fail` step that answers the submission itself, if the rule starts with one."""
+        return next((s for s in self.steps if s.word == "fail"), None)
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    name: str
+    rules: tuple[Rule, ...] = ()
+
+
+def _action_schema(word: str, props: Mapping[str, Any], description: str) -> dict[str, Any]:
+    properties = {
+        "after": {**DURATION_SCHEMA, "description": "wait this long after the previous step"},
+        "by": {"type": "string", "description": "reviewer e-mail or name ('random' to pick)"},
+        **props,
+    }
+    return {
+        "description": description,
+        "anyOf": [
+            {"type": "null"},
+            {"type": "object", "additionalProperties": False, "properties": properties},
+        ],
+    }
+
+
+def rules_schema(vocabulary: Vocabulary, what: str) -> dict[str, Any]:
+    """JSON Schema for a rule list built from a vendor's vocabulary."""
+    actions = {"fail": FAIL_SCHEMA, **vocabulary.actions}
+    desc = vocabulary.descriptions
+    action_props = {
+        word: _action_schema(word, props, desc.get(word, word)) for word, props in actions.items()
+    }
+    bare = sorted(vocabulary.bare_words)
+    step_schema: dict[str, Any] = {
+        "anyOf": [
+            {"type": "string", "enum": bare, "description": "an action with no settings"},
+            {
+                "type": "object",
+                "minProperties": 1,
+                "maxProperties": 1,
+                "additionalProperties": False,
+                "properties": action_props,
+                "description": "one action word with its settings",
+            },
+        ]
+    }
+    steps_schema: dict[str, Any] = {
+        "description": "what happens: one step, or a list run in order",
+        "anyOf": [
+            {"type": "array", "items": step_schema},
+            step_schema,
+        ],
+    }
+    when_schema = {
+        "type": "object",
+        "additionalProperties": False,
+        "description": f"which {what} this rule applies to; all keys must match",
+        "properties": {
+            "first": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "apply to the first N that match, then let later rules decide",
+            },
+            **vocabulary.when,
+        },
+    }
+    rule = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "name": {"type": "string", "description": "a label for logs"},
+            "when": when_schema,
+            "then": steps_schema,
+            "otherwise": steps_schema,
+        },
+    }
+    return {"type": "array", "items": rule, "description": f"scripted handling of {what}"}
+
+
+def parse_steps(data: Any, where: Callable[[tuple[str | int, ...]], str]) -> tuple[Step, ...]:
+    """Steps from a schema-valid `then`/`otherwise` value."""
+    items = data if isinstance(data, list) else [data]
+    steps: list[Step] = []
+    for i, item in enumerate(items):
+        path: tuple[str | int, ...] = (i,) if isinstance(data, list) else ()
+        if isinstance(item, str):
+            steps.append(Step(item, {}, 0.0, None, where(path)))
+            continue
+        ((word, args),) = item.items()
+        args = dict(args or {})
+        after = parse_duration(args.pop("after", 0))
+        by = args.pop("by", None)
+        steps.append(Step(word, args, after, by, where((*path, word))))
+    return tuple(steps)
+
+
+def parse_rules(
+    name: str, data: list[Any] | None, where: Callable[[tuple[str | int, ...]], str]
+) -> RuleSet:
+    """A RuleSet from a schema-valid rule list; `where(path)` gives file:line for a sub-path."""
+    rules: list[Rule] = []
+    for i, raw in enumerate(data or []):
+        when = dict(raw.get("when") or {})
+        first = when.pop("first", None)
+        otherwise = "otherwise" in raw
+        body = raw["otherwise"] if otherwise else raw.get("then", [])
+        key = "otherwise" if otherwise else "then"
+
+        def at(p: tuple[str | int, ...], i: int = i, key: str = key) -> str:
+            return where((i, key, *p))
+
+        steps = parse_steps(body, at)
+        rules.append(Rule(when, steps, first, otherwise, where((i,))))
+    return RuleSet(name, tuple(rules))
+
+
+Matcher = Callable[[Mapping[str, Any]], bool]
+Perform = Callable[[Step], Awaitable[None]]
+
+
+class Engine:
+    """Chooses the rule for each arriving item and schedules its steps on the clock."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._counts: dict[tuple[str, int], int] = {}
+        self._timers: dict[str, list[Timer]] = {}
+
+    def choose(self, ruleset: RuleSet, matches: Matcher) -> Rule | None:
+        """The first rule whose `when` holds (`matches(when)`), counting it toward `first`."""
+        for index, rule in enumerate(ruleset.rules):
+            key = (ruleset.name, index)
+            if rule.first is not None and self._counts.get(key, 0) >= rule.first:
+                continue
+            if rule.when and not matches(rule.when):
+                continue
+            self._counts[key] = self._counts.get(key, 0) + 1
+            return rule
+        return None
+
+    def schedule(self, item_key: str, steps: tuple[Step, ...], perform: Perform) -> None:
+        """Run each step `after` seconds after the previous one (`fail` steps are skipped)."""
+        due = self._clock.timestamp()
+        timers = self._timers.setdefault(item_key, [])
+        for step in steps:
+            due += step.after
+            if step.word == "fail":
+                continue
+
+            async def run(step: Step = step) -> None:
+                await perform(step)
+
+            timers.append(self._clock.call_at(due, run, f"{item_key}:{step.word}"))
+
+    def cancel(self, item_key: str) -> None:
+        """Drop the steps still scheduled for an item (it was cancelled or decided by hand)."""
+        for timer in self._timers.pop(item_key, []):
+            timer.cancel()

@@ -1,0 +1,104 @@
+"""YAML loading that remembers where every key and value came from.
+
+PyYAML's composed node tree carries line and column marks; building plain Python objects from it
+ourselves lets every later error name `file:line:col` for any path into the document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+Path = tuple[str | int, ...]
+
+
+@dataclass
+class SourceMap:
+    """Where each path of a loaded document was written."""
+
+    filename: str
+    values: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, path: Path, *, key: bool = False) -> tuple[int, int]:
+        """Line and column of `path` (of its key when `key`), else of its nearest ancestor."""
+        probe = tuple(path)
+        if key and probe in self.keys:
+            return self.keys[probe]
+        while probe:
+            if probe in self.values:
+                return self.values[probe]
+            probe = probe[:-1]
+        return self.values.get((), (1, 1))
+
+    def where(self, path: Path, *, key: bool = False) -> str:
+        line, col = self.position(path, key=key)
+        return f"{self.filename}:{line}:{col}"
+
+
+def dotted(path: Path) -> str:
+    """`hitl.rules[0].then` for error messages; `(top level)` for the root."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(top level)"
+
+
+class YamlProblem(Exception):
+    def __init__(self, filename: str, line: int, col: int, message: str) -> None:
+        super().__init__(f"{filename}:{line}:{col}: {message}")
+
+
+def load_yaml(text: str, filename: str) -> tuple[Any, SourceMap]:
+    """Parse one YAML document into plain objects plus a SourceMap; YamlProblem on bad YAML."""
+    smap = SourceMap(filename)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise YamlProblem(filename, line, col, f"not valid YAML: {exc.problem}") from None
+    if node is None:
+        return {}, smap
+    constructor = yaml.SafeLoader("")
+
+    def build(n: yaml.Node, path: Path) -> Any:
+        smap.values[path] = (n.start_mark.line + 1, n.start_mark.column + 1)
+        if isinstance(n, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in n.value:
+                key = constructor.construct_object(key_node, deep=True)
+                if not isinstance(key, str | int | float | bool) or key is None:
+                    raise YamlProblem(
+                        filename,
+                        key_node.start_mark.line + 1,
+                        key_node.start_mark.column + 1,
+                        "keys must be plain words",
+                    )
+                key = str(key) if not isinstance(key, str) else key
+                child = (*path, key)
+                if key in out:
+                    line = key_node.start_mark.line + 1
+                    raise YamlProblem(
+                        filename,
+                        line,
+                        key_node.start_mark.column + 1,
+                        f"{dotted(child)}: duplicate key {key!r}",
+                    )
+                smap.keys[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                out[key] = build(value_node, child)
+            return out
+        if isinstance(n, yaml.SequenceNode):
+            return [build(item, (*path, i)) for i, item in enumerate(n.value)]
+        value = constructor.construct_object(n, deep=True)
+        # YAML turns unquoted timestamps into datetimes; the scenario wants the text.
+        if hasattr(value, "isoformat"):
+            return str(n.value)
+        return value
+
+    try:
+        return build(node, ()), smap
+    except yaml.YAMLError as exc:
+        raise YamlProblem(filename, 1, 1, f"not valid YAML: {exc}") from None

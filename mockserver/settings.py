@@ -1,0 +1,60 @@
+"""Settings, read in one place: command-line flags over `MOCKSERVER_*` environment variables
+over defaults. YAML is for scenarios only."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+ENV_PREFIX = "MOCKSERVER_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    scenario: str | None = None
+    scenario_name: str | None = None
+    seed: int | None = None
+    log_level: str = "info"
+    log_format: str = "text"
+    strict: bool = False
+    rate_limit: int = 1000
+    journal_cap: int = 10_000
+    delivery_cap: int = 10_000
+    max_body: int = 1024 * 1024
+    watch: bool = False
+    clock: str | None = None
+    hive_models_port: int | None = None
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Defaults, then `MOCKSERVER_<NAME>` variables, then explicit (non-None) overrides."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(ENV_PREFIX + f.name.upper())
+            if raw is not None and raw != "":
+                values[f.name] = _convert(f.name, raw, f.type)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+
+def _convert(name: str, raw: str, type_name: Any) -> Any:
+    text = str(type_name)
+    if text.startswith("bool"):
+        if raw.lower() in ("1", "true", "yes", "on"):
+            return True
+        if raw.lower() in ("0", "false", "no", "off"):
+            return False
+        raise ValueError(f"{ENV_PREFIX}{name.upper()}: expected true or false, got {raw!r}")
+    if text.startswith("int"):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError(
+                f"{ENV_PREFIX}{name.upper()}: expected a whole number, got {raw!r}"
+            ) from None
+    return raw

@@ -1,0 +1,93 @@
+"""What a vendor package provides to the vendor-neutral core.
+
+A vendor is one folder under `mockserver/vendors/` holding its routes, validation, models, error
+format and webhook shape, plus one line in `mockserver/registry.py`. The core calls a vendor only
+through this interface: to build its routes, to render its errors, to parse its scenario section,
+to make a fresh state store for each world, and to let a scripted or manual reviewer act.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from aiohttp import web
+
+from mockserver.errors import ApiError
+
+if TYPE_CHECKING:
+    from mockserver.scenario.context import SectionContext
+    from mockserver.scenario.rules import Step
+    from mockserver.world import World
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    handler: Handler
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The words a vendor adds to the shared rule format.
+
+    `when` maps each matcher key to the JSON Schema of its value; `actions` maps each action word
+    to the JSON Schema of its own properties (the core adds `after` and `by` to every action);
+    `bare_words` are actions that may be written as a plain word, like `timeout`.
+    """
+
+    when: Mapping[str, dict[str, Any]] = field(default_factory=dict)
+    actions: Mapping[str, dict[str, Any]] = field(default_factory=dict)
+    bare_words: frozenset[str] = frozenset()
+    descriptions: Mapping[str, str] = field(default_factory=dict)
+
+
+class VendorState:
+    """A vendor's store for one world; a reset replaces it with a fresh one."""
+
+    def items(self, status: str | None = None) -> list[dict[str, Any]]:
+        """Reviewable items (requests, submissions, review tasks) for the control plane."""
+        return []
+
+    async def act(self, item_id: str, step: Step) -> dict[str, Any]:
+        """Perform one reviewer action now, as the control plane asks; returns the item."""
+        raise ApiError(404, f"no reviewable item {item_id!r}")
+
+    def item_status(self, item_id: str) -> str | None:
+        return None
+
+
+class Vendor(ABC):
+    name: ClassVar[str]
+    title: ClassVar[str]
+    path_prefixes: ClassVar[tuple[str, ...]]
+
+    @abstractmethod
+    def routes(self) -> list[Route]: ...
+
+    @abstractmethod
+    def render_error(self, error: ApiError) -> web.Response: ...
+
+    @abstractmethod
+    def section_schema(self) -> dict[str, Any]:
+        """JSON Schema for this vendor's section of a scenario file."""
+
+    def vocabulary(self) -> Vocabulary:
+        return Vocabulary()
+
+    @abstractmethod
+    def parse_section(self, data: Mapping[str, Any] | None, ctx: SectionContext) -> Any:
+        """Typed configuration from the (schema-valid) section; `ctx.fail` for semantic errors."""
+
+    @abstractmethod
+    def new_state(self, world: World) -> VendorState: ...
+
+    def owns(self, request: web.Request) -> bool:
+        """Whether a request the router did not match belongs to this vendor."""
+        return any(request.path.startswith(p) for p in self.path_prefixes)

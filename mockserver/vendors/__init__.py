@@ -1,0 +1,1 @@
+"""Vendor emulations: one package per vendor, each with the same file roles."""

@@ -1,0 +1,1 @@
+"""HITL.sh emulation: loops, review requests, response types and reviewer answers."""

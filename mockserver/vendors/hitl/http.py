@@ -1,0 +1,127 @@
+"""HITL.sh request/response plumbing: the `{error, msg, data}` envelope, JSON bodies, auth and
+the hourly per-key rate limit (reference/hitl-api.md §1.2, §1.3, §1.5, §6)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import UTC, datetime
+from functools import wraps
+from typing import Any
+
+from aiohttp import web
+
+from mockserver.appkeys import world_of
+from mockserver.clock import iso
+from mockserver.errors import ApiError
+from mockserver.vendors.hitl.models import ApiUser
+from mockserver.vendors.hitl.state import HitlState
+
+RATE_HEADERS = "hitl.rate_headers"
+USER = "hitl.user"
+
+
+def envelope(msg: str, data: Any, status: int = 200) -> web.Response:
+    return web.json_response({"error": False, "msg": msg, "data": data}, status=status)
+
+
+def render_error(error: ApiError) -> web.Response:
+    body = {"error": True, "msg": error.message, "data": error.data}
+    return web.json_response(body, status=error.status, headers=error.headers)
+
+
+def state_of(request: web.Request) -> HitlState:
+    state: HitlState = world_of(request).state("hitl")
+    return state
+
+
+def user_of(request: web.Request) -> ApiUser:
+    user: ApiUser = request[USER]
+    return user
+
+
+def authenticate(request: web.Request, state: HitlState) -> ApiUser:
+    """Bearer key check, then one unit of the key's hourly budget (401 / 429 as documented)."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, key = header.partition(" ")
+    key = key.strip()
+    if scheme.lower() != "bearer" or not key:
+        raise ApiError(401, "Missing or invalid authorization header")
+    if state.cfg.keys is not None and key not in state.cfg.keys:
+        raise ApiError(401, "Invalid authorization token")
+    now = state.world.clock.timestamp()
+    usage = state.limiter.hit(key, now)
+    headers = {
+        "X-RateLimit-Limit": str(usage.limit),
+        "X-RateLimit-Remaining": str(usage.remaining),
+        "X-RateLimit-Reset": str(int(usage.reset_at)),
+    }
+    request[RATE_HEADERS] = headers
+    if not usage.allowed:
+        raise ApiError(
+            429,
+            "API rate limit exceeded",
+            data={
+                "usage_count": usage.used,
+                "usage_limit": usage.limit,
+                "remaining": 0,
+                "reset_at": iso(usage.reset_at),
+            },
+            headers={**headers, "Retry-After": str(max(1, int(usage.reset_at - now)))},
+        )
+    return ApiUser.for_key(key)
+
+
+Endpoint = Callable[[web.Request], Awaitable[web.Response]]
+
+
+def endpoint(*, query: Iterable[str] | None = ()) -> Callable[[Endpoint], Endpoint]:
+    """Authenticate, reject unknown query parameters (None: the handler checks them) and put
+    the rate-limit headers on every answer, errors included."""
+    allowed = None if query is None else frozenset(query)
+
+    def wrap(handler: Endpoint) -> Endpoint:
+        @wraps(handler)
+        async def run(request: web.Request) -> web.Response:
+            state = state_of(request)
+            try:
+                request[USER] = authenticate(request, state)
+                if allowed is not None:
+                    extra = sorted(set(request.query) - allowed)
+                    if extra:
+                        raise ApiError(
+                            400, "Validation failed", data=f"unknown query parameter: {extra[0]}"
+                        )
+                response = await handler(request)
+            except ApiError as exc:
+                exc.headers = {**request.get(RATE_HEADERS, {}), **exc.headers}
+                raise
+            response.headers.update(request.get(RATE_HEADERS, {}))
+            return response
+
+        return run
+
+    return wrap
+
+
+async def json_body(request: web.Request, *, optional: bool = False) -> Any:
+    """The parsed JSON body; 400 "Invalid request body" naming what is wrong."""
+    raw = await request.read()
+    if not raw.strip():
+        if optional:
+            return None
+        raise ApiError(400, "Invalid request body", data="a JSON body is required")
+    if request.content_type not in ("application/json", "application/octet-stream", ""):
+        raise ApiError(
+            400,
+            "Invalid request body",
+            data=f"Content-Type must be application/json, got {request.content_type}",
+        )
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, "Invalid request body", data=f"body is not valid JSON: {exc}") from None
+
+
+def unix_now(state: HitlState) -> str:
+    return datetime.fromtimestamp(state.world.clock.timestamp(), UTC).isoformat()

@@ -1,0 +1,189 @@
+"""HITL.sh state models: users (one per API key), loops and review requests, with their JSON.
+
+The JSON follows reference/hitl-api.md §2.2–§2.3. Where documents disagree the sandbox answers
+with every documented field at once (see README "Fidelity notes"): `response_by` is the user id
+string (get-request.mdx, OpenAPI) and `response_by_user` the object newer clients read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from mockserver.clock import iso
+from mockserver.scenario.model import Reviewer
+from mockserver.vendors.hitl.response_model import ResponseConfig
+
+TERMINAL = frozenset({"completed", "timeout", "cancelled"})
+OPEN = frozenset({"pending", "claimed"})
+SANDBOX_OWNER_ID = "65f1234567890abcdef10000"
+
+
+@dataclass(frozen=True)
+class ApiUser:
+    """The account behind an API key; derived from the key so it is stable across resets."""
+
+    key: str
+    user_id: str
+    api_key_id: str
+    email: str
+
+    @classmethod
+    def for_key(cls, key: str) -> ApiUser:
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        return cls(key, digest[:24], digest[24:48], f"api-user-{digest[:6]}@example.com")
+
+
+@dataclass
+class Member:
+    user_id: str
+    email: str
+    name: str
+    role: str
+    joined_at: float
+
+    def to_json(self, *, detailed: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "user_id": self.user_id,
+            "email": self.email,
+            "status": "active",
+            "joined_at": iso(self.joined_at),
+        }
+        if detailed:
+            out.update(role=self.role, name=self.name, last_active=iso(self.joined_at))
+        return out
+
+
+@dataclass
+class Loop:
+    id: str
+    name: str
+    description: str
+    icon: str
+    creator_id: str
+    created_at: float
+    updated_at: float
+    members: list[Member] = field(default_factory=list)
+    invite_code: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "description": self.description,
+            "icon": self.icon,
+            "creator_id": self.creator_id,
+            "members": [m.to_json() for m in self.members],
+            "member_count": len(self.members),
+            "pending_count": 0,
+            "created_at": iso(self.created_at),
+            "updated_at": iso(self.updated_at),
+        }
+
+    def brief(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "creator_id": self.creator_id}
+
+
+@dataclass
+class HitlRequest:
+    id: str
+    loop_id: str
+    owner: ApiUser
+    fields: dict[str, Any]
+    config: ResponseConfig
+    default_response: Any
+    timeout_at: float
+    created_at: float
+    broadcasted_to: list[Member]
+    legacy: dict[str, Any] = field(default_factory=dict)
+    status: str = "pending"
+    updated_at: float = 0.0
+    claimed_by: Reviewer | None = None
+    claimed_at: float | None = None
+    response_by: Reviewer | None = None
+    response_at: float | None = None
+    response_data: Any = None
+    cancelled_at: float | None = None
+    timed_out_at: float | None = None
+    previous_status: str | None = None
+    feedback: dict[str, Any] | None = None
+    rule: str | None = None
+
+    @property
+    def priority(self) -> str:
+        return str(self.fields["priority"])
+
+    @property
+    def response_time_seconds(self) -> float | None:
+        if self.response_at is None:
+            return None
+        return round(self.response_at - self.created_at, 3)
+
+    def to_json(self) -> dict[str, Any]:
+        f = self.fields
+        reviewer = self.response_by
+        out: dict[str, Any] = {
+            "id": self.id,
+            "loop_id": self.loop_id,
+            "creator_id": self.owner.user_id,
+            "api_key_id": self.owner.api_key_id,
+            "processing_type": f["processing_type"],
+            "type": f["type"],
+            "priority": f["priority"],
+            "request_text": f["request_text"],
+            "image_url": f.get("image_url"),
+            "context": f.get("context"),
+            "platform": f.get("platform", "api"),
+            "platform_version": f.get("platform_version"),
+            "response_type": self.config.response_type,
+            "response_config": self.config.raw,
+            "default_response": self.default_response,
+            "timeout_seconds": f.get("timeout_seconds"),
+            "timeout_at": iso(self.timeout_at),
+            "callback_url": f.get("callback_url"),
+            "broadcasted_to": [
+                {
+                    "user_id": m.user_id,
+                    "email": m.email,
+                    "role": m.role,
+                    "notification_sent": True,
+                    "notification_error": None,
+                }
+                for m in self.broadcasted_to
+            ],
+            "broadcasted_at": iso(self.created_at),
+            "status": self.status,
+            "claimed_by": self.claimed_by.id if self.claimed_by else None,
+            "claimed_at": iso(self.claimed_at) if self.claimed_at else None,
+            "response_by": reviewer.id if reviewer else None,
+            "response_by_user": _person(reviewer),
+            "response_at": iso(self.response_at) if self.response_at else None,
+            "completed_at": iso(self.response_at) if self.response_at else None,
+            "response_data": self.response_data,
+            "response_time_seconds": self.response_time_seconds,
+            "created_at": iso(self.created_at),
+            "updated_at": iso(self.updated_at or self.created_at),
+        }
+        for key in ("file_url", "file_type", "file_name", "video_url", "audio_url", "tags"):
+            if f.get(key) is not None:
+                out[key] = f[key]
+        if f.get("metadata") is not None:
+            out["metadata"] = f["metadata"]
+        if self.cancelled_at is not None:
+            out["cancelled_at"] = iso(self.cancelled_at)
+        if self.timed_out_at is not None:
+            out["timed_out_at"] = iso(self.timed_out_at)
+        # The older request shape (seeds/hitl-requests.txt) is returned as it was sent.
+        out.update(self.legacy)
+        return out
+
+
+def _person(reviewer: Reviewer | None) -> dict[str, str] | None:
+    if reviewer is None:
+        return None
+    return {"user_id": reviewer.id, "name": reviewer.name, "email": reviewer.email}
+
+
+def person(reviewer: Reviewer | None) -> dict[str, str] | None:
+    return _person(reviewer)

@@ -1,0 +1,141 @@
+"""HITL.sh `GET /v1/test` and the loop endpoints (reference/hitl-api.md §2.1–§2.2)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from mockserver.clock import iso
+from mockserver.errors import ApiError
+from mockserver.vendors.hitl.http import endpoint, envelope, json_body, state_of, user_of
+from mockserver.vendors.hitl.models import Loop
+from mockserver.vendors.hitl.qr import qr_png_data_url
+from mockserver.vendors.hitl.validation import check_object_id, parse_create_loop, parse_update_loop
+
+
+@endpoint()
+async def test_key(request: web.Request) -> web.Response:
+    """`GET /v1/test`: key validation with account and rate-limit details."""
+    state = state_of(request)
+    user = user_of(request)
+    usage = state.limiter.peek(user.key, state.world.clock.timestamp())
+    return envelope(
+        "API key is valid",
+        {
+            "api_key_id": user.api_key_id,
+            "user_id": user.user_id,
+            "email": user.email,
+            "account_status": "active",
+            "rate_limit": {
+                "limit": usage.limit,
+                "remaining": usage.remaining,
+                "reset_at": iso(usage.reset_at),
+            },
+            "permissions": ["loops:read", "loops:write", "requests:read", "requests:write"],
+        },
+    )
+
+
+def _loop(request: web.Request, *, owner_only: bool = False) -> Loop:
+    state = state_of(request)
+    loop_id = check_object_id(request.match_info["loop_id"], "loop").lower()
+    loop = state.loops.get(loop_id)
+    if loop is None:
+        raise ApiError(404, "Loop not found")
+    user = user_of(request)
+    if not state.can_use_loop(user, loop) or (owner_only and loop.creator_id != user.user_id):
+        raise ApiError(403, "Access denied to this loop")
+    return loop
+
+
+@endpoint()
+async def create_loop(request: web.Request) -> web.Response:
+    state = state_of(request)
+    fields = parse_create_loop(await json_body(request))
+    loop = state.new_loop(
+        user_of(request), fields["name"], fields.get("description", ""), fields["icon"]
+    )
+    join_url = f"https://my.hitl.sh/join/{loop.invite_code}"
+    return envelope(
+        "Loop created successfully with QR code",
+        {
+            "loop": loop.to_json(),
+            "invite_code": loop.invite_code,
+            "qr_code_base64": qr_png_data_url(join_url),
+            "qr_code_url": f"https://api.hitl.sh/qr/{loop.invite_code}.png",
+            "join_url": join_url,
+        },
+        status=201,
+    )
+
+
+@endpoint()
+async def list_loops(request: web.Request) -> web.Response:
+    state = state_of(request)
+    user = user_of(request)
+    loops = [loop.to_json() for loop in state.loops.values() if state.can_use_loop(user, loop)]
+    return envelope("Loops retrieved successfully", {"loops": loops, "count": len(loops)})
+
+
+@endpoint()
+async def get_loop(request: web.Request) -> web.Response:
+    return envelope("Loop retrieved successfully", {"loop": _loop(request).to_json()})
+
+
+@endpoint()
+async def update_loop(request: web.Request) -> web.Response:
+    loop = _loop(request, owner_only=True)
+    changes = parse_update_loop(await json_body(request, optional=True))
+    for key, value in changes.items():
+        setattr(loop, key, value)
+    loop.updated_at = state_of(request).world.clock.timestamp()
+    state_of(request).world.changed()
+    return envelope("Loop updated successfully", {"loop": loop.to_json()})
+
+
+@endpoint()
+async def delete_loop(request: web.Request) -> web.Response:
+    loop = _loop(request, owner_only=True)
+    state = state_of(request)
+    counts = state.delete_loop(loop)
+    return envelope(
+        "Loop deleted successfully",
+        {"loop_id": loop.id, "deleted_at": state.world.clock.now_iso(), "deleted_data": counts},
+    )
+
+
+@endpoint()
+async def list_members(request: web.Request) -> web.Response:
+    loop = _loop(request)
+    joined = sorted(m.joined_at for m in loop.members)
+    return envelope(
+        "Loop members retrieved successfully",
+        {
+            "members": [m.to_json(detailed=True) for m in loop.members],
+            "total_count": len(loop.members),
+            "active_count": len(loop.members),
+            "pending_count": 0,
+            "statistics": {
+                "avg_join_time_days": 0,
+                "newest_member_joined": iso(joined[-1]) if joined else None,
+                "oldest_member_joined": iso(joined[0]) if joined else None,
+            },
+        },
+    )
+
+
+@endpoint()
+async def remove_member(request: web.Request) -> web.Response:
+    loop = _loop(request, owner_only=True)
+    user_id = check_object_id(request.match_info["user_id"], "user").lower()
+    if user_id == loop.creator_id:
+        raise ApiError(400, "Loop creator cannot be removed")
+    member = next((m for m in loop.members if m.user_id == user_id), None)
+    if member is None:
+        raise ApiError(404, "Member not found in this loop")
+    loop.members.remove(member)
+    state = state_of(request)
+    state.world.changed()
+    return envelope(
+        "Member removed from loop successfully",
+        {"loop_id": loop.id, "user_id": user_id, "removed_at": state.world.clock.now_iso()},
+    )

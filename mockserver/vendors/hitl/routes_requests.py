@@ -1,0 +1,270 @@
+"""HITL.sh review-request endpoints (reference/hitl-api.md §2.3, seeds/hitl-requests.txt)."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import fields
+from typing import Any
+
+from aiohttp import web
+
+from mockserver.clock import iso
+from mockserver.errors import ApiError
+from mockserver.vendors.hitl.http import endpoint, envelope, json_body, state_of, user_of
+from mockserver.vendors.hitl.models import HitlRequest
+from mockserver.vendors.hitl.routes_loops import _loop
+from mockserver.vendors.hitl.state import rule_matches
+from mockserver.vendors.hitl.validation import (
+    CreateRequestInput,
+    check_object_id,
+    parse_create_request,
+    parse_feedback,
+    parse_list_query,
+    parse_update_request,
+)
+
+_PRIORITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+_STATUS_RANK = {"pending": 0, "claimed": 1, "completed": 2, "timeout": 3, "cancelled": 4}
+_SEPARATE = ("response_config", "default_response", "legacy")
+
+
+def _fields(inp: CreateRequestInput) -> dict[str, Any]:
+    out = {f.name: getattr(inp, f.name) for f in fields(inp) if f.name not in _SEPARATE}
+    out["tags"] = list(inp.tags) if inp.tags else None
+    return out
+
+
+def _request(request: web.Request) -> HitlRequest:
+    state = state_of(request)
+    request_id = check_object_id(request.match_info["request_id"], "request").lower()
+    req = state.requests.get(request_id)
+    if req is None:
+        raise ApiError(404, "Request not found")
+    if req.owner.user_id != user_of(request).user_id:
+        raise ApiError(403, "Access denied to this request")
+    return req
+
+
+@endpoint()
+async def create_request(request: web.Request) -> web.Response:
+    """`POST /v1/api/loops/{loopId}/requests`: validate, pick the scenario rule, broadcast."""
+    state = state_of(request)
+    loop = _loop(request)
+    inp = parse_create_request(await json_body(request), strict=state.strict)
+    members = [m for m in loop.members if m.user_id != loop.creator_id]
+    if not members:
+        raise ApiError(400, "No active members found in the loop")
+    req_fields = _fields(inp)
+    rule = state.world.engine.choose(
+        state.cfg.rules, lambda when: rule_matches(dict(when), req_fields, loop)
+    )
+    fault = rule.fault if rule else None
+    if fault is not None:
+        if fault.args.get("latency"):
+            from mockserver.durations import parse_duration
+
+            await asyncio.sleep(parse_duration(fault.args["latency"]))
+        if fault.args.get("status"):
+            status = int(fault.args["status"])
+            raise ApiError(status, fault.args.get("message") or _fault_msg(status))
+    world = state.world
+    now = world.clock.timestamp()
+    timeout = inp.timeout_seconds
+    req = HitlRequest(
+        id=world.ids.object_id(),
+        loop_id=loop.id,
+        owner=user_of(request),
+        fields=req_fields,
+        config=inp.response_config,
+        default_response=inp.default_response,
+        timeout_at=now + timeout,
+        created_at=now,
+        broadcasted_to=members,
+        legacy=dict(inp.legacy or {}),
+        updated_at=now,
+    )
+    state.add_request(req, rule)
+    summary = {
+        "request_id": req.id,
+        "id": req.id,
+        "status": req.status,
+        "processing_type": req.fields["processing_type"],
+        "type": req.fields["type"],
+        "priority": req.priority,
+        "timeout_at": iso(req.timeout_at),
+        "broadcasted_to": len(members),
+        "notifications_sent": len(members),
+        "polling_url": f"/v1/api/requests/{req.id}",
+        "request": req.to_json(),
+    }
+    return envelope("Request created and broadcasted successfully", summary, status=201)
+
+
+def _fault_msg(status: int) -> str:
+    if status == 429:
+        return "API rate limit exceeded"
+    if status >= 500:
+        return "Service temporarily unavailable"
+    return "Request failed"
+
+
+def _sorted(reqs: list[HitlRequest], sort: str) -> list[HitlRequest]:
+    if sort == "created_at_asc":
+        return sorted(reqs, key=lambda r: (r.created_at, r.id))
+    if sort == "priority_desc":
+        return sorted(reqs, key=lambda r: (_PRIORITY_RANK[r.priority], -r.created_at))
+    if sort == "status_asc":
+        return sorted(reqs, key=lambda r: (_STATUS_RANK[r.status], -r.created_at))
+    return sorted(reqs, key=lambda r: (-r.created_at, r.id))
+
+
+def _page(request: web.Request, loop_id: str | None) -> dict[str, Any]:
+    state = state_of(request)
+    q = parse_list_query(request.query)
+    user = user_of(request)
+    reqs = [
+        r
+        for r in state.requests.values()
+        if r.owner.user_id == user.user_id
+        and (loop_id is None or r.loop_id == loop_id)
+        and (q.loop_id is None or r.loop_id == q.loop_id.lower())
+        and (q.status is None or r.status == q.status)
+        and (q.priority is None or r.priority == q.priority)
+    ]
+    ordered = _sorted(reqs, q.sort)
+    page = ordered[q.offset : q.offset + q.limit]
+    has_more = q.offset + len(page) < len(ordered)
+    return {
+        "requests": [r.to_json() for r in page],
+        "count": len(page),
+        "total": len(ordered),
+        "has_more": has_more,
+        "pagination": {
+            "limit": q.limit,
+            "offset": q.offset,
+            "next_offset": q.offset + q.limit if has_more else None,
+        },
+    }
+
+
+@endpoint(query=None)
+async def list_requests(request: web.Request) -> web.Response:
+    return envelope("Requests retrieved successfully", _page(request, None))
+
+
+@endpoint(query=None)
+async def list_loop_requests(request: web.Request) -> web.Response:
+    loop = _loop(request)
+    page = _page(request, loop.id)
+    return envelope("Loop requests retrieved successfully", {"loop_id": loop.id, **page})
+
+
+@endpoint()
+async def get_request(request: web.Request) -> web.Response:
+    return envelope("Request retrieved successfully", {"request": _request(request).to_json()})
+
+
+@endpoint()
+async def update_request(request: web.Request) -> web.Response:
+    """`PATCH /v1/api/requests/{id}` (used by the vendor's MCP client; shape undocumented)."""
+    state = state_of(request)
+    req = _request(request)
+    if req.status != "pending":
+        raise ApiError(400, "Request cannot be updated in current state")
+    current = {
+        **req.fields,
+        "response_config": req.config,
+        "default_response": req.default_response,
+    }
+    changes = parse_update_request(
+        await json_body(request, optional=True), current, strict=state.strict
+    )
+    for key, value in changes.items():
+        if key == "response_config":
+            req.config = value
+        elif key == "default_response":
+            req.default_response = value
+        elif key == "timeout_seconds":
+            req.fields[key] = value
+            req.timeout_at = req.created_at + value
+            state.world.clock.call_at(
+                req.timeout_at, lambda: state._expire(req.id), f"{req.id}:timeout"
+            )
+        else:
+            req.fields[key] = list(value) if key == "tags" and value is not None else value
+    req.updated_at = state.world.clock.timestamp()
+    state.world.changed()
+    return envelope("Request updated successfully", {"request": req.to_json()})
+
+
+@endpoint()
+async def cancel_request(request: web.Request) -> web.Response:
+    state = state_of(request)
+    req = _request(request)
+    await json_body(request, optional=True)  # an optional {"reason"} body is documented
+    state.cancel(req)
+    refunded = req.previous_status == "pending"
+    return envelope(
+        "Request cancelled successfully",
+        {
+            "request_id": req.id,
+            "status": req.status,
+            "cancelled_at": iso(req.cancelled_at or 0),
+            "previous_status": req.previous_status,
+            "refund_info": {
+                "refunded": refunded,
+                "reason": "Request cancelled before processing began"
+                if refunded
+                else "Request was already being processed by reviewer",
+            },
+        },
+    )
+
+
+@endpoint()
+async def add_feedback(request: web.Request) -> web.Response:
+    state = state_of(request)
+    req = _request(request)
+    feedback = parse_feedback(await json_body(request))
+    if req.status != "completed":
+        raise ApiError(400, "Feedback can only be added to completed requests")
+    if req.feedback is not None:
+        raise ApiError(400, "Feedback has already been added to this request")
+    req.feedback = feedback
+    state.world.changed()
+    return envelope(
+        "Feedback added successfully",
+        {
+            "request_id": req.id,
+            "feedback": feedback,
+            "feedback_id": state.world.ids.object_id(),
+            "submitted_at": state.world.clock.now_iso(),
+            "reviewer_notified": True,
+        },
+    )
+
+
+@endpoint()
+async def get_response(request: web.Request) -> web.Response:
+    """`GET /v1/requests/{id}/response` (seeds/hitl-requests.txt): 200 once decided; before
+    that 202 "Response not ready yet" (the seed treats any non-200 as not ready)."""
+    req = _request(request)
+    data = {
+        "request_id": req.id,
+        "status": req.status,
+        "response_type": req.config.response_type,
+        "response_data": req.response_data,
+        "response_by": req.to_json()["response_by_user"],
+        "response_at": iso(req.response_at) if req.response_at else None,
+        "response_time_seconds": req.response_time_seconds,
+        "is_default_response": False,
+    }
+    if req.status == "timeout":
+        data.update(response_data=req.default_response, is_default_response=True)
+    if req.status in ("completed", "timeout"):
+        return envelope("Response retrieved successfully", data)
+    if req.status == "cancelled":
+        raise ApiError(400, "Request was cancelled and has no response", data=data)
+    return web.json_response(
+        {"error": False, "msg": "Response not ready yet", "data": data}, status=202
+    )

@@ -1,0 +1,266 @@
+"""HITL.sh state for one world: loops, requests, their lifecycle and the scripted reviewers.
+
+Lifecycle (reference §3, model A with the optional `claimed` state):
+pending -claim-> claimed -respond-> completed; pending/claimed -> timeout at `timeout_at`
+(the default response applies); pending/claimed -cancel-> cancelled.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+from mockserver.errors import ApiError
+from mockserver.ratelimit import RateLimiter
+from mockserver.scenario.rules import Rule, Step
+from mockserver.vendor import VendorState
+from mockserver.vendors.hitl import webhooks
+from mockserver.vendors.hitl.answers import answer_from_spec
+from mockserver.vendors.hitl.config import HitlConfig
+from mockserver.vendors.hitl.models import (
+    OPEN,
+    SANDBOX_OWNER_ID,
+    ApiUser,
+    HitlRequest,
+    Loop,
+    Member,
+)
+
+if TYPE_CHECKING:
+    from mockserver.world import World
+
+log = logging.getLogger("mockserver.hitl")
+
+
+class HitlState(VendorState):
+    def __init__(self, world: World, cfg: HitlConfig) -> None:
+        self.world = world
+        self.cfg = cfg
+        self.strict = cfg.strict if cfg.strict is not None else world.settings.strict
+        self.limiter = RateLimiter(cfg.rate_limit or world.settings.rate_limit)
+        self.loops: dict[str, Loop] = {}
+        self.requests: dict[str, HitlRequest] = {}
+        self.problems: list[str] = []
+        now = world.clock.timestamp()
+        for seed in cfg.loops:
+            reviewers = world.scenario.reviewers
+            if seed.members is not None:
+                reviewers = tuple(
+                    r
+                    for r in reviewers
+                    if any(world.scenario.find_reviewer(m) == r for m in seed.members)
+                )
+            loop = Loop(
+                id=seed.id or world.ids.object_id(),
+                name=seed.name,
+                description=seed.description,
+                icon=seed.icon,
+                creator_id=SANDBOX_OWNER_ID,
+                created_at=now,
+                updated_at=now,
+                members=[Member(r.id, r.email, r.name, "member", now) for r in reviewers],
+                invite_code=world.ids.code(6),
+            )
+            self.loops[loop.id] = loop
+
+    # -- loops --------------------------------------------------------------------------------
+    def can_use_loop(self, user: ApiUser, loop: Loop) -> bool:
+        return loop.creator_id in (user.user_id, SANDBOX_OWNER_ID)
+
+    def new_loop(self, user: ApiUser, name: str, description: str, icon: str) -> Loop:
+        now = self.world.clock.timestamp()
+        members = [Member(user.user_id, user.email, "API user", "admin", now)]
+        members += [
+            Member(r.id, r.email, r.name, "member", now) for r in self.world.scenario.reviewers
+        ]
+        loop = Loop(
+            id=self.world.ids.object_id(),
+            name=name,
+            description=description,
+            icon=icon,
+            creator_id=user.user_id,
+            created_at=now,
+            updated_at=now,
+            members=members,
+            invite_code=self.world.ids.code(6),
+        )
+        self.loops[loop.id] = loop
+        self.world.changed()
+        return loop
+
+    def delete_loop(self, loop: Loop) -> dict[str, int]:
+        doomed = [r for r in self.requests.values() if r.loop_id == loop.id]
+        for req in doomed:
+            self.world.engine.cancel(req.id)
+            del self.requests[req.id]
+        del self.loops[loop.id]
+        self.world.changed()
+        return {
+            "members_removed": len(loop.members),
+            "requests_deleted": len(doomed),
+            "responses_deleted": sum(1 for r in doomed if r.status == "completed"),
+        }
+
+    # -- requests -----------------------------------------------------------------------------
+    def add_request(self, req: HitlRequest, rule: Rule | None) -> None:
+        self.requests[req.id] = req
+        self.world.clock.call_at(req.timeout_at, lambda: self._expire(req.id), f"{req.id}:timeout")
+        if rule is not None:
+            req.rule = rule.where
+            self.world.engine.schedule(req.id, rule.steps, lambda step: self.perform(req.id, step))
+        self.world.changed()
+
+    def loop_of(self, req: HitlRequest) -> Loop | None:
+        return self.loops.get(req.loop_id)
+
+    def _touch(self, req: HitlRequest) -> float:
+        now = self.world.clock.timestamp()
+        req.updated_at = now
+        return now
+
+    def _emit(self, event: str, req: HitlRequest) -> None:
+        webhooks.emit(self.world, self.cfg, event, req, self.loop_of(req))
+        self.world.changed()
+
+    def claim(self, req: HitlRequest, by: str | None) -> None:
+        if req.status != "pending":
+            raise ApiError(400, f"Request cannot be claimed in current state ({req.status})")
+        reviewer = self.world.reviewer(by)
+        req.claimed_at = self._touch(req)
+        req.claimed_by = reviewer
+        req.status = "claimed"
+        self._emit("request.claimed", req)
+
+    def respond(self, req: HitlRequest, answer: Any, by: str | None) -> None:
+        if req.status not in OPEN:
+            raise ApiError(400, "Request is no longer pending")
+        reviewer = req.claimed_by if by is None and req.claimed_by else self.world.reviewer(by)
+        req.response_at = self._touch(req)
+        req.response_by = reviewer
+        req.response_data = answer
+        req.previous_status = req.status
+        req.status = "completed"
+        self.world.engine.cancel(req.id)
+        self._emit("request.completed", req)
+
+    def expire(self, req: HitlRequest) -> None:
+        if req.status not in OPEN:
+            raise ApiError(400, f"Request cannot time out in current state ({req.status})")
+        req.timed_out_at = self._touch(req)
+        req.previous_status = req.status
+        req.status = "timeout"
+        self.world.engine.cancel(req.id)
+        self._emit("request.timeout", req)
+
+    async def _expire(self, request_id: str) -> None:
+        req = self.requests.get(request_id)
+        if req is not None and req.status in OPEN:
+            self.expire(req)
+
+    def cancel(self, req: HitlRequest) -> None:
+        allowed = {"pending"} if self.strict else OPEN
+        if req.status not in allowed:
+            raise ApiError(400, "Request cannot be cancelled in current state")
+        req.cancelled_at = self._touch(req)
+        req.previous_status = req.status
+        req.status = "cancelled"
+        self.world.engine.cancel(req.id)
+        if req.previous_status == "pending":
+            self.limiter.refund(req.owner.key, self.world.clock.timestamp())
+        self._emit("request.cancelled", req)
+
+    def release(self, req: HitlRequest) -> None:
+        if req.status != "claimed":
+            raise ApiError(400, "Only a claimed request can be released")
+        self._touch(req)
+        req.status = "pending"
+        req.claimed_by = None
+        req.claimed_at = None
+        self.world.changed()
+
+    def answer(self, req: HitlRequest, spec: dict[str, Any]) -> Any:
+        """The response_data a scripted or manual `respond` step gives (random if no spec)."""
+        return answer_from_spec(req.config, spec or {"random": True}, self.world.rng)
+
+    # -- scripted and manual reviewer actions -------------------------------------------------
+    async def perform(self, request_id: str, step: Step) -> None:
+        """Run a scripted step; a step that no longer applies is skipped and noted."""
+        req = self.requests.get(request_id)
+        if req is None:
+            return
+        try:
+            self.apply(req, step)
+        except (ApiError, ValueError) as exc:
+            message = exc.message if isinstance(exc, ApiError) else str(exc)
+            note = f"{step.where}: {step.word} on request {req.id}: {message}"
+            self.problems.append(note)
+            log.warning("scenario step skipped: %s", note)
+
+    def apply(self, req: HitlRequest, step: Step) -> None:
+        if step.word == "claim":
+            self.claim(req, step.by)
+        elif step.word == "respond":
+            self.respond(req, self.answer(req, dict(step.args)), step.by)
+        elif step.word == "timeout":
+            self.expire(req)
+        elif step.word == "cancel":
+            self.cancel(req)
+        elif step.word == "release":
+            self.release(req)
+
+    async def act(self, item_id: str, step: Step) -> dict[str, Any]:
+        req = self.requests.get(item_id)
+        if req is None:
+            raise ApiError(404, "Request not found")
+        try:
+            self.apply(req, step)
+        except ValueError as exc:
+            raise ApiError(400, str(exc)) from None
+        return req.to_json()
+
+    def item_status(self, item_id: str) -> str | None:
+        req = self.requests.get(item_id)
+        return req.status if req else None
+
+    def items(self, status: str | None = None) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": r.id,
+                "kind": "request",
+                "status": r.status,
+                "summary": r.fields["request_text"][:80],
+                "response_type": r.config.response_type,
+                "options": [o.label for o in r.config.options],
+                "created_at": r.to_json()["created_at"],
+                "timeout_at": r.to_json()["timeout_at"],
+                "actions": ["claim", "respond", "timeout", "cancel", "release"],
+            }
+            for r in self.requests.values()
+            if status is None or r.status == status
+        ]
+
+
+def rule_matches(when: dict[str, Any], req_fields: dict[str, Any], loop: Loop | None) -> bool:
+    """Whether a rule's `when` holds for a request about to be created."""
+    for key, want in when.items():
+        if key == "loop":
+            if loop is None or want.lower() not in (loop.id.lower(), loop.name.lower()):
+                return False
+        elif key == "text_contains":
+            text = str(req_fields.get("request_text", "")).lower()
+            options = [want] if isinstance(want, str) else want
+            if not any(o.lower() in text for o in options):
+                return False
+        elif key == "text_matches":
+            if not re.search(want, str(req_fields.get("request_text", ""))):
+                return False
+        elif key in ("priority", "response_type", "processing_type"):
+            options = [want] if isinstance(want, str) else want
+            if req_fields.get(key) not in options:
+                return False
+        elif key in ("context", "metadata"):
+            actual = req_fields.get(key) or {}
+            if not all(actual.get(k) == v for k, v in want.items()):
+                return False
+    return True

@@ -1,0 +1,1 @@
+"""Outharm emulation: schema-based automated and manual content moderation (api.outharm.com)."""

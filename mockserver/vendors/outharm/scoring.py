@@ -1,0 +1,171 @@
+"""Deterministic automated moderation, and the bodies of moderation results.
+
+Automated (A.4): every enabled category gets a score from the scenario's rules (the highest
+score of the rules that match a value); `score >= threshold` is harmful, with one global
+threshold. A value no rule matches gets no categories and is safe. Same input, same output.
+
+The automated response shape is UNKNOWN (A.4): the sandbox's documented choice mirrors the
+manual webhook (A.6) plus `submission_id` and per-value `scores`. The manual result is the
+documented `moderation.manual.completed` body: no scores, `detailed` parallel to the values,
+`categories` only on harmful values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from mockserver.vendors.outharm.config import AutomatedConfig, Schema
+
+MANUAL_COMPLETED = "moderation.manual.completed"
+
+# A human verdict on one value: (is_harmful, categories). Categories are ignored when not harmful.
+ValueDecision = tuple[bool, tuple[str, ...]]
+# Verdicts per field, one per submitted value, in the submitted order.
+ManualDecisions = Mapping[str, Sequence[ValueDecision]]
+
+
+@dataclass(frozen=True)
+class ValueResult:
+    """The automated verdict on one value.
+
+    `scores` holds the enabled categories some rule gave this value, in rule order;
+    `categories` those of them at or above the threshold, in the same order.
+    """
+
+    scores: dict[str, float] = field(default_factory=dict, hash=False)
+    categories: tuple[str, ...] = ()
+
+    @property
+    def is_harmful(self) -> bool:
+        """Harmful when any enabled category reached the threshold."""
+        return bool(self.categories)
+
+    def to_json(self) -> dict[str, Any]:
+        """`{"is_harmful", "categories" (if harmful), "scores" (if any rule matched)}`."""
+        out: dict[str, Any] = {"is_harmful": self.is_harmful}
+        if self.is_harmful:
+            out["categories"] = list(self.categories)
+        if self.scores:
+            out["scores"] = dict(self.scores)
+        return out
+
+
+@dataclass(frozen=True)
+class FieldResult:
+    """The automated verdicts on one field's values, parallel to the submitted array."""
+
+    detailed: tuple[ValueResult, ...]
+
+    @property
+    def is_harmful(self) -> bool:
+        """Harmful when any of its values is."""
+        return any(v.is_harmful for v in self.detailed)
+
+
+@dataclass(frozen=True)
+class AutomatedResult:
+    """The automated verdict on a submission, per field in request order."""
+
+    results: dict[str, FieldResult] = field(hash=False)
+
+    @property
+    def is_harmful(self) -> bool:
+        """Harmful when any field is."""
+        return any(f.is_harmful for f in self.results.values())
+
+    def to_json(self, submission_id: str, schema_id: str) -> dict[str, Any]:
+        """The `POST /moderation/automated` response body (the sandbox's shape, see above)."""
+        return {
+            "submission_id": submission_id,
+            "schema_id": schema_id,
+            "is_harmful": self.is_harmful,
+            "results": {
+                name: {
+                    "is_harmful": fr.is_harmful,
+                    "detailed": [v.to_json() for v in fr.detailed],
+                }
+                for name, fr in self.results.items()
+            },
+        }
+
+    def decisions(self) -> dict[str, list[ValueDecision]]:
+        """The same verdicts as manual decisions, e.g. for a review that upholds them."""
+        return {
+            name: [(v.is_harmful, v.categories) for v in fr.detailed]
+            for name, fr in self.results.items()
+        }
+
+
+def score_value(
+    field_name: str, component_type: str, value: str, cfg: AutomatedConfig
+) -> ValueResult:
+    """Score one value: each enabled category gets the highest score of the rules matching it.
+
+    Only enabled categories are analysed (A.4), so rules for other categories are skipped.
+    """
+    enabled = set(cfg.categories)
+    scores: dict[str, float] = {}
+    for rule in cfg.rules:
+        if rule.category in enabled and rule.applies(field_name, component_type, value):
+            scores[rule.category] = max(scores.get(rule.category, rule.score), rule.score)
+    # A.4: "score >= threshold -> harmful"; a score equal to the threshold is harmful.
+    harmful = tuple(c for c, s in scores.items() if s >= cfg.threshold)
+    return ValueResult(scores=scores, categories=harmful)
+
+
+def score_submission(
+    schema: Schema, content: Mapping[str, Sequence[str]], cfg: AutomatedConfig
+) -> AutomatedResult:
+    """Score validated content (see `validate_submission`) against the schema's components.
+
+    A field the schema does not know is scored as text; validation normally rejects it first.
+    """
+    return AutomatedResult(
+        results={
+            name: FieldResult(
+                tuple(
+                    score_value(name, schema.components.get(name, "text"), value, cfg)
+                    for value in values
+                )
+            )
+            for name, values in content.items()
+        }
+    )
+
+
+def manual_result_json(
+    submission_id: str, schema_id: str, decisions: ManualDecisions
+) -> dict[str, Any]:
+    """The documented `moderation.manual.completed` webhook body (A.6).
+
+    `decisions` gives one `(is_harmful, categories)` per submitted value, per field. A harmful
+    value carries its categories (possibly an empty list); a safe value carries none.
+    """
+    results: dict[str, Any] = {}
+    for name, verdicts in decisions.items():
+        detailed: list[dict[str, Any]] = []
+        for harmful, categories in verdicts:
+            entry: dict[str, Any] = {"is_harmful": harmful}
+            if harmful:
+                entry["categories"] = list(categories)
+            detailed.append(entry)
+        results[name] = {"is_harmful": any(h for h, _ in verdicts), "detailed": detailed}
+    return {
+        "event": MANUAL_COMPLETED,
+        "data": {
+            "submission_id": submission_id,
+            "schema_id": schema_id,
+            "is_harmful": any(r["is_harmful"] for r in results.values()),
+            "results": results,
+        },
+    }
+
+
+def uniform_decisions(
+    content: Mapping[str, Sequence[str]], categories: Sequence[str]
+) -> dict[str, list[ValueDecision]]:
+    """The same verdict on every value: harmful with `categories`, or safe when there are none."""
+    verdict: ValueDecision = (bool(categories), tuple(categories))
+    return {name: [verdict] * len(values) for name, values in content.items()}

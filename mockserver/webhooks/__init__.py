@@ -1,0 +1,1 @@
+"""Webhook delivery: signing, targets with security-test modes, retries on the virtual clock."""

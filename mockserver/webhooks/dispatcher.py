@@ -1,0 +1,271 @@
+"""The delivery engine: every webhook goes through here, every attempt is recorded.
+
+A delivery is a body (exact bytes), headers and a URL. Attempts are timers on the world's
+virtual clock: the first is due at once, retries follow the policy's schedule. A scenario can
+fake a receiver's answers (`faults: - webhook: URL, answers: [500, 200]`). Nothing is lost: a
+delivery ends `delivered`, `failed` (attempts exhausted or a final 4xx) or `abandoned` (the
+sandbox shut down first), and can be redelivered on demand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fnmatch
+import json
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import aiohttp
+
+from mockserver.boundedlog import BoundedLog
+from mockserver.clock import Clock, iso
+from mockserver.ids import IdFactory
+from mockserver.notifier import Notifier
+from mockserver.scenario.model import WebhookFault
+from mockserver.webhooks.policy import RetryPolicy
+
+log = logging.getLogger("mockserver.webhooks")
+
+DeliveryState = Literal["pending", "delivered", "failed", "abandoned"]
+SessionFactory = Callable[[], aiohttp.ClientSession]
+
+
+@dataclass
+class Attempt:
+    number: int
+    at: str
+    status: int | None = None
+    error: str | None = None
+    duration_ms: float = 0.0
+    simulated: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "at": self.at,
+            "status": self.status,
+            "error": self.error,
+            "duration_ms": round(self.duration_ms, 2),
+            "simulated": self.simulated,
+        }
+
+
+@dataclass
+class Delivery:
+    id: str
+    vendor: str
+    event: str
+    url: str
+    headers: dict[str, str]
+    body: bytes
+    policy: RetryPolicy
+    created_at: str
+    subject: str | None = None
+    state: DeliveryState = "pending"
+    attempts: list[Attempt] = field(default_factory=list)
+    next_attempt_at: str | None = None
+    redelivery_of: str | None = None
+
+    def payload(self) -> Any:
+        try:
+            return json.loads(self.body)
+        except ValueError:
+            return self.body.decode("utf-8", "replace")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "vendor": self.vendor,
+            "event": self.event,
+            "subject": self.subject,
+            "url": self.url,
+            "headers": self.headers,
+            "body": self.body.decode("utf-8", "replace"),
+            "payload": self.payload(),
+            "state": self.state,
+            "attempts": [a.to_json() for a in self.attempts],
+            "next_attempt_at": self.next_attempt_at,
+            "created_at": self.created_at,
+            "redelivery_of": self.redelivery_of,
+        }
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        clock: Clock,
+        ids: IdFactory,
+        notifier: Notifier,
+        session: SessionFactory,
+        cap: int,
+        faults: tuple[WebhookFault, ...] = (),
+    ) -> None:
+        self._clock = clock
+        self._ids = ids
+        self._notifier = notifier
+        self._session = session
+        self.log: BoundedLog[Delivery] = BoundedLog(cap)
+        self._by_id: dict[str, Delivery] = {}
+        self._faults = faults
+        self._fault_used: dict[int, int] = {}
+        self._in_flight: set[asyncio.Task[None]] = set()
+
+    def get(self, delivery_id: str) -> Delivery | None:
+        return self._by_id.get(delivery_id)
+
+    def send(
+        self,
+        *,
+        vendor: str,
+        event: str,
+        url: str,
+        body: bytes,
+        headers: Mapping[str, str],
+        policy: RetryPolicy,
+        subject: str | None = None,
+        redelivery_of: str | None = None,
+    ) -> Delivery:
+        """Queue a delivery; its first attempt is due now on the virtual clock."""
+        delivery = Delivery(
+            id=self._ids.object_id(),
+            vendor=vendor,
+            event=event,
+            url=url,
+            headers={"Content-Type": "application/json", **headers},
+            body=body,
+            policy=policy,
+            created_at=self._clock.now_iso(),
+            subject=subject,
+            redelivery_of=redelivery_of,
+        )
+        if len(self.log) == self.log.cap:
+            oldest = next(iter(self.log))
+            self._by_id.pop(oldest.id, None)
+        self.log.append(delivery)
+        self._by_id[delivery.id] = delivery
+        self._schedule(delivery, 0.0)
+        self._notifier.notify()
+        return delivery
+
+    def redeliver(self, delivery: Delivery) -> Delivery:
+        return self.send(
+            vendor=delivery.vendor,
+            event=delivery.event,
+            url=delivery.url,
+            body=delivery.body,
+            headers={k: v for k, v in delivery.headers.items() if k != "Content-Type"},
+            policy=delivery.policy,
+            subject=delivery.subject,
+            redelivery_of=delivery.id,
+        )
+
+    def _schedule(self, delivery: Delivery, delay: float) -> None:
+        due = self._clock.timestamp() + delay
+        delivery.next_attempt_at = iso(due)
+
+        async def attempt() -> None:
+            await self._attempt(delivery)
+
+        self._clock.call_at(due, attempt, f"webhook:{delivery.id}")
+
+    def _fake_answer(self, url: str) -> int | str | None:
+        for index, fault in enumerate(self._faults):
+            if fnmatch.fnmatchcase(url, fault.url):
+                used = self._fault_used.get(index, 0)
+                if used < len(fault.answers):
+                    self._fault_used[index] = used + 1
+                    return fault.answers[used]
+        return None
+
+    async def _attempt(self, delivery: Delivery) -> None:
+        if delivery.state != "pending":
+            return
+        attempt = Attempt(len(delivery.attempts) + 1, self._clock.now_iso())
+        delivery.next_attempt_at = None
+        started = time.perf_counter()
+        fake = self._fake_answer(delivery.url)
+        if fake is not None:
+            attempt.simulated = True
+            if isinstance(fake, int):
+                attempt.status = fake
+            else:
+                attempt.error = "timed out (simulated)" if fake == "timeout" else "connection reset"
+        else:
+            await self._post(delivery, attempt)
+        attempt.duration_ms = (time.perf_counter() - started) * 1000
+        delivery.attempts.append(attempt)
+        self._settle(delivery, attempt)
+        log.info(
+            "webhook %s %s -> %s (attempt %d, %s)",
+            delivery.event,
+            delivery.url,
+            attempt.status if attempt.status is not None else attempt.error,
+            attempt.number,
+            delivery.state,
+        )
+        self._notifier.notify()
+
+    async def _post(self, delivery: Delivery, attempt: Attempt) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._in_flight.add(task)
+        try:
+            timeout = aiohttp.ClientTimeout(total=delivery.policy.timeout)
+            async with self._session().post(
+                delivery.url, data=delivery.body, headers=delivery.headers, timeout=timeout
+            ) as resp:
+                await resp.read()
+                attempt.status = resp.status
+        except TimeoutError:
+            attempt.error = f"timed out after {delivery.policy.timeout:g}s"
+        except aiohttp.ClientError as exc:
+            attempt.error = f"{type(exc).__name__}: {exc}"
+        except ValueError as exc:  # an unusable URL
+            attempt.error = f"invalid URL: {exc}"
+        finally:
+            if task is not None:
+                self._in_flight.discard(task)
+
+    def _settle(self, delivery: Delivery, attempt: Attempt) -> None:
+        policy = delivery.policy
+        if attempt.status is not None and policy.delivered(attempt.status):
+            delivery.state = "delivered"
+            return
+        index = attempt.number - 1
+        if policy.retryable(attempt.status) and index < len(policy.schedule):
+            self._schedule(delivery, policy.schedule[index])
+            return
+        delivery.state = "failed"
+
+    def abandon_pending(self) -> int:
+        """At shutdown: mark what was never delivered, so it is recorded rather than lost."""
+        count = 0
+        for delivery in self.log:
+            if delivery.state == "pending":
+                delivery.state = "abandoned"
+                delivery.next_attempt_at = None
+                count += 1
+        return count
+
+    def query(
+        self,
+        *,
+        vendor: str | None = None,
+        event: str | None = None,
+        url: str | None = None,
+        state: str | None = None,
+        subject: str | None = None,
+    ) -> list[Delivery]:
+        def keep(d: Delivery) -> bool:
+            return (
+                (vendor is None or d.vendor == vendor)
+                and (event is None or fnmatch.fnmatchcase(d.event, event))
+                and (url is None or fnmatch.fnmatchcase(d.url, url))
+                and (state is None or d.state == state)
+                and (subject is None or d.subject == subject)
+            )
+
+        return self.log.select(keep)

@@ -1,0 +1,183 @@
+"""A world: one isolated sandbox state (clock, journal, deliveries, rules, vendor stores).
+
+The server holds one world per namespace (the default namespace is ""). Resetting a namespace
+replaces its world with a fresh one built from the already-parsed scenario, which is what makes
+per-test reset cheap. Nothing here knows any vendor: vendor stores are made by the vendors.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+
+from mockserver.clock import Clock, ClockMode
+from mockserver.ids import IdFactory
+from mockserver.journal import Journal
+from mockserver.notifier import Notifier
+from mockserver.scenario.model import HttpFault, Reviewer, Scenario
+from mockserver.scenario.rules import Engine
+from mockserver.settings import Settings
+from mockserver.webhooks.dispatcher import Dispatcher
+
+if TYPE_CHECKING:
+    from mockserver.vendor import Vendor, VendorState
+
+log = logging.getLogger("mockserver.world")
+
+FALLBACK_REVIEWER = Reviewer("65f1234567890abcdef12350", "Sandbox Reviewer", "reviewer@example.com")
+
+
+class World:
+    def __init__(
+        self,
+        scenario: Scenario,
+        settings: Settings,
+        vendors: Sequence[Vendor],
+        session: Callable[[], aiohttp.ClientSession],
+        namespace: str = "",
+    ) -> None:
+        self.scenario = scenario
+        self.settings = settings
+        self.namespace = namespace
+        seed = settings.seed if settings.seed is not None else scenario.seed
+        self.rng = random.Random(seed)
+        self.ids = IdFactory(self.rng)
+        mode, scale = _clock_mode(settings.clock, scenario)
+        start = scenario.start if scenario.start is not None else float(int(time.time()))
+        self.clock = Clock(start, mode, scale)
+        self.notifier = Notifier()
+        self.journal = Journal(settings.journal_cap)
+        self.dispatcher = Dispatcher(
+            self.clock,
+            self.ids,
+            self.notifier,
+            session,
+            settings.delivery_cap,
+            scenario.webhook_faults,
+        )
+        self.engine = Engine(self.clock)
+        self._fault_hits: dict[int, int] = {}
+        self.states: dict[str, VendorState] = {v.name: v.new_state(self) for v in vendors}
+
+    def state(self, vendor: str) -> Any:
+        return self.states[vendor]
+
+    def changed(self) -> None:
+        """Vendor stores call this after any change, to wake control-plane waits."""
+        self.notifier.notify()
+
+    def reviewer(self, ref: str | None) -> Reviewer:
+        """The reviewer a step names, or a seeded random one for None / 'random'."""
+        people = self.scenario.reviewers
+        if ref and ref != "random":
+            found = self.scenario.find_reviewer(ref)
+            if found is not None:
+                return found
+        return self.rng.choice(people) if people else FALLBACK_REVIEWER
+
+    def http_fault(self, vendor: str, method: str, path: str) -> HttpFault | None:
+        """The first scenario fault matching a call that has uses left, counting this use."""
+        import fnmatch
+
+        for index, fault in enumerate(self.scenario.http_faults):
+            if fault.vendor and fault.vendor != vendor:
+                continue
+            if fault.method and fault.method != method:
+                continue
+            if fault.path and not fnmatch.fnmatchcase(path, fault.path):
+                continue
+            used = self._fault_hits.get(index, 0)
+            if fault.times is not None and used >= fault.times:
+                continue
+            self._fault_hits[index] = used + 1
+            return fault
+        return None
+
+    def start(self) -> None:
+        self.clock.start()
+
+    async def close(self, grace: float = 5.0) -> int:
+        """Stop the clock, letting a firing timer (a webhook in flight) finish within `grace`
+        seconds; deliveries still pending are recorded as abandoned. Returns that count."""
+        try:
+            await asyncio.wait_for(self.clock.quiesce(), grace)
+        except TimeoutError:
+            log.warning("namespace %r: a timer was still running at shutdown", self.namespace)
+        await self.clock.stop()
+        return self.dispatcher.abandon_pending()
+
+
+def _clock_mode(override: str | None, scenario: Scenario) -> tuple[ClockMode, float]:
+    if override:
+        if override in ("real", "manual"):
+            return override, 1.0  # type: ignore[return-value]
+        return "scaled", float(override.removeprefix("scale:").removeprefix("x"))
+    return scenario.clock, scenario.scale
+
+
+class Worlds:
+    """The worlds of every namespace, created on first use."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        settings: Settings,
+        vendors: Sequence[Vendor],
+        session: Callable[[], aiohttp.ClientSession],
+    ) -> None:
+        self.scenario = scenario
+        self.settings = settings
+        self.vendors = tuple(vendors)
+        self._session = session
+        self._worlds: dict[str, World] = {}
+        self._scenarios: dict[str, Scenario] = {}
+
+    def get(self, namespace: str = "") -> World:
+        world = self._worlds.get(namespace)
+        if world is None:
+            scenario = self._scenarios.get(namespace, self.scenario)
+            world = World(scenario, self.settings, self.vendors, self._session, namespace)
+            world.start()
+            self._worlds[namespace] = world
+        return world
+
+    def namespaces(self) -> list[str]:
+        return sorted(self._worlds)
+
+    async def reset(self, namespace: str = "") -> World:
+        old = self._worlds.pop(namespace, None)
+        if old is not None:
+            await old.close(grace=0.5)
+        return self.get(namespace)
+
+    async def reset_all(self) -> None:
+        for namespace in list(self._worlds):
+            await self.reset(namespace)
+
+    async def use_scenario(self, scenario: Scenario, namespace: str | None = None) -> None:
+        """Make `scenario` current for one namespace (or, with None, the default for all) and
+        reset what it affects."""
+        if namespace is None:
+            self.scenario = scenario
+            self._scenarios.clear()
+            for ns in list(self._worlds):
+                await self.reset(ns)
+        else:
+            self._scenarios[namespace] = scenario
+            await self.reset(namespace)
+
+    def scenario_for(self, namespace: str) -> Scenario:
+        return self._scenarios.get(namespace, self.scenario)
+
+    async def close_all(self, grace: float = 5.0) -> int:
+        abandoned = 0
+        for world in self._worlds.values():
+            abandoned += await world.close(grace)
+        self._worlds.clear()
+        return abandoned
