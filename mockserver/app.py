@@ -59,7 +59,7 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
             {"error": f"no emulated API serves {request.method} {request.path}"}, status=404
         )
     world = app[appkeys.WORLDS].get(appkeys.namespace_of(request))
-    request["mockserver.world"] = world
+    request[appkeys.WORLD] = world
     started = time.perf_counter()
     entry = JournalEntry(
         seq=world.journal.total + 1,

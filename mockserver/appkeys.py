@@ -19,14 +19,15 @@ LIBRARY: web.AppKey[ScenarioLibrary] = web.AppKey("library")
 STARTED_AT: web.AppKey[float] = web.AppKey("started_at")
 ROUTE_OWNERS: web.AppKey[dict[web.AbstractRoute, str]] = web.AppKey("route_owners")
 
+WORLD: web.RequestKey[World] = web.RequestKey("mockserver.world")
+
 NAMESPACE_HEADER = "X-Mockserver-Namespace"
 CONTROL_PREFIX = "/_mockserver"
 
 
 def world_of(request: web.Request) -> World:
     """The world the current vendor call runs in (set by the core middleware)."""
-    world: World = request["mockserver.world"]
-    return world
+    return request[WORLD]
 
 
 def namespace_of(request: web.Request) -> str:

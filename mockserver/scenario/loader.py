@@ -60,14 +60,22 @@ def _pytype(value: Any) -> str:
     return "text"
 
 
-def _deepest(error: ValidationError, instance_is: type | None = None) -> ValidationError:
-    """For anyOf/oneOf, descend to the branch error that best explains the mistake."""
+def _deepest(error: ValidationError) -> tuple[ValidationError, str | None]:
+    """For anyOf/oneOf, descend to the branch error that best explains the mistake; also the
+    nearest description on the way (it says what form the value should have)."""
+    description = _description(error)
     while error.context:
         candidates = [e for e in error.context if e.validator != "type"]
         if not candidates:
             break
         error = max(candidates, key=lambda e: (len(e.absolute_path), e.validator != "enum"))
-    return error
+        description = _description(error) or description
+    return error, description
+
+
+def _description(error: ValidationError) -> str | None:
+    schema = error.schema
+    return schema.get("description") if isinstance(schema, dict) else None
 
 
 def _suggest(word: str, options: Iterable[str]) -> str:
@@ -76,7 +84,7 @@ def _suggest(word: str, options: Iterable[str]) -> str:
 
 
 def _format(error: ValidationError, smap: SourceMap) -> list[str]:
-    error = _deepest(error)
+    error, description = _deepest(error)
     path: Path = tuple(error.absolute_path)
     schema = error.schema if isinstance(error.schema, dict) else {}
     where = smap.where(path)
@@ -107,9 +115,8 @@ def _format(error: ValidationError, smap: SourceMap) -> list[str]:
         return [f"{where}: {name}: {error.instance!r} is not one of: {', '.join(options)}{hint}"]
     if v in ("minProperties", "maxProperties"):
         return [f"{where}: {name}: a step names exactly one action, like `respond: {{...}}`"]
-    if v == "pattern" or (v == "anyOf" and "description" in schema):
-        desc = schema.get("description", "has the wrong form")
-        return [f"{where}: {name}: expected {desc}, got {error.instance!r}"]
+    if v in ("pattern", "anyOf") and description:
+        return [f"{where}: {name}: expected {description}, got {error.instance!r}"]
     return [f"{where}: {name}: {error.message}"]
 
 

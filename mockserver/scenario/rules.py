@@ -41,7 +41,10 @@ FAIL_SCHEMA: dict[str, Any] = {
         "description": "answer the submission with this HTTP status (429, 500, 503 ...)",
     },
     "message": {"type": "string", "description": "error message in the vendor's error body"},
-    "latency": {**DURATION_SCHEMA, "description": "delay the answer by this much real time"},
+    "latency": {
+        **DURATION_SCHEMA,
+        "description": "a duration like 800ms or 2s to delay the answer by (real time)",
+    },
 }
 
 
@@ -78,7 +81,10 @@ class RuleSet:
 
 def _action_schema(word: str, props: Mapping[str, Any], description: str) -> dict[str, Any]:
     properties = {
-        "after": {**DURATION_SCHEMA, "description": "wait this long after the previous step"},
+        "after": {
+            **DURATION_SCHEMA,
+            "description": "a duration like 30s, 2m or 1h to wait after the previous step",
+        },
         "by": {"type": "string", "description": "reviewer e-mail or name ('random' to pick)"},
         **props,
     }

@@ -40,7 +40,10 @@ HTTP_FAULT_PROPS: dict[str, Any] = {
     "path": {"type": "string", "description": "only paths matching this glob, e.g. /v1/api/*"},
     "status": {"type": "integer", "minimum": 400, "maximum": 599, "description": "answer status"},
     "message": {"type": "string", "description": "error message in the vendor's body"},
-    "latency": {**DURATION_SCHEMA, "description": "extra real-time delay before answering"},
+    "latency": {
+        **DURATION_SCHEMA,
+        "description": "a duration like 800ms: extra real-time delay before answering",
+    },
     "times": {"type": "integer", "minimum": 1, "description": "stop after this many calls"},
 }
 
@@ -93,7 +96,10 @@ def scenario_schema(vendors: Iterable[Vendor]) -> dict[str, Any]:
                     "items": DURATION_SCHEMA,
                     "description": "waits between attempts (default: the vendor's schedule)",
                 },
-                "timeout": {**DURATION_SCHEMA, "description": "per-attempt timeout"},
+                "timeout": {
+                    **DURATION_SCHEMA,
+                    "description": "a duration like 30s: per-attempt timeout",
+                },
             },
         },
         "faults": {

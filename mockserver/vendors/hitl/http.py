@@ -17,8 +17,8 @@ from mockserver.errors import ApiError
 from mockserver.vendors.hitl.models import ApiUser
 from mockserver.vendors.hitl.state import HitlState
 
-RATE_HEADERS = "hitl.rate_headers"
-USER = "hitl.user"
+RATE_HEADERS: web.RequestKey[dict[str, str]] = web.RequestKey("hitl.rate_headers")
+USER: web.RequestKey[ApiUser] = web.RequestKey("hitl.user")
 
 
 def envelope(msg: str, data: Any, status: int = 200) -> web.Response:
@@ -36,8 +36,7 @@ def state_of(request: web.Request) -> HitlState:
 
 
 def user_of(request: web.Request) -> ApiUser:
-    user: ApiUser = request[USER]
-    return user
+    return request[USER]
 
 
 def authenticate(request: web.Request, state: HitlState) -> ApiUser:

@@ -189,6 +189,8 @@ class HitlState(VendorState):
         req = self.requests.get(request_id)
         if req is None:
             return
+        if step.word == "timeout" and step.after == 0:
+            return  # plain `timeout`: nobody answers, the request expires at its timeout_at
         try:
             self.apply(req, step)
         except (ApiError, ValueError) as exc:

@@ -1,0 +1,117 @@
+"""Scenario loading: every mistake is reported as file:line:col: key: message."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mockserver.errors import ScenarioError
+from mockserver.registry import VENDORS
+from mockserver.scenario.loader import load_library, parse_scenario
+from mockserver.scenario.schema import scenario_schema
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def problems(text: str) -> list[str]:
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text, "qa.yaml", VENDORS)
+    return info.value.problems
+
+
+def test_unknown_key_names_file_line_and_suggests() -> None:
+    text = "name: x\nhitl:\n  rules:\n    - when: {text_contain: crypto}\n      then: timeout\n"
+    assert problems(text) == [
+        "qa.yaml:4:14: hitl.rules[0].when.text_contain: unknown key (did you mean 'text_contains'?)"
+    ]
+
+
+def test_unknown_action_word_is_reported_at_its_line() -> None:
+    text = "hitl:\n  rules:\n    - otherwise:\n        - respnd: {after: 2m}\n"
+    assert problems(text) == [
+        "qa.yaml:4:11: hitl.rules[0].otherwise[0].respnd: unknown key (did you mean 'respond'?)"
+    ]
+
+
+def test_wrong_type_and_bad_enum() -> None:
+    text = "seed: lots\nclock: manul\n"
+    assert problems(text) == [
+        "qa.yaml:1:7: seed: expected a whole number, got text",
+        "qa.yaml:2:8: clock: 'manul' is not one of: real, manual (did you mean 'manual'?)",
+    ]
+
+
+def test_bad_duration_is_explained() -> None:
+    text = "hitl:\n  rules:\n    - otherwise: [{claim: {after: soon}}]\n"
+    (line,) = problems(text)
+    assert line.startswith("qa.yaml:3:")
+    assert "after" in line and "30s" in line and "'soon'" in line
+
+
+def test_unknown_reviewer_in_by() -> None:
+    text = (
+        "reviewers: [{email: dana@example.com}]\n"
+        "hitl:\n  rules:\n    - otherwise: [{claim: {by: bob@example.com}}]\n"
+    )
+    (line,) = problems(text)
+    assert line.startswith("qa.yaml:4:")
+    assert "unknown reviewer 'bob@example.com'" in line and "dana@example.com" in line
+
+
+def test_duplicate_key_and_broken_yaml() -> None:
+    assert problems("name: a\nname: b\n") == ["qa.yaml:2:1: name: duplicate key 'name'"]
+    (line,) = problems("hitl: [\n")
+    assert line.startswith("qa.yaml:2:1: not valid YAML")
+
+
+def test_bad_regex_is_positioned() -> None:
+    text = "hitl:\n  rules:\n    - when: {text_matches: '(unclosed'}\n      then: timeout\n"
+    (line,) = problems(text)
+    assert line.startswith("qa.yaml:3:") and "bad regex" in line
+
+
+def test_all_problems_of_a_file_are_reported_together() -> None:
+    text = "clock: manul\nhitl:\n  rate_limt: 5\n"
+    assert len(problems(text)) == 2
+
+
+def test_generated_reviewers_are_deterministic_per_seed() -> None:
+    text = "seed: 11\nreviewers: ['3 generated']\n"
+    a = parse_scenario(text, "a.yaml", VENDORS).reviewers
+    b = parse_scenario(text, "b.yaml", VENDORS).reviewers
+    assert a == b and len(a) == 3
+    assert all(r.email.endswith("@example.com") and len(r.id) == 24 for r in a)
+    other = parse_scenario("seed: 12\nreviewers: ['3 generated']\n", "c.yaml", VENDORS)
+    assert other.reviewers != a
+
+
+def test_steps_parse_with_relative_delays() -> None:
+    text = (
+        "reviewers: [{email: dana@example.com}]\n"
+        "hitl:\n  rules:\n"
+        "    - when: {priority: critical}\n      then: timeout\n"
+        "    - otherwise:\n"
+        "        - claim: {after: 30s, by: dana@example.com}\n"
+        "        - respond: {after: 1h30m, choose: random}\n"
+    )
+    rules = parse_scenario(text, "qa.yaml", VENDORS).section("hitl").rules.rules
+    assert [s.word for s in rules[0].steps] == ["timeout"]
+    claim, respond = rules[1].steps
+    assert (claim.after, claim.by) == (30.0, "dana@example.com")
+    assert (respond.after, dict(respond.args)) == (5400.0, {"choose": "random"})
+    assert respond.where.startswith("qa.yaml:8:")
+
+
+def test_every_shipped_scenario_loads() -> None:
+    library = load_library(ROOT / "scenarios", VENDORS)
+    assert len(library) >= 9
+    for path in (ROOT / "scenarios").glob("*.yaml"):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first == "# yaml-language-server: $schema=./scenario.schema.json", path.name
+
+
+def test_published_schema_matches_the_code() -> None:
+    published = json.loads((ROOT / "scenarios" / "scenario.schema.json").read_text())
+    assert published == scenario_schema(VENDORS), "run `make schema` to refresh it"
