@@ -4,5 +4,7 @@ from __future__ import annotations
 
 from mockserver.vendor import Vendor
 from mockserver.vendors.hitl.vendor import HitlVendor
+from mockserver.vendors.hive.vendor import HiveVendor
+from mockserver.vendors.outharm.vendor import OutharmVendor
 
-VENDORS: tuple[Vendor, ...] = (HitlVendor(),)
+VENDORS: tuple[Vendor, ...] = (HitlVendor(), OutharmVendor(), HiveVendor())

@@ -1,8 +1,10 @@
-"""The `hive:` section of a scenario as data: scoring rules, deny list, Dashboard rules, actions.
+"""The `hive:` section of a scenario as data: scoring rules, deny list, Dashboard rules, actions,
+the async callback delay and the scripted Review Feed moderators.
 
 `parse_section` turns the (schema-valid) YAML mapping into frozen dataclasses with compiled
-regexes and conditions. Anything wrong raises ValueError naming the key, e.g.
-`hive.rules[1].if: invalid condition 'spam >=': expected a value, ... at position 7`.
+regexes and conditions. Anything wrong raises `SectionError` (a ValueError) naming the key, e.g.
+`hive.rules[1].if: invalid condition 'spam >=': expected a value, ... at position 7`; its `path`
+lets the vendor report the problem at the file's line and column.
 """
 
 from __future__ import annotations
@@ -16,10 +18,15 @@ from typing import Any, Final
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
+from mockserver.durations import parse_duration
+from mockserver.scenario.rules import RuleSet, parse_rules
+
 from .classes import ALL_CLASSES, VISUAL_CLASS_HEAD
 from .expressions import Condition, compile_condition
 from .patterns import PROFANITY_TYPE, deny_pattern
+from .review_rules import check_review
 from .schema import SECTION_SCHEMA
+from .section_errors import KeyPath, SectionError, dotted
 
 __all__ = [
     "ACTION_NONE",
@@ -29,6 +36,7 @@ __all__ = [
     "DenyEntry",
     "HiveConfig",
     "Rule",
+    "SectionError",
     "TextRule",
     "VisualRule",
     "parse_section",
@@ -40,6 +48,9 @@ ACTION_NONE: Final = "none"
 # The Dashboard's action id for "send to Review Feed" (seed legacy example).
 REVIEW_ACTION_ID: Final = "send_post_to_review"
 DEFAULT_PARAMS: Final[dict[str, str]] = {"user_id": "user_id", "post_id": "post_id"}
+# Async results are POSTed this long after the acknowledgement unless the scenario says otherwise.
+DEFAULT_CALLBACK_DELAY: Final = 1.0
+REVIEW_RULESET: Final = "hive.review"
 _BASE62: Final = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
@@ -110,7 +121,11 @@ class HiveConfig:
     visual: tuple[VisualRule, ...] = ()
     rules: tuple[Rule, ...] = ()
     actions: Mapping[str, Action] = field(default_factory=dict)
-    review: tuple[Any, ...] = ()  # raw; the shared rule engine interprets it
+    callback_delay: float = DEFAULT_CALLBACK_DELAY
+    # Review Feed moderators in the shared rule format, and the compiled `when: {if: ...}`
+    # conditions they use, by source text.
+    review: RuleSet = field(default_factory=lambda: RuleSet(REVIEW_RULESET))
+    review_conditions: Mapping[str, Condition] = field(default_factory=dict)
 
     def accepts_key(self, key: str) -> bool:
         """Whether an API key is accepted: listed, or any non-empty key when none are listed."""
@@ -142,36 +157,39 @@ def parse_section(data: Mapping[str, Any] | None) -> HiveConfig:
         return HiveConfig()
     error = best_match(Draft202012Validator(SECTION_SCHEMA).iter_errors(data))
     if error is not None:
-        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
-        raise ValueError(f"hive{where}: {error.message}")
+        raise SectionError(tuple(error.absolute_path), error.message)
     actions = {
-        name: _action(f"hive.actions.{name}", name, raw)
+        name: _action(("actions", name), name, raw)
         for name, raw in (data.get("actions") or {}).items()
     }
     keys = data.get("keys")
+    rules = _rules(data.get("rules", []), set(actions))
+    review_raw = data.get("review", [])
+    refs = {r.name for r in rules} | {r.id for r in rules}
+    conditions = check_review(review_raw, refs, set(actions))
     return HiveConfig(
         keys=tuple(keys) if keys is not None else None,
-        text=tuple(_text_rule(f"hive.text[{i}]", r) for i, r in enumerate(data.get("text", []))),
+        text=tuple(_text_rule(("text", i), r) for i, r in enumerate(data.get("text", []))),
         deny_list=tuple(_deny_entry(e) for e in data.get("deny_list", [])),
-        visual=tuple(
-            _visual_rule(f"hive.visual[{i}]", r) for i, r in enumerate(data.get("visual", []))
-        ),
-        rules=_rules(data.get("rules", []), set(actions)),
+        visual=tuple(_visual_rule(("visual", i), r) for i, r in enumerate(data.get("visual", []))),
+        rules=rules,
         actions=actions,
-        review=tuple(data.get("review", [])),
+        callback_delay=parse_duration(data.get("callback_delay", DEFAULT_CALLBACK_DELAY)),
+        review=parse_rules(REVIEW_RULESET, review_raw, lambda p: dotted(("review", *p))),
+        review_conditions=conditions,
     )
 
 
-def _regex(where: str, pattern: str) -> re.Pattern[str]:
+def _regex(where: KeyPath, pattern: str) -> re.Pattern[str]:
     try:
         return re.compile(pattern)
     except re.error as exc:
-        raise ValueError(f"{where}: bad regular expression {pattern!r}: {exc}") from None
+        raise SectionError(where, f"bad regular expression {pattern!r}: {exc}") from None
 
 
-def _text_rule(where: str, raw: Mapping[str, Any]) -> TextRule:
+def _text_rule(where: KeyPath, raw: Mapping[str, Any]) -> TextRule:
     if "matches" in raw:
-        pattern = _regex(f"{where}.matches", raw["matches"])
+        pattern = _regex((*where, "matches"), raw["matches"])
     else:
         pattern = re.compile(re.escape(raw["contains"]), re.IGNORECASE)
     return TextRule(pattern=pattern, cls=raw["class"], score=int(raw.get("score", 3)))
@@ -182,9 +200,9 @@ def _deny_entry(raw: str | Mapping[str, Any]) -> DenyEntry:
     return DenyEntry(value=value, type=kind or PROFANITY_TYPE, pattern=deny_pattern(value))
 
 
-def _visual_rule(where: str, raw: Mapping[str, Any]) -> VisualRule:
+def _visual_rule(where: KeyPath, raw: Mapping[str, Any]) -> VisualRule:
     if "url_matches" in raw:
-        pattern = _regex(f"{where}.url_matches", raw["url_matches"])
+        pattern = _regex((*where, "url_matches"), raw["url_matches"])
     else:
         pattern = re.compile(re.escape(raw["url_contains"]), re.IGNORECASE)
     cls = raw["class"]
@@ -198,23 +216,23 @@ def _rules(raws: list[Mapping[str, Any]], actions: set[str]) -> tuple[Rule, ...]
     seen_names: set[str] = set()
     seen_ids: set[str] = set()
     for i, raw in enumerate(raws):
-        where = f"hive.rules[{i}]"
+        where: KeyPath = ("rules", i)
         name = raw["name"]
         rule_id = raw.get("id") or stable_rule_id(name)
         if name in seen_names:
-            raise ValueError(f"{where}.name: duplicate rule name {name!r}")
+            raise SectionError((*where, "name"), f"duplicate rule name {name!r}")
         if rule_id in seen_ids:
-            raise ValueError(f"{where}.id: duplicate rule id {rule_id!r}")
+            raise SectionError((*where, "id"), f"duplicate rule id {rule_id!r}")
         seen_names.add(name)
         seen_ids.add(rule_id)
         action = raw.get("action", ACTION_NONE)
         if action not in (ACTION_REVIEW, ACTION_NONE) and action not in actions:
             known = ", ".join(sorted({ACTION_REVIEW, ACTION_NONE} | actions))
-            raise ValueError(f"{where}.action: unknown action {action!r} (known: {known})")
+            raise SectionError((*where, "action"), f"unknown action {action!r} (known: {known})")
         try:
             condition = compile_condition(raw["if"], ALL_CLASSES)
         except ValueError as exc:
-            raise ValueError(f"{where}.if: {exc}") from None
+            raise SectionError((*where, "if"), str(exc)) from None
         rule_type = raw.get("type", "post")
         rules.append(
             Rule(id=rule_id, name=name, condition=condition, action=action, type=rule_type)
@@ -222,14 +240,14 @@ def _rules(raws: list[Mapping[str, Any]], actions: set[str]) -> tuple[Rule, ...]
     return tuple(rules)
 
 
-def _action(where: str, name: str, raw: Mapping[str, Any]) -> Action:
+def _action(where: KeyPath, name: str, raw: Mapping[str, Any]) -> Action:
     if name in (ACTION_REVIEW, ACTION_NONE):
-        raise ValueError(f"{where}: {name!r} is a built-in action name; choose another")
+        raise SectionError(where, f"{name!r} is a built-in action name; choose another")
     header: tuple[str, str] | None = None
     if "header" in raw:
         key, colon, value = str(raw["header"]).partition(":")
         if not key.strip() or not colon:
-            raise ValueError(f"{where}.header: expected 'Name: value', got {raw['header']!r}")
+            raise SectionError((*where, "header"), f"expected 'Name: value', got {raw['header']!r}")
         header = (key.strip(), value.strip())
     params = dict(raw["params"]) if "params" in raw else dict(DEFAULT_PARAMS)
     return Action(name=name, url=raw["url"], header=header, params=params)

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from mockserver.scenario.rules import DURATION_SCHEMA, rules_schema
+
 from .classes import TEXT_CLASSES, VISUAL_CLASSES
+from .vocabulary import REVIEW_VOCABULARY
 
 ACTION_NAME_PATTERN: Final = r"^[A-Za-z_][A-Za-z0-9_-]*$"
 PARAM_SOURCE_PATTERN: Final = (
-    r"^(user_id|post_id|task_id|rule_id|rule_name|action|(content|user)\..+)$"
+    r"^(user_id|post_id|task_id|rule_id|rule_name|action|moderator|(content|user)\..+)$"
 )
 
 _TEXT_RULE: Final[dict[str, Any]] = {
@@ -125,7 +128,7 @@ _ACTION: Final[dict[str, Any]] = {
         "params": {
             "type": "object",
             "description": "Query parameter name -> source: user_id, post_id, task_id, rule_id, "
-            "rule_name, action, content.<key> or user.<key>.",
+            "rule_name, action, moderator (reviewer e-mail), content.<key> or user.<key>.",
             "additionalProperties": {"type": "string", "pattern": PARAM_SOURCE_PATTERN},
         },
     },
@@ -168,6 +171,11 @@ SECTION_SCHEMA: Final[dict[str, Any]] = {
             "additionalProperties": _ACTION,
             "description": "Dashboard actions by name, referenced by rules' action.",
         },
-        "review": {"type": "array", "description": "human review rules (shared rule format)"},
+        "callback_delay": {
+            **DURATION_SCHEMA,
+            "description": "how long after an async acknowledgement the result is POSTed to "
+            "callback_url (default 1s)",
+        },
+        "review": rules_schema(REVIEW_VOCABULARY, "items in the Review Feed"),
     },
 }

@@ -13,7 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+from mockserver.scenario.rules import RuleSet, parse_rules
+from mockserver.scenario.yamlsource import dotted
+from mockserver.vendors.outharm.vocabulary import manual_problems, manual_schema
+
+if TYPE_CHECKING:
+    from mockserver.scenario.context import SectionContext
 
 DEFAULT_SCHEMA_ID = "550e8400-e29b-41d4-a716-446655440000"
 MAX_COMPONENTS = 20  # A.2: "A schema holds at most 20 components"
@@ -146,8 +153,11 @@ SECTION_SCHEMA: dict[str, Any] = _obj(
         ),
         "automated": _AUTOMATED,
         "webhook": _WEBHOOK,
-        # Placeholder: the lead wires the shared rule engine's format in here.
-        "manual": _s("manual review rules (see the rules format)", type="object"),
+        "manual": {
+            **manual_schema(),
+            "description": "Scripted human reviewers: rules in the shared format; when no rule "
+            "matches, the verdict is 'not harmful' 1 minute after queueing.",
+        },
     },
 )
 
@@ -159,6 +169,7 @@ class OutharmConfigError(ValueError):
         dotted = "outharm" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
         super().__init__(f"{dotted}: {message}")
         self.path = path
+        self.reason = message
 
 
 @dataclass(frozen=True)
@@ -247,19 +258,23 @@ class OutharmConfig:
     schemas: tuple[Schema, ...] = (DEFAULT_SCHEMA,)
     automated: AutomatedConfig = field(default_factory=AutomatedConfig)
     webhook: WebhookConfig | None = None
-    manual: Any = None
+    manual: RuleSet = field(default_factory=lambda: RuleSet("outharm.manual"))
 
     def schemas_by_id(self) -> dict[str, Schema]:
         """Schemas keyed by lower-case id, as `validate_submission` wants them."""
         return {s.id: s for s in self.schemas}
 
 
-def parse_section(data: Mapping[str, Any] | None) -> OutharmConfig:
+def parse_section(
+    data: Mapping[str, Any] | None, ctx: SectionContext | None = None
+) -> OutharmConfig:
     """Build an `OutharmConfig` from a section that already passed `SECTION_SCHEMA`.
 
     Raises `OutharmConfigError` for a bad regex, a schema with more than 20 components, a
     component type other than text/image, a duplicate schema id, or a rule naming a field that
     no schema has (or an image rule on a field that is never an image, and vice versa).
+    `ctx`, given by the scenario loader, positions the manual rules (file:line) and checks
+    their reviewers; without it they are parsed with key paths only.
     """
     data = data or {}
     tokens = data.get("tokens")
@@ -288,8 +303,28 @@ def parse_section(data: Mapping[str, Any] | None) -> OutharmConfig:
         schemas=schemas,
         automated=_parse_automated(data.get("automated") or {}, schemas),
         webhook=webhook,
-        manual=data.get("manual"),
+        manual=_parse_manual(data.get("manual"), schemas, ctx),
     )
+
+
+def _parse_manual(
+    rules: list[Any] | None, schemas: tuple[Schema, ...], ctx: SectionContext | None
+) -> RuleSet:
+    types = _component_types(schemas)
+    for path, message in manual_problems(rules, types):
+        raise OutharmConfigError(("manual", *path), message)
+    if ctx is not None:
+        return ctx.rules(("manual",), rules)
+    return parse_rules("outharm.manual", rules, lambda p: dotted(("outharm", "manual", *p)))
+
+
+def _component_types(schemas: tuple[Schema, ...]) -> dict[str, set[str]]:
+    """Each component name any schema has, with the types it has there."""
+    types: dict[str, set[str]] = {}
+    for schema in schemas:
+        for name, kind in schema.components.items():
+            types.setdefault(name, set()).add(kind)
+    return types
 
 
 def _parse_schema(index: int, data: Mapping[str, Any]) -> Schema:
@@ -313,10 +348,7 @@ def _parse_schema(index: int, data: Mapping[str, Any]) -> Schema:
 
 
 def _parse_automated(data: Mapping[str, Any], schemas: tuple[Schema, ...]) -> AutomatedConfig:
-    types: dict[str, set[str]] = {}
-    for schema in schemas:
-        for name, kind in schema.components.items():
-            types.setdefault(name, set()).add(kind)
+    types = _component_types(schemas)
     rules = tuple(_parse_rule(i, r, types) for i, r in enumerate(data.get("rules") or ()))
     if "categories" in data:
         categories = tuple(data["categories"])

@@ -34,9 +34,10 @@ rules:
 actions:
   ban_user: {url: "http://app:9000/hive/ban", header: "X-Auth: s3cret",
              params: {user: user_id, post: post_id}}
+callback_delay: 2s
 review:
   - when: {rule: Send to Review Feed}
-    then: {after: 10m, decide: ban_user}
+    then: {decide: {after: 10m, action: ban_user}}
 """
 
 
@@ -73,7 +74,9 @@ def _objects(schema: Any, where: str = "hive") -> list[tuple[str, dict[str, Any]
 
 def test_every_object_is_closed_and_every_property_described() -> None:
     objects = _objects(SECTION_SCHEMA)
-    assert len(objects) == 6  # section, text rule, deny entry, visual rule, rule, action
+    own = [w for w, _ in objects if not w.startswith("hive/properties/review/")]
+    assert len(own) == 6  # section, text rule, deny entry, visual rule, rule, action
+    assert len(objects) > 6  # the review rules, in the shared rule format, are checked too
     for where, obj in objects:
         assert obj.get("additionalProperties") is False, where
         for name, prop in obj["properties"].items():
@@ -138,7 +141,9 @@ def test_parse_example() -> None:
             params={"user": "user_id", "post": "post_id"},
         )
     }
-    assert len(cfg.review) == 1
+    assert cfg.callback_delay == 2.0
+    assert len(cfg.review.rules) == 1
+    assert cfg.review.rules[0].steps[0].args == {"action": "ban_user"}
     assert cfg.rule("Ban spammers") is cfg.rules[2]
     assert cfg.rule("5phrGLaFGCoURyvTn9AryD") is cfg.rules[2]
     assert cfg.rule("nope") is None

@@ -38,7 +38,8 @@ automated:
 webhook: {url: "http://app:9000/hooks/outharm", secret: om_whsec, header: Authorization}
 """
 
-# The `outharm:` part of /work/shared/examples/scenario-sketch.yaml.
+# The `outharm:` part of /work/shared/examples/scenario-sketch.yaml, in the shared rule format:
+# the webhook is section-level, `manual` is a rule list, and appeals are a rule of their own.
 SKETCH = """
 tokens: [om-test]
 schemas:
@@ -48,13 +49,13 @@ automated:
   threshold: 0.5
   rules:
     - {field: title, matches: "(?i)kill|hate", category: hate, score: 0.92}
+webhook: {url: "http://app:9000/hooks/outharm", secret: om_whsec}
 manual:
-  webhook: {url: "http://app:9000/hooks/outharm", secret: om_whsec}
-  rules:
-    - when: {any_text_contains: "buy now"}
-      then: {after: 4h, harmful: [spam]}
-    - otherwise: {after: 1h, harmful: false}
-  appeals: overturn
+  - when: {appeal: true}
+    then: {decide: {after: 2h, harmful: false}}
+  - when: {any_text_contains: "buy now"}
+    then: {decide: {after: 4h, harmful: [spam]}}
+  - otherwise: {decide: {after: 1h, harmful: false}}
 """
 
 VALIDATOR = Draft202012Validator(SECTION_SCHEMA)
@@ -85,7 +86,7 @@ def test_section_schema_is_a_valid_draft_2020_12_schema() -> None:
 
 
 def test_every_property_has_a_description_and_every_object_is_closed() -> None:
-    open_maps = {".schemas[items].components", ".manual"}
+    open_maps = {".schemas[items].components"}
     for path, node in walk(SECTION_SCHEMA):
         assert node.get("description"), path
         if node.get("type") == "object" and path not in open_maps:
@@ -114,13 +115,18 @@ def test_example_section_parses() -> None:
     assert (harassment.field, harassment.target) == (None, "text")
     assert (sexual.target, sexual.category) == ("image", "sexual")
     assert cfg.webhook == WebhookConfig("http://app:9000/hooks/outharm", "om_whsec")
-    assert cfg.manual is None
+    assert cfg.manual.rules == ()
 
 
-def test_sketch_section_keeps_manual_as_data() -> None:
+def test_sketch_section_parses_manual_rules() -> None:
     cfg = parse_section(load(SKETCH))
     assert cfg.schemas[0].name == "Schema 1"
-    assert cfg.manual["appeals"] == "overturn"
+    appeal, spam, rest = cfg.manual.rules
+    assert appeal.when == {"appeal": True}
+    assert [(s.word, dict(s.args), s.after) for s in spam.steps] == [
+        ("decide", {"harmful": ["spam"]}, 4 * 3600.0)
+    ]
+    assert rest.otherwise and rest.steps[0].after == 3600.0
 
 
 def test_absent_section_gives_defaults() -> None:

@@ -1,0 +1,109 @@
+"""Request bodies as Hive clients send them: JSON, urlencoded or multipart form data.
+
+The Dashboard docs label the fields "Form Data" but send JSON in every example; third-party
+integrations also send `application/x-www-form-urlencoded`, and the Models API examples use
+multipart (`--form`, including a `media` file). All three are accepted (reference B.2 [I]).
+The core has already read the body (for the journal), so multipart is parsed from those bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.policy import HTTP
+from typing import Any
+from urllib.parse import parse_qsl
+
+from mockserver.errors import ApiError
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file sent as a multipart field (the Models API's `media`)."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+Fields = dict[str, Any]
+
+
+def parse_body(body: bytes, content_type: str) -> Fields:
+    """The fields of a request body; `content_type` is the full Content-Type header."""
+    mime = content_type.split(";", 1)[0].strip().lower()
+    if not body.strip():
+        raise ApiError(400, "The request body is empty: send JSON or form data", code="empty_body")
+    if mime == "application/json" or mime.endswith("+json"):
+        return _json(body)
+    if mime == "application/x-www-form-urlencoded":
+        return _urlencoded(body)
+    if mime == "multipart/form-data":
+        return _multipart(body, content_type)
+    if mime == "":
+        # curl -d without a Content-Type: JSON when it looks like JSON, else a form.
+        return _json(body) if body.lstrip().startswith(b"{") else _urlencoded(body)
+    raise ApiError(
+        415,
+        f"Unsupported Content-Type {mime!r}: send application/json, "
+        "application/x-www-form-urlencoded or multipart/form-data",
+        code="unsupported_media_type",
+    )
+
+
+def _json(body: bytes) -> Fields:
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, f"The body is not valid JSON: {exc}", code="invalid_json") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "The JSON body must be an object", code="invalid_json")
+    return data
+
+
+def _add(fields: Fields, name: str, value: Any) -> None:
+    """Repeated form fields (`models=visual&models=ocr`) become a list."""
+    if name not in fields:
+        fields[name] = value
+    elif isinstance(fields[name], list):
+        fields[name].append(value)
+    else:
+        fields[name] = [fields[name], value]
+
+
+def _urlencoded(body: bytes) -> Fields:
+    try:
+        pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ApiError(400, f"The form body does not parse: {exc}", code="invalid_form") from None
+    fields: Fields = {}
+    for name, value in pairs:
+        _add(fields, name, value)
+    return fields
+
+
+def _multipart(body: bytes, content_type: str) -> Fields:
+    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1", "replace")
+    message = BytesParser(policy=HTTP).parsebytes(head + body)
+    if not isinstance(message, EmailMessage) or not message.is_multipart():
+        raise ApiError(400, "The multipart body does not parse", code="invalid_form")
+    fields: Fields = {}
+    for part in message.iter_parts():
+        if not isinstance(part, EmailMessage):
+            continue
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str):
+            continue
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
+        filename = part.get_filename()
+        if filename:
+            _add(fields, name, Upload(filename, part.get_content_type(), data))
+        else:
+            charset = part.get_content_charset() or "utf-8"
+            _add(fields, name, data.decode(charset, "replace"))
+    return fields

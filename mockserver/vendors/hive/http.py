@@ -1,0 +1,108 @@
+"""Hive request plumbing: the error body, `authorization: token <KEY>`, body fields, and which
+of Hive's two products a request is for.
+
+Error body (Hive documents none, reference B.5): `{"code": <HTTP status>, "error": <short code>,
+"message": <text>}`, plus `"details"` when there is more. `code` mirrors the `code: 200` of
+Hive's successful answers. 401 for a missing or malformed authorization header, 403 for a key
+the scenario does not accept.
+
+Two products share `/api/v1|v2/task/sync|async` (reference B.1, B.2). A request is for the
+Models API (api.thehive.ai) when its Host is `api.thehive.ai` or starts with `models.` (e.g.
+`models.localhost:8080`), or when its path starts with `/models` (`/models/api/v2/task/sync`);
+otherwise it is for the Moderation Dashboard (api.hivemoderation.com).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from aiohttp import web
+
+from mockserver.appkeys import world_of
+from mockserver.errors import ApiError
+
+from .forms import Fields, parse_body
+from .state import HiveState
+
+MODELS_HOSTS: Final = frozenset({"api.thehive.ai"})
+MODELS_HOST_PREFIX: Final = "models."
+MODELS_PATH_PREFIX: Final = "/models"
+_DEFAULT_CODES: Final = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "too_many_requests",
+}
+
+
+def render_error(error: ApiError) -> web.Response:
+    code = (
+        error.code
+        or _DEFAULT_CODES.get(error.status)
+        or ("server_error" if error.status >= 500 else "error")
+    )
+    body: dict[str, object] = {
+        "code": error.status,
+        "error": code.replace("-", "_"),
+        "message": error.message,
+    }
+    if error.data is not None:
+        body["details"] = error.data
+    return web.json_response(body, status=error.status, headers=error.headers)
+
+
+def state_of(request: web.Request) -> HiveState:
+    state: HiveState = world_of(request).state("hive")
+    return state
+
+
+def authenticate(request: web.Request, state: HiveState) -> str:
+    """The API key from `authorization: token <KEY>` (`Token` too, reference B.1)."""
+    header = request.headers.get("Authorization", "").strip()
+    if not header:
+        raise ApiError(
+            401,
+            "Missing authorization header: send 'authorization: token <YOUR_API_KEY>'",
+            code="unauthorized",
+        )
+    scheme, _, key = header.partition(" ")
+    key = key.strip()
+    if scheme.lower() != "token" or not key:
+        raise ApiError(
+            401,
+            f"Malformed authorization header: expected 'token <YOUR_API_KEY>', "
+            f"got scheme {scheme!r}",
+            code="unauthorized",
+        )
+    if not state.cfg.accepts_key(key):
+        raise ApiError(403, "Invalid API key", code="forbidden")
+    return key
+
+
+async def read_fields(request: web.Request) -> Fields:
+    return parse_body(await request.read(), request.headers.get("Content-Type", ""))
+
+
+def hostname(request: web.Request) -> str:
+    host = (request.host or "").strip().lower()
+    if host.startswith("["):  # [::1]:8080
+        return host.split("]", 1)[0] + "]"
+    return host.rsplit(":", 1)[0] if ":" in host else host
+
+
+def is_models_request(request: web.Request) -> bool:
+    """Whether a request is for the Models API rather than the Dashboard (module docstring)."""
+    if request.path.startswith(MODELS_PATH_PREFIX + "/"):
+        return True
+    name = hostname(request)
+    return name in MODELS_HOSTS or name.startswith(MODELS_HOST_PREFIX)
+
+
+def flag(request: web.Request, name: str) -> bool:
+    """A query flag such as `?legacy=1`."""
+    return request.query.get(name, "").strip().lower() in ("1", "true", "yes")

@@ -1,0 +1,287 @@
+"""Hive state for one world: tasks, their completion on the virtual clock, the Review Feed and
+the moderators (scripted by `hive.review`, or a tester through the control plane).
+
+Lifecycle of a task: `processing` -> `completed` (at once for sync; `callback_delay` later for
+async, when the result is POSTed to callback_url). On completion every triggered rule with a
+named action fires it, and the first with `action: review` puts the task in the Review Feed
+(`pending`), as does a user report. A moderator then `decide`s (each chosen Dashboard action is
+POSTed, reference B.3) or `dismiss`es. Control-plane item ids are task ids.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from mockserver.errors import ApiError
+from mockserver.scenario.rules import Step
+from mockserver.vendor import VendorState
+
+from . import results, webhooks
+from .analysis import Analysis, analyze_text, analyze_url, triggered_rules
+from .config import ACTION_NONE, ACTION_REVIEW, HiveConfig, Rule
+from .models import HiveTask, Report, Review, ReviewStatus
+from .review_rules import ReviewFacts, review_matches
+from .validation import Content, DashboardSubmission, ModelsSubmission, ReportSubmission
+from .vocabulary import DECIDE, DISMISS
+
+if TYPE_CHECKING:
+    from mockserver.world import World
+
+log = logging.getLogger("mockserver.hive")
+
+
+class HiveState(VendorState):
+    def __init__(self, world: World, cfg: HiveConfig) -> None:
+        self.world = world
+        self.cfg = cfg
+        self.tasks: dict[str, HiveTask] = {}
+        self.aliases: dict[str, str] = {}  # v2: every model's task id -> the task's first id
+        self.reports: list[Report] = []
+        self.problems: list[str] = []
+        self.rules_created = world.clock.timestamp()  # the Dashboard rules' created_at
+
+    # -- submissions --------------------------------------------------------------------------
+    def _analyze(self, content: Content) -> Analysis:
+        if content.text is not None:
+            return analyze_text(content.text, self.cfg)
+        if content.url is not None:
+            return analyze_url(content.url, self.cfg)
+        # A media upload is scored like a URL, by its file name (the bytes are not looked at).
+        assert content.upload is not None
+        return analyze_url(content.upload.filename, self.cfg)
+
+    def submit_dashboard(
+        self, sub: DashboardSubmission, *, version: str, is_async: bool, legacy: bool
+    ) -> HiveTask:
+        analysis = self._analyze(sub.content)
+        ids = tuple(self.world.ids.uuid() for _ in sub.models) or (self.world.ids.uuid(),)
+        task = HiveTask(
+            id=ids[0],
+            api="dashboard",
+            version=version,
+            analysis=analysis,
+            created_at=self.world.clock.timestamp(),
+            id_field=sub.id_field,
+            user_id=sub.user_id,
+            post_id=sub.post_id,
+            content_metadata=sub.content_metadata,
+            user_metadata=sub.user_metadata,
+            callback_url=sub.callback_url,
+            is_async=is_async,
+            legacy=legacy,
+            models=sub.models,
+            task_ids=ids,
+            content_token=self.world.ids.token(22),
+            triggered=triggered_rules(
+                self.cfg, analysis, content=sub.content_metadata, user=sub.user_metadata
+            ),
+        )
+        return self._submit(task)
+
+    def submit_models(self, sub: ModelsSubmission, *, version: str, is_async: bool) -> HiveTask:
+        task_id = self.world.ids.uuid()
+        task = HiveTask(
+            id=task_id,
+            api="models",
+            version=version,
+            analysis=self._analyze(sub.content),
+            created_at=self.world.clock.timestamp(),
+            callback_url=sub.callback_url,
+            metadata=sub.metadata,
+            is_async=is_async,
+            task_ids=(task_id,),
+        )
+        return self._submit(task)
+
+    def _submit(self, task: HiveTask) -> HiveTask:
+        self.tasks[task.id] = task
+        for alias in task.task_ids[1:]:
+            self.aliases[alias] = task.id
+        if task.is_async:
+            due = task.created_at + self.cfg.callback_delay
+            self.world.clock.call_at(due, lambda: self._complete_later(task.id), f"{task.id}:done")
+        else:
+            self._complete(task)
+        self.world.changed()
+        return task
+
+    def result(self, task: HiveTask) -> dict[str, Any]:
+        return results.result(task, self.rules_created)
+
+    async def _complete_later(self, task_id: str) -> None:
+        task = self.tasks.get(task_id)
+        if task is not None and task.status == "processing":
+            self._complete(task)
+
+    def _complete(self, task: HiveTask) -> None:
+        task.status = "completed"
+        task.completed_at = self.world.clock.timestamp()
+        if task.is_async:
+            webhooks.send_callback(self.world, task, self.result(task))
+        for rule in task.triggered:
+            if rule.action not in (ACTION_REVIEW, ACTION_NONE):
+                self._fire(task, [rule.action], rule, None, "rule")
+        review_rule = next((r for r in task.triggered if r.action == ACTION_REVIEW), None)
+        if review_rule is not None:
+            self._open_review(task, Review(self.world.clock.timestamp(), review_rule, "rule"))
+        self.world.changed()
+
+    def find(self, task_id: str) -> HiveTask | None:
+        return self.tasks.get(self.aliases.get(task_id, task_id))
+
+    # -- reports ------------------------------------------------------------------------------
+    def report(self, sub: ReportSubmission) -> tuple[Report, HiveTask]:
+        """File a user report: the post's (or user's) latest task goes to the Review Feed."""
+        key, value = ("post_id", sub.post_id) if sub.post_id else ("user_id", sub.user_id)
+        found = [
+            t for t in self.tasks.values() if t.api == "dashboard" and getattr(t, key) == value
+        ]
+        if not found:
+            # Reference B.2: the content must first have been submitted through the Dashboard.
+            raise ApiError(404, f"No content was submitted with {key} {value!r}", code="not_found")
+        task = found[-1]
+        report = Report(
+            id=self.world.ids.uuid(),
+            post_id=sub.post_id,
+            user_id=sub.user_id,
+            reporter_id=sub.reporter_id,
+            categories=sub.categories,
+            reason=sub.reason,
+            created_at=self.world.clock.timestamp(),
+        )
+        self.reports.append(report)
+        pending = task.review is not None and task.review.status == "pending"
+        if pending and task.review is not None:
+            task.review.reports.append(report)
+        else:
+            self._open_review(task, Review(report.created_at, None, "report", [report]))
+        self.world.changed()
+        return report, task
+
+    # -- the Review Feed ----------------------------------------------------------------------
+    def _facts(self, task: HiveTask) -> ReviewFacts:
+        reports = task.review.reports if task.review else []
+        return ReviewFacts(
+            rule_refs=frozenset(ref for r in task.triggered for ref in (r.name, r.id)),
+            env=task.analysis.env(task.content_metadata, task.user_metadata),
+            text=task.text,
+            url=task.url,
+            user_id=task.user_id,
+            post_id=task.post_id,
+            content=task.content_metadata,
+            user=task.user_metadata,
+            reported=bool(reports),
+            report_categories=frozenset(c for r in reports for c in r.categories),
+        )
+
+    def _open_review(self, task: HiveTask, review: Review) -> None:
+        if task.review is not None:
+            task.past_reviews.append(task.review)
+        task.review = review
+        if review.source == "content_feed":
+            return
+        facts = self._facts(task)
+        chosen = self.world.engine.choose(
+            self.cfg.review, lambda when: review_matches(when, facts, self.cfg.review_conditions)
+        )
+        if chosen is not None:
+            review.scripted_by = chosen.where
+            self.world.engine.schedule(task.id, chosen.steps, lambda s: self.perform(task.id, s))
+
+    def _pending(self, task: HiveTask) -> Review:
+        """The open review a moderator acts on; a completed task that is not in the Review
+        Feed is acted on from the Content Feed (reference B.3)."""
+        if task.api != "dashboard":
+            raise ApiError(409, "Models API tasks have no Review Feed", code="not_reviewable")
+        if task.review is not None and task.review.status == "pending":
+            return task.review
+        if task.status != "completed":
+            raise ApiError(409, f"task {task.id} is still processing", code="not_reviewable")
+        self._open_review(task, Review(self.world.clock.timestamp(), None, "content_feed"))
+        assert task.review is not None
+        return task.review
+
+    def _close(self, task: HiveTask, review: Review, status: ReviewStatus, step: Step) -> None:
+        review.status = status
+        review.decided_at = self.world.clock.timestamp()
+        review.decided_by = self.world.reviewer(step.by)
+        note = step.args.get("note")
+        review.note = str(note) if note is not None else None
+        self.world.engine.cancel(task.id)
+
+    def decide(self, task: HiveTask, step: Step) -> None:
+        raw = step.args.get("action")
+        if raw is None:
+            raise ApiError(400, 'decide needs an action, e.g. {"action": "ban_user"}')
+        names = [raw] if isinstance(raw, str) else [str(n) for n in raw]
+        unknown = [n for n in names if n not in self.cfg.actions]
+        if unknown:
+            known = ", ".join(sorted(self.cfg.actions)) or "none declared under hive.actions"
+            raise ApiError(400, f"unknown action {unknown[0]!r} (actions: {known})")
+        review = self._pending(task)
+        self._close(task, review, "decided", step)
+        review.actions = tuple(names)
+        self._fire(task, names, review.rule, review, "review")
+
+    def dismiss(self, task: HiveTask, step: Step) -> None:
+        review = self._pending(task)
+        self._close(task, review, "dismissed", step)
+
+    def _fire(
+        self, task: HiveTask, names: list[str], rule: Rule | None, review: Review | None, how: str
+    ) -> None:
+        moderator = review.decided_by if review else None
+        for name in names:
+            delivery = webhooks.fire_action(
+                self.world,
+                self.cfg.actions[name],
+                task,
+                rule=rule,
+                moderator=moderator,
+                trigger=how,
+            )
+            task.fired.append({"action": name, "trigger": how, "delivery_id": delivery.id})
+
+    # -- scripted and manual moderators -------------------------------------------------------
+    def apply(self, task: HiveTask, step: Step) -> None:
+        if step.word == DECIDE:
+            self.decide(task, step)
+        elif step.word == DISMISS:
+            self.dismiss(task, step)
+        else:
+            raise ApiError(400, f"unknown action {step.word!r} (actions: decide, dismiss)")
+        self.world.changed()
+
+    async def perform(self, task_id: str, step: Step) -> None:
+        """Run a scripted step; a step that no longer applies is skipped and noted."""
+        task = self.find(task_id)
+        if task is None:
+            return
+        try:
+            self.apply(task, step)
+        except ApiError as exc:
+            note = f"{step.where}: {step.word} on task {task.id}: {exc.message}"
+            self.problems.append(note)
+            log.warning("scenario step skipped: %s", note)
+
+    async def act(self, item_id: str, step: Step) -> dict[str, Any]:
+        task = self.find(item_id)
+        if task is None:
+            raise ApiError(404, f"no Hive task {item_id!r}")
+        self.apply(task, step)
+        return task.item_json(sorted(self.cfg.actions))
+
+    def item_status(self, item_id: str) -> str | None:
+        task = self.find(item_id)
+        if task is None:
+            return None
+        return task.review.status if task.review else task.status
+
+    def items(self, status: str | None = None) -> list[dict[str, Any]]:
+        """Tasks that reached the Review Feed (or were acted on), newest last."""
+        return [
+            t.item_json(sorted(self.cfg.actions))
+            for t in self.tasks.values()
+            if t.review is not None and (status is None or t.review.status == status)
+        ]

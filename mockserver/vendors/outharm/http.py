@@ -1,0 +1,113 @@
+"""Outharm request/response plumbing: the error body, bearer-token auth, the JSON submission body
+and the `fail` step of scenario rules (reference A.1, A.3, A.7)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from functools import wraps
+from http import HTTPStatus
+
+from aiohttp import web
+
+from mockserver.appkeys import world_of
+from mockserver.durations import parse_duration
+from mockserver.errors import ApiError
+from mockserver.scenario.rules import Rule
+from mockserver.vendors.outharm.config import OutharmConfig, Schema
+from mockserver.vendors.outharm.state import OutharmState
+from mockserver.vendors.outharm.validation import (
+    check_content_type,
+    parse_body,
+    validate_submission,
+)
+
+
+def render_error(error: ApiError) -> web.Response:
+    """`{"name", "message", "status_code"}` with the status as a STRING (A.7)."""
+    status = error.status
+    if status == 413:
+        # A.7 lists `content-too-large` among the 400s: the sandbox's body-size limit answers so.
+        status = 400
+    body = {"name": error.code or _name_for(status), "message": error.message}
+    body["status_code"] = str(status)
+    return web.json_response(body, status=status, headers=error.headers)
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Request failed"
+
+
+def _name_for(status: int) -> str:
+    """A name for statuses Outharm's catalogue leaves out (injected faults: 429, 5xx) [I]:
+    the HTTP reason phrase in the catalogue's kebab case, e.g. `service-unavailable`."""
+    return _phrase(status).lower().replace(" ", "-")
+
+
+def state_of(request: web.Request) -> OutharmState:
+    state: OutharmState = world_of(request).state("outharm")
+    return state
+
+
+def authenticate(request: web.Request, cfg: OutharmConfig) -> str:
+    """The bearer token, or the documented auth errors (A.1, word for word)."""
+    header = request.headers.get("Authorization", "").strip()
+    if not header:
+        # [I] An empty header value counts as no header: there is no token to judge.
+        raise ApiError(401, "API token is required", code="token-required")
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    # [I] The scheme is matched without case (RFC 6750); a token never contains whitespace.
+    if scheme.lower() != "bearer" or not token or any(c.isspace() for c in token):
+        raise ApiError(400, "Invalid API token format", code="invalid-token-format")
+    if cfg.tokens is not None and token not in cfg.tokens:
+        raise ApiError(401, "API token not found or invalid", code="invalid-token")
+    return token
+
+
+Endpoint = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def endpoint(handler: Endpoint) -> Endpoint:
+    """Authenticate before the handler runs (auth errors come first, as on every Outharm call)."""
+
+    @wraps(handler)
+    async def run(request: web.Request) -> web.StreamResponse:
+        authenticate(request, state_of(request).cfg)
+        return await handler(request)
+
+    return run
+
+
+def require_manual_subscription(cfg: OutharmConfig) -> None:
+    if not cfg.manual_subscription:
+        # The seed docs' 403, word for word.
+        raise ApiError(
+            403,
+            "Manual moderation subscription required",
+            code="manual-moderation-subscription-required",
+        )
+
+
+async def submission_body(
+    request: web.Request, cfg: OutharmConfig
+) -> tuple[Schema, dict[str, list[str]]]:
+    """The validated `{schema_id, content}` body (validation.py holds every rule)."""
+    check_content_type(request.headers.get("Content-Type"))
+    return validate_submission(parse_body(await request.read()), cfg.schemas_by_id())
+
+
+async def apply_fault(rule: Rule) -> None:
+    """A rule's `fail` step: delay (real time) and/or answer the call with an error."""
+    fault = rule.fault
+    if fault is None:
+        return
+    if fault.args.get("latency"):
+        await asyncio.sleep(parse_duration(fault.args["latency"]))
+    if fault.args.get("status"):
+        status = int(fault.args["status"])
+        message = fault.args.get("message") or _phrase(status)
+        raise ApiError(status, str(message))
