@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck format bench clean
+.PHONY: run test lint typecheck format bench schema clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check mockserver tests bench
 	$(BIN)/ruff format --check mockserver tests bench
+	$(BIN)/hadolint Dockerfile
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -29,6 +30,9 @@ test: lint typecheck
 format: $(STAMP)
 	$(BIN)/ruff format mockserver tests bench
 	$(BIN)/ruff check --fix mockserver tests bench
+
+schema: $(STAMP)
+	$(BIN)/mockserver schema > scenarios/scenario.schema.json
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -1,7 +1,8 @@
-"""The `mockserver` command: `serve`, `validate` and `schema`.
+"""The `mockserver` command: `serve`, `validate`, `trigger`, `health` and `schema`.
 
 Every `serve` setting can also come from a `MOCKSERVER_<NAME>` environment variable; a flag
-given on the command line wins over the variable.
+given on the command line wins over the variable. `health` reads the same variables, so the
+Docker image's HEALTHCHECK asks the port the server listens on.
 """
 
 from __future__ import annotations
@@ -10,9 +11,8 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
-from mockserver import __version__
+from mockserver import __version__, trigger
 from mockserver.errors import ScenarioError
 from mockserver.settings import Settings
 
@@ -28,8 +28,9 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--port", type=int, help="port (env MOCKSERVER_PORT; default 8080)")
     p.add_argument(
         "--scenario",
-        help="scenario file, or folder of scenario files (env MOCKSERVER_SCENARIO; default: "
-        "the embedded default scenario)",
+        help="scenario file, or folder of scenario files; an empty folder serves the embedded "
+        "default scenario until files appear (env MOCKSERVER_SCENARIO; default: the embedded "
+        "default scenario)",
     )
     p.add_argument(
         "--scenario-name",
@@ -59,6 +60,13 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "satisfy (env MOCKSERVER_STRICT)",
     )
     p.add_argument(
+        "--watch",
+        action="store_true",
+        default=None,
+        help="reload the scenario file or folder when it changes; a broken edit is reported "
+        "and the last good scenario stays (env MOCKSERVER_WATCH)",
+    )
+    p.add_argument(
         "--rate-limit",
         type=int,
         help="HITL calls allowed per API key per hour (env MOCKSERVER_RATE_LIMIT; default 1000; "
@@ -85,8 +93,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"mockserver {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     _serve_parser(sub)
-    v = sub.add_parser("validate", help="check scenario files; file:line:col messages")
+    v = sub.add_parser(
+        "validate",
+        help="check scenario files; file:line:col messages, exit status 1 on any problem",
+        description="Check scenario files against the format and the vendors' rules. Prints "
+        "one `file:line:col: key: message` line per problem; exit status 1 if there is any.",
+    )
     v.add_argument("paths", nargs="+", help="scenario files or folders")
+    trigger.add_parser(sub)
+    h = sub.add_parser(
+        "health",
+        help="exit 0 if a sandbox answers /_mockserver/health (the image's HEALTHCHECK)",
+    )
+    h.add_argument(
+        "--url", help="the sandbox (default: 127.0.0.1 on MOCKSERVER_PORT, else port 8080)"
+    )
     sub.add_parser("schema", help="print the scenario JSON Schema")
     return parser
 
@@ -102,6 +123,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         log_level=args.log_level,
         log_format=args.log_format,
         strict=args.strict,
+        watch=args.watch,
         rate_limit=args.rate_limit,
         journal_cap=args.journal_cap,
         delivery_cap=args.delivery_cap,
@@ -109,33 +131,47 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def validate(paths: Sequence[str]) -> int:
+    """Print every problem in the scenario files; 1 if there is any."""
     from mockserver.registry import VENDORS
-    from mockserver.scenario.loader import load_scenario_file, scenario_files
+    from mockserver.scenario.checks import check_paths
 
-    problems: list[str] = []
-    checked = 0
-    for raw in paths:
-        path = Path(raw)
-        if not path.exists():
-            problems.append(f"{raw}: no such file or folder")
-            continue
-        for file in scenario_files(path):
-            checked += 1
-            try:
-                load_scenario_file(file, VENDORS)
-            except ScenarioError as exc:
-                problems.extend(exc.problems)
+    problems, checked = check_paths(paths, VENDORS)
     for line in problems:
         print(line)
-    if not problems:
-        print(f"{checked} scenario file(s) OK")
-    return 1 if problems else 0
+    if problems:
+        print(f"{len(problems)} problem(s) in {checked} scenario file(s)", file=sys.stderr)
+        return 1
+    print(f"{checked} scenario file(s) OK")
+    return 0
+
+
+def health(url: str | None) -> int:
+    """0 when the sandbox answers its health check with status ok, else 1 (reason on stderr)."""
+    if url is None:
+        try:
+            settings = Settings.from_env()
+        except ValueError as exc:
+            print(f"mockserver health: {exc}", file=sys.stderr)
+            return 1
+        host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
+        url = f"http://{f'[{host}]' if ':' in host else host}:{settings.port}"
+    client = trigger.ControlClient(url, timeout=3.0)
+    try:
+        answer = client.call("GET", "/health")
+    except trigger.TriggerError as exc:
+        print(f"mockserver health: {exc}", file=sys.stderr)
+        return 1
+    return 0 if isinstance(answer, dict) and answer.get("status") == "ok" else 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "validate":
         return validate(args.paths)
+    if args.command == "trigger":
+        return trigger.run(args)
+    if args.command == "health":
+        return health(args.url)
     if args.command == "schema":
         from mockserver.registry import VENDORS
         from mockserver.scenario.schema import scenario_schema

@@ -1,4 +1,9 @@
-"""Log output: one readable line per API call and per webhook attempt, or JSON lines."""
+"""Log output: one readable line per API call and per webhook attempt, or JSON lines.
+
+Text (the default) is for a terminal: `21:45:07 INFO    hitl GET /v1/test -> 200`.
+JSON lines (`--log-format json`) are for log collectors: one object per line with `time`,
+`level`, `logger` and `message`, plus any `extra={...}` fields a call site passes.
+"""
 
 from __future__ import annotations
 
@@ -6,29 +11,48 @@ import json
 import logging
 import sys
 from datetime import UTC, datetime
+from typing import Any, TextIO
+
+# Attributes every LogRecord has; anything else on a record came from `extra=`.
+_STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
+    "message",
+    "asctime",
+    "taskName",
+}
 
 
 class JsonLines(logging.Formatter):
+    """One JSON object per record."""
+
     def format(self, record: logging.LogRecord) -> str:
-        entry = {
+        entry: dict[str, Any] = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
         }
+        for key, value in vars(record).items():
+            if key not in _STANDARD and key not in entry:
+                entry[key] = value
         if record.exc_info:
             entry["error"] = self.formatException(record.exc_info)
-        return json.dumps(entry)
+        return json.dumps(entry, default=str)
 
 
-def configure(level: str = "info", fmt: str = "text") -> None:
-    handler = logging.StreamHandler(sys.stderr)
+TEXT_FORMAT = "%(asctime)s %(levelname)-7s %(message)s"
+
+
+def formatter(fmt: str) -> logging.Formatter:
+    """The formatter for `text` or `json`."""
     if fmt == "json":
-        handler.setFormatter(JsonLines())
-    else:
-        handler.setFormatter(
-            logging.Formatter("%(asctime)s %(levelname)-7s %(message)s", "%H:%M:%S")
-        )
+        return JsonLines()
+    return logging.Formatter(TEXT_FORMAT, "%H:%M:%S")
+
+
+def configure(level: str = "info", fmt: str = "text", stream: TextIO | None = None) -> None:
+    """Send every log record to `stream` (standard error by default) in `fmt`, at `level`."""
+    handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
+    handler.setFormatter(formatter(fmt))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 
 from aiohttp import web
 
+from mockserver import watch
 from mockserver.app import build_app
-from mockserver.library import ScenarioLibrary
 from mockserver.logsetup import configure
 from mockserver.registry import VENDORS
+from mockserver.scenario.files import load_scenarios
 from mockserver.settings import Settings
 
 log = logging.getLogger("mockserver")
@@ -17,13 +19,26 @@ log = logging.getLogger("mockserver")
 
 def create_app(settings: Settings) -> web.Application:
     """The application for `settings`; ScenarioError when a scenario file does not load."""
-    library = ScenarioLibrary.load(VENDORS, settings.scenario, settings.scenario_name)
-    return build_app(settings, VENDORS, library)
+    library = load_scenarios(VENDORS, settings.scenario, settings.scenario_name)
+    app = build_app(settings, VENDORS, library)
+    if settings.watch:
+        watch.install(app)
+    return app
+
+
+def tune_gc() -> None:
+    """A sandbox process keeps many small long-lived objects (stored requests, journal): move
+    the start-up heap out of the collector's sight and collect the old generation rarely, so
+    full collections do not stall answers as the store grows (see bench/run.py)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 20, 100)
 
 
 def serve(settings: Settings) -> None:
     configure(settings.log_level, settings.log_format)
     app = create_app(settings)
+    tune_gc()
     log.info(
         "mockserver on http://%s:%d (vendors: %s)",
         settings.host,
@@ -39,3 +54,4 @@ def serve(settings: Settings) -> None:
         shutdown_timeout=10.0,
         handle_signals=True,
     )
+    log.info("mockserver stopped")

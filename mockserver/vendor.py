@@ -8,6 +8,7 @@ to make a fresh state store for each world, and to let a scripted or manual revi
 
 from __future__ import annotations
 
+import importlib
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -62,6 +63,11 @@ class VendorState:
     def item_status(self, item_id: str) -> str | None:
         return None
 
+    def scenario_problems(self) -> list[str]:
+        """Scripted steps that could not apply at run time (file:line and why), for QA."""
+        problems: list[str] = getattr(self, "problems", [])
+        return list(problems)
+
 
 class Vendor(ABC):
     name: ClassVar[str]
@@ -87,6 +93,22 @@ class Vendor(ABC):
 
     @abstractmethod
     def new_state(self, world: World) -> VendorState: ...
+
+    def check_section(self, data: Mapping[str, Any], ctx: SectionContext) -> list[str]:
+        """For `mockserver validate`: what a schema-valid section says that the vendor would
+        refuse at run time (say, an answer the rule's response type cannot take), as
+        `file:line:col: key: message` lines (`ctx.fail(path, message).problems`, not raised).
+        Default: the vendor package's `checks.check_section(data, ctx)` when the package has a
+        `checks` module, else none."""
+        package = type(self).__module__.rpartition(".")[0]
+        try:
+            module = importlib.import_module(f"{package}.checks")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{package}.checks":
+                raise
+            return []
+        problems: list[str] = module.check_section(data, ctx)
+        return problems
 
     def owns(self, request: web.Request) -> bool:
         """Whether a request the router did not match belongs to this vendor."""

@@ -1,0 +1,40 @@
+# The mockserver sandbox as an image:
+#   docker build -t mockserver .
+#   docker run --rm -p 8080:8080 -v "$PWD/scenarios:/scenarios" mockserver
+# Every setting is a MOCKSERVER_* environment variable (see `mockserver serve --help`).
+# /scenarios is read at start: mount a folder of scenario files there. With nothing mounted (or
+# an empty folder) the embedded default scenario is served. The image's command is `mockserver`,
+# so `docker run --rm -v "$PWD/scenarios:/scenarios" mockserver validate /scenarios` also works.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+# Dependencies come from the project's own metadata (pyproject.toml); the source is removed
+# once installed. README* is optional (the package description).
+COPY pyproject.toml README* /tmp/src/
+COPY mockserver /tmp/src/mockserver
+RUN pip install --no-cache-dir /tmp/src \
+    && rm -rf /tmp/src \
+    && useradd --system --no-log-init --uid 10001 --user-group --no-create-home \
+        --home-dir /nonexistent --shell /usr/sbin/nologin mockserver \
+    && mkdir /scenarios \
+    && chown 10001:10001 /scenarios
+
+ENV MOCKSERVER_HOST=0.0.0.0 \
+    MOCKSERVER_PORT=8080 \
+    MOCKSERVER_SCENARIO=/scenarios
+
+USER 10001:10001
+WORKDIR /scenarios
+EXPOSE 8080
+
+# `mockserver health` asks /_mockserver/health on MOCKSERVER_PORT (slim images have no curl).
+HEALTHCHECK --interval=10s --timeout=5s --start-period=5s --retries=3 \
+    CMD ["mockserver", "health"]
+
+# Exec form: mockserver is PID 1 and gets SIGTERM itself; it stops taking calls, finishes a
+# webhook in flight (up to 5 s) and records pending deliveries as abandoned.
+ENTRYPOINT ["mockserver"]
+CMD ["serve"]

