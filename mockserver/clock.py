@@ -26,15 +26,15 @@ ClockMode = Literal["real", "scaled", "manual"]
 TimerCallback = Callable[[], Awaitable[None]]
 
 
-@dataclass(order=True)
+@dataclass
 class Timer:
     """A callback due at a virtual time; `cancel()` stops it from firing."""
 
     when: float
     seq: int
-    label: str = field(compare=False)
-    callback: TimerCallback = field(compare=False, repr=False)
-    cancelled: bool = field(default=False, compare=False)
+    label: str
+    callback: TimerCallback = field(repr=False)
+    cancelled: bool = False
 
     def cancel(self) -> None:
         self.cancelled = True
@@ -63,7 +63,7 @@ class Clock:
         self._anchor_wall = wall()
         self._mode: ClockMode = mode
         self._scale = scale if mode == "scaled" else 1.0
-        self._timers: list[Timer] = []
+        self._timers: list[tuple[float, int, Timer]] = []
         self._seq = itertools.count()
         self._lock = asyncio.Lock()
         self._wake = asyncio.Event()
@@ -92,7 +92,7 @@ class Clock:
 
     def pending(self) -> list[Timer]:
         """Timers still to fire, soonest first."""
-        return sorted(t for t in self._timers if not t.cancelled)
+        return [t for _, _, t in sorted(self._timers) if not t.cancelled]
 
     def describe(self) -> dict[str, object]:
         pending = self.pending()
@@ -108,7 +108,7 @@ class Clock:
     # -- timers ------------------------------------------------------------------------------
     def call_at(self, when: float, callback: TimerCallback, label: str = "") -> Timer:
         timer = Timer(when, next(self._seq), label, callback)
-        heapq.heappush(self._timers, timer)
+        heapq.heappush(self._timers, (when, timer.seq, timer))
         self._wake.set()
         return timer
 
@@ -152,8 +152,8 @@ class Clock:
 
     async def _fire_due(self, limit: float, *, jump: bool) -> int:
         fired = 0
-        while self._timers and self._timers[0].when <= limit:
-            timer = heapq.heappop(self._timers)
+        while self._timers and self._timers[0][0] <= limit:
+            _, _, timer = heapq.heappop(self._timers)
             if timer.cancelled:
                 continue
             if jump and timer.when > self.timestamp():
@@ -184,11 +184,11 @@ class Clock:
             self._runner = None
 
     def _next_delay(self) -> float | None:
-        while self._timers and self._timers[0].cancelled:
+        while self._timers and self._timers[0][2].cancelled:
             heapq.heappop(self._timers)
         if not self._timers:
             return None
-        ahead = self._timers[0].when - self.timestamp()
+        ahead = self._timers[0][0] - self.timestamp()
         if ahead <= 0:
             return 0.0
         rate = self._rate

@@ -7,6 +7,8 @@ from typing import Any, NoReturn
 
 from aiohttp import web
 
+from mockserver.jsonio import json_response
+
 
 class ControlError(Exception):
     def __init__(self, status: int, message: str, **extra: Any) -> None:
@@ -21,7 +23,7 @@ def fail(status: int, message: str, **extra: Any) -> NoReturn:
 
 
 def ok(data: Any, status: int = 200) -> web.Response:
-    return web.json_response(data, status=status, dumps=lambda v: json.dumps(v, default=str))
+    return json_response(data, status=status)
 
 
 async def read_json(request: web.Request, *, required: bool = False) -> dict[str, Any]:

@@ -82,8 +82,13 @@ async def get_scenario(request: web.Request) -> web.Response:
     worlds = request.app[appkeys.WORLDS]
     scenario = worlds.scenario_for(appkeys.namespace_of(request))
     library = request.app[appkeys.LIBRARY]
+    world = _world(request)
+    problems: list[str] = []
+    for vendor in request.app[appkeys.VENDORS]:
+        problems.extend(world.state(vendor.name).scenario_problems())
     return ok(
         {
+            "problems": problems,
             "name": scenario.name,
             "source": scenario.source,
             "description": scenario.description,

@@ -1,0 +1,55 @@
+"""Servers the benchmark measures, each started as its own process (pinned to one core).
+
+`sandbox`: mockserver with the benchmark scenario (journal on, as always).
+`bare`: a bare aiohttp app answering the same JSON, the ceiling the sandbox is compared with.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from aiohttp import web
+
+SCENARIO = Path(__file__).with_name("bench-scenario.yaml")
+CANNED = json.dumps(
+    {
+        "error": False,
+        "msg": "Request created and broadcasted successfully",
+        "data": {"request_id": "65f1234567890abcdef12348", "status": "pending"},
+    }
+)
+
+
+def bare_app() -> web.Application:
+    async def answer(request: web.Request) -> web.Response:
+        await request.read()
+        return web.Response(text=CANNED, status=201, content_type="application/json")
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", answer)
+    return app
+
+
+def main() -> None:
+    kind, port = sys.argv[1], int(sys.argv[2])
+    if kind == "bare":
+        web.run_app(bare_app(), host="127.0.0.1", port=port, print=None, access_log=None)
+        return
+    from mockserver.server import create_app
+    from mockserver.settings import Settings
+
+    settings = Settings(port=port, scenario=str(SCENARIO), log_level="warning")
+    import logging
+
+    logging.basicConfig(level=logging.WARNING)
+    from mockserver.server import tune_gc
+
+    app = create_app(settings)
+    tune_gc()
+    web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
+
+
+if __name__ == "__main__":
+    main()
