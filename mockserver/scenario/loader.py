@@ -65,7 +65,10 @@ def _deepest(error: ValidationError) -> tuple[ValidationError, str | None]:
     nearest description on the way (it says what form the value should have)."""
     description = _description(error)
     while error.context:
-        candidates = [e for e in error.context if e.validator != "type"]
+        # a branch that got further into the value explains best; else any non-type mismatch
+        depth = len(error.absolute_path)
+        deeper = [e for e in error.context if len(e.absolute_path) > depth]
+        candidates = deeper or [e for e in error.context if e.validator != "type"]
         if not candidates:
             break
         error = max(candidates, key=lambda e: (len(e.absolute_path), e.validator != "enum"))

@@ -126,7 +126,8 @@ def test_a_value_of_the_wrong_type_is_a_format_error(
     path = scenario_file(tmp_path, HEAD + "    - otherwise: {respond: {rating: high}}\n")
     code, out, _ = run(capsys, path)
     assert code == 1
-    assert len(out) == 1 and out[0].startswith(f"{path}:5:28: hitl.rules[0].otherwise.respond")
+    assert len(out) == 1 and out[0].startswith(f"{path}:5:")
+    assert out[0].endswith("hitl.rules[0].otherwise.respond.rating: expected a number, got text")
 
 
 def test_answers_that_fit_pass(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
