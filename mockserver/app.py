@@ -58,7 +58,7 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
         return web.json_response(
             {"error": f"no emulated API serves {request.method} {request.path}"}, status=404
         )
-    world = app[appkeys.WORLDS].get(appkeys.namespace_of(request))
+    world = app[appkeys.WORLDS].get(appkeys.vendor_namespace(request))
     request[appkeys.WORLD] = world
     started = time.perf_counter()
     entry = JournalEntry(

@@ -55,14 +55,9 @@ def render_answer(cfg: ResponseConfig, answer: Any) -> Any:
     kind, legacy = cfg.response_type, cfg.form == "legacy"
     if kind == "single_select":
         option = cfg.options[answer[0]]
-        return (
-            option.value
-            if legacy
-            else {
-                "selected_value": option.value,
-                "selected_label": option.label,
-            }
-        )
+        if legacy:
+            return option.value
+        return {"selected_value": option.value, "selected_label": option.label}
     if kind == "multi_select":
         chosen = [cfg.options[i] for i in answer]
         if legacy:
@@ -74,9 +69,9 @@ def render_answer(cfg: ResponseConfig, answer: Any) -> Any:
     if kind == "rating":
         return answer if legacy else {"rating": answer, "rating_label": rating_label(cfg, answer)}
     if kind == "number":
-        return (
-            answer if legacy else {"number": answer, "formatted_value": format_number(cfg, answer)}
-        )
+        if legacy:
+            return answer
+        return {"number": answer, "formatted_value": format_number(cfg, answer)}
     if kind == "boolean":
         label = cfg.true_label if answer else cfg.false_label
         return answer if legacy else {"boolean": answer, "boolean_label": label}
@@ -110,7 +105,8 @@ def _parse_data(cfg: ResponseConfig, data: Any, name: str, *, loose: bool) -> An
     if kind == "single_select":
         if isinstance(data, dict):
             _only_keys(data, name, "selected_value", "selected_label")
-            return (_exact_option(cfg, data.get("selected_value"), name, data, "selected_label"),)
+            label = data.get("selected_label")
+            return (_exact_option(cfg, data.get("selected_value"), name, label),)
         return (_exact_option(cfg, data, name),)
     if kind == "multi_select":
         if isinstance(data, dict):
@@ -120,8 +116,10 @@ def _parse_data(cfg: ResponseConfig, data: Any, name: str, *, loose: bool) -> An
                 raise ValueError(f"{name}.selected_values must be an array")
             if labels is not None and (not isinstance(labels, list) or len(labels) != len(values)):
                 raise ValueError(f"{name}.selected_labels must be an array as long as values")
-            pairs = [{"v": v, "l": labels[i] if labels else None} for i, v in enumerate(values)]
-            found = [_exact_option(cfg, p["v"], name, p, "l") for p in pairs]
+            found = [
+                _exact_option(cfg, value, name, labels[i] if labels else None)
+                for i, value in enumerate(values)
+            ]
         else:
             if loose and isinstance(data, str):
                 data = [data]
@@ -167,26 +165,20 @@ def _only_keys(data: Mapping[str, Any], name: str, *allowed: str) -> None:
             raise ValueError(f"{name} has an unexpected key: {key}")
 
 
-def _exact_option(
-    cfg: ResponseConfig, ref: Any, name: str, holder: Any = None, label_key: str = ""
-) -> int:
-    """Index of the option whose value (or else label) is exactly `ref`."""
+def _exact_option(cfg: ResponseConfig, ref: Any, name: str, label: Any = None) -> int:
+    """Index of the option whose value (or else label) is exactly `ref`; `label` must match."""
     values = [option.value for option in cfg.options]
-    if isinstance(ref, str):
-        index = values.index(ref) if ref in values else None
-        if index is None:
-            labels = describe_options(cfg)
-            index = labels.index(ref) if ref in labels else None
-        if index is not None:
-            label = holder.get(label_key) if isinstance(holder, dict) else None
-            if label is not None and label != cfg.options[index].label:
-                expected = cfg.options[index].label
-                raise ValueError(f"{name} label {label!r} does not match option {expected!r}")
-            return index
+    labels = describe_options(cfg)
+    if isinstance(ref, str) and (ref in values or ref in labels):
+        index = values.index(ref) if ref in values else labels.index(ref)
+        if label is not None and label != labels[index]:
+            raise ValueError(f"{name} label {label!r} does not match option {labels[index]!r}")
+        return index
     raise ValueError(f"{name} must be one of the options: " + ", ".join(values))
 
 
 def selection_bounds(cfg: ResponseConfig) -> tuple[int, int]:
+    """How many options a multi_select answer may pick: (at least, at most)."""
     count = len(cfg.options)
     low = max(cfg.min_selections, 1 if cfg.required else 0)
     high = min(cfg.max_selections or count, count)
@@ -194,6 +186,7 @@ def selection_bounds(cfg: ResponseConfig) -> tuple[int, int]:
 
 
 def check_count(cfg: ResponseConfig, picked: tuple[int, ...], name: str) -> None:
+    """ValueError unless the number of picked options is within `selection_bounds`."""
     low, high = selection_bounds(cfg)
     if not low <= len(picked) <= high:
         raise ValueError(
@@ -202,6 +195,7 @@ def check_count(cfg: ResponseConfig, picked: tuple[int, ...], name: str) -> None
 
 
 def selection(cfg: ResponseConfig, found: list[int], name: str, *, counts: bool) -> Any:
+    """Option indices in option order, each at most once (and counted unless `counts` is off)."""
     for index in found:
         if found.count(index) > 1:
             raise ValueError(f"{name} selects {cfg.options[index].value!r} more than once")
@@ -212,6 +206,7 @@ def selection(cfg: ResponseConfig, found: list[int], name: str, *, counts: bool)
 
 
 def check_text(cfg: ResponseConfig, value: Any, name: str, *, loose: bool) -> str:
+    """`value` when it is a string within the length limits (`loose` skips the minimum)."""
     if not isinstance(value, str):
         raise ValueError(f"{name} must be a string")
     if cfg.max_length is not None and len(value) > cfg.max_length:
@@ -224,6 +219,7 @@ def check_text(cfg: ResponseConfig, value: Any, name: str, *, loose: bool) -> st
 
 
 def check_rating(cfg: ResponseConfig, value: Any, name: str, *, loose: bool) -> Number:
+    """`value` when it is on the scale and (unless `loose`) on a step boundary."""
     if not is_number(value):
         raise ValueError(f"{name} must be a number")
     low, high, step = cfg.min_value or 0, cfg.max_value or 0, cfg.step or 1
@@ -236,6 +232,7 @@ def check_rating(cfg: ResponseConfig, value: Any, name: str, *, loose: bool) -> 
 
 
 def check_number(cfg: ResponseConfig, value: Any, name: str, *, loose: bool) -> Number:
+    """`value` when it is in range and (unless `loose`) has at most `decimal_places` decimals."""
     if not is_number(value):
         raise ValueError(f"{name} must be a number")
     if value < 0 and not cfg.allow_negative:
@@ -251,12 +248,15 @@ def check_number(cfg: ResponseConfig, value: Any, name: str, *, loose: bool) -> 
 
 
 def tidy(value: Number) -> Number:
+    """4.0 -> 4, so whole answers serialize as JSON integers."""
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def is_int(value: Any) -> bool:
+    """A JSON integer (bool is not one)."""
     return isinstance(value, int) and not isinstance(value, bool)
 
 
 def is_number(value: Any) -> bool:
+    """A finite JSON number (bool is not one)."""
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)

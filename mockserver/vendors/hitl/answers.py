@@ -148,9 +148,9 @@ def _pick(cfg: ResponseConfig, ref: Any) -> int:
         for index, option in enumerate(cfg.options):
             if getattr(option, attr) == ref:
                 return index
-    folded = str(ref).casefold()
-    hits = [i for i, o in enumerate(cfg.options) if folded in o.label.casefold()]
-    hits = hits or [i for i, o in enumerate(cfg.options) if folded in o.value.casefold()]
+    folded = str(ref).strip().casefold()
+    hits = [i for i, o in enumerate(cfg.options) if folded and folded in o.label.casefold()]
+    hits = hits or [i for i, o in enumerate(cfg.options) if folded and folded in o.value.casefold()]
     if len(hits) == 1:
         return hits[0]
     labels = describe_options(cfg)

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable, Iterable
-from datetime import UTC, datetime
 from functools import wraps
 from typing import Any
 
 from aiohttp import web
 
 from mockserver.appkeys import world_of
-from mockserver.clock import iso
 from mockserver.errors import ApiError
+from mockserver.jsonio import json_response
+from mockserver.ratelimit import Usage
 from mockserver.vendors.hitl.models import ApiUser
 from mockserver.vendors.hitl.state import HitlState
 
@@ -22,12 +22,12 @@ USER: web.RequestKey[ApiUser] = web.RequestKey("hitl.user")
 
 
 def envelope(msg: str, data: Any, status: int = 200) -> web.Response:
-    return web.json_response({"error": False, "msg": msg, "data": data}, status=status)
+    return json_response({"error": False, "msg": msg, "data": data}, status=status)
 
 
 def render_error(error: ApiError) -> web.Response:
     body = {"error": True, "msg": error.message, "data": error.data}
-    return web.json_response(body, status=error.status, headers=error.headers)
+    return json_response(body, status=error.status, headers=error.headers)
 
 
 def state_of(request: web.Request) -> HitlState:
@@ -50,25 +50,26 @@ def authenticate(request: web.Request, state: HitlState) -> ApiUser:
         raise ApiError(401, "Invalid authorization token")
     now = state.world.clock.timestamp()
     usage = state.limiter.hit(key, now)
-    headers = {
+    headers = rate_headers(usage)
+    request[RATE_HEADERS] = headers
+    if not usage.allowed:
+        # The body of openapi's RateLimitExceeded example, exactly (reference §1.5); when the
+        # budget comes back is in X-RateLimit-Reset and Retry-After.
+        raise ApiError(
+            429,
+            "API rate limit exceeded",
+            data={"usage_count": usage.used, "usage_limit": usage.limit, "remaining": 0},
+            headers={**headers, "Retry-After": str(max(1, int(usage.reset_at - now)))},
+        )
+    return ApiUser.for_key(key)
+
+
+def rate_headers(usage: Usage) -> dict[str, str]:
+    return {
         "X-RateLimit-Limit": str(usage.limit),
         "X-RateLimit-Remaining": str(usage.remaining),
         "X-RateLimit-Reset": str(int(usage.reset_at)),
     }
-    request[RATE_HEADERS] = headers
-    if not usage.allowed:
-        raise ApiError(
-            429,
-            "API rate limit exceeded",
-            data={
-                "usage_count": usage.used,
-                "usage_limit": usage.limit,
-                "remaining": 0,
-                "reset_at": iso(usage.reset_at),
-            },
-            headers={**headers, "Retry-After": str(max(1, int(usage.reset_at - now)))},
-        )
-    return ApiUser.for_key(key)
 
 
 Endpoint = Callable[[web.Request], Awaitable[web.Response]]
@@ -95,7 +96,9 @@ def endpoint(*, query: Iterable[str] | None = ()) -> Callable[[Endpoint], Endpoi
             except ApiError as exc:
                 exc.headers = {**request.get(RATE_HEADERS, {}), **exc.headers}
                 raise
-            response.headers.update(request.get(RATE_HEADERS, {}))
+            # Counted again after the handler: cancelling a pending request refunds a unit.
+            now = state.world.clock.timestamp()
+            response.headers.update(rate_headers(state.limiter.peek(user_of(request).key, now)))
             return response
 
         return run
@@ -120,7 +123,5 @@ async def json_body(request: web.Request, *, optional: bool = False) -> Any:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(400, "Invalid request body", data=f"body is not valid JSON: {exc}") from None
-
-
-def unix_now(state: HitlState) -> str:
-    return datetime.fromtimestamp(state.world.clock.timestamp(), UTC).isoformat()
+    except RecursionError:
+        raise ApiError(400, "Invalid request body", data="body is nested too deeply") from None

@@ -50,7 +50,7 @@ def _loop(request: web.Request, *, owner_only: bool = False) -> Loop:
 @endpoint()
 async def create_loop(request: web.Request) -> web.Response:
     state = state_of(request)
-    fields = parse_create_loop(await json_body(request))
+    fields = parse_create_loop(await json_body(request), strict=state.strict)
     loop = state.new_loop(
         user_of(request), fields["name"], fields.get("description", ""), fields["icon"]
     )
@@ -84,7 +84,9 @@ async def get_loop(request: web.Request) -> web.Response:
 @endpoint()
 async def update_loop(request: web.Request) -> web.Response:
     loop = _loop(request, owner_only=True)
-    changes = parse_update_loop(await json_body(request, optional=True))
+    body = await json_body(request, optional=True)
+    # No body at all is an update without fields, as `{}` is (reference §2.2).
+    changes = parse_update_loop({} if body is None else body, strict=state_of(request).strict)
     for key, value in changes.items():
         setattr(loop, key, value)
     loop.updated_at = state_of(request).world.clock.timestamp()

@@ -109,13 +109,16 @@ def _fault_msg(status: int) -> str:
 
 
 def _sorted(reqs: list[HitlRequest], sort: str) -> list[HitlRequest]:
+    """`reqs` (in creation order) sorted; equal times keep creation order, as the real
+    service's time-prefixed ObjectIDs do (on a manual clock many requests share a time)."""
     if sort == "created_at_asc":
-        return sorted(reqs, key=lambda r: (r.created_at, r.id))
+        return sorted(reqs, key=lambda r: r.created_at)
+    newest_first = reqs[::-1]
     if sort == "priority_desc":
-        return sorted(reqs, key=lambda r: (_PRIORITY_RANK[r.priority], -r.created_at))
+        return sorted(newest_first, key=lambda r: (_PRIORITY_RANK[r.priority], -r.created_at))
     if sort == "status_asc":
-        return sorted(reqs, key=lambda r: (_STATUS_RANK[r.status], -r.created_at))
-    return sorted(reqs, key=lambda r: (-r.created_at, r.id))
+        return sorted(newest_first, key=lambda r: (_STATUS_RANK[r.status], -r.created_at))
+    return sorted(newest_first, key=lambda r: -r.created_at)
 
 
 def _page(request: web.Request, loop_id: str | None) -> dict[str, Any]:
@@ -176,22 +179,19 @@ async def update_request(request: web.Request) -> web.Response:
         "response_config": req.config,
         "default_response": req.default_response,
     }
-    changes = parse_update_request(
-        await json_body(request, optional=True), current, strict=state.strict
-    )
+    body = await json_body(request, optional=True)
+    changes = parse_update_request({} if body is None else body, current, strict=state.strict)
     for key, value in changes.items():
         if key == "response_config":
             req.config = value
         elif key == "default_response":
             req.default_response = value
         elif key == "timeout_seconds":
-            req.fields[key] = value
-            req.timeout_at = req.created_at + value
-            state.world.clock.call_at(
-                req.timeout_at, lambda: state._expire(req.id), f"{req.id}:timeout"
-            )
+            state.set_timeout(req, value)
         else:
             req.fields[key] = list(value) if key == "tags" and value is not None else value
+        # An older-shape field returned as sent (e.g. priority "normal") must not mask the update.
+        req.legacy.pop(key, None)
     req.updated_at = state.world.clock.timestamp()
     state.world.changed()
     return envelope("Request updated successfully", {"request": req.to_json()})

@@ -153,9 +153,18 @@ class HitlState(VendorState):
         self.world.engine.cancel(req.id)
         self._emit("request.timeout", req)
 
+    def set_timeout(self, req: HitlRequest, seconds: int) -> None:
+        """A new `timeout_seconds` (PATCH): `timeout_at` moves, counted from creation."""
+        req.fields["timeout_seconds"] = seconds
+        req.timeout_at = req.created_at + seconds
+        self.world.clock.call_at(req.timeout_at, lambda: self._expire(req.id), f"{req.id}:timeout")
+
     async def _expire(self, request_id: str) -> None:
         req = self.requests.get(request_id)
-        if req is not None and req.status in OPEN:
+        # Timers are never moved, only added: one set before a PATCH of timeout_seconds that
+        # pushed `timeout_at` later finds the request not yet due and does nothing.
+        due = req is not None and self.world.clock.timestamp() >= req.timeout_at
+        if req is not None and due and req.status in OPEN:
             self.expire(req)
 
     def cancel(self, req: HitlRequest) -> None:

@@ -126,7 +126,10 @@ def get_url(obj: Mapping[str, Any], key: str, *, allow_data: bool = False) -> st
         return None
     if allow_data and value.startswith("data:"):
         return value
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # e.g. "http://[abc": an unclosed IPv6 bracket
+        raise invalid(f"{key} must be a valid http or https URL") from None
     if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
         raise invalid(f"{key} must be a valid http or https URL")
     return value

@@ -251,8 +251,8 @@ def _map_legacy(obj: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]
         url = content if is_link else f"data:{mime};base64,{content}"
         fields |= {"request_text": f"Review this {content_type}", "type": kind}
         fields[MEDIA_URL_FIELDS[kind]] = url
-    sent = {key: obj[key] for key in ("content", "content_type", "priority", "ai_analysis")}
-    return fields, {key: value for key, value in sent.items() if key in obj}
+    legacy_keys = ("content", "content_type", "priority", "ai_analysis")
+    return fields, {key: obj[key] for key in legacy_keys if key in obj}
 
 
 def _timeout(obj: Mapping[str, Any], processing: str, *, strict: bool) -> int:

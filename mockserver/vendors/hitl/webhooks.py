@@ -9,11 +9,11 @@ variant B's flat fields at the top (`event`, `request_id`, `status`, `response_d
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from mockserver.clock import iso
+from mockserver.jsonio import dumps
 from mockserver.vendors.hitl.config import HitlConfig, WebhookTarget
 from mockserver.vendors.hitl.models import HitlRequest, Loop, person
 from mockserver.webhooks.policy import DEFAULT_POLICY
@@ -89,7 +89,7 @@ def emit(world: World, cfg: HitlConfig, event: str, req: HitlRequest, loop: Loop
     targets = _targets(cfg, req, event)
     if not targets:
         return
-    body = json.dumps(payload(event, req, loop, world.clock.timestamp())).encode()
+    body = dumps(payload(event, req, loop, world.clock.timestamp()))
     policy = DEFAULT_POLICY.with_settings(world.scenario.delivery)
     for target in targets:
         copies = 2 if target.mode == "duplicate" else 1

@@ -202,7 +202,7 @@ def test_rating_answers() -> None:
     assert answer(seed_cfg, {"rating": 4}) == {"rating": 4, "rating_label": None}
     with pytest.raises(ValueError, match="rating 11 is outside the scale 1-10"):
         answer(RATING, {"rating": 11})
-    with pytest.raises(ValueError, match="rating 2.2 is not on a step of 0.5"):
+    with pytest.raises(ValueError, match=r"rating 2\.2 is not on a step of 0\.5"):
         answer(RATING, {"rating": 2.2})
     for seed in range(20):
         value = answer(RATING, {"random": True}, seed)["rating"]
@@ -211,8 +211,13 @@ def test_rating_answers() -> None:
 
 def test_number_answers() -> None:
     assert answer(NUMBER_LEGACY, {"number": 42}) == 42
-    assert answer(NUMBER, {"number": 299.99}) == {"number": 299.99, "formatted_value": "$299.99 USD"}
-    units = cfg("number", {"min_value": 0, "max_value": 1000, "decimal_places": 0, "suffix": " units"})
+    assert answer(NUMBER, {"number": 299.99}) == {
+        "number": 299.99,
+        "formatted_value": "$299.99 USD",
+    }
+    units = cfg(
+        "number", {"min_value": 0, "max_value": 1000, "decimal_places": 0, "suffix": " units"}
+    )
     assert answer(units, {"number": 347}) == {"number": 347, "formatted_value": "347 units"}
     with pytest.raises(ValueError, match="number 20 is below the minimum 50"):
         answer(NUMBER, {"number": 20})

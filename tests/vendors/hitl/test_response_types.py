@@ -1,8 +1,7 @@
-"""HITL response types: config parsing (both forms, lenient and strict), defaults and answers."""
+"""HITL response_config parsing: both forms per type, lenient and strict (answers: test_answers)."""
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable
 from typing import Any
 
@@ -12,8 +11,6 @@ from mockserver.errors import ApiError
 from mockserver.vendors.hitl.response_types import (
     ResponseConfig,
     SelectOption,
-    answer_from_spec,
-    check_default_response,
     describe_options,
     parse_response_config,
 )
@@ -51,18 +48,8 @@ def config_problem(response_type: str, config: Any, *, strict: bool = False) -> 
     return err.data
 
 
-def default_problem(cfg: ResponseConfig, value: Any, *, strict: bool = False) -> Any:
-    err = raises(check_default_response, cfg, value, strict=strict)
-    assert (err.status, err.message) == (400, "Validation failed")
-    return err.data
-
-
 def parse(response_type: str, config: Any, *, strict: bool = False) -> ResponseConfig:
     return parse_response_config(response_type, config, strict=strict)
-
-
-def answer(cfg: ResponseConfig, spec: dict[str, Any], seed: int = 1) -> Any:
-    return answer_from_spec(cfg, spec, random.Random(seed))
 
 
 # --- config parsing -------------------------------------------------------------------------
@@ -293,9 +280,10 @@ def test_unknown_config_keys_only_fail_in_strict_mode() -> None:
 
 
 def test_raw_is_the_config_as_sent_and_not_shared() -> None:
-    sent = {"options": ["Approve", "Reject"], "prompt": "", "extra": {"nested": [1]}}
+    nested: list[int] = [1]
+    sent = {"options": ["Approve", "Reject"], "prompt": "", "extra": {"nested": nested}}
     cfg = parse("single_select", sent)
-    sent["extra"]["nested"].append(2)
+    nested.append(2)
     assert cfg.raw == {"options": ["Approve", "Reject"], "prompt": "", "extra": {"nested": [1]}}
     assert parse("text", None).raw == {}
 
