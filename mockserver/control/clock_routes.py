@@ -1,0 +1,57 @@
+"""Control plane: reading, advancing, setting and scaling the virtual clock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiohttp import web
+
+from mockserver.control.common import world_for
+from mockserver.control.responses import fail, ok, read_json
+from mockserver.durations import parse_duration
+
+
+async def get_clock(request: web.Request) -> web.Response:
+    return ok(world_for(request).clock.describe())
+
+
+async def advance_clock(request: web.Request) -> web.Response:
+    """Body `{"by": "1h"}` (or `{"seconds": 3600}`); fires everything due, then answers."""
+    body = await read_json(request, required=True)
+    raw = body.get("by", body.get("seconds"))
+    if raw is None:
+        fail(400, "give `by` (a duration like 90s, 2m, 1h) or `seconds`")
+    try:
+        seconds = parse_duration(raw)
+    except ValueError as exc:
+        fail(400, str(exc))
+    world = world_for(request)
+    fired = await world.clock.advance(seconds)
+    return ok({**world.clock.describe(), "fired": fired})
+
+
+async def set_clock(request: web.Request) -> web.Response:
+    """Body `{"time": "2026-01-01T10:00:00Z"}`; forward fires what falls due."""
+    body = await read_json(request, required=True)
+    text = body.get("time")
+    try:
+        ts = datetime.fromisoformat(str(text).replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        fail(400, f"`time` must be an ISO-8601 time like 2026-01-01T10:00:00Z, got {text!r}")
+    world = world_for(request)
+    fired = await world.clock.set_time(ts)
+    return ok({**world.clock.describe(), "fired": fired})
+
+
+async def clock_mode(request: web.Request) -> web.Response:
+    """Body `{"mode": "manual"}`, `{"mode": "real"}` or `{"mode": "scaled", "scale": 60}`."""
+    body = await read_json(request, required=True)
+    mode = body.get("mode")
+    if mode not in ("real", "scaled", "manual"):
+        fail(400, "`mode` must be one of: real, scaled, manual")
+    scale = body.get("scale", 1.0)
+    if not isinstance(scale, int | float) or isinstance(scale, bool) or scale <= 0:
+        fail(400, "`scale` must be a positive number")
+    world = world_for(request)
+    world.clock.set_mode(mode, float(scale))
+    return ok(world.clock.describe())

@@ -1,0 +1,96 @@
+"""Control plane: the journal of calls and the webhook delivery log, with long-poll waits."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from mockserver.control.common import delivery_filters, journal_filters, world_for
+from mockserver.control.responses import fail, ok, query_float, query_int
+
+
+async def get_journal(request: web.Request) -> web.Response:
+    world = world_for(request)
+    entries = world.journal.query(**journal_filters(request))
+    limit = query_int(request, "limit")
+    if limit is not None:
+        entries = entries[-limit:]
+    return ok(
+        {
+            "entries": [e.to_json() for e in entries],
+            "count": len(entries),
+            "total": world.journal.total,
+            "dropped": world.journal.dropped,
+        }
+    )
+
+
+async def clear_journal(request: web.Request) -> web.Response:
+    world_for(request).journal.clear()
+    return ok({"cleared": True})
+
+
+async def get_deliveries(request: web.Request) -> web.Response:
+    world = world_for(request)
+    found = world.dispatcher.query(**delivery_filters(request))
+    return ok(
+        {
+            "deliveries": [d.to_json() for d in found],
+            "count": len(found),
+            "total": world.dispatcher.log.total,
+            "dropped": world.dispatcher.log.dropped,
+        }
+    )
+
+
+async def clear_deliveries(request: web.Request) -> web.Response:
+    world_for(request).dispatcher.log.clear()
+    return ok({"cleared": True})
+
+
+async def get_delivery(request: web.Request) -> web.Response:
+    delivery = world_for(request).dispatcher.get(request.match_info["id"])
+    if delivery is None:
+        fail(404, f"no delivery {request.match_info['id']!r}")
+    return ok(delivery.to_json())
+
+
+async def redeliver(request: web.Request) -> web.Response:
+    world = world_for(request)
+    delivery = world.dispatcher.get(request.match_info["id"])
+    if delivery is None:
+        fail(404, f"no delivery {request.match_info['id']!r}")
+    again = world.dispatcher.redeliver(delivery)
+    return ok(again.to_json(), status=201)
+
+
+async def wait_deliveries(request: web.Request) -> web.Response:
+    """Long-poll until `count` deliveries match the filters (and, with ?state=, that state)."""
+    world = world_for(request)
+    count = query_int(request, "count") or 1
+    timeout = query_float(request, "timeout", 10.0)
+    filters = delivery_filters(request)
+    reached = await world.notifier.wait_for(
+        lambda: len(world.dispatcher.query(**filters)) >= count, timeout
+    )
+    found = world.dispatcher.query(**filters)
+    if not reached:
+        fail(
+            408,
+            f"{len(found)} of {count} deliveries after {timeout:g}s",
+            deliveries=[d.to_json() for d in found],
+        )
+    return ok({"deliveries": [d.to_json() for d in found], "count": len(found)})
+
+
+async def wait_journal(request: web.Request) -> web.Response:
+    world = world_for(request)
+    count = query_int(request, "count") or 1
+    timeout = query_float(request, "timeout", 10.0)
+    filters = journal_filters(request)
+    reached = await world.notifier.wait_for(
+        lambda: len(world.journal.query(**filters)) >= count, timeout
+    )
+    found = world.journal.query(**filters)
+    if not reached:
+        fail(408, f"{len(found)} of {count} calls after {timeout:g}s")
+    return ok({"entries": [e.to_json() for e in found], "count": len(found)})

@@ -1,0 +1,73 @@
+"""Control plane: reviewable items of every vendor, acting as a reviewer, waiting on one."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import jsonschema
+from aiohttp import web
+
+from mockserver import appkeys
+from mockserver.control.common import vendor_named, world_for
+from mockserver.control.responses import fail, ok, query_float
+from mockserver.scenario.rules import parse_steps, rules_schema
+
+
+async def list_items(request: web.Request) -> web.Response:
+    world = world_for(request)
+    status = request.query.get("status")
+    wanted = request.query.get("vendor")
+    items: list[dict[str, Any]] = []
+    for vendor in request.app[appkeys.VENDORS]:
+        if wanted and vendor.name != wanted:
+            continue
+        for item in world.state(vendor.name).items(status):
+            items.append({"vendor": vendor.name, **item})
+    return ok({"items": items, "count": len(items)})
+
+
+async def act(request: web.Request) -> web.Response:
+    """Act as a reviewer now. Body: one step in the scenario format, e.g.
+    `{"respond": {"choose": "Approve", "by": "dana@example.com"}}` or `"timeout"`."""
+    vendor = vendor_named(request, request.match_info["vendor"])
+    raw = (await request.read()).decode("utf-8", "replace")
+
+    try:
+        step_data = json.loads(raw) if raw.strip() else None
+    except ValueError as exc:
+        fail(400, f"body is not valid JSON: {exc}")
+    schema = rules_schema(vendor.vocabulary(), "items")["items"]["properties"]["then"]
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = list(validator.iter_errors(step_data))
+    if errors:
+        words = sorted({"fail", *vendor.vocabulary().actions} - {"fail"})
+        fail(400, "not a valid action", detail=errors[0].message, actions=words)
+    steps = parse_steps(step_data, lambda _p: "control plane")
+    world = world_for(request)
+    state = world.state(vendor.name)
+    item_id = request.match_info["id"]
+    result: dict[str, Any] = {}
+    for step in steps:
+        result = await state.act(item_id, step)
+    world.changed()
+    return ok(result)
+
+
+async def wait_item(request: web.Request) -> web.Response:
+    """Long-poll until an item reaches `status` (comma-separated alternatives) or `timeout`."""
+    vendor = vendor_named(request, request.match_info["vendor"])
+    wanted = set((request.query.get("status") or "").split(",")) - {""}
+    if not wanted:
+        fail(400, "give ?status=completed (or several, comma-separated)")
+    timeout = query_float(request, "timeout", 10.0)
+    world = world_for(request)
+    state = world.state(vendor.name)
+    item_id = request.match_info["id"]
+    if state.item_status(item_id) is None:
+        fail(404, f"no {vendor.name} item {item_id!r}")
+    reached = await world.notifier.wait_for(lambda: state.item_status(item_id) in wanted, timeout)
+    current = state.item_status(item_id)
+    if not reached:
+        fail(408, f"still {current!r} after {timeout:g}s", current_status=current)
+    return ok({"id": item_id, "status": current})

@@ -1,0 +1,90 @@
+"""Control plane: health, reset, the current scenario and its schema."""
+
+from __future__ import annotations
+
+import time
+
+from aiohttp import web
+
+from mockserver import __version__, appkeys
+from mockserver.control.common import world_for
+from mockserver.control.responses import fail, ok, read_json
+from mockserver.errors import ScenarioError
+from mockserver.scenario.loader import parse_scenario
+from mockserver.scenario.schema import scenario_schema
+
+
+async def health(request: web.Request) -> web.Response:
+    app = request.app
+    worlds = app[appkeys.WORLDS]
+    return ok(
+        {
+            "status": "ok",
+            "version": __version__,
+            "scenario": worlds.scenario_for(appkeys.namespace_of(request)).name,
+            "vendors": [v.name for v in app[appkeys.VENDORS]],
+            "namespaces": worlds.namespaces(),
+            "uptime_seconds": round(time.time() - app[appkeys.STARTED_AT], 3),
+        }
+    )
+
+
+async def reset(request: web.Request) -> web.Response:
+    worlds = request.app[appkeys.WORLDS]
+    if request.query.get("all") in ("1", "true"):
+        await worlds.reset_all()
+        return ok({"reset": "all", "namespaces": worlds.namespaces()})
+    namespace = appkeys.namespace_of(request)
+    world = await worlds.reset(namespace)
+    return ok({"reset": namespace, "clock": world.clock.describe()})
+
+
+async def get_scenario(request: web.Request) -> web.Response:
+    worlds = request.app[appkeys.WORLDS]
+    scenario = worlds.scenario_for(appkeys.namespace_of(request))
+    library = request.app[appkeys.LIBRARY]
+    world = world_for(request)
+    problems: list[str] = []
+    for vendor in request.app[appkeys.VENDORS]:
+        problems.extend(world.state(vendor.name).scenario_problems())
+    return ok(
+        {
+            "problems": problems,
+            "name": scenario.name,
+            "source": scenario.source,
+            "description": scenario.description,
+            "clock": scenario.clock,
+            "reviewers": [r.__dict__ for r in scenario.reviewers],
+            "available": sorted(library.named),
+        }
+    )
+
+
+async def put_scenario(request: web.Request) -> web.Response:
+    """Body: scenario YAML (or JSON) text, or `{"name": "..."}` naming a library scenario."""
+    app = request.app
+    raw = (await request.read()).decode("utf-8", "replace")
+    library = app[appkeys.LIBRARY]
+    vendors = app[appkeys.VENDORS]
+    name = None
+    if raw.lstrip().startswith("{"):
+        body = await read_json(request)
+        if set(body) == {"name"}:
+            name = str(body["name"])
+    if name is not None:
+        if name not in library.named:
+            fail(404, f"no scenario named {name!r}", available=sorted(library.named))
+        scenario = library.named[name]
+    else:
+        try:
+            scenario = parse_scenario(raw, "<uploaded>", vendors, default_name="uploaded")
+        except ScenarioError as exc:
+            fail(400, "scenario rejected", problems=exc.problems)
+    namespace = request.headers.get(appkeys.NAMESPACE_HEADER) or request.query.get("namespace")
+    await app[appkeys.WORLDS].use_scenario(scenario, namespace)
+    return ok({"name": scenario.name, "source": scenario.source})
+
+
+async def get_schema(request: web.Request) -> web.Response:
+    vendors = request.app[appkeys.VENDORS]
+    return ok(scenario_schema(vendors))
