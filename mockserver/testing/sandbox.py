@@ -1,0 +1,213 @@
+"""What the fixtures hand to a test: the sandbox's URLs and control client, and its clock.
+
+A backend is where the sandbox runs: `InProcessBackend` (started by the session, namespace ""
+reset before each test, so vendor clients need no extra header) or `RemoteBackend` (an already
+running sandbox, e.g. the container, named by `MOCKSERVER_URL`; each test gets a namespace of
+its own, which vendor calls must carry as `X-Mockserver-Namespace`: `sandbox.headers`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import secrets
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from mockserver.testing.aio import AsyncControlClient
+from mockserver.testing.client import ControlClient, ControlError, Json
+from mockserver.testing.scenarios import ScenarioSource, placeholders
+
+if TYPE_CHECKING:
+    from mockserver.testing.server import InProcessServer
+
+Mode = Literal["in-process", "remote"]
+
+
+class InProcessBackend:
+    mode: Mode = "in-process"
+
+    def __init__(self, server: InProcessServer) -> None:
+        self.server = server
+        self.url = server.url
+
+    def begin_test(self) -> str:
+        self.server.reset()
+        return ""
+
+    def end_test(self, control: ControlClient) -> None:
+        """Nothing: the next test's reset drops this test's world."""
+
+    def close(self) -> None:
+        self.server.stop()
+
+
+class RemoteBackend:
+    mode: Mode = "remote"
+
+    def __init__(self, url: str, worker: str | None = None) -> None:
+        self.url = url.rstrip("/")
+        ControlClient(self.url).health()  # fail at once, clearly, when nothing answers
+        worker = worker or os.environ.get("PYTEST_XDIST_WORKER", "main")
+        self._prefix = f"pytest-{worker}-{secrets.token_hex(3)}"
+        self._numbers = itertools.count(1)
+
+    def begin_test(self) -> str:
+        """A namespace nobody has used: a fresh world, whatever else shares the sandbox."""
+        return f"{self._prefix}-{next(self._numbers)}"
+
+    def end_test(self, control: ControlClient) -> None:
+        """Free what the test's world holds (its journal, deliveries, timers)."""
+        with contextlib.suppress(ControlError):
+            control.reset()
+
+    def close(self) -> None:
+        """Nothing: the sandbox belongs to whoever started it."""
+
+
+class SandboxClock:
+    """The test's virtual clock. The `mockserver_clock` fixture freezes it (manual mode):
+    nothing scripted happens until the test moves time with `advance` or `set`."""
+
+    def __init__(self, control: ControlClient) -> None:
+        self.control = control
+
+    def describe(self) -> Json:
+        """`now`, `timestamp`, `mode`, `scale`, `pending_timers`, `next_due`."""
+        return self.control.clock()
+
+    def now(self) -> datetime:
+        return _parse(self.describe()["now"])
+
+    @property
+    def mode(self) -> str:
+        return str(self.describe()["mode"])
+
+    def freeze(self) -> None:
+        """Manual mode: time moves only when the test says so."""
+        self.control.set_clock_mode("manual")
+
+    def run(self, scale: float = 1.0) -> None:
+        """Let time run again: with the wall clock (1.0) or `scale` times faster."""
+        if scale == 1.0:
+            self.control.set_clock_mode("real")
+        else:
+            self.control.set_clock_mode("scaled", scale)
+
+    def advance(self, by: str | float | timedelta) -> datetime:
+        """Move forward ("30s", "2m", "1h", seconds, timedelta), firing what falls due;
+        returns the new virtual time."""
+        return _parse(self.control.advance(by)["now"])
+
+    def set(self, when: str | datetime | float) -> datetime:
+        """Jump to a time (forward fires what falls due); returns the new virtual time."""
+        return _parse(self.control.set_time(when)["now"])
+
+
+def _parse(text: Any) -> datetime:
+    return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+
+
+class Sandbox:
+    """The sandbox as one test sees it.
+
+    `url` is the server; `hitl_url` (`{url}/v1`), `outharm_url` and `hive_url` are the base
+    URLs to give each vendor's client; `headers` must go on vendor calls when the sandbox is
+    shared (empty in-process); `control` and `acontrol` drive the control plane.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        control: ControlClient,
+        mode: Mode,
+        *,
+        base_dir: Path | None = None,
+        substitutions: Callable[[set[str]], Mapping[str, str]] | None = None,
+    ) -> None:
+        self.url = url
+        self.control = control
+        self.mode = mode
+        self.acontrol = AsyncControlClient(control)
+        self._base_dir = base_dir
+        self._substitutions = substitutions
+
+    def __repr__(self) -> str:
+        return f"<Sandbox {self.url} mode={self.mode} namespace={self.namespace!r}>"
+
+    @property
+    def namespace(self) -> str:
+        return self.control.namespace
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return self.control.headers
+
+    @property
+    def hitl_url(self) -> str:
+        return f"{self.url}/v1"
+
+    @property
+    def outharm_url(self) -> str:
+        return self.url
+
+    @property
+    def hive_url(self) -> str:
+        return self.url
+
+    def load_scenario(self, source: ScenarioSource) -> Json:
+        """Make a scenario current for this test (and reset its world): a file (relative to
+        the test's folder, then the working directory), inline YAML or a dict. `${webhook_url}`
+        and `${webhook_secret}` become the test's `webhook_receiver` URL and secret."""
+        values: Mapping[str, str] = {}
+        if self._substitutions is not None:
+            values = self._substitutions(placeholders(source, self._base_dir))
+        return self.control.load_scenario(source, base_dir=self._base_dir, substitutions=values)
+
+    def assert_request_made(
+        self,
+        *,
+        vendor: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        status: int | None = None,
+        body: Mapping[str, Any] | None = None,
+        count: int | None = 1,
+    ) -> list[Json]:
+        """Exactly `count` API calls (None: at least one) match; `path` is a glob, `body` a
+        subset of the JSON body. On failure, lists every call the sandbox received."""
+        return self.control.assert_request_made(
+            vendor=vendor, method=method, path=path, status=status, body=body, count=count
+        )
+
+    def assert_webhook_delivered(
+        self,
+        event: str | None = None,
+        count: int | None = 1,
+        *,
+        vendor: str | None = None,
+        url: str | None = None,
+        subject: str | None = None,
+        state: str | None = "delivered",
+        timeout: float = 0.0,
+    ) -> list[Json]:
+        """Exactly `count` webhook deliveries (None: at least one) match, in `state`; waits up
+        to `timeout` seconds first. On failure, lists every delivery the sandbox made."""
+        return self.control.assert_webhook_delivered(
+            event,
+            count,
+            vendor=vendor,
+            url=url,
+            subject=subject,
+            state=state,
+            timeout=timeout,
+        )
+
+    def wait_for_status(
+        self, vendor: str, item_id: str, status: str | Iterable[str], timeout: float = 10.0
+    ) -> str:
+        """Block until an item (a HITL request id, ...) reaches `status`; returns it."""
+        return self.control.wait_for_status(vendor, item_id, status, timeout)

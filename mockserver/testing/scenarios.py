@@ -1,0 +1,77 @@
+"""Turning what a test names as its scenario (a file, inline YAML or a dict) into YAML text."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ScenarioSource = str | os.PathLike[str] | Mapping[str, Any]
+
+_PLACEHOLDER = re.compile(r"\$\{([a-z_][a-z0-9_]*)\}")
+
+
+def is_inline(text: str) -> bool:
+    """Inline YAML rather than a file name: several lines, a `key: value` or a `{...}`."""
+    stripped = text.strip()
+    return "\n" in stripped or ": " in stripped or stripped.startswith("{")
+
+
+def find_file(name: str | os.PathLike[str], base_dir: Path | None) -> Path:
+    """The scenario file `name`, relative to `base_dir` first, then the working directory."""
+    path = Path(name).expanduser()
+    if path.is_absolute():
+        candidates = [path]
+    else:
+        candidates = [base_dir / path] if base_dir is not None else []
+        candidates.append(Path.cwd() / path)
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    tried = ", ".join(str(c) for c in candidates)
+    raise FileNotFoundError(f"scenario file {str(name)!r} not found (looked at: {tried})")
+
+
+def substitute(text: str, values: Mapping[str, str] | None) -> str:
+    """Replace `${name}` placeholders whose name is in `values`; leave the others alone."""
+    if not values:
+        return text
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def placeholders(source: ScenarioSource | None, base_dir: Path | None = None) -> set[str]:
+    """The `${name}` placeholders a scenario source uses (a file is read to find them)."""
+    if source is None:
+        return set()
+    text, _origin = scenario_text(source, base_dir=base_dir)
+    return set(_PLACEHOLDER.findall(text))
+
+
+def _substitute_data(data: Any, values: Mapping[str, str] | None) -> Any:
+    if isinstance(data, str):
+        return substitute(data, values)
+    if isinstance(data, Mapping):
+        return {k: _substitute_data(v, values) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_substitute_data(v, values) for v in data]
+    return data
+
+
+def scenario_text(
+    source: ScenarioSource,
+    *,
+    base_dir: Path | None = None,
+    substitutions: Mapping[str, str] | None = None,
+) -> tuple[str, str]:
+    """The YAML text to upload and a name for it in error messages (the file, or `<inline>`)."""
+    if isinstance(source, Mapping):
+        data = _substitute_data(source, substitutions)
+        return yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "<dict>"
+    if isinstance(source, str) and is_inline(source):
+        return substitute(source, substitutions), "<inline>"
+    path = find_file(source, base_dir)
+    return substitute(path.read_text(encoding="utf-8"), substitutions), str(path)

@@ -1,0 +1,124 @@
+"""The control client against the session's sandbox: scenarios, reviewer actions, waits, clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import requests
+
+from mockserver.testing import ControlClient, ControlError, ScenarioRejected, WaitTimedOut
+
+LOOP = "65f1234567890abcdef12345"
+MANUAL = {
+    "name": "manual-loop",
+    "clock": "manual",
+    "start": "2026-03-01T12:00:00Z",
+    "reviewers": [{"name": "Dana Reviewer", "email": "dana@example.com"}],
+    "hitl": {"loops": [{"id": LOOP, "name": "Team"}]},
+}
+
+
+def create_request(mockserver, **fields) -> str:
+    body = {"request_text": "Check me", "response_type": "boolean", **fields}
+    resp = requests.post(
+        f"{mockserver.hitl_url}/api/loops/{LOOP}/requests",
+        json=body,
+        headers={"Authorization": "Bearer k", **mockserver.headers},
+    )
+    assert resp.status_code == 201, resp.text
+    request_id: str = resp.json()["data"]["request_id"]
+    return request_id
+
+
+def test_a_scenario_from_a_dict_inline_yaml_or_a_file(mockserver, tmp_path):
+    assert mockserver.load_scenario(MANUAL)["name"] == "manual-loop"
+    assert mockserver.control.clock()["mode"] == "manual"
+    mockserver.load_scenario("name: inline-one\nclock: real\n")
+    assert mockserver.control.scenario()["name"] == "inline-one"
+    path = tmp_path / "from-file.yaml"
+    path.write_text("name: from-file\nclock: manual\n")
+    mockserver.control.load_scenario(path)
+    assert mockserver.control.scenario()["name"] == "from-file"
+    mockserver.load_scenario("../examples/scenarios/moderation.yaml")  # beside this test
+    assert mockserver.control.scenario()["name"] == "moderation"
+
+
+def test_a_rejected_scenario_names_its_file_and_line(mockserver, tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("name: broken\nclock: manul\n")
+    with pytest.raises(ScenarioRejected) as caught:
+        mockserver.control.load_scenario(path)
+    assert caught.value.problems[0].startswith(f"{path}:2:8: clock:")
+    assert "did you mean 'manual'" in str(caught.value)
+    with pytest.raises(ScenarioRejected, match="<dict>:1:1: sped: unknown key"):
+        mockserver.load_scenario({"sped": 1})
+
+
+def test_a_missing_scenario_file_says_where_it_looked(mockserver):
+    with pytest.raises(FileNotFoundError, match=r"nowhere\.yaml.*looked at"):
+        mockserver.load_scenario("nowhere.yaml")
+
+
+def test_acting_as_a_reviewer_and_waiting_for_the_status(mockserver):
+    mockserver.load_scenario(MANUAL)
+    request_id = create_request(mockserver)
+    item = mockserver.control.act("hitl", request_id, "claim")
+    assert item["status"] == "claimed"
+    mockserver.control.act("hitl", request_id, {"respond": {"boolean": True, "by": "dana"}})
+    assert mockserver.wait_for_status("hitl", request_id, ["completed", "timeout"]) == "completed"
+    (listed,) = mockserver.control.items("hitl", status="completed")
+    assert listed["id"] == request_id
+
+
+def test_a_wait_that_gives_up_is_an_assertion_error(mockserver):
+    mockserver.load_scenario(MANUAL)
+    request_id = create_request(mockserver)
+    with pytest.raises(WaitTimedOut) as caught:
+        mockserver.control.wait_for_status("hitl", request_id, "completed", timeout=0.05)
+    assert isinstance(caught.value, AssertionError)
+    assert caught.value.body["current_status"] == "pending"
+    with pytest.raises(AssertionError, match="0 of 1 deliveries"):
+        mockserver.control.wait_for_deliveries(event="request.completed", timeout=0.05)
+
+
+def test_moving_the_clock(mockserver):
+    mockserver.load_scenario(MANUAL)
+    control = mockserver.control
+    assert control.advance(timedelta(minutes=90))["now"] == "2026-03-01T13:30:00Z"
+    assert control.set_time(datetime(2026, 3, 2, tzinfo=UTC))["now"] == "2026-03-02T00:00:00Z"
+    assert control.set_time("2026-03-03T08:00:00Z")["now"] == "2026-03-03T08:00:00Z"
+    assert control.set_clock_mode("scaled", 60)["scale"] == 60
+
+
+def test_request_timeout_fires_on_advance_and_is_journalled(mockserver):
+    mockserver.load_scenario(MANUAL)
+    request_id = create_request(mockserver, timeout_seconds=60)
+    assert mockserver.control.advance("60s")["fired"] >= 1
+    assert mockserver.wait_for_status("hitl", request_id, "timeout", timeout=1) == "timeout"
+    (entry,) = mockserver.control.journal(vendor="hitl", method="POST")
+    assert entry["body"]["timeout_seconds"] == 60
+    mockserver.control.clear_journal()
+    assert mockserver.control.journal() == []
+
+
+def test_control_errors_carry_the_status_and_message(mockserver):
+    with pytest.raises(ControlError) as caught:
+        mockserver.control.act("nobody", "x", "claim")
+    assert caught.value.status == 404
+    assert "unknown vendor 'nobody'" in caught.value.message
+
+
+def test_an_unreachable_sandbox_is_reported_plainly():
+    client = ControlClient("http://127.0.0.1:9", timeout=1)
+    with pytest.raises(ControlError, match=r"cannot reach the sandbox at http://127\.0\.0\.1:9"):
+        client.health()
+
+
+def test_namespaced_clients_do_not_see_each_other(mockserver):
+    one = ControlClient(mockserver.url, "plugin-test-one")
+    two = ControlClient(mockserver.url, "plugin-test-two")
+    one.load_scenario("name: only-in-one\n")
+    assert one.scenario()["name"] == "only-in-one"
+    assert two.scenario()["name"] != "only-in-one"
+    assert one.headers == {"X-Mockserver-Namespace": "plugin-test-one"}
