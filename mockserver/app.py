@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Sequence
 import aiohttp
 from aiohttp import web
 from aiohttp.typedefs import Handler
+from multidict import CIMultiDict
 
 from mockserver import appkeys
 from mockserver.control.routes import control_routes
@@ -32,6 +33,22 @@ def _vendor_for(request: web.Request, vendors: Sequence[Vendor]) -> Vendor | Non
     if owner is not None:
         return next((v for v in vendors if v.name == owner), None)
     return next((v for v in vendors if v.owns(request)), None)
+
+
+def _namespace_from_key(request: web.Request) -> tuple[str, web.Request]:
+    """`Authorization: <scheme> <key>~<namespace>` runs the call in that namespace, with the
+    suffix removed before the vendor checks the key. Isolation by API key for clients that
+    can change only the base URL and the key (every vendor here sends its key this way)."""
+    header = request.headers.get("Authorization", "")
+    if "~" not in header:
+        return "", request
+    scheme, _, rest = header.strip().partition(" ")
+    key, _, namespace = rest.rpartition("~")
+    if not key or not namespace:
+        return "", request
+    headers = CIMultiDict(request.headers)
+    headers["Authorization"] = f"{scheme} {key}"
+    return namespace, request.clone(headers=headers)
 
 
 def _http_error(exc: web.HTTPException, request: web.Request) -> ApiError:
@@ -58,11 +75,14 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
         return web.json_response(
             {"error": f"no emulated API serves {request.method} {request.path}"}, status=404
         )
-    world = app[appkeys.WORLDS].get(appkeys.vendor_namespace(request))
+    namespace = appkeys.vendor_namespace(request)
+    if not namespace and app[appkeys.SETTINGS].key_namespaces:
+        namespace, request = _namespace_from_key(request)
+    world = app[appkeys.WORLDS].get(namespace)
     request[appkeys.WORLD] = world
     started = time.perf_counter()
     entry = JournalEntry(
-        seq=world.journal.total + 1,
+        seq=0,  # numbered by the journal when appended
         at=world.clock.now_iso(),
         vendor=vendor.name,
         method=request.method,

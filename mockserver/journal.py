@@ -49,6 +49,12 @@ class JournalEntry:
 
 
 class Journal(BoundedLog[JournalEntry]):
+    def append(self, entry: JournalEntry) -> None:
+        """Number the entry as it is logged (once its answer is known), so sequence numbers stay
+        unique and increasing when calls overlap (one waiting on a latency fault, say)."""
+        entry.seq = self.total + 1
+        super().append(entry)
+
     def query(
         self,
         *,

@@ -27,7 +27,25 @@ class Settings:
     max_body: int = 1024 * 1024
     watch: bool = False
     clock: str | None = None
-    hive_models_port: int | None = None
+    key_namespaces: bool = True
+
+    def __post_init__(self) -> None:
+        """Refuse settings the server cannot run with, naming the variable."""
+        for name in ("journal_cap", "delivery_cap"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{ENV_PREFIX}{name.upper()}: must be 0 or more")
+        if not 0 <= self.port <= 65535:
+            raise ValueError(f"{ENV_PREFIX}PORT: must be between 0 and 65535, got {self.port}")
+        if self.rate_limit < 1:
+            raise ValueError(f"{ENV_PREFIX}RATE_LIMIT: must be 1 or more")
+        if self.max_body < 1:
+            raise ValueError(f"{ENV_PREFIX}MAX_BODY: must be 1 or more")
+        if self.log_format not in ("text", "json"):
+            raise ValueError(f"{ENV_PREFIX}LOG_FORMAT: must be text or json")
+        if self.clock is not None and not _valid_clock(self.clock):
+            raise ValueError(
+                f"{ENV_PREFIX}CLOCK: must be real, manual or scale:N, got {self.clock!r}"
+            )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -58,3 +76,12 @@ def _convert(name: str, raw: str, type_name: Any) -> Any:
                 f"{ENV_PREFIX}{name.upper()}: expected a whole number, got {raw!r}"
             ) from None
     return raw
+
+
+def _valid_clock(text: str) -> bool:
+    if text in ("real", "manual"):
+        return True
+    try:
+        return float(text.removeprefix("scale:").removeprefix("x")) > 0
+    except ValueError:
+        return False

@@ -110,6 +110,7 @@ class World:
         except TimeoutError:
             log.warning("namespace %r: a timer was still running at shutdown", self.namespace)
         await self.clock.stop()
+        await self.dispatcher.drain(grace)
         return self.dispatcher.abandon_pending()
 
 
@@ -155,6 +156,14 @@ class Worlds:
         if old is not None:
             await old.close(grace=0.5)
         return self.get(namespace)
+
+    async def drop(self, namespace: str) -> bool:
+        """Forget a namespace: its world and its scenario override. False if it had neither."""
+        world = self._worlds.pop(namespace, None)
+        override = self._scenarios.pop(namespace, None)
+        if world is not None:
+            await world.close(grace=0.5)
+        return world is not None or override is not None
 
     async def reset_all(self) -> None:
         for namespace in list(self._worlds):

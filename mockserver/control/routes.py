@@ -23,7 +23,15 @@ from mockserver.control.logs import (
     wait_journal,
 )
 from mockserver.control.reviewers import act, list_items, wait_item
-from mockserver.control.setup import get_scenario, get_schema, health, put_scenario, reset
+from mockserver.control.setup import (
+    drop_namespace,
+    get_scenario,
+    get_schema,
+    health,
+    list_namespaces,
+    put_scenario,
+    reset,
+)
 
 P = appkeys.CONTROL_PREFIX
 
@@ -35,6 +43,8 @@ def control_routes() -> list[web.RouteDef]:
         ("GET", "/scenario", get_scenario),
         ("PUT", "/scenario", put_scenario),
         ("GET", "/schema", get_schema),
+        ("GET", "/namespaces", list_namespaces),
+        ("DELETE", "/namespaces/{namespace}", drop_namespace),
         ("GET", "/journal", get_journal),
         ("DELETE", "/journal", clear_journal),
         ("GET", "/deliveries", get_deliveries),

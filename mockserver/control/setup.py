@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import PurePosixPath
 
 from aiohttp import web
 
@@ -77,7 +78,9 @@ async def put_scenario(request: web.Request) -> web.Response:
         scenario = library.named[name]
     else:
         try:
-            scenario = parse_scenario(raw, "<uploaded>", vendors, default_name="uploaded")
+            source = request.query.get("source") or "<uploaded>"
+            default_name = PurePosixPath(source).stem if "source" in request.query else "uploaded"
+            scenario = parse_scenario(raw, source, vendors, default_name=default_name)
         except ScenarioError as exc:
             fail(400, "scenario rejected", problems=exc.problems)
     namespace = request.headers.get(appkeys.NAMESPACE_HEADER) or request.query.get("namespace")
@@ -88,3 +91,15 @@ async def put_scenario(request: web.Request) -> web.Response:
 async def get_schema(request: web.Request) -> web.Response:
     vendors = request.app[appkeys.VENDORS]
     return ok(scenario_schema(vendors))
+
+
+async def list_namespaces(request: web.Request) -> web.Response:
+    return ok({"namespaces": request.app[appkeys.WORLDS].namespaces()})
+
+
+async def drop_namespace(request: web.Request) -> web.Response:
+    """Forget a namespace (its state, journal, deliveries, clock and scenario override)."""
+    name = request.match_info["namespace"]
+    if not await request.app[appkeys.WORLDS].drop(name):
+        fail(404, f"no namespace {name!r}")
+    return ok({"dropped": name})

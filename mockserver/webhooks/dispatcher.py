@@ -93,6 +93,29 @@ class Delivery:
         }
 
 
+class DeliveryLog(BoundedLog[Delivery]):
+    """The bounded delivery log, with an index by id that forgets whatever the log drops or
+    clears (so a dropped or cleared delivery is not found by id, and the index stays bounded)."""
+
+    def __init__(self, cap: int) -> None:
+        super().__init__(cap)
+        self._by_id: dict[str, Delivery] = {}
+
+    def append(self, entry: Delivery) -> None:
+        if self._entries and len(self._entries) == self.cap:
+            self._by_id.pop(self._entries[0].id, None)
+        super().append(entry)
+        if self.cap > 0:
+            self._by_id[entry.id] = entry
+
+    def clear(self) -> None:
+        super().clear()
+        self._by_id.clear()
+
+    def get(self, delivery_id: str) -> Delivery | None:
+        return self._by_id.get(delivery_id)
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -107,14 +130,14 @@ class Dispatcher:
         self._ids = ids
         self._notifier = notifier
         self._session = session
-        self.log: BoundedLog[Delivery] = BoundedLog(cap)
-        self._by_id: dict[str, Delivery] = {}
+        self.log = DeliveryLog(cap)
         self._faults = faults
         self._fault_used: dict[int, int] = {}
         self._in_flight: set[asyncio.Task[None]] = set()
+        self._receiver_locks: dict[str, asyncio.Lock] = {}
 
     def get(self, delivery_id: str) -> Delivery | None:
-        return self._by_id.get(delivery_id)
+        return self.log.get(delivery_id)
 
     def send(
         self,
@@ -141,12 +164,8 @@ class Dispatcher:
             subject=subject,
             redelivery_of=redelivery_of,
         )
-        if len(self.log) == self.log.cap:
-            oldest = next(iter(self.log))
-            self._by_id.pop(oldest.id, None)
         self.log.append(delivery)
-        self._by_id[delivery.id] = delivery
-        self._schedule(delivery, 0.0)
+        self._schedule(delivery, self._clock.timestamp())
         self._notifier.notify()
         return delivery
 
@@ -162,12 +181,23 @@ class Dispatcher:
             redelivery_of=delivery.id,
         )
 
-    def _schedule(self, delivery: Delivery, delay: float) -> None:
-        due = self._clock.timestamp() + delay
+    def _schedule(self, delivery: Delivery, due: float) -> None:
+        """An attempt as a timer at virtual time `due`.
+
+        On a manual clock the attempt runs inside the timer, so `advance` returns only once it
+        is settled and everything happens in virtual-time order. On a real or scaled clock it
+        runs as a task, so a slow receiver never delays other timers (scripted reviewers,
+        timeouts, other receivers); attempts to one URL still go out one at a time, in order.
+        """
         delivery.next_attempt_at = iso(due)
 
         async def attempt() -> None:
-            await self._attempt(delivery)
+            if self._clock.mode == "manual":
+                await self._attempt(delivery, due)
+                return
+            task = asyncio.get_running_loop().create_task(self._attempt(delivery, due))
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
 
         self._clock.call_at(due, attempt, f"webhook:{delivery.id}")
 
@@ -180,7 +210,12 @@ class Dispatcher:
                     return fault.answers[used]
         return None
 
-    async def _attempt(self, delivery: Delivery) -> None:
+    async def _attempt(self, delivery: Delivery, due: float) -> None:
+        lock = self._receiver_locks.setdefault(delivery.url, asyncio.Lock())
+        async with lock:
+            await self._attempt_now(delivery, due)
+
+    async def _attempt_now(self, delivery: Delivery, due: float) -> None:
         if delivery.state != "pending":
             return
         attempt = Attempt(len(delivery.attempts) + 1, self._clock.now_iso())
@@ -197,7 +232,7 @@ class Dispatcher:
             await self._post(delivery, attempt)
         attempt.duration_ms = (time.perf_counter() - started) * 1000
         delivery.attempts.append(attempt)
-        self._settle(delivery, attempt)
+        self._settle(delivery, attempt, due)
         log.info(
             "webhook %s %s -> %s (attempt %d, %s)",
             delivery.event,
@@ -209,9 +244,6 @@ class Dispatcher:
         self._notifier.notify()
 
     async def _post(self, delivery: Delivery, attempt: Attempt) -> None:
-        task = asyncio.current_task()
-        if task is not None:
-            self._in_flight.add(task)
         try:
             timeout = aiohttp.ClientTimeout(total=delivery.policy.timeout)
             async with self._session().post(
@@ -225,20 +257,29 @@ class Dispatcher:
             attempt.error = f"{type(exc).__name__}: {exc}"
         except ValueError as exc:  # an unusable URL
             attempt.error = f"invalid URL: {exc}"
-        finally:
-            if task is not None:
-                self._in_flight.discard(task)
 
-    def _settle(self, delivery: Delivery, attempt: Attempt) -> None:
+    def _settle(self, delivery: Delivery, attempt: Attempt, due: float) -> None:
+        """Delivered, failed, or the next attempt: its wait counts from this attempt's due
+        time, so the schedule holds however long the receiver took to answer."""
         policy = delivery.policy
         if attempt.status is not None and policy.delivered(attempt.status):
             delivery.state = "delivered"
             return
         index = attempt.number - 1
         if policy.retryable(attempt.status) and index < len(policy.schedule):
-            self._schedule(delivery, policy.schedule[index])
+            self._schedule(delivery, due + policy.schedule[index])
             return
         delivery.state = "failed"
+
+    async def drain(self, grace: float) -> None:
+        """At shutdown: let attempts in flight finish within `grace` seconds, then stop them."""
+        if not self._in_flight:
+            return
+        _, late = await asyncio.wait(set(self._in_flight), timeout=grace)
+        for task in late:
+            task.cancel()
+        if late:
+            await asyncio.wait(late)
 
     def abandon_pending(self) -> int:
         """At shutdown: mark what was never delivered, so it is recorded rather than lost."""
