@@ -100,6 +100,10 @@ class ControlClient:
         """A fresh world for this namespace: empty stores, journal, deliveries; clock restarted."""
         return self.request("POST", "/reset")
 
+    def drop_namespace(self) -> Json:
+        """Forget this client's namespace on the sandbox (state, logs, clock, scenario)."""
+        return self.request("DELETE", f"/namespaces/{urllib.parse.quote(self.namespace, safe='')}")
+
     def scenario(self) -> Json:
         """The current scenario's name, source, clock and reviewers, and the library's names."""
         return self.request("GET", "/scenario")
@@ -119,7 +123,8 @@ class ControlClient:
         """
         text, origin = scenario_text(source, base_dir=base_dir, substitutions=substitutions)
         try:
-            return self.request("PUT", "/scenario", text=text)
+            named_file = None if origin.startswith("<") else {"source": origin}
+            return self.request("PUT", "/scenario", query=named_file, text=text)
         except ControlError as exc:
             problems = exc.body.get("problems")
             if exc.status != 400 or not isinstance(problems, list):

@@ -60,9 +60,12 @@ class RemoteBackend:
         return f"{self._prefix}-{next(self._numbers)}"
 
     def end_test(self, control: ControlClient) -> None:
-        """Free what the test's world holds (its journal, deliveries, timers)."""
+        """Free what the test's world holds: its namespace is dropped from the sandbox, unless
+        MOCKSERVER_KEEP_NAMESPACES is set (to inspect a run's state afterwards)."""
+        if os.environ.get("MOCKSERVER_KEEP_NAMESPACES", "").lower() in ("1", "true", "yes"):
+            return
         with contextlib.suppress(ControlError):
-            control.reset()
+            control.drop_namespace()
 
     def close(self) -> None:
         """Nothing: the sandbox belongs to whoever started it."""
@@ -145,6 +148,11 @@ class Sandbox:
     @property
     def headers(self) -> dict[str, str]:
         return self.control.headers
+
+    def api_key(self, key: str) -> str:
+        """`key` as this test's vendor clients should send it: `key~<namespace>` against a
+        shared sandbox (the sandbox strips the suffix), the key itself in-process."""
+        return f"{key}~{self.namespace}" if self.namespace else key
 
     @property
     def hitl_url(self) -> str:

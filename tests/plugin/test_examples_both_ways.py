@@ -113,6 +113,7 @@ def test_examples_pass_in_process(
 
 
 def test_examples_pass_against_a_separately_started_sandbox(sandbox_process: str) -> None:
-    assert_all_passed(run_examples(clean_env(MOCKSERVER_URL=sandbox_process), "-n", "2"))
+    env = clean_env(MOCKSERVER_URL=sandbox_process, MOCKSERVER_KEEP_NAMESPACES="1")
+    assert_all_passed(run_examples(env, "-n", "2"))
     namespaces = ControlClient(sandbox_process).health()["namespaces"]
     assert {n.split("-")[1] for n in namespaces} == {"gw0", "gw1"}, namespaces

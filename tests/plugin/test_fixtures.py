@@ -201,7 +201,7 @@ def test_async_tests_use_acontrol(suite):
     suite.runpytest_inprocess().assert_outcomes(passed=1)
 
 
-def test_against_a_running_sandbox_each_test_has_its_own_namespace(suite, mockserver):
+def test_against_a_running_sandbox_each_test_has_its_own_namespace(suite, mockserver, monkeypatch):
     """The inner suite drives this test's sandbox as a 'remote' one, by URL."""
     suite.makepyfile(
         """
@@ -219,11 +219,24 @@ def test_against_a_running_sandbox_each_test_has_its_own_namespace(suite, mockse
             assert len(mockserver.control.items("hitl")) == 1
         """
     )
+    monkeypatch.setenv("MOCKSERVER_KEEP_NAMESPACES", "1")
     result = suite.runpytest_inprocess(f"--mockserver-url={mockserver.url}")
     result.assert_outcomes(passed=3)
     result.stdout.fnmatch_lines([f"mockserver: sandbox at {mockserver.url}"])
     namespaces = [n for n in mockserver.control.health()["namespaces"] if n.startswith("pytest-")]
     assert len(namespaces) == 3
+
+
+def test_a_remote_test_drops_its_namespace_when_it_ends(suite, mockserver):
+    suite.makepyfile(
+        """
+        def test_one(mockserver):
+            mockserver.control.journal()
+        """
+    )
+    result = suite.runpytest_inprocess(f"--mockserver-url={mockserver.url}")
+    result.assert_outcomes(passed=1)
+    assert not [n for n in mockserver.control.health()["namespaces"] if n.startswith("pytest-")]
 
 
 def test_mockserver_url_from_the_environment(suite, mockserver, monkeypatch):
@@ -238,3 +251,24 @@ def test_a_sandbox_that_does_not_answer_fails_the_setup_clearly(suite, monkeypat
     result = suite.runpytest_inprocess()
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*cannot reach the sandbox at http://127.0.0.1:9*"])
+
+
+def test_api_key_carries_the_namespace_against_a_shared_sandbox(suite, mockserver):
+    suite.makepyfile(
+        """
+        import json, urllib.request
+
+        def test_key(mockserver):
+            key = mockserver.api_key("sk-test")
+            assert key == "sk-test~" + mockserver.namespace
+            req = urllib.request.Request(
+                mockserver.hitl_url + "/test", headers={"Authorization": "Bearer " + key}
+            )
+            with urllib.request.urlopen(req) as resp:
+                assert json.load(resp)["error"] is False
+            mockserver.assert_request_made(vendor="hitl", path="/v1/test", count=1)
+        """
+    )
+    result = suite.runpytest_inprocess(f"--mockserver-url={mockserver.url}")
+    result.assert_outcomes(passed=1)
+    assert mockserver.api_key("sk-test") == "sk-test"  # in-process: the key as it is
