@@ -115,7 +115,8 @@ hitl:
             ids.append((await resp.json())["data"]["id"])
         for rid, scripted in zip(ids, (1, 30), strict=True):
             wait = await client.get(
-                f"/_mockserver/wait/items/hitl/{rid}", params={"status": "completed", "timeout": "3"}
+                f"/_mockserver/wait/items/hitl/{rid}",
+                params={"status": "completed", "timeout": "3"},
             )
             assert wait.status == 200
             req = (await (await client.get(f"/v1/api/requests/{rid}", headers=auth)).json())[
