@@ -63,10 +63,11 @@ class VendorState:
     def item_status(self, item_id: str) -> str | None:
         return None
 
+    problems: list[str]
+    """Scripted steps that could not apply at run time (file:line and why); stores set it."""
+
     def scenario_problems(self) -> list[str]:
-        """Scripted steps that could not apply at run time (file:line and why), for QA."""
-        problems: list[str] = getattr(self, "problems", [])
-        return list(problems)
+        return list(getattr(self, "problems", []))
 
 
 class Vendor(ABC):

@@ -168,3 +168,19 @@ async def test_unknown_vendor_path_and_unknown_control_path(sandbox: MakeClient)
     assert (await resp.json())["error"] is True
     resp = await client.post("/v1/test", headers=AUTH)
     assert resp.status == 405 and (await resp.json())["error"] is True
+
+
+async def test_a_scripted_answer_that_does_not_fit_is_reported_and_skipped(
+    sandbox: MakeClient,
+) -> None:
+    yaml = "clock: manual\nhitl:\n  rules:\n    - otherwise: [{respond: {choose: Maybe}}]\n"
+    client = await sandbox(yaml)
+    loop_id = await create_loop(client)
+    rid = (await create_request(client, loop_id, "x", timeout_seconds=600))["id"]
+    await advance(client, "1s")
+    assert (await get_request(client, rid))["status"] == "pending"
+    scenario = await (await client.get("/_mockserver/scenario")).json()
+    (problem,) = scenario["problems"]
+    assert problem.startswith("test.yaml:4:") and "Maybe" in problem and rid in problem
+    await advance(client, "10m")
+    assert (await get_request(client, rid))["status"] == "timeout"
