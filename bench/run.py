@@ -20,6 +20,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,9 +59,9 @@ def pin(core: int) -> list[str]:
 
 
 @contextlib.contextmanager
-def server(kind: str) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+def server(kind: str, *extra: str) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
     port = free_port()
-    proc = subprocess.Popen([*pin(0), PY, str(HERE / "targets.py"), kind, str(port)])
+    proc = subprocess.Popen([*pin(0), PY, str(HERE / "targets.py"), kind, str(port), *extra])
     deadline = time.time() + 20
     while time.time() < deadline:
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
@@ -97,10 +98,16 @@ def throughput() -> list[tuple[str, str, str]]:
         hive_auth = {"authorization": "token bench-key", "Content-Type": "application/json"}
         cases.append(("Hive sync task", "/api/v1/task/sync", HIVE_BODY, hive_auth))
     for label, path, body, headers in cases:
-        with server("bare") as (port, _):
-            ceiling = load(f"http://127.0.0.1:{port}{path}", body, headers)
         with server("sandbox") as (port, _):
+            sample = asyncio.run(answer_of(f"http://127.0.0.1:{port}{path}", body, headers))
             got = load(f"http://127.0.0.1:{port}{path}", body, headers)
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+            json.dump(sample, f)
+        try:
+            with server("bare", f.name) as (port, _):
+                ceiling = load(f"http://127.0.0.1:{port}{path}", body, headers)
+        finally:
+            os.unlink(f.name)
         ratio = got["rps"] / ceiling["rps"]
         p99 = got["p99_ms"] / ceiling["p99_ms"]
         rows.append(
@@ -118,6 +125,15 @@ def throughput() -> list[tuple[str, str, str]]:
             )
         )
     return rows
+
+
+async def answer_of(url: str, body: str, headers: dict[str, str]) -> dict[str, Any]:
+    """One real answer of the sandbox, for the ceiling app to send back byte for byte."""
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, data=body, headers=headers) as resp,
+    ):
+        return {"status": resp.status, "body": await resp.text()}
 
 
 async def create_many(base: str, n: int, conns: int = 50) -> None:

@@ -1,7 +1,8 @@
 """Servers the benchmark measures, each started as its own process (pinned to one core).
 
 `sandbox`: mockserver with the benchmark scenario (journal on, as always).
-`bare`: a bare aiohttp app answering the same JSON, the ceiling the sandbox is compared with.
+`bare`: a bare aiohttp app answering the same JSON (the bytes of a real sandbox answer, from
+the file given after the port), the ceiling the sandbox is compared with.
 """
 
 from __future__ import annotations
@@ -22,10 +23,10 @@ CANNED = json.dumps(
 )
 
 
-def bare_app() -> web.Application:
+def bare_app(body: bytes = CANNED.encode(), status: int = 201) -> web.Application:
     async def answer(request: web.Request) -> web.Response:
         await request.read()
-        return web.Response(text=CANNED, status=201, content_type="application/json")
+        return web.Response(body=body, status=status, content_type="application/json")
 
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", answer)
@@ -35,7 +36,11 @@ def bare_app() -> web.Application:
 def main() -> None:
     kind, port = sys.argv[1], int(sys.argv[2])
     if kind == "bare":
-        web.run_app(bare_app(), host="127.0.0.1", port=port, print=None, access_log=None)
+        app = bare_app()
+        if len(sys.argv) > 3:
+            sample = json.loads(Path(sys.argv[3]).read_text())
+            app = bare_app(sample["body"].encode(), sample["status"])
+        web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
         return
     from mockserver.server import create_app
     from mockserver.settings import Settings

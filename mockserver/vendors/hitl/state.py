@@ -108,7 +108,10 @@ class HitlState(VendorState):
         self.world.clock.call_at(req.timeout_at, lambda: self._expire(req.id), f"{req.id}:timeout")
         if rule is not None:
             req.rule = rule.where
-            self.world.engine.schedule(req.id, rule.steps, lambda step: self.perform(req.id, step))
+            # a plain `timeout` step schedules nothing: the request expires at its timeout_at
+            steps = tuple(s for s in rule.steps if not (s.word == "timeout" and s.after == 0))
+            if steps:
+                self.world.engine.schedule(req.id, steps, lambda step: self.perform(req.id, step))
         self.world.changed()
 
     def loop_of(self, req: HitlRequest) -> Loop | None:
