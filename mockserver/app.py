@@ -15,6 +15,7 @@ from aiohttp.typedefs import Handler
 from multidict import CIMultiDict
 
 from mockserver import appkeys
+from mockserver.control.openapi_routes import openapi_routes
 from mockserver.control.routes import control_routes
 from mockserver.errors import ApiError
 from mockserver.journal import JournalEntry
@@ -162,4 +163,5 @@ def build_app(
             owners[added] = vendor.name
     app[appkeys.ROUTE_OWNERS] = owners
     app.router.add_routes(control_routes())
+    app.router.add_routes(openapi_routes())
     return app

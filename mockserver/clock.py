@@ -23,6 +23,11 @@ from typing import Literal
 log = logging.getLogger("mockserver.clock")
 
 ClockMode = Literal["real", "scaled", "manual"]
+
+# The times an ISO-8601 timestamp with a four-digit year can show: 1970-01-01 to 9999-12-31.
+EARLIEST = 0.0
+LATEST = 253_402_300_799.0
+MAX_SCALE = 1_000_000.0
 TimerCallback = Callable[[], Awaitable[None]]
 
 
@@ -122,8 +127,10 @@ class Clock:
 
     async def advance(self, seconds: float) -> int:
         """Move time forward, firing every timer that falls due, in order. Returns the count."""
-        if seconds < 0:
+        if not seconds >= 0:  # also refuses NaN
             raise ValueError("the clock cannot be advanced by a negative duration")
+        if self.timestamp() + seconds > LATEST:
+            raise ValueError("the clock cannot go past 9999-12-31T23:59:59Z")
         async with self._lock:
             target = self.timestamp() + seconds
             fired = await self._fire_due(target, jump=True)
@@ -134,6 +141,8 @@ class Clock:
 
     async def set_time(self, ts: float) -> int:
         """Set the virtual time; moving forward fires what falls due, moving back fires nothing."""
+        if not EARLIEST <= ts <= LATEST:
+            raise ValueError("the time must be between 1970-01-01 and 9999-12-31")
         if ts >= self.timestamp():
             return await self.advance(ts - self.timestamp())
         async with self._lock:
@@ -143,8 +152,8 @@ class Clock:
 
     def set_mode(self, mode: ClockMode, scale: float = 1.0) -> None:
         """Switch between real, scaled and manual time without a jump."""
-        if mode == "scaled" and scale <= 0:
-            raise ValueError("scale must be positive")
+        if mode == "scaled" and not 0 < scale <= MAX_SCALE:
+            raise ValueError(f"scale must be more than 0 and at most {MAX_SCALE:,.0f}")
         self._jump_to(self.timestamp())
         self._mode = mode
         self._scale = scale if mode == "scaled" else 1.0

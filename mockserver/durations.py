@@ -12,11 +12,11 @@ DURATION_PATTERN = r"^\s*(\d+(\.\d+)?(ms|s|m|h|d)\s*)+$"
 
 def parse_duration(value: str | int | float) -> float:
     """Seconds in a duration; raises ValueError with a readable message when it is not one."""
-    if isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise ValueError(f"expected a duration like 30s, 2m or 1h, got {value!r}")
     if isinstance(value, int | float):
-        if value < 0:
-            raise ValueError(f"a duration cannot be negative, got {value!r}")
+        if not 0 <= value < float("inf"):
+            raise ValueError(f"a duration must be a positive, finite number, got {value!r}")
         return float(value)
     text = value.replace(" ", "")
     if not text or _PART.sub("", text):

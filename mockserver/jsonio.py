@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,8 +13,15 @@ _OPTIONS = orjson.OPT_NON_STR_KEYS
 
 
 def dumps(value: Any) -> bytes:
-    """Compact UTF-8 JSON; anything orjson cannot encode natively is turned into a string."""
-    return orjson.dumps(value, default=str, option=_OPTIONS)
+    """Compact UTF-8 JSON; anything orjson cannot encode natively is turned into a string.
+
+    orjson refuses integers beyond 64 bits, which a client may well send (and see echoed
+    back in metadata or context); those bodies take the standard library's slower path.
+    """
+    try:
+        return orjson.dumps(value, default=str, option=_OPTIONS)
+    except TypeError:
+        return json.dumps(value, default=str, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def json_response(

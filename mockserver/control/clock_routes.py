@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from aiohttp import web
 
@@ -26,7 +26,10 @@ async def advance_clock(request: web.Request) -> web.Response:
     except ValueError as exc:
         fail(400, str(exc))
     world = world_for(request)
-    fired = await world.clock.advance(seconds)
+    try:
+        fired = await world.clock.advance(seconds)
+    except ValueError as exc:
+        fail(400, str(exc))
     return ok({**world.clock.describe(), "fired": fired})
 
 
@@ -35,11 +38,17 @@ async def set_clock(request: web.Request) -> web.Response:
     body = await read_json(request, required=True)
     text = body.get("time")
     try:
-        ts = datetime.fromisoformat(str(text).replace("Z", "+00:00")).timestamp()
-    except ValueError:
+        when = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        ts = when.timestamp()
+    except (ValueError, OverflowError):
         fail(400, f"`time` must be an ISO-8601 time like 2026-01-01T10:00:00Z, got {text!r}")
     world = world_for(request)
-    fired = await world.clock.set_time(ts)
+    try:
+        fired = await world.clock.set_time(ts)
+    except ValueError as exc:
+        fail(400, str(exc))
     return ok({**world.clock.describe(), "fired": fired})
 
 
@@ -53,5 +62,8 @@ async def clock_mode(request: web.Request) -> web.Response:
     if not isinstance(scale, int | float) or isinstance(scale, bool) or scale <= 0:
         fail(400, "`scale` must be a positive number")
     world = world_for(request)
-    world.clock.set_mode(mode, float(scale))
+    try:
+        world.clock.set_mode(mode, float(scale))
+    except ValueError as exc:
+        fail(400, str(exc))
     return ok(world.clock.describe())

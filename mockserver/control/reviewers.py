@@ -44,6 +44,8 @@ async def act(request: web.Request) -> web.Response:
         words = sorted({"fail", *vendor.vocabulary().actions} - {"fail"})
         fail(400, "not a valid action", detail=errors[0].message, actions=words)
     steps = parse_steps(step_data, lambda _p: "control plane")
+    if not steps:
+        fail(400, 'give at least one action, e.g. {"claim": {}}')
     world = world_for(request)
     state = world.state(vendor.name)
     item_id = request.match_info["id"]

@@ -63,6 +63,8 @@ def load_yaml(text: str, filename: str) -> tuple[Any, SourceMap]:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise YamlProblem(filename, line, col, f"not valid YAML: {exc.problem}") from None
+    except yaml.YAMLError as exc:  # e.g. a control character the reader refuses
+        raise YamlProblem(filename, 1, 1, f"not valid YAML: {exc}") from None
     if node is None:
         return {}, smap
     constructor = yaml.SafeLoader("")

@@ -58,6 +58,9 @@ DEFAULT_ICON = "shield-check"
 _OBJECT_ID = re.compile(r"^[0-9a-fA-F]{24}$")
 _LOOP_FIELDS = ("name", "description", "icon")
 _QUERY_KEYS = ("status", "priority", "loop_id", "limit", "offset", "sort")
+# The largest integer every JSON client reads exactly; a larger offset is a 400 (it used to be a
+# 500: the answer's `next_offset` did not fit the JSON encoder's 64-bit integers).
+MAX_OFFSET = 2**53 - 1
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,9 @@ def parse_list_query(query: Mapping[str, str]) -> ListQuery:
         priority=priority,
         loop_id=check_object_id(loop_id, "loop") if loop_id is not None else None,
         limit=_query_int(given, "limit", 50, 1, 100, "limit must be between 1 and 100"),
-        offset=_query_int(given, "offset", 0, 0, None, "offset must be a non-negative integer"),
+        offset=_query_int(
+            given, "offset", 0, 0, MAX_OFFSET, "offset must be a non-negative integer"
+        ),
         sort=get_enum(given, "sort", SORTS) or "created_at_desc",
     )
 

@@ -252,7 +252,9 @@ def _map_legacy(obj: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]
         fields |= {"request_text": f"Review this {content_type}", "type": kind}
         fields[MEDIA_URL_FIELDS[kind]] = url
     legacy_keys = ("content", "content_type", "priority", "ai_analysis")
-    return fields, {key: obj[key] for key in legacy_keys if key in obj}
+    # JSON null counts as absent here too: echoing `"priority": null` would hide the mapped
+    # priority and break the documented Request shape (found by the fuzz tests).
+    return fields, {key: obj[key] for key in legacy_keys if obj.get(key) is not None}
 
 
 def _timeout(obj: Mapping[str, Any], processing: str, *, strict: bool) -> int:

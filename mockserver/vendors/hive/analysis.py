@@ -191,7 +191,10 @@ def triggered_rules(
 
 
 def _extension(url: str) -> str:
-    path = urlsplit(url).path.lower()
+    try:
+        path = urlsplit(url).path.lower()
+    except ValueError:  # an upload's file name is not a URL: "//[x.png"
+        path = url.lower()
     dot = path.rfind(".")
     return path[dot:] if dot > path.rfind("/") else ""
 

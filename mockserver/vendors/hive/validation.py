@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
+from urllib.parse import urlsplit
 
 from mockserver.errors import ApiError
 
@@ -106,6 +107,11 @@ def _url(fields: Fields, name: str) -> str | None:
     value = _string(fields, name)
     if value is not None and not value.lower().startswith(("http://", "https://")):
         raise _bad(f"{name} must be an http(s) URL, got {value!r}", "unsupported_input")
+    if value is not None:
+        try:
+            urlsplit(value)
+        except ValueError as exc:  # e.g. an unclosed IPv6 bracket: "http://[abc"
+            raise _bad(f"{name} is not a valid URL: {exc}", "unsupported_input") from None
     return value
 
 

@@ -1,0 +1,34 @@
+"""`GET /_mockserver/openapi` (the index) and `GET /_mockserver/openapi/{name}` (one
+description as JSON): the OpenAPI descriptions of every emulated API and of this control plane.
+"""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from mockserver.appkeys import CONTROL_PREFIX
+from mockserver.control.responses import ok
+from mockserver.openapi import NAMES, document_json, index
+
+
+async def list_documents(request: web.Request) -> web.Response:
+    """`{"documents": [{"name", "title", "version", "path"}]}`."""
+    return ok({"documents": index()})
+
+
+async def get_document(request: web.Request) -> web.Response:
+    """One description as JSON; 404 `{"error", "available"}` for an unknown name."""
+    name = request.match_info["name"]
+    if name not in NAMES:
+        return ok(
+            {"error": f"no OpenAPI description {name!r}", "available": list(NAMES)}, status=404
+        )
+    return web.Response(body=document_json(name), content_type="application/json")
+
+
+def openapi_routes() -> list[web.RouteDef]:
+    """The two routes, for `build_app` to add next to the other control routes."""
+    return [
+        web.get(f"{CONTROL_PREFIX}/openapi", list_documents),
+        web.get(f"{CONTROL_PREFIX}/openapi/{{name}}", get_document),
+    ]

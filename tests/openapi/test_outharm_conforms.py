@@ -1,0 +1,73 @@
+"""Outharm answers conform to the sandbox's own description (mockserver/openapi/outharm.yaml),
+for a success and an error of every operation."""
+
+from __future__ import annotations
+
+from .conftest import BASE_SCENARIO, MakeClient
+from .described import Described
+
+SCHEMA_ID = "550e8400-e29b-41d4-a716-446655440000"
+TOKEN = "om-openapi"
+SCENARIO = (
+    BASE_SCENARIO
+    + f"""
+outharm:
+  tokens: [{TOKEN}]
+  automated:
+    rules:
+      - {{field: title, matches: "(?i)hate", category: hate, score: 0.92}}
+      - {{field: title, matches: "(?i)meh", category: spam, score: 0.2}}
+      - {{image_url_contains: nsfw, category: sexual, score: 0.97}}
+"""
+)
+CONTENT = {
+    "title": ["I hate Mondays", "meh", "A calm title"],
+    "images": ["https://example.com/nsfw.png", "data:image/png;base64,iVBORw0KGgo="],
+}
+
+
+async def test_every_operation_answers_as_described(make_client: MakeClient) -> None:
+    client = await make_client(SCENARIO)
+    api = Described("outharm", client, headers={"Authorization": f"Bearer {TOKEN}"})
+    body = {"schema_id": SCHEMA_ID, "content": CONTENT}
+
+    scored = await api.call("POST", "/moderation/automated", 200, json_body=body)
+    assert scored.body["is_harmful"] is True
+    await api.call("POST", "/moderation/automated", 400, json_body={"schema_id": SCHEMA_ID})
+    await api.call(
+        "POST", "/moderation/automated", 401, json_body=body, headers={"Authorization": ""}
+    )
+    await api.call(
+        "POST",
+        "/moderation/automated",
+        404,
+        json_body={**body, "schema_id": "00000000-0000-4000-8000-000000000000"},
+    )
+    await api.call(
+        "POST", "/moderation/automated", 400, data="{}", headers={"Content-Type": "text/plain"}
+    )
+
+    queued = await api.call("POST", "/moderation/manual", 200, json_body=body)
+    await api.call("POST", "/moderation/manual", 400, json_body={**body, "content": {}})
+    await api.call(
+        "POST", "/moderation/manual", 401, json_body=body, headers={"Authorization": "Bearer no"}
+    )
+
+    template = "/submissions/{submission_id}/moderation/manual"
+    escalate = {"submission_id": scored.body["submission_id"]}
+    await api.call("POST", template, 200, path=escalate)
+    await api.call("POST", template, 422, path=escalate)
+    await api.call("POST", template, 422, path={"submission_id": queued.body["submission_id"]})
+    await api.call("POST", template, 404, path={"submission_id": "not-a-submission"})
+    await api.call("POST", template, 400, path=escalate, headers={"Authorization": "Token x"})
+    api.assert_covered()
+
+
+async def test_the_subscription_error_is_described(make_client: MakeClient) -> None:
+    client = await make_client(BASE_SCENARIO + "outharm: {manual_subscription: false}\n")
+    api = Described("outharm", client, headers={"Authorization": "Bearer any"})
+    body = {"schema_id": SCHEMA_ID, "content": {"title": ["Hello"]}}
+    await api.call("POST", "/moderation/manual", 403, json_body=body)
+    scored = await api.call("POST", "/moderation/automated", 200, json_body=body)
+    path = {"submission_id": scored.body["submission_id"]}
+    await api.call("POST", "/submissions/{submission_id}/moderation/manual", 403, path=path)
