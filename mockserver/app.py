@@ -26,8 +26,6 @@ from mockserver.world import Worlds
 
 log = logging.getLogger("mockserver.http")
 
-_REDACT = {"authorization", "cookie"}
-
 
 def _vendor_for(request: web.Request, vendors: Sequence[Vendor]) -> Vendor | None:
     owner = request.app[appkeys.ROUTE_OWNERS].get(request.match_info.route)
@@ -89,9 +87,7 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
         method=request.method,
         path=request.path,
         query=dict(request.query),
-        headers={
-            k: ("<redacted>" if k.lower() in _REDACT else v) for k, v in request.headers.items()
-        },
+        headers=request.headers,
         body=b"",
     )
     response: web.StreamResponse

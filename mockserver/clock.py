@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import heapq
 import itertools
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Literal
 
 log = logging.getLogger("mockserver.clock")
@@ -47,10 +48,20 @@ class Timer:
 
 def iso(ts: float) -> str:
     """ISO-8601 UTC with a `Z`, to the millisecond when there is a fraction."""
-    dt = datetime.fromtimestamp(ts, tz=UTC)
-    if dt.microsecond:
-        return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
-    return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+    whole = math.floor(ts)
+    millis = int((ts - whole) * 1000)
+    stamp = _iso_seconds(whole)
+    return f"{stamp}.{millis:03d}Z" if millis else f"{stamp}Z"
+
+
+@functools.lru_cache(maxsize=4096)
+def _iso_seconds(whole: int) -> str:
+    # answers format many timestamps of the same few seconds; strftime is slow
+    t = time.gmtime(whole)
+    return (
+        f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}"
+        f"T{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}"
+    )
 
 
 class Clock:

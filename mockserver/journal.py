@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import fnmatch
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from mockserver.boundedlog import BoundedLog
 
 BODY_LIMIT = 64 * 1024
+REDACTED = frozenset({"authorization", "cookie"})
 
 
 @dataclass
@@ -20,7 +22,7 @@ class JournalEntry:
     method: str
     path: str
     query: dict[str, str]
-    headers: dict[str, str]
+    headers: Mapping[str, str]  # as received (read-only); secrets are redacted in to_json
     body: bytes
     status: int = 0
     duration_ms: float = 0.0
@@ -41,7 +43,9 @@ class JournalEntry:
             "method": self.method,
             "path": self.path,
             "query": self.query,
-            "headers": self.headers,
+            "headers": {
+                k: ("<redacted>" if k.lower() in REDACTED else v) for k, v in self.headers.items()
+            },
             "body": self.body_json(),
             "status": self.status,
             "duration_ms": round(self.duration_ms, 3),

@@ -29,6 +29,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+import orjson
+
 from mockserver.errors import ApiError
 from mockserver.vendors.hitl.response_model import (
     RESPONSE_TYPES,
@@ -80,7 +82,7 @@ def parse_response_config(response_type: str, config: Any, *, strict: bool) -> R
         for key in config:
             if key != "prompt" and key not in _KNOWN_KEYS[response_type]:
                 raise config_error(f"unknown response_config key: {key}")
-    raw = copy.deepcopy(config)
+    raw = _copy_json(config)
     required = _opt_bool(config, "required", False)
     if response_type == "text":
         return _parse_text(raw, config, required, strict)
@@ -352,3 +354,12 @@ def _opt_num(cfg: Mapping[str, Any], key: str) -> Number | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise config_error(f"{key} must be a number")
     return value
+
+
+def _copy_json(value: dict[str, Any]) -> dict[str, Any]:
+    """A private copy of a JSON object (orjson round trip: much cheaper than deepcopy)."""
+    try:
+        copied: dict[str, Any] = orjson.loads(orjson.dumps(value))
+    except TypeError:  # an integer beyond 64 bits
+        return copy.deepcopy(value)
+    return copied
