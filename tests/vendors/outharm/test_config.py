@@ -38,7 +38,7 @@ automated:
 webhook: {url: "http://app:9000/hooks/outharm", secret: om_whsec, header: Authorization}
 """
 
-# The `outharm:` part of /work/shared/examples/scenario-sketch.yaml, in the shared rule format:
+# The `outharm:` part of the product brief's scenario sketch, in the shared rule format:
 # the webhook is section-level, `manual` is a rule list, and appeals are a rule of their own.
 SKETCH = """
 tokens: [om-test]
