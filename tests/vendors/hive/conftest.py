@@ -11,13 +11,14 @@ from typing import Any
 
 import pytest
 from aiohttp import ClientResponse, web
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestServer
 
 from mockserver.app import build_app
 from mockserver.library import ScenarioLibrary
 from mockserver.registry import VENDORS
 from mockserver.scenario.loader import parse_scenario
 from mockserver.settings import Settings
+from tests.control_plane import VendorControl
 
 KEY = "hive-test"
 AUTH = {"authorization": f"token {KEY}"}
@@ -108,11 +109,10 @@ async def receiver(aiohttp_server: Callable[..., Awaitable[TestServer]]) -> Rece
     return got
 
 
-class Hive:
+class Hive(VendorControl):
     """A thin client: Hive calls with a valid key (Dashboard host unless told), and control."""
 
-    def __init__(self, client: TestClient[Any, Any]) -> None:
-        self.client = client
+    vendor = "hive"
 
     async def post(
         self,
@@ -147,25 +147,6 @@ class Hive:
         assert body["code"] == status and body["error"] == code, body
         assert body["message"]
         return body
-
-    async def control(self, method: str, path: str, body: Any = None) -> Any:
-        resp = await self.client.request(method, "/_mockserver" + path, json=body)
-        assert resp.status < 300, await resp.text()
-        return await resp.json()
-
-    async def advance(self, by: str) -> Any:
-        return await self.control("POST", "/clock/advance", {"by": by})
-
-    async def deliveries(self, **filters: str) -> list[dict[str, Any]]:
-        query = "&".join(f"{k}={v}" for k, v in {"vendor": "hive", **filters}.items())
-        found: list[dict[str, Any]] = (await self.control("GET", f"/deliveries?{query}"))[
-            "deliveries"
-        ]
-        return found
-
-    async def item(self, task_id: str) -> dict[str, Any]:
-        items = (await self.control("GET", "/items?vendor=hive"))["items"]
-        return next(i for i in items if i["id"] == task_id)
 
     async def act(self, task_id: str, step: Any) -> ClientResponse:
         return await self.client.post(f"/_mockserver/items/hive/{task_id}", json=step)

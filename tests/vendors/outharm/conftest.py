@@ -11,24 +11,24 @@ from typing import Any
 import pytest
 import yaml
 from aiohttp import ClientResponse, web
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestServer
 
 from mockserver.app import build_app
 from mockserver.library import ScenarioLibrary
 from mockserver.registry import VENDORS
 from mockserver.scenario.loader import parse_scenario
 from mockserver.settings import Settings
+from tests.control_plane import VendorControl
 
 SCHEMA_ID = "550e8400-e29b-41d4-a716-446655440000"
 TOKEN = "om-test"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
-class Api:
+class Api(VendorControl):
     """A thin client for the sandbox: Outharm calls with a valid token, and the control plane."""
 
-    def __init__(self, client: TestClient[Any, Any]) -> None:
-        self.client = client
+    vendor = "outharm"
 
     async def post(
         self,
@@ -60,26 +60,6 @@ class Api:
 
     async def queue(self, submission_id: str) -> ClientResponse:
         return await self.post(f"/submissions/{submission_id}/moderation/manual")
-
-    async def control(self, method: str, path: str, body: Any = None) -> Any:
-        resp = await self.client.request(method, "/_mockserver" + path, json=body)
-        assert resp.status < 300, await resp.text()
-        return await resp.json()
-
-    async def advance(self, by: str) -> Any:
-        return await self.control("POST", "/clock/advance", {"by": by})
-
-    async def deliveries(self, **filters: str) -> list[dict[str, Any]]:
-        query = "&".join(f"{k}={v}" for k, v in {"vendor": "outharm", **filters}.items())
-        found: list[dict[str, Any]] = (await self.control("GET", f"/deliveries?{query}"))[
-            "deliveries"
-        ]
-        return found
-
-    async def item(self, submission_id: str) -> dict[str, Any]:
-        items = (await self.control("GET", "/items?vendor=outharm"))["items"]
-        (item,) = [i for i in items if i["id"] == submission_id]
-        return dict(item)
 
 
 MakeSandbox = Callable[..., Awaitable[Api]]
