@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from mockserver import __version__, trigger
+from mockserver.drift import command as drift_command
 from mockserver.errors import ScenarioError
 from mockserver.settings import Settings
 
@@ -109,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--url", help="the sandbox (default: 127.0.0.1 on MOCKSERVER_PORT, else port 8080)"
     )
     sub.add_parser("schema", help="print the scenario JSON Schema")
+    drift_command.add_parser(sub)
     return parser
 
 
@@ -172,6 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return trigger.run(args)
     if args.command == "health":
         return health(args.url)
+    if args.command == "drift":
+        return drift_command.run(args)
     if args.command == "schema":
         from mockserver.registry import VENDORS
         from mockserver.scenario.schema import scenario_schema

@@ -19,6 +19,7 @@ from aiohttp import web
 from mockserver.errors import ApiError
 
 if TYPE_CHECKING:
+    from mockserver.drift.model import ProbeSet
     from mockserver.scenario.context import SectionContext
     from mockserver.scenario.rules import Step
     from mockserver.world import World
@@ -114,3 +115,16 @@ class Vendor(ABC):
     def owns(self, request: web.Request) -> bool:
         """Whether a request the router did not match belongs to this vendor."""
         return any(request.path.startswith(p) for p in self.path_prefixes)
+
+    def drift_probes(self) -> ProbeSet | None:
+        """What `mockserver drift` calls on the real service: the vendor package's
+        `drift_probes.PROBES` when the package has that module, else None."""
+        package = type(self).__module__.rpartition(".")[0]
+        try:
+            module = importlib.import_module(f"{package}.drift_probes")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{package}.drift_probes":
+                raise
+            return None
+        probes: ProbeSet = module.PROBES
+        return probes

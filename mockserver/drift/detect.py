@@ -1,0 +1,142 @@
+"""Which documented form of each variant the real service speaks, from a drift run's answers.
+
+A vendor's probe set says which answer shows each variant (`reveals`: a probe name, optionally
+`:path` to the part that is the variant's subject; `webhook` for the recorded delivery's body,
+`webhook:headers` for its headers). The variants themselves (names, forms, how to recognise a
+form) come from the vendors' variant registry, handed in as a `VariantSource`, so this module
+knows no vendor and no variant by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from mockserver.drift.compare import shape
+from mockserver.drift.model import ProbeSet
+
+if TYPE_CHECKING:
+    from mockserver.drift.listener import Delivery
+    from mockserver.drift.target import Answer
+
+
+@dataclass(frozen=True)
+class KnownVariant:
+    """A variant as drift needs it: its forms (with the document that shows each), its default,
+    and `match(doc)`: the forms a JSON document matches."""
+
+    name: str
+    default: str
+    sources: Mapping[str, str]
+    match: Callable[[Any], list[str]]
+
+
+VariantSource = Callable[[str], Sequence[KnownVariant]]
+"""The variants the sandbox knows for a vendor name."""
+
+
+@dataclass
+class Detection:
+    variant: str
+    default: str
+    evidence: str
+    observed: bool = False
+    forms: list[str] = field(default_factory=list)
+    sandbox_forms: list[str] = field(default_factory=list)
+    source: str | None = None
+    shape: dict[str, str] | None = None
+    why: str = ""
+
+    @property
+    def form(self) -> str | None:
+        return self.forms[0] if self.forms else None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "variant": self.variant,
+            "observed": self.observed,
+            "form": self.form,
+            "default": self.default,
+            "evidence": self.evidence,
+        }
+        if len(self.forms) > 1:
+            out["also_matches"] = self.forms[1:]
+        if self.source:
+            out["source"] = self.source
+        if self.observed:
+            out["sandbox_form"] = self.sandbox_forms[0] if self.sandbox_forms else None
+        if self.shape is not None:
+            out["shape"] = self.shape
+        if self.why:
+            out["why"] = self.why
+        return out
+
+
+def _subject(
+    reveal: str,
+    answers: Mapping[str, Answer],
+    hook: Delivery | None,
+) -> tuple[Any, str]:
+    """The document a variant is recognised in, or (None, why not)."""
+    where, _, path = reveal.partition(":")
+    if where == "webhook":
+        if hook is None:
+            return None, "no webhook was recorded (run with --listen and --allow-writes)"
+        return ({"headers": dict(hook.headers)} if path == "headers" else hook.body), ""
+    answer = answers.get(where)
+    if answer is None or answer.skipped:
+        return None, f"probe {where} did not run" + (f": {answer.skipped}" if answer else "")
+    if not answer.answered or not answer.is_json:
+        return None, f"probe {where} got no JSON answer"
+    doc = answer.body
+    for part in path.split(".") if path else ():
+        doc = doc.get(part) if isinstance(doc, dict) else None
+    if doc is None:
+        return None, f"the answer to {where} has no {path}"
+    return doc, ""
+
+
+def detect_variants(
+    probe_set: ProbeSet,
+    source: VariantSource,
+    answers: Mapping[str, Mapping[str, Answer]],
+    hooks: Mapping[str, Delivery | None],
+) -> list[Detection]:
+    """One detection per variant the sandbox knows for this vendor."""
+    out: list[Detection] = []
+    for variant in source(probe_set.vendor):
+        reveal = probe_set.reveals.get(variant.name)
+        found = Detection(variant.name, variant.default, reveal or "")
+        out.append(found)
+        if reveal is None:
+            found.why = "no drift probe shows this variant"
+            continue
+        real, why = _subject(reveal, answers.get("real", {}), hooks.get("real"))
+        if real is None:
+            found.why = why
+            continue
+        found.observed = True
+        found.forms = variant.match(real)
+        sandbox, _ = _subject(reveal, answers.get("sandbox", {}), hooks.get("sandbox"))
+        found.sandbox_forms = variant.match(sandbox) if sandbox is not None else []
+        if found.form is not None:
+            found.source = variant.sources.get(found.form)
+        else:
+            found.shape = {p: "|".join(sorted(t)) for p, t in list(shape(real).items())[:60]}
+            found.why = "matches none of the documented forms: a new form"
+    return out
+
+
+def variants_block(detections: Sequence[Detection]) -> str:
+    """The `variants:` block to paste into a scenario: the form the real service spoke for each
+    variant it showed; the others as comments saying why."""
+    chosen = [d for d in detections if d.observed and d.form is not None]
+    if not chosen:
+        return ""
+    lines = ["variants:"]
+    lines += [f"  {d.variant}: {d.form}" for d in chosen]
+    for d in detections:
+        if d not in chosen:
+            lines.append(f"  # {d.variant}: {'a new form' if d.observed else 'not observed'}")
+    return "\n".join(lines) + "\n"
