@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from mockserver.drift.detect import KnownVariant
     from mockserver.drift.model import ProbeSet
+    from mockserver.drift.report import ProbeOutcome, Redactor
 
 PACE_ENV = "MOCKSERVER_DRIFT_PACE"
 
@@ -133,19 +134,15 @@ def _listen(value: str | None) -> tuple[str, int] | None:
     return (host.strip("[]") or "127.0.0.1", number)
 
 
-def _variant_source() -> Any:
-    """The sandbox's variant registry as drift reads it (no variants on a build without it)."""
-    from mockserver.registry import VENDORS
-
-    def source(vendor: str) -> list[KnownVariant]:
-        return []
-
-    del VENDORS
-    return source
+def variant_source(vendor: str) -> list[KnownVariant]:
+    """The variants the sandbox knows for `vendor`, as drift reads them. This build has no
+    variant registry yet, so there are none; see `detect.KnownVariant` for what one needs."""
+    return []
 
 
 def run(args: argparse.Namespace) -> int:
-    from mockserver.drift.report import Redactor, dump, render
+    """`mockserver drift`; every message, the report included, with the secrets redacted."""
+    from mockserver.drift.report import Redactor
 
     ps = _probe_sets()[args.vendor]
     key_env = args.key_env or ps.key_env
@@ -156,44 +153,47 @@ def run(args: argparse.Namespace) -> int:
         print(f"mockserver drift: no key: give --key or set {key_env}", file=sys.stderr)
         return 2
     try:
-        return _run(args, ps, key, secret, redact, dump, render)
-    except Exception as exc:  # never a traceback that might hold the key
+        return _run(args, ps, key, secret, redact)
+    except Exception as exc:  # never a traceback, which might show the key
         print(redact(f"mockserver drift: {type(exc).__name__}: {exc}"), file=sys.stderr)
         return 2
 
 
-def _run(
-    args: argparse.Namespace,
-    ps: ProbeSet,
-    key: str,
-    secret: str,
-    redact: Any,
-    dump: Any,
-    render: Any,
-) -> int:
+def _options(args: argparse.Namespace, ps: ProbeSet) -> dict[str, Any]:
+    """The parsed flags `session.Options` takes; ValueError naming a bad one."""
+    params = _pairs(args.param, "--param")
+    for p in ps.params:
+        value = getattr(args, f"param_{p.name}", None)
+        if value is not None:
+            params[p.name] = value
+    missing = [p.name for p in ps.params if p.required and p.name not in params]
+    if missing:
+        raise ValueError(f"{args.vendor} needs --{missing[0].replace('_', '-')}")
+    return {
+        "params": params,
+        "sandbox_params": _pairs(args.sandbox_param, "--sandbox-param"),
+        "pace": args.pace if args.pace is not None else _env_pace(),
+        "listen": _listen(args.listen),
+    }
+
+
+def _run(args: argparse.Namespace, ps: ProbeSet, key: str, secret: str, redact: Redactor) -> int:
     from mockserver.drift import session
+    from mockserver.drift.report import dump, render
     from mockserver.errors import ScenarioError
     from mockserver.settings import Settings
     from mockserver.testing.server import InProcessServer
 
     try:
-        params = _pairs(args.param, "--param")
-        for p in ps.params:
-            value = getattr(args, f"param_{p.name}", None)
-            if value is not None:
-                params[p.name] = value
-        sandbox_params = _pairs(args.sandbox_param, "--sandbox-param")
-        missing = [p.name for p in ps.params if p.required and p.name not in params]
-        if missing:
-            raise ValueError(f"{args.vendor} needs --{missing[0].replace('_', '-')}")
-        pace = args.pace if args.pace is not None else _env_pace()
-        listen = _listen(args.listen)
+        parsed = _options(args, ps)
     except ValueError as exc:
         print(redact(f"mockserver drift: {exc}"), file=sys.stderr)
         return 2
     run_id = args.run_id or datetime.now(UTC).strftime("%Y%m%dT%H%M%S-") + secrets.token_hex(2)
     try:
-        server = InProcessServer(Settings(scenario=args.scenario)).start()
+        # A manual clock: no scripted reviewer acts during the run, as no real one does on the
+        # probes' requests.
+        server = InProcessServer(Settings(scenario=args.scenario, clock="manual")).start()
     except ScenarioError as exc:
         for line in exc.problems:
             print(line, file=sys.stderr)
@@ -204,24 +204,21 @@ def _run(
         sandbox_url=server.url,
         sandbox_key=args.sandbox_key,
         allow_writes=args.allow_writes,
-        params=params,
-        sandbox_params=sandbox_params,
-        pace=pace,
         max_calls=args.max_calls,
         timeout=args.timeout,
-        listen=listen,
         public_url=args.public_url,
         listen_timeout=args.listen_timeout,
         webhook_secret=secret or None,
         run_id=run_id,
         scenario=args.scenario,
+        **parsed,
     )
 
-    def progress(outcome: Any) -> None:
+    def progress(outcome: ProbeOutcome) -> None:
         print(redact(f"  {outcome.outcome:<8} {outcome.name}"), file=sys.stderr, flush=True)
 
     try:
-        report = asyncio.run(session.run(ps, opts, _variant_source(), progress))
+        report = asyncio.run(session.run(ps, opts, variant_source, progress))
     finally:
         server.stop()
     if args.report:

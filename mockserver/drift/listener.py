@@ -74,7 +74,8 @@ class Listener:
         self.host, self.port, self.run_id = host, port, run_id
         self._public = public_url.rstrip("/") if public_url else None
         self._runner: web.AppRunner | None = None
-        self._first: dict[str, asyncio.Future[Delivery]] = {}
+        self.received: dict[str, list[Delivery]] = {"real": [], "sandbox": []}
+        self._arrived = asyncio.Condition()
 
     async def start(self) -> Listener:
         app = web.Application(client_max_size=MAX_BODY)
@@ -102,24 +103,33 @@ class Listener:
         base = self._public if side == "real" and self._public else local
         return f"{base}/{side}/{self.run_id}"
 
-    def _future(self, side: str) -> asyncio.Future[Delivery]:
-        if side not in self._first:
-            self._first[side] = asyncio.get_running_loop().create_future()
-        return self._first[side]
-
     async def _receive(self, request: web.Request) -> web.Response:
         side = request.match_info["side"]
-        if request.match_info["run_id"] != self.run_id or side not in ("real", "sandbox"):
+        if request.match_info["run_id"] != self.run_id or side not in self.received:
             return web.Response(status=404)
         raw = await request.read()
-        future = self._future(side)
-        if not future.done():
-            future.set_result(Delivery(dict(request.headers), raw))
+        async with self._arrived:
+            if len(self.received[side]) < 100:
+                self.received[side].append(Delivery(dict(request.headers), raw))
+            self._arrived.notify_all()
         return web.Response(status=200, text="ok")
 
-    async def first(self, side: str, timeout: float) -> Delivery | None:
+    def mark(self) -> dict[str, int]:
+        """How many deliveries each side has sent so far (see `next_after`)."""
+        return {side: len(found) for side, found in self.received.items()}
+
+    async def next_after(self, side: str, mark: dict[str, int], timeout: float) -> Delivery | None:
+        """The first delivery from `side` after `mark`, waiting up to `timeout` seconds: the
+        one a probe caused, not an earlier one (a real reviewer claiming a request)."""
+        found = self.received[side]
+
+        async def wait() -> Delivery:
+            async with self._arrived:
+                await self._arrived.wait_for(lambda: len(found) > mark[side])
+                return found[mark[side]]
+
         try:
-            return await asyncio.wait_for(asyncio.shield(self._future(side)), timeout)
+            return await asyncio.wait_for(wait(), timeout)
         except TimeoutError:
             return None
 
