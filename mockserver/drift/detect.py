@@ -1,8 +1,7 @@
 """Which documented form of each variant the real service speaks, from a drift run's answers.
 
-A vendor's probe set says which answer shows each variant (`reveals`: a probe name, optionally
-`:path` to the part that is the variant's subject; `webhook` for the recorded delivery's body,
-`webhook:headers` for its headers). The variants themselves (names, forms, how to recognise a
+A vendor's probe set says which answer shows each variant (`reveals`, see `model.Reveal`). The
+variants themselves (names, forms, how to recognise a
 form) come from the vendors' variant registry, handed in as a `VariantSource`, so this module
 knows no vendor and no variant by name.
 """
@@ -14,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from mockserver.drift.compare import shape
-from mockserver.drift.model import ProbeSet
+from mockserver.drift.model import ProbeSet, Reveal
 
 if TYPE_CHECKING:
     from mockserver.drift.listener import Delivery
@@ -74,26 +73,33 @@ class Detection:
 
 
 def _subject(
-    reveal: str,
-    answers: Mapping[str, Answer],
-    hook: Delivery | None,
+    reveal: Reveal, answers: Mapping[str, Answer], hook: Delivery | None
 ) -> tuple[Any, str]:
     """The document a variant is recognised in, or (None, why not)."""
-    where, _, path = reveal.partition(":")
-    if where == "webhook":
+    for name in reveal.requires_ok:
+        needed = answers.get(name)
+        if needed is None or not needed.ok:
+            return None, f"probe {name} did not succeed"
+    if reveal.probe == "webhook":
         if hook is None:
             return None, "no webhook was recorded (run with --listen and --allow-writes)"
-        return ({"headers": dict(hook.headers)} if path == "headers" else hook.body), ""
-    answer = answers.get(where)
+        if reveal.path == "headers":
+            return {"headers": dict(hook.headers)}, ""
+        return _at(hook.body, reveal.path, "the webhook")
+    answer = answers.get(reveal.probe)
     if answer is None or answer.skipped:
-        return None, f"probe {where} did not run" + (f": {answer.skipped}" if answer else "")
+        why = f": {answer.skipped}" if answer is not None else ""
+        return None, f"probe {reveal.probe} did not run{why}"
     if not answer.answered or not answer.is_json:
-        return None, f"probe {where} got no JSON answer"
-    doc = answer.body
+        return None, f"probe {reveal.probe} got no JSON answer"
+    return _at(answer.body, reveal.path, f"the answer to {reveal.probe}")
+
+
+def _at(doc: Any, path: str, what: str) -> tuple[Any, str]:
     for part in path.split(".") if path else ():
         doc = doc.get(part) if isinstance(doc, dict) else None
     if doc is None:
-        return None, f"the answer to {where} has no {path}"
+        return None, f"{what} has no {path or 'body'}"
     return doc, ""
 
 
@@ -107,7 +113,7 @@ def detect_variants(
     out: list[Detection] = []
     for variant in source(probe_set.vendor):
         reveal = probe_set.reveals.get(variant.name)
-        found = Detection(variant.name, variant.default, reveal or "")
+        found = Detection(variant.name, variant.default, reveal.probe if reveal else "")
         out.append(found)
         if reveal is None:
             found.why = "no drift probe shows this variant"

@@ -99,6 +99,18 @@ class Param:
 
 
 @dataclass(frozen=True)
+class Reveal:
+    """Where a variant's form shows: the answer to `probe` (or `webhook`, the delivery a probe
+    caused), the part at dotted `path` (for a webhook, `headers` means its headers), and only
+    when every probe in `requires_ok` succeeded on that side (an answer that failed for
+    another reason, say a loop without members, says nothing about the form)."""
+
+    probe: str
+    path: str = ""
+    requires_ok: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ProbeSet:
     """Everything `drift` needs to know about one vendor.
 
@@ -107,7 +119,7 @@ class ProbeSet:
     headers whose presence is compared. Pacing: at least `pace` seconds between two calls to
     the real service, at most `max_calls` calls in one run (cleanups included), and no new
     probe once the `remaining_header` says `reserve` calls or fewer are left this hour.
-    `reveals` maps a variant name to the probe (or `webhook`) whose answer shows its form.
+    `reveals` maps a variant name to where its form shows.
     """
 
     vendor: str
@@ -122,7 +134,7 @@ class ProbeSet:
     max_calls: int = 30
     reserve: int = 0
     remaining_header: str | None = None
-    reveals: Mapping[str, str] = field(default_factory=dict)
+    reveals: Mapping[str, Reveal] = field(default_factory=dict)
     notes: str = ""
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from mockserver.drift.detect import KnownVariant, detect_variants, variants_block
 from mockserver.drift.listener import Delivery
-from mockserver.drift.model import Call, Probe, ProbeSet
+from mockserver.drift.model import Call, Probe, ProbeSet, Reveal
 from mockserver.drift.target import Answer
 
 
@@ -47,9 +47,10 @@ PROBES = ProbeSet(
     probes=(Probe("create", Call("POST", "/r")),),
     key_env="V_KEY",
     reveals={
-        "v.created_id": "create",
-        "v.webhook_body": "webhook",
-        "v.signature": "webhook:headers",
+        "v.created_id": Reveal("create"),
+        "v.webhook_body": Reveal("webhook"),
+        "v.signature": Reveal("webhook", "headers"),
+        "v.needs_create": Reveal("webhook", requires_ok=("create",)),
     },
 )
 
@@ -97,3 +98,14 @@ def test_an_answer_no_documented_form_explains_is_shown_as_a_new_form() -> None:
 def test_no_webhook_recorded_says_how_to_get_one() -> None:
     found = detect_variants(PROBES, lambda v: VARIANTS[1:2], {"real": {}, "sandbox": {}}, {})
     assert "--listen" in found[0].why
+
+
+def test_a_reveal_waits_for_the_probes_it_requires() -> None:
+    needs = variant("v.needs_create", "A", A=has("data"))
+    hooks = {"real": Delivery({}, b'{"data": {}}')}
+    failed = {"real": {"create": Answer("POST /r", 400, {}, {"error": True}, True)}}
+    (found,) = detect_variants(PROBES, lambda v: [needs], failed, hooks)
+    assert not found.observed and found.why == "probe create did not succeed"
+    ok = {"real": {"create": answer({})}}
+    (found,) = detect_variants(PROBES, lambda v: [needs], ok, hooks)
+    assert found.form == "A"

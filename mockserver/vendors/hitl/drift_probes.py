@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockserver.drift.model import Call, Param, Probe, ProbeSet
+from mockserver.drift.model import Call, Param, Probe, ProbeSet, Reveal
 
 _NOTE = "{tag} automated drift check; please ignore, it is cancelled within minutes"
 _COMMON: dict[str, Any] = {
@@ -156,12 +156,15 @@ PROBES = ProbeSet(
     reserve=20,
     remaining_header="X-RateLimit-Remaining",
     reveals={
-        "hitl.created_id": "create_request_single_select",
-        "hitl.response_by": "get_given_request:data.request",
-        "hitl.older_request_shape": "create_request_older_shape",
-        "hitl.get_response": "get_response",
-        "hitl.join_url": "create_loop",
-        "hitl.webhook_body": "webhook",
-        "hitl.signature_header": "webhook:headers",
+        "hitl.created_id": Reveal("create_request_single_select"),
+        "hitl.response_by": Reveal("get_given_request", "data.request"),
+        # Only telling when a current-shape request was accepted in the same loop.
+        "hitl.older_request_shape": Reveal(
+            "create_request_older_shape", requires_ok=("create_request_single_select",)
+        ),
+        "hitl.get_response": Reveal("get_response"),
+        "hitl.join_url": Reveal("create_loop"),
+        "hitl.webhook_body": Reveal("webhook"),
+        "hitl.signature_header": Reveal("webhook", "headers"),
     },
 )
