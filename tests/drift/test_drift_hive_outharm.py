@@ -21,10 +21,11 @@ def test_hive_sync_text_tasks_same(stand_in: Start, drift: Drift) -> None:
         "invalid_key": "same",
         "sync_text_v1": "same",
         "sync_text_v2": "same",
+        "sync_text_legacy": "same",
         "async_text_v1": "skipped",
     }
     tasks = real.control.journal(path="/api/v*/task/sync")
-    assert len(tasks) == 3  # the embedded scenario accepts any key, the invalid one too
+    assert len(tasks) == 4  # the embedded scenario accepts any key, the invalid one too
     assert all("[mockserver-drift " in t["body"]["text_data"] for t in tasks)
     assert KEY not in result.out + result.err + result.report_text
 
