@@ -2,7 +2,8 @@
 
 Exit status: 0 every probe answered alike (or was skipped); 1 a probe (or the webhook) differs
 or is missing; 2 bad usage or the sandbox could not start; 3 something created could not be
-undone (listed in the report); 130 interrupted (after the cleanup ran).
+undone (listed in the report); 4 stopped early to spare the rate limit or the call budget
+(what ran matched); 130 interrupted (after the cleanup ran).
 """
 
 from __future__ import annotations
@@ -251,4 +252,4 @@ def exit_status(report: dict[str, Any]) -> int:
     webhook = report.get("webhook") or {}
     if s["differs"] or s["missing"] or webhook.get("outcome") in ("differs", "missing"):
         return 1
-    return 0
+    return 4 if report["stopped"] else 0

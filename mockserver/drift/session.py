@@ -123,6 +123,9 @@ async def run(
                 elif probe.listen_only and listener is None:
                     skip = Answer(probe.call.label(), skipped="needs --listen")
                     result = outcome(probe.name, probe.writes, skip, skip)
+                elif real.stopped is not None:
+                    skip = Answer(probe.call.label(), skipped=f"stopped: {real.stopped}")
+                    result = outcome(probe.name, probe.writes, skip, skip)
                 else:
                     mark = listener.mark() if listener is not None else {}
                     got = await _both(targets, probe)

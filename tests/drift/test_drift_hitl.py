@@ -136,6 +136,9 @@ def test_stops_at_the_rate_limit_reserve_and_still_cleans_up(
     real = stand_in(write(tmp_path, "tight.yaml", "hitl: {rate_limit: 25}\n"))
     result = drift("--vendor", "hitl", "--base", f"{real.url}/v1", "--allow-writes")
     assert "X-RateLimit-Remaining fell to 20" in result.report["stopped"]
+    assert result.code == 4
+    assert result.outcomes()["list_members"] == "skipped"
+    assert "stopped: X-RateLimit-Remaining" in result.probe("list_members")["detail"]
     assert result.report["calls"]["real"] == 7  # six probes, then the loop's deletion
     assert [c["call"].split()[0] for c in result.report["cleanup"]["real"]] == ["DELETE"]
     assert_nothing_left(real)
