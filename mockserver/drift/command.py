@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 import secrets
 import sys
 from datetime import UTC, datetime
@@ -87,6 +88,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
             p.add_argument(
                 "--" + param.name.replace("_", "-"),
                 dest=f"param_{param.name}",
+                metavar="VALUE",
                 help=f"{name}: {param.help} (same as --param {param.name}=...)",
             )
     p.add_argument(
@@ -170,6 +172,8 @@ def _options(args: argparse.Namespace, ps: ProbeSet) -> dict[str, Any]:
     missing = [p.name for p in ps.params if p.required and p.name not in params]
     if missing:
         raise ValueError(f"{args.vendor} needs --{missing[0].replace('_', '-')}")
+    if args.run_id is not None and not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", args.run_id):
+        raise ValueError("--run-id: up to 40 letters, digits, '.', '_' or '-'")
     return {
         "params": params,
         "sandbox_params": _pairs(args.sandbox_param, "--sandbox-param"),
