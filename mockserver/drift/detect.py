@@ -92,6 +92,8 @@ def _subject(
         return None, f"probe {reveal.probe} did not run{why}"
     if not answer.answered or not answer.is_json:
         return None, f"probe {reveal.probe} got no JSON answer"
+    if reveal.status is not None and answer.status != reveal.status:
+        return None, f"probe {reveal.probe} answered {answer.status}, not {reveal.status}"
     return _at(answer.body, reveal.path, f"the answer to {reveal.probe}")
 
 

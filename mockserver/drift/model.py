@@ -62,6 +62,8 @@ class Probe:
     `callback_field`: with `--listen`, the body key that gets the run's webhook URL.
     `webhook`: this probe makes the vendor send a webhook (awaited with `--listen`).
     `listen_only`: runs only with `--listen`.
+    `real_only`: reads something only the user's real account has (`--request-id`): runs on
+    the real side only, to show a variant's form; its outcome is `observed`, not compared.
     """
 
     name: str
@@ -73,6 +75,7 @@ class Probe:
     callback_field: str | None = None
     webhook: bool = False
     listen_only: bool = False
+    real_only: bool = False
     description: str = ""
 
     def needs(self) -> set[str]:
@@ -108,6 +111,8 @@ class Reveal:
     probe: str
     path: str = ""
     requires_ok: tuple[str, ...] = ()
+    status: int | None = None
+    """Only an answer with this status tells (say, 200 for a decided request's answer)."""
 
 
 @dataclass(frozen=True)

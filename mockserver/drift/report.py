@@ -93,7 +93,7 @@ def _kind(answer: Answer) -> str:
 
 
 def summary(outcomes: Iterable[ProbeOutcome]) -> dict[str, int]:
-    counts = {"same": 0, "differs": 0, "missing": 0, "skipped": 0}
+    counts = {"same": 0, "differs": 0, "missing": 0, "skipped": 0, "observed": 0}
     for o in outcomes:
         counts[o.outcome] += 1
     return counts
@@ -144,7 +144,8 @@ def render(report: dict[str, Any], redact: Redactor) -> str:
     s = report["summary"]
     lines.append(
         f"{s['same']} same, {s['differs']} differ, {s['missing']} missing, "
-        f"{s['skipped']} skipped; {report['calls']['real']} calls to the real service"
+        f"{s['skipped']} skipped, {s['observed']} observed on the real side only; "
+        f"{report['calls']['real']} calls to the real service"
     )
     if report.get("stopped"):
         lines.append(f"stopped early: {report['stopped']}")

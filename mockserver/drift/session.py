@@ -132,6 +132,8 @@ async def run(
                     for side in SIDES:
                         answers[side][probe.name] = got[side]
                     result = outcome(probe.name, probe.writes, got["real"], got["sandbox"], keys)
+                    if probe.real_only and got["real"].answered:
+                        result.outcome = "observed"
                     if probe.webhook and listener is not None and not hooks:
                         hooks = await _deliveries(listener, mark, got, opts)
                 outcomes.append(result)
@@ -223,7 +225,12 @@ async def _advance(sandbox_url: str, seconds: float) -> None:
 
 
 async def _sides(targets: Mapping[str, Target], probe: Probe) -> dict[str, Answer]:
-    return {side: await targets[side].run(probe) for side in SIDES}
+    got = {"real": await targets["real"].run(probe)}
+    if probe.real_only:
+        got["sandbox"] = Answer(probe.call.label(), skipped="reads the real account only")
+    else:
+        got["sandbox"] = await targets["sandbox"].run(probe)
+    return got
 
 
 class _CancelOnSigterm:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import requests
 from aiohttp import web
 
 from .conftest import KEY, Result, StandIn, write
@@ -196,3 +197,37 @@ def test_a_key_the_service_echoes_is_redacted(stand_in: Start, drift: Drift) -> 
     assert headers["x-ratelimit-key"] == "Bearer [redacted]"
     assert result.outcomes()["test_key"] == "differs"  # a header the sandbox does not send
     assert_key_absent(result)
+
+
+def test_a_given_request_is_observed_on_the_real_side_only(
+    stand_in: Start, drift: Drift, tmp_path: Path
+) -> None:
+    loop = "65f1234567890abcdef12345"
+    scenario = write(
+        tmp_path,
+        "loop.yaml",
+        f"reviewers: [2 generated]\nhitl:\n  loops:\n    - {{id: {loop}, name: Given}}\n",
+    )
+    real = stand_in(scenario)
+    body = {
+        "request_text": "Earlier work", "response_type": "boolean",
+        "response_config": {}, "default_response": False,
+    }  # fmt: skip
+    created = requests.post(
+        f"{real.url}/v1/api/loops/{loop}/requests",
+        json=body,
+        headers={"Authorization": f"Bearer {KEY}"},
+        timeout=5,
+    ).json()["data"]
+    request_id = created.get("request_id") or created["request"]["id"]
+    real.control.act("hitl", request_id, {"respond": {"boolean": True}})
+    result = drift("--vendor", "hitl", "--base", f"{real.url}/v1", "--request-id", request_id)
+    assert result.code == 0, result.out
+    assert result.outcomes()["get_given_request"] == "observed"
+    assert result.outcomes()["get_given_response"] == "observed"
+    assert result.probe("get_given_response")["real"]["status"] == 200
+    assert result.probe("get_given_request")["sandbox"] == {
+        "skipped": "reads the real account only"
+    }
+    assert result.report["summary"]["observed"] == 2
+    assert "2 observed on the real side only" in result.out

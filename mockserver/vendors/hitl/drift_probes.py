@@ -1,14 +1,16 @@
 """HITL.sh probes for `mockserver drift` (reference/hitl-api.md §1–§5).
 
 Read-only by default: test the key (a valid and an invalid one), list loops and requests, and
-read a request the user names (`--param request_id=...`, to see a decided one). With
+read a request the user names and its answer (`--request-id`: a decided one shows who answered
+and how `/response` reads; only the real account has it, so these two are observed, not
+compared). With
 `--allow-writes`: create a loop (or use `--param loop_id=...`, a loop with active members, since
 a new loop has none and the real service refuses requests on it), one request of each response
 type, one in the older shape, read them back, list, cancel, delete. Everything created carries
 the run's tag in its text and is cancelled or deleted at the end.
 
 Pacing: the real service allows 100 calls per key per hour (reference §1.5). A full run makes
-about 32 calls; at most one every 2 s, never more than 45, and no new probe once
+about 34 calls; at most one every 2 s, never more than 45, and no new probe once
 `X-RateLimit-Remaining` is down to 20, so a nightly run leaves most of the hour's budget.
 """
 
@@ -83,7 +85,12 @@ def _probes() -> tuple[Probe, ...]:
         Probe("invalid_key", Call("GET", "/test", auth="invalid")),
         Probe("list_loops", Call("GET", "/api/loops")),
         Probe("list_requests", Call("GET", "/api/requests", query={"limit": "5"})),
-        Probe("get_given_request", Call("GET", "/api/requests/{request_id}")),
+        Probe("get_given_request", Call("GET", "/api/requests/{request_id}"), real_only=True),
+        Probe(
+            "get_given_response",
+            Call("GET", "/api/requests/{request_id}/response"),
+            real_only=True,
+        ),
         Probe(
             "create_loop",
             Call(
@@ -162,7 +169,8 @@ PROBES = ProbeSet(
         "hitl.older_request_shape": Reveal(
             "create_request_older_shape", requires_ok=("create_request_single_select",)
         ),
-        "hitl.get_response": Reveal("get_response"),
+        # A pending request's answer looks the same in every form; a decided one tells.
+        "hitl.get_response": Reveal("get_given_response", status=200),
         "hitl.join_url": Reveal("create_loop"),
         "hitl.webhook_body": Reveal("webhook"),
         "hitl.signature_header": Reveal("webhook", "headers"),
