@@ -75,6 +75,12 @@ def outcome(
         return ProbeOutcome(
             name, writes, "missing", real, sandbox, detail=f"no answer from the {lacking}: {why}"
         )
+    # Not found (or no such method) on one side, answered on the other: that side lacks it.
+    for lacking, this, other in (("real service", real, sandbox), ("sandbox", sandbox, real)):
+        if this.status in (404, 405) and other.ok:
+            status = Difference("status", str(real.status), str(sandbox.status))
+            why = f"the {lacking} answers {this.call} with {this.status}"
+            return ProbeOutcome(name, writes, "missing", real, sandbox, [status], detail=why)
     found: list[Difference] = []
     if real.status != sandbox.status:
         found.append(Difference("status", str(real.status), str(sandbox.status)))
@@ -86,6 +92,16 @@ def outcome(
     hard = [d for d in found if not d.soft]
     soft = [d for d in found if d.soft]
     return ProbeOutcome(name, writes, "differs" if hard else "same", real, sandbox, hard, soft)
+
+
+def _variant_line(v: dict[str, Any]) -> str:
+    if not v["observed"]:
+        return f"not observed ({v.get('why', '')})"
+    if not v["form"]:
+        return "a new form, none of the documented ones"
+    sandbox = v.get("sandbox_form")
+    same = "the sandbox too" if sandbox == v["form"] else f"the sandbox: {sandbox or '-'}"
+    return f"{v['form']} ({same}; default {v['default']})"
 
 
 def _kind(answer: Answer) -> str:
@@ -127,10 +143,9 @@ def render(report: dict[str, Any], redact: Redactor) -> str:
         if hook.get("detail"):
             lines.append(f"           {hook['detail']}")
     for v in report.get("variants", []):
-        form = v["form"] or "none of the documented forms"
-        lines.append(f"  variant  {v['variant']}: {form}{'' if v['form'] else ' (shown below)'}")
-        if not v["form"] and v.get("shape"):
-            lines.append(f"           the real answer: {json.dumps(v['shape'])[:300]}")
+        lines.append(f"  variant  {v['variant']}: {_variant_line(v)}")
+        if v["observed"] and not v["form"] and v.get("shape"):
+            lines.append(f"           the real answer's shape: {json.dumps(v['shape'])[:400]}")
     if report.get("variants_block"):
         lines += ["", "Paste into the scenario so the sandbox answers like the real service:"]
         lines += ["  " + line for line in report["variants_block"].splitlines()]

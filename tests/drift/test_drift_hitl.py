@@ -231,3 +231,22 @@ def test_a_given_request_is_observed_on_the_real_side_only(
     }
     assert result.report["summary"]["observed"] == 2
     assert "2 observed on the real side only" in result.out
+
+
+def test_an_endpoint_the_service_lacks_is_missing(stand_in: Start, drift: Drift) -> None:
+    @web.middleware
+    async def no_members_route(request: web.Request, handler: Any) -> web.StreamResponse:
+        if request.path.endswith("/members"):
+            return web.json_response({"error": True, "msg": "Not found"}, status=404)
+        response: web.StreamResponse = await handler(request)
+        return response
+
+    real = stand_in(middlewares=(no_members_route,))
+    result = drift("--vendor", "hitl", "--base", f"{real.url}/v1", "--allow-writes")
+    assert result.code == 1
+    members = result.probe("list_members")
+    assert members["outcome"] == "missing"
+    assert members["differences"] == [{"path": "status", "real": "404", "sandbox": "200"}]
+    assert members["detail"].startswith("the real service answers GET /api/loops/")
+    assert result.outcomes()["get_loop"] == "same"
+    assert_nothing_left(real)
