@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockserver.boundedlog import BoundedLog
+from mockserver.lenience import Lenience
 
 BODY_LIMIT = 64 * 1024
 REDACTED = frozenset({"authorization", "cookie"})
@@ -27,6 +28,7 @@ class JournalEntry:
     status: int = 0
     duration_ms: float = 0.0
     api_key: str | None = None
+    lenience: list[Lenience] | None = None  # notes of what strict mode would refuse
 
     def body_json(self) -> Any:
         text = self.body[:BODY_LIMIT].decode("utf-8", "replace")
@@ -49,6 +51,7 @@ class JournalEntry:
             "body": self.body_json(),
             "status": self.status,
             "duration_ms": round(self.duration_ms, 3),
+            "lenience": [n.to_json() for n in self.lenience or ()],
         }
 
 

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
+from mockserver.variants import parse_assignments
+
 ENV_PREFIX = "MOCKSERVER_"
 
 
@@ -21,13 +23,15 @@ class Settings:
     log_level: str = "info"
     log_format: str = "text"
     strict: bool = False
-    rate_limit: int = 1000
+    rate_limit: int = 100
     journal_cap: int = 10_000
     delivery_cap: int = 10_000
     max_body: int = 1024 * 1024
     watch: bool = False
     clock: str | None = None
     key_namespaces: bool = True
+    variant: str = ""
+    """`vendor.name=form` assignments, separated by commas or spaces (`--variant`, repeatable)."""
 
     def __post_init__(self) -> None:
         """Refuse settings the server cannot run with, naming the variable."""
@@ -40,6 +44,10 @@ class Settings:
             raise ValueError(f"{ENV_PREFIX}RATE_LIMIT: must be 1 or more")
         if self.max_body < 1:
             raise ValueError(f"{ENV_PREFIX}MAX_BODY: must be 1 or more")
+        try:
+            parse_assignments(self.variant)
+        except ValueError as exc:
+            raise ValueError(f"{ENV_PREFIX}VARIANT: {exc}") from None
         if self.log_format not in ("text", "json"):
             raise ValueError(f"{ENV_PREFIX}LOG_FORMAT: must be text or json")
         if self.clock is not None and not _valid_clock(self.clock):

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from aiohttp import web
 
 from mockserver.errors import ApiError
+from mockserver.variants import Variant
 
 if TYPE_CHECKING:
     from mockserver.drift.model import ProbeSet
@@ -88,6 +89,10 @@ class Vendor(ABC):
 
     def vocabulary(self) -> Vocabulary:
         return Vocabulary()
+
+    def variants(self) -> tuple[Variant, ...]:
+        """The places where this vendor's documents disagree, as named variants."""
+        return ()
 
     @abstractmethod
     def parse_section(self, data: Mapping[str, Any] | None, ctx: SectionContext) -> Any:

@@ -18,11 +18,13 @@ import aiohttp
 
 from mockserver.clock import Clock, ClockMode
 from mockserver.ids import IdFactory
-from mockserver.journal import Journal
+from mockserver.journal import Journal, JournalEntry
+from mockserver.lenience import Lenience, LenienceReport
 from mockserver.notifier import Notifier
 from mockserver.scenario.model import HttpFault, Reviewer, Scenario
 from mockserver.scenario.rules import Engine
 from mockserver.settings import Settings
+from mockserver.variants import Selection, VariantRegistry, parse_assignments
 from mockserver.webhooks.dispatcher import Dispatcher
 
 if TYPE_CHECKING:
@@ -41,6 +43,8 @@ class World:
         vendors: Sequence[Vendor],
         session: Callable[[], aiohttp.ClientSession],
         namespace: str = "",
+        registry: VariantRegistry | None = None,
+        logged: set[str] | None = None,
     ) -> None:
         self.scenario = scenario
         self.settings = settings
@@ -62,6 +66,12 @@ class World:
             scenario.webhook_faults,
         )
         self.engine = Engine(self.clock)
+        self.registry = registry or variant_registry(vendors)
+        # Defaults, then --variant, then the scenario's `variants:` (both checked at load).
+        self.variants: Selection = self.registry.selection(
+            parse_assignments(settings.variant), scenario.variants
+        )
+        self.lenience = LenienceReport(logged)
         self._fault_hits: dict[int, int] = {}
         self.states: dict[str, VendorState] = {v.name: v.new_state(self) for v in vendors}
 
@@ -71,6 +81,14 @@ class World:
     def changed(self) -> None:
         """Vendor stores call this after any change, to wake control-plane waits."""
         self.notifier.notify()
+
+    def note_lenience(self, note: Lenience, entry: JournalEntry | None = None) -> None:
+        """Record a lenience note (on the call's journal entry when there is one)."""
+        if entry is not None:
+            if entry.lenience is None:
+                entry.lenience = []
+            entry.lenience.append(note)
+        self.lenience.add(note, entry)
 
     def reviewer(self, ref: str | None) -> Reviewer:
         """The reviewer a step names, or a seeded random one for None / 'random'."""
@@ -114,6 +132,11 @@ class World:
         return self.dispatcher.abandon_pending()
 
 
+def variant_registry(vendors: Sequence[Vendor]) -> VariantRegistry:
+    """Every variant the vendors declare."""
+    return VariantRegistry(v for vendor in vendors for v in vendor.variants())
+
+
 def _clock_mode(override: str | None, scenario: Scenario) -> tuple[ClockMode, float]:
     if override:
         if override in ("real", "manual"):
@@ -138,12 +161,23 @@ class Worlds:
         self._session = session
         self._worlds: dict[str, World] = {}
         self._scenarios: dict[str, Scenario] = {}
+        self.registry = variant_registry(self.vendors)
+        self.registry.selection(parse_assignments(settings.variant))  # bad --variant: fail now
+        self._logged: set[str] = set()  # lenience rules already logged by this server
 
     def get(self, namespace: str = "") -> World:
         world = self._worlds.get(namespace)
         if world is None:
             scenario = self._scenarios.get(namespace, self.scenario)
-            world = World(scenario, self.settings, self.vendors, self._session, namespace)
+            world = World(
+                scenario,
+                self.settings,
+                self.vendors,
+                self._session,
+                namespace,
+                self.registry,
+                self._logged,
+            )
             world.start()
             self._worlds[namespace] = world
         return world

@@ -23,7 +23,7 @@ async def test_default_scenario_decides_a_request_in_real_time(
     assert library.default.clock == "real"
     client = await aiohttp_client(build_app(Settings(), VENDORS, library))
     loop_id = await create_loop(client)
-    rid = (await create_request(client, loop_id, "Is this comment OK?"))["request_id"]
+    rid = (await create_request(client, loop_id, "Is this comment OK?"))["id"]
     # a long-poll on the control plane, not a sleep: returns as soon as the reviewer answers
     resp = await client.get(
         f"/_mockserver/wait/items/hitl/{rid}", params={"status": "completed", "timeout": "10"}

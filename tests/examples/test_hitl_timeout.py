@@ -17,7 +17,7 @@ hitl:
 @pytest.mark.mockserver_scenario(NOBODY_ANSWERS)
 def test_timeout_applies_the_default_response(hitl, mockserver, mockserver_clock, webhook_receiver):
     created = hitl.create_request("Is this allowed?", timeout_seconds=120)
-    request_id = created.json()["data"]["request_id"]
+    request_id = created.json()["data"]["request"]["id"]
     assert hitl.get_response(request_id).status_code == 202  # not ready yet
 
     mockserver_clock.advance("119s")

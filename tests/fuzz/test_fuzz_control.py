@@ -88,7 +88,11 @@ def test_fuzz_control(
     elif "{namespace}" in template:
         known = {"namespace": ids["namespace"]}
     op = operation(SCHEMA, method, template)
-    query = {"timeout": 0} if template.startswith("/wait/") else None
+    query: dict[str, Any] | None = None
+    if template.startswith("/wait/"):
+        query = {"timeout": 0}
+    elif template == "/variants/match":
+        query = {"variant": "hitl.created_id"}
     seen = both_modes(
         op,
         sandbox.url + "/_mockserver",

@@ -27,7 +27,7 @@ def create_request(mockserver, **fields) -> str:
         headers={"Authorization": "Bearer k", **mockserver.headers},
     )
     assert resp.status_code == 201, resp.text
-    request_id: str = resp.json()["data"]["request_id"]
+    request_id: str = resp.json()["data"]["request"]["id"]
     return request_id
 
 

@@ -42,7 +42,9 @@ def check_default_response(cfg: ResponseConfig, value: Any, *, strict: bool) -> 
     if value is None:
         return
     legacy_single = cfg.response_type == "single_select" and cfg.form == "legacy"
-    if not strict and legacy_single and isinstance(value, str):
+    if legacy_single and isinstance(value, str):
+        # The seed quickstart's "❌ Reject - Review timeout" is none of its options: the
+        # sample wins over "must fit the response type", in strict mode too.
         return
     try:
         _parse_data(cfg, value, "default_response", loose=not strict)
