@@ -1,9 +1,10 @@
 """`mockserver drift`: the command line, from flags to a report and an exit status.
 
 Exit status: 0 every probe answered alike (or was skipped); 1 a probe (or the webhook) differs
-or is missing; 2 bad usage or the sandbox could not start; 3 something created could not be
-undone (listed in the report); 4 stopped early to spare the rate limit or the call budget
-(what ran matched); 130 interrupted (after the cleanup ran).
+or is missing, or the real service speaks another documented form than the sandbox; 2 bad
+usage or the sandbox could not start; 3 something created could not be undone (listed in the
+report); 4 stopped early to spare the rate limit or the call budget (what ran matched); 130
+interrupted (after the cleanup ran).
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ import re
 import secrets
 import sys
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mockserver.drift.detect import KnownVariant
+
 if TYPE_CHECKING:
-    from mockserver.drift.detect import KnownVariant
     from mockserver.drift.model import ProbeSet
     from mockserver.drift.report import ProbeOutcome, Redactor
 
@@ -56,6 +59,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         + ")",
     )
     p.add_argument("--scenario", help="scenario file for the sandbox side (default: embedded)")
+    p.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="VENDOR.NAME=FORM",
+        help="a documented variant's form for the sandbox side, as on `serve` (repeatable)",
+    )
     p.add_argument(
         "--sandbox-key", default="mockserver-drift", help="key the sandbox side is called with"
     )
@@ -138,9 +148,21 @@ def _listen(value: str | None) -> tuple[str, int] | None:
 
 
 def variant_source(vendor: str) -> list[KnownVariant]:
-    """The variants the sandbox knows for `vendor`, as drift reads them. This build has no
-    variant registry yet, so there are none; see `detect.KnownVariant` for what one needs."""
-    return []
+    """The variants the sandbox knows for `vendor` (its registry), as drift reads them."""
+    from mockserver.registry import VENDORS
+    from mockserver.variants import match_forms
+
+    return [
+        KnownVariant(
+            variant.name,
+            variant.default,
+            {form.name: form.source for form in variant.forms},
+            partial(match_forms, variant),
+        )
+        for v in VENDORS
+        if v.name == vendor
+        for variant in v.variants()
+    ]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -198,10 +220,14 @@ def _run(args: argparse.Namespace, ps: ProbeSet, key: str, secret: str, redact: 
     try:
         # A manual clock: no scripted reviewer acts during the run, as no real one does on the
         # probes' requests.
-        server = InProcessServer(Settings(scenario=args.scenario, clock="manual")).start()
+        settings = Settings(scenario=args.scenario, clock="manual", variant=",".join(args.variant))
+        server = InProcessServer(settings).start()
     except ScenarioError as exc:
         for line in exc.problems:
             print(line, file=sys.stderr)
+        return 2
+    except ValueError as exc:  # a --variant the registry does not know
+        print(redact(f"mockserver drift: {exc}"), file=sys.stderr)
         return 2
     opts = session.Options(
         base=args.base or ps.default_base,
@@ -255,5 +281,7 @@ def exit_status(report: dict[str, Any]) -> int:
     s = report["summary"]
     webhook = report.get("webhook") or {}
     if s["differs"] or s["missing"] or webhook.get("outcome") in ("differs", "missing"):
+        return 1
+    if s.get("variants_differ"):
         return 1
     return 4 if report["stopped"] else 0

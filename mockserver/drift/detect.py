@@ -46,10 +46,23 @@ class Detection:
     source: str | None = None
     shape: dict[str, str] | None = None
     why: str = ""
+    current: str | None = None
+    """The form the sandbox is set to speak (its selection), when known."""
 
     @property
     def form(self) -> str | None:
         return self.forms[0] if self.forms else None
+
+    @property
+    def sandbox_form(self) -> str | None:
+        if self.current is not None:
+            return self.current
+        return self.sandbox_forms[0] if self.sandbox_forms else None
+
+    @property
+    def differs(self) -> bool:
+        """Observed, and the real service speaks another form than the sandbox (or a new one)."""
+        return self.observed and (self.form is None or self.form != self.sandbox_form)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -64,7 +77,8 @@ class Detection:
         if self.source:
             out["source"] = self.source
         if self.observed:
-            out["sandbox_form"] = self.sandbox_forms[0] if self.sandbox_forms else None
+            out["sandbox_form"] = self.sandbox_form
+            out["differs"] = self.differs
         if self.shape is not None:
             out["shape"] = self.shape
         if self.why:
@@ -110,12 +124,15 @@ def detect_variants(
     source: VariantSource,
     answers: Mapping[str, Mapping[str, Answer]],
     hooks: Mapping[str, Delivery | None],
+    current: Mapping[str, str] | None = None,
 ) -> list[Detection]:
-    """One detection per variant the sandbox knows for this vendor."""
+    """One detection per variant the sandbox knows for this vendor; `current` is the form the
+    sandbox is set to for each (else what its answers matched)."""
     out: list[Detection] = []
     for variant in source(probe_set.vendor):
         reveal = probe_set.reveals.get(variant.name)
         found = Detection(variant.name, variant.default, reveal.probe if reveal else "")
+        found.current = (current or {}).get(variant.name)
         out.append(found)
         if reveal is None:
             found.why = "no drift probe shows this variant"

@@ -157,6 +157,8 @@ def render(report: dict[str, Any], redact: Redactor) -> str:
             f"  NOT undone: {c['call']} ({c.get('error') or c.get('status')})" for c in failed
         ]
     s = report["summary"]
+    if s.get("variants_differ"):
+        lines.append(f"{s['variants_differ']} variant(s) in another form than the sandbox's")
     lines.append(
         f"{s['same']} same, {s['differs']} differ, {s['missing']} missing, "
         f"{s['skipped']} skipped, {s['observed']} observed on the real side only; "

@@ -153,7 +153,8 @@ async def run(
     webhook = None
     if listener is not None and hooks:
         webhook = compare_deliveries(hooks.get("real"), hooks.get("sandbox"), opts.webhook_secret)
-    detected = detect_variants(probe_set, variants, answers, hooks)
+    current = await _sandbox_variants(opts.sandbox_url, probe_set.vendor)
+    detected = detect_variants(probe_set, variants, answers, hooks, current)
     report: dict[str, Any] = {
         "tool": f"mockserver drift {__version__}",
         "vendor": probe_set.vendor,
@@ -165,7 +166,7 @@ async def run(
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "interrupted": interrupted,
         "stopped": targets["real"].stopped,
-        "summary": summary(outcomes),
+        "summary": {**summary(outcomes), "variants_differ": sum(d.differs for d in detected)},
         "probes": [o.to_json() for o in outcomes],
         "webhook": webhook,
         "variants": [d.to_json() for d in detected],
@@ -213,6 +214,19 @@ async def _deliveries(
 
     found_real, found_sandbox = await asyncio.gather(real(), sandbox())
     return {"real": found_real, "sandbox": found_sandbox}
+
+
+async def _sandbox_variants(sandbox_url: str, vendor: str) -> dict[str, str]:
+    """The form the sandbox is set to speak for each of the vendor's variants."""
+    url = f"{sandbox_url}{CONTROL_PREFIX}/variants"
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(url, params={"vendor": vendor}) as resp,
+    ):
+        if resp.status != 200:
+            return {}
+        body = await resp.json()
+    return {v["name"]: v["current"] for v in body.get("variants", [])}
 
 
 async def _advance(sandbox_url: str, seconds: float) -> None:

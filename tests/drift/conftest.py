@@ -110,6 +110,16 @@ def drift(
     return run
 
 
+JOINED = "reviewers: [2 generated]\nhitl: {join: on_create}\n"
+"""Reviewers join a new loop at once, so requests on it are accepted (a real new loop has no
+members until they join by invite code, and refuses requests)."""
+
+
+@pytest.fixture
+def joined(tmp_path: Path) -> str:
+    return write(tmp_path, "joined.yaml", JOINED)
+
+
 def write(tmp_path: Path, name: str, text: str) -> str:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")

@@ -59,14 +59,19 @@ def _rate_headers(response: web.Response) -> dict[str, str]:
     return {k: v for k, v in response.headers.items() if k.lower().startswith("x-ratelimit")}
 
 
-def test_same_service_all_same_and_everything_cleaned_up(stand_in: Start, drift: Drift) -> None:
-    real = stand_in()
-    result = drift("--vendor", "hitl", "--base", f"{real.url}/v1", "--allow-writes")
+def test_same_service_all_same_and_everything_cleaned_up(
+    stand_in: Start, drift: Drift, joined: str
+) -> None:
+    real = stand_in(joined)
+    result = drift(
+        "--vendor", "hitl", "--base", f"{real.url}/v1", "--allow-writes", "--scenario", joined
+    )
     assert result.code == 0, result.out
     outcomes = result.outcomes()
     assert set(outcomes.values()) == {"same", "skipped"}
     assert outcomes["get_given_request"] == "skipped"  # no --request-id given
     assert outcomes["create_request_rating"] == "same"
+    assert result.probe("create_request_rating")["real"]["status"] == 201
     assert result.report["summary"]["differs"] == 0
     created = real.control.journal(method="POST")
     assert len(created) == 8  # a loop, six response types, the older shape
@@ -76,9 +81,13 @@ def test_same_service_all_same_and_everything_cleaned_up(stand_in: Start, drift:
     assert_key_absent(result)
 
 
-def test_renamed_field_is_named_by_its_json_path(stand_in: Start, drift: Drift) -> None:
-    real = stand_in(middlewares=(renaming("member_count", "members_count"),))
-    result = drift("--vendor", "hitl", "--base", f"{real.url}/v1", "--allow-writes")
+def test_renamed_field_is_named_by_its_json_path(
+    stand_in: Start, drift: Drift, joined: str
+) -> None:
+    real = stand_in(joined, middlewares=(renaming("member_count", "members_count"),))
+    result = drift(
+        "--vendor", "hitl", "--base", f"{real.url}/v1", "--allow-writes", "--scenario", joined
+    )
     assert result.code == 1
     differs = {n for n, o in result.outcomes().items() if o == "differs"}
     assert differs == {"create_loop", "get_loop", "list_loops_again"}
@@ -123,6 +132,7 @@ def test_a_given_loop_is_used_and_never_deleted(
     assert result.outcomes()["create_loop"] == "skipped"
     assert result.outcomes()["delete_loop"] == "skipped"
     assert result.outcomes()["create_request_text"] == "same"
+    assert result.probe("create_request_text")["real"]["status"] == 201
     assert [
         e["status"] for e in real.control.journal(method="DELETE", path="/v1/api/loops/*")
     ] == []
@@ -145,11 +155,13 @@ def test_stops_at_the_rate_limit_reserve_and_still_cleans_up(
     assert_nothing_left(real)
 
 
-def test_call_budget_counts_the_cleanups(stand_in: Start, drift: Drift) -> None:
-    real = stand_in()
+def test_call_budget_counts_the_cleanups(stand_in: Start, drift: Drift, joined: str) -> None:
+    real = stand_in(joined)
     result = drift(
-        "--vendor", "hitl", "--base", f"{real.url}/v1", "--allow-writes", "--max-calls", "12"
-    )
+        "--vendor", "hitl", "--base", f"{real.url}/v1", "--allow-writes", "--max-calls", "12",
+        "--scenario", joined,
+    )  # fmt: skip
+    assert result.report["cleanup"]["real"][0]["call"].startswith("DELETE /api/requests/")
     assert result.report["calls"]["real"] <= 12
     assert "call budget of 12" in result.report["stopped"]
     assert len(real.control.journal()) == result.report["calls"]["real"]

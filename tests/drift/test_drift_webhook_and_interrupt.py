@@ -12,19 +12,20 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import KEY, Result, StandIn, write
+from .conftest import JOINED, KEY, Result, StandIn, write
 
 Drift = Callable[..., Result]
 Start = Callable[..., StandIn]
 SECRET = "whsec_drift_real_secret_42"
+SIGNED = f"reviewers: [2 generated]\nhitl: {{join: on_create, webhook_secret: {SECRET}}}\n"
 
 
 def test_webhook_shape_and_signature_scheme_compared(
     stand_in: Start, drift: Drift, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = stand_in(write(tmp_path, "signed.yaml", f"hitl: {{webhook_secret: {SECRET}}}\n"))
+    real = stand_in(write(tmp_path, "signed.yaml", SIGNED))
     monkeypatch.setenv("REAL_WEBHOOK_SECRET", SECRET)
-    unsigned = write(tmp_path, "unsigned.yaml", "reviewers: [2 generated]\n")
+    unsigned = write(tmp_path, "unsigned.yaml", JOINED)
     result = drift(
         "--vendor", "hitl", "--base", f"{real.url}/v1", "--allow-writes", "--scenario", unsigned,
         "--listen", "127.0.0.1:0", "--listen-timeout", "10",
@@ -50,7 +51,7 @@ def test_webhook_shape_and_signature_scheme_compared(
 
 
 def test_same_signing_means_same_webhook(stand_in: Start, drift: Drift, tmp_path: Path) -> None:
-    scenario = write(tmp_path, "signed.yaml", f"hitl: {{webhook_secret: {SECRET}}}\n")
+    scenario = write(tmp_path, "signed.yaml", SIGNED)
     real = stand_in(scenario)
     result = drift(
         "--vendor", "hitl", "--base", f"{real.url}/v1", "--allow-writes", "--scenario", scenario,
@@ -62,14 +63,15 @@ def test_same_signing_means_same_webhook(stand_in: Start, drift: Drift, tmp_path
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_interrupted_run_undoes_what_it_created(
-    stand_in: Start, tmp_path: Path, sig: signal.Signals
+    stand_in: Start, tmp_path: Path, sig: signal.Signals, joined: str
 ) -> None:
-    real = stand_in()
+    real = stand_in(joined)
     env = {**os.environ, "HITL_API_KEY": KEY, "MOCKSERVER_DRIFT_PACE": "0.1"}
     report = tmp_path / "drift.json"
     proc = subprocess.Popen(
         [sys.executable, "-m", "mockserver.cli", "drift", "--vendor", "hitl",
-         "--base", f"{real.url}/v1", "--allow-writes", "--report", str(report)],
+         "--base", f"{real.url}/v1", "--allow-writes", "--report", str(report),
+         "--scenario", joined],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     assert proc.stderr is not None
@@ -84,4 +86,6 @@ def test_interrupted_run_undoes_what_it_created(
     assert real.hitl("GET", "/loops")["data"]["loops"] == []
     assert [i for i in real.control.items("hitl") if i["status"] in ("pending", "claimed")] == []
     assert '"interrupted": true' in report.read_text()
+    cancelled = real.control.journal(method="DELETE", path="/v1/api/requests/*")
+    assert cancelled and all(e["status"] == 200 for e in cancelled)
     assert KEY not in out + err + report.read_text()
