@@ -24,10 +24,15 @@ _MISSING = object()
 
 
 def lookup(doc: Any, path: str) -> Any:
-    """The value at a dotted path (`data.request.id`; `headers.X-Name` for headers), or a
-    sentinel when absent. Header names match without case."""
+    """The value at a dotted path (`data.request.id`; `status.0.response` indexes a list;
+    `headers.X-Name` for headers), or a sentinel when absent. Keys match without case too."""
     node = doc
     for part in path.split(".") if path else ():
+        if isinstance(node, list) and part.isdigit():
+            if int(part) < len(node):
+                node = node[int(part)]
+                continue
+            return _MISSING
         if isinstance(node, Mapping):
             if part in node:
                 node = node[part]
