@@ -24,12 +24,11 @@ _MISSING = object()
 
 
 def lookup(doc: Any, path: str) -> Any:
-    """The value at a dotted path (`data.request.id`; `headers.X-Name` for headers; a number
-    indexes a list), or a sentinel when absent. Header names match without case."""
+    """The value at a dotted path (`data.request.id`; `status.0.response` indexes a list;
+    `headers.X-Name` for headers), or a sentinel when absent. Keys match without case too."""
     node = doc
     for part in path.split(".") if path else ():
         if isinstance(node, list) and part.isdigit():
-            # `status.0.response...`: a list index (Hive answers nest under lists)
             if int(part) < len(node):
                 node = node[int(part)]
                 continue

@@ -130,8 +130,10 @@ class Sandbox:
         *,
         base_dir: Path | None = None,
         substitutions: Callable[[set[str]], Mapping[str, str]] | None = None,
+        variant_forms: Mapping[str, str] | None = None,
     ) -> None:
         self.url = url
+        self.variant_forms = dict(variant_forms or {})
         self.control = control
         self.mode = mode
         self.acontrol = AsyncControlClient(control)
@@ -173,7 +175,14 @@ class Sandbox:
         values: Mapping[str, str] = {}
         if self._substitutions is not None:
             values = self._substitutions(placeholders(source, self._base_dir))
-        return self.control.load_scenario(source, base_dir=self._base_dir, substitutions=values)
+        loaded = self.control.load_scenario(source, base_dir=self._base_dir, substitutions=values)
+        if self.variant_forms:  # the test's forms (variant matrix) outlive a scenario change
+            self.control.set_variants(self.variant_forms)
+        return loaded
+
+    def lenience(self) -> Json:
+        """What the sandbox accepted in this test that the real service would not, by rule."""
+        return self.control.lenience()
 
     def assert_request_made(
         self,

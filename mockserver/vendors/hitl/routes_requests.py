@@ -59,7 +59,13 @@ async def create_request(request: web.Request) -> web.Response:
         raise ApiError(400, "Validation failed", data="request_text is required")
     inp = parse_create_request(body, strict=state.strict)
     if not state.strict:
-        shadow(request, lambda: parse_create_request(body, strict=True), REQUEST_SOURCE)
+        shadow(
+            request,
+            lambda: parse_create_request(body, strict=True),
+            REQUEST_SOURCE,
+            verdicts=state.strict_verdicts,
+            key=await request.read(),
+        )
     # Broadcast to the loop's active members; a new loop's creator is one (create-loop.mdx), so
     # the quickstart's request on a loop nobody joined yet is accepted (its step 3 says so).
     members = list(loop.members)

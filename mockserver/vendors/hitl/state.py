@@ -45,6 +45,8 @@ class HitlState(VendorState):
         self.loops: dict[str, Loop] = {}
         self.requests: dict[str, HitlRequest] = {}
         self.problems: list[str] = []
+        # create-request body bytes -> what strict mode would say (lenient.shadow)
+        self.strict_verdicts: dict[bytes, Lenience | None] = {}
         now = world.clock.timestamp()
         for seed in cfg.loops:
             reviewers = world.scenario.reviewers

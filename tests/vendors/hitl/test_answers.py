@@ -132,10 +132,10 @@ def test_boolean_and_text_defaults() -> None:
     )
     assert default_problem(BOOL, "maybe") == "default_response must be true or false"
     docs_default = "No feedback provided within timeout period"  # 42 chars, min_length 50
+    # the docs' example and the MCP client's own default are shorter than min_length: the
+    # samples win, so a default is not held to min_length in either mode
     check_default_response(TEXT, docs_default, strict=False)
-    assert default_problem(TEXT, docs_default, strict=True) == (
-        "default_response must be at least 50 characters"
-    )
+    check_default_response(TEXT, docs_default, strict=True)
     assert default_problem(TEXT, "x" * 81) == "default_response must be at most 80 characters"
     assert default_problem(TEXT, 42) == "default_response must be a string"
     check_default_response(TEXT, None, strict=True)
