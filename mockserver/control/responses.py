@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, NoReturn
 
 from aiohttp import web
 
+from mockserver import jsonio
 from mockserver.jsonio import json_response
 
 
@@ -34,7 +34,9 @@ async def read_json(request: web.Request, *, required: bool = False) -> dict[str
             fail(400, "a JSON body is required")
         return {}
     try:
-        data = json.loads(raw)
+        data = jsonio.loads(raw)
+    except jsonio.TooDeep as exc:
+        fail(400, f"body is {exc}")
     except ValueError as exc:
         fail(400, f"body is not valid JSON: {exc}")
     if not isinstance(data, dict):
