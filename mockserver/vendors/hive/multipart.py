@@ -58,7 +58,9 @@ def _params(value: str) -> tuple[str, dict[str, str]]:
     for match in _PARAM.finditer(";" + rest):
         raw = match.group(2).strip()
         if raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
-            raw = re.sub(r"\\(.)", r"\1", raw[1:-1])
+            raw = raw[1:-1]
+            if "\\" in raw:
+                raw = re.sub(r"\\(.)", r"\1", raw)
         params.setdefault(match.group(1).lower(), raw)
     return kind.strip().lower(), params
 
