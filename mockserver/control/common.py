@@ -53,7 +53,7 @@ def journal_filters(request: web.Request) -> dict[str, Any]:
         "vendor": q.get("vendor"),
         "method": q.get("method"),
         "path": q.get("path"),
-        "status": query_int(request, "status"),
+        "status": query_int(request, "status", minimum=100, maximum=599),
         "since": query_int(request, "since"),
     }
 
