@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockserver.boundedlog import BoundedLog
+from mockserver.redaction import redact_headers, redact_query
 
 BODY_LIMIT = 64 * 1024
-REDACTED = frozenset({"authorization", "cookie"})
 
 
 @dataclass
@@ -42,10 +42,8 @@ class JournalEntry:
             "vendor": self.vendor,
             "method": self.method,
             "path": self.path,
-            "query": self.query,
-            "headers": {
-                k: ("<redacted>" if k.lower() in REDACTED else v) for k, v in self.headers.items()
-            },
+            "query": redact_query(self.query),
+            "headers": redact_headers(self.headers),
             "body": self.body_json(),
             "status": self.status,
             "duration_ms": round(self.duration_ms, 3),
