@@ -14,6 +14,7 @@ from aiohttp.typedefs import Handler
 from multidict import CIMultiDict
 
 from mockserver import appkeys
+from mockserver.control.access import control_call
 from mockserver.control.openapi_routes import openapi_routes
 from mockserver.control.routes import control_routes
 from mockserver.errors import ApiError
@@ -69,8 +70,7 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
     if not own.ports:  # started without naming its port (port 0, a test server): learn it
         own.learn(request.get_extra_info("sockname"))
     if request.path.startswith(appkeys.CONTROL_PREFIX):
-        answer: web.StreamResponse = await handler(request)
-        return answer
+        return await control_call(request, handler)
     app = request.app
     vendors = app[appkeys.VENDORS]
     vendor = _vendor_for(request, vendors)

@@ -28,6 +28,8 @@ class Settings:
     watch: bool = False
     clock: str | None = None
     key_namespaces: bool = True
+    control_token: str | None = None
+    dump_on_exit: str | None = None
 
     def __post_init__(self) -> None:
         """Refuse settings the server cannot run with, naming the variable."""
@@ -58,6 +60,12 @@ class Settings:
                 values[f.name] = _convert(f.name, raw, f.type)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+
+def control_token(environ: Mapping[str, str] | None = None) -> str | None:
+    """The control token clients send (`MOCKSERVER_CONTROL_TOKEN`), None when unset."""
+    env = os.environ if environ is None else environ
+    return env.get(ENV_PREFIX + "CONTROL_TOKEN") or None
 
 
 def _convert(name: str, raw: str, type_name: Any) -> Any:
