@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,14 +67,28 @@ class Journal(BoundedLog[JournalEntry]):
         since: int | None = None,
     ) -> list[JournalEntry]:
         """Entries matching every given filter; `path` is a glob, `since` a sequence number."""
+        return self.select(
+            journal_matcher(vendor=vendor, method=method, path=path, status=status, since=since)
+        )
 
-        def keep(e: JournalEntry) -> bool:
-            return (
-                (vendor is None or e.vendor == vendor)
-                and (method is None or e.method == method.upper())
-                and (path is None or fnmatch.fnmatchcase(e.path, path))
-                and (status is None or e.status == status)
-                and (since is None or e.seq > since)
-            )
 
-        return self.select(keep)
+def journal_matcher(
+    *,
+    vendor: str | None = None,
+    method: str | None = None,
+    path: str | None = None,
+    status: int | None = None,
+    since: int | None = None,
+) -> Callable[[JournalEntry], bool]:
+    """The journal filters as one test of an entry (for queries and for waits' wake-ups)."""
+
+    def keep(e: JournalEntry) -> bool:
+        return (
+            (vendor is None or e.vendor == vendor)
+            and (method is None or e.method == method.upper())
+            and (path is None or fnmatch.fnmatchcase(e.path, path))
+            and (status is None or e.status == status)
+            and (since is None or e.seq > since)
+        )
+
+    return keep

@@ -68,9 +68,10 @@ class World:
     def state(self, vendor: str) -> Any:
         return self.states[vendor]
 
-    def changed(self) -> None:
-        """Vendor stores call this after any change, to wake control-plane waits."""
-        self.notifier.notify()
+    def changed(self, item: str | None = None) -> None:
+        """Vendor stores call this after any change (naming the item changed, when one is),
+        to wake the control-plane waits it concerns."""
+        self.notifier.notify("item", item)
 
     def reviewer(self, ref: str | None) -> Reviewer:
         """The reviewer a step names, or a seeded random one for None / 'random'."""

@@ -181,7 +181,7 @@ class Dispatcher:
         )
         self.log.append(delivery)
         self._schedule(delivery, self._clock.timestamp())
-        self._notifier.notify()
+        self._notifier.notify("deliveries", subject=delivery)
         return delivery
 
     def redeliver(self, delivery: Delivery) -> Delivery:
@@ -258,7 +258,7 @@ class Dispatcher:
             attempt.number,
             delivery.state,
         )
-        self._notifier.notify()
+        self._notifier.notify("deliveries", subject=delivery)
 
     async def _post(self, delivery: Delivery, attempt: Attempt) -> None:
         refusal = await self._own.refusal(delivery.url) if self._own is not None else None
@@ -331,16 +331,31 @@ class Dispatcher:
         state: str | None = None,
         subject: str | None = None,
     ) -> list[Delivery]:
-        def keep(d: Delivery) -> bool:
-            return (
-                (vendor is None or d.vendor == vendor)
-                and (event is None or fnmatch.fnmatchcase(d.event, event))
-                and (url is None or fnmatch.fnmatchcase(d.url, url))
-                and (state is None or d.state == state)
-                and (subject is None or d.subject == subject)
-            )
+        return self.log.select(
+            delivery_matcher(vendor=vendor, event=event, url=url, state=state, subject=subject)
+        )
 
-        return self.log.select(keep)
+
+def delivery_matcher(
+    *,
+    vendor: str | None = None,
+    event: str | None = None,
+    url: str | None = None,
+    state: str | None = None,
+    subject: str | None = None,
+) -> Callable[[Delivery], bool]:
+    """The delivery filters as one test of a delivery (for queries and waits' wake-ups)."""
+
+    def keep(d: Delivery) -> bool:
+        return (
+            (vendor is None or d.vendor == vendor)
+            and (event is None or fnmatch.fnmatchcase(d.event, event))
+            and (url is None or fnmatch.fnmatchcase(d.url, url))
+            and (state is None or d.state == state)
+            and (subject is None or d.subject == subject)
+        )
+
+    return keep
 
 
 async def _read_answer(resp: aiohttp.ClientResponse, attempt: Attempt) -> None:
