@@ -13,7 +13,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 from multidict import CIMultiDict
 
-from mockserver import appkeys
+from mockserver import appkeys, shutdown
 from mockserver.control.access import control_call
 from mockserver.control.openapi_routes import openapi_routes
 from mockserver.control.routes import control_routes
@@ -143,11 +143,10 @@ def build_app(
 
     async def lifetime(app: web.Application) -> AsyncIterator[None]:
         yield
-        abandoned = await app[appkeys.WORLDS].close_all()
-        if abandoned:
-            log.warning("shutdown: %d webhook deliveries recorded as abandoned", abandoned)
+        await shutdown.close_worlds(app)
         await transport.close()
 
+    app.on_shutdown.append(shutdown.answer_waits)
     app.cleanup_ctx.append(lifetime)
     owners: dict[web.AbstractRoute, str] = {}
     for vendor in vendors:

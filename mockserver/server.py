@@ -7,12 +7,13 @@ import logging
 
 from aiohttp import web
 
-from mockserver import watch
+from mockserver import appkeys, watch
 from mockserver.app import build_app
 from mockserver.logsetup import configure
 from mockserver.registry import VENDORS
 from mockserver.scenario.files import load_scenarios
 from mockserver.settings import Settings
+from mockserver.shutdown import HANDLER_GRACE
 
 log = logging.getLogger("mockserver")
 
@@ -38,6 +39,7 @@ def tune_gc() -> None:
 def serve(settings: Settings) -> None:
     configure(settings.log_level, settings.log_format)
     app = create_app(settings)
+    app[appkeys.TRANSPORT].own.add(settings.host, settings.port)  # never a webhook target
     tune_gc()
     log.info(
         "mockserver on http://%s:%d (vendors: %s)",
@@ -51,7 +53,7 @@ def serve(settings: Settings) -> None:
         port=settings.port,
         print=None,
         access_log=None,
-        shutdown_timeout=10.0,
+        shutdown_timeout=HANDLER_GRACE,
         handle_signals=True,
     )
     log.info("mockserver stopped")
