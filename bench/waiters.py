@@ -16,7 +16,7 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import AUTH, HITL_BODY, LOOP, load, server  # noqa: E402
+from run import AUTH, HITL_BODY, LOOP, load, server
 
 WAITS = 500
 
