@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from mockserver import appkeys
 from mockserver.webhooks.transport import TARGET_IN_FLIGHT
 
 from .conftest import Client, MakeClient, Receiver, advance, control, until
@@ -61,18 +62,28 @@ async def test_hanging_receivers_of_one_namespace_do_not_starve_another(
     sandbox: MakeClient, receiver: Receiver, hanging: Hanging
 ) -> None:
     client = await sandbox(scenario("webhooks: {timeout: 3s, retry: []}"))
-    # Tenant A runs on real time, so its attempts go out at once, side by side.
-    await control(client, "POST", "/clock/mode", {"mode": "real"}, ns="a")
+    # Tenant A waits 30 s for an answer, on real time: its attempts go out at once.
+    a_scenario = scenario("webhooks: {timeout: 30s, retry: []}").replace("manual", "real")
+    resp = await client.put(
+        "/_mockserver/scenario", data=a_scenario, headers={"X-Mockserver-Namespace": "a"}
+    )
+    assert resp.status == 200, await resp.text()
     for n in range(HANGING):
         await cancelled(client, f"{hanging.url}/hook/{n}", "a")
     await until(lambda: hanging.open >= TARGET_IN_FLIGHT)
+    # Every attempt of A has started (its timer fired): each holds a connection or queues.
+    clock = client.app[appkeys.WORLDS].get("a").clock
+    await until(lambda: not any(t.label.startswith("webhook:") for t in clock.pending()))
+    await control(client, "GET", "/clock", ns="a")  # a round trip: the attempts move on
 
-    # Tenant B's webhook to a healthy receiver is delivered on its first attempt.
+    # Tenant B's webhook to a healthy receiver is delivered on its first attempt, well within
+    # its 3 s timeout (before: it queued behind A's connections and timed out).
     await cancelled(client, receiver.url("/b"), "b")
     await advance(client, "0s", ns="b")
     found = await control(client, "GET", "/deliveries", ns="b")
     (delivery,) = found["deliveries"]
     assert delivery["state"] == "delivered", delivery["attempts"]
     assert [h.path for h in receiver.hits] == ["/b"]
+    assert hanging.open >= TARGET_IN_FLIGHT  # A's receivers are still hanging meanwhile
     # One target never holds more than its share of connections.
     assert hanging.most <= TARGET_IN_FLIGHT
