@@ -115,7 +115,7 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
     entry.status = response.status
     entry.duration_ms = (time.perf_counter() - started) * 1000
     world.journal.append(entry)
-    world.notifier.notify("journal", subject=entry)
+    world.notifier.notify("journal", entry.path, entry)
     log.info(
         "%s %s %s -> %d", vendor.name, request.method, redact_url(request.path_qs), response.status
     )

@@ -75,6 +75,7 @@ async def wait_deliveries(request: web.Request) -> web.Response:
         lambda: len(world.dispatcher.query(**filters)) >= count,
         timeout,
         topic="deliveries",
+        key=filters["subject"],  # one item's deliveries: woken by that item's only
         accepts=delivery_matcher(**filters),
     )
     found = world.dispatcher.query(**filters)
@@ -95,9 +96,14 @@ async def wait_journal(request: web.Request) -> web.Response:
         lambda: len(world.journal.query(**filters)) >= count,
         timeout,
         topic="journal",
+        key=_literal(filters["path"]),  # a path without wildcards: woken by that path only
         accepts=journal_matcher(**filters),
     )
     found = world.journal.query(**filters)
     if not reached:
         fail(*not_reached(world, f"{len(found)} of {count} calls after {timeout:g}s"))
     return ok({"entries": [e.to_json() for e in found], "count": len(found)})
+
+
+def _literal(glob: str | None) -> str | None:
+    return glob if glob and not any(c in glob for c in "*?[") else None

@@ -181,7 +181,7 @@ class Dispatcher:
         )
         self.log.append(delivery)
         self._schedule(delivery, self._clock.timestamp())
-        self._notifier.notify("deliveries", subject=delivery)
+        self._notifier.notify("deliveries", delivery.subject, delivery)
         return delivery
 
     def redeliver(self, delivery: Delivery) -> Delivery:
@@ -258,7 +258,7 @@ class Dispatcher:
             attempt.number,
             delivery.state,
         )
-        self._notifier.notify("deliveries", subject=delivery)
+        self._notifier.notify("deliveries", delivery.subject, delivery)
 
     async def _post(self, delivery: Delivery, attempt: Attempt) -> None:
         refusal = await self._own.refusal(delivery.url) if self._own is not None else None
