@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fnmatch
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
