@@ -95,7 +95,7 @@ def prepare(name: str, group: Group) -> Path:
         f"only_mutate = [{only}]\n"
         f"pytest_add_cli_args_test_selection = [{quoted}]\n"
         # The suite's own timeout and xdist are for `make test`; mutmut times each mutant.
-        'pytest_add_cli_args = ["-p", "no:xdist", "-p", "no:timeout", "-q"]\n'
+        'pytest_add_cli_args = ["-p", "no:xdist", "--timeout=0", "-q"]\n'
         f"also_copy = [{', '.join(repr(e).replace(chr(39), chr(34)) for e in EXTRA)}]\n"
         "use_git_change_detection = false\n"
     )

@@ -69,7 +69,11 @@ def test_every_serve_flag_reaches_the_settings(
         *("--scenario", str(scenario_file), "--strict", "--rate-limit", "5"),
         *("--journal-cap", "3", "--delivery-cap", "4", "--seed", "7", "--clock", "manual"),
     )
-    assert (settings.scenario, settings.strict, settings.rate_limit) == (str(scenario_file), True, 5)
+    assert (settings.scenario, settings.strict, settings.rate_limit) == (
+        str(scenario_file),
+        True,
+        5,
+    )
     assert (settings.journal_cap, settings.delivery_cap) == (3, 4)
     assert (settings.seed, settings.clock) == (7, "manual")
     # Without the flags: the README's defaults.
