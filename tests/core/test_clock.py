@@ -237,7 +237,7 @@ async def test_advance_refuses_negative_and_nan_and_past_the_year_9999() -> None
         with pytest.raises(ValueError, match=message):
             await Clock(START, "manual").advance(bad)
     clock = Clock(LATEST - 10, "manual")
-    with pytest.raises(ValueError, match="^the clock cannot go past 9999-12-31T23:59:59Z$"):
+    with pytest.raises(ValueError, match=r"^the clock cannot go past 9999-12-31T23:59:59Z$"):
         await clock.advance(11)
     assert await clock.advance(10) == 0  # the last second a timestamp can show is allowed
     assert clock.now_iso() == "9999-12-31T23:59:59Z"
@@ -276,7 +276,7 @@ def test_set_mode_accepts_every_scale_in_range(scale: float) -> None:
 @pytest.mark.parametrize("scale", [0.0, -1.0, MAX_SCALE + 1])
 def test_set_mode_refuses_a_scale_out_of_range(scale: float) -> None:
     clock = Clock(START, "manual")
-    with pytest.raises(ValueError, match="^scale must be more than 0 and at most 1,000,000$"):
+    with pytest.raises(ValueError, match=r"^scale must be more than 0 and at most 1,000,000$"):
         clock.set_mode("scaled", scale)
     assert (clock.mode, clock.scale) == ("manual", 1.0)
     clock.set_mode("manual", scale)  # only a scaled clock uses its scale
