@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
-from referencing import Registry, Resource
+from referencing import Registry
 from referencing.jsonschema import DRAFT4
 
 from .conftest import MakeSandbox, Reply, Sandbox
@@ -143,9 +143,7 @@ def load_spec(*, relaxed: bool = True) -> Spec:
 
 
 def _validator(spec: Spec, pointer: str) -> OAS30Validator:
-    registry: Registry[Any] = Registry().with_resource(
-        SPEC_URI, Resource(contents=spec, specification=DRAFT4)
-    )
+    registry: Registry[Any] = Registry().with_resource(SPEC_URI, DRAFT4.create_resource(spec))
     return OAS30Validator(
         {"$ref": f"{SPEC_URI}#{pointer}"}, registry=registry, format_checker=oas30_format_checker
     )
@@ -161,7 +159,7 @@ def schema_pointer(spec: Spec, method: str, template: str, status: int) -> str:
     assert str(status) in operation["responses"], f"{status} not documented for {method} {template}"
     response = operation["responses"][str(status)]
     if "$ref" in response:
-        pointer = response["$ref"].removeprefix("#")
+        pointer: str = response["$ref"].removeprefix("#")
     else:
         pointer = f"/paths/{_escape(template)}/{method.lower()}/responses/{status}"
     return pointer + "/content/application~1json/schema"
