@@ -13,6 +13,7 @@ surviving mutant; `--diff` also prints what each survivor changed.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -25,9 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "build" / "mutate"
 CORE_TESTS = ["tests/core"]
-# What the tests read besides the package (mutmut runs them in build/mutate/<group>/mutants/).
-COPIED = ("mockserver", "tests", "scenarios", "bench")
-EXTRA = ("scenarios", "bench", "Dockerfile", "README.md")
+# Tests that start whole pytest runs in subprocesses: minutes per mutant, and they only repeat
+# what the faster tests check.
+SLOW_TESTS = ("tests/plugin/test_examples_both_ways.py", "tests/plugin/test_fixtures.py")
 
 
 @dataclass(frozen=True)
@@ -75,28 +76,38 @@ LINE = re.compile(r"^\s*(\S+__mutmut_\d+): (.+)$")
 
 
 def prepare(name: str, group: Group) -> Path:
-    """A fresh copy of the sources and tests with this group's mutmut settings."""
+    """A fresh copy of the project (its tracked files) with this group's mutmut settings."""
     where = WORK / name
-    where.mkdir(parents=True, exist_ok=True)
-    for folder in COPIED:
-        target = where / folder
-        if target.exists():
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    tops = sorted({Path(f).parts[0] for f in listed if (ROOT / f).exists()})
+    for top in tops:
+        target = where / top
+        if target.is_dir():
             shutil.rmtree(target)
-        shutil.copytree(ROOT / folder, target, ignore=shutil.ignore_patterns("__pycache__"))
+        source = ROOT / top
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            where.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
     tests = [t for t in group.tests if (ROOT / t).exists()]
-    quoted = ", ".join(f'"{t}"' for t in tests)
-    only = ", ".join(f'"{m}"' for m in group.modules)
-    for name_ in ("Dockerfile", "README.md"):
-        shutil.copy2(ROOT / name_, where / name_)
+    selection = [*tests, *(f"--ignore={t}" for t in SLOW_TESTS)]
+    extra = [t for t in tops if t not in ("mockserver", "tests", "pyproject.toml")]
     settings = (ROOT / "pyproject.toml").read_text()
     settings += (
         "\n[tool.mutmut]\n"
         'source_paths = ["mockserver"]\n'
-        f"only_mutate = [{only}]\n"
-        f"pytest_add_cli_args_test_selection = [{quoted}]\n"
-        # The suite's own timeout and xdist are for `make test`; mutmut times each mutant.
+        f"only_mutate = {json.dumps(group.modules)}\n"
+        f"pytest_add_cli_args_test_selection = {json.dumps(selection)}\n"
+        # xdist is for `make test`; mutmut times each mutant itself.
         'pytest_add_cli_args = ["-p", "no:xdist", "--timeout=0", "-q"]\n'
-        f"also_copy = [{', '.join(repr(e).replace(chr(39), chr(34)) for e in EXTRA)}]\n"
+        f"also_copy = {json.dumps(extra)}\n"
         "use_git_change_detection = false\n"
     )
     (where / "pyproject.toml").write_text(settings)

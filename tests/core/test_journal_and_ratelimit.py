@@ -45,7 +45,7 @@ def test_an_entry_as_the_control_api_shows_it() -> None:
         "method": "POST",
         "path": "/v1/api/loops",
         "query": {"limit": "2"},
-        # README, Control API: credentials are never shown back.
+        # The sandbox's choice (README, Fidelity notes, All vendors): credentials are redacted.
         "headers": {"Authorization": "<redacted>", "Cookie": "<redacted>", "X-Trace": "t"},
         "body": {"a": 1},
         "status": 201,
