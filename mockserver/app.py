@@ -67,6 +67,8 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
     if request.path.startswith(appkeys.CONTROL_PREFIX):
         answer: web.StreamResponse = await handler(request)
         return answer
+    if request.path == "/":  # the reviewer console is the sandbox's home page
+        raise web.HTTPFound(appkeys.CONTROL_PREFIX + "/ui")
     app = request.app
     vendors = app[appkeys.VENDORS]
     vendor = _vendor_for(request, vendors)

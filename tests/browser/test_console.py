@@ -1,0 +1,180 @@
+"""A reviewer's day in the console, in a real browser, against a running sandbox.
+
+Everything the page does is a control-plane call; these tests check that what a QA engineer
+sees and clicks changes the sandbox the way a test's own call would (journal, webhooks, the
+receiver), that updates arrive without a reload, and that item text stays text.
+"""
+
+from __future__ import annotations
+
+import os
+
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.select import Select
+from selenium.webdriver.support.ui import WebDriverWait
+
+from mockserver.testing.receiver import ReceiverEndpoint
+
+from .conftest import LOOP, ROOT, SCHEMA_ID, Api
+
+WAIT = 10.0
+# A small picture as a data URL: the page shows images under review without any network.
+PICTURE = "data:image/svg+xml;base64," + (
+    "PHN2ZyB4bWxucz0naHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmcnIHdpZHRoPScxNjAnIGhlaWdodD0n"
+    "OTAnPjxyZWN0IHdpZHRoPScxNjAnIGhlaWdodD0nOTAnIGZpbGw9JyNjOWRjZjInLz48Y2lyY2xlIGN4"
+    "PSc1MCcgY3k9JzQ1JyByPScyMicgZmlsbD0nI2YyYjcwNScvPjxwYXRoIGQ9J00wIDkwIEw2MCA0MCBM"
+    "MTEwIDkwIFonIGZpbGw9JyM1YThmNGUnLz48L3N2Zz4="
+)
+HOSTILE = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">Is this OK?'
+
+
+def wait_for(driver: webdriver.Chrome, css: str, text: str | None = None) -> WebElement:
+    """The first element matching `css` (whose text contains `text`), once it is there."""
+
+    def found(d: webdriver.Chrome) -> WebElement | bool:
+        for element in d.find_elements(By.CSS_SELECTOR, css):
+            if text is None or text in element.text:
+                return element
+        return False
+
+    element: WebElement = WebDriverWait(driver, WAIT).until(
+        found, f"nothing matching {css!r} with text {text!r}"
+    )
+    return element
+
+
+def card(
+    driver: webdriver.Chrome, vendor: str, item_id: str, status: str | None = None
+) -> WebElement:
+    css = f'article.item[data-vendor="{vendor}"][data-id="{item_id}"]'
+    if status is not None:
+        css += f'[data-status="{status}"]'
+    return wait_for(driver, css)
+
+
+def click(element: WebElement, label: str) -> None:
+    """Click the button in `element` that says `label`."""
+    buttons = [b for b in element.find_elements(By.TAG_NAME, "button") if b.text == label]
+    assert buttons, f"no {label!r} button in {element.text!r}"
+    buttons[0].click()
+
+
+def choose(element: WebElement, label: str) -> None:
+    """Tick the radio or checkbox whose label says `label`."""
+    labels = [lab for lab in element.find_elements(By.TAG_NAME, "label") if lab.text == label]
+    assert labels, f"no {label!r} label in {element.text!r}"
+    labels[0].click()
+
+
+def test_a_hitl_request_is_claimed_and_answered_from_the_page(
+    page: webdriver.Chrome, api: Api, hook: ReceiverEndpoint
+) -> None:
+    wait_for(page, "#live.ok")
+    request_id = api.hitl_request(HOSTILE, callback_url=hook.url)
+
+    item = card(page, "hitl", request_id, "pending")  # no reload: the long-poll brought it
+    text = item.find_element(By.CSS_SELECTOR, ".content .text")
+    assert text.text == HOSTILE  # shown as text, not markup
+    assert page.execute_script("return window.pwned") is None
+    assert page.find_elements(By.CSS_SELECTOR, "#items script, #items img[src='x']") == []
+    assert "claim" in item.find_element(By.CSS_SELECTOR, ".next").text  # what the rule does next
+    assert "Trust and Safety" in item.text
+
+    Select(page.find_element(By.ID, "reviewer")).select_by_value("sam@example.com")
+    click(item, "Claim")
+    item = card(page, "hitl", request_id, "claimed")
+    assert "sam@example.com" in item.text
+
+    # An answer the request cannot take is refused with the control API's own message.
+    click(item, "Send answer")
+    refusal = wait_for(page, f'article.item[data-id="{request_id}"] .act-error', "")
+    WebDriverWait(page, WAIT).until(lambda _d: refusal.text != "")
+    same = api.control("POST", f"/items/hitl/{request_id}", json={"respond": {"choose": None}})
+    assert same.status_code == 400 and same.json()["error"] in refusal.text
+
+    choose(item, "Reject")
+    click(item, "Send answer")
+    item = card(page, "hitl", request_id, "completed")
+    assert "Reject" in item.text
+
+    # The signed webhook: in the page's delivery log, and at the receiver, verified.
+    row = wait_for(page, "#hooks-body tr.delivery[data-state='delivered']", "request.completed")
+    assert "X-HITL-Signature-256: sha256=" in row.text
+    (received,) = hook.wait(event="request.completed", timeout=WAIT)
+    assert received.verified and received.json()["response_data"] == "Reject"
+    assert received.json()["response_by"]["email"] == "sam@example.com"
+    # ... and the calls the page made are the control plane's, so the journal shows the
+    # vendor call that created the request.
+    wait_for(page, "#journal-body tr.call", f"POST /v1/api/loops/{LOOP}/requests")
+
+
+def test_an_outharm_submission_and_a_hive_review_are_decided_from_the_page(
+    page: webdriver.Chrome, api: Api, hook: ReceiverEndpoint
+) -> None:
+    wait_for(page, "#live.ok")
+    made = api.http.post(
+        f"{api.url}/moderation/manual",
+        json={
+            "schema_id": SCHEMA_ID,
+            "content": {
+                "title": ["Totally legit offer, buy now"],
+                "images": [PICTURE],
+            },
+        },
+        headers={"Authorization": "Bearer om-token"},
+    )
+    assert made.status_code == 200, made.text
+    submission = made.json()["submission_id"]
+    task = api.http.post(
+        f"{api.url}/api/v1/task/sync",
+        json={"patron_id": "u42", "post_id": "p42", "text_data": "you idiot"},
+        headers={"Authorization": "token hive-key"},
+    )
+    assert task.status_code == 200, task.text
+    task_id = task.json()["task_id"]
+    api.hitl_request("Is this product photo allowed?")
+
+    outharm = card(page, "outharm", submission, "queued")
+    assert outharm.find_elements(By.CSS_SELECTOR, ".content img")  # images are shown
+    hive = card(page, "hive", task_id, "pending")
+    if os.environ.get("MOCKSERVER_UPDATE_SCREENSHOT") == "1":
+        page.save_screenshot(str(ROOT / "docs" / "reviewer-console.png"))
+
+    title = outharm.find_elements(By.TAG_NAME, "fieldset")[0]
+    choose(title, "Harmful")
+    title.find_element(By.CSS_SELECTOR, "input[type='text']").send_keys("spam")
+    click(outharm, "Send verdict")
+    outharm = card(page, "outharm", submission, "completed")
+    (verdict,) = hook.wait(event="moderation.manual.completed", timeout=WAIT)
+    assert verdict.verified
+    results = verdict.json()["data"]["results"]
+    assert results["title"]["is_harmful"] is True and results["images"]["is_harmful"] is False
+
+    choose(hive, "ban_user")
+    click(hive, "Take action")
+    card(page, "hive", task_id, "decided")
+    hook.wait(2, timeout=WAIT)  # the Outharm verdict, then the ban_user action callback
+    actions = [h.json() for h in hook.received if h.json().get("trigger") == "review"]
+    assert actions and actions[0]["task_id"] == task_id
+
+
+def test_the_clock_is_advanced_and_a_request_times_out_on_screen(
+    page: webdriver.Chrome, api: Api
+) -> None:
+    wait_for(page, "#live.ok")
+    request_id = api.hitl_request("A slow one: nobody will answer")
+    item = card(page, "hitl", request_id, "pending")
+    left = item.find_element(By.CSS_SELECTOR, ".tick.left")
+    assert left.text == "10m"  # manual clock: time left does not move by itself
+    assert "Nothing scheduled" not in item.text  # the timeout timer is listed
+    wait_for(page, "#timers-body tr", f"{request_id}:timeout")
+
+    advance = page.find_element(By.ID, "advance-by")
+    advance.clear()
+    advance.send_keys("15m")
+    page.find_element(By.CSS_SELECTOR, "#advance-form button").click()
+    card(page, "hitl", request_id, "timeout")
+    assert "timer(s) fired" in wait_for(page, "#clock-status", "fired").text
+    assert "09:15:00" in page.find_element(By.ID, "clock-now").text
