@@ -148,7 +148,8 @@ function updateCard(card, item) {
 }
 
 async function refreshItems() {
-  const answer = await call("GET", "/items", { query: { all: $("queue-all").checked ? 1 : undefined, vendor: $("queue-vendor").value } });
+  const query = { all: $("queue-all").checked ? 1 : undefined, vendor: $("queue-vendor").value, limit: MAX_ITEMS };
+  const answer = await call("GET", "/items", { query });
   const fetched = performance.now();
   clocks = {};
   for (const [ns, c] of Object.entries(answer.clocks)) {
@@ -234,6 +235,8 @@ async function follow() {
       if (answer.changed || version === undefined) {
         version = answer.version;
         await refresh();
+        // a sandbox under load changes all the time: redraw at most a few times a second
+        await new Promise((resolve) => setTimeout(resolve, 250));
       }
     } catch (error) {
       showLive(error);

@@ -94,12 +94,12 @@ export async function refreshDeliveries(refresh) {
   };
   const answer = await call("GET", "/deliveries", { query });
   redraw($("hooks-body"), answer.deliveries, () => deliveryRows(answer, refresh));
-  $("hooks-count").textContent = `${answer.count} shown of ${answer.total}`;
+  $("hooks-count").textContent = `${Math.min(answer.count, 100)} shown of ${answer.count} matching (${answer.total} in all)`;
 }
 
 function deliveryRows(answer, refresh) {
   const rows = [];
-  for (const d of answer.deliveries.slice().reverse()) {
+  for (const d of answer.deliveries.slice(-100).reverse()) {
     const last = d.attempts[d.attempts.length - 1];
     const signature = Object.entries(d.headers).filter(([k]) => /signature|authorization|secret/i.test(k));
     const redeliver = el("button", {

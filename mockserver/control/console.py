@@ -62,13 +62,13 @@ async def console_file(request: web.Request) -> web.Response:
 async def wait_changes(request: web.Request) -> web.Response:
     """Long-poll until anything changed in any namespace since `since` (a `version` this call
     gave before), or `timeout` seconds passed; `{"version", "changed"}` either way."""
-    hub = request.app[appkeys.WORLDS].hub
+    feed = request.app[appkeys.WORLDS].feed
     since = query_int(request, "since")
     timeout = min(query_float(request, "timeout", 25.0), 60.0)
     if since is None:
-        return ok({"version": hub.version, "changed": True})
-    changed = await hub.wait_for(lambda: hub.version != since, timeout)
-    return ok({"version": hub.version, "changed": changed})
+        return ok({"version": feed.version, "changed": True})
+    changed = await feed.wait(since, timeout)
+    return ok({"version": feed.version, "changed": changed})
 
 
 async def list_timers(request: web.Request) -> web.Response:

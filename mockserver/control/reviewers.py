@@ -10,7 +10,7 @@ from aiohttp import web
 
 from mockserver import appkeys
 from mockserver.control.common import vendor_named, world_for
-from mockserver.control.responses import fail, ok, query_float
+from mockserver.control.responses import fail, ok, query_float, query_int
 from mockserver.scenario.rules import parse_steps, rules_schema
 from mockserver.world import World
 
@@ -36,8 +36,12 @@ async def list_items(request: web.Request) -> web.Response:
                 item = {"vendor": vendor.name, "namespace": world.namespace, **item}
                 item["next"] = upcoming.get(str(item["id"]).lower(), [])
                 items.append(item)
+    count = len(items)
+    limit = query_int(request, "limit")
+    if limit is not None:
+        items = items[-limit:] if limit > 0 else []
     clocks = {world.namespace: world.clock.describe() for world in listed}
-    return ok({"items": items, "count": len(items), "clocks": clocks})
+    return ok({"items": items, "count": count, "clocks": clocks})
 
 
 def _timers_by_item(world: World) -> dict[str, list[dict[str, Any]]]:

@@ -185,7 +185,10 @@ def api(sandbox: InProcessServer, hook: ReceiverEndpoint) -> Iterator[Api]:
 def page(
     driver: webdriver.Chrome, api: Api, request: pytest.FixtureRequest
 ) -> Iterator[webdriver.Chrome]:
-    """The console, freshly loaded for the test; a screenshot when the test fails."""
+    """The console, freshly loaded for the test (nothing kept from an earlier one: token,
+    namespace); a screenshot and the page's HTML when the test fails."""
+    driver.get(f"{api.url}/_mockserver/ui/console.css")
+    driver.execute_script("sessionStorage.clear()")
     driver.get(f"{api.url}/")
     yield driver
     if request.node.stash.get(FAILED, False):

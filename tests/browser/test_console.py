@@ -178,3 +178,53 @@ def test_the_clock_is_advanced_and_a_request_times_out_on_screen(
     card(page, "hitl", request_id, "timeout")
     assert "timer(s) fired" in wait_for(page, "#clock-status", "fired").text
     assert "09:15:00" in page.find_element(By.ID, "clock-now").text
+
+
+def test_scenario_check_redelivery_and_namespace_reset_from_the_page(
+    page: webdriver.Chrome, api: Api, hook: ReceiverEndpoint
+) -> None:
+    wait_for(page, "#live.ok")
+    # A pasted scenario gets mockserver validate's messages, and nothing is loaded.
+    broken = "hitl:\n  rules:\n    - otherwise: {respond: {ratin: 4}}\nclock: manul\n"
+    expected = api.control(
+        "POST", "/scenario/validate", params={"source": "qa.yaml"}, data=broken
+    ).json()["problems"]
+    paste = page.find_element(By.ID, "paste-text")
+    paste.send_keys(broken)
+    name = page.find_element(By.ID, "paste-name")
+    name.clear()
+    name.send_keys("qa.yaml")
+    page.find_element(By.ID, "paste-check").click()
+    wait_for(page, "#scenario-status", "problem(s)")
+    shown = [li.text for li in page.find_elements(By.CSS_SELECTOR, "#paste-problems li")]
+    assert shown == expected and len(shown) == 2
+    assert page.find_element(By.ID, "scenario-name").text == "console-day"
+
+    # Redeliver a webhook: a second delivery of the same event reaches the receiver.
+    request_id = api.hitl_request("Redeliver me", callback_url=hook.url)
+    item = card(page, "hitl", request_id, "pending")
+    click(item, "Cancel request")
+    card(page, "hitl", request_id, "cancelled")
+    row = wait_for(page, "#hooks-body tr.delivery[data-state='delivered']", "request.cancelled")
+    click(row, "Redeliver")
+    hook.wait(2, event="request.cancelled", timeout=WAIT)
+    wait_for(page, "#hook-status", "queued")
+
+    # Reset the namespace: its items leave the queue.
+    page.find_element(By.ID, "reset-current").click()
+    WebDriverWait(page, WAIT).until(
+        lambda d: not d.find_elements(By.CSS_SELECTOR, f'article.item[data-id="{request_id}"]')
+    )
+    wait_for(page, "#items p.empty")
+
+    # A control token given once in the address is kept for the tab, not left in the URL.
+    page.get(f"{api.url}/_mockserver/ui?token=s3cret#queue")
+    wait_for(page, "#live.ok")
+    assert "token" not in page.current_url and page.current_url.endswith("/_mockserver/ui#queue")
+    assert page.execute_script("return sessionStorage.getItem('mockserver.token')") == "s3cret"
+    assert page.find_element(By.ID, "token").get_attribute("value") == "s3cret"
+    page.find_element(By.ID, "token").clear()
+    page.find_element(By.CSS_SELECTOR, "#token-form button").click()
+    WebDriverWait(page, WAIT).until(
+        lambda d: d.execute_script("return sessionStorage.getItem('mockserver.token')") is None
+    )

@@ -101,7 +101,8 @@ async def test_every_operation_answers_as_described(make_client: MakeClient) -> 
     await api.call(
         "PUT", "/scenario", 200, query={"source": "qa/late.yaml"}, data="clock: manual\n"
     )
-    await api.call("GET", "/items", 200, query={"all": "1"})
+    await api.call("GET", "/items", 200, query={"all": "1", "limit": "5"})
+    await api.call("GET", "/items", 400, query={"limit": "many"})
     await api.call("GET", "/clock/timers", 200)
     changes = await api.call("GET", "/wait/changes", 200)
     since = str(changes.body["version"])
