@@ -5,6 +5,11 @@ itself is driven in a real browser in tests/browser.)"""
 from __future__ import annotations
 
 import asyncio
+import fnmatch
+import tomllib
+from pathlib import Path
+
+from mockserver.control.console import FILES
 
 from .conftest import AUTH, MakeClient, create_loop, create_request
 
@@ -123,3 +128,15 @@ async def test_the_console_is_served_with_a_strict_policy_and_home_redirects_to_
         assert asset.status == 200 and asset.content_type == kind
     for name in ("../app.py", "%2e%2e%2fapp.py", "secrets.txt"):
         assert (await client.get(f"/_mockserver/ui/{name}")).status == 404
+
+
+def test_every_console_file_is_served_and_shipped_as_package_data() -> None:
+    """The Docker image installs the package (not the source tree): each file of the page must
+    be package data, and each one is served (nothing in the folder left unreachable)."""
+    root = Path(__file__).resolve().parents[2]
+    folder = root / "mockserver" / "console"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(FILES)
+    project = tomllib.loads((root / "pyproject.toml").read_text())
+    globs = project["tool"]["setuptools"]["package-data"]["mockserver"]
+    for name in FILES:
+        assert any(fnmatch.fnmatch(f"console/{name}", g) for g in globs), name

@@ -176,6 +176,21 @@ def test_one_call_per_vendor(container: Running, vendor: str) -> None:
     assert journal["count"] >= 1
 
 
+def console_page(url: str) -> str:
+    """The page `/` leads to (the reviewer console), as text; AssertionError if it is not."""
+    with urllib.request.urlopen(url + "/", timeout=5) as answer:
+        assert answer.url.endswith("/_mockserver/ui") and answer.status == 200
+        assert answer.headers.get_content_type() == "text/html"
+        page: str = answer.read().decode()
+    with urllib.request.urlopen(url + "/_mockserver/ui/console.js", timeout=5) as script:
+        assert script.status == 200
+    return page
+
+
+def test_the_reviewer_console_is_served(container: Running) -> None:
+    assert "reviewer console" in console_page(container.url)
+
+
 def test_sigterm_stops_gracefully_and_records_pending_webhooks(tmp_path: Path) -> None:
     """A mounted folder whose scenario leaves a webhook waiting for its retry at shutdown."""
     hook = "http://127.0.0.1:9/hooks/hitl"
@@ -253,6 +268,7 @@ def test_docker_build_and_run_smoke() -> None:  # pragma: no cover - needs a Doc
             assert time.monotonic() < deadline, "the container never became healthy"
             time.sleep(0.5)
         assert http(url + "/v1/test", headers={"Authorization": f"Bearer {KEY}"})[0] == 200
+        assert "reviewer console" in console_page(url)  # package data made it into the image
     finally:
         stopped = subprocess.run(["docker", "stop", "-t", "15", cid], capture_output=True)
     assert stopped.returncode == 0
