@@ -141,9 +141,13 @@ function updateCard(card, item) {
   const key = formKey(item);
   if (card.dataset.form !== key) {
     card.dataset.form = key;
+    const acts = card.querySelector(".acts");
+    const hadFocus = acts.contains(document.activeElement);
     const form = actionForm(item, actor(item, card));
-    card.querySelector(".acts").replaceChildren(...(form ? [form] : []));
+    acts.replaceChildren(...(form ? [form] : []));
     card.querySelector(".act-error").textContent = "";
+    // a keyboard user who just acted stays on the item: on its next control, or on the card
+    if (hadFocus) (acts.querySelector("button, input, select, textarea") || card).focus();
   }
 }
 
@@ -166,7 +170,7 @@ async function refreshItems() {
     seen.add(key);
     let card = cards.get(key);
     if (!card) {
-      card = el("article", { className: "item", dataset: { key, vendor: item.vendor, id: item.id } },
+      card = el("article", { className: "item", tabIndex: -1, dataset: { key, vendor: item.vendor, id: item.id } },
         el("div", { className: "view" }), el("div", { className: "acts" }), el("p", { className: "act-error", role: "alert" }));
       cards.set(key, card);
     }

@@ -11,6 +11,7 @@ import os
 
 from selenium import webdriver
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
@@ -83,9 +84,14 @@ def test_a_hitl_request_is_claimed_and_answered_from_the_page(
     assert "Trust and Safety" in item.text
 
     Select(page.find_element(By.ID, "reviewer")).select_by_value("sam@example.com")
-    click(item, "Claim")
+    # By keyboard: Enter on the focused Claim button; focus stays on the item afterwards.
+    claim = next(b for b in item.find_elements(By.TAG_NAME, "button") if b.text == "Claim")
+    page.execute_script("arguments[0].focus()", claim)
+    claim.send_keys(Keys.ENTER)
     item = card(page, "hitl", request_id, "claimed")
     assert "sam@example.com" in item.text
+    focused = page.switch_to.active_element
+    assert focused.text == "Release" and focused.find_element(By.XPATH, "ancestor::article") == item
 
     # An answer the request cannot take is refused with the control API's own message.
     click(item, "Send answer")
@@ -95,6 +101,11 @@ def test_a_hitl_request_is_claimed_and_answered_from_the_page(
     assert same.status_code == 400 and same.json()["error"] in refusal.text
 
     choose(item, "Reject")
+    # A live update (another request arrives) leaves the half-filled form alone.
+    other = api.hitl_request("Another one")
+    card(page, "hitl", other, "pending")
+    reject = item.find_element(By.CSS_SELECTOR, "input[value='Reject']")
+    assert reject.is_selected()
     click(item, "Send answer")
     item = card(page, "hitl", request_id, "completed")
     assert "Reject" in item.text
