@@ -30,7 +30,7 @@ function bounds(low, high, unit) {
 
 // -- HITL.sh ------------------------------------------------------------------------------------
 function hitlAnswer(item, act) {
-  const form = item.form || {};
+  const form = item.answer_form || {};
   const type = item.response_type;
   const body = el("div", { className: "answer" });
   let read;

@@ -35,7 +35,11 @@ async def test_items_of_every_namespace_say_what_happens_next(sandbox: MakeClien
     listed = await (await client.get("/_mockserver/items")).json()
     (item,) = listed["items"]
     assert item["namespace"] == "" and item["text"] == "Is this fine?"
-    assert item["form"]["options"][1] == {"value": "Reject", "label": "Reject", "description": None}
+    assert item["answer_form"]["options"][1] == {
+        "value": "Reject",
+        "label": "Reject",
+        "description": None,
+    }
     claim, respond, timeout = item["next"]
     assert (claim["action"], claim["at"], claim["by"]) == (
         "claim",

@@ -262,7 +262,7 @@ class HitlState(VendorState):
             "context": shown["context"],
             "priority": r.priority,
             "loop": loop.name if loop else r.loop_id,
-            "form": answer_form(r.config),
+            "answer_form": answer_form(r.config),
             "default_response": r.default_response,
             "claimed_by": r.claimed_by.email if r.claimed_by else None,
             "response_by": r.response_by.email if r.response_by else None,
