@@ -134,6 +134,15 @@ export async function refreshJournal() {
   $("journal-count").textContent = `${answer.count} shown of ${answer.total}`;
 }
 
+// A lenience note: what the sandbox let through that the real service (or strict mode) refuses.
+function lenienceNote(note) {
+  if (!note || typeof note !== "object") return String(note);
+  const parts = [note.rule ? `${note.rule}: ${note.real ?? ""}` : JSON.stringify(note)];
+  if (note.detail) parts.push(String(note.detail));
+  if (note.source) parts.push(`(${note.source})`);
+  return parts.join(" ");
+}
+
 function journalRows(answer) {
   const rows = answer.entries.slice().reverse().map((e) => {
     const notes = Array.isArray(e.lenience) ? e.lenience : [];
@@ -141,7 +150,7 @@ function journalRows(answer) {
       block("Query", e.query), block("Headers", e.headers),
       block("Body", e.body), e.response !== undefined ? block("Answer", e.response) : null);
     return el("tr", { className: "call" }, cells(e.seq, e.at, e.vendor, `${e.method} ${e.path}`, e.status,
-      `${e.duration_ms} ms`, notes.length ? el("ul", { className: "lenience" }, notes.map((n) => el("li", {}, typeof n === "string" ? n : JSON.stringify(n)))) : "",
+      `${e.duration_ms} ms`, notes.length ? el("ul", { className: "lenience" }, notes.map((n) => el("li", {}, lenienceNote(n)))) : "",
       details));
   });
   return rows.length ? rows : el("tr", {}, el("td", { colSpan: 8 }, "no calls"));

@@ -8,7 +8,9 @@ receiver), that updates arrive without a reload, and that item text stays text.
 from __future__ import annotations
 
 import os
+from typing import Any
 
+import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -16,6 +18,7 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
+from mockserver.journal import JournalEntry
 from mockserver.testing.receiver import ReceiverEndpoint
 
 from .conftest import LOOP, ROOT, SCHEMA_ID, Api
@@ -192,8 +195,16 @@ def test_the_clock_is_advanced_and_a_request_times_out_on_screen(
 
 
 def test_scenario_check_redelivery_and_namespace_reset_from_the_page(
-    page: webdriver.Chrome, api: Api, hook: ReceiverEndpoint
+    page: webdriver.Chrome, api: Api, hook: ReceiverEndpoint, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Journal entries may carry lenience notes (what strict mode would refuse): shown per call.
+    plain = JournalEntry.to_json
+
+    def noted(entry: JournalEntry) -> dict[str, Any]:
+        note = {"rule": "priority-case", "real": "the real API answers 400", "source": "ref §2"}
+        return {**plain(entry), "lenience": [note]}
+
+    monkeypatch.setattr(JournalEntry, "to_json", noted)
     wait_for(page, "#live.ok")
     # A pasted scenario gets mockserver validate's messages, and nothing is loaded.
     broken = "hitl:\n  rules:\n    - otherwise: {respond: {ratin: 4}}\nclock: manul\n"
@@ -220,6 +231,9 @@ def test_scenario_check_redelivery_and_namespace_reset_from_the_page(
     click(row, "Redeliver")
     hook.wait(2, event="request.cancelled", timeout=WAIT)
     wait_for(page, "#hook-status", "queued")
+
+    note = wait_for(page, "#journal-body .lenience li", "priority-case")
+    assert note.text == "priority-case: the real API answers 400 (ref §2)"
 
     # Reset the namespace: its items leave the queue.
     page.find_element(By.ID, "reset-current").click()
