@@ -195,3 +195,4 @@ def page(
         SHOTS.mkdir(parents=True, exist_ok=True)
         driver.save_screenshot(str(SHOTS / f"{request.node.name}.png"))
         (SHOTS / f"{request.node.name}.html").write_text(driver.page_source, encoding="utf-8")
+    driver.get("about:blank")  # ends the page's long-poll, so the sandbox stops at once
