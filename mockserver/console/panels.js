@@ -213,7 +213,10 @@ export async function refreshNamespaces(refresh) {
     el("div", { className: "buttons" },
       el("button", { type: "button", dataset: { key: `view-${n}` }, onclick: () => { setNamespace(n); refresh(); } }, "View"),
       el("button", { type: "button", dataset: { key: `reset-${n}` }, onclick: () => run("ns-status", () => call("POST", "/reset", { ns: n }), () => `Reset ${n || "(default)"}.`).then(refresh) }, "Reset"),
-      n ? el("button", { type: "button", dataset: { key: `drop-${n}` }, onclick: () => run("ns-status", () => call("DELETE", `/namespaces/${encodeURIComponent(n)}`), () => `Dropped ${n}.`).then(refresh) }, "Drop") : null)))));
+      n ? el("button", { type: "button", dataset: { key: `drop-${n}` }, onclick: () => run("ns-status", () => call("DELETE", `/namespaces/${encodeURIComponent(n)}`), () => {
+        if (n === namespace()) setNamespace(""); // viewing a dropped namespace would make it again
+        return `Dropped ${n}.`;
+      }).then(refresh) }, "Drop") : null)))));
 }
 
 export function wireNamespaces(refresh) {
