@@ -115,6 +115,7 @@ def driver() -> Iterator[webdriver.Chrome]:
     for flag in FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={profile}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     browser = webdriver.Chrome(options=options, service=Service(executable_path=path))
     yield browser
     browser.quit()
@@ -189,10 +190,18 @@ def page(
     namespace); a screenshot and the page's HTML when the test fails."""
     driver.get(f"{api.url}/_mockserver/ui/console.css")
     driver.execute_script("sessionStorage.clear()")
+    driver.get_log("browser")  # start with an empty console
     driver.get(f"{api.url}/")
     yield driver
-    if request.node.stash.get(FAILED, False):
+    # A script error fails the test (refused calls are network messages, not errors).
+    errors = [
+        e["message"]
+        for e in driver.get_log("browser")
+        if e["level"] == "SEVERE" and e.get("source") != "network"
+    ]
+    if errors or request.node.stash.get(FAILED, False):
         SHOTS.mkdir(parents=True, exist_ok=True)
         driver.save_screenshot(str(SHOTS / f"{request.node.name}.png"))
         (SHOTS / f"{request.node.name}.html").write_text(driver.page_source, encoding="utf-8")
     driver.get("about:blank")  # ends the page's long-poll, so the sandbox stops at once
+    assert not errors, f"the page logged errors: {errors}"
