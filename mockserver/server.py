@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import gc
 import logging
+from typing import Any
 
 from aiohttp import web
 
-from mockserver import watch
+from mockserver import appkeys, watch
 from mockserver.app import build_app
 from mockserver.logsetup import configure
 from mockserver.registry import VENDORS
 from mockserver.scenario.files import load_scenarios
 from mockserver.settings import Settings
+from mockserver.shutdown import HANDLER_GRACE
 
 log = logging.getLogger("mockserver")
 
@@ -35,9 +37,16 @@ def tune_gc() -> None:
     gc.set_threshold(10_000, 20, 100)
 
 
+def server_options(settings: Settings) -> dict[str, Any]:
+    """aiohttp server settings: a connection idle (or still sending its request head) for
+    `idle_timeout` seconds is closed; aiohttp bounds the head itself (8190-byte lines)."""
+    return {"keepalive_timeout": settings.idle_timeout}
+
+
 def serve(settings: Settings) -> None:
     configure(settings.log_level, settings.log_format)
     app = create_app(settings)
+    app[appkeys.TRANSPORT].own.add(settings.host, settings.port)  # never a webhook target
     tune_gc()
     log.info(
         "mockserver on http://%s:%d (vendors: %s)",
@@ -51,7 +60,8 @@ def serve(settings: Settings) -> None:
         port=settings.port,
         print=None,
         access_log=None,
-        shutdown_timeout=10.0,
+        shutdown_timeout=HANDLER_GRACE,
         handle_signals=True,
+        **server_options(settings),
     )
     log.info("mockserver stopped")

@@ -11,6 +11,7 @@ import os
 from typing import Any
 
 import pytest
+import requests
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -19,11 +20,14 @@ from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
 from mockserver.journal import JournalEntry
+from mockserver.settings import Settings
 from mockserver.testing.receiver import ReceiverEndpoint
+from mockserver.testing.server import InProcessServer
 
 from .conftest import LOOP, ROOT, SCHEMA_ID, Api
 
 WAIT = 10.0
+TOKEN = "ctl-console-test"
 # A small picture as a data URL: the page shows images under review without any network.
 PICTURE = "data:image/svg+xml;base64," + (
     "PHN2ZyB4bWxucz0naHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmcnIHdpZHRoPScxNjAnIGhlaWdodD0n"
@@ -253,3 +257,39 @@ def test_scenario_check_redelivery_and_namespace_reset_from_the_page(
     WebDriverWait(page, WAIT).until(
         lambda d: d.execute_script("return sessionStorage.getItem('mockserver.token')") is None
     )
+
+
+def test_the_page_works_with_a_control_token(
+    driver: webdriver.Chrome, hook: ReceiverEndpoint
+) -> None:
+    """A shared sandbox with a control token: the page itself loads without it, says what it
+    needs, and works once the token is given (sent on every call it makes)."""
+    with InProcessServer(Settings.from_env({}, control_token=TOKEN)) as server:
+        used = requests.put(
+            f"{server.url}/_mockserver/scenario",
+            data="clock: manual\nhitl: {rules: [{otherwise: timeout}]}\n",
+            headers={"Authorization": f"Bearer {TOKEN}"},
+        )
+        assert used.status_code == 200, used.text
+        driver.get(f"{server.url}/_mockserver/ui/console.css")
+        driver.execute_script("sessionStorage.clear()")
+        driver.get(f"{server.url}/")
+        try:
+            wait_for(driver, "#live.bad", "control token")
+            driver.find_element(By.ID, "token").send_keys(TOKEN, Keys.ENTER)
+            wait_for(driver, "#live.ok")
+            auth = {"Authorization": "Bearer k"}
+            made = requests.post(f"{server.url}/v1/api/loops", json={"name": "QA"}, headers=auth)
+            loop_id = made.json()["data"]["loop"]["id"]
+            made = requests.post(
+                f"{server.url}/v1/api/loops/{loop_id}/requests",
+                json={"request_text": "Behind a token"},
+                headers=auth,
+            )
+            request_id = made.json()["data"]["request_id"]
+            item = card(driver, "hitl", request_id, "pending")
+            click(item, "Claim")
+            card(driver, "hitl", request_id, "claimed")
+        finally:
+            driver.execute_script("sessionStorage.clear()")
+            driver.get("about:blank")

@@ -144,3 +144,16 @@ def test_every_console_file_is_served_and_shipped_as_package_data() -> None:
     globs = project["tool"]["setuptools"]["package-data"]["mockserver"]
     for name in FILES:
         assert any(fnmatch.fnmatch(f"console/{name}", g) for g in globs), name
+
+
+async def test_with_a_control_token_the_page_loads_but_its_data_needs_the_token(
+    sandbox: MakeClient,
+) -> None:
+    client = await sandbox(SCENARIO, control_token="ctl-secret")
+    for path in ("/_mockserver/ui", "/_mockserver/ui/console.js"):
+        assert (await client.get(path)).status == 200, path
+    assert (await client.get("/_mockserver/ui/nothing")).status == 404
+    assert (await client.get("/_mockserver/items")).status == 401
+    assert (await client.get("/_mockserver/uix")).status == 401
+    good = await client.get("/_mockserver/items", headers={"Authorization": "Bearer ctl-secret"})
+    assert good.status == 200
