@@ -26,7 +26,7 @@ from mockserver.testing.server import InProcessServer
 
 from .conftest import LOOP, ROOT, SCHEMA_ID, Api
 
-WAIT = 10.0
+WAIT = 20.0  # generous: a shared CI machine can be slow; passing runs never wait it out
 TOKEN = "ctl-console-test"
 # A small picture as a data URL: the page shows images under review without any network.
 PICTURE = "data:image/svg+xml;base64," + (
