@@ -30,6 +30,7 @@ async def advance_clock(request: web.Request) -> web.Response:
         fired = await world.clock.advance(seconds)
     except ValueError as exc:
         fail(400, str(exc))
+    world.changed()  # the time shown moved, even when no timer fired
     return ok({**world.clock.describe(), "fired": fired})
 
 
@@ -49,6 +50,7 @@ async def set_clock(request: web.Request) -> web.Response:
         fired = await world.clock.set_time(ts)
     except ValueError as exc:
         fail(400, str(exc))
+    world.changed()
     return ok({**world.clock.describe(), "fired": fired})
 
 
@@ -66,4 +68,5 @@ async def clock_mode(request: web.Request) -> web.Response:
         world.clock.set_mode(mode, float(scale))
     except ValueError as exc:
         fail(400, str(exc))
+    world.changed()
     return ok(world.clock.describe())
