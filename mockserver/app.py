@@ -112,7 +112,21 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
     entry.duration_ms = (time.perf_counter() - started) * 1000
     world.journal.append(entry)
     world.changed()
-    log.info("%s %s %s -> %d", vendor.name, request.method, request.path_qs, response.status)
+    log.info(
+        "%s %s %s -> %d",
+        vendor.name,
+        request.method,
+        request.path_qs,
+        response.status,
+        extra={
+            "vendor": vendor.name,
+            "method": request.method,
+            "path": request.path,
+            "status": response.status,
+            "namespace": namespace,
+            "event": "call",
+        },
+    )
     return response
 
 

@@ -47,11 +47,23 @@ async def act(request: web.Request) -> web.Response:
     if not steps:
         fail(400, 'give at least one action, e.g. {"claim": {}}')
     world = world_for(request)
+    for step in steps:
+        if step.by and step.by != "random" and world.scenario.find_reviewer(step.by) is None:
+            known = [r.email for r in world.scenario.reviewers]
+            fail(
+                400,
+                f"unknown reviewer {step.by!r}: the scenario's reviewers are "
+                f"{', '.join(known) or 'none'} (by e-mail or name)",
+                reviewers=known,
+            )
     state = world.state(vendor.name)
     item_id = request.match_info["id"]
     result: dict[str, Any] = {}
     for step in steps:
-        result = await state.act(item_id, step)
+        try:
+            result = await state.act(item_id, step)
+        except ValueError as exc:
+            fail(400, str(exc))
     world.changed()
     return ok(result)
 

@@ -66,12 +66,18 @@ class Scenario:
         return self.sections[vendor]
 
     def find_reviewer(self, ref: str) -> Reviewer | None:
-        """A reviewer by e-mail, name or id (case-insensitive)."""
+        """A reviewer by e-mail, name or id (case-insensitive), else by the part of the e-mail
+        before `@` or the first name when only one reviewer has it (`dana`)."""
         low = ref.lower()
         for r in self.reviewers:
             if low in (r.email.lower(), r.name.lower(), r.id.lower()):
                 return r
-        return None
+        short = [
+            r
+            for r in self.reviewers
+            if low in (r.email.lower().split("@")[0], (r.name.lower().split() or [""])[0])
+        ]
+        return short[0] if len(short) == 1 else None
 
 
 ClockSetting = Literal["real", "manual"] | Mapping[str, Any]
