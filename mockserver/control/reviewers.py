@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 import jsonschema
@@ -12,6 +13,8 @@ from mockserver import appkeys
 from mockserver.control.common import vendor_named, world_for
 from mockserver.control.responses import fail, ok, query_float
 from mockserver.scenario.rules import parse_steps, rules_schema
+
+log = logging.getLogger("mockserver.control")
 
 
 async def list_items(request: web.Request) -> web.Response:
@@ -64,6 +67,20 @@ async def act(request: web.Request) -> web.Response:
             result = await state.act(item_id, step)
         except ValueError as exc:
             fail(400, str(exc))
+        log.info(
+            "%s %s: %s by hand%s -> %s",
+            vendor.name,
+            item_id,
+            step.word,
+            f" as {step.by}" if step.by else "",
+            state.item_status(item_id),
+            extra={
+                "vendor": vendor.name,
+                "namespace": world.namespace,
+                "item": item_id,
+                "event": f"manual.{step.word}",
+            },
+        )
     world.changed()
     return ok(result)
 

@@ -356,3 +356,15 @@ def test_a_control_call_on_the_fixture_points_at_control() -> None:
         sandbox.use_scenario("hitl-reject")  # type: ignore[attr-defined]
     with pytest.raises(AttributeError, match=r"has no attribute 'nothing_like_it'$"):
         sandbox.nothing_like_it  # type: ignore[attr-defined]  # noqa: B018
+
+
+async def test_acting_by_hand_is_logged(
+    tmp_path: Path, aiohttp_client: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = write(tmp_path / "s.yaml", scenario("s"))
+    client = await aiohttp_client(create_app(Settings(scenario=str(path))))
+    rid = await new_request(client)
+    with caplog.at_level(logging.INFO, "mockserver.control"):
+        await client.post(f"/_mockserver/items/hitl/{rid}", json={"claim": {"by": "dana"}})
+    (record,) = [r for r in caplog.records if getattr(r, "event", "") == "manual.claim"]
+    assert record.getMessage() == f"hitl {rid}: claim by hand as dana -> claimed"
