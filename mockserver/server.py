@@ -6,6 +6,7 @@ import errno
 import gc
 import logging
 import socket
+from typing import Any
 
 from aiohttp import web
 
@@ -15,6 +16,7 @@ from mockserver.logsetup import configure
 from mockserver.registry import VENDORS
 from mockserver.scenario.files import load_scenarios
 from mockserver.settings import Settings
+from mockserver.shutdown import HANDLER_GRACE
 
 log = logging.getLogger("mockserver")
 
@@ -57,10 +59,17 @@ def bind(host: str, port: int) -> socket.socket:
         raise
 
 
+def server_options(settings: Settings) -> dict[str, Any]:
+    """aiohttp server settings: a connection idle (or still sending its request head) for
+    `idle_timeout` seconds is closed; aiohttp bounds the head itself (8190-byte lines)."""
+    return {"keepalive_timeout": settings.idle_timeout}
+
+
 def serve(settings: Settings) -> None:
     configure(settings.log_level, settings.log_format)
     app = create_app(settings)
     sock = bind(settings.host, settings.port)
+    app[appkeys.TRANSPORT].own.add(settings.host, sock.getsockname()[1])  # never a webhook target
     tune_gc()
     log.info(
         "mockserver on http://%s:%d (vendors: %s)",
@@ -74,7 +83,8 @@ def serve(settings: Settings) -> None:
         sock=sock,
         print=None,
         access_log=None,
-        shutdown_timeout=10.0,
+        shutdown_timeout=HANDLER_GRACE,
         handle_signals=True,
+        **server_options(settings),
     )
     log.info("mockserver stopped")

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
 import jsonschema
 from aiohttp import web
 
-from mockserver import appkeys
-from mockserver.control.common import vendor_named, world_for
+from mockserver import appkeys, jsonio
+from mockserver.control.common import not_reached, vendor_named, world_for
 from mockserver.control.responses import fail, ok, query_float
 from mockserver.scenario.rules import parse_steps, rules_schema
 
@@ -37,7 +36,9 @@ async def act(request: web.Request) -> web.Response:
     raw = (await request.read()).decode("utf-8", "replace")
 
     try:
-        step_data = json.loads(raw) if raw.strip() else None
+        step_data = jsonio.loads(raw) if raw.strip() else None
+    except jsonio.TooDeep as exc:
+        fail(400, f"body is {exc}")
     except ValueError as exc:
         fail(400, f"body is not valid JSON: {exc}")
     schema = rules_schema(vendor.vocabulary(), "items")["items"]["properties"]["then"]
@@ -81,7 +82,7 @@ async def act(request: web.Request) -> web.Response:
                 "event": f"manual.{step.word}",
             },
         )
-    world.changed()
+    world.changed(item_id)
     return ok(result)
 
 
@@ -97,8 +98,10 @@ async def wait_item(request: web.Request) -> web.Response:
     item_id = request.match_info["id"]
     if state.item_status(item_id) is None:
         fail(404, f"no {vendor.name} item {item_id!r}")
-    reached = await world.notifier.wait_for(lambda: state.item_status(item_id) in wanted, timeout)
+    reached = await world.notifier.wait_for(
+        lambda: state.item_status(item_id) in wanted, timeout, topic="item", key=item_id
+    )
     current = state.item_status(item_id)
     if not reached:
-        fail(408, f"still {current!r} after {timeout:g}s", current_status=current)
+        fail(*not_reached(world, f"still {current!r} after {timeout:g}s"), current_status=current)
     return ok({"id": item_id, "status": current})
