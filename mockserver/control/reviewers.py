@@ -13,7 +13,7 @@ from mockserver.control.common import not_reached, vendor_named, world_for
 from mockserver.control.responses import fail, ok, query_float
 from mockserver.scenario.rules import parse_steps, rules_schema
 
-log = logging.getLogger("mockserver.control")
+log = logging.getLogger("mockserver.state")  # what changed; the calls themselves: access.py
 
 
 async def list_items(request: web.Request) -> web.Response:

@@ -19,7 +19,7 @@ from mockserver.scenario.loader import parse_scenario
 from mockserver.scenario.schema import scenario_schema
 from mockserver.vendor import Vendor
 
-log = logging.getLogger("mockserver.control")
+log = logging.getLogger("mockserver.state")  # what changed; the calls themselves: access.py
 
 
 async def health(request: web.Request) -> web.Response:
@@ -45,7 +45,11 @@ async def reset(request: web.Request) -> web.Response:
         return ok({"reset": "all", "namespaces": worlds.namespaces()})
     namespace = appkeys.namespace_of(request)
     world = await worlds.reset(namespace)
-    log.info("reset", extra={"namespace": namespace, "event": "reset"})
+    log.info(
+        "reset: a fresh world on scenario %r",
+        world.scenario.name,
+        extra={"namespace": namespace, "event": "reset"},
+    )
     return ok({"reset": namespace, "clock": world.clock.describe()})
 
 

@@ -364,7 +364,7 @@ async def test_acting_by_hand_is_logged(
     path = write(tmp_path / "s.yaml", scenario("s"))
     client = await aiohttp_client(create_app(Settings(scenario=str(path))))
     rid = await new_request(client)
-    with caplog.at_level(logging.INFO, "mockserver.control"):
+    with caplog.at_level(logging.INFO, "mockserver.state"):
         await client.post(f"/_mockserver/items/hitl/{rid}", json={"claim": {"by": "dana"}})
     (record,) = [r for r in caplog.records if getattr(r, "event", "") == "manual.claim"]
     assert record.getMessage() == f"hitl {rid}: claim by hand as dana -> claimed"
