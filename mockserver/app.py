@@ -123,7 +123,19 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
     world.journal.append(entry)
     world.notifier.notify("journal", entry.path, entry)
     log.info(
-        "%s %s %s -> %d", vendor.name, request.method, redact_url(request.path_qs), response.status
+        "%s %s %s -> %d",
+        vendor.name,
+        request.method,
+        redact_url(request.path_qs),
+        response.status,
+        extra={
+            "vendor": vendor.name,
+            "method": request.method,
+            "path": request.path,
+            "status": response.status,
+            "namespace": namespace,
+            "event": "call",
+        },
     )
     return response
 

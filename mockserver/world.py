@@ -18,12 +18,13 @@ import aiohttp
 
 from mockserver.changes import ChangeFeed, FeedingNotifier
 from mockserver.clock import Clock, ClockMode
+from mockserver.clockspec import parse_clock
 from mockserver.ids import IdFactory
 from mockserver.journal import Journal
 from mockserver.notifier import Notifier
 from mockserver.scenario.model import HttpFault, Reviewer, Scenario
 from mockserver.scenario.rules import Engine
-from mockserver.settings import Settings
+from mockserver.settings import Settings, clock_value
 from mockserver.webhooks.dispatcher import Dispatcher
 
 if TYPE_CHECKING:
@@ -62,8 +63,9 @@ class World:
             session,
             settings.delivery_cap,
             scenario.webhook_faults,
+            namespace=namespace,
         )
-        self.engine = Engine(self.clock)
+        self.engine = Engine(self.clock, namespace)
         self._fault_hits: dict[int, int] = {}
         self.states: dict[str, VendorState] = {v.name: v.new_state(self) for v in vendors}
 
@@ -76,12 +78,15 @@ class World:
         self.notifier.notify("item", item)
 
     def reviewer(self, ref: str | None) -> Reviewer:
-        """The reviewer a step names, or a seeded random one for None / 'random'."""
+        """The reviewer a step names, or a seeded random one for None / 'random'; ValueError
+        listing the scenario's reviewers when `ref` names nobody in it."""
         people = self.scenario.reviewers
         if ref and ref != "random":
             found = self.scenario.find_reviewer(ref)
             if found is not None:
                 return found
+            known = ", ".join(r.email for r in people) or "none"
+            raise ValueError(f"unknown reviewer {ref!r} (the scenario's reviewers: {known})")
         return self.rng.choice(people) if people else FALLBACK_REVIEWER
 
     def http_fault(self, vendor: str, method: str, path: str) -> HttpFault | None:
@@ -122,9 +127,7 @@ class World:
 
 def _clock_mode(override: str | None, scenario: Scenario) -> tuple[ClockMode, float]:
     if override:
-        if override in ("real", "manual"):
-            return override, 1.0  # type: ignore[return-value]
-        return "scaled", float(override.removeprefix("scale:").removeprefix("x"))
+        return parse_clock(clock_value(override))
     return scenario.clock, scenario.scale
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import jsonschema
@@ -12,6 +13,8 @@ from mockserver.control.common import not_reached, vendor_named, world_for
 from mockserver.control.responses import fail, ok, query_float, query_int
 from mockserver.scenario.rules import parse_steps, rules_schema
 from mockserver.world import World
+
+log = logging.getLogger("mockserver.state")  # what changed; the calls themselves: access.py
 
 
 async def list_items(request: web.Request) -> web.Response:
@@ -76,11 +79,37 @@ async def act(request: web.Request) -> web.Response:
     if not steps:
         fail(400, 'give at least one action, e.g. {"claim": {}}')
     world = world_for(request)
+    for step in steps:
+        if step.by and step.by != "random" and world.scenario.find_reviewer(step.by) is None:
+            known = [r.email for r in world.scenario.reviewers]
+            fail(
+                400,
+                f"unknown reviewer {step.by!r}: the scenario's reviewers are "
+                f"{', '.join(known) or 'none'} (by e-mail or name)",
+                reviewers=known,
+            )
     state = world.state(vendor.name)
     item_id = request.match_info["id"]
     result: dict[str, Any] = {}
     for step in steps:
-        result = await state.act(item_id, step)
+        try:
+            result = await state.act(item_id, step)
+        except ValueError as exc:
+            fail(400, str(exc))
+        log.info(
+            "%s %s: %s by hand%s -> %s",
+            vendor.name,
+            item_id,
+            step.word,
+            f" as {step.by}" if step.by else "",
+            state.item_status(item_id),
+            extra={
+                "vendor": vendor.name,
+                "namespace": world.namespace,
+                "item": item_id,
+                "event": f"manual.{step.word}",
+            },
+        )
     world.changed(item_id)
     return ok(result)
 

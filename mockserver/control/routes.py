@@ -51,6 +51,7 @@ def control_routes() -> list[web.RouteDef]:
         ("GET", "/scenario", get_scenario),
         ("PUT", "/scenario", put_scenario),
         ("GET", "/schema", get_schema),
+        ("GET", "/scenario.schema.json", get_schema),  # a stable URL for `$schema=` lines
         ("GET", "/namespaces", list_namespaces),
         ("DELETE", "/namespaces/{namespace}", drop_namespace),
         ("GET", "/journal", get_journal),

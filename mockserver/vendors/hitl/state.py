@@ -112,7 +112,9 @@ class HitlState(VendorState):
             # a plain `timeout` step schedules nothing: the request expires at its timeout_at
             steps = tuple(s for s in rule.steps if not (s.word == "timeout" and s.after == 0))
             if steps:
-                self.world.engine.schedule(req.id, steps, lambda step: self.perform(req.id, step))
+                self.world.engine.schedule(
+                    req.id, steps, lambda step: self.perform(req.id, step), "hitl"
+                )
         self.world.changed(req.id)
 
     def loop_of(self, req: HitlRequest) -> Loop | None:
@@ -140,6 +142,12 @@ class HitlState(VendorState):
         if req.status not in OPEN:
             raise ApiError(400, "Request is no longer pending")
         reviewer = req.claimed_by if by is None and req.claimed_by else self.world.reviewer(by)
+        if req.claimed_by is not None and reviewer.id != req.claimed_by.id:
+            raise ApiError(
+                400,
+                f"Request is claimed by {req.claimed_by.name} ({req.claimed_by.email}): only "
+                "they can respond (release it first, or leave `by` out)",
+            )
         req.response_at = self._touch(req)
         req.response_by = reviewer
         req.response_data = answer
@@ -170,6 +178,17 @@ class HitlState(VendorState):
         due = req is not None and self.world.clock.timestamp() >= req.timeout_at
         if req is not None and due and req.status in OPEN:
             self.expire(req)
+            log.info(
+                "hitl %s: timed out at its timeout_at (default response: %s)",
+                req.id,
+                req.fields.get("default_response"),
+                extra={
+                    "vendor": "hitl",
+                    "namespace": self.world.namespace,
+                    "item": req.id,
+                    "event": "request.timeout",
+                },
+            )
 
     def cancel(self, req: HitlRequest) -> None:
         allowed = {"pending"} if self.strict else OPEN
