@@ -64,7 +64,8 @@ def stand_in() -> Iterator[Callable[..., StandIn]]:
     started: list[StandIn] = []
 
     def start(scenario: str | None = None, middlewares: tuple[Any, ...] = (), **kw: Any) -> StandIn:
-        server = StandIn(Settings(scenario=scenario, **kw), middlewares).start()
+        server = StandIn(Settings(scenario=scenario, **kw), middlewares)
+        server.start()
         started.append(server)
         return server
 
@@ -83,7 +84,7 @@ class Result:
 
     def probe(self, name: str) -> dict[str, Any]:
         (found,) = [p for p in self.report["probes"] if p["probe"] == name]
-        return found
+        return dict(found)
 
     def outcomes(self) -> dict[str, str]:
         return {p["probe"]: p["outcome"] for p in self.report["probes"]}

@@ -44,7 +44,7 @@ def renaming(old: str, new: str) -> Any:
 
     @web.middleware
     async def middleware(request: web.Request, handler: Any) -> web.StreamResponse:
-        response = await handler(request)
+        response: web.StreamResponse = await handler(request)
         if isinstance(response, web.Response) and response.content_type == "application/json":
             assert response.body is not None
             body = json.loads(bytes(response.body))  # type: ignore[arg-type]

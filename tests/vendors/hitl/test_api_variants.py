@@ -63,7 +63,7 @@ async def test_response_by_forms(make_sandbox: MakeSandbox, form: str) -> None:
     await sandbox.act(rid, {"respond": {"choose": "Approve", "by": "sam@example.com"}})
     req = await sandbox.get_request(rid)
     assert match_forms(BY_NAME["hitl.response_by"], req) == [form]
-    expected = {"email": "sam@example.com", "object": {"email": "sam@example.com"}}
+    expected: dict[str, Any] = {"email": "sam@example.com", "object": {"email": "sam@example.com"}}
     if form == "email":
         assert req["response_by"] == "sam@example.com"
     elif form == "object":
