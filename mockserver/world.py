@@ -16,14 +16,16 @@ from typing import TYPE_CHECKING, Any
 
 import aiohttp
 
+from mockserver.changes import ChangeFeed, FeedingNotifier
 from mockserver.clock import Clock, ClockMode
+from mockserver.clockspec import parse_clock
 from mockserver.ids import IdFactory
 from mockserver.journal import Journal, JournalEntry
 from mockserver.lenience import Lenience, LenienceReport
 from mockserver.notifier import Notifier
 from mockserver.scenario.model import HttpFault, Reviewer, Scenario
 from mockserver.scenario.rules import Engine
-from mockserver.settings import Settings
+from mockserver.settings import Settings, clock_value
 from mockserver.variants import Selection, VariantRegistry, parse_assignments
 from mockserver.webhooks.dispatcher import Dispatcher
 
@@ -43,6 +45,7 @@ class World:
         vendors: Sequence[Vendor],
         session: Callable[[], aiohttp.ClientSession],
         namespace: str = "",
+        feed: ChangeFeed | None = None,
         registry: VariantRegistry | None = None,
         logged: set[str] | None = None,
     ) -> None:
@@ -55,7 +58,7 @@ class World:
         mode, scale = _clock_mode(settings.clock, scenario)
         start = scenario.start if scenario.start is not None else float(int(time.time()))
         self.clock = Clock(start, mode, scale)
-        self.notifier = Notifier()
+        self.notifier = Notifier() if feed is None else FeedingNotifier(feed)
         self.journal = Journal(settings.journal_cap)
         self.dispatcher = Dispatcher(
             self.clock,
@@ -64,8 +67,9 @@ class World:
             session,
             settings.delivery_cap,
             scenario.webhook_faults,
+            namespace=namespace,
         )
-        self.engine = Engine(self.clock)
+        self.engine = Engine(self.clock, namespace)
         self.registry = registry or variant_registry(vendors)
         # Defaults, then --variant, then the scenario's `variants:` (both checked at load).
         self.variants: Selection = self.registry.selection(
@@ -78,9 +82,10 @@ class World:
     def state(self, vendor: str) -> Any:
         return self.states[vendor]
 
-    def changed(self) -> None:
-        """Vendor stores call this after any change, to wake control-plane waits."""
-        self.notifier.notify()
+    def changed(self, item: str | None = None) -> None:
+        """Vendor stores call this after any change (naming the item changed, when one is),
+        to wake the control-plane waits it concerns."""
+        self.notifier.notify("item", item)
 
     def note_lenience(self, note: Lenience, entry: JournalEntry | None = None) -> None:
         """Record a lenience note (on the call's journal entry when there is one)."""
@@ -91,12 +96,15 @@ class World:
         self.lenience.add(note, entry)
 
     def reviewer(self, ref: str | None) -> Reviewer:
-        """The reviewer a step names, or a seeded random one for None / 'random'."""
+        """The reviewer a step names, or a seeded random one for None / 'random'; ValueError
+        listing the scenario's reviewers when `ref` names nobody in it."""
         people = self.scenario.reviewers
         if ref and ref != "random":
             found = self.scenario.find_reviewer(ref)
             if found is not None:
                 return found
+            known = ", ".join(r.email for r in people) or "none"
+            raise ValueError(f"unknown reviewer {ref!r} (the scenario's reviewers: {known})")
         return self.rng.choice(people) if people else FALLBACK_REVIEWER
 
     def http_fault(self, vendor: str, method: str, path: str) -> HttpFault | None:
@@ -122,13 +130,16 @@ class World:
 
     async def close(self, grace: float = 5.0) -> int:
         """Stop the clock, letting a firing timer (a webhook in flight) finish within `grace`
-        seconds; deliveries still pending are recorded as abandoned. Returns that count."""
+        seconds; deliveries still pending are recorded as abandoned. Returns that count.
+        Waits on this namespace are answered at once."""
+        self.notifier.close("the namespace was reset or dropped")
+        deadline = time.monotonic() + grace
         try:
             await asyncio.wait_for(self.clock.quiesce(), grace)
         except TimeoutError:
             log.warning("namespace %r: a timer was still running at shutdown", self.namespace)
         await self.clock.stop()
-        await self.dispatcher.drain(grace)
+        await self.dispatcher.drain(max(0.0, deadline - time.monotonic()))
         return self.dispatcher.abandon_pending()
 
 
@@ -139,9 +150,7 @@ def variant_registry(vendors: Sequence[Vendor]) -> VariantRegistry:
 
 def _clock_mode(override: str | None, scenario: Scenario) -> tuple[ClockMode, float]:
     if override:
-        if override in ("real", "manual"):
-            return override, 1.0  # type: ignore[return-value]
-        return "scaled", float(override.removeprefix("scale:").removeprefix("x"))
+        return parse_clock(clock_value(override))
     return scenario.clock, scenario.scale
 
 
@@ -161,6 +170,7 @@ class Worlds:
         self._session = session
         self._worlds: dict[str, World] = {}
         self._scenarios: dict[str, Scenario] = {}
+        self.feed = ChangeFeed()  # every world's changes, and namespaces made, reset or dropped
         self.registry = variant_registry(self.vendors)
         self.registry.selection(parse_assignments(settings.variant))  # bad --variant: fail now
         self._logged: set[str] = set()  # lenience rules already logged by this server
@@ -175,11 +185,13 @@ class Worlds:
                 self.vendors,
                 self._session,
                 namespace,
+                self.feed,
                 self.registry,
                 self._logged,
             )
             world.start()
             self._worlds[namespace] = world
+            self.feed.bump()
         return world
 
     def namespaces(self) -> list[str]:
@@ -197,6 +209,7 @@ class Worlds:
         override = self._scenarios.pop(namespace, None)
         if world is not None:
             await world.close(grace=0.5)
+        self.feed.bump()
         return world is not None or override is not None
 
     async def reset_all(self) -> None:
@@ -219,8 +232,7 @@ class Worlds:
         return self._scenarios.get(namespace, self.scenario)
 
     async def close_all(self, grace: float = 5.0) -> int:
-        abandoned = 0
-        for world in self._worlds.values():
-            abandoned += await world.close(grace)
+        """Close every namespace at once (so a stop takes `grace`, not `grace` per namespace)."""
+        worlds = list(self._worlds.values())
         self._worlds.clear()
-        return abandoned
+        return sum(await asyncio.gather(*(world.close(grace) for world in worlds)))

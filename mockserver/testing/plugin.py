@@ -185,6 +185,7 @@ def mockserver(
         base_dir=request.path.parent,
         substitutions=substitutions,
         variant_forms=mockserver_variant_forms,
+        origin=request.path,
     )
     if mockserver_scenario is not None:
         sandbox.load_scenario(mockserver_scenario)

@@ -49,7 +49,9 @@ def suite(pytester: pytest.Pytester) -> pytest.Pytester:
     return pytester
 
 
-def test_a_client_reading_one_form_fails_under_the_matrix_naming_the_variant(suite):
+def test_a_client_reading_one_form_fails_under_the_matrix_naming_the_variant(
+    suite: pytest.Pytester,
+) -> None:
     suite.makepyfile(
         """
         import pytest
@@ -91,7 +93,7 @@ def test_a_client_reading_one_form_fails_under_the_matrix_naming_the_variant(sui
     )
 
 
-def test_the_forms_hold_when_the_test_loads_another_scenario(suite):
+def test_the_forms_hold_when_the_test_loads_another_scenario(suite: pytest.Pytester) -> None:
     suite.makepyfile(
         """
         import pytest
@@ -110,7 +112,7 @@ def test_the_forms_hold_when_the_test_loads_another_scenario(suite):
     suite.runpytest_inprocess().assert_outcomes(passed=3)
 
 
-def test_all_runs_every_test_across_the_whole_grid_pairwise(suite):
+def test_all_runs_every_test_across_the_whole_grid_pairwise(suite: pytest.Pytester) -> None:
     suite.makepyfile(
         """
         def test_anything(mockserver):
@@ -129,7 +131,7 @@ def test_all_runs_every_test_across_the_whole_grid_pairwise(suite):
     assert any(line.endswith("test_without_the_sandbox") for line in result.outlines)
 
 
-def test_an_unknown_variant_is_a_usage_error_with_a_suggestion(suite):
+def test_an_unknown_variant_is_a_usage_error_with_a_suggestion(suite: pytest.Pytester) -> None:
     suite.makepyfile(
         """
         import pytest
@@ -171,7 +173,7 @@ def test_strict_call(mockserver):
 """
 
 
-def test_the_session_ends_with_the_lenience_summary(suite):
+def test_the_session_ends_with_the_lenience_summary(suite: pytest.Pytester) -> None:
     suite.makepyfile(LENIENT)
     result = suite.runpytest_inprocess()
     result.assert_outcomes(passed=2)
@@ -186,7 +188,7 @@ def test_the_session_ends_with_the_lenience_summary(suite):
     )
 
 
-def test_strict_option_fails_the_test_that_got_lenience(suite):
+def test_strict_option_fails_the_test_that_got_lenience(suite: pytest.Pytester) -> None:
     suite.makepyfile(LENIENT)
     result = suite.runpytest_inprocess("--mockserver-strict")
     result.assert_outcomes(passed=1, failed=1)
