@@ -21,6 +21,7 @@ from mockserver.errors import ApiError
 from mockserver.journal import JournalEntry
 from mockserver.library import ScenarioLibrary
 from mockserver.redaction import redact_url
+from mockserver.requestbody import ClientGone, read_body
 from mockserver.settings import Settings
 from mockserver.vendor import Vendor
 from mockserver.webhooks.transport import Transport
@@ -96,7 +97,7 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
     )
     response: web.StreamResponse
     try:
-        entry.body = await request.read()
+        entry.body = await read_body(request)
         fault = world.http_fault(vendor.name, request.method, request.path)
         if fault is not None and fault.latency:
             await asyncio.sleep(fault.latency)
@@ -105,6 +106,9 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
         response = await handler(request)
     except ApiError as exc:
         response = vendor.render_error(exc)
+    except ClientGone:  # nothing to answer, nor to journal: the call never fully arrived
+        log.info("%s %s %s: client hung up mid-body", vendor.name, request.method, request.path)
+        return web.Response(status=400)
     except web.HTTPException as exc:
         response = vendor.render_error(_http_error(exc, request))
     except asyncio.CancelledError:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import fnmatch
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mockserver import jsonio
 from mockserver.boundedlog import BoundedLog
 from mockserver.redaction import redact_headers, redact_query
 
@@ -29,9 +29,11 @@ class JournalEntry:
     api_key: str | None = None
 
     def body_json(self) -> Any:
+        """The body as JSON when it parses within the nesting cap, else as text: the journal
+        renders whatever was stored."""
         text = self.body[:BODY_LIMIT].decode("utf-8", "replace")
         try:
-            return json.loads(text)
+            return jsonio.loads(text)
         except ValueError:
             return text
 

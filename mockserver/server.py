@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+from typing import Any
 
 from aiohttp import web
 
@@ -36,6 +37,12 @@ def tune_gc() -> None:
     gc.set_threshold(10_000, 20, 100)
 
 
+def server_options(settings: Settings) -> dict[str, Any]:
+    """aiohttp server settings: a connection idle (or still sending its request head) for
+    `idle_timeout` seconds is closed; aiohttp bounds the head itself (8190-byte lines)."""
+    return {"keepalive_timeout": settings.idle_timeout}
+
+
 def serve(settings: Settings) -> None:
     configure(settings.log_level, settings.log_format)
     app = create_app(settings)
@@ -55,5 +62,6 @@ def serve(settings: Settings) -> None:
         access_log=None,
         shutdown_timeout=HANDLER_GRACE,
         handle_signals=True,
+        **server_options(settings),
     )
     log.info("mockserver stopped")

@@ -3,6 +3,7 @@ over defaults. YAML is for scenarios only."""
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -28,6 +29,12 @@ class Settings:
     watch: bool = False
     clock: str | None = None
     key_namespaces: bool = True
+    # Hardening limits (README, Settings): a slow or idle connection, the journal's bytes and
+    # the namespaces a shared sandbox keeps.
+    idle_timeout: float = 30.0
+    journal_max_bytes: int = 32 * 1024 * 1024
+    max_namespaces: int = 200
+    namespace_idle: float = 3600.0
     control_token: str | None = None
     dump_on_exit: str | None = None
 
@@ -42,6 +49,9 @@ class Settings:
             raise ValueError(f"{ENV_PREFIX}RATE_LIMIT: must be 1 or more")
         if self.max_body < 1:
             raise ValueError(f"{ENV_PREFIX}MAX_BODY: must be 1 or more")
+        for name in ("idle_timeout", "namespace_idle", "journal_max_bytes", "max_namespaces"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{ENV_PREFIX}{name.upper()}: must be more than 0")
         if self.log_format not in ("text", "json"):
             raise ValueError(f"{ENV_PREFIX}LOG_FORMAT: must be text or json")
         if self.clock is not None and not _valid_clock(self.clock):
@@ -83,6 +93,14 @@ def _convert(name: str, raw: str, type_name: Any) -> Any:
             raise ValueError(
                 f"{ENV_PREFIX}{name.upper()}: expected a whole number, got {raw!r}"
             ) from None
+    if text.startswith("float"):
+        try:
+            value = float(raw)
+        except ValueError:
+            value = float("nan")
+        if not math.isfinite(value):
+            raise ValueError(f"{ENV_PREFIX}{name.upper()}: expected a number, got {raw!r}")
+        return value
     return raw
 
 

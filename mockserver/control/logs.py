@@ -13,7 +13,7 @@ from mockserver.webhooks.dispatcher import delivery_matcher
 async def get_journal(request: web.Request) -> web.Response:
     world = world_for(request)
     entries = world.journal.query(**journal_filters(request))
-    limit = query_int(request, "limit")
+    limit = query_int(request, "limit", minimum=1)
     if limit is not None:
         entries = entries[-limit:]
     return ok(
@@ -68,7 +68,7 @@ async def redeliver(request: web.Request) -> web.Response:
 async def wait_deliveries(request: web.Request) -> web.Response:
     """Long-poll until `count` deliveries match the filters (and, with ?state=, that state)."""
     world = world_for(request)
-    count = query_int(request, "count") or 1
+    count = query_int(request, "count", minimum=1) or 1
     timeout = query_float(request, "timeout", 10.0)
     filters = delivery_filters(request)
     reached = await world.notifier.wait_for(
@@ -89,7 +89,7 @@ async def wait_deliveries(request: web.Request) -> web.Response:
 
 async def wait_journal(request: web.Request) -> web.Response:
     world = world_for(request)
-    count = query_int(request, "count") or 1
+    count = query_int(request, "count", minimum=1) or 1
     timeout = query_float(request, "timeout", 10.0)
     filters = journal_filters(request)
     reached = await world.notifier.wait_for(

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import jsonschema
 from aiohttp import web
 
-from mockserver import appkeys
+from mockserver import appkeys, jsonio
 from mockserver.control.common import not_reached, vendor_named, world_for
 from mockserver.control.responses import fail, ok, query_float
 from mockserver.scenario.rules import parse_steps, rules_schema
@@ -34,7 +33,9 @@ async def act(request: web.Request) -> web.Response:
     raw = (await request.read()).decode("utf-8", "replace")
 
     try:
-        step_data = json.loads(raw) if raw.strip() else None
+        step_data = jsonio.loads(raw) if raw.strip() else None
+    except jsonio.TooDeep as exc:
+        fail(400, f"body is {exc}")
     except ValueError as exc:
         fail(400, f"body is not valid JSON: {exc}")
     schema = rules_schema(vendor.vocabulary(), "items")["items"]["properties"]["then"]

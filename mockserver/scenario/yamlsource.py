@@ -16,6 +16,12 @@ Path = tuple[str | int, ...]
 # libyaml's parser when PyYAML was built with it: the same marks, several times faster
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+# Bounds on the document as built, aliases expanded: an alias (`*name`) repeats the whole node
+# it names, so a few hundred bytes of nested aliases ("billion laughs") would build gigabytes,
+# and an alias inside its own anchor would never end. Real scenarios stay far below both.
+MAX_NODES = 20_000
+MAX_DEPTH = 32
+
 
 @dataclass
 class SourceMap:
@@ -68,13 +74,36 @@ def load_yaml(text: str, filename: str) -> tuple[Any, SourceMap]:
     if node is None:
         return {}, smap
     constructor = yaml.SafeLoader("")
+    built = [0]
 
     def build(n: yaml.Node, path: Path) -> Any:
         smap.values[path] = (n.start_mark.line + 1, n.start_mark.column + 1)
+        built[0] += 1
+        if built[0] > MAX_NODES or len(path) > MAX_DEPTH:
+            line, col = n.start_mark.line + 1, n.start_mark.column + 1
+            if built[0] > MAX_NODES:
+                raise YamlProblem(
+                    filename,
+                    line,
+                    col,
+                    f"the document expands to more than {MAX_NODES} values: each alias "
+                    "(*name) repeats everything its anchor (&name) holds",
+                )
+            raise YamlProblem(
+                filename,
+                line,
+                col,
+                f"{dotted(path[:6])}...: nested more than {MAX_DEPTH} levels deep "
+                "(an alias (*name) inside its own anchor (&name) never ends)",
+            )
         if isinstance(n, yaml.MappingNode):
             out: dict[Any, Any] = {}
             for key_node, value_node in n.value:
-                key = constructor.construct_object(key_node, deep=True)
+                key = (
+                    constructor.construct_object(key_node, deep=True)
+                    if isinstance(key_node, yaml.ScalarNode)
+                    else None  # never built: an aliased key could be any size
+                )
                 if not isinstance(key, str | int | float | bool) or key is None:
                     raise YamlProblem(
                         filename,
