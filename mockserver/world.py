@@ -16,13 +16,15 @@ from typing import TYPE_CHECKING, Any
 
 import aiohttp
 
+from mockserver.changes import ChangeFeed, FeedingNotifier
 from mockserver.clock import Clock, ClockMode
+from mockserver.clockspec import parse_clock
 from mockserver.ids import IdFactory
 from mockserver.journal import Journal
 from mockserver.notifier import Notifier
 from mockserver.scenario.model import HttpFault, Reviewer, Scenario
 from mockserver.scenario.rules import Engine
-from mockserver.settings import Settings
+from mockserver.settings import Settings, clock_value
 from mockserver.webhooks.dispatcher import Dispatcher
 
 if TYPE_CHECKING:
@@ -41,6 +43,7 @@ class World:
         vendors: Sequence[Vendor],
         session: Callable[[], aiohttp.ClientSession],
         namespace: str = "",
+        feed: ChangeFeed | None = None,
     ) -> None:
         self.scenario = scenario
         self.settings = settings
@@ -51,7 +54,7 @@ class World:
         mode, scale = _clock_mode(settings.clock, scenario)
         start = scenario.start if scenario.start is not None else float(int(time.time()))
         self.clock = Clock(start, mode, scale)
-        self.notifier = Notifier()
+        self.notifier = Notifier() if feed is None else FeedingNotifier(feed)
         self.journal = Journal(settings.journal_cap)
         self.dispatcher = Dispatcher(
             self.clock,
@@ -60,8 +63,9 @@ class World:
             session,
             settings.delivery_cap,
             scenario.webhook_faults,
+            namespace=namespace,
         )
-        self.engine = Engine(self.clock)
+        self.engine = Engine(self.clock, namespace)
         self._fault_hits: dict[int, int] = {}
         self.states: dict[str, VendorState] = {v.name: v.new_state(self) for v in vendors}
 
@@ -74,12 +78,15 @@ class World:
         self.notifier.notify("item", item)
 
     def reviewer(self, ref: str | None) -> Reviewer:
-        """The reviewer a step names, or a seeded random one for None / 'random'."""
+        """The reviewer a step names, or a seeded random one for None / 'random'; ValueError
+        listing the scenario's reviewers when `ref` names nobody in it."""
         people = self.scenario.reviewers
         if ref and ref != "random":
             found = self.scenario.find_reviewer(ref)
             if found is not None:
                 return found
+            known = ", ".join(r.email for r in people) or "none"
+            raise ValueError(f"unknown reviewer {ref!r} (the scenario's reviewers: {known})")
         return self.rng.choice(people) if people else FALLBACK_REVIEWER
 
     def http_fault(self, vendor: str, method: str, path: str) -> HttpFault | None:
@@ -120,9 +127,7 @@ class World:
 
 def _clock_mode(override: str | None, scenario: Scenario) -> tuple[ClockMode, float]:
     if override:
-        if override in ("real", "manual"):
-            return override, 1.0  # type: ignore[return-value]
-        return "scaled", float(override.removeprefix("scale:").removeprefix("x"))
+        return parse_clock(clock_value(override))
     return scenario.clock, scenario.scale
 
 
@@ -142,14 +147,18 @@ class Worlds:
         self._session = session
         self._worlds: dict[str, World] = {}
         self._scenarios: dict[str, Scenario] = {}
+        self.feed = ChangeFeed()  # every world's changes, and namespaces made, reset or dropped
 
     def get(self, namespace: str = "") -> World:
         world = self._worlds.get(namespace)
         if world is None:
             scenario = self._scenarios.get(namespace, self.scenario)
-            world = World(scenario, self.settings, self.vendors, self._session, namespace)
+            world = World(
+                scenario, self.settings, self.vendors, self._session, namespace, self.feed
+            )
             world.start()
             self._worlds[namespace] = world
+            self.feed.bump()
         return world
 
     def namespaces(self) -> list[str]:
@@ -167,6 +176,7 @@ class Worlds:
         override = self._scenarios.pop(namespace, None)
         if world is not None:
             await world.close(grace=0.5)
+        self.feed.bump()
         return world is not None or override is not None
 
     async def reset_all(self) -> None:
