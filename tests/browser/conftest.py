@@ -190,13 +190,13 @@ def page(
     namespace); a screenshot and the page's HTML when the test fails."""
     driver.get(f"{api.url}/_mockserver/ui/console.css")
     driver.execute_script("sessionStorage.clear()")
-    driver.get_log("browser")  # start with an empty console
+    driver.get_log("browser")  # type: ignore[no-untyped-call,unused-ignore]  # empties it
     driver.get(f"{api.url}/")
     yield driver
     # A script error fails the test (refused calls are network messages, not errors).
     errors = [
         e["message"]
-        for e in driver.get_log("browser")
+        for e in driver.get_log("browser")  # type: ignore[no-untyped-call,unused-ignore]
         if e["level"] == "SEVERE" and e.get("source") != "network"
     ]
     if errors or request.node.stash.get(FAILED, False):

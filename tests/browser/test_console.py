@@ -47,7 +47,7 @@ def wait_for(driver: webdriver.Chrome, css: str, text: str | None = None) -> Web
                 return element
         return False
 
-    element: WebElement = WebDriverWait(driver, WAIT).until(
+    element: WebElement = WebDriverWait(driver, WAIT).until(  # type: ignore[assignment,unused-ignore]
         found, f"nothing matching {css!r} with text {text!r}"
     )
     return element
