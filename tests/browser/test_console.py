@@ -8,7 +8,7 @@ receiver), that updates arrive without a reload, and that item text stays text.
 from __future__ import annotations
 
 import os
-from typing import Any, cast
+from typing import Any
 
 import pytest
 import requests
@@ -47,10 +47,10 @@ def wait_for(driver: webdriver.Chrome, css: str, text: str | None = None) -> Web
                 return element
         return False
 
-    element = cast(
-        WebElement,
-        WebDriverWait(driver, WAIT).until(found, f"nothing matching {css!r} with text {text!r}"),
+    element = WebDriverWait(driver, WAIT).until(
+        found, f"nothing matching {css!r} with text {text!r}"
     )
+    assert isinstance(element, WebElement)
     return element
 
 
