@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import aiohttp
 
+from mockserver.changes import ChangeFeed, FeedingNotifier
 from mockserver.clock import Clock, ClockMode
 from mockserver.clockspec import parse_clock
 from mockserver.ids import IdFactory
@@ -42,6 +43,7 @@ class World:
         vendors: Sequence[Vendor],
         session: Callable[[], aiohttp.ClientSession],
         namespace: str = "",
+        feed: ChangeFeed | None = None,
     ) -> None:
         self.scenario = scenario
         self.settings = settings
@@ -52,7 +54,7 @@ class World:
         mode, scale = _clock_mode(settings.clock, scenario)
         start = scenario.start if scenario.start is not None else float(int(time.time()))
         self.clock = Clock(start, mode, scale)
-        self.notifier = Notifier()
+        self.notifier = Notifier() if feed is None else FeedingNotifier(feed)
         self.journal = Journal(settings.journal_cap)
         self.dispatcher = Dispatcher(
             self.clock,
@@ -145,14 +147,18 @@ class Worlds:
         self._session = session
         self._worlds: dict[str, World] = {}
         self._scenarios: dict[str, Scenario] = {}
+        self.feed = ChangeFeed()  # every world's changes, and namespaces made, reset or dropped
 
     def get(self, namespace: str = "") -> World:
         world = self._worlds.get(namespace)
         if world is None:
             scenario = self._scenarios.get(namespace, self.scenario)
-            world = World(scenario, self.settings, self.vendors, self._session, namespace)
+            world = World(
+                scenario, self.settings, self.vendors, self._session, namespace, self.feed
+            )
             world.start()
             self._worlds[namespace] = world
+            self.feed.bump()
         return world
 
     def namespaces(self) -> list[str]:
@@ -170,6 +176,7 @@ class Worlds:
         override = self._scenarios.pop(namespace, None)
         if world is not None:
             await world.close(grace=0.5)
+        self.feed.bump()
         return world is not None or override is not None
 
     async def reset_all(self) -> None:

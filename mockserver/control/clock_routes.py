@@ -34,6 +34,7 @@ async def advance_clock(request: web.Request) -> web.Response:
         fired = await world.clock.advance(seconds)
     except ValueError as exc:
         fail(400, str(exc))
+    world.changed()  # the time shown moved, even when no timer fired
     log.info(
         "clock advanced by %gs: %d timer(s) fired",
         seconds,
@@ -59,6 +60,7 @@ async def set_clock(request: web.Request) -> web.Response:
         fired = await world.clock.set_time(ts)
     except ValueError as exc:
         fail(400, str(exc))
+    world.changed()
     log.info(
         "clock set to %s: %d timer(s) fired",
         world.clock.now_iso(),
@@ -81,6 +83,7 @@ async def clock_mode(request: web.Request) -> web.Response:
         world.clock.set_mode(mode, scale)
     except ValueError as exc:
         fail(400, str(exc))
+    world.changed()
     log.info(
         "clock: %s", spelled(mode, scale), extra={"namespace": world.namespace, "event": "clock"}
     )

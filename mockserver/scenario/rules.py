@@ -245,7 +245,13 @@ class Engine:
                 )
                 await perform(step)
 
-            timers.append(self._clock.call_at(due, run, f"{item_key}:{step.word}"))
+            detail = {
+                "action": step.word,
+                "args": dict(step.args),
+                "by": step.by,
+                "where": step.where,
+            }
+            timers.append(self._clock.call_at(due, run, f"{item_key}:{step.word}", detail))
 
     def cancel(self, item_key: str) -> None:
         """Drop the steps still scheduled for an item (it was cancelled or decided by hand)."""

@@ -102,6 +102,17 @@ async def test_every_operation_answers_as_described(make_client: MakeClient) -> 
     await api.call(
         "PUT", "/scenario", 200, query={"source": "qa/late.yaml"}, data="clock: manual\nhitl: {}\n"
     )
+    await api.call("GET", "/items", 200, query={"all": "1", "limit": "5"})
+    await api.call("GET", "/items", 400, query={"limit": "many"})
+    await api.call("GET", "/clock/timers", 200)
+    changes = await api.call("GET", "/wait/changes", 200)
+    since = str(changes.body["version"])
+    await api.call("GET", "/wait/changes", 200, query={"since": since, "timeout": "0"})
+    await api.call("GET", "/wait/changes", 400, query={"since": "then"})
+    await api.call("POST", "/scenario/validate", 200, data="name: x\nclock: manul\n")
+    await api.call("GET", "/ui", 200)
+    await api.call("GET", "/ui/{file}", 200, path={"file": "console.js"})
+    await api.call("GET", "/ui/{file}", 404, path={"file": "secrets.txt"})
     await api.call("POST", "/reset", 200)
     await api.call("POST", "/reset", 200, query={"all": "1"})
     listed = await api.call("GET", "/namespaces", 200)

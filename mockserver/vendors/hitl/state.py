@@ -26,6 +26,7 @@ from mockserver.vendors.hitl.models import (
     Loop,
     Member,
 )
+from mockserver.vendors.hitl.response_model import answer_form
 
 if TYPE_CHECKING:
     from mockserver.world import World
@@ -258,20 +259,35 @@ class HitlState(VendorState):
 
     def items(self, status: str | None = None) -> list[dict[str, Any]]:
         return [
-            {
-                "id": r.id,
-                "kind": "request",
-                "status": r.status,
-                "summary": r.fields["request_text"][:80],
-                "response_type": r.config.response_type,
-                "options": [o.label for o in r.config.options],
-                "created_at": r.to_json()["created_at"],
-                "timeout_at": r.to_json()["timeout_at"],
-                "actions": ["claim", "respond", "timeout", "cancel", "release"],
-            }
-            for r in self.requests.values()
-            if status is None or r.status == status
+            self._item(r) for r in self.requests.values() if status is None or r.status == status
         ]
+
+    def _item(self, r: HitlRequest) -> dict[str, Any]:
+        shown = r.to_json()
+        loop = self.loop_of(r)
+        return {
+            "id": r.id,
+            "kind": "request",
+            "status": r.status,
+            "summary": r.fields["request_text"][:80],
+            "response_type": r.config.response_type,
+            "options": [o.label for o in r.config.options],
+            "created_at": shown["created_at"],
+            "timeout_at": shown["timeout_at"],
+            "actions": ["claim", "respond", "timeout", "cancel", "release"],
+            # what the reviewer console shows and the answer form it builds
+            "text": r.fields["request_text"],
+            "image_url": shown["image_url"],
+            "context": shown["context"],
+            "priority": r.priority,
+            "loop": loop.name if loop else r.loop_id,
+            "answer_form": answer_form(r.config),
+            "default_response": r.default_response,
+            "claimed_by": r.claimed_by.email if r.claimed_by else None,
+            "response_by": r.response_by.email if r.response_by else None,
+            "response_data": r.response_data,
+            "rule": r.rule,
+        }
 
 
 def rule_matches(when: dict[str, Any], req_fields: dict[str, Any], loop: Loop | None) -> bool:
