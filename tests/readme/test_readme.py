@@ -26,6 +26,8 @@ from mockserver.testing import ControlClient, InProcessServer
 from . import blocks as rb
 
 README_URL = "127.0.0.1:8080"
+# the project's dev tools bring heavy pytest plugins a reader would not have
+QUIET_PLUGINS = ("-p", "no:cacheprovider", "-p", "no:schemathesis", "-p", "no:anyio")
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -248,9 +250,7 @@ def _check_pytest(block: rb.Block, work: Path, failures: list[str]) -> None:
     test_file.write_text(block.text, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MOCKSERVER_", "PYTEST_"))}
     done = subprocess.run(
-        # the project's dev tools bring heavy pytest plugins a reader would not have
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:schemathesis"]
-        + ["-p", "no:anyio", test_file.name],
+        [sys.executable, "-m", "pytest", "-q", *QUIET_PLUGINS, test_file.name],
         cwd=work,
         env=env,
         capture_output=True,
