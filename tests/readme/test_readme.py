@@ -93,7 +93,10 @@ def _workdir(tmp_path: Path) -> Path:
 
 def _env(port: int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MOCKSERVER_", "PYTEST_"))}
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    # no virtualenv on PATH: the README's own `source .venv/bin/activate` step provides
+    # `mockserver`, as it must for a reader
+    venv_bin = str(Path(sys.prefix) / "bin")
+    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if p != venv_bin)
     env["MOCKSERVER_PORT"] = str(port)  # where `mockserver trigger` looks by default
     env.pop("VIRTUAL_ENV", None)
     return env
