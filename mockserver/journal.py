@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -10,7 +11,8 @@ from typing import Any
 from mockserver import jsonio
 from mockserver.boundedlog import BoundedLog
 
-BODY_LIMIT = 64 * 1024
+BODY_LIMIT = 64 * 1024  # a longer body keeps this prefix, with its full size and SHA-256
+ENTRY_OVERHEAD = 512  # bytes an entry costs besides its body, headers and path (estimated)
 REDACTED = frozenset({"authorization", "cookie"})
 
 
@@ -27,6 +29,9 @@ class JournalEntry:
     status: int = 0
     duration_ms: float = 0.0
     api_key: str | None = None
+    body_size: int = 0  # set with body_sha256 when the stored body is a prefix
+    body_sha256: str | None = None
+    cost: int = 0  # bytes counted against the journal's byte cap
 
     def body_json(self) -> Any:
         """The body as JSON when it parses within the nesting cap, else as text: the journal
@@ -51,15 +56,59 @@ class JournalEntry:
             "body": self.body_json(),
             "status": self.status,
             "duration_ms": round(self.duration_ms, 3),
+            **self._truncation(),
+        }
+
+    def _truncation(self) -> dict[str, Any]:
+        if self.body_sha256 is None:
+            return {}
+        return {
+            "body_truncated": True,
+            "body_size": self.body_size,
+            "body_sha256": self.body_sha256,
         }
 
 
 class Journal(BoundedLog[JournalEntry]):
+    """The newest `cap` calls, and no more than `max_bytes` of them: the oldest go first."""
+
+    def __init__(self, cap: int, max_bytes: int = 32 * 1024 * 1024) -> None:
+        super().__init__(cap)
+        self.max_bytes = max_bytes
+        self.bytes = 0
+
     def append(self, entry: JournalEntry) -> None:
         """Number the entry as it is logged (once its answer is known), so sequence numbers stay
-        unique and increasing when calls overlap (one waiting on a latency fault, say)."""
+        unique and increasing when calls overlap (one waiting on a latency fault, say). A body
+        over BODY_LIMIT is kept as its prefix, its size and hash (hashed only then)."""
         entry.seq = self.total + 1
+        body = entry.body
+        if len(body) > BODY_LIMIT:
+            entry.body_size = len(body)
+            entry.body_sha256 = hashlib.sha256(body).hexdigest()
+            entry.body = body[:BODY_LIMIT]
+        headers = entry.headers
+        entry.cost = (
+            ENTRY_OVERHEAD
+            + len(entry.body)
+            + len(entry.path)
+            + sum(map(len, headers.keys()))
+            + sum(map(len, headers.values()))
+        )
+        entries = self._entries
+        full = len(entries) == self.cap
+        if full and entries:
+            self.bytes -= entries[0].cost  # the deque drops it as this one goes in
         super().append(entry)
+        if self.cap:
+            self.bytes += entry.cost
+        while self.bytes > self.max_bytes and len(entries) > 1:
+            self.bytes -= entries.popleft().cost
+            self.dropped += 1
+
+    def clear(self) -> None:
+        super().clear()
+        self.bytes = 0
 
     def query(
         self,

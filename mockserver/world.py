@@ -52,7 +52,7 @@ class World:
         start = scenario.start if scenario.start is not None else float(int(time.time()))
         self.clock = Clock(start, mode, scale)
         self.notifier = Notifier()
-        self.journal = Journal(settings.journal_cap)
+        self.journal = Journal(settings.journal_cap, settings.journal_max_bytes)
         self.dispatcher = Dispatcher(
             self.clock,
             self.ids,
