@@ -83,6 +83,18 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         type=int,
         help="webhook deliveries kept (env MOCKSERVER_DELIVERY_CAP; default 10000)",
     )
+    p.add_argument(
+        "--control-token",
+        help="require `Authorization: Bearer TOKEN` on the control plane, health excepted "
+        "(env MOCKSERVER_CONTROL_TOKEN, which the CLI and the pytest plugin also send; "
+        "default: none)",
+    )
+    p.add_argument(
+        "--dump-on-exit",
+        metavar="PATH",
+        help="on shutdown, write every namespace's journal and delivery log to PATH as JSON "
+        "(env MOCKSERVER_DUMP_ON_EXIT)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -127,6 +139,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         rate_limit=args.rate_limit,
         journal_cap=args.journal_cap,
         delivery_cap=args.delivery_cap,
+        control_token=args.control_token,
+        dump_on_exit=args.dump_on_exit,
     )
 
 

@@ -8,12 +8,13 @@ from typing import Any
 
 from aiohttp import web
 
-from mockserver import watch
+from mockserver import appkeys, watch
 from mockserver.app import build_app
 from mockserver.logsetup import configure
 from mockserver.registry import VENDORS
 from mockserver.scenario.files import load_scenarios
 from mockserver.settings import Settings
+from mockserver.shutdown import HANDLER_GRACE
 
 log = logging.getLogger("mockserver")
 
@@ -45,6 +46,7 @@ def server_options(settings: Settings) -> dict[str, Any]:
 def serve(settings: Settings) -> None:
     configure(settings.log_level, settings.log_format)
     app = create_app(settings)
+    app[appkeys.TRANSPORT].own.add(settings.host, settings.port)  # never a webhook target
     tune_gc()
     log.info(
         "mockserver on http://%s:%d (vendors: %s)",
@@ -58,7 +60,7 @@ def serve(settings: Settings) -> None:
         port=settings.port,
         print=None,
         access_log=None,
-        shutdown_timeout=10.0,
+        shutdown_timeout=HANDLER_GRACE,
         handle_signals=True,
         **server_options(settings),
     )

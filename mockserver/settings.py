@@ -35,6 +35,8 @@ class Settings:
     journal_max_bytes: int = 32 * 1024 * 1024
     max_namespaces: int = 200
     namespace_idle: float = 3600.0
+    control_token: str | None = None
+    dump_on_exit: str | None = None
 
     def __post_init__(self) -> None:
         """Refuse settings the server cannot run with, naming the variable."""
@@ -68,6 +70,12 @@ class Settings:
                 values[f.name] = _convert(f.name, raw, f.type)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+
+def control_token(environ: Mapping[str, str] | None = None) -> str | None:
+    """The control token clients send (`MOCKSERVER_CONTROL_TOKEN`), None when unset."""
+    env = os.environ if environ is None else environ
+    return env.get(ENV_PREFIX + "CONTROL_TOKEN") or None
 
 
 def _convert(name: str, raw: str, type_name: Any) -> Any:

@@ -68,9 +68,10 @@ class World:
     def state(self, vendor: str) -> Any:
         return self.states[vendor]
 
-    def changed(self) -> None:
-        """Vendor stores call this after any change, to wake control-plane waits."""
-        self.notifier.notify()
+    def changed(self, item: str | None = None) -> None:
+        """Vendor stores call this after any change (naming the item changed, when one is),
+        to wake the control-plane waits it concerns."""
+        self.notifier.notify("item", item)
 
     def reviewer(self, ref: str | None) -> Reviewer:
         """The reviewer a step names, or a seeded random one for None / 'random'."""
@@ -104,13 +105,16 @@ class World:
 
     async def close(self, grace: float = 5.0) -> int:
         """Stop the clock, letting a firing timer (a webhook in flight) finish within `grace`
-        seconds; deliveries still pending are recorded as abandoned. Returns that count."""
+        seconds; deliveries still pending are recorded as abandoned. Returns that count.
+        Waits on this namespace are answered at once."""
+        self.notifier.close("the namespace was reset or dropped")
+        deadline = time.monotonic() + grace
         try:
             await asyncio.wait_for(self.clock.quiesce(), grace)
         except TimeoutError:
             log.warning("namespace %r: a timer was still running at shutdown", self.namespace)
         await self.clock.stop()
-        await self.dispatcher.drain(grace)
+        await self.dispatcher.drain(max(0.0, deadline - time.monotonic()))
         return self.dispatcher.abandon_pending()
 
 
@@ -185,8 +189,7 @@ class Worlds:
         return self._scenarios.get(namespace, self.scenario)
 
     async def close_all(self, grace: float = 5.0) -> int:
-        abandoned = 0
-        for world in self._worlds.values():
-            abandoned += await world.close(grace)
+        """Close every namespace at once (so a stop takes `grace`, not `grace` per namespace)."""
+        worlds = list(self._worlds.values())
         self._worlds.clear()
-        return abandoned
+        return sum(await asyncio.gather(*(world.close(grace) for world in worlds)))

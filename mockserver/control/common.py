@@ -61,3 +61,11 @@ def journal_filters(request: web.Request) -> dict[str, Any]:
 def delivery_filters(request: web.Request) -> dict[str, Any]:
     q = request.query
     return {k: q.get(k) for k in ("vendor", "event", "url", "state", "subject")}
+
+
+def not_reached(world: World, message: str) -> tuple[int, str]:
+    """The status and message of a wait that ends unmet: 408 when its time ran out, 503 when
+    the namespace closed first (the sandbox shutting down, the namespace reset)."""
+    if world.notifier.closed is not None:
+        return 503, f"{message}: {world.notifier.closed}"
+    return 408, message

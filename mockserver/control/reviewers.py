@@ -8,7 +8,7 @@ import jsonschema
 from aiohttp import web
 
 from mockserver import appkeys, jsonio
-from mockserver.control.common import vendor_named, world_for
+from mockserver.control.common import not_reached, vendor_named, world_for
 from mockserver.control.responses import fail, ok, query_float
 from mockserver.scenario.rules import parse_steps, rules_schema
 
@@ -53,7 +53,7 @@ async def act(request: web.Request) -> web.Response:
     result: dict[str, Any] = {}
     for step in steps:
         result = await state.act(item_id, step)
-    world.changed()
+    world.changed(item_id)
     return ok(result)
 
 
@@ -69,8 +69,10 @@ async def wait_item(request: web.Request) -> web.Response:
     item_id = request.match_info["id"]
     if state.item_status(item_id) is None:
         fail(404, f"no {vendor.name} item {item_id!r}")
-    reached = await world.notifier.wait_for(lambda: state.item_status(item_id) in wanted, timeout)
+    reached = await world.notifier.wait_for(
+        lambda: state.item_status(item_id) in wanted, timeout, topic="item", key=item_id
+    )
     current = state.item_status(item_id)
     if not reached:
-        fail(408, f"still {current!r} after {timeout:g}s", current_status=current)
+        fail(*not_reached(world, f"still {current!r} after {timeout:g}s"), current_status=current)
     return ok({"id": item_id, "status": current})

@@ -112,7 +112,7 @@ class HitlState(VendorState):
             steps = tuple(s for s in rule.steps if not (s.word == "timeout" and s.after == 0))
             if steps:
                 self.world.engine.schedule(req.id, steps, lambda step: self.perform(req.id, step))
-        self.world.changed()
+        self.world.changed(req.id)
 
     def loop_of(self, req: HitlRequest) -> Loop | None:
         return self.loops.get(req.loop_id)
@@ -124,7 +124,7 @@ class HitlState(VendorState):
 
     def _emit(self, event: str, req: HitlRequest) -> None:
         webhooks.emit(self.world, self.cfg, event, req, self.loop_of(req))
-        self.world.changed()
+        self.world.changed(req.id)
 
     def claim(self, req: HitlRequest, by: str | None) -> None:
         if req.status != "pending":
@@ -189,7 +189,7 @@ class HitlState(VendorState):
         req.status = "pending"
         req.claimed_by = None
         req.claimed_at = None
-        self.world.changed()
+        self.world.changed(req.id)
 
     def answer(self, req: HitlRequest, spec: dict[str, Any]) -> Any:
         """The response_data a scripted or manual `respond` step gives (random if no spec)."""
