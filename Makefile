@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck format bench schema clean
+.PHONY: run test lint typecheck format bench schema clean image-check mutate
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,8 @@ run: $(STAMP)
 	$(BIN)/mockserver serve --host 127.0.0.1 --port 8080
 
 lint: $(STAMP)
-	$(BIN)/ruff check mockserver tests bench
-	$(BIN)/ruff format --check mockserver tests bench
+	$(BIN)/ruff check mockserver tests bench tools
+	$(BIN)/ruff format --check mockserver tests bench tools
 	$(BIN)/hadolint Dockerfile
 
 typecheck: $(STAMP)
@@ -28,14 +28,29 @@ test: lint typecheck
 	$(BIN)/pytest -q -n 2
 
 format: $(STAMP)
-	$(BIN)/ruff format mockserver tests bench
-	$(BIN)/ruff check --fix mockserver tests bench
+	$(BIN)/ruff format mockserver tests bench tools
+	$(BIN)/ruff check --fix mockserver tests bench tools
 
 schema: $(STAMP)
 	$(BIN)/mockserver schema > scenarios/scenario.schema.json
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# The real image where no Docker engine runs (CI calls this after `make test`): container-check
+# builds the Dockerfile with podman, runs the image's command as its container would, waits for
+# its HEALTHCHECK, runs the probe (one call per vendor and /_mockserver/health on port 8080),
+# and checks a graceful SIGTERM. Needs root; the first run makes a base image (minutes).
+CONTAINER_CHECK ?= ../shared/tools/container-check
+
+image-check:
+	PROBE='sh tools/image-probe.sh' bash $(CONTAINER_CHECK) .
+
+# Mutation testing of the core and one vendor (slow: about an hour on 2 cores; not in CI).
+# `make mutate GROUPS="clock journal"` runs some groups; tools/mutate.py --list names them.
+mutate: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,mutation]'
+	$(BIN)/python tools/mutate.py $(GROUPS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -70,7 +70,7 @@ async def test_deep_json_is_a_vendor_400(sandbox: MakeClient, vendor: str, depth
 
 async def test_json_at_the_depth_limit_is_accepted(sandbox: MakeClient) -> None:
     client = await sandbox(SCENARIO)
-    meta = {"a": 1}
+    meta: dict[str, object] = {"a": 1}
     for _ in range(MAX_DEPTH - 2):  # the body object and `metadata` are two levels
         meta = {"a": meta}
     body = {"request_text": "hi", "response_type": "text", "metadata": meta}

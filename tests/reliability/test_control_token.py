@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 import pytest
 
@@ -72,7 +73,7 @@ async def test_the_cli_and_the_plugin_client_send_the_token_from_the_environment
     client = await sandbox(SCENARIO, control_token=TOKEN)
     url = str(client.server.make_url("/")).rstrip("/")
 
-    def plugin_reset() -> object:
+    def plugin_reset() -> dict[str, Any]:
         return ControlClient(url, "t1").reset()
 
     def cli_list() -> int:

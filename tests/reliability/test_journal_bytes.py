@@ -8,10 +8,9 @@ import hashlib
 import io
 from pathlib import Path
 
-from mockserver import appkeys
 from mockserver.journal import BODY_LIMIT
 
-from .conftest import START, MakeClient
+from .conftest import START, MakeClient, worlds_of
 
 SCENARIO = f'seed: 1\nclock: manual\nstart: "{START}"\nhive: {{keys: [vk]}}\n'
 MIB = 1024 * 1024
@@ -46,7 +45,7 @@ async def test_the_oldest_calls_go_when_the_byte_cap_is_reached(sandbox: MakeCli
     for _ in range(100):
         resp = await client.post("/api/v1/task/sync", data=io.BytesIO(b"x" * MIB))
         assert resp.status == 401
-    journal = client.server.app[appkeys.WORLDS].get("").journal
+    journal = worlds_of(client).get("").journal
     assert journal.bytes <= MIB
     found = await (await client.get("/_mockserver/journal")).json()
     assert found["total"] == 100
@@ -63,5 +62,5 @@ async def test_the_entry_cap_still_counts_entries(sandbox: MakeClient) -> None:
         await client.post("/api/v1/task/sync", data=b"x" * n)
     found = await (await client.get("/_mockserver/journal")).json()
     assert (found["count"], found["dropped"], found["total"]) == (3, 2, 5)
-    journal = client.server.app[appkeys.WORLDS].get("").journal
+    journal = worlds_of(client).get("").journal
     assert journal.bytes == sum(e.cost for e in journal)

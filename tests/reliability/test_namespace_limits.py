@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockserver import appkeys
-
-from .conftest import LOOP_ID, NS_HEADER, START, Client, MakeClient
+from .conftest import LOOP_ID, NS_HEADER, START, Client, MakeClient, worlds_of
 
 SCENARIO = f"""
 seed: 1
@@ -53,7 +51,7 @@ async def test_an_idle_namespace_makes_room(sandbox: MakeClient) -> None:
     client = await sandbox(SCENARIO, max_namespaces=2, namespace_idle=60)
     for name in ("a", "b"):
         assert (await hitl_call(client, f"hk~{name}"))[0] == 200
-    worlds = client.server.app[appkeys.WORLDS]
+    worlds = worlds_of(client)
     worlds._used["a"] -= 61  # as if a minute of real time had passed since a's last call
     assert (await hitl_call(client, "hk~c"))[0] == 200
     assert await namespaces(client) == ["b", "c"]

@@ -12,8 +12,8 @@ import pytest
 from mockserver import appkeys
 from mockserver.webhooks.transport import TARGET_IN_FLIGHT
 
-from .conftest import Client, MakeClient, Receiver, advance, control, until
-from .test_webhook_faults import AUTH, LOOP_ID, scenario
+from .conftest import LOOP_ID, Client, MakeClient, Receiver, advance, control, until
+from .test_webhook_faults import AUTH, scenario
 
 HANGING = 150
 

@@ -7,8 +7,8 @@ import asyncio
 
 from mockserver import appkeys
 
-from .conftest import Client, MakeClient, until
-from .test_webhook_faults import AUTH, LOOP_ID, scenario
+from .conftest import LOOP_ID, Client, MakeClient, until
+from .test_webhook_faults import AUTH, scenario
 
 WAITERS = 50
 

@@ -169,10 +169,11 @@ async def test_out_of_range_values(
 
 
 async def test_range_edges_are_accepted(sandbox: Sandbox, loop_id: str) -> None:
-    for fields in (
+    edges: tuple[dict[str, Any], ...] = (
         {"request_text": "x" * 2000, "timeout_seconds": 60},
         {"request_text": "x", "timeout_seconds": 86400},
-    ):
+    )
+    for fields in edges:
         await sandbox.new_request(loop_id, **fields)
 
 
