@@ -72,6 +72,8 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
         own.learn(request.get_extra_info("sockname"))
     if request.path.startswith(appkeys.CONTROL_PREFIX):
         return await control_call(request, handler)
+    if request.path == "/":  # the reviewer console is the sandbox's home page
+        raise web.HTTPFound(appkeys.CONTROL_PREFIX + "/ui")
     app = request.app
     vendors = app[appkeys.VENDORS]
     vendor = _vendor_for(request, vendors)
@@ -124,7 +126,19 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
     world.journal.append(entry)
     world.notifier.notify("journal", entry.path, entry)
     log.info(
-        "%s %s %s -> %d", vendor.name, request.method, redact_url(request.path_qs), response.status
+        "%s %s %s -> %d",
+        vendor.name,
+        request.method,
+        redact_url(request.path_qs),
+        response.status,
+        extra={
+            "vendor": vendor.name,
+            "method": request.method,
+            "path": request.path,
+            "status": response.status,
+            "namespace": namespace,
+            "event": "call",
+        },
     )
     return response
 

@@ -54,10 +54,13 @@ class Settings:
                 raise ValueError(f"{ENV_PREFIX}{name.upper()}: must be more than 0")
         if self.log_format not in ("text", "json"):
             raise ValueError(f"{ENV_PREFIX}LOG_FORMAT: must be text or json")
-        if self.clock is not None and not _valid_clock(self.clock):
-            raise ValueError(
-                f"{ENV_PREFIX}CLOCK: must be real, manual or scale:N, got {self.clock!r}"
-            )
+        if self.clock is not None:
+            from mockserver.clockspec import parse_clock
+
+            try:
+                parse_clock(clock_value(self.clock))
+            except ValueError as exc:
+                raise ValueError(f"{ENV_PREFIX}CLOCK: {exc}") from None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -104,10 +107,15 @@ def _convert(name: str, raw: str, type_name: Any) -> Any:
     return raw
 
 
-def _valid_clock(text: str) -> bool:
-    if text in ("real", "manual"):
-        return True
-    try:
-        return float(text.removeprefix("scale:").removeprefix("x")) > 0
-    except ValueError:
-        return False
+def clock_value(text: str) -> object:
+    """`--clock` text as the clock spelling it stands for: `{scale: 60}` / `{"mode": ...}`
+    written on a command line are read as YAML, anything else is the word itself."""
+    if text.strip().startswith("{"):
+        import yaml
+
+        try:
+            loaded: object = yaml.safe_load(text)
+        except yaml.YAMLError:
+            return text
+        return loaded
+    return text

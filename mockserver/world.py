@@ -16,15 +16,17 @@ from typing import TYPE_CHECKING, Any
 
 import aiohttp
 
+from mockserver.changes import ChangeFeed, FeedingNotifier
 from mockserver.cleanup import Cleanup
 from mockserver.clock import Clock, ClockMode
+from mockserver.clockspec import parse_clock
 from mockserver.errors import ApiError
 from mockserver.ids import IdFactory
 from mockserver.journal import Journal
 from mockserver.notifier import Notifier
 from mockserver.scenario.model import HttpFault, Reviewer, Scenario
 from mockserver.scenario.rules import Engine
-from mockserver.settings import Settings
+from mockserver.settings import Settings, clock_value
 from mockserver.webhooks.dispatcher import Dispatcher
 
 if TYPE_CHECKING:
@@ -43,6 +45,7 @@ class World:
         vendors: Sequence[Vendor],
         session: Callable[[], aiohttp.ClientSession],
         namespace: str = "",
+        feed: ChangeFeed | None = None,
     ) -> None:
         self.scenario = scenario
         self.settings = settings
@@ -53,7 +56,7 @@ class World:
         mode, scale = _clock_mode(settings.clock, scenario)
         start = scenario.start if scenario.start is not None else float(int(time.time()))
         self.clock = Clock(start, mode, scale)
-        self.notifier = Notifier()
+        self.notifier = Notifier() if feed is None else FeedingNotifier(feed)
         self.journal = Journal(settings.journal_cap, settings.journal_max_bytes)
         self.dispatcher = Dispatcher(
             self.clock,
@@ -62,8 +65,9 @@ class World:
             session,
             settings.delivery_cap,
             scenario.webhook_faults,
+            namespace=namespace,
         )
-        self.engine = Engine(self.clock)
+        self.engine = Engine(self.clock, namespace)
         self._fault_hits: dict[int, int] = {}
         self.states: dict[str, VendorState] = {v.name: v.new_state(self) for v in vendors}
 
@@ -76,12 +80,15 @@ class World:
         self.notifier.notify("item", item)
 
     def reviewer(self, ref: str | None) -> Reviewer:
-        """The reviewer a step names, or a seeded random one for None / 'random'."""
+        """The reviewer a step names, or a seeded random one for None / 'random'; ValueError
+        listing the scenario's reviewers when `ref` names nobody in it."""
         people = self.scenario.reviewers
         if ref and ref != "random":
             found = self.scenario.find_reviewer(ref)
             if found is not None:
                 return found
+            known = ", ".join(r.email for r in people) or "none"
+            raise ValueError(f"unknown reviewer {ref!r} (the scenario's reviewers: {known})")
         return self.rng.choice(people) if people else FALLBACK_REVIEWER
 
     def http_fault(self, vendor: str, method: str, path: str) -> HttpFault | None:
@@ -122,9 +129,7 @@ class World:
 
 def _clock_mode(override: str | None, scenario: Scenario) -> tuple[ClockMode, float]:
     if override:
-        if override in ("real", "manual"):
-            return override, 1.0  # type: ignore[return-value]
-        return "scaled", float(override.removeprefix("scale:").removeprefix("x"))
+        return parse_clock(clock_value(override))
     return scenario.clock, scenario.scale
 
 
@@ -144,6 +149,7 @@ class Worlds:
         self._session = session
         self._worlds: dict[str, World] = {}
         self._scenarios: dict[str, Scenario] = {}
+        self.feed = ChangeFeed()  # every world's changes, and namespaces made, reset or dropped
         self._used: dict[str, float] = {}  # namespace -> when last used (monotonic seconds)
         self._cleanup = Cleanup()
 
@@ -162,9 +168,12 @@ class Worlds:
                     code="too-many-namespaces",
                 )
             scenario = self._scenarios.get(namespace, self.scenario)
-            world = World(scenario, self.settings, self.vendors, self._session, namespace)
+            world = World(
+                scenario, self.settings, self.vendors, self._session, namespace, self.feed
+            )
             world.start()
             self._worlds[namespace] = world
+            self.feed.bump()
         if namespace:
             self._used[namespace] = time.monotonic()
         return world
@@ -181,6 +190,7 @@ class Worlds:
             if world is not None:
                 log.info("namespace %r dropped after %gs idle", name, self.settings.namespace_idle)
                 self._cleanup.close(world)
+                self.feed.bump()
         return len(self._worlds) - ("" in self._worlds) >= self.settings.max_namespaces
 
     def namespaces(self) -> list[str]:
@@ -201,6 +211,7 @@ class Worlds:
         if world is not None:
             await world.close(grace=0.5)
             self._cleanup.collect_soon()
+        self.feed.bump()
         return world is not None or override is not None
 
     async def reset_all(self) -> None:

@@ -1,7 +1,9 @@
 """The control plane's door: the optional control token, and one log line per call.
 
 With a token set (`--control-token` / `MOCKSERVER_CONTROL_TOKEN`), every `/_mockserver/*` call
-but `GET /_mockserver/health` must send `Authorization: Bearer <token>`; anything else is a 401
+but `GET /_mockserver/health` and the reviewer console's own files (`/_mockserver/ui`, which hold
+no data: the page asks for the token and sends it on every call it makes) must send
+`Authorization: Bearer <token>`; anything else is a 401
 in the control plane's error shape. Every call is logged with its method, path, namespace and
 status (never its headers or body, so no secret reaches the log).
 """
@@ -18,7 +20,12 @@ from mockserver import appkeys
 from mockserver.control.responses import ok
 
 log = logging.getLogger("mockserver.control")
-OPEN = frozenset({appkeys.CONTROL_PREFIX + "/health"})
+OPEN = frozenset({appkeys.CONTROL_PREFIX + "/health", appkeys.CONTROL_PREFIX + "/ui"})
+PAGE_FILES = appkeys.CONTROL_PREFIX + "/ui/"
+
+
+def _open(path: str) -> bool:
+    return path in OPEN or path.startswith(PAGE_FILES)
 
 
 def _authorized(request: web.Request, token: str) -> bool:
@@ -32,7 +39,7 @@ async def control_call(request: web.Request, handler: Handler) -> web.StreamResp
     """Run a control-plane call if it may run, and log it."""
     token = request.app[appkeys.SETTINGS].control_token
     response: web.StreamResponse
-    if token and request.path not in OPEN and not _authorized(request, token):
+    if token and not _open(request.path) and not _authorized(request, token):
         response = ok(
             {
                 "error": "this sandbox requires its control token: send "

@@ -135,7 +135,9 @@ class Dispatcher:
         session: SessionFactory,
         cap: int,
         faults: tuple[WebhookFault, ...] = (),
+        namespace: str = "",
     ) -> None:
+        self.namespace = namespace  # for log lines only
         self._clock = clock
         self._ids = ids
         self._notifier = notifier
@@ -250,13 +252,25 @@ class Dispatcher:
         attempt.duration_ms = (time.perf_counter() - started) * 1000
         delivery.attempts.append(attempt)
         self._settle(delivery, attempt, due)
-        log.info(
+        failed = attempt.status is None or not 200 <= attempt.status < 300
+        log.log(
+            logging.WARNING if failed else logging.INFO,
             "webhook %s %s -> %s (attempt %d, %s)",
             delivery.event,
             redact_url(delivery.url),
             attempt.status if attempt.status is not None else attempt.error,
             attempt.number,
             delivery.state,
+            extra={
+                "vendor": delivery.vendor,
+                "method": "POST",
+                "path": redact_url(delivery.url),
+                "status": attempt.status,
+                "namespace": self.namespace,
+                "item": delivery.subject,
+                "event": delivery.event,
+                "reason": _reason(attempt) if failed else None,
+            },
         )
         self._notifier.notify("deliveries", delivery.subject, delivery)
 
@@ -378,3 +392,11 @@ async def _read_answer(resp: aiohttp.ClientResponse, attempt: Attempt) -> None:
     if not resp.content.at_eof():
         attempt.answer_truncated = True
         resp.close()
+
+
+def _reason(attempt: Attempt) -> str:
+    """Why an attempt failed, in words a log reader acts on."""
+    if attempt.error:
+        return attempt.error + (" (simulated by the scenario)" if attempt.simulated else "")
+    why = f"the receiver answered {attempt.status}"
+    return why + (" (simulated by the scenario)" if attempt.simulated else "")

@@ -187,7 +187,9 @@ class HiveState(VendorState):
         )
         if chosen is not None:
             review.scripted_by = chosen.where
-            self.world.engine.schedule(task.id, chosen.steps, lambda s: self.perform(task.id, s))
+            self.world.engine.schedule(
+                task.id, chosen.steps, lambda s: self.perform(task.id, s), "hive"
+            )
 
     def _pending(self, task: HiveTask) -> Review:
         """The open review a moderator acts on; a completed task that is not in the Review

@@ -87,7 +87,7 @@ class OutharmState(VendorState):
         async def perform(step: Step) -> None:
             await self.perform(sub.id, entry.number, step, rule)
 
-        self.world.engine.schedule(sub.id, rule.steps, perform)
+        self.world.engine.schedule(sub.id, rule.steps, perform, "outharm")
         self.world.changed(sub.id)
         return entry
 
