@@ -79,27 +79,29 @@ class Journal(BoundedLog[JournalEntry]):
         """Number the entry as it is logged (once its answer is known), so sequence numbers stay
         unique and increasing when calls overlap (one waiting on a latency fault, say). A body
         over BODY_LIMIT is kept as its prefix, its size and hash (hashed only then)."""
-        entry.seq = self.total + 1
+        self.total += 1
+        entry.seq = self.total
         body = entry.body
         if len(body) > BODY_LIMIT:
             entry.body_size = len(body)
             entry.body_sha256 = hashlib.sha256(body).hexdigest()
-            entry.body = body[:BODY_LIMIT]
+            body = entry.body = body[:BODY_LIMIT]
         headers = entry.headers
-        entry.cost = (
+        cost = entry.cost = (
             ENTRY_OVERHEAD
-            + len(entry.body)
+            + len(body)
             + len(entry.path)
-            + sum(map(len, headers.keys()))
-            + sum(map(len, headers.values()))
+            + len("".join(headers.keys()))
+            + len("".join(headers.values()))
         )
         entries = self._entries
-        full = len(entries) == self.cap
-        if full and entries:
-            self.bytes -= entries[0].cost  # the deque drops it as this one goes in
-        super().append(entry)
-        if self.cap:
-            self.bytes += entry.cost
+        if len(entries) == self.cap:  # the deque drops its oldest as this one goes in
+            self.dropped += 1
+            if not entries:
+                return  # a cap of 0 keeps nothing
+            self.bytes -= entries[0].cost
+        entries.append(entry)
+        self.bytes += cost
         while self.bytes > self.max_bytes and len(entries) > 1:
             self.bytes -= entries.popleft().cost
             self.dropped += 1
