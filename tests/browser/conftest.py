@@ -183,7 +183,7 @@ def api(sandbox: InProcessServer, hook: ReceiverEndpoint) -> Iterator[Api]:
 
 
 def browser_log(driver: webdriver.Chrome) -> list[dict[str, Any]]:
-    """The page's console messages since the last read (chromedriver's `goog:loggingPrefs`)."""
+    """The browser console's messages since the last call (selenium's `get_log` is untyped)."""
     entries: list[dict[str, Any]] = driver.get_log("browser")  # type: ignore[no-untyped-call]
     return entries
 

@@ -120,6 +120,9 @@ def test_the_checker_catches_a_wrong_output() -> None:
     ]
 
 
+# The whole README in one walk (shell blocks, a pytest run in a subprocess): seconds on an idle
+# machine, but more than the suite-wide 60 s default on a loaded 2-core one.
+@pytest.mark.timeout(300)
 def test_readme_examples_run_as_written(
     sandbox: InProcessServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
