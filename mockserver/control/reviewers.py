@@ -35,7 +35,7 @@ async def list_items(request: web.Request) -> web.Response:
             if wanted and vendor.name != wanted:
                 continue
             for item in world.state(vendor.name).items(status):
-                item = {"vendor": vendor.name, **item, "namespace": world.namespace}
+                item = {"vendor": vendor.name, "namespace": world.namespace, **item}
                 item["next"] = upcoming.get(str(item["id"]).lower(), [])
                 items.append(item)
     count = len(items)
