@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 
 import pytest
@@ -116,3 +117,22 @@ async def test_serve_logs_each_lenience_rule_once_per_server(
     ]
     report = await (await client.get("/_mockserver/lenience")).json()
     assert [(r["count"], r["first_call"]["seq"]) for r in report["rules"]] == [(2, 1)]
+
+
+def test_the_variants_command_lists_every_form_with_its_source_and_default(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from mockserver import cli
+    from mockserver.registry import VENDORS
+    from mockserver.world import variant_registry
+
+    assert cli.main(["variants", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    registry = variant_registry(VENDORS)
+    assert [v["name"] for v in listed] == registry.names()
+    assert all(f["source"] for v in listed for f in v["forms"])
+    assert cli.main(["variants"]) == 0
+    text = capsys.readouterr().out
+    assert "hitl.webhook_body: the body of a request webhook" in text
+    assert "  * A: `{event, timestamp, data: {request, loop, reviewer}}`" in text
+    assert "      source: api-reference/webhooks.mdx" in text

@@ -39,6 +39,7 @@ seed: 9
 clock: manual
 start: "{START}"
 hitl:
+  rate_limit: 100000  # these tests make more calls than the real hourly budget
   loops: [{{id: {LOOP_ID}, name: Team}}]
   rules: [{{otherwise: timeout}}]
   rate_limit: 100000  # the suites here make hundreds of calls with one key (real: 100/hour)

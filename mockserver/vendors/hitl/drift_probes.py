@@ -165,6 +165,7 @@ PROBES = ProbeSet(
     reveals={
         "hitl.created_id": Reveal("create_request_single_select"),
         "hitl.response_by": Reveal("get_given_request", "data.request"),
+        "hitl.response_data": Reveal("get_given_request", "data.request"),
         # Only telling when a current-shape request was accepted in the same loop.
         "hitl.older_request_shape": Reveal(
             "create_request_older_shape", requires_ok=("create_request_single_select",)

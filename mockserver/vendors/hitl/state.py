@@ -17,7 +17,8 @@ from mockserver.ratelimit import RateLimiter
 from mockserver.scenario.model import Reviewer
 from mockserver.scenario.rules import Rule, Step
 from mockserver.vendor import VendorState
-from mockserver.vendors.hitl import variants, webhooks
+from mockserver.vendors.hitl import membership, variants, webhooks
+from mockserver.vendors.hitl.answer_forms import reshape
 from mockserver.vendors.hitl.answers import answer_from_spec
 from mockserver.vendors.hitl.config import HitlConfig
 from mockserver.vendors.hitl.models import (
@@ -108,23 +109,7 @@ class HitlState(VendorState):
             self.join(loop, None)
 
     def join(self, loop: Loop, by: str | None) -> list[Reviewer]:
-        """Reviewers join `loop` with its invite code: `by` one (e-mail, name or id), else every
-        scenario reviewer. Returns who joined now."""
-        if by is not None and by != "random":
-            found = self.world.scenario.find_reviewer(by)
-            if found is None:
-                raise ApiError(400, f"no reviewer {by!r} in the scenario")
-            people: tuple[Reviewer, ...] = (found,)
-        else:
-            people = self.world.scenario.reviewers
-        now = self.world.clock.timestamp()
-        joined = []
-        for person in people:
-            if not loop.has_member(person.id):
-                loop.members.append(Member(person.id, person.email, person.name, "member", now))
-                joined.append(person)
-        self.world.changed()
-        return joined
+        return membership.join(self.world, loop, by)
 
     def loop_by_ref(self, ref: str) -> Loop | None:
         """A loop by id or invite code (what a reviewer types in the app)."""
@@ -133,33 +118,7 @@ class HitlState(VendorState):
         )
 
     def _member_reviewer(self, req: HitlRequest, by: str | None, where: str) -> Reviewer:
-        """The reviewer a step names (random: one who joined the request's loop), who must be
-        an active member. Lenient: a reviewer who never joined is joined now, with a lenience
-        note; strict: the step is refused."""
-        loop = self.loop_of(req)
-        if (by is None or by == "random") and loop is not None:
-            joined = [r for r in self.world.scenario.reviewers if loop.has_member(r.id)]
-            if joined:
-                return self.world.rng.choice(joined)
-        reviewer = self.world.reviewer(by)
-        if loop is None or loop.has_member(reviewer.id):
-            return reviewer
-        if self.strict:
-            raise ApiError(
-                400, f"{reviewer.email} is not an active member of loop {loop.id} (join first)"
-            )
-        now = self.world.clock.timestamp()
-        loop.members.append(Member(reviewer.id, reviewer.email, reviewer.name, "member", now))
-        self.world.note_lenience(
-            Lenience(
-                "hitl.reviewer_auto_joined",
-                "not show the request to a reviewer who has not joined the loop with its "
-                "invite code",
-                "api-reference/loops/loop-members.mdx (members join only by invite code)",
-                f"{reviewer.email} ({where or 'control plane'})",
-            )
-        )
-        return reviewer
+        return membership.acting_reviewer(self.world, self.loop_of(req), by, where, self.strict)
 
     def delete_loop(self, loop: Loop) -> dict[str, int]:
         doomed = [r for r in self.requests.values() if r.loop_id == loop.id]
@@ -224,7 +183,9 @@ class HitlState(VendorState):
             )
         req.response_at = self._touch(req)
         req.response_by = reviewer
-        req.response_data = answer
+        req.response_data = reshape(
+            req.config, answer, self.world.variants.form(variants.RESPONSE_DATA)
+        )
         req.previous_status = req.status
         req.status = "completed"
         self.world.engine.cancel(req.id)

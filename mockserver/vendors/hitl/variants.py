@@ -11,6 +11,7 @@ from mockserver.variants import MERGED, Form, Shape, Variant
 
 CREATED_ID = "hitl.created_id"
 RESPONSE_BY = "hitl.response_by"
+RESPONSE_DATA = "hitl.response_data"
 WEBHOOK_BODY = "hitl.webhook_body"
 SIGNATURE = "hitl.signature_header"
 CANCEL = "hitl.cancel_rule"
@@ -52,6 +53,37 @@ VARIANTS: tuple[Variant, ...] = (
             ),
         ),
         default="request",
+    ),
+    Variant(
+        RESPONSE_DATA,
+        "the form of an answer (`response_data`) to a select, rating, number or boolean request",
+        "a decided request (`data.request`)",
+        (
+            Form(
+                "as_configured",
+                'string options: the quickstart reads the scalar (step 6: `"Approve" in '
+                "decision`); option objects: responses/single-select.mdx and the other "
+                "response-type pages",
+                "the form the request's config used: string options give the option's string, "
+                "option objects `{selected_value, selected_label}`, and so on",
+                Shape(has=("response_data",)),
+            ),
+            Form(
+                "scalar",
+                'api-reference/requests/get-request.mdx; OpenAPI examples (`"Approve"`)',
+                "always the bare value: the option value, a list of them, the number, true/false",
+                Shape(lacks=("response_data.selected_value", "response_data.selected_values")),
+            ),
+            Form(
+                "structured",
+                'responses/*.mdx; the live webhooks page (`{"selected_value": "Approve"}`)',
+                "always an object: {selected_value, selected_label}, {selected_values, "
+                "selected_labels}, {rating, rating_label}, {number, formatted_value}, "
+                "{boolean, boolean_label}",
+                Shape(types={"response_data": "object"}),
+            ),
+        ),
+        default="as_configured",
     ),
     Variant(
         RESPONSE_BY,

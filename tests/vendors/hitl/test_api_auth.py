@@ -117,3 +117,14 @@ async def test_budget_is_per_key_and_resets_at_the_top_of_the_hour(
     await sandbox.advance("1s")  # 11:00:00, the top of the hour
     data = await sandbox.ok("GET", "/v1/test", "API key is valid")
     assert data["rate_limit"] == {"limit": 3, "remaining": 2, "reset_at": "2026-01-05T12:00:00Z"}
+
+
+async def test_a_reset_restores_the_budget(make_sandbox: MakeSandbox) -> None:
+    # The plugin resets before every test, so a suite is never throttled by earlier tests.
+    sandbox = await make_sandbox({"rate_limit": 2})
+    for _ in range(2):
+        assert (await sandbox.call("GET", "/v1/test")).status == 200
+    assert (await sandbox.call("GET", "/v1/test")).status == 429
+    await sandbox.control("POST", "/reset")
+    fresh = await sandbox.call("GET", "/v1/test")
+    assert (fresh.status, fresh.headers["X-RateLimit-Remaining"]) == (200, "1")

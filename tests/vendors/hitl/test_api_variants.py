@@ -63,11 +63,10 @@ async def test_response_by_forms(make_sandbox: MakeSandbox, form: str) -> None:
     await sandbox.act(rid, {"respond": {"choose": "Approve", "by": "sam@example.com"}})
     req = await sandbox.get_request(rid)
     assert match_forms(BY_NAME["hitl.response_by"], req) == [form]
-    expected: dict[str, Any] = {"email": "sam@example.com", "object": {"email": "sam@example.com"}}
     if form == "email":
         assert req["response_by"] == "sam@example.com"
     elif form == "object":
-        assert req["response_by"]["email"] == expected["object"]["email"]
+        assert req["response_by"]["email"] == "sam@example.com"
 
 
 @pytest.mark.parametrize("form", ["A", "B", "C", "D", "merged"])
@@ -265,3 +264,37 @@ async def test_a_reviewer_who_never_joined_is_auto_joined_with_a_note_or_refused
     problems = (await strict.control("GET", "/scenario"))["problems"]
     assert len(problems) == 1 and "sam@example.com is not an active member" in problems[0]
     assert (await strict.control("GET", "/lenience"))["total"] == 0
+
+
+OBJECTS = {"options": [{"value": "ok", "label": "Fine"}, {"value": "bad", "label": "Not fine"}]}
+
+
+@pytest.mark.parametrize(
+    ("form", "config", "expected"),
+    [
+        ("as_configured", {"options": ["Approve", "Reject"]}, "Approve"),
+        ("as_configured", OBJECTS, {"selected_value": "ok", "selected_label": "Fine"}),
+        ("scalar", OBJECTS, "ok"),
+        ("scalar", {"options": ["Approve", "Reject"]}, "Approve"),
+        (
+            "structured",
+            {"options": ["Approve", "Reject"]},
+            {
+                "selected_value": "Approve",
+                "selected_label": "Approve",
+            },
+        ),
+    ],
+)
+async def test_response_data_forms(
+    make_sandbox: MakeSandbox, form: str, config: dict[str, Any], expected: Any
+) -> None:
+    sandbox = await _setup(make_sandbox, {"hitl.response_data": form})
+    loop_id = (await sandbox.new_loop())["id"]
+    body = {**BODY, "response_config": config, "default_response": None}
+    reply = await sandbox.call("POST", f"{API}/loops/{loop_id}/requests", json_body=body)
+    rid = reply.body["data"]["request"]["id"]
+    await sandbox.act(rid, {"respond": {"choose": 0, "by": "sam@example.com"}})
+    req = await sandbox.get_request(rid)
+    assert req["response_data"] == expected
+    assert form in match_forms(BY_NAME["hitl.response_data"], req)
