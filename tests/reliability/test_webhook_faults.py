@@ -42,7 +42,6 @@ hitl:
   rate_limit: 100000  # these tests make more calls than the real hourly budget
   loops: [{{id: {LOOP_ID}, name: Team}}]
   rules: [{{otherwise: timeout}}]
-  rate_limit: 100000  # the suites here make hundreds of calls with one key (real: 100/hour)
 hive: {{callback_delay: 2s}}
 {webhooks}
 """
