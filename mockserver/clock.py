@@ -17,9 +17,9 @@ import itertools
 import logging
 import math
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 log = logging.getLogger("mockserver.clock")
 
@@ -41,6 +41,16 @@ class Timer:
     label: str
     callback: TimerCallback = field(repr=False)
     cancelled: bool = False
+    detail: Mapping[str, Any] | None = None  # what the timer will do, for the console
+
+    def to_json(self, now: float) -> dict[str, Any]:
+        """When it fires (and in how many virtual seconds), its label and detail."""
+        return {
+            "at": iso(self.when),
+            "in_seconds": round(self.when - now, 3),
+            "label": self.label,
+            **(self.detail or {}),
+        }
 
     def cancel(self) -> None:
         self.cancelled = True
@@ -122,8 +132,14 @@ class Clock:
         }
 
     # -- timers ------------------------------------------------------------------------------
-    def call_at(self, when: float, callback: TimerCallback, label: str = "") -> Timer:
-        timer = Timer(when, next(self._seq), label, callback)
+    def call_at(
+        self,
+        when: float,
+        callback: TimerCallback,
+        label: str = "",
+        detail: Mapping[str, Any] | None = None,
+    ) -> Timer:
+        timer = Timer(when, next(self._seq), label, callback, detail=detail)
         heapq.heappush(self._timers, (when, timer.seq, timer))
         self._wake.set()
         return timer

@@ -1,4 +1,5 @@
-"""Fast JSON for answers and webhook bodies (orjson), in one place."""
+"""Fast JSON for answers and webhook bodies (orjson), and the one bounded parser every
+request body goes through, in one place."""
 
 from __future__ import annotations
 
@@ -10,6 +11,51 @@ import orjson
 from aiohttp import web
 
 _OPTIONS = orjson.OPT_NON_STR_KEYS
+
+# Deepest nesting accepted in any JSON body (arrays and objects), as Ruby's JSON parser
+# defaults to: deeper bodies are refused before they reach a handler, the journal or orjson
+# (whose encoder stops at 255 levels).
+MAX_DEPTH = 100
+
+
+class TooDeep(ValueError):
+    """A JSON text nested deeper than MAX_DEPTH."""
+
+    def __init__(self) -> None:
+        super().__init__(f"nested too deeply (more than {MAX_DEPTH} levels)")
+
+
+def loads(raw: bytes | str) -> Any:
+    """`json.loads` with the nesting capped at MAX_DEPTH: ValueError for text that is not JSON
+    (TooDeep when too deep). Costs one `count` over the text unless it holds more brackets than
+    MAX_DEPTH, when the parsed value's depth is measured."""
+    try:
+        value = json.loads(raw)
+    except RecursionError:
+        raise TooDeep() from None
+    if isinstance(raw, bytes):
+        opens = raw.count(b"[") + raw.count(b"{")
+    else:
+        opens = raw.count("[") + raw.count("{")
+    if opens > MAX_DEPTH and _too_deep(value):
+        raise TooDeep()
+    return value
+
+
+def _too_deep(value: Any) -> bool:
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children: Any = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        if depth > MAX_DEPTH:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
 
 
 def dumps(value: Any) -> bytes:

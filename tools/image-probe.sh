@@ -9,6 +9,8 @@ say() { printf 'probe: %s\n' "$*"; }
 
 curl -fsS "$url/_mockserver/health" | grep -q '"status": *"ok"'
 say "control plane: /_mockserver/health ok"
+curl -fsS "$url/_mockserver/ui" | grep -q 'reviewer console'
+say "console: /_mockserver/ui ok"
 curl -fsS -H 'Authorization: Bearer probe-key' "$url/v1/test" >/dev/null
 say "hitl: GET /v1/test ok"
 curl -fsS -X POST -H 'Authorization: Bearer probe-token' -H "$json" "$url/moderation/automated" \

@@ -59,7 +59,9 @@ async def test_uploaded_scenario_keeps_its_file_name(sandbox: MakeClient) -> Non
     client = await sandbox(BASE)
     bad = await client.put("/_mockserver/scenario?source=qa/spam.yaml", data="clock: manul\n")
     assert (await bad.json())["problems"][0].startswith("qa/spam.yaml:1:8: clock:")
-    good = await client.put("/_mockserver/scenario?source=qa/spam.yaml", data="clock: manual\n")
+    good = await client.put(
+        "/_mockserver/scenario?source=qa/spam.yaml", data="clock: manual\nhitl: {}\n"
+    )
     assert (await good.json())["name"] == "spam"
 
 

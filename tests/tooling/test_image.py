@@ -176,6 +176,21 @@ def test_one_call_per_vendor(container: Running, vendor: str) -> None:
     assert journal["count"] >= 1
 
 
+def console_page(url: str) -> str:
+    """The page `/` leads to (the reviewer console), as text; AssertionError if it is not."""
+    with urllib.request.urlopen(url + "/", timeout=5) as answer:
+        assert answer.url.endswith("/_mockserver/ui") and answer.status == 200
+        assert answer.headers.get_content_type() == "text/html"
+        page: str = answer.read().decode()
+    with urllib.request.urlopen(url + "/_mockserver/ui/console.js", timeout=5) as script:
+        assert script.status == 200
+    return page
+
+
+def test_the_reviewer_console_is_served(container: Running) -> None:
+    assert "reviewer console" in console_page(container.url)
+
+
 def test_sigterm_stops_gracefully_and_records_pending_webhooks(tmp_path: Path) -> None:
     """A mounted folder whose scenario leaves a webhook waiting for its retry at shutdown."""
     hook = "http://127.0.0.1:9/hooks/hitl"
@@ -222,6 +237,7 @@ def test_image_check_probes_every_vendor_and_the_health_check() -> None:
     root = dockerfile.DOCKERFILE.parent
     probe = (root / "tools" / "image-probe.sh").read_text()
     assert "$url/_mockserver/health" in probe
+    assert "$url/_mockserver/ui" in probe  # the reviewer console is package data in the image
     for vendor in VENDORS:
         assert f"$url{PROBES[vendor.name][1]}" in probe, vendor.name
     makefile = (root / "Makefile").read_text()

@@ -32,7 +32,7 @@ def _format_problem(value: str, kind: str) -> str:
             '{"name": "a"} trailing',
             "body is not valid JSON: Extra data: line 1 column 15 (char 14)",
         ),
-        ("[" * 100_000 + "]" * 100_000, "body is nested too deeply"),
+        ("[" * 100_000 + "]" * 100_000, "body is nested too deeply (more than 100 levels)"),
     ],
 )
 async def test_malformed_json(sandbox: Sandbox, raw: str, detail: str) -> None:
