@@ -86,6 +86,9 @@ async def test_a_delivery_as_the_control_api_shows_it() -> None:
                 "status": 500,
                 "error": None,
                 "simulated": True,
+                "answer": None,
+                "answer_truncated": False,
+                "location": None,
             },
             {
                 "number": 2,
@@ -93,6 +96,9 @@ async def test_a_delivery_as_the_control_api_shows_it() -> None:
                 "status": 200,
                 "error": None,
                 "simulated": True,
+                "answer": None,
+                "answer_truncated": False,
+                "location": None,
             },
         ],
         "next_attempt_at": None,
@@ -124,12 +130,13 @@ def test_the_log_keeps_the_newest_deliveries_and_forgets_the_rest_by_id() -> Non
 @pytest.mark.parametrize(
     ("status", "delivered", "retryable"),
     [
-        *((200, True, False), (204, True, False), (299, True, False), (300, False, False)),
+        *((200, True, False), (204, True, False), (299, True, False), (300, False, True)),
         *((404, False, False), (408, False, True), (429, False, True), (500, False, True)),
     ],
 )
 def test_the_documented_policy(status: int, delivered: bool, retryable: bool) -> None:
-    # reference/hitl-api.md §5: 2xx success, 4xx final except 408 and 429, 5xx retried.
+    # reference/hitl-api.md §5: 2xx success, 4xx final except 408 and 429, 5xx retried; a
+    # 3xx is retried too, since redirects are never followed (README, Fidelity notes).
     assert DEFAULT_POLICY.delivered(status) is delivered
     if not delivered:
         assert DEFAULT_POLICY.retryable(status) is retryable
