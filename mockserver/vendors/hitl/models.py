@@ -1,8 +1,8 @@
 """HITL.sh state models: users (one per API key), loops and review requests, with their JSON.
 
-The JSON follows reference/hitl-api.md §2.2–§2.3. Where documents disagree the sandbox answers
-with every documented field at once (see README "Fidelity notes"): `response_by` is the user id
-string (get-request.mdx, OpenAPI) and `response_by_user` the object newer clients read.
+The JSON follows reference/hitl-api.md §2.2–§2.3. Where documents disagree, the form is a named
+variant (`hitl.response_by`, see `variants.py`): by default `response_by` is the user id string
+(get-request.mdx, OpenAPI).
 """
 
 from __future__ import annotations
@@ -67,6 +67,9 @@ class Loop:
     members: list[Member] = field(default_factory=list)
     invite_code: str = ""
 
+    def has_member(self, user_id: str) -> bool:
+        return any(m.user_id == user_id for m in self.members)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -120,7 +123,8 @@ class HitlRequest:
             return None
         return round(self.response_at - self.created_at, 3)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, response_by: str = "id") -> dict[str, Any]:
+        """The documented Request; `response_by` is the `hitl.response_by` form."""
         f = self.fields
         reviewer = self.response_by
         out: dict[str, Any] = {
@@ -156,8 +160,7 @@ class HitlRequest:
             "status": self.status,
             "claimed_by": self.claimed_by.id if self.claimed_by else None,
             "claimed_at": iso(self.claimed_at) if self.claimed_at else None,
-            "response_by": reviewer.id if reviewer else None,
-            "response_by_user": _person(reviewer),
+            "response_by": _response_by(reviewer, response_by),
             "response_at": iso(self.response_at) if self.response_at else None,
             "completed_at": iso(self.response_at) if self.response_at else None,
             "response_data": self.response_data,
@@ -174,9 +177,21 @@ class HitlRequest:
             out["cancelled_at"] = iso(self.cancelled_at)
         if self.timed_out_at is not None:
             out["timed_out_at"] = iso(self.timed_out_at)
+        if response_by == "id_and_user":
+            out["response_by_user"] = _person(reviewer)
         # The older request shape (seeds/hitl-requests.txt) is returned as it was sent.
         out.update(self.legacy)
         return out
+
+
+def _response_by(reviewer: Reviewer | None, form: str) -> Any:
+    if reviewer is None:
+        return None
+    if form == "object":
+        return _person(reviewer)
+    if form == "email":
+        return reviewer.email
+    return reviewer.id
 
 
 def _person(reviewer: Reviewer | None) -> dict[str, str] | None:
