@@ -37,8 +37,8 @@ def problems(text: str) -> list[str]:
         ),
         (
             "hitl:\n  zzzzqqq: 1\n",
-            "s.yaml:2:3: hitl.zzzzqqq: unknown key (allowed here: keys, loops, rate_limit, rules, "
-            "strict, webhook_secret, webhooks)",
+            "s.yaml:2:3: hitl.zzzzqqq: unknown key (allowed here: join, keys, loops, rate_limit, "
+            "rules, strict, webhook_secret, webhooks)",
         ),
         (
             "hitl:\n  rules:\n    - otherwise: [{claim: {}, respond: {}}]\n",
