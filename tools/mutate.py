@@ -54,6 +54,9 @@ GROUPS: dict[str, Group] = {
             *CORE_TESTS,
             "tests/vendors/outharm/test_webhook_retries.py",
             "tests/reliability/test_webhook_faults.py",
+            # The receivers' answers (kept, cut, redirects, refusals) and their isolation.
+            "tests/reliability/test_receiver_answers.py",
+            "tests/reliability/test_receiver_isolation.py",
         ],
     ),
     "journal": Group(
