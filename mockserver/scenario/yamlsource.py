@@ -157,7 +157,7 @@ def load_yaml(text: str, filename: str) -> tuple[Any, SourceMap]:
             out: dict[Any, Any] = {}
             for key_node, value_node in n.value:
                 key = (
-                    constructor.construct_object(key_node, deep=True)
+                    scalar(key_node)
                     if isinstance(key_node, yaml.ScalarNode)
                     else None  # never built: an aliased key could be any size
                 )
@@ -183,7 +183,13 @@ def load_yaml(text: str, filename: str) -> tuple[Any, SourceMap]:
             return out
         if isinstance(n, yaml.SequenceNode):
             return [build(item, (*path, i)) for i, item in enumerate(n.value)]
-        value = constructor.construct_object(n, deep=True)
+        return scalar(n)
+
+    def scalar(n: yaml.Node) -> Any:
+        try:
+            value = constructor.construct_object(n, deep=True)
+        except ValueError:  # shaped like a timestamp but no date (2026-13-01): keep the text
+            return str(n.value)
         # YAML turns unquoted timestamps into datetimes; the scenario wants the text.
         if hasattr(value, "isoformat"):
             return str(n.value)

@@ -1,0 +1,85 @@
+"""What a loaded scenario holds, field by field: faults, rules and steps with the positions their
+log lines and errors cite, the defaults a QA engineer leaves out, and the start time (a date
+that does not exist is a clear error, never a traceback)."""
+
+from __future__ import annotations
+
+import pytest
+from faker import Faker
+
+from mockserver.errors import ScenarioError
+from mockserver.registry import VENDORS
+from mockserver.scenario.loader import parse_scenario
+from mockserver.scenario.model import HttpFault, WebhookFault
+from mockserver.scenario.rules import Rule, RuleSet, Step
+
+FULL = """\
+name: x
+seed: 7
+start: 2026-01-01T09:00:00Z
+faults:
+  - {vendor: hitl, method: post, path: /v1/*, status: 503, message: busy, latency: 2s, times: 2}
+  - webhook: 'http://x/*'
+    answers: [500, timeout]
+  - {path: /v1/other}
+  - webhook: 'http://y/*'
+hitl:
+  rules:
+    - name: first two
+      when: {first: 2}
+      then: [{respond: {after: 1m, by: dana}}]
+    - otherwise: timeout
+reviewers: [{email: dana@example.com}]
+"""
+
+
+def test_every_field_of_faults_and_rules_is_kept_with_its_position() -> None:
+    s = parse_scenario(FULL, "qa.yaml", VENDORS)
+    assert (s.name, s.seed, s.start) == ("x", 7, 1_767_258_000.0)  # 2026-01-01T09:00:00Z
+    assert s.http_faults == (
+        HttpFault("hitl", "POST", "/v1/*", 503, "busy", 2.0, 2, "qa.yaml:5:5"),
+        HttpFault(path="/v1/other", where="qa.yaml:8:5"),  # nothing else set: no defaults
+    )
+    assert s.webhook_faults == (
+        WebhookFault("http://x/*", (500, "timeout"), "qa.yaml:6:5"),
+        WebhookFault("http://y/*", (), "qa.yaml:9:5"),
+    )
+    assert s.section("hitl").rules == RuleSet(
+        "hitl.rules",
+        (
+            Rule(
+                {}, (Step("respond", {}, 60.0, "dana", "qa.yaml:14:24"),), 2, False, "qa.yaml:12:7"
+            ),
+            Rule(
+                {}, (Step("timeout", {}, 0.0, None, "qa.yaml:15:18"),), None, True, "qa.yaml:15:7"
+            ),
+        ),
+    )
+
+
+def test_what_a_scenario_leaves_out() -> None:
+    s = parse_scenario("name: bare\n", "qa.yaml", VENDORS)
+    assert (s.seed, s.start, s.http_faults, s.webhook_faults) == (0, None, (), ())
+    # "3 generated" people: Faker seeded with the scenario's seed plus the people before them
+    fake = Faker()
+    fake.seed_instance(0)
+    expected = [f"{fake.first_name()} {fake.last_name()}" for _ in range(3)]
+    assert [r.name for r in s.reviewers] == expected
+    twice = "seed: 5\nreviewers: ['1 generated', '1 generated']\n"
+    seeded = parse_scenario(twice, "qa.yaml", VENDORS)
+    fake.seed_instance(6)
+    assert seeded.reviewers[1].name == f"{fake.first_name()} {fake.last_name()}"
+
+
+@pytest.mark.parametrize("start", ["2026-13-01T00:00:00Z", "2026-02-30", "yesterday"])
+def test_a_start_that_is_no_time_is_reported(start: str) -> None:
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(f"start: {start}\n", "qa.yaml", VENDORS)
+    assert info.value.problems == ["qa.yaml:1:8: start: expected a time like 2026-01-01T09:00:00Z"]
+
+
+def test_a_bad_clock_is_reported_at_its_line() -> None:
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario("name: x\nclock: {mode: scaled}\n", "qa.yaml", VENDORS)
+    (problem,) = info.value.problems
+    assert problem.startswith("qa.yaml:2:8: clock: ")
