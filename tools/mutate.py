@@ -164,6 +164,17 @@ def run(
             stderr=subprocess.STDOUT,
             check=False,
         )
+        if again:
+            # A function edited since (a new pragma, a fix) has new, unchecked mutants: a run
+            # without names tests those and keeps every other result.
+            subprocess.run(
+                [mutmut, "run", "--max-children", str(children)],
+                cwd=where,
+                env=env,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                check=False,
+            )
     statuses = statuses_of(where, mutmut, env)
     caught = sum(1 for s in statuses.values() if s in CAUGHT)
     total = len(statuses)

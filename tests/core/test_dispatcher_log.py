@@ -250,3 +250,50 @@ def test_signatures_match_the_published_hmac_sha256() -> None:
     assert verify_hmac_sha256("key", body, known)  # no prefix unless one is named
     assert verify_hmac_sha256("key", body, "sha256=" + known, prefix="sha256=")
     assert not verify_hmac_sha256("key", body + b".", known)
+
+
+async def test_the_delivery_log_keeps_what_the_receiver_answered(
+    aiohttp_server: Callable[..., Awaitable[TestServer]],
+) -> None:
+    async def short(request: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
+    async def empty(request: web.Request) -> web.Response:
+        return web.Response(status=204)
+
+    async def latin(request: web.Request) -> web.Response:
+        return web.Response(body=b"caf\xe9", status=500)
+
+    async def choices(request: web.Request) -> web.Response:
+        return web.Response(status=300, headers={"Location": "/elsewhere"})
+
+    app = web.Application()
+    for path, handler in (("/short", short), ("/empty", empty), ("/latin", latin)):
+        app.router.add_post(path, handler)
+    app.router.add_post("/choices", choices)
+    server = await aiohttp_server(app)
+    d, clock, sessions = make()
+    try:
+        sent = {p: send(d, url=str(server.make_url(p))) for p in ("/short", "/empty", "/latin")}
+        sent["/choices"] = send(d, url=str(server.make_url("/choices")))
+        sent["bad"] = send(d, url="http://a..b/hook")  # no usable host name
+        await clock.advance(0)
+    finally:
+        await sessions.close()
+    first = {p: x.attempts[0] for p, x in sent.items()}
+    assert (first["/short"].answer, first["/short"].answer_truncated) == ("ok", False)
+    assert first["/empty"].answer is None and sent["/empty"].state == "delivered"
+    assert first["/latin"].answer == "caf\ufffd"  # undecodable bytes shown, not an error
+    assert first["/choices"].location == "/elsewhere"
+    assert first["/choices"].error == "redirect to /elsewhere not followed"
+    assert str(first["bad"].error).startswith("invalid URL: ")
+
+
+async def test_a_redelivery_is_the_same_delivery_again() -> None:
+    d, clock, _ = make(500, 200)
+    first = send(d)
+    await clock.advance(0)
+    again = d.redeliver(first)
+    assert (again.vendor, again.url, again.policy) == ("hitl", URL, POLICY)
+    assert (again.event, again.subject, again.body) == ("request.completed", "r1", b"{}")
+    assert again.headers == {"Content-Type": "application/json", "X-Sig": "s"}
