@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
+
+import pytest
 
 from mockserver.clock import Clock
 from mockserver.scenario.rules import Engine, Rule, RuleSet, Step
@@ -75,3 +78,43 @@ def test_when_is_passed_to_the_vendor_matcher() -> None:
 
     engine.choose(ruleset(), spy)
     assert seen == [{"tag": "a"}]
+
+
+async def test_each_scripted_step_is_logged_and_shown_as_a_pending_timer(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, "mockserver.scenario")
+    clock = Clock(START, "manual")
+    engine = Engine(clock, namespace="team-a")
+
+    async def perform(step: Step) -> None:
+        pass
+
+    steps = (
+        Step("respond", {"choose": "Approve"}, after=30, by="dana", where="qa.yaml:9:11"),
+        Step("timeout", where="qa.yaml:10:11"),
+    )
+    engine.schedule("r1", steps, perform, vendor="hitl")
+    engine.schedule("i2", (Step("claim", where="qa.yaml:3:5"),), perform)  # no vendor named
+    shown = [t.to_json(clock.timestamp()) for t in clock.pending()]
+    assert [(t["label"], t["action"], t["args"], t["by"], t["where"]) for t in shown] == [
+        ("i2:claim", "claim", {}, None, "qa.yaml:3:5"),
+        ("r1:respond", "respond", {"choose": "Approve"}, "dana", "qa.yaml:9:11"),
+        ("r1:timeout", "timeout", {}, None, "qa.yaml:10:11"),
+    ]
+    await clock.advance(30)
+    records = [r for r in caplog.records if r.name == "mockserver.scenario"]
+    assert [r.getMessage() for r in records] == [
+        "item i2: scripted claim (qa.yaml:3:5)",
+        "hitl r1: scripted respond by dana (qa.yaml:9:11)",
+        "hitl r1: scripted timeout (qa.yaml:10:11)",
+    ]
+    fields = [
+        tuple(r.__dict__[k] for k in ("vendor", "namespace", "item", "event")) for r in records
+    ]
+    assert fields == [
+        (None, "team-a", "i2", "scripted.claim"),
+        ("hitl", "team-a", "r1", "scripted.respond"),
+        ("hitl", "team-a", "r1", "scripted.timeout"),
+    ]
+    assert all(r.levelno == logging.INFO for r in records)
