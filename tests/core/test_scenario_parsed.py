@@ -83,3 +83,38 @@ def test_a_bad_clock_is_reported_at_its_line() -> None:
         parse_scenario("name: x\nclock: {mode: scaled}\n", "qa.yaml", VENDORS)
     (problem,) = info.value.problems
     assert problem.startswith("qa.yaml:2:8: clock: ")
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            "variants: {hitl.get_response: decisions}\n",
+            "qa.yaml:1:31: variants.hitl.get_response: 'decisions' is not one of: decision, "
+            "envelope (did you mean 'decision'?)",
+        ),
+        (
+            "variants: {hitl.get_response: 3}\n",
+            "qa.yaml:1:31: variants.hitl.get_response: 3 is not one of: decision, envelope",
+        ),
+        (
+            "hitl:\n  rules:\n    - when: {priority: urgent}\n      then: timeout\n",
+            "qa.yaml:3:24: hitl.rules[0].when.priority: 'urgent' is not one of: low, medium, "
+            "high, critical",
+        ),
+        (
+            "hitl:\n  rules:\n    - then: {}\n",
+            "qa.yaml:3:13: hitl.rules[0].then: a step names exactly one action, like "
+            "`respond: {...}`",
+        ),
+        (
+            "hitl:\n  join: 5x\n",
+            "qa.yaml:2:9: hitl.join: expected a duration: 30s, 2m, 1h30m, 800ms, or a number of "
+            "seconds, got '5x'",
+        ),
+    ],
+)
+def test_what_a_qa_engineer_reads_for_a_wrong_value(text: str, problem: str) -> None:
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text, "qa.yaml", VENDORS)
+    assert info.value.problems == [problem]
