@@ -4,12 +4,14 @@ that does not exist is a clear error, never a traceback)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from faker import Faker
 
 from mockserver.errors import ScenarioError
 from mockserver.registry import VENDORS
-from mockserver.scenario.loader import parse_scenario
+from mockserver.scenario.loader import parse_scenario, scenario_files
 from mockserver.scenario.model import HttpFault, WebhookFault
 from mockserver.scenario.rules import Rule, RuleSet, Step
 
@@ -118,3 +120,19 @@ def test_what_a_qa_engineer_reads_for_a_wrong_value(text: str, problem: str) -> 
     with pytest.raises(ScenarioError) as info:
         parse_scenario(text, "qa.yaml", VENDORS)
     assert info.value.problems == [problem]
+
+
+def test_a_folder_names_its_yaml_files_and_skips_hidden_folders(tmp_path: Path) -> None:
+    for name in ("a.yaml", "b.yml", ".x.yaml", "notes.txt", ".git/c.yaml", "sub/d.yaml"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("name: x\n")
+    (tmp_path / "sub/.cache").mkdir()
+    (tmp_path / "sub/.cache/e.yaml").write_text("name: x\n")
+    (tmp_path / "dir.yaml").mkdir()  # a folder named like a file is not a file
+
+    def names(**kw: bool) -> list[str]:
+        return [p.relative_to(tmp_path).as_posix() for p in scenario_files(tmp_path, **kw)]
+
+    assert names() == [".x.yaml", "a.yaml", "b.yml"]
+    assert names(recursive=True) == [".x.yaml", "a.yaml", "b.yml", "sub/d.yaml"]
+    assert scenario_files(tmp_path / "a.yaml") == [tmp_path / "a.yaml"]
