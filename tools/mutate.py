@@ -78,7 +78,13 @@ GROUPS: dict[str, Group] = {
             "mockserver/control/clock_routes.py",
             "mockserver/control/logs.py",
         ],
-        [*CORE_TESTS, "tests/plugin"],
+        [
+            *CORE_TESTS,
+            "tests/plugin",
+            # uploads as curl sends them, and the control token
+            "tests/tooling/test_first_contact.py",
+            "tests/reliability/test_control_token.py",
+        ],
     ),
     "outharm": Group(["mockserver/vendors/outharm/state.py"], ["tests/vendors/outharm"]),
 }
