@@ -12,7 +12,7 @@ from faker import Faker
 from mockserver.errors import ScenarioError
 from mockserver.registry import VENDORS
 from mockserver.scenario.loader import parse_scenario, scenario_files
-from mockserver.scenario.model import HttpFault, WebhookFault
+from mockserver.scenario.model import DeliverySettings, HttpFault, WebhookFault
 from mockserver.scenario.rules import Rule, RuleSet, Step
 
 FULL = """\
@@ -32,12 +32,17 @@ hitl:
       then: [{respond: {after: 1m, by: dana}}]
     - otherwise: timeout
 reviewers: [{email: dana@example.com}]
+webhooks: {retry: [10s, 1m], timeout: 5s}
+description: the QA run
+variants: {hitl.get_response: envelope}
 """
 
 
 def test_every_field_of_faults_and_rules_is_kept_with_its_position() -> None:
     s = parse_scenario(FULL, "qa.yaml", VENDORS)
     assert (s.name, s.seed, s.start) == ("x", 7, 1_767_258_000.0)  # 2026-01-01T09:00:00Z
+    assert s.delivery == DeliverySettings(retry=(10.0, 60.0), timeout=5.0)
+    assert (s.description, s.variants) == ("the QA run", {"hitl.get_response": "envelope"})
     assert s.http_faults == (
         HttpFault("hitl", "POST", "/v1/*", 503, "busy", 2.0, 2, "qa.yaml:5:5"),
         HttpFault(path="/v1/other", where="qa.yaml:8:5"),  # nothing else set: no defaults
@@ -62,6 +67,7 @@ def test_every_field_of_faults_and_rules_is_kept_with_its_position() -> None:
 def test_what_a_scenario_leaves_out() -> None:
     s = parse_scenario("name: bare\n", "qa.yaml", VENDORS)
     assert (s.seed, s.start, s.http_faults, s.webhook_faults) == (0, None, (), ())
+    assert (s.delivery, s.description, s.variants, s.clock) == (DeliverySettings(), "", {}, "real")
     # "3 generated" people: Faker seeded with the scenario's seed plus the people before them
     fake = Faker()
     fake.seed_instance(0)
