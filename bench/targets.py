@@ -1,6 +1,10 @@
 """Servers the benchmark measures, each started as its own process (pinned to one core).
 
-`sandbox`: mockserver with the benchmark scenario (journal on, as always).
+`sandbox`: mockserver with the benchmark scenario (journal on, as always; nobody answers, manual
+clock).
+`default`: mockserver with the embedded default scenario (reviewers claim and answer within a
+few seconds of real time, signed webhooks to each request's callback_url), the hourly rate limit
+raised out of the way.
 `bare`: a bare aiohttp app answering the same JSON (the bytes of a real sandbox answer, from
 the file given after the port), the ceiling the sandbox is compared with.
 """
@@ -42,18 +46,14 @@ def main() -> None:
             app = bare_app(sample["body"].encode(), sample["status"])
         web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
         return
-    from mockserver.server import create_app
+    from mockserver.server import serve
     from mockserver.settings import Settings
 
-    settings = Settings(port=port, scenario=str(SCENARIO), log_level="warning")
-    import logging
-
-    logging.basicConfig(level=logging.WARNING)
-    from mockserver.server import tune_gc
-
-    app = create_app(settings)
-    tune_gc()
-    web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
+    # served as `mockserver serve` serves: same GC tuning, signal handling and shutdown
+    if kind == "default":
+        serve(Settings(port=port, log_level="warning", rate_limit=2_000_000_000))
+    else:
+        serve(Settings(port=port, scenario=str(SCENARIO), log_level="warning"))
 
 
 if __name__ == "__main__":
