@@ -112,7 +112,8 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
     entry.duration_ms = (time.perf_counter() - started) * 1000
     world.journal.append(entry)
     world.changed()
-    log.info("%s %s %s -> %d", vendor.name, request.method, request.path_qs, response.status)
+    if log.isEnabledFor(logging.INFO):
+        log.info("%s %s %s -> %d", vendor.name, request.method, request.path_qs, response.status)
     return response
 
 

@@ -14,7 +14,7 @@ BODY_LIMIT = 64 * 1024
 REDACTED = frozenset({"authorization", "cookie"})
 
 
-@dataclass
+@dataclass(slots=True)
 class JournalEntry:
     seq: int
     at: str

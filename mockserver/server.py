@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 
 from aiohttp import web
 
-from mockserver import watch
+from mockserver import gcpolicy, watch
 from mockserver.app import build_app
 from mockserver.logsetup import configure
 from mockserver.registry import VENDORS
@@ -27,12 +26,10 @@ def create_app(settings: Settings) -> web.Application:
 
 
 def tune_gc() -> None:
-    """A sandbox process keeps many small long-lived objects (stored requests, journal): move
-    the start-up heap out of the collector's sight and collect the old generation rarely, so
-    full collections do not stall answers as the store grows (see bench/run.py)."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(10_000, 20, 100)
+    """A sandbox process keeps many small long-lived objects (stored requests, journal): keep
+    them out of the collector's walks, so collections do not stall answers as the store grows
+    (see mockserver/gcpolicy.py and bench/growth.py)."""
+    gcpolicy.tune()
 
 
 def serve(settings: Settings) -> None:

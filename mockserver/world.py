@@ -8,6 +8,7 @@ per-test reset cheap. Nothing here knows any vendor: vendor stores are made by t
 from __future__ import annotations
 
 import asyncio
+import fnmatch
 import logging
 import random
 import time
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import aiohttp
 
+from mockserver import gcpolicy
 from mockserver.clock import Clock, ClockMode
 from mockserver.ids import IdFactory
 from mockserver.journal import Journal
@@ -83,8 +85,8 @@ class World:
 
     def http_fault(self, vendor: str, method: str, path: str) -> HttpFault | None:
         """The first scenario fault matching a call that has uses left, counting this use."""
-        import fnmatch
-
+        if not self.scenario.http_faults:
+            return None
         for index, fault in enumerate(self.scenario.http_faults):
             if fault.vendor and fault.vendor != vendor:
                 continue
@@ -155,6 +157,7 @@ class Worlds:
         old = self._worlds.pop(namespace, None)
         if old is not None:
             await old.close(grace=0.5)
+            gcpolicy.thaw()  # the old world may be frozen: let a collection free it
         return self.get(namespace)
 
     async def drop(self, namespace: str) -> bool:
@@ -163,6 +166,7 @@ class Worlds:
         override = self._scenarios.pop(namespace, None)
         if world is not None:
             await world.close(grace=0.5)
+            gcpolicy.thaw()
         return world is not None or override is not None
 
     async def reset_all(self) -> None:

@@ -3,13 +3,13 @@ the hourly per-key rate limit (reference/hitl-api.md §1.2, §1.3, §1.5, §6)."
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable, Iterable
 from functools import wraps
 from typing import Any
 
 from aiohttp import web
 
+from mockserver import jsonio
 from mockserver.appkeys import world_of
 from mockserver.errors import ApiError
 from mockserver.jsonio import json_response
@@ -120,7 +120,7 @@ async def json_body(request: web.Request, *, optional: bool = False) -> Any:
             data=f"Content-Type must be application/json, got {request.content_type}",
         )
     try:
-        return json.loads(raw)
+        return jsonio.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(400, "Invalid request body", data=f"body is not valid JSON: {exc}") from None
     except RecursionError:

@@ -42,6 +42,7 @@ class HitlState(VendorState):
         self.loops: dict[str, Loop] = {}
         self.requests: dict[str, HitlRequest] = {}
         self.problems: list[str] = []
+        self._expire_later = self._expire  # one bound method shared by every timeout timer
         now = world.clock.timestamp()
         for seed in cfg.loops:
             reviewers = world.scenario.reviewers
@@ -105,7 +106,7 @@ class HitlState(VendorState):
     # -- requests -----------------------------------------------------------------------------
     def add_request(self, req: HitlRequest, rule: Rule | None) -> None:
         self.requests[req.id] = req
-        self.world.clock.call_at(req.timeout_at, lambda: self._expire(req.id), f"{req.id}:timeout")
+        self.world.clock.call_at_with(req.timeout_at, self._expire_later, req.id, "hitl timeout")
         if rule is not None:
             req.rule = rule.where
             # a plain `timeout` step schedules nothing: the request expires at its timeout_at
@@ -158,9 +159,9 @@ class HitlState(VendorState):
 
     def set_timeout(self, req: HitlRequest, seconds: int) -> None:
         """A new `timeout_seconds` (PATCH): `timeout_at` moves, counted from creation."""
-        req.fields["timeout_seconds"] = seconds
+        req.set_field("timeout_seconds", seconds)
         req.timeout_at = req.created_at + seconds
-        self.world.clock.call_at(req.timeout_at, lambda: self._expire(req.id), f"{req.id}:timeout")
+        self.world.clock.call_at_with(req.timeout_at, self._expire_later, req.id, "hitl timeout")
 
     async def _expire(self, request_id: str) -> None:
         req = self.requests.get(request_id)
