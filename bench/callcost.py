@@ -4,7 +4,7 @@ sending the bench's create body for a few seconds, then a table of CPU microseco
 stage. cProfile's own overhead inflates every figure (roughly 2x); compare stages, and compare a
 stage before and after a change, rather than reading them as absolute costs.
 
-    .venv/bin/python bench/callcost.py [seconds]
+    .venv/bin/python bench/callcost.py [seconds] [--top]
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def main() -> None:
     from mockserver.server import create_app, tune_gc
     from mockserver.settings import Settings
 
-    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 5.0
+    seconds = float(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1][0].isdigit() else 5.0
     port = free_port()
     logging.basicConfig(level=logging.WARNING)
     app = create_app(Settings(port=port, scenario=str(HERE / "bench-scenario.yaml")))
@@ -105,6 +105,8 @@ def main() -> None:
     for label, names, minus in STAGES:
         cost = _cum(stats, names) - _cum(stats, minus)
         print(f"| {label} | {cost / calls * 1e6:.0f} |")
+    if "--top" in sys.argv:  # the functions with the most own time
+        stats.sort_stats("tottime").print_stats(30)
 
 
 if __name__ == "__main__":

@@ -12,26 +12,16 @@ import urllib.request
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from targets import HITL_BODY, LOOP  # the same HITL create body (250 bytes) for every run
 from wrk import pin
+
+__all__ = ["HITL_BODY", "LOOP"]
 
 HERE = Path(__file__).resolve().parent
 QUICK = "--quick" in sys.argv
-LOOP = "65f1234567890abcdef12345"
 HITL_PATH = f"/v1/api/loops/{LOOP}/requests"
 AUTH = {"Authorization": "Bearer bench-key", "Content-Type": "application/json"}
 HIVE_AUTH = {"Authorization": "token bench-key", "Content-Type": "application/json"}
-# The same HITL create body (250 bytes) for every run.
-HITL_BODY = json.dumps(
-    {
-        "request_text": "Please review this comment",
-        "response_type": "single_select",
-        "response_config": {"options": ["Approve", "Reject"]},
-        "default_response": "Reject",
-        "priority": "medium",
-        "processing_type": "time-sensitive",
-        "timeout_seconds": 3600,
-    }
-)
 HIVE_BODY = json.dumps({"patron_id": "1", "post_id": "2", "text_data": "hello there"})
 OUTHARM_BODY = json.dumps(
     {"schema_id": "550e8400-e29b-41d4-a716-446655440000", "content": {"body": ["hello there"]}}
@@ -52,12 +42,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(kind: str, *extra: str) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+def server(
+    kind: str, *extra: str, wait: float = 30.0
+) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
     """A `bench/targets.py` server on a free loopback port, pinned to core 0."""
     port = free_port()
     cmd = [*pin(0), sys.executable, str(HERE / "targets.py"), kind, str(port), *extra]
     proc = subprocess.Popen(cmd)
-    deadline = time.time() + 30
+    deadline = time.time() + wait
     while time.time() < deadline:
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
             break

@@ -86,7 +86,7 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
         vendor=vendor.name,
         method=request.method,
         path=request.path,
-        query=dict(request.query),
+        query=dict(request.query) if request.query_string else {},
         headers=request.headers,
         body=b"",
     )

@@ -131,9 +131,15 @@ class Clock:
     # -- timers ------------------------------------------------------------------------------
     def call_at(self, when: float, callback: TimerCallback, label: str = "") -> Timer:
         timer = Timer(when, next(self._seq), label, callback)
-        heapq.heappush(self._timers, (when, timer.seq, timer))
-        self._wake.set()
+        self._push(timer)
         return timer
+
+    def _push(self, timer: Timer) -> None:
+        heapq.heappush(self._timers, (timer.when, timer.seq, timer))
+        if self._timers[0][2] is timer:
+            # the runner sleeps until the earliest timer: only a new earliest one wakes it
+            # (not every request's timeout: each wake would cost a loop turn per request)
+            self._wake.set()
 
     def call_at_with(
         self, when: float, callback: Callable[[T], Awaitable[None]], arg: T, label: str = ""
@@ -141,8 +147,7 @@ class Clock:
         """`call_at` of `callback(arg)`: with a callback shared by many timers (a bound method
         kept once), no closure per timer."""
         timer = Timer(when, next(self._seq), label, callback, arg=arg)
-        heapq.heappush(self._timers, (when, timer.seq, timer))
-        self._wake.set()
+        self._push(timer)
         return timer
 
     def call_later(self, delay: float, callback: TimerCallback, label: str = "") -> Timer:

@@ -35,14 +35,16 @@ def json_response(
 
 # orjson reads integers beyond 64 bits as floats (the standard library keeps them exact): a
 # body with a run of 19 or more digits anywhere takes the standard library's path.
-_LONG_DIGITS = re.compile(rb"\d{19}")
+_LONG_DIGITS = re.compile(rb"[0-9]{19}")
+_DIGITS = b"0123456789"
 
 
 def loads(raw: bytes) -> Any:
     """Parse a request body exactly as `json.loads` does (same values, same errors), through
     orjson where that gives the same result: the standard library decides every body orjson
     refuses (NaN, lone surrogates, UTF-16, deep nesting) and every long integer."""
-    if not _LONG_DIGITS.search(raw):
+    # (a body with fewer than 19 digits in all needs no search: deleting digits is cheaper)
+    if len(raw) - len(raw.translate(None, _DIGITS)) < 19 or not _LONG_DIGITS.search(raw):
         try:
             return orjson.loads(raw)
         except orjson.JSONDecodeError:

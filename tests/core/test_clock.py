@@ -140,3 +140,26 @@ async def test_runner_fires_overdue_timers_on_a_manual_clock_at_once() -> None:
         await asyncio.wait_for(done.wait(), 5)
     finally:
         await clock.stop()
+
+
+async def test_a_timer_earlier_than_the_runners_next_wakes_it() -> None:
+    # The runner sleeps until its earliest timer; a later timer does not wake it, an earlier one
+    # must (or it would fire only when the far timer is due).
+    clock = Clock(START, "scaled", scale=10_000)
+    fired: list[str] = []
+    done = asyncio.Event()
+
+    async def near(name: str) -> None:
+        fired.append(name)
+        done.set()
+
+    clock.start()
+    try:
+        clock.call_later(10_000_000, lambda: near("far"))  # about 17 minutes of wall time
+        await asyncio.sleep(0)  # let the runner go to sleep until then
+        clock.call_later(20_000_000, lambda: near("farther"))
+        clock.call_at_with(clock.timestamp() + 10, near, "near", "timeout")
+        await asyncio.wait_for(done.wait(), 5)
+        assert fired == ["near"]
+    finally:
+        await clock.stop()

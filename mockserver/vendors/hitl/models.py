@@ -156,7 +156,8 @@ class HitlRequest:
         return round(self.response_at - self.created_at, 3)
 
     def to_json(self) -> dict[str, Any]:
-        f = self.fields
+        f = unpack(self.packed, self.names)  # a private copy: no read-only view needed
+        created = iso(self.created_at)
         reviewer = self.response_by
         out: dict[str, Any] = {
             "id": self.id,
@@ -187,7 +188,7 @@ class HitlRequest:
                 }
                 for m in self.broadcasted_to
             ],
-            "broadcasted_at": iso(self.created_at),
+            "broadcasted_at": created,
             "status": self.status,
             "claimed_by": self.claimed_by.id if self.claimed_by else None,
             "claimed_at": iso(self.claimed_at) if self.claimed_at else None,
@@ -197,7 +198,7 @@ class HitlRequest:
             "completed_at": iso(self.response_at) if self.response_at else None,
             "response_data": self.response_data,
             "response_time_seconds": self.response_time_seconds,
-            "created_at": iso(self.created_at),
+            "created_at": created,
             "updated_at": iso(self.updated_at or self.created_at),
         }
         for key in ("file_url", "file_type", "file_name", "video_url", "audio_url", "tags"):

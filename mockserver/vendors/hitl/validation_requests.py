@@ -225,9 +225,9 @@ def _content_fields(obj: Mapping[str, Any]) -> dict[str, Any]:
     fields: dict[str, Any] = {"request_text": text, "type": kind}
     fields["priority"] = get_enum(obj, "priority", PRIORITIES) or "medium"
     for url_field in MEDIA_URL_FIELDS.values():
-        fields[url_field] = get_url(obj, url_field, allow_data=True)
+        fields[url_field] = get_url(obj, url_field, allow_data=True) if url_field in obj else None
     for name in ("file_type", "file_name"):
-        fields[name] = get_str(obj, name)
+        fields[name] = get_str(obj, name) if name in obj else None
     needed = MEDIA_URL_FIELDS.get(kind)
     if needed and fields[needed] is None:
         raise invalid(f"{needed} is required when type is '{kind}'")
