@@ -12,9 +12,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 # Dependencies come from the project's own metadata (pyproject.toml); the source is removed
-# once installed. README* is optional (the package description).
+# once installed. README* is optional (the package description). scenarios/ is packaged as the
+# ready-made scenarios (mockserver/data/scenarios links to it).
 COPY pyproject.toml README* /tmp/src/
 COPY mockserver /tmp/src/mockserver
+COPY scenarios /tmp/src/scenarios
 RUN pip install --no-cache-dir /tmp/src \
     && rm -rf /tmp/src \
     && useradd --system --no-log-init --uid 10001 --user-group --no-create-home \

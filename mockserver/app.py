@@ -9,19 +9,22 @@ import logging
 import time
 from collections.abc import AsyncIterator, Sequence
 
-import aiohttp
 from aiohttp import web
 from aiohttp.typedefs import Handler
 from multidict import CIMultiDict
 
-from mockserver import appkeys
+from mockserver import appkeys, shutdown
+from mockserver.control.access import control_call
 from mockserver.control.openapi_routes import openapi_routes
 from mockserver.control.routes import control_routes
 from mockserver.errors import ApiError
 from mockserver.journal import JournalEntry
 from mockserver.library import ScenarioLibrary
+from mockserver.redaction import redact_url
+from mockserver.requestbody import ClientGone, read_body
 from mockserver.settings import Settings
 from mockserver.vendor import Vendor
+from mockserver.webhooks.transport import Transport
 from mockserver.world import Worlds
 
 log = logging.getLogger("mockserver.http")
@@ -64,9 +67,13 @@ def _http_error(exc: web.HTTPException, request: web.Request) -> ApiError:
 
 @web.middleware
 async def vendor_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    own = request.app[appkeys.TRANSPORT].own
+    if not own.ports:  # started without naming its port (port 0, a test server): learn it
+        own.learn(request.get_extra_info("sockname"))
     if request.path.startswith(appkeys.CONTROL_PREFIX):
-        answer: web.StreamResponse = await handler(request)
-        return answer
+        return await control_call(request, handler)
+    if request.path == "/":  # the reviewer console is the sandbox's home page
+        raise web.HTTPFound(appkeys.CONTROL_PREFIX + "/ui")
     app = request.app
     vendors = app[appkeys.VENDORS]
     vendor = _vendor_for(request, vendors)
@@ -92,7 +99,7 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
     )
     response: web.StreamResponse
     try:
-        entry.body = await request.read()
+        entry.body = await read_body(request)
         fault = world.http_fault(vendor.name, request.method, request.path)
         if fault is not None and fault.latency:
             await asyncio.sleep(fault.latency)
@@ -101,6 +108,9 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
         response = await handler(request)
     except ApiError as exc:
         response = vendor.render_error(exc)
+    except ClientGone:  # nothing to answer, nor to journal: the call never fully arrived
+        log.info("%s %s %s: client hung up mid-body", vendor.name, request.method, request.path)
+        return web.Response(status=400)
     except web.HTTPException as exc:
         response = vendor.render_error(_http_error(exc, request))
     except asyncio.CancelledError:
@@ -111,9 +121,23 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
     entry.status = response.status
     entry.duration_ms = (time.perf_counter() - started) * 1000
     world.journal.append(entry)
-    world.changed()
-    if log.isEnabledFor(logging.INFO):
-        log.info("%s %s %s -> %d", vendor.name, request.method, request.path_qs, response.status)
+    world.notifier.notify("journal", entry.path, entry)
+    if log.isEnabledFor(logging.INFO):  # the arguments alone cost a few µs per call
+        log.info(
+            "%s %s %s -> %d",
+            vendor.name,
+            request.method,
+            redact_url(request.path_qs),
+            response.status,
+            extra={
+                "vendor": vendor.name,
+                "method": request.method,
+                "path": request.path,
+                "status": response.status,
+                "namespace": namespace,
+                "event": "call",
+            },
+        )
     return response
 
 
@@ -133,25 +157,15 @@ def build_app(
     app[appkeys.VENDORS] = tuple(vendors)
     app[appkeys.LIBRARY] = library
     app[appkeys.STARTED_AT] = time.time()
-    session_holder: dict[str, aiohttp.ClientSession] = {}
-
-    def session() -> aiohttp.ClientSession:
-        if "s" not in session_holder or session_holder["s"].closed:
-            session_holder["s"] = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=100), auto_decompress=True
-            )
-        return session_holder["s"]
-
-    app[appkeys.WORLDS] = Worlds(library.default, settings, vendors, session)
+    transport = app[appkeys.TRANSPORT] = Transport()
+    app[appkeys.WORLDS] = Worlds(library.default, settings, vendors, transport)
 
     async def lifetime(app: web.Application) -> AsyncIterator[None]:
         yield
-        abandoned = await app[appkeys.WORLDS].close_all()
-        if abandoned:
-            log.warning("shutdown: %d webhook deliveries recorded as abandoned", abandoned)
-        if "s" in session_holder:
-            await session_holder["s"].close()
+        await shutdown.close_worlds(app)
+        await transport.close()
 
+    app.on_shutdown.append(shutdown.answer_waits)
     app.cleanup_ctx.append(lifetime)
     owners: dict[web.AbstractRoute, str] = {}
     for vendor in vendors:

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from mockserver.library import ScenarioLibrary
     from mockserver.settings import Settings
     from mockserver.vendor import Vendor
+    from mockserver.webhooks.transport import Transport
     from mockserver.world import World, Worlds
 
 WORLDS: web.AppKey[Worlds] = web.AppKey("worlds")
@@ -17,6 +18,7 @@ SETTINGS: web.AppKey[Settings] = web.AppKey("settings")
 VENDORS: web.AppKey[tuple[Vendor, ...]] = web.AppKey("vendors")
 LIBRARY: web.AppKey[ScenarioLibrary] = web.AppKey("library")
 STARTED_AT: web.AppKey[float] = web.AppKey("started_at")
+TRANSPORT: web.AppKey[Transport] = web.AppKey("transport")
 ROUTE_OWNERS: web.AppKey[dict[web.AbstractRoute, str]] = web.AppKey("route_owners")
 
 WORLD: web.RequestKey[World] = web.RequestKey("mockserver.world")

@@ -9,20 +9,24 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from mockserver import __version__, trigger
 from mockserver.errors import ScenarioError
 from mockserver.settings import Settings
+
+SCHEMA_FILE = "scenario.schema.json"
 
 
 def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "serve",
         help="run the sandbox",
-        description="Serve HITL.sh, Outharm and Hive at their real paths on one port.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        description="Serve HITL.sh, Outharm and Hive at their real paths on one port. Each "
+        "option's help names its environment variable and its default.",
     )
     p.add_argument("--host", help="interface to listen on (env MOCKSERVER_HOST; default 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (env MOCKSERVER_PORT; default 8080)")
@@ -37,10 +41,15 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="with a folder: the scenario to start with (env MOCKSERVER_SCENARIO_NAME; default: "
         "the one named 'default', else the embedded one)",
     )
-    p.add_argument("--seed", type=int, help="override the scenario's seed (env MOCKSERVER_SEED)")
+    p.add_argument(
+        "--seed",
+        type=int,
+        help="override the scenario's seed (env MOCKSERVER_SEED; default: the scenario's seed)",
+    )
     p.add_argument(
         "--clock",
-        help="override the scenario's clock: real, manual or scale:N (env MOCKSERVER_CLOCK)",
+        help="override the scenario's clock: real, manual or scale:N, N times faster (env "
+        "MOCKSERVER_CLOCK; default: the scenario's clock)",
     )
     p.add_argument(
         "--log-level",
@@ -57,14 +66,14 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         action="store_true",
         default=None,
         help="enforce every documented validation rule, not only what the vendors' own samples "
-        "satisfy (env MOCKSERVER_STRICT)",
+        "satisfy (env MOCKSERVER_STRICT; default: off)",
     )
     p.add_argument(
         "--watch",
         action="store_true",
         default=None,
         help="reload the scenario file or folder when it changes; a broken edit is reported "
-        "and the last good scenario stays (env MOCKSERVER_WATCH)",
+        "and the last good scenario stays (env MOCKSERVER_WATCH; default: off)",
     )
     p.add_argument(
         "--rate-limit",
@@ -83,6 +92,18 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         type=int,
         help="webhook deliveries kept (env MOCKSERVER_DELIVERY_CAP; default 10000)",
     )
+    p.add_argument(
+        "--control-token",
+        help="require `Authorization: Bearer TOKEN` on the control plane, health excepted "
+        "(env MOCKSERVER_CONTROL_TOKEN, which the CLI and the pytest plugin also send; "
+        "default: none)",
+    )
+    p.add_argument(
+        "--dump-on-exit",
+        metavar="PATH",
+        help="on shutdown, write every namespace's journal and delivery log to PATH as JSON "
+        "(env MOCKSERVER_DUMP_ON_EXIT)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -99,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check scenario files against the format and the vendors' rules. Prints "
         "one `file:line:col: key: message` line per problem; exit status 1 if there is any.",
     )
-    v.add_argument("paths", nargs="+", help="scenario files or folders")
+    v.add_argument("paths", nargs="+", help="scenario files or folders (subfolders included)")
     trigger.add_parser(sub)
     h = sub.add_parser(
         "health",
@@ -108,7 +129,18 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument(
         "--url", help="the sandbox (default: 127.0.0.1 on MOCKSERVER_PORT, else port 8080)"
     )
-    sub.add_parser("schema", help="print the scenario JSON Schema")
+    sc = sub.add_parser(
+        "schema",
+        help="print the scenario JSON Schema, or write it next to your scenario files",
+        description="Print the scenario JSON Schema. With --write DIR, save it as "
+        "DIR/scenario.schema.json, which `# yaml-language-server: $schema=./scenario.schema.json` "
+        "at the top of a scenario file in DIR names.",
+    )
+    sc.add_argument(
+        "--write",
+        metavar="DIR",
+        help="write DIR/scenario.schema.json (DIR is created if needed) instead of printing",
+    )
     return parser
 
 
@@ -127,6 +159,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         rate_limit=args.rate_limit,
         journal_cap=args.journal_cap,
         delivery_cap=args.delivery_cap,
+        control_token=args.control_token,
+        dump_on_exit=args.dump_on_exit,
     )
 
 
@@ -164,7 +198,42 @@ def health(url: str | None) -> int:
     return 0 if isinstance(answer, dict) and answer.get("status") == "ok" else 1
 
 
+def schema(write: str | None) -> int:
+    """Print the scenario JSON Schema, or write it as DIR/scenario.schema.json."""
+    from mockserver.registry import VENDORS
+    from mockserver.scenario.schema import scenario_schema
+
+    text = json.dumps(scenario_schema(VENDORS), indent=2) + "\n"
+    if write is None:
+        sys.stdout.write(text)
+        return 0
+    folder = Path(write)
+    target = folder if folder.suffix == ".json" else folder / SCHEMA_FILE
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        print(f"mockserver schema: cannot write {target}: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {target}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """The console entry point. Output cut short by the reader (`mockserver schema | head`) ends
+    quietly, as with any Unix tool."""
+    try:
+        code = _main(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python would report the pipe again while flushing at exit: point stdout at nothing
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    return code
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "validate":
         return validate(args.paths)
@@ -173,23 +242,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "health":
         return health(args.url)
     if args.command == "schema":
-        from mockserver.registry import VENDORS
-        from mockserver.scenario.schema import scenario_schema
-
-        print(json.dumps(scenario_schema(VENDORS), indent=2))
-        return 0
+        return schema(args.write)
     try:
         settings = _settings(args)
     except ValueError as exc:
         print(f"mockserver: {exc}", file=sys.stderr)
         return 2
-    from mockserver.server import serve
+    from mockserver.server import PortBusy, serve
 
     try:
         serve(settings)
     except ScenarioError as exc:
         for line in exc.problems:
             print(line, file=sys.stderr)
+        return 1
+    except PortBusy as exc:
+        print(f"mockserver: {exc.strerror}", file=sys.stderr)
         return 1
     except OSError as exc:
         print(

@@ -17,7 +17,7 @@ import itertools
 import logging
 import math
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
@@ -44,7 +44,22 @@ class Timer:
     label: str
     callback: Callable[..., Awaitable[None]] = field(repr=False)
     cancelled: bool = False
+    detail: Mapping[str, Any] | None = None  # what the timer will do, for the console
     arg: Any = field(default=_NO_ARG, repr=False)
+
+    @property
+    def name(self) -> str:
+        """The label, after the argument when there is one ("<request id>:timeout")."""
+        return self.label if self.arg is _NO_ARG else f"{self.arg}:{self.label}"
+
+    def to_json(self, now: float) -> dict[str, Any]:
+        """When it fires (and in how many virtual seconds), its label and detail."""
+        return {
+            "at": iso(self.when),
+            "in_seconds": round(self.when - now, 3),
+            "label": self.name,
+            **(self.detail or {}),
+        }
 
     def cancel(self) -> None:
         self.cancelled = True
@@ -129,8 +144,14 @@ class Clock:
         }
 
     # -- timers ------------------------------------------------------------------------------
-    def call_at(self, when: float, callback: TimerCallback, label: str = "") -> Timer:
-        timer = Timer(when, next(self._seq), label, callback)
+    def call_at(
+        self,
+        when: float,
+        callback: TimerCallback,
+        label: str = "",
+        detail: Mapping[str, Any] | None = None,
+    ) -> Timer:
+        timer = Timer(when, next(self._seq), label, callback, detail=detail)
         self._push(timer)
         return timer
 
@@ -205,8 +226,7 @@ class Clock:
             try:
                 await timer.fire()
             except Exception:  # a failing timer must never stop the clock
-                what = timer.label if timer.arg is _NO_ARG else f"{timer.label} {timer.arg}"
-                log.exception("timer %r failed", what)
+                log.exception("timer %r failed", timer.name)
         return fired
 
     async def quiesce(self) -> None:

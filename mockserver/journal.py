@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import fnmatch
-import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mockserver import jsonio
 from mockserver.boundedlog import BoundedLog
+from mockserver.redaction import redact_headers, redact_query
 
 BODY_LIMIT = 64 * 1024
-REDACTED = frozenset({"authorization", "cookie"})
 
 
 @dataclass(slots=True)
@@ -29,9 +29,11 @@ class JournalEntry:
     api_key: str | None = None
 
     def body_json(self) -> Any:
+        """The body as JSON when it parses within the nesting cap, else as text: the journal
+        renders whatever was stored."""
         text = self.body[:BODY_LIMIT].decode("utf-8", "replace")
         try:
-            return json.loads(text)
+            return jsonio.loads(text)
         except ValueError:
             return text
 
@@ -42,10 +44,8 @@ class JournalEntry:
             "vendor": self.vendor,
             "method": self.method,
             "path": self.path,
-            "query": self.query,
-            "headers": {
-                k: ("<redacted>" if k.lower() in REDACTED else v) for k, v in self.headers.items()
-            },
+            "query": redact_query(self.query),
+            "headers": redact_headers(self.headers),
             "body": self.body_json(),
             "status": self.status,
             "duration_ms": round(self.duration_ms, 3),
@@ -69,14 +69,28 @@ class Journal(BoundedLog[JournalEntry]):
         since: int | None = None,
     ) -> list[JournalEntry]:
         """Entries matching every given filter; `path` is a glob, `since` a sequence number."""
+        return self.select(
+            journal_matcher(vendor=vendor, method=method, path=path, status=status, since=since)
+        )
 
-        def keep(e: JournalEntry) -> bool:
-            return (
-                (vendor is None or e.vendor == vendor)
-                and (method is None or e.method == method.upper())
-                and (path is None or fnmatch.fnmatchcase(e.path, path))
-                and (status is None or e.status == status)
-                and (since is None or e.seq > since)
-            )
 
-        return self.select(keep)
+def journal_matcher(
+    *,
+    vendor: str | None = None,
+    method: str | None = None,
+    path: str | None = None,
+    status: int | None = None,
+    since: int | None = None,
+) -> Callable[[JournalEntry], bool]:
+    """The journal filters as one test of an entry (for queries and for waits' wake-ups)."""
+
+    def keep(e: JournalEntry) -> bool:
+        return (
+            (vendor is None or e.vendor == vendor)
+            and (method is None or e.method == method.upper())
+            and (path is None or fnmatch.fnmatchcase(e.path, path))
+            and (status is None or e.status == status)
+            and (since is None or e.seq > since)
+        )
+
+    return keep

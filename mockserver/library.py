@@ -1,4 +1,7 @@
-"""The scenarios a server can switch between: the embedded default plus a file or folder."""
+"""The scenarios a server can switch between: the embedded default, a file or folder, and the
+ready-made scenarios shipped with the package (the repository's `scenarios/` folder, packaged as
+`mockserver/data/scenarios`), which load on first use by name: `use_scenario("hitl-reject")`
+works in-process and in the container without mounting anything."""
 
 from __future__ import annotations
 
@@ -7,9 +10,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mockserver.errors import ScenarioError
-from mockserver.scenario.loader import load_default, load_library
+from mockserver.scenario.loader import (
+    EMBEDDED_DEFAULT,
+    load_default,
+    load_library,
+    parse_scenario,
+)
 from mockserver.scenario.model import Scenario
 from mockserver.vendor import Vendor
+
+READY_MADE = Path(__file__).resolve().parent / "data" / "scenarios"
+
+
+def ready_made() -> dict[str, Path]:
+    """The packaged scenario files by name (their file name without `.yaml`)."""
+    if not READY_MADE.is_dir():
+        return {}
+    return {p.stem: p for p in sorted(READY_MADE.glob("*.yaml"))}
 
 
 @dataclass
@@ -43,3 +60,45 @@ class ScenarioLibrary:
             default = named.get("default", embedded)
         named.setdefault(embedded.name, embedded)
         return cls(default, named, fs)
+
+    def available(self) -> list[str]:
+        """Every name `find` knows: the loaded scenarios and the packaged ones."""
+        return sorted(set(self.named) | set(ready_made()))
+
+    def ready_made(self) -> list[str]:
+        """The packaged scenarios not loaded from the `--scenario` file or folder."""
+        return sorted(set(ready_made()) - set(self.named))
+
+    def find(self, name: str, vendors: Sequence[Vendor]) -> Scenario | None:
+        """A loaded scenario by name, else a packaged one (loaded now, then kept); None."""
+        if name in self.named:
+            return self.named[name]
+        file = ready_made().get(name)
+        if file is None:
+            return None
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ScenarioError([f"scenarios/{file.name}: cannot read: {exc}"]) from None
+        # named as in the repository, where users find and copy it
+        return parse_scenario(text, f"scenarios/{file.name}", vendors, default_name=name)
+
+    def describe_default(self) -> str:
+        """For the start-up log: which scenario is served, from where, on which clock, and
+        what else can be switched to by name."""
+        from mockserver.clockspec import spelled
+
+        d = self.default
+        embedded = d.source == str(EMBEDDED_DEFAULT)
+        origin = "the embedded default" if embedded else f"from {d.source}"
+        line = f"scenario {d.name!r} ({origin}), clock {spelled(d.clock, d.scale)}"
+        loaded = [n for n in sorted(self.named) if n != d.name]
+        if self.path is not None and self.path.is_dir():
+            if embedded:
+                line += f"; {self.path} has no 'default' scenario"
+            if loaded:
+                line += f"; {self.path} also has: {', '.join(loaded)}"
+                line += " (start with one: --scenario-name NAME)" if embedded else ""
+        if self.ready_made():
+            line += f"; ready-made by name: {', '.join(self.ready_made())}"
+        return line

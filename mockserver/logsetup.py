@@ -1,8 +1,11 @@
 """Log output: one readable line per API call and per webhook attempt, or JSON lines.
 
-Text (the default) is for a terminal: `21:45:07 INFO    hitl GET /v1/test -> 200`.
+Text (the default) is for a terminal: `21:45:07 INFO    hitl GET /v1/test -> 200`, with
+`[NAME] ` before the message for anything in a named namespace.
 JSON lines (`--log-format json`) are for log collectors: one object per line with `time`,
-`level`, `logger` and `message`, plus any `extra={...}` fields a call site passes.
+`level`, `logger` and `message`, plus the fields call sites pass with `extra={...}`: `vendor`,
+`method`, `path`, `status`, `namespace`, `item`, `event` (API calls, webhook attempts, scripted
+reviewer steps, scenario loads, resets and clock changes).
 """
 
 from __future__ import annotations
@@ -42,11 +45,26 @@ class JsonLines(logging.Formatter):
 TEXT_FORMAT = "%(asctime)s %(levelname)-7s %(message)s"
 
 
+class TextLines(logging.Formatter):
+    """`21:45:07 INFO    [NAME] message`; no brackets for the default namespace."""
+
+    def __init__(self) -> None:
+        super().__init__(TEXT_FORMAT, "%H:%M:%S")
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        namespace = getattr(record, "namespace", "")
+        line = super().formatMessage(record)
+        if not namespace:
+            return line
+        head = f"{record.asctime} {record.levelname:<7} "
+        return f"{head}[{namespace}] {line[len(head) :]}"
+
+
 def formatter(fmt: str) -> logging.Formatter:
     """The formatter for `text` or `json`."""
     if fmt == "json":
         return JsonLines()
-    return logging.Formatter(TEXT_FORMAT, "%H:%M:%S")
+    return TextLines()
 
 
 def configure(level: str = "info", fmt: str = "text", stream: TextIO | None = None) -> None:

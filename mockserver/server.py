@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import socket
+from typing import Any
 
 from aiohttp import web
 
-from mockserver import gcpolicy, watch
+from mockserver import appkeys, gcpolicy, watch
 from mockserver.app import build_app
 from mockserver.logsetup import configure
 from mockserver.registry import VENDORS
 from mockserver.scenario.files import load_scenarios
 from mockserver.settings import Settings
+from mockserver.shutdown import HANDLER_GRACE
 
 log = logging.getLogger("mockserver")
 
@@ -32,23 +36,52 @@ def tune_gc() -> None:
     gcpolicy.tune()
 
 
+class PortBusy(OSError):
+    """The port is taken: the message says so and what to do."""
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port, bound before anything is logged, so a busy port is the
+    first and only thing a user reads; PortBusy / OSError otherwise."""
+    try:
+        family = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM)[0][0]
+        return socket.create_server((host, port), family=family, backlog=1024)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise PortBusy(
+                exc.errno,
+                f"port {port} on {host} is already in use (is another mockserver running?); "
+                "choose another with --port N, MOCKSERVER_PORT=N or `make run PORT=N`",
+            ) from None
+        raise
+
+
+def server_options(settings: Settings) -> dict[str, Any]:
+    """aiohttp server settings: a connection idle (or still sending its request head) for
+    `idle_timeout` seconds is closed; aiohttp bounds the head itself (8190-byte lines)."""
+    return {"keepalive_timeout": settings.idle_timeout}
+
+
 def serve(settings: Settings) -> None:
     configure(settings.log_level, settings.log_format)
     app = create_app(settings)
+    sock = bind(settings.host, settings.port)
+    app[appkeys.TRANSPORT].own.add(settings.host, sock.getsockname()[1])  # never a webhook target
     tune_gc()
     log.info(
         "mockserver on http://%s:%d (vendors: %s)",
         settings.host,
-        settings.port,
+        sock.getsockname()[1],
         ", ".join(v.name for v in VENDORS),
     )
+    log.info(app[appkeys.LIBRARY].describe_default(), extra={"event": "scenario"})
     web.run_app(
         app,
-        host=settings.host,
-        port=settings.port,
+        sock=sock,
         print=None,
         access_log=None,
-        shutdown_timeout=10.0,
+        shutdown_timeout=HANDLER_GRACE,
         handle_signals=True,
+        **server_options(settings),
     )
     log.info("mockserver stopped")

@@ -3,6 +3,7 @@ over defaults. YAML is for scenarios only."""
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -28,6 +29,14 @@ class Settings:
     watch: bool = False
     clock: str | None = None
     key_namespaces: bool = True
+    # Hardening limits (README, Settings): a slow or idle connection, the journal's bytes and
+    # the namespaces a shared sandbox keeps.
+    idle_timeout: float = 30.0
+    journal_max_bytes: int = 32 * 1024 * 1024
+    max_namespaces: int = 200
+    namespace_idle: float = 3600.0
+    control_token: str | None = None
+    dump_on_exit: str | None = None
 
     def __post_init__(self) -> None:
         """Refuse settings the server cannot run with, naming the variable."""
@@ -40,12 +49,18 @@ class Settings:
             raise ValueError(f"{ENV_PREFIX}RATE_LIMIT: must be 1 or more")
         if self.max_body < 1:
             raise ValueError(f"{ENV_PREFIX}MAX_BODY: must be 1 or more")
+        for name in ("idle_timeout", "namespace_idle", "journal_max_bytes", "max_namespaces"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{ENV_PREFIX}{name.upper()}: must be more than 0")
         if self.log_format not in ("text", "json"):
             raise ValueError(f"{ENV_PREFIX}LOG_FORMAT: must be text or json")
-        if self.clock is not None and not _valid_clock(self.clock):
-            raise ValueError(
-                f"{ENV_PREFIX}CLOCK: must be real, manual or scale:N, got {self.clock!r}"
-            )
+        if self.clock is not None:
+            from mockserver.clockspec import parse_clock
+
+            try:
+                parse_clock(clock_value(self.clock))
+            except ValueError as exc:
+                raise ValueError(f"{ENV_PREFIX}CLOCK: {exc}") from None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -58,6 +73,12 @@ class Settings:
                 values[f.name] = _convert(f.name, raw, f.type)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
+
+
+def control_token(environ: Mapping[str, str] | None = None) -> str | None:
+    """The control token clients send (`MOCKSERVER_CONTROL_TOKEN`), None when unset."""
+    env = os.environ if environ is None else environ
+    return env.get(ENV_PREFIX + "CONTROL_TOKEN") or None
 
 
 def _convert(name: str, raw: str, type_name: Any) -> Any:
@@ -75,13 +96,26 @@ def _convert(name: str, raw: str, type_name: Any) -> Any:
             raise ValueError(
                 f"{ENV_PREFIX}{name.upper()}: expected a whole number, got {raw!r}"
             ) from None
+    if text.startswith("float"):
+        try:
+            value = float(raw)
+        except ValueError:
+            value = float("nan")
+        if not math.isfinite(value):
+            raise ValueError(f"{ENV_PREFIX}{name.upper()}: expected a number, got {raw!r}")
+        return value
     return raw
 
 
-def _valid_clock(text: str) -> bool:
-    if text in ("real", "manual"):
-        return True
-    try:
-        return float(text.removeprefix("scale:").removeprefix("x")) > 0
-    except ValueError:
-        return False
+def clock_value(text: str) -> object:
+    """`--clock` text as the clock spelling it stands for: `{scale: 60}` / `{"mode": ...}`
+    written on a command line are read as YAML, anything else is the word itself."""
+    if text.strip().startswith("{"):
+        import yaml
+
+        try:
+            loaded: object = yaml.safe_load(text)
+        except yaml.YAMLError:
+            return text
+        return loaded
+    return text

@@ -34,10 +34,19 @@ class TriggerError(Exception):
 class ControlClient:
     """Blocking JSON calls to one sandbox's control plane."""
 
-    def __init__(self, url: str, namespace: str | None = None, timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        namespace: str | None = None,
+        timeout: float = 10.0,
+        token: str | None = None,
+    ) -> None:
+        from mockserver.settings import control_token
+
         self.url = url.rstrip("/")
         self.namespace = namespace
         self.timeout = timeout
+        self.token = token if token is not None else control_token()
 
     def call(self, method: str, path: str, body: Any = None, **query: str | None) -> Any:
         # Imported here: `mockserver health` (the image's HEALTHCHECK, run every 10 s) then
@@ -56,6 +65,8 @@ class ControlClient:
         request.add_header("Content-Type", "application/json")
         if self.namespace:
             request.add_header(NAMESPACE_HEADER, self.namespace)
+        if self.token:
+            request.add_header("Authorization", f"Bearer {self.token}")
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as answer:
                 return json.loads(answer.read() or b"null")

@@ -18,13 +18,15 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 
 from mockserver import gcpolicy
+from mockserver.changes import ChangeFeed, FeedingNotifier
 from mockserver.clock import Clock, ClockMode
+from mockserver.clockspec import parse_clock
 from mockserver.ids import IdFactory
 from mockserver.journal import Journal
 from mockserver.notifier import Notifier
 from mockserver.scenario.model import HttpFault, Reviewer, Scenario
 from mockserver.scenario.rules import Engine
-from mockserver.settings import Settings
+from mockserver.settings import Settings, clock_value
 from mockserver.webhooks.dispatcher import Dispatcher
 
 if TYPE_CHECKING:
@@ -43,6 +45,7 @@ class World:
         vendors: Sequence[Vendor],
         session: Callable[[], aiohttp.ClientSession],
         namespace: str = "",
+        feed: ChangeFeed | None = None,
     ) -> None:
         self.scenario = scenario
         self.settings = settings
@@ -53,7 +56,7 @@ class World:
         mode, scale = _clock_mode(settings.clock, scenario)
         start = scenario.start if scenario.start is not None else float(int(time.time()))
         self.clock = Clock(start, mode, scale)
-        self.notifier = Notifier()
+        self.notifier = Notifier() if feed is None else FeedingNotifier(feed)
         self.journal = Journal(settings.journal_cap)
         self.dispatcher = Dispatcher(
             self.clock,
@@ -62,25 +65,30 @@ class World:
             session,
             settings.delivery_cap,
             scenario.webhook_faults,
+            namespace=namespace,
         )
-        self.engine = Engine(self.clock)
+        self.engine = Engine(self.clock, namespace)
         self._fault_hits: dict[int, int] = {}
         self.states: dict[str, VendorState] = {v.name: v.new_state(self) for v in vendors}
 
     def state(self, vendor: str) -> Any:
         return self.states[vendor]
 
-    def changed(self) -> None:
-        """Vendor stores call this after any change, to wake control-plane waits."""
-        self.notifier.notify()
+    def changed(self, item: str | None = None) -> None:
+        """Vendor stores call this after any change (naming the item changed, when one is),
+        to wake the control-plane waits it concerns."""
+        self.notifier.notify("item", item)
 
     def reviewer(self, ref: str | None) -> Reviewer:
-        """The reviewer a step names, or a seeded random one for None / 'random'."""
+        """The reviewer a step names, or a seeded random one for None / 'random'; ValueError
+        listing the scenario's reviewers when `ref` names nobody in it."""
         people = self.scenario.reviewers
         if ref and ref != "random":
             found = self.scenario.find_reviewer(ref)
             if found is not None:
                 return found
+            known = ", ".join(r.email for r in people) or "none"
+            raise ValueError(f"unknown reviewer {ref!r} (the scenario's reviewers: {known})")
         return self.rng.choice(people) if people else FALLBACK_REVIEWER
 
     def http_fault(self, vendor: str, method: str, path: str) -> HttpFault | None:
@@ -106,21 +114,22 @@ class World:
 
     async def close(self, grace: float = 5.0) -> int:
         """Stop the clock, letting a firing timer (a webhook in flight) finish within `grace`
-        seconds; deliveries still pending are recorded as abandoned. Returns that count."""
+        seconds; deliveries still pending are recorded as abandoned. Returns that count.
+        Waits on this namespace are answered at once."""
+        self.notifier.close("the namespace was reset or dropped")
+        deadline = time.monotonic() + grace
         try:
             await asyncio.wait_for(self.clock.quiesce(), grace)
         except TimeoutError:
             log.warning("namespace %r: a timer was still running at shutdown", self.namespace)
         await self.clock.stop()
-        await self.dispatcher.drain(grace)
+        await self.dispatcher.drain(max(0.0, deadline - time.monotonic()))
         return self.dispatcher.abandon_pending()
 
 
 def _clock_mode(override: str | None, scenario: Scenario) -> tuple[ClockMode, float]:
     if override:
-        if override in ("real", "manual"):
-            return override, 1.0  # type: ignore[return-value]
-        return "scaled", float(override.removeprefix("scale:").removeprefix("x"))
+        return parse_clock(clock_value(override))
     return scenario.clock, scenario.scale
 
 
@@ -140,14 +149,18 @@ class Worlds:
         self._session = session
         self._worlds: dict[str, World] = {}
         self._scenarios: dict[str, Scenario] = {}
+        self.feed = ChangeFeed()  # every world's changes, and namespaces made, reset or dropped
 
     def get(self, namespace: str = "") -> World:
         world = self._worlds.get(namespace)
         if world is None:
             scenario = self._scenarios.get(namespace, self.scenario)
-            world = World(scenario, self.settings, self.vendors, self._session, namespace)
+            world = World(
+                scenario, self.settings, self.vendors, self._session, namespace, self.feed
+            )
             world.start()
             self._worlds[namespace] = world
+            self.feed.bump()
         return world
 
     def namespaces(self) -> list[str]:
@@ -167,6 +180,7 @@ class Worlds:
         if world is not None:
             await world.close(grace=0.5)
             gcpolicy.thaw()
+        self.feed.bump()
         return world is not None or override is not None
 
     async def reset_all(self) -> None:
@@ -189,8 +203,7 @@ class Worlds:
         return self._scenarios.get(namespace, self.scenario)
 
     async def close_all(self, grace: float = 5.0) -> int:
-        abandoned = 0
-        for world in self._worlds.values():
-            abandoned += await world.close(grace)
+        """Close every namespace at once (so a stop takes `grace`, not `grace` per namespace)."""
+        worlds = list(self._worlds.values())
         self._worlds.clear()
-        return abandoned
+        return sum(await asyncio.gather(*(world.close(grace) for world in worlds)))

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 
 from aiohttp import web
 
+from mockserver.clockspec import parse_clock, spelled
 from mockserver.control.common import world_for
 from mockserver.control.responses import fail, ok, read_json
 from mockserver.durations import parse_duration
+
+log = logging.getLogger("mockserver.state")  # what changed; the calls themselves: access.py
 
 
 async def get_clock(request: web.Request) -> web.Response:
@@ -30,6 +34,13 @@ async def advance_clock(request: web.Request) -> web.Response:
         fired = await world.clock.advance(seconds)
     except ValueError as exc:
         fail(400, str(exc))
+    world.changed()  # the time shown moved, even when no timer fired
+    log.info(
+        "clock advanced by %gs: %d timer(s) fired",
+        seconds,
+        fired,
+        extra={"namespace": world.namespace, "event": "clock"},
+    )
     return ok({**world.clock.describe(), "fired": fired})
 
 
@@ -49,21 +60,31 @@ async def set_clock(request: web.Request) -> web.Response:
         fired = await world.clock.set_time(ts)
     except ValueError as exc:
         fail(400, str(exc))
+    world.changed()
+    log.info(
+        "clock set to %s: %d timer(s) fired",
+        world.clock.now_iso(),
+        fired,
+        extra={"namespace": world.namespace, "event": "clock"},
+    )
     return ok({**world.clock.describe(), "fired": fired})
 
 
 async def clock_mode(request: web.Request) -> web.Response:
-    """Body `{"mode": "manual"}`, `{"mode": "real"}` or `{"mode": "scaled", "scale": 60}`."""
+    """Body `{"mode": "manual"}`, `{"mode": "real"}`, `{"mode": "scale:60"}` (canonical), or
+    `{"mode": "scaled", "scale": 60}` / `{"scale": 60}` (the same clock, other spellings)."""
     body = await read_json(request, required=True)
-    mode = body.get("mode")
-    if mode not in ("real", "scaled", "manual"):
-        fail(400, "`mode` must be one of: real, scaled, manual")
-    scale = body.get("scale", 1.0)
-    if not isinstance(scale, int | float) or isinstance(scale, bool) or scale <= 0:
-        fail(400, "`scale` must be a positive number")
+    try:
+        mode, scale = parse_clock(body)
+    except ValueError as exc:
+        fail(400, f"{exc}")
     world = world_for(request)
     try:
-        world.clock.set_mode(mode, float(scale))
+        world.clock.set_mode(mode, scale)
     except ValueError as exc:
         fail(400, str(exc))
+    world.changed()
+    log.info(
+        "clock: %s", spelled(mode, scale), extra={"namespace": world.namespace, "event": "clock"}
+    )
     return ok(world.clock.describe())

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from mockserver.control.common import delivery_filters, journal_filters, world_for
+from mockserver.control.common import delivery_filters, journal_filters, not_reached, world_for
 from mockserver.control.responses import fail, ok, query_float, query_int
+from mockserver.journal import journal_matcher
+from mockserver.webhooks.dispatcher import delivery_matcher
 
 
 async def get_journal(request: web.Request) -> web.Response:
     world = world_for(request)
     entries = world.journal.query(**journal_filters(request))
-    limit = query_int(request, "limit")
+    limit = query_int(request, "limit", minimum=1)
     if limit is not None:
         entries = entries[-limit:]
     return ok(
@@ -66,17 +68,20 @@ async def redeliver(request: web.Request) -> web.Response:
 async def wait_deliveries(request: web.Request) -> web.Response:
     """Long-poll until `count` deliveries match the filters (and, with ?state=, that state)."""
     world = world_for(request)
-    count = query_int(request, "count") or 1
+    count = query_int(request, "count", minimum=1) or 1
     timeout = query_float(request, "timeout", 10.0)
     filters = delivery_filters(request)
     reached = await world.notifier.wait_for(
-        lambda: len(world.dispatcher.query(**filters)) >= count, timeout
+        lambda: len(world.dispatcher.query(**filters)) >= count,
+        timeout,
+        topic="deliveries",
+        key=filters["subject"],  # one item's deliveries: woken by that item's only
+        accepts=delivery_matcher(**filters),
     )
     found = world.dispatcher.query(**filters)
     if not reached:
         fail(
-            408,
-            f"{len(found)} of {count} deliveries after {timeout:g}s",
+            *not_reached(world, f"{len(found)} of {count} deliveries after {timeout:g}s"),
             deliveries=[d.to_json() for d in found],
         )
     return ok({"deliveries": [d.to_json() for d in found], "count": len(found)})
@@ -84,13 +89,21 @@ async def wait_deliveries(request: web.Request) -> web.Response:
 
 async def wait_journal(request: web.Request) -> web.Response:
     world = world_for(request)
-    count = query_int(request, "count") or 1
+    count = query_int(request, "count", minimum=1) or 1
     timeout = query_float(request, "timeout", 10.0)
     filters = journal_filters(request)
     reached = await world.notifier.wait_for(
-        lambda: len(world.journal.query(**filters)) >= count, timeout
+        lambda: len(world.journal.query(**filters)) >= count,
+        timeout,
+        topic="journal",
+        key=_literal(filters["path"]),  # a path without wildcards: woken by that path only
+        accepts=journal_matcher(**filters),
     )
     found = world.journal.query(**filters)
     if not reached:
-        fail(408, f"{len(found)} of {count} calls after {timeout:g}s")
+        fail(*not_reached(world, f"{len(found)} of {count} calls after {timeout:g}s"))
     return ok({"entries": [e.to_json() for e in found], "count": len(found)})
+
+
+def _literal(glob: str | None) -> str | None:
+    return glob if glob and not any(c in glob for c in "*?[") else None

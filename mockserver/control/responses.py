@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
+import math
 from typing import Any, NoReturn
 
 from aiohttp import web
 
+from mockserver import jsonio
 from mockserver.jsonio import json_response
 
 
@@ -34,7 +35,9 @@ async def read_json(request: web.Request, *, required: bool = False) -> dict[str
             fail(400, "a JSON body is required")
         return {}
     try:
-        data = json.loads(raw)
+        data = jsonio.loads(raw)
+    except jsonio.TooDeep as exc:
+        fail(400, f"body is {exc}")
     except ValueError as exc:
         fail(400, f"body is not valid JSON: {exc}")
     if not isinstance(data, dict):
@@ -42,21 +45,38 @@ async def read_json(request: web.Request, *, required: bool = False) -> dict[str
     return data
 
 
-def query_float(request: web.Request, name: str, default: float) -> float:
+# Long-poll waits end after at most this many seconds of real time (the OpenAPI maximum).
+MAX_WAIT = 300.0
+
+
+def query_float(
+    request: web.Request, name: str, default: float, *, maximum: float = MAX_WAIT
+) -> float:
+    """A finite number from 0 to `maximum` (`nan`, `inf` and negatives are a 400)."""
     raw = request.query.get(name)
     if raw is None:
         return default
     try:
-        return float(raw)
+        value = float(raw)
     except ValueError:
-        fail(400, f"query parameter {name!r} must be a number, got {raw!r}")
+        value = math.nan
+    if not 0 <= value <= maximum:  # false for nan too
+        fail(400, f"query parameter {name!r} must be a number from 0 to {maximum:g}, got {raw!r}")
+    return value
 
 
-def query_int(request: web.Request, name: str) -> int | None:
+def query_int(
+    request: web.Request, name: str, *, minimum: int = 0, maximum: int | None = None
+) -> int | None:
+    """A whole number from `minimum` (to `maximum`), or None when absent."""
     raw = request.query.get(name)
     if raw is None:
         return None
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         fail(400, f"query parameter {name!r} must be a whole number, got {raw!r}")
+    if value < minimum or (maximum is not None and value > maximum):
+        span = f"from {minimum} to {maximum}" if maximum is not None else f"{minimum} or more"
+        fail(400, f"query parameter {name!r} must be {span}, got {raw!r}")
+    return value

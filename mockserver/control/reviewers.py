@@ -2,29 +2,59 @@
 
 from __future__ import annotations
 
-import json
+import logging
 from typing import Any
 
 import jsonschema
 from aiohttp import web
 
-from mockserver import appkeys
-from mockserver.control.common import vendor_named, world_for
-from mockserver.control.responses import fail, ok, query_float
+from mockserver import appkeys, jsonio
+from mockserver.control.common import not_reached, vendor_named, world_for
+from mockserver.control.responses import fail, ok, query_float, query_int
 from mockserver.scenario.rules import parse_steps, rules_schema
+from mockserver.world import World
+
+log = logging.getLogger("mockserver.state")  # what changed; the calls themselves: access.py
 
 
 async def list_items(request: web.Request) -> web.Response:
-    world = world_for(request)
+    """The namespace's items (`?all=1`: every namespace's), each with its namespace and what
+    its pending timers will do next (`next`: when, action, the scenario line); `clocks` gives
+    each listed namespace's clock, to tell an item's age and the time left before its timeout."""
+    worlds = request.app[appkeys.WORLDS]
+    if request.query.get("all") in ("1", "true"):
+        listed = [worlds.get(ns) for ns in worlds.namespaces()] or [world_for(request)]
+    else:
+        listed = [world_for(request)]
     status = request.query.get("status")
     wanted = request.query.get("vendor")
     items: list[dict[str, Any]] = []
-    for vendor in request.app[appkeys.VENDORS]:
-        if wanted and vendor.name != wanted:
-            continue
-        for item in world.state(vendor.name).items(status):
-            items.append({"vendor": vendor.name, **item})
-    return ok({"items": items, "count": len(items)})
+    for world in listed:
+        upcoming = _timers_by_item(world)
+        for vendor in request.app[appkeys.VENDORS]:
+            if wanted and vendor.name != wanted:
+                continue
+            for item in world.state(vendor.name).items(status):
+                item = {"vendor": vendor.name, "namespace": world.namespace, **item}
+                item["next"] = upcoming.get(str(item["id"]).lower(), [])
+                items.append(item)
+    count = len(items)
+    limit = query_int(request, "limit")
+    if limit is not None:
+        items = items[-limit:] if limit > 0 else []
+    clocks = {world.namespace: world.clock.describe() for world in listed}
+    return ok({"items": items, "count": count, "clocks": clocks})
+
+
+def _timers_by_item(world: World) -> dict[str, list[dict[str, Any]]]:
+    """Pending timers grouped by the item their label names (`<item id>:<action>`)."""
+    now = world.clock.timestamp()
+    out: dict[str, list[dict[str, Any]]] = {}
+    for timer in world.clock.pending():
+        key, _, word = timer.name.rpartition(":")
+        if key:
+            out.setdefault(key.lower(), []).append({"action": word, **timer.to_json(now)})
+    return out
 
 
 async def act(request: web.Request) -> web.Response:
@@ -34,7 +64,9 @@ async def act(request: web.Request) -> web.Response:
     raw = (await request.read()).decode("utf-8", "replace")
 
     try:
-        step_data = json.loads(raw) if raw.strip() else None
+        step_data = jsonio.loads(raw) if raw.strip() else None
+    except jsonio.TooDeep as exc:
+        fail(400, f"body is {exc}")
     except ValueError as exc:
         fail(400, f"body is not valid JSON: {exc}")
     schema = rules_schema(vendor.vocabulary(), "items")["items"]["properties"]["then"]
@@ -47,12 +79,38 @@ async def act(request: web.Request) -> web.Response:
     if not steps:
         fail(400, 'give at least one action, e.g. {"claim": {}}')
     world = world_for(request)
+    for step in steps:
+        if step.by and step.by != "random" and world.scenario.find_reviewer(step.by) is None:
+            known = [r.email for r in world.scenario.reviewers]
+            fail(
+                400,
+                f"unknown reviewer {step.by!r}: the scenario's reviewers are "
+                f"{', '.join(known) or 'none'} (by e-mail or name)",
+                reviewers=known,
+            )
     state = world.state(vendor.name)
     item_id = request.match_info["id"]
     result: dict[str, Any] = {}
     for step in steps:
-        result = await state.act(item_id, step)
-    world.changed()
+        try:
+            result = await state.act(item_id, step)
+        except ValueError as exc:
+            fail(400, str(exc))
+        log.info(
+            "%s %s: %s by hand%s -> %s",
+            vendor.name,
+            item_id,
+            step.word,
+            f" as {step.by}" if step.by else "",
+            state.item_status(item_id),
+            extra={
+                "vendor": vendor.name,
+                "namespace": world.namespace,
+                "item": item_id,
+                "event": f"manual.{step.word}",
+            },
+        )
+    world.changed(item_id)
     return ok(result)
 
 
@@ -68,8 +126,10 @@ async def wait_item(request: web.Request) -> web.Response:
     item_id = request.match_info["id"]
     if state.item_status(item_id) is None:
         fail(404, f"no {vendor.name} item {item_id!r}")
-    reached = await world.notifier.wait_for(lambda: state.item_status(item_id) in wanted, timeout)
+    reached = await world.notifier.wait_for(
+        lambda: state.item_status(item_id) in wanted, timeout, topic="item", key=item_id
+    )
     current = state.item_status(item_id)
     if not reached:
-        fail(408, f"still {current!r} after {timeout:g}s", current_status=current)
+        fail(*not_reached(world, f"still {current!r} after {timeout:g}s"), current_status=current)
     return ok({"id": item_id, "status": current})

@@ -1,4 +1,5 @@
-"""Control-plane routes: health, reset, scenario, journal, deliveries, clock, reviewers, waits.
+"""Control-plane routes: health, reset, scenario, journal, deliveries, clock, reviewers, waits,
+the reviewer console.
 
 Every call takes an optional namespace (`X-Mockserver-Namespace` header or `?namespace=`), so
 parallel test workers sharing one sandbox never see each other's state, journal, deliveries or
@@ -12,6 +13,13 @@ from aiohttp import web
 from mockserver import appkeys
 from mockserver.control.clock_routes import advance_clock, clock_mode, get_clock, set_clock
 from mockserver.control.common import Handler, guard
+from mockserver.control.console import (
+    console_file,
+    console_page,
+    list_timers,
+    validate_scenario,
+    wait_changes,
+)
 from mockserver.control.logs import (
     clear_deliveries,
     clear_journal,
@@ -43,6 +51,7 @@ def control_routes() -> list[web.RouteDef]:
         ("GET", "/scenario", get_scenario),
         ("PUT", "/scenario", put_scenario),
         ("GET", "/schema", get_schema),
+        ("GET", "/scenario.schema.json", get_schema),  # a stable URL for `$schema=` lines
         ("GET", "/namespaces", list_namespaces),
         ("DELETE", "/namespaces/{namespace}", drop_namespace),
         ("GET", "/journal", get_journal),
@@ -60,5 +69,10 @@ def control_routes() -> list[web.RouteDef]:
         ("GET", "/wait/items/{vendor}/{id}", wait_item),
         ("GET", "/wait/deliveries", wait_deliveries),
         ("GET", "/wait/journal", wait_journal),
+        ("GET", "/wait/changes", wait_changes),
+        ("GET", "/clock/timers", list_timers),
+        ("POST", "/scenario/validate", validate_scenario),
+        ("GET", "/ui", console_page),
+        ("GET", "/ui/{file}", console_file),
     ]
     return [web.route(method, P + path, guard(handler)) for method, path, handler in table]

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Sequence
 from pathlib import PurePosixPath
 
+import yaml
 from aiohttp import web
 
 from mockserver import __version__, appkeys
+from mockserver.clockspec import spelled
 from mockserver.control.common import world_for
 from mockserver.control.responses import fail, ok, read_json
 from mockserver.errors import ScenarioError
 from mockserver.scenario.loader import parse_scenario
 from mockserver.scenario.schema import scenario_schema
+from mockserver.vendor import Vendor
+
+log = logging.getLogger("mockserver.state")  # what changed; the calls themselves: access.py
 
 
 async def health(request: web.Request) -> web.Response:
@@ -34,9 +41,15 @@ async def reset(request: web.Request) -> web.Response:
     worlds = request.app[appkeys.WORLDS]
     if request.query.get("all") in ("1", "true"):
         await worlds.reset_all()
+        log.info("reset: every namespace", extra={"event": "reset"})
         return ok({"reset": "all", "namespaces": worlds.namespaces()})
     namespace = appkeys.namespace_of(request)
     world = await worlds.reset(namespace)
+    log.info(
+        "reset: a fresh world on scenario %r",
+        world.scenario.name,
+        extra={"namespace": namespace, "event": "reset"},
+    )
     return ok({"reset": namespace, "clock": world.clock.describe()})
 
 
@@ -57,6 +70,7 @@ async def get_scenario(request: web.Request) -> web.Response:
             "clock": scenario.clock,
             "reviewers": [r.__dict__ for r in scenario.reviewers],
             "available": sorted(library.named),
+            "ready_made": library.ready_made(),
         }
     )
 
@@ -73,19 +87,61 @@ async def put_scenario(request: web.Request) -> web.Response:
         if set(body) == {"name"}:
             name = str(body["name"])
     if name is not None:
-        if name not in library.named:
-            fail(404, f"no scenario named {name!r}", available=sorted(library.named))
-        scenario = library.named[name]
+        found = library.find(name, vendors)
+        if found is None:
+            names = library.available()
+            fail(
+                404, f"no scenario named {name!r} (available: {', '.join(names)})", available=names
+            )
+        scenario = found
     else:
         try:
             source = request.query.get("source") or "<uploaded>"
             default_name = PurePosixPath(source).stem if "source" in request.query else "uploaded"
             scenario = parse_scenario(raw, source, vendors, default_name=default_name)
+            empty = _declares_nothing(raw, vendors)
+            if empty:
+                raise ScenarioError([f"{source}:1:1: {empty}"])
         except ScenarioError as exc:
-            fail(400, "scenario rejected", problems=exc.problems)
+            problems = exc.problems
+            if "\n" not in raw.strip() and len(raw) > 40 and not raw.lstrip().startswith("{"):
+                problems = [*problems, f"{source}: {CURL_HINT}"]
+            fail(400, "scenario rejected", problems=problems)
     namespace = request.headers.get(appkeys.NAMESPACE_HEADER) or request.query.get("namespace")
     await app[appkeys.WORLDS].use_scenario(scenario, namespace)
+    log.info(
+        "scenario %r loaded from %s, clock %s%s",
+        scenario.name,
+        scenario.source,
+        spelled(scenario.clock, scenario.scale),
+        "" if namespace is not None else " (every namespace reset)",
+        extra={"namespace": namespace or "", "event": "scenario"},
+    )
     return ok({"name": scenario.name, "source": scenario.source})
+
+
+CURL_HINT = (
+    "the upload is one long line: if you sent a file with `curl -d @file`, curl removed its "
+    "line breaks; send it with `--data-binary @file`"
+)
+
+
+def _declares_nothing(raw: str, vendors: Sequence[Vendor]) -> str:
+    """Why an upload that parsed is still no scenario (empty, or only comments), naming the
+    usual cause; "" when it has any key."""
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError:
+        return ""
+    if isinstance(data, dict) and data:
+        return ""
+    names = ", ".join(v.name for v in vendors)
+    what = "the body is empty" if not raw.strip() else "the body holds only a comment"
+    return (
+        f"{what}: it declares nothing for any vendor ({names}); if you sent a file with "
+        "`curl -d @file`, curl removed its line breaks, so a first-line comment swallowed the "
+        "rest: send it with `--data-binary @file`"
+    )
 
 
 async def get_schema(request: web.Request) -> web.Response:

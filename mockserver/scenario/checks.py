@@ -67,7 +67,8 @@ def vendor_problems(text: str, filename: str, vendors: Sequence[Vendor]) -> list
 
 
 def check_paths(paths: Iterable[str], vendors: Sequence[Vendor]) -> tuple[list[str], int]:
-    """Problems in the scenario files the paths name (files, or folders of *.yaml / *.yml),
+    """Problems in the scenario files the paths name (files, or folders of *.yaml / *.yml,
+    subfolders included),
     and how many files were checked (each file once, however often it is named)."""
     problems: list[str] = []
     seen: set[Path] = set()
@@ -76,7 +77,7 @@ def check_paths(paths: Iterable[str], vendors: Sequence[Vendor]) -> tuple[list[s
         if not path.exists():
             problems.append(f"{raw}: no such file or folder")
             continue
-        files = scenario_files(path)
+        files = scenario_files(path, recursive=True)
         if not files:
             problems.append(f"{raw}: no scenario files (*.yaml, *.yml) in this folder")
         for file in files:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mockserver.errors import ScenarioError
-from mockserver.scenario.model import Reviewer
+from mockserver.scenario.model import Reviewer, find_reviewer
 from mockserver.scenario.rules import RuleSet, parse_rules
 from mockserver.scenario.yamlsource import Path, SourceMap, dotted
 
@@ -42,5 +42,4 @@ class SectionContext:
         return ruleset
 
     def has_reviewer(self, ref: str) -> bool:
-        low = ref.lower()
-        return any(low in (r.email.lower(), r.name.lower(), r.id.lower()) for r in self.reviewers)
+        return find_reviewer(self.reviewers, ref) is not None

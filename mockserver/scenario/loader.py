@@ -17,7 +17,7 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import ValidationError
 
-from mockserver.clock import ClockMode
+from mockserver.clockspec import parse_clock
 from mockserver.durations import parse_duration
 from mockserver.errors import ScenarioError
 from mockserver.ids import IdFactory
@@ -86,7 +86,14 @@ def _suggest(word: str, options: Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+def _enum_branches(error: ValidationError) -> list[str]:
+    """The fixed words an anyOf accepts (e.g. `real`, `manual`), for a did-you-mean hint."""
+    branches = error.schema.get("anyOf", []) if isinstance(error.schema, dict) else []
+    return [str(v) for b in branches if isinstance(b, dict) for v in b.get("enum", [])]
+
+
 def _format(error: ValidationError, smap: SourceMap) -> list[str]:
+    enums = _enum_branches(error)
     error, description = _deepest(error)
     path: Path = tuple(error.absolute_path)
     schema = error.schema if isinstance(error.schema, dict) else {}
@@ -119,7 +126,8 @@ def _format(error: ValidationError, smap: SourceMap) -> list[str]:
     if v in ("minProperties", "maxProperties"):
         return [f"{where}: {name}: a step names exactly one action, like `respond: {{...}}`"]
     if v in ("pattern", "anyOf") and description:
-        return [f"{where}: {name}: expected {description}, got {error.instance!r}"]
+        hint = _suggest(str(error.instance), enums) if isinstance(error.instance, str) else ""
+        return [f"{where}: {name}: expected {description}, got {error.instance!r}{hint}"]
     return [f"{where}: {name}: {error.message}"]
 
 
@@ -176,13 +184,10 @@ def parse_scenario(
         problems = [line for e in errors for line in _format(e, smap)]
         raise ScenarioError(list(dict.fromkeys(problems)))
     seed = int(data.get("seed", 0))
-    clock = data.get("clock", "real")
-    mode: ClockMode = "scaled"
-    scale = 1.0
-    if clock in ("real", "manual"):
-        mode = clock
-    else:
-        scale = float(clock["scale"])
+    try:
+        mode, scale = parse_clock(data.get("clock", "real"))
+    except ValueError as exc:
+        raise ScenarioError([f"{smap.where(('clock',))}: clock: {exc}"]) from None
     reviewers = _reviewers(data.get("reviewers", ["3 generated"]), seed)
     http_faults, webhook_faults = [], []
     for i, f in enumerate(data.get("faults", [])):
@@ -238,10 +243,18 @@ def load_scenario_file(path: FsPath, vendors: Sequence[Vendor]) -> Scenario:
     return parse_scenario(text, str(path), vendors, default_name=path.stem)
 
 
-def scenario_files(path: FsPath) -> list[FsPath]:
-    """The scenario files a path names: the file itself, or a folder's *.yaml / *.yml files."""
+def scenario_files(path: FsPath, *, recursive: bool = False) -> list[FsPath]:
+    """The scenario files a path names: the file itself, or a folder's *.yaml / *.yml files
+    (with `recursive`, its subfolders' too, hidden folders left out)."""
     if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+        found = path.rglob("*") if recursive else path.iterdir()
+        return sorted(
+            p
+            for p in found
+            if p.suffix in (".yaml", ".yml")
+            and p.is_file()
+            and not any(part.startswith(".") for part in p.relative_to(path).parts[:-1])
+        )
     return [path]
 
 

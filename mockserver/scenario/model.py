@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -66,12 +66,22 @@ class Scenario:
         return self.sections[vendor]
 
     def find_reviewer(self, ref: str) -> Reviewer | None:
-        """A reviewer by e-mail, name or id (case-insensitive)."""
-        low = ref.lower()
-        for r in self.reviewers:
-            if low in (r.email.lower(), r.name.lower(), r.id.lower()):
-                return r
-        return None
+        return find_reviewer(self.reviewers, ref)
+
+
+def find_reviewer(reviewers: Sequence[Reviewer], ref: str) -> Reviewer | None:
+    """A reviewer by e-mail, name or id (case-insensitive), else by the part of the e-mail
+    before `@` or the first name when only one reviewer has it (`dana`)."""
+    low = ref.lower()
+    for r in reviewers:
+        if low in (r.email.lower(), r.name.lower(), r.id.lower()):
+            return r
+    short = [
+        r
+        for r in reviewers
+        if low in (r.email.lower().split("@")[0], (r.name.lower().split() or [""])[0])
+    ]
+    return short[0] if len(short) == 1 else None
 
 
 ClockSetting = Literal["real", "manual"] | Mapping[str, Any]

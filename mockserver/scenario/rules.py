@@ -17,6 +17,7 @@ Vendors contribute matcher keys and action words (`Vocabulary`); the engine is t
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,8 @@ from typing import Any
 from mockserver.clock import Clock, Timer
 from mockserver.durations import DURATION_PATTERN, parse_duration
 from mockserver.vendor import Vocabulary
+
+log = logging.getLogger("mockserver.scenario")
 
 DURATION_SCHEMA: dict[str, Any] = {
     "description": "a duration: 30s, 2m, 1h30m, 800ms, or a number of seconds",
@@ -195,8 +198,9 @@ Perform = Callable[[Step], Awaitable[None]]
 class Engine:
     """Chooses the rule for each arriving item and schedules its steps on the clock."""
 
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, namespace: str = "") -> None:
         self._clock = clock
+        self._namespace = namespace  # for log lines only
         self._counts: dict[tuple[str, int], int] = {}
         self._timers: dict[str, list[Timer]] = {}
 
@@ -212,8 +216,11 @@ class Engine:
             return rule
         return None
 
-    def schedule(self, item_key: str, steps: tuple[Step, ...], perform: Perform) -> None:
-        """Run each step `after` seconds after the previous one (`fail` steps are skipped)."""
+    def schedule(
+        self, item_key: str, steps: tuple[Step, ...], perform: Perform, vendor: str = ""
+    ) -> None:
+        """Run each step `after` seconds after the previous one (`fail` steps are skipped);
+        each step is logged as it runs, with the scenario line that scripted it."""
         due = self._clock.timestamp()
         timers = self._timers.setdefault(item_key, [])
         for step in steps:
@@ -222,9 +229,29 @@ class Engine:
                 continue
 
             async def run(step: Step = step) -> None:
+                log.info(
+                    "%s %s: scripted %s%s (%s)",
+                    vendor or "item",
+                    item_key,
+                    step.word,
+                    f" by {step.by}" if step.by else "",
+                    step.where,
+                    extra={
+                        "vendor": vendor or None,
+                        "namespace": self._namespace,
+                        "item": item_key,
+                        "event": f"scripted.{step.word}",
+                    },
+                )
                 await perform(step)
 
-            timers.append(self._clock.call_at(due, run, f"{item_key}:{step.word}"))
+            detail = {
+                "action": step.word,
+                "args": dict(step.args),
+                "by": step.by,
+                "where": step.where,
+            }
+            timers.append(self._clock.call_at(due, run, f"{item_key}:{step.word}", detail))
 
     def cancel(self, item_key: str) -> None:
         """Drop the steps still scheduled for an item (it was cancelled or decided by hand)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from mockserver.clockspec import SCHEMA as CLOCK_SCHEMA
 from mockserver.scenario.rules import DURATION_SCHEMA
 from mockserver.vendor import Vendor
 
@@ -64,18 +65,7 @@ def scenario_schema(vendors: Iterable[Vendor]) -> dict[str, Any]:
         "name": {"type": "string", "description": "scenario name (default: the file name)"},
         "description": {"type": "string"},
         "seed": {"type": "integer", "description": "same seed, same ids, names, random choices"},
-        "clock": {
-            "description": "real (default), manual (moves only when told), or {scale: N}",
-            "anyOf": [
-                {"enum": ["real", "manual"]},
-                {
-                    "type": "object",
-                    "additionalProperties": False,
-                    "required": ["scale"],
-                    "properties": {"scale": {"type": "number", "exclusiveMinimum": 0}},
-                },
-            ],
-        },
+        "clock": CLOCK_SCHEMA,
         "start": {
             "type": "string",
             "format": "date-time",

@@ -16,6 +16,12 @@ Path = tuple[str | int, ...]
 # libyaml's parser when PyYAML was built with it: the same marks, several times faster
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+# Bounds on the document as built, aliases expanded: an alias (`*name`) repeats the whole node
+# it names, so a few hundred bytes of nested aliases ("billion laughs") would build gigabytes,
+# and an alias inside its own anchor would never end. Real scenarios stay far below both.
+MAX_NODES = 20_000
+MAX_DEPTH = 32
+
 
 @dataclass
 class SourceMap:
@@ -49,6 +55,63 @@ def dotted(path: Path) -> str:
     return out or "(top level)"
 
 
+# What PyYAML says, and what it usually means in a hand-edited scenario file.
+_CAUSES = (
+    (
+        "mapping values are not allowed",
+        "a ': ' (colon and space) inside a value; put the value in quotes, like "
+        'text_contains: "note: spam"',
+    ),
+    (
+        "did not find expected key",
+        "the indentation does not line up: the keys of one mapping, and the '- ' items of one "
+        "list, must start in the same column (or a quote or bracket is left open above)",
+    ),
+    (
+        "did not find expected '-' indicator",
+        "a list item is indented differently from the items before it",
+    ),
+    (
+        "expected <block end>",
+        "the indentation does not line up with the lines above (keys of one mapping start in "
+        "the same column)",
+    ),
+    (
+        "could not find expected ':'",
+        "a line is not `key: value` (a missing ': ', or a quote left open on a line above)",
+    ),
+    ("found unexpected end of stream", "a quote or bracket is opened and never closed"),
+    (
+        "did not find expected ',' or '}'",
+        "inside { }, a value holds ': ' or ',' (put it in quotes) or a comma is missing",
+    ),
+    (
+        "did not find expected ',' or ']'",
+        "inside [ ], a value holds ',' or ': ' (put it in quotes) or a comma is missing",
+    ),
+    (
+        "found unknown escape character",
+        "a backslash in double quotes; use single quotes for regular expressions",
+    ),
+)
+
+
+def plain_words(exc: yaml.MarkedYAMLError, text: str) -> str:
+    """A YAML syntax error as a reader acts on it: the usual cause first, the parser's own
+    words after (they are what a search engine knows)."""
+    said = str(exc.problem or exc.context or "syntax error")
+    mark = exc.problem_mark or exc.context_mark
+    lines = text.splitlines()
+    here = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
+    if "\t" in here or "'\\t'" in said:
+        cause = "a tab character: YAML indents with spaces only; replace the tab with spaces"
+    else:
+        cause = next((why for key, why in _CAUSES if key in said), "")
+    if not cause:
+        return f"not valid YAML: {said}"
+    return f"not valid YAML: {cause} (YAML parser: {said})"
+
+
 class YamlProblem(Exception):
     def __init__(self, filename: str, line: int, col: int, message: str) -> None:
         super().__init__(f"{filename}:{line}:{col}: {message}")
@@ -62,19 +125,42 @@ def load_yaml(text: str, filename: str) -> tuple[Any, SourceMap]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise YamlProblem(filename, line, col, f"not valid YAML: {exc.problem}") from None
+        raise YamlProblem(filename, line, col, plain_words(exc, text)) from None
     except yaml.YAMLError as exc:  # e.g. a control character the reader refuses
         raise YamlProblem(filename, 1, 1, f"not valid YAML: {exc}") from None
     if node is None:
         return {}, smap
     constructor = yaml.SafeLoader("")
+    built = [0]
 
     def build(n: yaml.Node, path: Path) -> Any:
         smap.values[path] = (n.start_mark.line + 1, n.start_mark.column + 1)
+        built[0] += 1
+        if built[0] > MAX_NODES or len(path) > MAX_DEPTH:
+            line, col = n.start_mark.line + 1, n.start_mark.column + 1
+            if built[0] > MAX_NODES:
+                raise YamlProblem(
+                    filename,
+                    line,
+                    col,
+                    f"the document expands to more than {MAX_NODES} values: each alias "
+                    "(*name) repeats everything its anchor (&name) holds",
+                )
+            raise YamlProblem(
+                filename,
+                line,
+                col,
+                f"{dotted(path[:6])}...: nested more than {MAX_DEPTH} levels deep "
+                "(an alias (*name) inside its own anchor (&name) never ends)",
+            )
         if isinstance(n, yaml.MappingNode):
             out: dict[Any, Any] = {}
             for key_node, value_node in n.value:
-                key = constructor.construct_object(key_node, deep=True)
+                key = (
+                    constructor.construct_object(key_node, deep=True)
+                    if isinstance(key_node, yaml.ScalarNode)
+                    else None  # never built: an aliased key could be any size
+                )
                 if not isinstance(key, str | int | float | bool) or key is None:
                     raise YamlProblem(
                         filename,

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from mockserver.settings import control_token
 from mockserver.testing import assertions
 from mockserver.testing.scenarios import ScenarioSource, scenario_text
 from mockserver.testing.transport import (
@@ -54,10 +55,14 @@ def _step(action: str | Mapping[str, Any]) -> Any:
 class ControlClient:
     """The control plane of the sandbox at `url`, scoped to `namespace`."""
 
-    def __init__(self, url: str, namespace: str = "", *, timeout: float = 10.0) -> None:
+    def __init__(
+        self, url: str, namespace: str = "", *, timeout: float = 10.0, token: str | None = None
+    ) -> None:
         self.url = url.rstrip("/")
         self.namespace = namespace
         self.timeout = timeout
+        # The sandbox's control token, if it has one: MOCKSERVER_CONTROL_TOKEN by default.
+        self.token = token if token is not None else control_token()
         self._opener = opener_for(self.url)
 
     def __repr__(self) -> str:
@@ -83,6 +88,8 @@ class ControlClient:
         params = {k: str(v) for k, v in (query or {}).items() if v is not None}
         url = self.url + PREFIX + path + ("?" + urllib.parse.urlencode(params) if params else "")
         headers = {"Accept": "application/json", **self.headers}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
         data: bytes | None = None
         if text is not None:
             data = text.encode("utf-8")

@@ -146,6 +146,7 @@ def mockserver(
         backend.mode,
         base_dir=request.path.parent,
         substitutions=substitutions,
+        origin=request.path,
     )
     if mockserver_scenario is not None:
         sandbox.load_scenario(mockserver_scenario)

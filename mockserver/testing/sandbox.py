@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from mockserver.testing.aio import AsyncControlClient
-from mockserver.testing.client import ControlClient, ControlError, Json
-from mockserver.testing.scenarios import ScenarioSource, placeholders
+from mockserver.testing.client import ControlClient, ControlError, Json, ScenarioRejected
+from mockserver.testing.scenarios import ScenarioSource, in_test_file, placeholders
 
 if TYPE_CHECKING:
     from mockserver.testing.server import InProcessServer
@@ -130,7 +130,9 @@ class Sandbox:
         *,
         base_dir: Path | None = None,
         substitutions: Callable[[set[str]], Mapping[str, str]] | None = None,
+        origin: Path | None = None,
     ) -> None:
+        self._origin = origin  # the test file, where inline scenarios are written
         self.url = url
         self.control = control
         self.mode = mode
@@ -140,6 +142,18 @@ class Sandbox:
 
     def __repr__(self) -> str:
         return f"<Sandbox {self.url} mode={self.mode} namespace={self.namespace!r}>"
+
+    if not TYPE_CHECKING:  # type checkers keep flagging unknown attributes themselves
+
+        def __getattr__(self, name: str) -> Any:
+            """A control-plane call asked of the sandbox itself: say where it lives."""
+            message = f"{type(self).__name__!r} object has no attribute {name!r}"
+            if not name.startswith("_") and hasattr(ControlClient, name):
+                message += (
+                    f"; control-plane calls are on .control: mockserver.control.{name}(...)"
+                    f" (in async tests: await mockserver.acontrol.{name}(...))"
+                )
+            raise AttributeError(message)
 
     @property
     def namespace(self) -> str:
@@ -173,7 +187,13 @@ class Sandbox:
         values: Mapping[str, str] = {}
         if self._substitutions is not None:
             values = self._substitutions(placeholders(source, self._base_dir))
-        return self.control.load_scenario(source, base_dir=self._base_dir, substitutions=values)
+        try:
+            return self.control.load_scenario(source, base_dir=self._base_dir, substitutions=values)
+        except ScenarioRejected as exc:
+            mapped = in_test_file(source, exc.problems, self._origin)
+            if mapped is None:
+                raise
+            raise ScenarioRejected(exc.status, mapped, exc.body) from None
 
     def assert_request_made(
         self,

@@ -75,3 +75,35 @@ def scenario_text(
         return substitute(source, substitutions), "<inline>"
     path = find_file(source, base_dir)
     return substitute(path.read_text(encoding="utf-8"), substitutions), str(path)
+
+
+_INLINE_POSITION = re.compile(r"^<inline>:(\d+):(\d+): ")
+
+
+def in_test_file(
+    source: ScenarioSource, problems: list[str], origin: Path | None
+) -> list[str] | None:
+    """Problems of an inline scenario re-pointed at the test file that holds its text
+    (`tests/test_x.py:14:9: ...` rather than `<inline>:3:9: ...`); None when the text cannot be
+    found there (built at run time, or a dict)."""
+    if origin is None or not isinstance(source, str) or not is_inline(source):
+        return None
+    try:
+        code = origin.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    start = code.find(source)
+    if start < 0:
+        return None
+    first_line = code.count("\n", 0, start) + 1
+    first_col = start - (code.rfind("\n", 0, start) + 1)
+    out = []
+    for problem in problems:
+        match = _INLINE_POSITION.match(problem)
+        if match is None:
+            out.append(problem)
+            continue
+        line, col = int(match[1]), int(match[2])
+        where = f"{origin}:{first_line + line - 1}:{col + (first_col if line == 1 else 0)}: "
+        out.append(where + problem[match.end() :])
+    return out

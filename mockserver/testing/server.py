@@ -85,6 +85,7 @@ class InProcessServer:
 
     async def _serve(self, sock: socket.socket) -> None:
         app = create_app(self.settings)
+        app[appkeys.TRANSPORT].own.add(self.host, self.port)  # never a webhook target
         runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
         await runner.setup()
         await web.SockSite(runner, sock).start()

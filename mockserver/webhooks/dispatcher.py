@@ -24,8 +24,10 @@ from mockserver.boundedlog import BoundedLog
 from mockserver.clock import Clock, iso
 from mockserver.ids import IdFactory
 from mockserver.notifier import Notifier
+from mockserver.redaction import redact_headers, redact_url
 from mockserver.scenario.model import WebhookFault
 from mockserver.webhooks.policy import RetryPolicy
+from mockserver.webhooks.transport import ANSWER_PREFIX, Slots, Transport
 
 log = logging.getLogger("mockserver.webhooks")
 
@@ -41,6 +43,10 @@ class Attempt:
     error: str | None = None
     duration_ms: float = 0.0
     simulated: bool = False
+    answer: str | None = None  # the first ANSWER_PREFIX bytes of the receiver's answer
+    answer_truncated: bool = False
+    location: str | None = None  # where a 3xx pointed (never followed)
+    refused: bool = False  # never sent: the target is the sandbox itself
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -50,6 +56,9 @@ class Attempt:
             "error": self.error,
             "duration_ms": round(self.duration_ms, 2),
             "simulated": self.simulated,
+            "answer": self.answer,
+            "answer_truncated": self.answer_truncated,
+            "location": self.location,
         }
 
 
@@ -68,6 +77,7 @@ class Delivery:
     attempts: list[Attempt] = field(default_factory=list)
     next_attempt_at: str | None = None
     redelivery_of: str | None = None
+    secret_headers: frozenset[str] = frozenset()  # lower-case names shown only as fingerprints
 
     def payload(self) -> Any:
         try:
@@ -81,8 +91,8 @@ class Delivery:
             "vendor": self.vendor,
             "event": self.event,
             "subject": self.subject,
-            "url": self.url,
-            "headers": self.headers,
+            "url": redact_url(self.url),
+            "headers": redact_headers(self.headers, self.secret_headers),
             "body": self.body.decode("utf-8", "replace"),
             "payload": self.payload(),
             "state": self.state,
@@ -125,7 +135,9 @@ class Dispatcher:
         session: SessionFactory,
         cap: int,
         faults: tuple[WebhookFault, ...] = (),
+        namespace: str = "",
     ) -> None:
+        self.namespace = namespace  # for log lines only
         self._clock = clock
         self._ids = ids
         self._notifier = notifier
@@ -135,6 +147,8 @@ class Dispatcher:
         self._fault_used: dict[int, int] = {}
         self._in_flight: set[asyncio.Task[None]] = set()
         self._receiver_locks: dict[str, asyncio.Lock] = {}
+        self._slots = Slots()
+        self._own = session.own if isinstance(session, Transport) else None
 
     def get(self, delivery_id: str) -> Delivery | None:
         return self.log.get(delivery_id)
@@ -150,8 +164,10 @@ class Dispatcher:
         policy: RetryPolicy,
         subject: str | None = None,
         redelivery_of: str | None = None,
+        secret_headers: tuple[str, ...] = (),
     ) -> Delivery:
-        """Queue a delivery; its first attempt is due now on the virtual clock."""
+        """Queue a delivery; its first attempt is due now on the virtual clock. The values of
+        `secret_headers` are recorded as fingerprints only."""
         delivery = Delivery(
             id=self._ids.object_id(),
             vendor=vendor,
@@ -163,10 +179,11 @@ class Dispatcher:
             created_at=self._clock.now_iso(),
             subject=subject,
             redelivery_of=redelivery_of,
+            secret_headers=frozenset(h.lower() for h in secret_headers),
         )
         self.log.append(delivery)
         self._schedule(delivery, self._clock.timestamp())
-        self._notifier.notify()
+        self._notifier.notify("deliveries", delivery.subject, delivery)
         return delivery
 
     def redeliver(self, delivery: Delivery) -> Delivery:
@@ -179,6 +196,7 @@ class Dispatcher:
             policy=delivery.policy,
             subject=delivery.subject,
             redelivery_of=delivery.id,
+            secret_headers=tuple(delivery.secret_headers),
         )
 
     def _schedule(self, delivery: Delivery, due: float) -> None:
@@ -229,28 +247,52 @@ class Dispatcher:
             else:
                 attempt.error = "timed out (simulated)" if fake == "timeout" else "connection reset"
         else:
-            await self._post(delivery, attempt)
+            async with self._slots.hold(delivery.url):
+                await self._post(delivery, attempt)
         attempt.duration_ms = (time.perf_counter() - started) * 1000
         delivery.attempts.append(attempt)
         self._settle(delivery, attempt, due)
-        log.info(
+        failed = attempt.status is None or not 200 <= attempt.status < 300
+        log.log(
+            logging.WARNING if failed else logging.INFO,
             "webhook %s %s -> %s (attempt %d, %s)",
             delivery.event,
-            delivery.url,
+            redact_url(delivery.url),
             attempt.status if attempt.status is not None else attempt.error,
             attempt.number,
             delivery.state,
+            extra={
+                "vendor": delivery.vendor,
+                "method": "POST",
+                "path": redact_url(delivery.url),
+                "status": attempt.status,
+                "namespace": self.namespace,
+                "item": delivery.subject,
+                "event": delivery.event,
+                "reason": _reason(attempt) if failed else None,
+            },
         )
-        self._notifier.notify()
+        self._notifier.notify("deliveries", delivery.subject, delivery)
 
     async def _post(self, delivery: Delivery, attempt: Attempt) -> None:
+        refusal = await self._own.refusal(delivery.url) if self._own is not None else None
+        if refusal is not None:
+            attempt.error, attempt.refused = refusal, True
+            return
         try:
             timeout = aiohttp.ClientTimeout(total=delivery.policy.timeout)
             async with self._session().post(
-                delivery.url, data=delivery.body, headers=delivery.headers, timeout=timeout
+                delivery.url,
+                data=delivery.body,
+                headers=delivery.headers,
+                timeout=timeout,
+                allow_redirects=False,  # a redirect is a failure; secrets never follow it
             ) as resp:
-                await resp.read()
                 attempt.status = resp.status
+                if 300 <= resp.status < 400:
+                    attempt.location = resp.headers.get("Location")
+                    attempt.error = f"redirect to {attempt.location} not followed"
+                await _read_answer(resp, attempt)
         except TimeoutError:
             attempt.error = f"timed out after {delivery.policy.timeout:g}s"
         except aiohttp.ClientError as exc:
@@ -264,6 +306,9 @@ class Dispatcher:
         policy = delivery.policy
         if attempt.status is not None and policy.delivered(attempt.status):
             delivery.state = "delivered"
+            return
+        if attempt.refused:
+            delivery.state = "failed"
             return
         index = attempt.number - 1
         if policy.retryable(attempt.status) and index < len(policy.schedule):
@@ -300,13 +345,58 @@ class Dispatcher:
         state: str | None = None,
         subject: str | None = None,
     ) -> list[Delivery]:
-        def keep(d: Delivery) -> bool:
-            return (
-                (vendor is None or d.vendor == vendor)
-                and (event is None or fnmatch.fnmatchcase(d.event, event))
-                and (url is None or fnmatch.fnmatchcase(d.url, url))
-                and (state is None or d.state == state)
-                and (subject is None or d.subject == subject)
-            )
+        return self.log.select(
+            delivery_matcher(vendor=vendor, event=event, url=url, state=state, subject=subject)
+        )
 
-        return self.log.select(keep)
+
+def delivery_matcher(
+    *,
+    vendor: str | None = None,
+    event: str | None = None,
+    url: str | None = None,
+    state: str | None = None,
+    subject: str | None = None,
+) -> Callable[[Delivery], bool]:
+    """The delivery filters as one test of a delivery (for queries and waits' wake-ups)."""
+
+    def keep(d: Delivery) -> bool:
+        return (
+            (vendor is None or d.vendor == vendor)
+            and (event is None or fnmatch.fnmatchcase(d.event, event))
+            and (url is None or fnmatch.fnmatchcase(d.url, url))
+            and (state is None or d.state == state)
+            and (subject is None or d.subject == subject)
+        )
+
+    return keep
+
+
+async def _read_answer(resp: aiohttp.ClientResponse, attempt: Attempt) -> None:
+    """Record at most ANSWER_PREFIX bytes of the answer, as sent (the session never
+    decompresses); a longer answer is cut and its connection dropped, not read to the end."""
+    chunks: list[bytes] = []
+    left = ANSWER_PREFIX
+    while left > 0:
+        chunk = await resp.content.read(left)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    raw = b"".join(chunks)
+    encoding = resp.headers.get("Content-Encoding", "identity").strip().lower()
+    if raw and encoding != "identity":
+        attempt.answer = f"<{len(raw)} bytes of {encoding} content, not decoded>"
+    else:
+        attempt.answer = raw.decode("utf-8", "replace") if raw else None
+    if not resp.content.at_eof():
+        attempt.answer_truncated = True
+        resp.close()
+
+
+def _reason(attempt: Attempt) -> str:
+    """Why an attempt failed, in words a log reader acts on."""
+    if attempt.error:
+        return attempt.error + (" (simulated by the scenario)" if attempt.simulated else "")
+    why = f"the receiver answered {attempt.status}"
+    return why + (" (simulated by the scenario)" if attempt.simulated else "")

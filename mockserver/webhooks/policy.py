@@ -20,8 +20,9 @@ class RetryPolicy:
         return status == 200 if self.success_only_200 else 200 <= status < 300
 
     def retryable(self, status: int | None) -> bool:
-        """Network errors, timeouts and 5xx retry; 4xx stop, except the listed ones."""
-        if status is None or status >= 500:
+        """Network errors, timeouts, 5xx and 3xx (redirects are never followed) retry; 4xx
+        stop, except the listed ones."""
+        if status is None or status >= 500 or status < 400:
             return True
         if self.success_only_200:
             return True

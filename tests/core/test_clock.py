@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from mockserver.clock import Clock, iso
+from mockserver.clock import EARLIEST, LATEST, MAX_SCALE, Clock, iso
 
 START = 1_767_225_600.0  # 2026-01-01T00:00:00Z
 
@@ -142,6 +142,173 @@ async def test_runner_fires_overdue_timers_on_a_manual_clock_at_once() -> None:
         await clock.stop()
 
 
+# -- the exact contract, with a fake wall clock (each test kills a mutant that survived) ------
+class Wall:
+    """A wall clock that moves only when told."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_iso_shows_milliseconds_only_when_there_are_some() -> None:
+    assert iso(START) == "2026-01-01T00:00:00Z"
+    assert iso(START + 0.25) == "2026-01-01T00:00:00.250Z"
+    assert iso(START + 59.999) == "2026-01-01T00:00:59.999Z"
+    assert iso(START + 0.0004) == "2026-01-01T00:00:00Z"
+
+
+def test_a_new_clock_is_real_at_scale_one_with_nothing_fired() -> None:
+    wall = Wall()
+    clock = Clock(START, wall=wall)
+    wall.now += 3
+    assert (clock.mode, clock.scale, clock.fired) == ("real", 1.0, 0)
+    assert clock.timestamp() == START + 3
+    # A scale only means something on a scaled clock.
+    assert Clock(START, "real", 5.0).scale == 1.0
+    assert Clock(START, "manual", 5.0).scale == 1.0
+    assert Clock(START, "scaled", 5.0).scale == 5.0
+
+
+async def test_describe_reports_time_mode_scale_and_the_next_timer() -> None:
+    wall = Wall()
+    clock = Clock(START + 0.1234, "scaled", 2.0, wall=wall)
+
+    async def nothing() -> None:
+        pass
+
+    assert clock.describe() == {
+        "now": "2026-01-01T00:00:00.123Z",
+        "timestamp": 1_767_225_600.123,
+        "mode": "scaled",
+        "scale": 2.0,
+        "pending_timers": 0,
+        "next_due": None,
+    }
+    clock.call_at(START + 60, nothing, "later")
+    clock.call_later(30, nothing, "sooner")
+    described = clock.describe()
+    assert (described["pending_timers"], described["next_due"]) == (2, "2026-01-01T00:00:30.123Z")
+    assert [t.label for t in clock.pending()] == ["sooner", "later"]
+
+
+async def test_fired_counts_every_timer_that_ran() -> None:
+    clock = Clock(START, "manual")
+
+    async def nothing() -> None:
+        pass
+
+    for seconds in (1, 2, 3):
+        clock.call_later(seconds, nothing)
+    assert await clock.advance(2) == 2
+    assert await clock.advance(2) == 1
+    assert clock.fired == 3
+
+
+async def test_a_cancelled_timer_does_not_hold_back_the_ones_after_it() -> None:
+    clock = Clock(START, "manual")
+    fired: list[str] = []
+
+    async def run() -> None:
+        fired.append("live")
+
+    clock.call_later(1, run).cancel()
+    clock.call_later(2, run)
+    assert await clock.advance(5) == 1
+    assert fired == ["live"]
+
+
+async def test_a_failing_timer_is_logged_by_its_label(caplog: pytest.LogCaptureFixture) -> None:
+    clock = Clock(START, "manual")
+
+    async def boom() -> None:
+        raise RuntimeError("boom")
+
+    clock.call_later(1, boom, "webhook #7")
+    await clock.advance(5)
+    assert [r.getMessage() for r in caplog.records] == ["timer 'webhook #7' failed"]
+
+
+async def test_advance_refuses_negative_and_nan_and_past_the_year_9999() -> None:
+    message = "^the clock cannot be advanced by a negative duration$"
+    for bad in (-1.0, float("nan")):
+        with pytest.raises(ValueError, match=message):
+            await Clock(START, "manual").advance(bad)
+    clock = Clock(LATEST - 10, "manual")
+    with pytest.raises(ValueError, match=r"^the clock cannot go past 9999-12-31T23:59:59Z$"):
+        await clock.advance(11)
+    assert await clock.advance(10) == 0  # the last second a timestamp can show is allowed
+    assert clock.now_iso() == "9999-12-31T23:59:59Z"
+
+
+async def test_set_time_bounds_and_firing_what_is_due_now() -> None:
+    clock = Clock(START, "manual")
+    message = "^the time must be between 1970-01-01 and 9999-12-31$"
+    for bad in (EARLIEST - 1, LATEST + 1):
+        with pytest.raises(ValueError, match=message):
+            await clock.set_time(bad)
+    fired: list[str] = []
+
+    async def run() -> None:
+        fired.append("due")
+
+    clock.call_at(START, run)
+    # Setting the time to "now" is a move forward by zero: what is due now fires.
+    assert await clock.set_time(START) == 1
+    assert fired == ["due"]
+    assert await clock.set_time(EARLIEST) == 0
+    assert clock.now_iso() == "1970-01-01T00:00:00Z"
+    assert await clock.set_time(LATEST) == 0
+    assert clock.now_iso() == "9999-12-31T23:59:59Z"
+
+
+@pytest.mark.parametrize("scale", [0.5, 1.0, MAX_SCALE])
+def test_set_mode_accepts_every_scale_in_range(scale: float) -> None:
+    clock = Clock(START, "manual")
+    clock.set_mode("scaled", scale)
+    assert (clock.mode, clock.scale) == ("scaled", scale)
+    clock.set_mode("real", scale)
+    assert (clock.mode, clock.scale) == ("real", 1.0)
+
+
+@pytest.mark.parametrize("scale", [0.0, -1.0, MAX_SCALE + 1])
+def test_set_mode_refuses_a_scale_out_of_range(scale: float) -> None:
+    clock = Clock(START, "manual")
+    with pytest.raises(ValueError, match=r"^scale must be more than 0 and at most 1,000,000$"):
+        clock.set_mode("scaled", scale)
+    assert (clock.mode, clock.scale) == ("manual", 1.0)
+    clock.set_mode("manual", scale)  # only a scaled clock uses its scale
+    assert (clock.mode, clock.scale) == ("manual", 1.0)
+
+
+async def test_the_runner_skips_cancelled_timers_and_restarts_after_stop() -> None:
+    clock = Clock(START, "manual")
+    done = asyncio.Event()
+
+    async def run() -> None:
+        done.set()
+
+    clock.start()
+    try:
+        clock.call_at(START - 2, run).cancel()
+        clock.call_at(START - 1, run)
+        await asyncio.wait_for(done.wait(), 5)
+    finally:
+        await clock.stop()
+    done.clear()
+    clock.call_at(START - 1, run)
+    for _ in range(5):
+        await asyncio.sleep(0)  # let a runner that was not stopped fire it
+    assert not done.is_set()
+    clock.start()
+    try:
+        await asyncio.wait_for(done.wait(), 5)
+    finally:
+        await clock.stop()
+
+
 async def test_a_timer_earlier_than_the_runners_next_wakes_it() -> None:
     # The runner sleeps until its earliest timer; a later timer does not wake it, an earlier one
     # must (or it would fire only when the far timer is due).
@@ -158,7 +325,8 @@ async def test_a_timer_earlier_than_the_runners_next_wakes_it() -> None:
         clock.call_later(10_000_000, lambda: near("far"))  # about 17 minutes of wall time
         await asyncio.sleep(0)  # let the runner go to sleep until then
         clock.call_later(20_000_000, lambda: near("farther"))
-        clock.call_at_with(clock.timestamp() + 10, near, "near", "timeout")
+        timer = clock.call_at_with(clock.timestamp() + 10, near, "near", "timeout")
+        assert timer.name == "near:timeout"  # what the console and the logs show
         await asyncio.wait_for(done.wait(), 5)
         assert fired == ["near"]
     finally:

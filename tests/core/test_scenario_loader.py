@@ -39,7 +39,8 @@ def test_wrong_type_and_bad_enum() -> None:
     text = "seed: lots\nclock: manul\n"
     assert problems(text) == [
         "qa.yaml:1:7: seed: expected a whole number, got text",
-        "qa.yaml:2:8: clock: 'manul' is not one of: real, manual (did you mean 'manual'?)",
+        "qa.yaml:2:8: clock: expected real, manual or scale:N (N times faster than real time), "
+        "got 'manul' (did you mean 'manual'?)",
     ]
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
+from mockserver.testing import ReceiverEndpoint, Sandbox, SandboxClock
+
 pytestmark = pytest.mark.mockserver_scenario("scenarios/moderation.yaml")
 
 REQUEST = {
@@ -19,7 +21,9 @@ REQUEST = {
 }
 
 
-async def test_async_client_sees_the_decision(mockserver, mockserver_clock, webhook_receiver):
+async def test_async_client_sees_the_decision(
+    mockserver: Sandbox, mockserver_clock: SandboxClock, webhook_receiver: ReceiverEndpoint
+) -> None:
     headers = {"Authorization": "Bearer sk-example-key", **mockserver.headers}
     async with aiohttp.ClientSession(mockserver.url, headers=headers) as http:
         async with http.post(

@@ -5,10 +5,19 @@ from __future__ import annotations
 
 import pytest
 
+from mockserver.testing import ReceiverEndpoint, Sandbox, SandboxClock
+
+from .conftest import Hitl
+
 pytestmark = pytest.mark.mockserver_scenario("scenarios/moderation.yaml")
 
 
-def test_reviewer_rejects_crypto_spam(hitl, mockserver, mockserver_clock, webhook_receiver):
+def test_reviewer_rejects_crypto_spam(
+    hitl: Hitl,
+    mockserver: Sandbox,
+    mockserver_clock: SandboxClock,
+    webhook_receiver: ReceiverEndpoint,
+) -> None:
     created = hitl.create_request("Buy crypto now!!! Link in bio")
     assert created.status_code == 201
     request_id = created.json()["data"]["request_id"]
@@ -32,7 +41,12 @@ def test_reviewer_rejects_crypto_spam(hitl, mockserver, mockserver_clock, webhoo
     mockserver.assert_webhook_delivered("request.completed", url=webhook_receiver.url)
 
 
-def test_other_content_is_approved(hitl, mockserver, mockserver_clock, webhook_receiver):
+def test_other_content_is_approved(
+    hitl: Hitl,
+    mockserver: Sandbox,
+    mockserver_clock: SandboxClock,
+    webhook_receiver: ReceiverEndpoint,
+) -> None:
     created = hitl.create_request("Lovely photo of my cat")
     request_id = created.json()["data"]["request_id"]
 
@@ -43,7 +57,12 @@ def test_other_content_is_approved(hitl, mockserver, mockserver_clock, webhook_r
     mockserver.assert_webhook_delivered("request.*", count=2)
 
 
-def test_a_reviewer_acting_from_the_test(hitl, mockserver, mockserver_clock, webhook_receiver):
+def test_a_reviewer_acting_from_the_test(
+    hitl: Hitl,
+    mockserver: Sandbox,
+    mockserver_clock: SandboxClock,
+    webhook_receiver: ReceiverEndpoint,
+) -> None:
     """No scripted timing needed: the test itself plays the reviewer."""
     request_id = hitl.create_request("Check this comment").json()["data"]["request_id"]
 

@@ -6,6 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from mockserver.testing import Sandbox, SandboxClock
+
+from .conftest import Hitl
+
 TOP_OF_THE_HOUR = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 
 SMALL_BUDGET = {
@@ -19,7 +23,9 @@ SMALL_BUDGET = {
 
 
 @pytest.mark.mockserver_scenario(SMALL_BUDGET)
-def test_the_fourth_call_in_an_hour_is_refused(hitl, mockserver, mockserver_clock):
+def test_the_fourth_call_in_an_hour_is_refused(
+    hitl: Hitl, mockserver: Sandbox, mockserver_clock: SandboxClock
+) -> None:
     for left in (2, 1, 0):
         ok = hitl.create_request("Review me")
         assert ok.status_code == 201

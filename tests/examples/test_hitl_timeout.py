@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from mockserver.testing import ReceiverEndpoint, Sandbox, SandboxClock
+
+from .conftest import Hitl
+
 NOBODY_ANSWERS = """
 clock: manual
 hitl:
@@ -15,7 +19,12 @@ hitl:
 
 
 @pytest.mark.mockserver_scenario(NOBODY_ANSWERS)
-def test_timeout_applies_the_default_response(hitl, mockserver, mockserver_clock, webhook_receiver):
+def test_timeout_applies_the_default_response(
+    hitl: Hitl,
+    mockserver: Sandbox,
+    mockserver_clock: SandboxClock,
+    webhook_receiver: ReceiverEndpoint,
+) -> None:
     created = hitl.create_request("Is this allowed?", timeout_seconds=120)
     request_id = created.json()["data"]["request_id"]
     assert hitl.get_response(request_id).status_code == 202  # not ready yet

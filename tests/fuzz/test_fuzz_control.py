@@ -87,6 +87,8 @@ def test_fuzz_control(
         known = {"name": "control"}
     elif "{namespace}" in template:
         known = {"namespace": ids["namespace"]}
+    elif "{file}" in template:
+        known = {"file": "console.js"}
     op = operation(SCHEMA, method, template)
     query = {"timeout": 0} if template.startswith("/wait/") else None
     seen = both_modes(

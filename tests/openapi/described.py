@@ -132,7 +132,10 @@ class Described:
         async with self.client.request(method, url, **kwargs) as resp:
             raw = await resp.read()
             is_json = resp.content_type == "application/json" and raw
-            answer = Answer(resp.status, json.loads(raw) if is_json else raw, resp.headers)
+            body: Any = json.loads(raw) if is_json else raw
+            if resp.content_type.startswith("text/"):  # a page or a script: checked as text
+                body = raw.decode("utf-8")
+            answer = Answer(resp.status, body, resp.headers)
         assert answer.status == status, (method, url, answer.status, raw[:500])
         self._check(method, template, answer, raw)
         self.checked.add((method, template, status))

@@ -43,6 +43,7 @@ async def test_every_operation_answers_as_described(make_client: MakeClient) -> 
     await api.call("GET", "/openapi/{name}", 200, path={"name": "control"})
     await api.call("GET", "/openapi/{name}", 404, path={"name": "nope"})
     await api.call("GET", "/schema", 200)
+    await api.call("GET", "/scenario.schema.json", 200)
     await api.call("GET", "/scenario", 200)
     await api.call("GET", "/clock", 200)
 
@@ -64,7 +65,7 @@ async def test_every_operation_answers_as_described(make_client: MakeClient) -> 
         path=item,
         query={"status": "completed", "timeout": "0"},
     )
-    respond = {"respond": {"choose": "Approve", "by": "dana@example.com"}}
+    respond = {"respond": {"choose": "Approve"}}  # by the claiming reviewer
     await api.call("POST", "/items/{vendor}/{id}", 200, path=item, json_body=respond)
 
     await api.call("POST", "/clock/advance", 200, json_body={"by": "20s"})
@@ -97,10 +98,21 @@ async def test_every_operation_answers_as_described(make_client: MakeClient) -> 
     await api.call("PUT", "/scenario", 200, data=BASE_SCENARIO.replace("openapi-tests", "swapped"))
     await api.call("PUT", "/scenario", 400, data="name: broken\nclock: manul\n")
     await api.call("PUT", "/scenario", 400, data="{not json")
-    await api.call("PUT", "/scenario", 404, json_body={"name": "hitl-timeout"})
+    await api.call("PUT", "/scenario", 404, json_body={"name": "no-such-scenario"})
     await api.call(
-        "PUT", "/scenario", 200, query={"source": "qa/late.yaml"}, data="clock: manual\n"
+        "PUT", "/scenario", 200, query={"source": "qa/late.yaml"}, data="clock: manual\nhitl: {}\n"
     )
+    await api.call("GET", "/items", 200, query={"all": "1", "limit": "5"})
+    await api.call("GET", "/items", 400, query={"limit": "many"})
+    await api.call("GET", "/clock/timers", 200)
+    changes = await api.call("GET", "/wait/changes", 200)
+    since = str(changes.body["version"])
+    await api.call("GET", "/wait/changes", 200, query={"since": since, "timeout": "0"})
+    await api.call("GET", "/wait/changes", 400, query={"since": "then"})
+    await api.call("POST", "/scenario/validate", 200, data="name: x\nclock: manul\n")
+    await api.call("GET", "/ui", 200)
+    await api.call("GET", "/ui/{file}", 200, path={"file": "console.js"})
+    await api.call("GET", "/ui/{file}", 404, path={"file": "secrets.txt"})
     await api.call("POST", "/reset", 200)
     await api.call("POST", "/reset", 200, query={"all": "1"})
     listed = await api.call("GET", "/namespaces", 200)

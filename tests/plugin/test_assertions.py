@@ -3,6 +3,8 @@ list what the sandbox did record."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from mockserver.testing.assertions import assert_request_made, assert_webhook_delivered, contains
@@ -36,7 +38,7 @@ JOURNAL = [
         "body": {"request_text": "hi", "context": {"a": 1, "b": 2}},
     },
 ]
-DELIVERIES = [
+DELIVERIES: list[dict[str, Any]] = [
     {
         "vendor": "hitl",
         "event": "request.claimed",
@@ -56,7 +58,7 @@ DELIVERIES = [
 ]
 
 
-def test_calls_match_by_vendor_method_path_glob_status_and_body_subset():
+def test_calls_match_by_vendor_method_path_glob_status_and_body_subset() -> None:
     assert len(assert_request_made(JOURNAL, method="post", count=2)) == 2
     assert_request_made(JOURNAL, path="/v1/api/loops/*/requests", status=429)
     assert_request_made(JOURNAL, body={"context": {"a": 1}})
@@ -64,7 +66,7 @@ def test_calls_match_by_vendor_method_path_glob_status_and_body_subset():
     assert_request_made(JOURNAL, vendor="hive", count=0)
 
 
-def test_a_failed_call_assertion_lists_every_call():
+def test_a_failed_call_assertion_lists_every_call() -> None:
     with pytest.raises(AssertionError) as caught:
         assert_request_made(JOURNAL, method="DELETE", namespace="ns-1")
     message = str(caught.value)
@@ -74,14 +76,14 @@ def test_a_failed_call_assertion_lists_every_call():
     assert "#3 hitl POST /v1/api/loops/abc/requests -> 429" in message
 
 
-def test_too_many_is_a_failure_too_and_an_empty_journal_says_so():
+def test_too_many_is_a_failure_too_and_an_empty_journal_says_so() -> None:
     with pytest.raises(AssertionError, match="expected 1 call matching method='POST', found 2"):
         assert_request_made(JOURNAL, method="POST")
     with pytest.raises(AssertionError, match=r"at least one call.*\n.*received: none\."):
         assert_request_made([], count=None)
 
 
-def test_deliveries_match_in_the_delivered_state_by_default():
+def test_deliveries_match_in_the_delivered_state_by_default() -> None:
     assert_webhook_delivered(DELIVERIES, event="request.claimed")
     assert_webhook_delivered(DELIVERIES, event="request.*", state=None, count=2)
     assert_webhook_delivered(DELIVERIES, event="request.completed", state="failed", subject="r1")
@@ -94,13 +96,13 @@ def test_deliveries_match_in_the_delivered_state_by_default():
     assert "hitl request.completed (r1) -> http://h/1 [failed; attempts: 500, reset]" in message
 
 
-def test_long_listings_are_cut():
+def test_long_listings_are_cut() -> None:
     many = [dict(JOURNAL[1], seq=n) for n in range(80)]
     with pytest.raises(AssertionError, match=r"\.\.\. and 30 more"):
         assert_request_made(many, method="PUT")
 
 
-def test_contains_is_a_recursive_subset():
+def test_contains_is_a_recursive_subset() -> None:
     assert contains({"a": {"b": 1, "c": 2}, "d": 3}, {"a": {"b": 1}})
     assert not contains({"a": {"b": 1}}, {"a": {"b": 2}})
     assert not contains("text", {"a": 1})

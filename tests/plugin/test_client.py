@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
 
-from mockserver.testing import ControlClient, ControlError, ScenarioRejected, WaitTimedOut
+from mockserver.testing import ControlClient, ControlError, Sandbox, ScenarioRejected, WaitTimedOut
 
 LOOP = "65f1234567890abcdef12345"
 MANUAL = {
@@ -19,7 +21,7 @@ MANUAL = {
 }
 
 
-def create_request(mockserver, **fields) -> str:
+def create_request(mockserver: Sandbox, **fields: Any) -> str:
     body = {"request_text": "Check me", "response_type": "boolean", **fields}
     resp = requests.post(
         f"{mockserver.hitl_url}/api/loops/{LOOP}/requests",
@@ -31,7 +33,7 @@ def create_request(mockserver, **fields) -> str:
     return request_id
 
 
-def test_a_scenario_from_a_dict_inline_yaml_or_a_file(mockserver, tmp_path):
+def test_a_scenario_from_a_dict_inline_yaml_or_a_file(mockserver: Sandbox, tmp_path: Path) -> None:
     assert mockserver.load_scenario(MANUAL)["name"] == "manual-loop"
     assert mockserver.control.clock()["mode"] == "manual"
     mockserver.load_scenario("name: inline-one\nclock: real\n")
@@ -44,7 +46,7 @@ def test_a_scenario_from_a_dict_inline_yaml_or_a_file(mockserver, tmp_path):
     assert mockserver.control.scenario()["name"] == "moderation"
 
 
-def test_a_rejected_scenario_names_its_file_and_line(mockserver, tmp_path):
+def test_a_rejected_scenario_names_its_file_and_line(mockserver: Sandbox, tmp_path: Path) -> None:
     path = tmp_path / "broken.yaml"
     path.write_text("name: broken\nclock: manul\n")
     with pytest.raises(ScenarioRejected) as caught:
@@ -55,12 +57,12 @@ def test_a_rejected_scenario_names_its_file_and_line(mockserver, tmp_path):
         mockserver.load_scenario({"sped": 1})
 
 
-def test_a_missing_scenario_file_says_where_it_looked(mockserver):
+def test_a_missing_scenario_file_says_where_it_looked(mockserver: Sandbox) -> None:
     with pytest.raises(FileNotFoundError, match=r"nowhere\.yaml.*looked at"):
         mockserver.load_scenario("nowhere.yaml")
 
 
-def test_acting_as_a_reviewer_and_waiting_for_the_status(mockserver):
+def test_acting_as_a_reviewer_and_waiting_for_the_status(mockserver: Sandbox) -> None:
     mockserver.load_scenario(MANUAL)
     request_id = create_request(mockserver)
     item = mockserver.control.act("hitl", request_id, "claim")
@@ -71,7 +73,7 @@ def test_acting_as_a_reviewer_and_waiting_for_the_status(mockserver):
     assert listed["id"] == request_id
 
 
-def test_a_wait_that_gives_up_is_an_assertion_error(mockserver):
+def test_a_wait_that_gives_up_is_an_assertion_error(mockserver: Sandbox) -> None:
     mockserver.load_scenario(MANUAL)
     request_id = create_request(mockserver)
     with pytest.raises(WaitTimedOut) as caught:
@@ -82,7 +84,7 @@ def test_a_wait_that_gives_up_is_an_assertion_error(mockserver):
         mockserver.control.wait_for_deliveries(event="request.completed", timeout=0.05)
 
 
-def test_moving_the_clock(mockserver):
+def test_moving_the_clock(mockserver: Sandbox) -> None:
     mockserver.load_scenario(MANUAL)
     control = mockserver.control
     assert control.advance(timedelta(minutes=90))["now"] == "2026-03-01T13:30:00Z"
@@ -91,7 +93,7 @@ def test_moving_the_clock(mockserver):
     assert control.set_clock_mode("scaled", 60)["scale"] == 60
 
 
-def test_request_timeout_fires_on_advance_and_is_journalled(mockserver):
+def test_request_timeout_fires_on_advance_and_is_journalled(mockserver: Sandbox) -> None:
     mockserver.load_scenario(MANUAL)
     request_id = create_request(mockserver, timeout_seconds=60)
     assert mockserver.control.advance("60s")["fired"] >= 1
@@ -102,20 +104,20 @@ def test_request_timeout_fires_on_advance_and_is_journalled(mockserver):
     assert mockserver.control.journal() == []
 
 
-def test_control_errors_carry_the_status_and_message(mockserver):
+def test_control_errors_carry_the_status_and_message(mockserver: Sandbox) -> None:
     with pytest.raises(ControlError) as caught:
         mockserver.control.act("nobody", "x", "claim")
     assert caught.value.status == 404
     assert "unknown vendor 'nobody'" in caught.value.message
 
 
-def test_an_unreachable_sandbox_is_reported_plainly():
+def test_an_unreachable_sandbox_is_reported_plainly() -> None:
     client = ControlClient("http://127.0.0.1:9", timeout=1)
     with pytest.raises(ControlError, match=r"cannot reach the sandbox at http://127\.0\.0\.1:9"):
         client.health()
 
 
-def test_namespaced_clients_do_not_see_each_other(mockserver):
+def test_namespaced_clients_do_not_see_each_other(mockserver: Sandbox) -> None:
     one = ControlClient(mockserver.url, "plugin-test-one")
     two = ControlClient(mockserver.url, "plugin-test-two")
     one.load_scenario("name: only-in-one\n")

@@ -7,6 +7,7 @@ import pytest
 import requests
 
 import mockserver.testing.server
+from mockserver.testing import Sandbox
 
 pytest_plugins = ["pytester"]
 # Inline runs drop the modules they import when they end; imported here, these stay loaded, so
@@ -47,7 +48,9 @@ def suite(pytester: pytest.Pytester) -> pytest.Pytester:
     return pytester
 
 
-def test_each_test_starts_from_the_default_scenario_with_an_empty_journal(suite):
+def test_each_test_starts_from_the_default_scenario_with_an_empty_journal(
+    suite: pytest.Pytester,
+) -> None:
     suite.makepyfile(
         """
         import pytest
@@ -68,7 +71,7 @@ def test_each_test_starts_from_the_default_scenario_with_an_empty_journal(suite)
     suite.runpytest_inprocess().assert_outcomes(passed=2)
 
 
-def test_the_marker_takes_a_file_inline_yaml_or_a_dict(suite):
+def test_the_marker_takes_a_file_inline_yaml_or_a_dict(suite: pytest.Pytester) -> None:
     suite.mkdir("scenarios").joinpath("calm.yaml").write_text("name: calm\nclock: manual\n")
     suite.makepyfile(
         """
@@ -96,7 +99,7 @@ def test_the_marker_takes_a_file_inline_yaml_or_a_dict(suite):
     result.stdout.fnmatch_lines(["*mockserver_scenario takes one argument*"])
 
 
-def test_the_scenario_fixture_can_be_parametrized_or_overridden(suite):
+def test_the_scenario_fixture_can_be_parametrized_or_overridden(suite: pytest.Pytester) -> None:
     suite.makepyfile(
         """
         import pytest
@@ -119,7 +122,9 @@ def test_the_scenario_fixture_can_be_parametrized_or_overridden(suite):
     suite.runpytest_inprocess().assert_outcomes(passed=3)
 
 
-def test_webhook_placeholders_bring_in_the_receiver_and_the_clock_freezes(suite):
+def test_webhook_placeholders_bring_in_the_receiver_and_the_clock_freezes(
+    suite: pytest.Pytester,
+) -> None:
     suite.makepyfile(
         """
         import pytest
@@ -152,7 +157,7 @@ def test_webhook_placeholders_bring_in_the_receiver_and_the_clock_freezes(suite)
     suite.runpytest_inprocess().assert_outcomes(passed=2)
 
 
-def test_failed_assertions_list_what_the_sandbox_recorded(suite):
+def test_failed_assertions_list_what_the_sandbox_recorded(suite: pytest.Pytester) -> None:
     suite.makepyfile(
         """
         from helpers import LOOPS, create
@@ -178,7 +183,7 @@ def test_failed_assertions_list_what_the_sandbox_recorded(suite):
     )
 
 
-def test_async_tests_use_acontrol(suite):
+def test_async_tests_use_acontrol(suite: pytest.Pytester) -> None:
     suite.makepyfile(
         """
         import aiohttp
@@ -201,7 +206,9 @@ def test_async_tests_use_acontrol(suite):
     suite.runpytest_inprocess().assert_outcomes(passed=1)
 
 
-def test_against_a_running_sandbox_each_test_has_its_own_namespace(suite, mockserver, monkeypatch):
+def test_against_a_running_sandbox_each_test_has_its_own_namespace(
+    suite: pytest.Pytester, mockserver: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The inner suite drives this test's sandbox as a 'remote' one, by URL."""
     suite.makepyfile(
         """
@@ -227,7 +234,9 @@ def test_against_a_running_sandbox_each_test_has_its_own_namespace(suite, mockse
     assert len(namespaces) == 3
 
 
-def test_a_remote_test_drops_its_namespace_when_it_ends(suite, mockserver):
+def test_a_remote_test_drops_its_namespace_when_it_ends(
+    suite: pytest.Pytester, mockserver: Sandbox
+) -> None:
     suite.makepyfile(
         """
         def test_one(mockserver):
@@ -239,13 +248,17 @@ def test_a_remote_test_drops_its_namespace_when_it_ends(suite, mockserver):
     assert not [n for n in mockserver.control.health()["namespaces"] if n.startswith("pytest-")]
 
 
-def test_mockserver_url_from_the_environment(suite, mockserver, monkeypatch):
+def test_mockserver_url_from_the_environment(
+    suite: pytest.Pytester, mockserver: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("MOCKSERVER_URL", mockserver.url)
     suite.makepyfile("def test_it(mockserver):\n    assert mockserver.mode == 'remote'\n")
     suite.runpytest_inprocess().assert_outcomes(passed=1)
 
 
-def test_a_sandbox_that_does_not_answer_fails_the_setup_clearly(suite, monkeypatch):
+def test_a_sandbox_that_does_not_answer_fails_the_setup_clearly(
+    suite: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("MOCKSERVER_URL", "http://127.0.0.1:9")
     suite.makepyfile("def test_it(mockserver):\n    pass\n")
     result = suite.runpytest_inprocess()
@@ -253,7 +266,9 @@ def test_a_sandbox_that_does_not_answer_fails_the_setup_clearly(suite, monkeypat
     result.stdout.fnmatch_lines(["*cannot reach the sandbox at http://127.0.0.1:9*"])
 
 
-def test_api_key_carries_the_namespace_against_a_shared_sandbox(suite, mockserver):
+def test_api_key_carries_the_namespace_against_a_shared_sandbox(
+    suite: pytest.Pytester, mockserver: Sandbox
+) -> None:
     suite.makepyfile(
         """
         import json, urllib.request

@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from mockserver.testing import WebhookReceiver
+from mockserver.testing import ReceiverEndpoint, WebhookReceiver
 from mockserver.testing.receiver import check_signature
 
 BODY = json.dumps({"event": "request.completed", "request_id": "r1"}).encode()
@@ -31,7 +31,7 @@ def hitl_signature(secret: str, body: bytes = BODY) -> dict[str, str]:
     return {"X-HITL-Signature-256": f"sha256={digest}"}
 
 
-def test_hitl_signatures_are_checked_on_the_exact_body(webhook_receiver):
+def test_hitl_signatures_are_checked_on_the_exact_body(webhook_receiver: ReceiverEndpoint) -> None:
     assert post(webhook_receiver.url, hitl_signature(webhook_receiver.secret)) == 200
     assert post(webhook_receiver.url, hitl_signature("other-secret")) == 200
     assert post(webhook_receiver.url, {}) == 200
@@ -50,14 +50,16 @@ def test_hitl_signatures_are_checked_on_the_exact_body(webhook_receiver):
         webhook_receiver.assert_all_verified()
 
 
-def test_outharm_bearer_and_a_custom_secret_header():
+def test_outharm_bearer_and_a_custom_secret_header() -> None:
     assert check_signature({"Authorization": "Bearer s3"}, b"{}", "s3") == ("valid", "bearer")
     assert check_signature({"Authorization": "Bearer no"}, b"{}", "s3") == ("invalid", "bearer")
     assert check_signature({"X-Auth": "s3"}, b"", "s3", "x-auth") == ("valid", "header")
     assert check_signature({}, b"", "s3", "X-Auth") == ("missing", None)
 
 
-def test_scripted_answers_and_rejecting_unverified_calls(webhook_receiver):
+def test_scripted_answers_and_rejecting_unverified_calls(
+    webhook_receiver: ReceiverEndpoint,
+) -> None:
     webhook_receiver.respond_with(500, times=2)
     signed = hitl_signature(webhook_receiver.secret)
     assert [post(webhook_receiver.url, signed) for _ in range(3)] == [500, 500, 200]
@@ -71,14 +73,14 @@ def test_scripted_answers_and_rejecting_unverified_calls(webhook_receiver):
     assert webhook_receiver.received == []
 
 
-def test_waiting_lists_what_arrived(webhook_receiver):
+def test_waiting_lists_what_arrived(webhook_receiver: ReceiverEndpoint) -> None:
     post(webhook_receiver.url, {})
     assert len(webhook_receiver.wait(1, timeout=1)) == 1
     with pytest.raises(AssertionError, match=r"0 of 1 webhook calls for event 'x'.*\n.*missing"):
         webhook_receiver.wait(1, event="x", timeout=0.05)
 
 
-def test_endpoints_are_separate_and_closed_ones_answer_404():
+def test_endpoints_are_separate_and_closed_ones_answer_404() -> None:
     receiver = WebhookReceiver().start()
     try:
         one, two = receiver.endpoint(), receiver.endpoint(secret="fixed")

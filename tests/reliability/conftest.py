@@ -23,6 +23,7 @@ from mockserver.app import build_app
 from mockserver.library import ScenarioLibrary
 from mockserver.registry import VENDORS
 from mockserver.scenario.loader import parse_scenario
+from mockserver.server import server_options
 from mockserver.settings import Settings
 
 Client = TestClient[web.Request, web.Application]
@@ -230,3 +231,36 @@ async def run_with_clock(
         ticker.stopped.set()
     assert await tick > 0
     return results
+
+
+# -- a sandbox served as `mockserver serve` serves it -----------------------------------------
+@dataclass
+class Served:
+    """A sandbox on a loopback port with the production server options (aiohttp's test server
+    differs: it cancels a handler whose client hangs up)."""
+
+    app: web.Application
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+@pytest.fixture
+async def served() -> AsyncIterator[Callable[..., Awaitable[Served]]]:
+    """`await served(yaml_text, **settings)` -> a running sandbox, stopped after the test."""
+    runners: list[web.AppRunner] = []
+
+    async def start(yaml_text: str, **settings: Any) -> Served:
+        app = build(yaml_text, **settings)
+        runner = web.AppRunner(app, access_log=None, **server_options(Settings(**settings)))
+        await runner.setup()
+        runners.append(runner)
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        return Served(app, runner.addresses[0][1])
+
+    yield start
+    for runner in runners:
+        await runner.cleanup()

@@ -121,7 +121,7 @@ async def json_body(request: web.Request, *, optional: bool = False) -> Any:
         )
     try:
         return jsonio.loads(raw)
+    except jsonio.TooDeep as exc:
+        raise ApiError(400, "Invalid request body", data=f"body is {exc}") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(400, "Invalid request body", data=f"body is not valid JSON: {exc}") from None
-    except RecursionError:
-        raise ApiError(400, "Invalid request body", data="body is nested too deeply") from None

@@ -75,3 +75,26 @@ def config_error(detail: str) -> ApiError:
 def describe_options(cfg: ResponseConfig) -> list[str]:
     """The option labels of a select config, for messages (empty for other types)."""
     return [option.label for option in cfg.options]
+
+
+def answer_form(cfg: ResponseConfig) -> dict[str, Any]:
+    """The bounds a reviewer's answer must keep, for the reviewer console's answer form."""
+    form: dict[str, Any] = {"required": cfg.required}
+    kind = cfg.response_type
+    if kind in ("single_select", "multi_select"):
+        form["options"] = [
+            {"value": o.value, "label": o.label, "description": o.description} for o in cfg.options
+        ]
+        form["min_selections"] = cfg.min_selections
+        form["max_selections"] = cfg.max_selections
+    elif kind in ("rating", "number"):
+        form.update(min_value=cfg.min_value, max_value=cfg.max_value, step=cfg.step)
+        if kind == "number":
+            form.update(decimal_places=cfg.decimal_places, prefix=cfg.prefix, suffix=cfg.suffix)
+        else:
+            form["labels"] = dict(cfg.labels)
+    elif kind == "text":
+        form.update(min_length=cfg.min_length, max_length=cfg.max_length)
+    elif kind == "boolean":
+        form.update(true_label=cfg.true_label, false_label=cfg.false_label)
+    return form

@@ -194,7 +194,7 @@ async def update_request(request: web.Request) -> web.Response:
         # An older-shape field returned as sent (e.g. priority "normal") must not mask the update.
         req.legacy.pop(key, None)
     req.updated_at = state.world.clock.timestamp()
-    state.world.changed()
+    state.world.changed(req.id)
     return envelope("Request updated successfully", {"request": req.to_json()})
 
 
@@ -232,7 +232,7 @@ async def add_feedback(request: web.Request) -> web.Response:
     if req.feedback is not None:
         raise ApiError(400, "Feedback has already been added to this request")
     req.feedback = feedback
-    state.world.changed()
+    state.world.changed(req.id)
     return envelope(
         "Feedback added successfully",
         {

@@ -26,6 +26,7 @@ from mockserver.vendors.hitl.models import (
     Loop,
     Member,
 )
+from mockserver.vendors.hitl.response_model import answer_form
 
 if TYPE_CHECKING:
     from mockserver.world import World
@@ -112,8 +113,10 @@ class HitlState(VendorState):
             # a plain `timeout` step schedules nothing: the request expires at its timeout_at
             steps = tuple(s for s in rule.steps if not (s.word == "timeout" and s.after == 0))
             if steps:
-                self.world.engine.schedule(req.id, steps, lambda step: self.perform(req.id, step))
-        self.world.changed()
+                self.world.engine.schedule(
+                    req.id, steps, lambda step: self.perform(req.id, step), "hitl"
+                )
+        self.world.changed(req.id)
 
     def loop_of(self, req: HitlRequest) -> Loop | None:
         return self.loops.get(req.loop_id)
@@ -125,7 +128,7 @@ class HitlState(VendorState):
 
     def _emit(self, event: str, req: HitlRequest) -> None:
         webhooks.emit(self.world, self.cfg, event, req, self.loop_of(req))
-        self.world.changed()
+        self.world.changed(req.id)
 
     def claim(self, req: HitlRequest, by: str | None) -> None:
         if req.status != "pending":
@@ -140,6 +143,12 @@ class HitlState(VendorState):
         if req.status not in OPEN:
             raise ApiError(400, "Request is no longer pending")
         reviewer = req.claimed_by if by is None and req.claimed_by else self.world.reviewer(by)
+        if req.claimed_by is not None and reviewer.id != req.claimed_by.id:
+            raise ApiError(
+                400,
+                f"Request is claimed by {req.claimed_by.name} ({req.claimed_by.email}): only "
+                "they can respond (release it first, or leave `by` out)",
+            )
         req.response_at = self._touch(req)
         req.response_by = reviewer
         req.response_data = answer
@@ -170,6 +179,17 @@ class HitlState(VendorState):
         due = req is not None and self.world.clock.timestamp() >= req.timeout_at
         if req is not None and due and req.status in OPEN:
             self.expire(req)
+            log.info(
+                "hitl %s: timed out at its timeout_at (default response: %s)",
+                req.id,
+                req.fields.get("default_response"),
+                extra={
+                    "vendor": "hitl",
+                    "namespace": self.world.namespace,
+                    "item": req.id,
+                    "event": "request.timeout",
+                },
+            )
 
     def cancel(self, req: HitlRequest) -> None:
         allowed = {"pending"} if self.strict else OPEN
@@ -190,7 +210,7 @@ class HitlState(VendorState):
         req.status = "pending"
         req.claimed_by = None
         req.claimed_at = None
-        self.world.changed()
+        self.world.changed(req.id)
 
     def answer(self, req: HitlRequest, spec: dict[str, Any]) -> Any:
         """The response_data a scripted or manual `respond` step gives (random if no spec)."""
@@ -240,20 +260,35 @@ class HitlState(VendorState):
 
     def items(self, status: str | None = None) -> list[dict[str, Any]]:
         return [
-            {
-                "id": r.id,
-                "kind": "request",
-                "status": r.status,
-                "summary": r.fields["request_text"][:80],
-                "response_type": r.config.response_type,
-                "options": [o.label for o in r.config.options],
-                "created_at": r.to_json()["created_at"],
-                "timeout_at": r.to_json()["timeout_at"],
-                "actions": ["claim", "respond", "timeout", "cancel", "release"],
-            }
-            for r in self.requests.values()
-            if status is None or r.status == status
+            self._item(r) for r in self.requests.values() if status is None or r.status == status
         ]
+
+    def _item(self, r: HitlRequest) -> dict[str, Any]:
+        shown = r.to_json()
+        loop = self.loop_of(r)
+        return {
+            "id": r.id,
+            "kind": "request",
+            "status": r.status,
+            "summary": r.fields["request_text"][:80],
+            "response_type": r.config.response_type,
+            "options": [o.label for o in r.config.options],
+            "created_at": shown["created_at"],
+            "timeout_at": shown["timeout_at"],
+            "actions": ["claim", "respond", "timeout", "cancel", "release"],
+            # what the reviewer console shows and the answer form it builds
+            "text": r.fields["request_text"],
+            "image_url": shown["image_url"],
+            "context": shown["context"],
+            "priority": r.priority,
+            "loop": loop.name if loop else r.loop_id,
+            "answer_form": answer_form(r.config),
+            "default_response": r.default_response,
+            "claimed_by": r.claimed_by.email if r.claimed_by else None,
+            "response_by": r.response_by.email if r.response_by else None,
+            "response_data": r.response_data,
+            "rule": r.rule,
+        }
 
 
 def rule_matches(when: dict[str, Any], req_fields: dict[str, Any], loop: Loop | None) -> bool:

@@ -3,32 +3,23 @@
 The Dashboard docs label the fields "Form Data" but send JSON in every example; third-party
 integrations also send `application/x-www-form-urlencoded`, and the Models API examples use
 multipart (`--form`, including a `media` file). All three are accepted (reference B.2 [I]).
-The core has already read the body (for the journal), so multipart is parsed from those bytes.
+The core has already read the body (for the journal), so multipart is parsed from those bytes
+(multipart.py, with its limits).
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from email.message import EmailMessage
-from email.parser import BytesParser
-from email.policy import HTTP
 from typing import Any
 from urllib.parse import parse_qsl
 
+from mockserver import jsonio
 from mockserver.errors import ApiError
 
+from .multipart import Upload, parse_multipart
+
+__all__ = ["FORM_TYPES", "Fields", "Upload", "parse_body"]
+
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A file sent as a multipart field (the Models API's `media`)."""
-
-    filename: str
-    content_type: str
-    data: bytes
-
 
 Fields = dict[str, Any]
 
@@ -57,8 +48,10 @@ def parse_body(body: bytes, content_type: str) -> Fields:
 
 def _json(body: bytes) -> Fields:
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+        data = jsonio.loads(body)
+    except jsonio.TooDeep as exc:
+        raise ApiError(400, f"The JSON body is {exc}", code="invalid_json") from None
+    except ValueError as exc:
         raise ApiError(400, f"The body is not valid JSON: {exc}", code="invalid_json") from None
     if not isinstance(data, dict):
         raise ApiError(400, "The JSON body must be an object", code="invalid_json")
@@ -87,23 +80,4 @@ def _urlencoded(body: bytes) -> Fields:
 
 
 def _multipart(body: bytes, content_type: str) -> Fields:
-    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1", "replace")
-    message = BytesParser(policy=HTTP).parsebytes(head + body)
-    if not isinstance(message, EmailMessage) or not message.is_multipart():
-        raise ApiError(400, "The multipart body does not parse", code="invalid_form")
-    fields: Fields = {}
-    for part in message.iter_parts():
-        if not isinstance(part, EmailMessage):
-            continue
-        name = part.get_param("name", header="content-disposition")
-        if not isinstance(name, str):
-            continue
-        payload = part.get_payload(decode=True)
-        data = payload if isinstance(payload, bytes) else b""
-        filename = part.get_filename()
-        if filename:
-            _add(fields, name, Upload(filename, part.get_content_type(), data))
-        else:
-            charset = part.get_content_charset() or "utf-8"
-            _add(fields, name, data.decode(charset, "replace"))
-    return fields
+    return parse_multipart(body, content_type, _add)

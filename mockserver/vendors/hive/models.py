@@ -142,4 +142,6 @@ class HiveTask:
             "fired_actions": list(self.fired),
             "actions": ["decide", "dismiss"],
             "available_actions": available_actions,
+            "text": self.text,
+            "url": self.url,
         }

@@ -103,7 +103,7 @@ class HiveState(VendorState):
             self.world.clock.call_at(due, lambda: self._complete_later(task.id), f"{task.id}:done")
         else:
             self._complete(task)
-        self.world.changed()
+        self.world.changed(task.id)
         return task
 
     def result(self, task: HiveTask) -> dict[str, Any]:
@@ -125,7 +125,7 @@ class HiveState(VendorState):
         review_rule = next((r for r in task.triggered if r.action == ACTION_REVIEW), None)
         if review_rule is not None:
             self._open_review(task, Review(self.world.clock.timestamp(), review_rule, "rule"))
-        self.world.changed()
+        self.world.changed(task.id)
 
     def find(self, task_id: str) -> HiveTask | None:
         return self.tasks.get(self.aliases.get(task_id, task_id))
@@ -156,7 +156,7 @@ class HiveState(VendorState):
             task.review.reports.append(report)
         else:
             self._open_review(task, Review(report.created_at, None, "report", [report]))
-        self.world.changed()
+        self.world.changed(task.id)
         return report, task
 
     # -- the Review Feed ----------------------------------------------------------------------
@@ -187,7 +187,9 @@ class HiveState(VendorState):
         )
         if chosen is not None:
             review.scripted_by = chosen.where
-            self.world.engine.schedule(task.id, chosen.steps, lambda s: self.perform(task.id, s))
+            self.world.engine.schedule(
+                task.id, chosen.steps, lambda s: self.perform(task.id, s), "hive"
+            )
 
     def _pending(self, task: HiveTask) -> Review:
         """The open review a moderator acts on; a completed task that is not in the Review
@@ -251,7 +253,7 @@ class HiveState(VendorState):
             self.dismiss(task, step)
         else:
             raise ApiError(400, f"unknown action {step.word!r} (actions: decide, dismiss)")
-        self.world.changed()
+        self.world.changed(task.id)
 
     async def perform(self, task_id: str, step: Step) -> None:
         """Run a scripted step; a step that no longer applies is skipped and noted."""

@@ -10,11 +10,11 @@ own 4xx with a short `error` code (README fidelity notes).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 from urllib.parse import urlsplit
 
+from mockserver import jsonio
 from mockserver.errors import ApiError
 
 from .forms import Fields, Upload
@@ -95,7 +95,7 @@ def _object(fields: Fields, name: str) -> dict[str, Any] | None:
         return None
     if isinstance(value, str):
         try:
-            value = json.loads(value)
+            value = jsonio.loads(value)
         except ValueError:
             raise _bad(f"{name} must be a JSON object") from None
     if not isinstance(value, dict):
@@ -160,7 +160,7 @@ def _models(fields: Fields, content: Content) -> tuple[str, ...]:
         return (TEXT_MODEL,) if content.text is not None else (VISUAL_MODEL,)
     if isinstance(raw, str):
         try:
-            raw = json.loads(raw) if raw.lstrip().startswith("[") else raw.split(",")
+            raw = jsonio.loads(raw) if raw.lstrip().startswith("[") else raw.split(",")
         except ValueError:
             raise _bad("models must be a list of model names") from None
     if not isinstance(raw, list) or not raw or not all(isinstance(m, str) for m in raw):
@@ -212,7 +212,7 @@ def _categories(fields: Fields) -> tuple[str, ...]:
     raw = fields.get("report_categories")
     if isinstance(raw, str):
         try:
-            raw = json.loads(raw) if raw.lstrip().startswith("[") else raw.split(",")
+            raw = jsonio.loads(raw) if raw.lstrip().startswith("[") else raw.split(",")
         except ValueError:
             raise _bad("report_categories must be a list of category keys") from None
     if raw is None or raw == []:

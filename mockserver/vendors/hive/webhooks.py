@@ -110,6 +110,7 @@ def fire_action(
         url=action_url(action.url, action.params, values),
         body=json.dumps(body).encode(),
         headers=headers,
+        secret_headers=tuple(headers),  # an action's static header is a credential
         policy=ACTION_POLICY.with_settings(world.scenario.delivery),
         subject=task.id,
     )

@@ -111,4 +111,5 @@ class Submission:
             "reviews": [r.to_json(self) for r in self.reviews],
             "result": last.to_json(self)["result"] if last else None,
             "actions": ["decide", "hold"],
+            "components": dict(self.schema.components),  # name -> text or image
         }

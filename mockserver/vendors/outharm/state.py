@@ -60,7 +60,7 @@ class OutharmState(VendorState):
 
     def store(self, sub: Submission) -> None:
         self.submissions[sub.id] = sub
-        self.world.changed()
+        self.world.changed(sub.id)
 
     def find(self, submission_id: str) -> Submission | None:
         return self.submissions.get(submission_id.lower())
@@ -87,8 +87,8 @@ class OutharmState(VendorState):
         async def perform(step: Step) -> None:
             await self.perform(sub.id, entry.number, step, rule)
 
-        self.world.engine.schedule(sub.id, rule.steps, perform)
-        self.world.changed()
+        self.world.engine.schedule(sub.id, rule.steps, perform, "outharm")
+        self.world.changed(sub.id)
         return entry
 
     def decide(self, sub: Submission, step: Step, when: Mapping[str, Any], *, strict: bool) -> None:
@@ -105,7 +105,7 @@ class OutharmState(VendorState):
         self.world.engine.cancel(sub.id)
         delivery = webhooks.emit(self.world, self.cfg.webhook, sub, entry.decisions)
         entry.delivery_id = delivery.id if delivery is not None else None
-        self.world.changed()
+        self.world.changed(sub.id)
 
     # -- scripted and manual reviewer actions -------------------------------------------------
     async def perform(self, submission_id: str, number: int, step: Step, rule: Rule) -> None:

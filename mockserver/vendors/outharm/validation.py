@@ -19,11 +19,11 @@ Unknown top-level keys are ignored [I].
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
+from mockserver import jsonio
 from mockserver.errors import ApiError
 from mockserver.vendors.outharm.config import Schema
 
@@ -50,8 +50,11 @@ def check_content_type(content_type: str | None) -> None:
 def parse_body(raw: bytes) -> Any:
     """Decode a JSON request body; bytes that are not JSON are a 400."""
     try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        return jsonio.loads(raw)
+    except jsonio.TooDeep as exc:
+        # validation-error [I]: as for unparsable JSON, the generic name.
+        raise _bad("validation-error", f"Request body is {exc}") from None
+    except ValueError:
         # validation-error [I]: no documented name for unparsable JSON; this is the generic one.
         raise _bad("validation-error", "Request body must be valid JSON") from None
 

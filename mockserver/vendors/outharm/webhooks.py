@@ -42,6 +42,7 @@ def emit(
         url=target.url,
         body=body(sub, decisions),
         headers={target.header: target.header_value()},
+        secret_headers=(target.header,),  # the shared secret: a fingerprint in the log
         policy=DEFAULT_POLICY.with_settings(world.scenario.delivery),
         subject=sub.id,
     )

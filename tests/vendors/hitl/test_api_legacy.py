@@ -24,8 +24,9 @@ def load_flow(sandbox: Sandbox) -> ModuleType:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    module.BASE_URL = f"http://{sandbox.client.host}:{sandbox.client.port}/v1"
-    module.API_KEY = KEY
+    # The seed's module-level settings, as its README tells a user to edit them.
+    setattr(module, "BASE_URL", f"http://{sandbox.client.host}:{sandbox.client.port}/v1")  # noqa: B010
+    setattr(module, "API_KEY", KEY)  # noqa: B010
     return module
 
 

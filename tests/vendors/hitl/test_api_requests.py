@@ -98,6 +98,8 @@ async def test_list_requests_sorts_and_filters(sandbox: Sandbox, loop_id: str) -
     assert await ids("?sort=created_at_desc") == [high["id"], critical["id"], low["id"]]
     assert await ids("?sort=created_at_asc") == [low["id"], critical["id"], high["id"]]
     assert await ids("?sort=priority_desc") == [critical["id"], high["id"], low["id"]]
+    # reference/hitl-api.md lists `status_asc` but not its order; the sandbox's order is in the
+    # README, Fidelity notes, HITL.sh: pending (newest first), then completed.
     assert await ids("?sort=status_asc") == [high["id"], low["id"], critical["id"]]
     assert await ids("?status=completed") == [critical["id"]]
     assert await ids("?status=pending&priority=low") == [low["id"]]

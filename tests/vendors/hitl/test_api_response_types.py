@@ -316,7 +316,9 @@ async def test_strict_mode_enforces_what_lenient_mode_fills_in(
     body = {k: v for k, v in {**base, **changes}.items() if v is not None}
     path = f"{API}/loops/{loop_id}/requests"
     await strict.fail("POST", path, 400, msg, detail, json_body=body)
-    base_strict = {k: v for k, v in base.items() if k not in changes or changes[k] is not None}
+    base_strict: dict[str, Any] = {
+        k: v for k, v in base.items() if k not in changes or changes[k] is not None
+    }
     await strict.new_request(loop_id, **base_strict)  # the complete body is fine
     lenient_box = await make_sandbox()
     lenient_loop = (await lenient_box.new_loop())["id"]

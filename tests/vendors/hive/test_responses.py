@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 from typing import Any
 
@@ -198,7 +199,10 @@ def test_dashboard_legacy_values_match_the_seed() -> None:
     rule["conditions"] = [{"subject": "pii.phone"}]  # we report the scenario's condition
     rule["updated_at"] = rule["created_at"]  # one timestamp per scenario
     response = expected["status"][0]["response"]
-    response["input"]["hash"] = ours["status"][0]["response"]["input"]["hash"]  # md5 of input
+    # The seed's hash is opaque (it is not the MD5 of its text, ca3edbed...); the sandbox chose
+    # the MD5 of the input text (README, Fidelity notes, Hive: "Legacy answers").
+    text = response["input"]["text"]
+    response["input"]["hash"] = hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
     response["moderated_classes"].insert(4, "drugs")  # we also moderate the drugs head
     output = response["output"][0]
     by_class = {c["class"]: c["score"] for c in output["classes"]}
@@ -229,9 +233,14 @@ def test_dashboard_legacy_for_a_url_has_visual_frames() -> None:
         "mimetype": "image/jpeg",
         "num_frames": 1,
     }
+    # For media the input is the URL (README, Fidelity notes, Hive: "Legacy answers").
+    url = b"https://cdn.test/nsfw/nsfw_2.jpg"
+    assert response["input"]["hash"] == hashlib.md5(url, usedforsecurity=False).hexdigest()
     (frame,) = response["output"]
     assert frame["time"] == 0
     scores = {c["class"]: c["score"] for c in frame["classes"]}
+    # Hive documents no scores for a URL: the sandbox's default for a matching `visual` rule
+    # with no `score` (README, Fidelity notes, Hive: "Visual scores").
     assert scores["general_nsfw"] == 0.95
     assert {"no_gun", "no_blood", "yes_female_nudity"} <= set(scores)
 

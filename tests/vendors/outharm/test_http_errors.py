@@ -3,6 +3,7 @@ a string (A.7), and the core's not-found / not-allowed / too-large / injected-fa
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -159,3 +160,14 @@ async def test_manual_endpoints_need_the_manual_subscription(sandbox: MakeSandbo
     for resp in (await api.post(ENDPOINTS[1], BODY), await api.queue(scored["submission_id"])):
         status, body = await error_of(resp)
         assert (status, body) == (403, expected)
+
+
+async def test_a_rule_fail_latency_delays_the_answer_in_real_time(sandbox: MakeSandbox) -> None:
+    """README, Fidelity notes: scripted latency is real time (what a client's timeout sees).
+    A lower bound only: a slow machine can take longer, never less."""
+    manual = [{"when": {"first": 1}, "then": {"fail": {"latency": "200ms"}}}]
+    api = await sandbox({"manual": manual})
+    started = time.monotonic()
+    resp = await api.post(ENDPOINTS[1], BODY)
+    assert time.monotonic() - started >= 0.2
+    assert resp.status == 200, await resp.text()  # a latency alone still accepts the call

@@ -81,7 +81,7 @@ def test_precedence_values_then_fields_then_base() -> None:
 
 def test_uphold_repeats_the_previous_verdict_and_fills_gaps_as_safe() -> None:
     s = sub({"title": ["a", "b"]})
-    previous = {"title": [(True, ("hate",))]}
+    previous: dict[str, list[tuple[bool, tuple[str, ...]]]] = {"title": [(True, ("hate",))]}
     assert decisions({"uphold": True}, s, {}, previous) == {
         "title": [(True, ("hate",)), (False, ())]
     }

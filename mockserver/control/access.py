@@ -1,0 +1,70 @@
+"""The control plane's door: the optional control token, and one log line per call.
+
+With a token set (`--control-token` / `MOCKSERVER_CONTROL_TOKEN`), every `/_mockserver/*` call
+but `GET /_mockserver/health` and the reviewer console's own files (`/_mockserver/ui`, which hold
+no data: the page asks for the token and sends it on every call it makes) must send
+`Authorization: Bearer <token>`; anything else is a 401
+in the control plane's error shape. Every call is logged with its method, path, namespace and
+status (never its headers or body, so no secret reaches the log).
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from mockserver import appkeys
+from mockserver.control.responses import ok
+
+log = logging.getLogger("mockserver.control")
+OPEN = frozenset({appkeys.CONTROL_PREFIX + "/health", appkeys.CONTROL_PREFIX + "/ui"})
+PAGE_FILES = appkeys.CONTROL_PREFIX + "/ui/"
+
+
+def _open(path: str) -> bool:
+    return path in OPEN or path.startswith(PAGE_FILES)
+
+
+def _authorized(request: web.Request, token: str) -> bool:
+    scheme, _, given = request.headers.get("Authorization", "").strip().partition(" ")
+    if scheme.lower() != "bearer":
+        return False
+    return hmac.compare_digest(given.strip().encode(), token.encode())
+
+
+async def control_call(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Run a control-plane call if it may run, and log it."""
+    token = request.app[appkeys.SETTINGS].control_token
+    response: web.StreamResponse
+    if token and not _open(request.path) and not _authorized(request, token):
+        response = ok(
+            {
+                "error": "this sandbox requires its control token: send "
+                "`Authorization: Bearer <token>` (the value of MOCKSERVER_CONTROL_TOKEN)"
+            },
+            status=401,
+        )
+        response.headers["WWW-Authenticate"] = 'Bearer realm="mockserver control plane"'
+    else:
+        try:
+            response = await handler(request)
+        except web.HTTPException as exc:  # a 404 or 405 under the prefix
+            log.info(
+                "control %s %s ns=%r -> %d",
+                request.method,
+                request.path,
+                appkeys.namespace_of(request),
+                exc.status,
+            )
+            raise
+    log.info(
+        "control %s %s ns=%r -> %d",
+        request.method,
+        request.path,
+        appkeys.namespace_of(request),
+        response.status,
+    )
+    return response

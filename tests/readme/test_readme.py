@@ -1,0 +1,245 @@
+"""Every example in README.md runs as written, in document order, against a sandbox this test
+starts on a free port (the README's `127.0.0.1:8080` is replaced by it), and prints what the
+README shows. See `blocks.py` for the markers and how output is compared.
+
+The sandbox's clock runs 100 times faster for the Quickstart, so scripted reviewers who answer
+"within seconds" answer within milliseconds; the README's own waits are control-plane waits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mockserver.settings import Settings
+from mockserver.testing import ControlClient, InProcessServer
+
+from . import blocks as rb
+
+README_URL = "127.0.0.1:8080"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class Shell:
+    """One bash process for the whole README, so variables set in one block reach the next."""
+
+    def __init__(self, cwd: Path, env: dict[str, str]) -> None:
+        self.proc = subprocess.Popen(
+            ["bash", "--noprofile", "--norc"],
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.run("set -o pipefail; trap 'echo \"<<failed ($?): $BASH_COMMAND>>\"' ERR")
+        self.counter = 0
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.put(line)
+
+    def run(self, script: str, timeout: float = 60.0) -> str:
+        """Run `script` in the shell; everything it printed (stdout and stderr)."""
+        self.counter = getattr(self, "counter", 0) + 1
+        marker = f"<<done {self.counter}>>"
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(f"{script}\nprintf '\\n%s\\n' '{marker}'\n")
+        self.proc.stdin.flush()
+        out: list[str] = []
+        while True:
+            line = self.lines.get(timeout=timeout)
+            if line.rstrip("\n") == marker:
+                text = "".join(out)
+                return text[:-1] if text.endswith("\n") else text
+            out.append(line)
+
+    def close(self) -> None:
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        self.proc.wait(10)
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[InProcessServer]:
+    server = InProcessServer(Settings()).start()
+    yield server
+    server.stop()
+
+
+def _workdir(tmp_path: Path) -> Path:
+    """A folder like a fresh clone's root: the shipped scenarios and the virtualenv in reach."""
+    shutil.copytree(ROOT / "scenarios", tmp_path / "scenarios", symlinks=True)
+    (tmp_path / ".venv").symlink_to(Path(sys.prefix), target_is_directory=True)
+    return tmp_path
+
+
+def _env(port: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MOCKSERVER_", "PYTEST_"))}
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    env["MOCKSERVER_PORT"] = str(port)  # where `mockserver trigger` looks by default
+    env.pop("VIRTUAL_ENV", None)
+    return env
+
+
+def test_every_runnable_block_is_run_or_marked() -> None:
+    found = rb.blocks(rb.readme_path().read_text(encoding="utf-8"))
+    assert rb.unaccounted(found) == []
+    kinds = {b.lang for b in found if not b.illustrative and not b.file}
+    assert {"sh", "console", "python", "yaml"} <= kinds
+
+
+def test_the_checker_catches_a_wrong_output() -> None:
+    assert rb.matches(
+        '{... "status": "completed", ...}', '{"id": "x", "status":"completed","n": 1}'
+    )
+    assert not rb.matches('{... "status": "completed", ...}', '{"status": "pending"}')
+    assert rb.matches(
+        "hitl 65f1234567890abcdef12345: claimed",
+        "hitl 0123456789abcdef01234567: claimed",
+        whole=True,
+    )
+    assert rb.shell_outputs('curl x\n# {"a": 1,\n#  "b": 2}\n# prose\ncurl y\n# ... "c" ...') == [
+        ' {"a": 1,\n  "b": 2}',
+        ' ... "c" ...',
+    ]
+
+
+def test_readme_examples_run_as_written(
+    sandbox: InProcessServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    port = sandbox.port
+    local = f"127.0.0.1:{port}"
+    control = ControlClient(sandbox.url)
+    control.set_clock_mode("scaled", 100)
+    work = _workdir(tmp_path)
+    shell = Shell(work, _env(port))
+    ids: dict[str, str] = {}
+    failures: list[str] = []
+
+    def here(text: str) -> str:
+        for readme_id, real in ids.items():
+            text = text.replace(readme_id, real)
+        return text.replace(README_URL, local)
+
+    def back(text: str) -> str:
+        return text.replace(local, README_URL)
+
+    found = rb.blocks(rb.readme_path().read_text(encoding="utf-8"))
+    for block in found:  # files first: the README may show a configuration after its use
+        if block.file and not block.illustrative:
+            target = work / block.file
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(here(block.text), encoding="utf-8")
+    try:
+        for block in found:
+            if block.illustrative or block.file or block.lang not in rb.RUN_LANGUAGES:
+                continue
+            if block.lang in ("sh", "bash"):
+                out = back(shell.run(here(block.text)))
+                _check_shell(block, out, failures)
+            elif block.lang == "console":
+                for command in rb.console_commands(block.text):
+                    out = back(shell.run(here(command.text)))
+                    _check_console(block, command, out, ids, failures)
+            elif block.lang == "yaml":
+                _check_scenario(block, here(block.text), control, failures)
+            elif block.lang == "python":
+                _check_pytest(block, work, failures)
+    finally:
+        shell.close()
+    assert not failures, "\n\n".join(failures)
+
+
+def _check_shell(block: rb.Block, out: str, failures: list[str]) -> None:
+    problems = []
+    if "<<failed" in out:
+        problems.append("a command failed")
+    flat = rb.normalise(out)
+    if ('"error":"' in flat or '"error":true' in flat) and '"error"' not in block.text:
+        problems.append("the sandbox answered an error")
+    expected = rb.shell_outputs(block.text)
+    if expected and not rb.matches("...".join(expected), out):
+        problems.append(
+            "the output differs from the comments that show it:\n" + "\n".join(expected)
+        )
+        problems.append(_first_difference(expected, out))
+    if problems:
+        failures.append(f"{block.where}: {'; '.join(problems)}\n--- printed:\n{out}")
+
+
+def _check_console(
+    block: rb.Block, command: rb.Command, out: str, ids: dict[str, str], failures: list[str]
+) -> None:
+    # the shell's note on a non-zero exit status is not part of what the command printed
+    actual = [x for x in out.splitlines() if x.strip() and not x.startswith("<<failed")]
+    expected = [line for line in command.output if line.strip()]
+    ok = len(actual) == len(expected) and all(
+        rb.matches(e, a, whole=True) for e, a in zip(expected, actual, strict=True)
+    )
+    if not ok:
+        failures.append(
+            f"{block.where}: $ {command.text}\n--- README shows:\n"
+            + "\n".join(expected)
+            + "\n--- printed:\n"
+            + out
+        )
+        return
+    for e, a in zip(expected, actual, strict=True):
+        for readme_id, real in zip(rb.ids_in(e), rb.ids_in(a), strict=False):
+            ids.setdefault(readme_id, real)
+
+
+def _check_scenario(
+    block: rb.Block, text: str, control: ControlClient, failures: list[str]
+) -> None:
+    """A scenario block loads (in a namespace of its own, so the shell's state stays)."""
+    from mockserver.testing import ControlError
+
+    client = ControlClient(control.url, f"readme-{block.line}")
+    try:
+        client.load_scenario(text)
+    except ControlError as exc:
+        failures.append(f"{block.where}: the scenario does not load: {exc}")
+    finally:
+        with contextlib.suppress(ControlError):
+            client.drop_namespace()
+
+
+def _check_pytest(block: rb.Block, work: Path, failures: list[str]) -> None:
+    test_file = work / f"test_readme_{block.line}.py"
+    test_file.write_text(block.text, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MOCKSERVER_", "PYTEST_"))}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test_file.name],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if done.returncode != 0:
+        failures.append(f"{block.where}: the tests fail:\n{done.stdout}\n{done.stderr}")
+
+
+def _first_difference(expected: list[str], out: str) -> str:
+    """Which shown fragment is the first one the output does not contain (in order)."""
+    for n in range(1, len(expected) + 1):
+        if not rb.matches("...".join(expected[:n]), out):
+            return f"first missing: {expected[n - 1].strip()}"
+    return ""
