@@ -170,6 +170,7 @@ class Worlds:
         old = self._worlds.pop(namespace, None)
         if old is not None:
             await old.close(grace=0.5)
+            del old  # nothing here may keep it alive through the collection
             gcpolicy.thaw()  # the old world may be frozen: let a collection free it
         return self.get(namespace)
 
@@ -177,11 +178,13 @@ class Worlds:
         """Forget a namespace: its world and its scenario override. False if it had neither."""
         world = self._worlds.pop(namespace, None)
         override = self._scenarios.pop(namespace, None)
+        dropped = world is not None
         if world is not None:
             await world.close(grace=0.5)
+            del world
             gcpolicy.thaw()
         self.feed.bump()
-        return world is not None or override is not None
+        return dropped or override is not None
 
     async def reset_all(self) -> None:
         for namespace in list(self._worlds):

@@ -107,7 +107,7 @@ class HitlState(VendorState):
     # -- requests -----------------------------------------------------------------------------
     def add_request(self, req: HitlRequest, rule: Rule | None) -> None:
         self.requests[req.id] = req
-        self.world.clock.call_at_with(req.timeout_at, self._expire_later, req.id, "hitl timeout")
+        self.world.clock.call_at_with(req.timeout_at, self._expire_later, req.id, "timeout")
         if rule is not None:
             req.rule = rule.where
             # a plain `timeout` step schedules nothing: the request expires at its timeout_at
@@ -170,7 +170,7 @@ class HitlState(VendorState):
         """A new `timeout_seconds` (PATCH): `timeout_at` moves, counted from creation."""
         req.set_field("timeout_seconds", seconds)
         req.timeout_at = req.created_at + seconds
-        self.world.clock.call_at_with(req.timeout_at, self._expire_later, req.id, "hitl timeout")
+        self.world.clock.call_at_with(req.timeout_at, self._expire_later, req.id, "timeout")
 
     async def _expire(self, request_id: str) -> None:
         req = self.requests.get(request_id)
