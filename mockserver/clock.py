@@ -246,6 +246,12 @@ class Clock:
                 await self._runner
             self._runner = None
 
+    def drop_timers(self) -> None:
+        """Forget every pending timer (the clock's world is gone): timers hold the stores they
+        act on, and a stopped clock can outlive its world (the runner's cancellation traceback
+        keeps it), which must not keep a million stored requests alive."""
+        self._timers.clear()
+
     def _next_delay(self) -> float | None:
         while self._timers and self._timers[0][2].cancelled:
             heapq.heappop(self._timers)

@@ -124,7 +124,9 @@ class World:
             log.warning("namespace %r: a timer was still running at shutdown", self.namespace)
         await self.clock.stop()
         await self.dispatcher.drain(max(0.0, deadline - time.monotonic()))
-        return self.dispatcher.abandon_pending()
+        abandoned = self.dispatcher.abandon_pending()
+        self.clock.drop_timers()
+        return abandoned
 
 
 def _clock_mode(override: str | None, scenario: Scenario) -> tuple[ClockMode, float]:

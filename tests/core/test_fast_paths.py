@@ -3,10 +3,12 @@ values and errors, and the serving process's GC policy still frees a dropped wor
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
 import textwrap
+import weakref
 
 import pytest
 
@@ -74,3 +76,26 @@ def test_frozen_long_lived_objects_are_freed_once_their_world_is_dropped() -> No
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert out.stdout.strip() == "ok", out.stderr
+
+
+async def test_a_reset_releases_the_old_worlds_store() -> None:
+    from mockserver.app import build_app
+    from mockserver.appkeys import WORLDS
+    from mockserver.library import ScenarioLibrary
+    from mockserver.registry import VENDORS
+    from mockserver.scenario.loader import parse_scenario
+    from mockserver.settings import Settings
+
+    text = "name: t\nclock: real\nhitl:\n  loops: [{id: 65f1234567890abcdef12345, name: L}]\n"
+    scenario = parse_scenario(text, "t.yaml", VENDORS)
+    app = build_app(Settings(), VENDORS, ScenarioLibrary(default=scenario))
+    worlds = app[WORLDS]
+    state = worlds.get().state("hitl")
+    # a pending timeout timer holds the store, as every stored request's does
+    state.world.clock.call_at_with(state.world.clock.timestamp() + 60, state._expire, "x", "t")
+    gone = weakref.ref(state)
+    del state
+    await worlds.reset()
+    gc.collect()
+    assert gone() is None, "the old store outlived its reset"
+    await worlds.close_all()
