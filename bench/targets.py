@@ -93,6 +93,7 @@ def prefilled(port: int, count: int) -> None:
     user = ApiUser.for_key("bench-key")
 
     async def fill(app: web.Application) -> None:
+        tune_gc()  # as `serve` does before it listens: the store then grows under the policy
         world = app[WORLDS].get()
         state = world.state("hitl")
         loop = state.loops[LOOP]
@@ -119,7 +120,6 @@ def prefilled(port: int, count: int) -> None:
                 updated_at=now,
             )
             state.add_request(req, rule)
-        tune_gc()
 
     app.on_startup.append(fill)
     web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
