@@ -84,7 +84,10 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
     namespace = appkeys.vendor_namespace(request)
     if not namespace and app[appkeys.SETTINGS].key_namespaces:
         namespace, request = _namespace_from_key(request)
-    world = app[appkeys.WORLDS].get(namespace)
+    try:
+        world = app[appkeys.WORLDS].get(namespace)
+    except ApiError as exc:  # no room for another namespace
+        return vendor.render_error(exc)
     request[appkeys.WORLD] = world
     started = time.perf_counter()
     entry = JournalEntry(

@@ -7,10 +7,9 @@ generation: survivors of two collections are the long-lived store, and frozen ob
 walked again. Collections of every generation still run, over what is new since.
 
 Frozen objects are still freed by reference counting, but not as cyclic garbage: a world
-dropped by a reset is a cycle (world, clock, timers, stores), so `thaw()` returns everything to
-the collector when a world is dropped, and runs a full collection at once when much was frozen
-since start-up (a big store: the memory comes back now, for the price of one walk); a per-test
-reset of a small world leaves that to the next full collection and stays fast.
+dropped by a reset is a cycle (world, stores), so the full collection that follows a reset or
+drop (mockserver/cleanup.py) calls `thaw()` first, returning everything to the collector; that
+collection walks the whole heap once, and freezes the survivors again.
 """
 
 from __future__ import annotations
@@ -19,8 +18,6 @@ import gc
 from typing import Any
 
 _tuned = False
-_baseline = 0  # objects frozen at start-up
-BIG = 200_000  # objects frozen since start-up that make a reset collect at once
 
 
 def _freeze_survivors(phase: str, info: dict[str, Any]) -> None:
@@ -30,10 +27,9 @@ def _freeze_survivors(phase: str, info: dict[str, Any]) -> None:
 
 def tune() -> None:
     """Serving process only: freeze the start-up heap and long-lived survivors from now on."""
-    global _tuned, _baseline
+    global _tuned
     gc.collect()
     gc.freeze()
-    _baseline = gc.get_freeze_count()
     gc.set_threshold(10_000, 20, 10)
     if not _tuned:
         gc.callbacks.append(_freeze_survivors)
@@ -41,10 +37,6 @@ def tune() -> None:
 
 
 def thaw() -> None:
-    """A world was dropped: let the collector see frozen objects again (its cycles included),
-    and collect at once if much was frozen since start-up."""
+    """A world was dropped: let the collector see frozen objects again (its cycles included)."""
     if _tuned:
-        grown = gc.get_freeze_count() - _baseline
         gc.unfreeze()
-        if grown > BIG:
-            gc.collect()

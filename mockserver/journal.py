@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -11,7 +12,8 @@ from mockserver import jsonio
 from mockserver.boundedlog import BoundedLog
 from mockserver.redaction import redact_headers, redact_query
 
-BODY_LIMIT = 64 * 1024
+BODY_LIMIT = 64 * 1024  # a longer body keeps this prefix, with its full size and SHA-256
+ENTRY_OVERHEAD = 512  # bytes an entry costs besides its body, headers and path (estimated)
 
 
 @dataclass(slots=True)
@@ -27,6 +29,9 @@ class JournalEntry:
     status: int = 0
     duration_ms: float = 0.0
     api_key: str | None = None
+    body_size: int = 0  # set with body_sha256 when the stored body is a prefix
+    body_sha256: str | None = None
+    cost: int = 0  # bytes counted against the journal's byte cap
 
     def body_json(self) -> Any:
         """The body as JSON when it parses within the nesting cap, else as text: the journal
@@ -49,15 +54,61 @@ class JournalEntry:
             "body": self.body_json(),
             "status": self.status,
             "duration_ms": round(self.duration_ms, 3),
+            **self._truncation(),
+        }
+
+    def _truncation(self) -> dict[str, Any]:
+        if self.body_sha256 is None:
+            return {}
+        return {
+            "body_truncated": True,
+            "body_size": self.body_size,
+            "body_sha256": self.body_sha256,
         }
 
 
 class Journal(BoundedLog[JournalEntry]):
+    """The newest `cap` calls, and no more than `max_bytes` of them: the oldest go first."""
+
+    def __init__(self, cap: int, max_bytes: int = 32 * 1024 * 1024) -> None:
+        super().__init__(cap)
+        self.max_bytes = max_bytes
+        self.bytes = 0
+
     def append(self, entry: JournalEntry) -> None:
         """Number the entry as it is logged (once its answer is known), so sequence numbers stay
-        unique and increasing when calls overlap (one waiting on a latency fault, say)."""
-        entry.seq = self.total + 1
-        super().append(entry)
+        unique and increasing when calls overlap (one waiting on a latency fault, say). A body
+        over BODY_LIMIT is kept as its prefix, its size and hash (hashed only then)."""
+        self.total += 1
+        entry.seq = self.total
+        body = entry.body
+        if len(body) > BODY_LIMIT:
+            entry.body_size = len(body)
+            entry.body_sha256 = hashlib.sha256(body).hexdigest()
+            body = entry.body = body[:BODY_LIMIT]
+        headers = entry.headers
+        cost = entry.cost = (
+            ENTRY_OVERHEAD
+            + len(body)
+            + len(entry.path)
+            + len("".join(headers.keys()))
+            + len("".join(headers.values()))
+        )
+        entries = self._entries
+        if len(entries) == self.cap:  # the deque drops its oldest as this one goes in
+            self.dropped += 1
+            if not entries:
+                return  # a cap of 0 keeps nothing
+            self.bytes -= entries[0].cost
+        entries.append(entry)
+        self.bytes += cost
+        while self.bytes > self.max_bytes and len(entries) > 1:
+            self.bytes -= entries.popleft().cost
+            self.dropped += 1
+
+    def clear(self) -> None:
+        super().clear()
+        self.bytes = 0
 
     def query(
         self,

@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 import aiohttp
 
-from mockserver import gcpolicy
 from mockserver.changes import ChangeFeed, FeedingNotifier
+from mockserver.cleanup import Cleanup
 from mockserver.clock import Clock, ClockMode
 from mockserver.clockspec import parse_clock
+from mockserver.errors import ApiError
 from mockserver.ids import IdFactory
 from mockserver.journal import Journal
 from mockserver.notifier import Notifier
@@ -57,7 +58,7 @@ class World:
         start = scenario.start if scenario.start is not None else float(int(time.time()))
         self.clock = Clock(start, mode, scale)
         self.notifier = Notifier() if feed is None else FeedingNotifier(feed)
-        self.journal = Journal(settings.journal_cap)
+        self.journal = Journal(settings.journal_cap, settings.journal_max_bytes)
         self.dispatcher = Dispatcher(
             self.clock,
             self.ids,
@@ -152,10 +153,23 @@ class Worlds:
         self._worlds: dict[str, World] = {}
         self._scenarios: dict[str, Scenario] = {}
         self.feed = ChangeFeed()  # every world's changes, and namespaces made, reset or dropped
+        self._used: dict[str, float] = {}  # namespace -> when last used (monotonic seconds)
+        self._cleanup = Cleanup()
 
     def get(self, namespace: str = "") -> World:
+        """The namespace's world, created on first use: ApiError 503 when `max_namespaces`
+        others exist and none has been idle for `namespace_idle` seconds."""
         world = self._worlds.get(namespace)
         if world is None:
+            if namespace and self._full():
+                raise ApiError(
+                    503,
+                    f"Too many sandbox namespaces ({self.settings.max_namespaces}, "
+                    "MOCKSERVER_MAX_NAMESPACES): drop unused ones with DELETE "
+                    "/_mockserver/namespaces/NAME; one idle for "
+                    f"{self.settings.namespace_idle:g}s is dropped to make room",
+                    code="too-many-namespaces",
+                )
             scenario = self._scenarios.get(namespace, self.scenario)
             world = World(
                 scenario, self.settings, self.vendors, self._session, namespace, self.feed
@@ -163,7 +177,24 @@ class Worlds:
             world.start()
             self._worlds[namespace] = world
             self.feed.bump()
+        if namespace:
+            self._used[namespace] = time.monotonic()
         return world
+
+    def _full(self) -> bool:
+        """Whether `max_namespaces` exist besides the default, once idle ones are dropped."""
+        if len(self._worlds) - ("" in self._worlds) < self.settings.max_namespaces:
+            return False
+        cutoff = time.monotonic() - self.settings.namespace_idle
+        for name in [n for n, at in self._used.items() if at < cutoff]:
+            world = self._worlds.pop(name, None)
+            self._scenarios.pop(name, None)
+            del self._used[name]
+            if world is not None:
+                log.info("namespace %r dropped after %gs idle", name, self.settings.namespace_idle)
+                self._cleanup.close(world)
+                self.feed.bump()
+        return len(self._worlds) - ("" in self._worlds) >= self.settings.max_namespaces
 
     def namespaces(self) -> list[str]:
         return sorted(self._worlds)
@@ -172,19 +203,18 @@ class Worlds:
         old = self._worlds.pop(namespace, None)
         if old is not None:
             await old.close(grace=0.5)
-            del old  # nothing here may keep it alive through the collection
-            gcpolicy.thaw()  # the old world may be frozen: let a collection free it
+            self._cleanup.collect_soon()
         return self.get(namespace)
 
     async def drop(self, namespace: str) -> bool:
         """Forget a namespace: its world and its scenario override. False if it had neither."""
         world = self._worlds.pop(namespace, None)
         override = self._scenarios.pop(namespace, None)
+        self._used.pop(namespace, None)
         dropped = world is not None
         if world is not None:
             await world.close(grace=0.5)
-            del world
-            gcpolicy.thaw()
+            self._cleanup.collect_soon()
         self.feed.bump()
         return dropped or override is not None
 

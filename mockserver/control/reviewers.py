@@ -84,8 +84,8 @@ async def act(request: web.Request) -> web.Response:
             known = [r.email for r in world.scenario.reviewers]
             fail(
                 400,
-                f"unknown reviewer {step.by!r}: the scenario's reviewers are "
-                f"{', '.join(known) or 'none'} (by e-mail or name)",
+                f"unknown reviewer {step.by!r}: name one of the scenario's `reviewers` "
+                "(by e-mail or name)",
                 reviewers=known,
             )
     state = world.state(vendor.name)

@@ -58,7 +58,7 @@ class Attempt:
             "simulated": self.simulated,
             "answer": self.answer,
             "answer_truncated": self.answer_truncated,
-            "location": self.location,
+            "location": redact_url(self.location) if self.location else None,
         }
 
 

@@ -182,6 +182,12 @@ def api(sandbox: InProcessServer, hook: ReceiverEndpoint) -> Iterator[Api]:
     client.http.close()
 
 
+def browser_log(driver: webdriver.Chrome) -> list[dict[str, Any]]:
+    """The browser console's messages since the last call (selenium's `get_log` is untyped)."""
+    entries: list[dict[str, Any]] = driver.get_log("browser")  # type: ignore[no-untyped-call]
+    return entries
+
+
 @pytest.fixture
 def page(
     driver: webdriver.Chrome, api: Api, request: pytest.FixtureRequest
@@ -190,13 +196,13 @@ def page(
     namespace); a screenshot and the page's HTML when the test fails."""
     driver.get(f"{api.url}/_mockserver/ui/console.css")
     driver.execute_script("sessionStorage.clear()")
-    driver.get_log("browser")  # start with an empty console
+    browser_log(driver)  # start with an empty console
     driver.get(f"{api.url}/")
     yield driver
     # A script error fails the test (refused calls are network messages, not errors).
     errors = [
         e["message"]
-        for e in driver.get_log("browser")
+        for e in browser_log(driver)
         if e["level"] == "SEVERE" and e.get("source") != "network"
     ]
     if errors or request.node.stash.get(FAILED, False):

@@ -47,9 +47,10 @@ def wait_for(driver: webdriver.Chrome, css: str, text: str | None = None) -> Web
                 return element
         return False
 
-    element: WebElement = WebDriverWait(driver, WAIT).until(
+    element = WebDriverWait(driver, WAIT).until(
         found, f"nothing matching {css!r} with text {text!r}"
     )
+    assert isinstance(element, WebElement)
     return element
 
 

@@ -26,6 +26,8 @@ from mockserver.testing import ControlClient, InProcessServer
 from . import blocks as rb
 
 README_URL = "127.0.0.1:8080"
+# the project's dev tools bring heavy pytest plugins a reader would not have
+QUIET_PLUGINS = ("-p", "no:cacheprovider", "-p", "no:schemathesis", "-p", "no:anyio")
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -91,7 +93,10 @@ def _workdir(tmp_path: Path) -> Path:
 
 def _env(port: int) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MOCKSERVER_", "PYTEST_"))}
-    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    # no virtualenv on PATH: the README's own `source .venv/bin/activate` step provides
+    # `mockserver`, as it must for a reader
+    venv_bin = str(Path(sys.prefix) / "bin")
+    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if p != venv_bin)
     env["MOCKSERVER_PORT"] = str(port)  # where `mockserver trigger` looks by default
     env.pop("VIRTUAL_ENV", None)
     return env
@@ -120,14 +125,30 @@ def test_the_checker_catches_a_wrong_output() -> None:
     ]
 
 
-def test_readme_examples_run_as_written(
-    sandbox: InProcessServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def _write_files(found: list[rb.Block], work: Path) -> None:
+    """The `<!-- file: PATH -->` blocks, written before anything runs (the README may show a
+    configuration after the example that needs it)."""
+    for block in found:
+        if block.file and not block.illustrative:
+            target = work / block.file
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(block.text, encoding="utf-8")
+
+
+def _runnable(found: list[rb.Block], *langs: str) -> list[rb.Block]:
+    return [b for b in found if b.lang in langs and not b.illustrative and not b.file]
+
+
+# One journey through a live sandbox, like a reader pasting into a terminal: slower than a unit
+# test (a few dozen curl calls and `mockserver` commands), so it has its own time limit.
+@pytest.mark.timeout(240)
+def test_shell_and_terminal_examples_run_in_order(sandbox: InProcessServer, tmp_path: Path) -> None:
     port = sandbox.port
     local = f"127.0.0.1:{port}"
-    control = ControlClient(sandbox.url)
-    control.set_clock_mode("scaled", 100)
+    ControlClient(sandbox.url).set_clock_mode("scaled", 100)
     work = _workdir(tmp_path)
+    found = rb.blocks(rb.readme_path().read_text(encoding="utf-8"))
+    _write_files(found, work)
     shell = Shell(work, _env(port))
     ids: dict[str, str] = {}
     failures: list[str] = []
@@ -140,29 +161,35 @@ def test_readme_examples_run_as_written(
     def back(text: str) -> str:
         return text.replace(local, README_URL)
 
-    found = rb.blocks(rb.readme_path().read_text(encoding="utf-8"))
-    for block in found:  # files first: the README may show a configuration after its use
-        if block.file and not block.illustrative:
-            target = work / block.file
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(here(block.text), encoding="utf-8")
     try:
-        for block in found:
-            if block.illustrative or block.file or block.lang not in rb.RUN_LANGUAGES:
-                continue
-            if block.lang in ("sh", "bash"):
-                out = back(shell.run(here(block.text)))
-                _check_shell(block, out, failures)
-            elif block.lang == "console":
+        for block in _runnable(found, "sh", "bash", "console"):
+            if block.lang == "console":
                 for command in rb.console_commands(block.text):
                     out = back(shell.run(here(command.text)))
                     _check_console(block, command, out, ids, failures)
-            elif block.lang == "yaml":
-                _check_scenario(block, here(block.text), control, failures)
-            elif block.lang == "python":
-                _check_pytest(block, work, failures)
+            else:
+                out = back(shell.run(here(block.text)))
+                _check_shell(block, out, failures)
     finally:
         shell.close()
+    assert not failures, "\n\n".join(failures)
+
+
+def test_scenario_examples_load(sandbox: InProcessServer) -> None:
+    failures: list[str] = []
+    found = rb.blocks(rb.readme_path().read_text(encoding="utf-8"))
+    for block in _runnable(found, "yaml"):
+        _check_scenario(block, block.text, ControlClient(sandbox.url), failures)
+    assert not failures, "\n\n".join(failures)
+
+
+@pytest.mark.timeout(180)
+def test_pytest_examples_pass(tmp_path: Path) -> None:
+    failures: list[str] = []
+    found = rb.blocks(rb.readme_path().read_text(encoding="utf-8"))
+    _write_files(found, tmp_path)
+    for block in _runnable(found, "python"):
+        _check_pytest(block, tmp_path, failures)
     assert not failures, "\n\n".join(failures)
 
 
@@ -226,7 +253,7 @@ def _check_pytest(block: rb.Block, work: Path, failures: list[str]) -> None:
     test_file.write_text(block.text, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MOCKSERVER_", "PYTEST_"))}
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", test_file.name],
+        [sys.executable, "-m", "pytest", "-q", *QUIET_PLUGINS, test_file.name],
         cwd=work,
         env=env,
         capture_output=True,

@@ -19,12 +19,14 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from mockserver import appkeys
 from mockserver.app import build_app
 from mockserver.library import ScenarioLibrary
 from mockserver.registry import VENDORS
 from mockserver.scenario.loader import parse_scenario
 from mockserver.server import server_options
 from mockserver.settings import Settings
+from mockserver.world import Worlds
 
 Client = TestClient[web.Request, web.Application]
 MakeClient = Callable[..., Awaitable[Client]]
@@ -231,6 +233,13 @@ async def run_with_clock(
         ticker.stopped.set()
     assert await tick > 0
     return results
+
+
+def worlds_of(client: Client) -> Worlds:
+    """The namespaces of the sandbox behind a test client."""
+    app = client.app
+    assert app is not None
+    return app[appkeys.WORLDS]
 
 
 # -- a sandbox served as `mockserver serve` serves it -----------------------------------------
