@@ -100,6 +100,7 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
         headers=request.headers,
         body=b"",
     )
+    request[appkeys.ENTRY] = entry
     response: web.StreamResponse
     try:
         entry.body = await read_body(request)

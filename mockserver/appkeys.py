@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 if TYPE_CHECKING:
+    from mockserver.journal import JournalEntry
+    from mockserver.lenience import Lenience
     from mockserver.library import ScenarioLibrary
     from mockserver.settings import Settings
     from mockserver.vendor import Vendor
@@ -22,6 +24,7 @@ TRANSPORT: web.AppKey[Transport] = web.AppKey("transport")
 ROUTE_OWNERS: web.AppKey[dict[web.AbstractRoute, str]] = web.AppKey("route_owners")
 
 WORLD: web.RequestKey[World] = web.RequestKey("mockserver.world")
+ENTRY: web.RequestKey[JournalEntry] = web.RequestKey("mockserver.entry")
 
 NAMESPACE_HEADER = "X-Mockserver-Namespace"
 CONTROL_PREFIX = "/_mockserver"
@@ -40,3 +43,8 @@ def namespace_of(request: web.Request) -> str:
 def vendor_namespace(request: web.Request) -> str:
     """A vendor call's namespace: the header only, so vendor query strings stay the vendor's."""
     return request.headers.get(NAMESPACE_HEADER, "")
+
+
+def note_lenience(request: web.Request, note: Lenience) -> None:
+    """Record that this vendor call got something the real service would refuse or not do."""
+    request[WORLD].note_lenience(note, request.get(ENTRY))

@@ -1,4 +1,4 @@
-"""The `mockserver` command: `serve`, `validate`, `trigger`, `health` and `schema`.
+"""The `mockserver` command: `serve`, `validate`, `trigger`, `health`, `schema`, `variants`.
 
 Every `serve` setting can also come from a `MOCKSERVER_<NAME>` environment variable; a flag
 given on the command line wins over the variable. `health` reads the same variables, so the
@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from mockserver import __version__, trigger
+from mockserver.drift import command as drift_command
 from mockserver.errors import ScenarioError
 from mockserver.settings import Settings
 
@@ -78,8 +79,15 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument(
         "--rate-limit",
         type=int,
-        help="HITL calls allowed per API key per hour (env MOCKSERVER_RATE_LIMIT; default 1000; "
-        "the real service allows 100)",
+        help="HITL calls allowed per API key per hour (env MOCKSERVER_RATE_LIMIT; default 100, "
+        "as the real service)",
+    )
+    p.add_argument(
+        "--variant",
+        action="append",
+        metavar="VENDOR.NAME=FORM",
+        help="answer in this documented form where the vendor's documents disagree; "
+        "repeatable (env MOCKSERVER_VARIANT, comma-separated; list: `mockserver variants`)",
     )
     p.add_argument(
         "--journal-cap",
@@ -141,6 +149,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="write DIR/scenario.schema.json (DIR is created if needed) instead of printing",
     )
+    drift_command.add_parser(sub)
+    var = sub.add_parser(
+        "variants",
+        help="list the documented variants: forms, sources and defaults",
+        description="Every place where a vendor's documents disagree, with its forms (and the "
+        "document showing each) and the default. Choose a form with `--variant` on serve or "
+        "`variants:` in a scenario.",
+    )
+    var.add_argument("--json", action="store_true", help="print JSON")
     return parser
 
 
@@ -159,6 +176,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         rate_limit=args.rate_limit,
         journal_cap=args.journal_cap,
         delivery_cap=args.delivery_cap,
+        variant=",".join(args.variant) if args.variant else None,
         control_token=args.control_token,
         dump_on_exit=args.dump_on_exit,
     )
@@ -196,6 +214,24 @@ def health(url: str | None) -> int:
         print(f"mockserver health: {exc}", file=sys.stderr)
         return 1
     return 0 if isinstance(answer, dict) and answer.get("status") == "ok" else 1
+
+
+def list_variants(*, as_json: bool) -> int:
+    from mockserver.registry import VENDORS
+    from mockserver.world import variant_registry
+
+    registry = variant_registry(VENDORS)
+    if as_json:
+        print(json.dumps(registry.to_json(), indent=2))
+        return 0
+    for variant in registry:
+        print(f"{variant.name}: {variant.description}")
+        for form in variant.forms:
+            mark = "*" if form.name == variant.default else " "
+            print(f"  {mark} {form.name}: {form.description}")
+            print(f"      source: {form.source}")
+    print("(* the default; choose with --variant NAME=FORM or `variants:` in a scenario)")
+    return 0
 
 
 def schema(write: str | None) -> int:
@@ -241,6 +277,10 @@ def _main(argv: Sequence[str] | None = None) -> int:
         return trigger.run(args)
     if args.command == "health":
         return health(args.url)
+    if args.command == "drift":
+        return drift_command.run(args)
+    if args.command == "variants":
+        return list_variants(as_json=args.json)
     if args.command == "schema":
         return schema(args.write)
     try:
@@ -249,9 +289,13 @@ def _main(argv: Sequence[str] | None = None) -> int:
         print(f"mockserver: {exc}", file=sys.stderr)
         return 2
     from mockserver.server import PortBusy, serve
+    from mockserver.variants import VariantError
 
     try:
         serve(settings)
+    except VariantError as exc:
+        print(f"mockserver: --variant: {exc}", file=sys.stderr)
+        return 2
     except ScenarioError as exc:
         for line in exc.problems:
             print(line, file=sys.stderr)

@@ -22,6 +22,20 @@ class IdFactory:
         """A version-4 UUID string, as Outharm and Hive use."""
         return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
 
+    def uuid1(self, timestamp: float) -> str:
+        """A version-1 (time-based) UUID for `timestamp`, with seeded clock sequence and node,
+        as Hive's task ids are (seeds/hive-dashboard-api.txt `538e5b30-4d7a-11ec-...`)."""
+        ticks = int((timestamp + 12219292800) * 10_000_000)  # 100 ns since 1582-10-15
+        fields = (
+            ticks & 0xFFFFFFFF,
+            (ticks >> 32) & 0xFFFF,
+            ((ticks >> 48) & 0x0FFF) | 0x1000,
+            0x80 | self._rng.getrandbits(6),
+            self._rng.getrandbits(8),
+            self._rng.getrandbits(48),
+        )
+        return str(uuid.UUID(fields=fields))
+
     def code(self, length: int, alphabet: str = INVITE_ALPHABET) -> str:
         """A short code such as HITL's 6-character loop invite code."""
         return "".join(self._rng.choice(alphabet) for _ in range(length))

@@ -10,6 +10,7 @@ from typing import Any
 
 from mockserver import jsonio
 from mockserver.boundedlog import BoundedLog
+from mockserver.lenience import Lenience
 from mockserver.redaction import redact_headers, redact_query
 
 BODY_LIMIT = 64 * 1024  # a longer body keeps this prefix, with its full size and SHA-256
@@ -29,6 +30,7 @@ class JournalEntry:
     status: int = 0
     duration_ms: float = 0.0
     api_key: str | None = None
+    lenience: list[Lenience] | None = None  # notes of what strict mode would refuse
     body_size: int = 0  # set with body_sha256 when the stored body is a prefix
     body_sha256: str | None = None
     cost: int = 0  # bytes counted against the journal's byte cap
@@ -54,6 +56,7 @@ class JournalEntry:
             "body": self.body_json(),
             "status": self.status,
             "duration_ms": round(self.duration_ms, 3),
+            "lenience": [n.to_json() for n in self.lenience or ()],
             **self._truncation(),
         }
 

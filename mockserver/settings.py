@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
+from mockserver.variants import parse_assignments
+
 ENV_PREFIX = "MOCKSERVER_"
 
 
@@ -22,13 +24,15 @@ class Settings:
     log_level: str = "info"
     log_format: str = "text"
     strict: bool = False
-    rate_limit: int = 1000
+    rate_limit: int = 100
     journal_cap: int = 10_000
     delivery_cap: int = 10_000
     max_body: int = 1024 * 1024
     watch: bool = False
     clock: str | None = None
     key_namespaces: bool = True
+    variant: str = ""
+    """`vendor.name=form` assignments, separated by commas or spaces (`--variant`, repeatable)."""
     # Hardening limits (README, Settings): a slow or idle connection, the journal's bytes and
     # the namespaces a shared sandbox keeps.
     idle_timeout: float = 30.0
@@ -49,6 +53,10 @@ class Settings:
             raise ValueError(f"{ENV_PREFIX}RATE_LIMIT: must be 1 or more")
         if self.max_body < 1:
             raise ValueError(f"{ENV_PREFIX}MAX_BODY: must be 1 or more")
+        try:
+            parse_assignments(self.variant)
+        except ValueError as exc:
+            raise ValueError(f"{ENV_PREFIX}VARIANT: {exc}") from None
         for name in ("idle_timeout", "namespace_idle", "journal_max_bytes", "max_namespaces"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"{ENV_PREFIX}{name.upper()}: must be more than 0")

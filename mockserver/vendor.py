@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from aiohttp import web
 
 from mockserver.errors import ApiError
+from mockserver.variants import Variant
 
 if TYPE_CHECKING:
+    from mockserver.drift.model import ProbeSet
     from mockserver.scenario.context import SectionContext
     from mockserver.scenario.rules import Step
     from mockserver.world import World
@@ -88,6 +90,10 @@ class Vendor(ABC):
     def vocabulary(self) -> Vocabulary:
         return Vocabulary()
 
+    def variants(self) -> tuple[Variant, ...]:
+        """The places where this vendor's documents disagree, as named variants."""
+        return ()
+
     @abstractmethod
     def parse_section(self, data: Mapping[str, Any] | None, ctx: SectionContext) -> Any:
         """Typed configuration from the (schema-valid) section; `ctx.fail` for semantic errors."""
@@ -114,3 +120,16 @@ class Vendor(ABC):
     def owns(self, request: web.Request) -> bool:
         """Whether a request the router did not match belongs to this vendor."""
         return any(request.path.startswith(p) for p in self.path_prefixes)
+
+    def drift_probes(self) -> ProbeSet | None:
+        """What `mockserver drift` calls on the real service: the vendor package's
+        `drift_probes.PROBES` when the package has that module, else None."""
+        package = type(self).__module__.rpartition(".")[0]
+        try:
+            module = importlib.import_module(f"{package}.drift_probes")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{package}.drift_probes":
+                raise
+            return None
+        probes: ProbeSet = module.PROBES
+        return probes

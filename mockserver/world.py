@@ -23,11 +23,13 @@ from mockserver.clock import Clock, ClockMode
 from mockserver.clockspec import parse_clock
 from mockserver.errors import ApiError
 from mockserver.ids import IdFactory
-from mockserver.journal import Journal
+from mockserver.journal import Journal, JournalEntry
+from mockserver.lenience import Lenience, LenienceReport
 from mockserver.notifier import Notifier
 from mockserver.scenario.model import HttpFault, Reviewer, Scenario
 from mockserver.scenario.rules import Engine
 from mockserver.settings import Settings, clock_value
+from mockserver.variants import Selection, VariantRegistry, parse_assignments
 from mockserver.webhooks.dispatcher import Dispatcher
 
 if TYPE_CHECKING:
@@ -47,6 +49,8 @@ class World:
         session: Callable[[], aiohttp.ClientSession],
         namespace: str = "",
         feed: ChangeFeed | None = None,
+        registry: VariantRegistry | None = None,
+        logged: set[str] | None = None,
     ) -> None:
         self.scenario = scenario
         self.settings = settings
@@ -69,6 +73,12 @@ class World:
             namespace=namespace,
         )
         self.engine = Engine(self.clock, namespace)
+        self.registry = registry or variant_registry(vendors)
+        # Defaults, then --variant, then the scenario's `variants:` (both checked at load).
+        self.variants: Selection = self.registry.selection(
+            parse_assignments(settings.variant), scenario.variants
+        )
+        self.lenience = LenienceReport(logged)
         self._fault_hits: dict[int, int] = {}
         self.states: dict[str, VendorState] = {v.name: v.new_state(self) for v in vendors}
 
@@ -79,6 +89,14 @@ class World:
         """Vendor stores call this after any change (naming the item changed, when one is),
         to wake the control-plane waits it concerns."""
         self.notifier.notify("item", item)
+
+    def note_lenience(self, note: Lenience, entry: JournalEntry | None = None) -> None:
+        """Record a lenience note (on the call's journal entry when there is one)."""
+        if entry is not None:
+            if entry.lenience is None:
+                entry.lenience = []
+            entry.lenience.append(note)
+        self.lenience.add(note, entry)
 
     def reviewer(self, ref: str | None) -> Reviewer:
         """The reviewer a step names, or a seeded random one for None / 'random'; ValueError
@@ -130,6 +148,11 @@ class World:
         return abandoned
 
 
+def variant_registry(vendors: Sequence[Vendor]) -> VariantRegistry:
+    """Every variant the vendors declare."""
+    return VariantRegistry(v for vendor in vendors for v in vendor.variants())
+
+
 def _clock_mode(override: str | None, scenario: Scenario) -> tuple[ClockMode, float]:
     if override:
         return parse_clock(clock_value(override))
@@ -153,6 +176,9 @@ class Worlds:
         self._worlds: dict[str, World] = {}
         self._scenarios: dict[str, Scenario] = {}
         self.feed = ChangeFeed()  # every world's changes, and namespaces made, reset or dropped
+        self.registry = variant_registry(self.vendors)
+        self.registry.selection(parse_assignments(settings.variant))  # bad --variant: fail now
+        self._logged: set[str] = set()  # lenience rules already logged by this server
         self._used: dict[str, float] = {}  # namespace -> when last used (monotonic seconds)
         self._cleanup = Cleanup()
 
@@ -172,7 +198,14 @@ class Worlds:
                 )
             scenario = self._scenarios.get(namespace, self.scenario)
             world = World(
-                scenario, self.settings, self.vendors, self._session, namespace, self.feed
+                scenario,
+                self.settings,
+                self.vendors,
+                self._session,
+                namespace,
+                self.feed,
+                self.registry,
+                self._logged,
             )
             world.start()
             self._worlds[namespace] = world

@@ -40,6 +40,13 @@ from mockserver.control.setup import (
     put_scenario,
     reset,
 )
+from mockserver.control.variants import (
+    clear_lenience,
+    get_lenience,
+    get_variants,
+    match_variant,
+    put_variants,
+)
 
 P = appkeys.CONTROL_PREFIX
 
@@ -69,6 +76,11 @@ def control_routes() -> list[web.RouteDef]:
         ("GET", "/wait/items/{vendor}/{id}", wait_item),
         ("GET", "/wait/deliveries", wait_deliveries),
         ("GET", "/wait/journal", wait_journal),
+        ("GET", "/variants", get_variants),
+        ("PUT", "/variants", put_variants),
+        ("POST", "/variants/match", match_variant),
+        ("GET", "/lenience", get_lenience),
+        ("DELETE", "/lenience", clear_lenience),
         ("GET", "/wait/changes", wait_changes),
         ("GET", "/clock/timers", list_timers),
         ("POST", "/scenario/validate", validate_scenario),

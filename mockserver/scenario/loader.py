@@ -232,6 +232,7 @@ def parse_scenario(
         delivery=delivery,
         sections=sections,
         description=str(data.get("description", "")),
+        variants=dict(data.get("variants", {})),
     )
 
 

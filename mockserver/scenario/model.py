@@ -61,6 +61,8 @@ class Scenario:
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
     sections: Mapping[str, Any] = field(default_factory=dict)
     description: str = ""
+    variants: Mapping[str, str] = field(default_factory=dict)
+    """The `variants:` map: `vendor.name` -> form (checked against the vendors' variants)."""
 
     def section(self, vendor: str) -> Any:
         return self.sections[vendor]

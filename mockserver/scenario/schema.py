@@ -11,6 +11,7 @@ from typing import Any
 
 from mockserver.clockspec import SCHEMA as CLOCK_SCHEMA
 from mockserver.scenario.rules import DURATION_SCHEMA
+from mockserver.variants import VariantRegistry
 from mockserver.vendor import Vendor
 
 SCHEMA_ID = "https://mockserver.dev/scenario.schema.json"
@@ -60,6 +61,7 @@ WEBHOOK_FAULT_PROPS: dict[str, Any] = {
 
 
 def scenario_schema(vendors: Iterable[Vendor]) -> dict[str, Any]:
+    vendors = tuple(vendors)
     properties: dict[str, Any] = {
         "$schema": {"type": "string", "description": "path or URL of this schema, for editors"},
         "name": {"type": "string", "description": "scenario name (default: the file name)"},
@@ -112,6 +114,9 @@ def scenario_schema(vendors: Iterable[Vendor]) -> dict[str, Any]:
             },
         },
     }
+    properties["variants"] = VariantRegistry(
+        v for vendor in vendors for v in vendor.variants()
+    ).schema()
     for vendor in vendors:
         section = dict(vendor.section_schema())
         section.setdefault("description", f"{vendor.title}: keys, fixtures and scripted reviewers")

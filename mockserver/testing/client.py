@@ -139,6 +139,19 @@ class ControlClient:
             named = [str(p).replace("<uploaded>", origin) for p in problems]
             raise ScenarioRejected(exc.status, named, exc.body) from None
 
+    def variants(self, vendor: str | None = None) -> list[Json]:
+        """The documented variants: forms, sources, default and the form in use."""
+        found: list[Json] = self.request("GET", "/variants", query={"vendor": vendor})["variants"]
+        return found
+
+    def set_variants(self, forms: Mapping[str, str]) -> Json:
+        """Answer in these documented forms (`{"hitl.webhook_body": "B"}`) until a reset."""
+        return self.request("PUT", "/variants", body=dict(forms))
+
+    def lenience(self) -> Json:
+        """What the sandbox accepted that the real service would not: `{rules, total}`."""
+        return self.request("GET", "/lenience")
+
     def use_scenario(self, name: str) -> Json:
         """Make a scenario of the server's library (`--scenario` folder) current, by name."""
         return self.request("PUT", "/scenario", body={"name": name})

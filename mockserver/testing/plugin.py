@@ -8,6 +8,9 @@
   `@pytest.mark.mockserver_scenario(...)` (a file, inline YAML or a dict). Override the
   fixture or parametrize it (`indirect=True`) to choose per test.
 - `mockserver_backend` (session): the server itself, started on first use.
+- `@pytest.mark.mockserver_variants("hitl.webhook_body", ...)` / `--mockserver-variants=all`:
+  run a test once per documented form; `--mockserver-strict`: a test the sandbox was lenient
+  with fails; the session ends with the lenience summary (see `variant_hooks`).
 
 In-process by default: one sandbox per session (per xdist worker) on a free port. With
 `--mockserver-url URL` or `MOCKSERVER_URL`, the same fixtures drive that running sandbox, each
@@ -28,6 +31,14 @@ from mockserver.testing.client import ControlClient
 from mockserver.testing.receiver import ReceiverEndpoint, WebhookReceiver
 from mockserver.testing.sandbox import InProcessBackend, RemoteBackend, Sandbox, SandboxClock
 from mockserver.testing.scenarios import ScenarioSource
+from mockserver.testing.variant_hooks import (  # noqa: F401 (hooks pytest finds here)
+    pytest_generate_tests,
+    pytest_runtest_makereport,
+    pytest_sessionfinish,
+    pytest_terminal_summary,
+    pytest_testnodedown,
+    remember,
+)
 
 if TYPE_CHECKING:
     from _pytest.config import Config
@@ -45,6 +56,20 @@ def pytest_addoption(parser: Parser) -> None:
         help="drive the sandbox running at this URL instead of starting one in-process "
         "(default: the MOCKSERVER_URL environment variable)",
     )
+    group.addoption(
+        "--mockserver-variants",
+        default=None,
+        metavar="all|NAME,...",
+        help="run every sandbox test once per documented form of these variants (all: every "
+        "variant, pairwise); see `mockserver variants`",
+    )
+    group.addoption(
+        "--mockserver-strict",
+        action="store_true",
+        default=False,
+        help="fail a test when the sandbox accepted something the real service would not "
+        "(a lenience note)",
+    )
 
 
 def pytest_configure(config: Config) -> None:
@@ -53,6 +78,11 @@ def pytest_configure(config: Config) -> None:
         f"{MARKER}(source): the scenario the test starts with: a file path (relative to the "
         "test file), inline YAML or a dict; ${webhook_url} and ${webhook_secret} are replaced "
         "by the test's webhook_receiver",
+    )
+    config.addinivalue_line(
+        "markers",
+        "mockserver_variants(*names): run the test once per documented form of each named "
+        "variant (e.g. 'hitl.webhook_body'); the forms are in the test id",
     )
 
 
@@ -124,10 +154,18 @@ def mockserver_scenario(request: pytest.FixtureRequest) -> ScenarioSource | None
 
 
 @pytest.fixture
+def mockserver_variant_forms() -> dict[str, str]:
+    """The documented forms this test runs with (`vendor.name` -> form); empty: the defaults.
+    Set per test by `@pytest.mark.mockserver_variants` or `--mockserver-variants`."""
+    return {}
+
+
+@pytest.fixture
 def mockserver(
     request: pytest.FixtureRequest,
     mockserver_backend: InProcessBackend | RemoteBackend,
     mockserver_scenario: ScenarioSource | None,
+    mockserver_variant_forms: dict[str, str],
 ) -> Iterator[Sandbox]:
     """The sandbox for this test: a fresh world on its scenario."""
     backend = mockserver_backend
@@ -146,10 +184,14 @@ def mockserver(
         backend.mode,
         base_dir=request.path.parent,
         substitutions=substitutions,
+        variant_forms=mockserver_variant_forms,
         origin=request.path,
     )
     if mockserver_scenario is not None:
         sandbox.load_scenario(mockserver_scenario)
+    elif mockserver_variant_forms:
+        sandbox.control.set_variants(mockserver_variant_forms)
+    remember(request.node, sandbox, mockserver_variant_forms)
     yield sandbox
     backend.end_test(control)
 

@@ -130,10 +130,12 @@ class Sandbox:
         *,
         base_dir: Path | None = None,
         substitutions: Callable[[set[str]], Mapping[str, str]] | None = None,
+        variant_forms: Mapping[str, str] | None = None,
         origin: Path | None = None,
     ) -> None:
         self._origin = origin  # the test file, where inline scenarios are written
         self.url = url
+        self.variant_forms = dict(variant_forms or {})
         self.control = control
         self.mode = mode
         self.acontrol = AsyncControlClient(control)
@@ -188,12 +190,21 @@ class Sandbox:
         if self._substitutions is not None:
             values = self._substitutions(placeholders(source, self._base_dir))
         try:
-            return self.control.load_scenario(source, base_dir=self._base_dir, substitutions=values)
+            loaded = self.control.load_scenario(
+                source, base_dir=self._base_dir, substitutions=values
+            )
         except ScenarioRejected as exc:
             mapped = in_test_file(source, exc.problems, self._origin)
             if mapped is None:
                 raise
             raise ScenarioRejected(exc.status, mapped, exc.body) from None
+        if self.variant_forms:  # the test's forms (variant matrix) outlive a scenario change
+            self.control.set_variants(self.variant_forms)
+        return loaded
+
+    def lenience(self) -> Json:
+        """What the sandbox accepted in this test that the real service would not, by rule."""
+        return self.control.lenience()
 
     def assert_request_made(
         self,

@@ -122,8 +122,9 @@ def test_a_hitl_request_is_claimed_and_answered_from_the_page(
     row = wait_for(page, "#hooks-body tr.delivery[data-state='delivered']", "request.completed")
     assert "X-HITL-Signature-256: sha256=" in row.text
     (received,) = hook.wait(event="request.completed", timeout=WAIT)
-    assert received.verified and received.json()["response_data"] == "Reject"
-    assert received.json()["response_by"]["email"] == "sam@example.com"
+    body = received.json()  # hitl.webhook_body A (default): the quickstart's envelope
+    assert received.verified and body["data"]["request"]["response_data"] == "Reject"
+    assert body["data"]["reviewer"]["email"] == "sam@example.com"
     # ... and the calls the page made are the control plane's, so the journal shows the
     # vendor call that created the request.
     wait_for(page, "#journal-body tr.call", f"POST /v1/api/loops/{LOOP}/requests")
@@ -287,7 +288,7 @@ def test_the_page_works_with_a_control_token(
                 json={"request_text": "Behind a token"},
                 headers=auth,
             )
-            request_id = made.json()["data"]["request_id"]
+            request_id = made.json()["data"]["request"]["id"]
             item = card(driver, "hitl", request_id, "pending")
             click(item, "Claim")
             card(driver, "hitl", request_id, "claimed")

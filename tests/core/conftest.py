@@ -87,8 +87,15 @@ async def create_request(client: Client, loop_id: str, text: str, **extra: Any) 
     body = {**SELECT, "request_text": text, **extra}
     resp = await client.post(f"/v1/api/loops/{loop_id}/requests", json=body, headers=AUTH)
     assert resp.status == 201, await resp.text()
-    data: dict[str, Any] = (await resp.json())["data"]
+    data: dict[str, Any] = (await resp.json())["data"]["request"]  # hitl.created_id default
     return data
+
+
+async def answered_by(client: Client, request_id: str) -> dict[str, Any]:
+    """Who answered, as {user_id, name, email} (GET .../response)."""
+    resp = await client.get(f"/v1/api/requests/{request_id}/response", headers=AUTH)
+    person: dict[str, Any] = (await resp.json())["data"]["response_by"]
+    return person
 
 
 async def get_request(client: Client, request_id: str) -> dict[str, Any]:

@@ -80,11 +80,13 @@ def test_every_serve_flag_reaches_the_settings(
     plain = parsed()
     assert (plain.strict, plain.rate_limit, plain.journal_cap, plain.delivery_cap) == (
         False,
-        1000,
+        100,
         10_000,
         10_000,
     )
-    assert (plain.seed, plain.clock) == (None, None)
+    assert (plain.seed, plain.clock, plain.variant) == (None, None, "")
+    chosen = parsed("--variant", "hitl.webhook_body=B", "--variant", "hive.task_id=uuid4")
+    assert chosen.variant == "hitl.webhook_body=B,hive.task_id=uuid4"
 
 
 def test_variables_set_what_flags_set_and_a_flag_wins(
@@ -109,9 +111,9 @@ def test_variables_set_what_flags_set_and_a_flag_wins(
 async def test_strict_flag_rejects_what_lenient_accepts(
     parsed: Callable[..., Settings], make_app: MakeApp, scenario_file: Path
 ) -> None:
-    # README, Fidelity notes (HITL.sh, strict table): `timeout_seconds` on time-sensitive
-    # requests defaults to 3600 when lenient and is required when strict.
-    body = {k: v for k, v in SELECT.items() if k != "timeout_seconds"} | {"request_text": "ok?"}
+    # README, Fidelity notes (HITL.sh, strict table): an unknown key is accepted (and noted)
+    # when lenient and a 400 naming it when strict.
+    body = SELECT | {"request_text": "ok?", "source": "crm"}
     for flags, status in [((), 201), (("--strict",), 400)]:
         client = await make_app(parsed("--scenario", str(scenario_file), *flags))
         loop_id = await create_loop(client)

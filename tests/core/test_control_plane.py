@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from .conftest import AUTH, MakeClient, advance, create_loop, create_request, get_request
+from .conftest import (
+    AUTH,
+    MakeClient,
+    advance,
+    answered_by,
+    create_loop,
+    create_request,
+    get_request,
+)
 
 BASE = """
 seed: 5
@@ -105,7 +113,7 @@ async def test_act_as_a_reviewer_by_hand(sandbox: MakeClient) -> None:
     assert (await resp.json())["status"] == "completed"
     req = await get_request(client, rid)
     assert req["response_data"] == "Approve"
-    assert req["response_by_user"]["name"] == "Dana Reviewer"
+    assert (await answered_by(client, rid))["name"] == "Dana Reviewer"
 
     again = await client.post(f"/_mockserver/items/hitl/{rid}", json="timeout")
     assert again.status == 400

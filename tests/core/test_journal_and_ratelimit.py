@@ -55,6 +55,7 @@ def test_an_entry_as_the_control_api_shows_it() -> None:
         "body": {"a": 1},
         "status": 201,
         "duration_ms": 1.235,
+        "lenience": [],  # what the call got that the real service would refuse (none here)
     }
 
 

@@ -11,6 +11,7 @@ from .conftest import (
     MakeClient,
     Receiver,
     advance,
+    answered_by,
     create_loop,
     create_request,
     get_request,
@@ -48,7 +49,7 @@ async def test_matched_request_is_claimed_then_completed_with_signed_ordered_web
     client = await sandbox(scenario(receiver))
     loop_id = await create_loop(client)
     created = await create_request(client, loop_id, "Buy my crypto course!")
-    rid = created["request_id"]
+    rid = created["id"]
 
     await advance(client, "30s")
     assert (await get_request(client, rid))["status"] == "claimed"
@@ -58,7 +59,7 @@ async def test_matched_request_is_claimed_then_completed_with_signed_ordered_web
     req = await get_request(client, rid)
     assert req["status"] == "completed"
     assert req["response_data"] == "Reject"
-    assert req["response_by_user"]["email"] == "dana@example.com"
+    assert (await answered_by(client, rid))["email"] == "dana@example.com"
     assert req["response_time_seconds"] == 150.0
     assert receiver.events() == ["request.claimed", "request.completed"]
 
@@ -66,9 +67,8 @@ async def test_matched_request_is_claimed_then_completed_with_signed_ordered_web
         signature = headers["X-HITL-Signature-256"]
         assert verify_hmac_sha256("whsec_test", body, signature, prefix="sha256=")
     completed = receiver.bodies()[1]
-    # variant B (flat) and variant A (envelope the seed handler reads) in one body
-    assert completed["request_id"] == rid and completed["status"] == "completed"
-    assert completed["response_by"]["email"] == "dana@example.com"
+    # hitl.webhook_body A (default): the envelope the seed quickstart's handler reads
+    assert completed["event"] == "request.completed" and "request_id" not in completed
     assert completed["data"]["request"]["id"] == rid
     assert completed["data"]["request"]["response_data"] == "Reject"
     assert completed["data"]["reviewer"]["email"] == "dana@example.com"

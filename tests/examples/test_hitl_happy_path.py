@@ -20,7 +20,7 @@ def test_reviewer_rejects_crypto_spam(
 ) -> None:
     created = hitl.create_request("Buy crypto now!!! Link in bio")
     assert created.status_code == 201
-    request_id = created.json()["data"]["request_id"]
+    request_id = created.json()["data"]["request"]["id"]
     assert hitl.get_request(request_id)["status"] == "pending"
 
     mockserver_clock.advance("30s")
@@ -34,8 +34,8 @@ def test_reviewer_rejects_crypto_spam(
     assert webhook_receiver.events == ["request.claimed", "request.completed"]
     webhook_receiver.assert_all_verified()
     completed = webhook_receiver.received[-1].json()
-    assert completed["request_id"] == request_id
-    assert completed["response_by"]["email"] == "dana@example.com"
+    assert completed["data"]["request"]["id"] == request_id
+    assert completed["data"]["reviewer"]["email"] == "dana@example.com"
 
     mockserver.assert_request_made(vendor="hitl", method="POST", path="/v1/api/loops/*/requests")
     mockserver.assert_webhook_delivered("request.completed", url=webhook_receiver.url)
@@ -48,7 +48,7 @@ def test_other_content_is_approved(
     webhook_receiver: ReceiverEndpoint,
 ) -> None:
     created = hitl.create_request("Lovely photo of my cat")
-    request_id = created.json()["data"]["request_id"]
+    request_id = created.json()["data"]["request"]["id"]
 
     mockserver_clock.advance("10m")
 
@@ -64,10 +64,11 @@ def test_a_reviewer_acting_from_the_test(
     webhook_receiver: ReceiverEndpoint,
 ) -> None:
     """No scripted timing needed: the test itself plays the reviewer."""
-    request_id = hitl.create_request("Check this comment").json()["data"]["request_id"]
+    request_id = hitl.create_request("Check this comment").json()["data"]["request"]["id"]
 
     mockserver.control.act("hitl", request_id, {"respond": {"choose": 1, "by": "sam@example.com"}})
 
     assert mockserver.wait_for_status("hitl", request_id, "completed") == "completed"
     hook = webhook_receiver.wait(1, event="request.completed")[0]
-    assert hook.verified and hook.json()["response_data"] == "❌ Reject - Violates guidelines"
+    answer = hook.json()["data"]["request"]["response_data"]
+    assert hook.verified and answer == "❌ Reject - Violates guidelines"

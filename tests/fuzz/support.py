@@ -57,8 +57,10 @@ LOOP_ID = "65f1234567890abcdef12345"
 SCHEMA_ID = "550e8400-e29b-41d4-a716-446655440000"
 # A generous budget, accepted keys, no scripted reviewers (nothing happens on its own), and
 # every webhook answered by a simulated receiver, so fuzzed callback URLs never leave the host.
+# The created id in the form the vendor's OpenAPI file documents (CreateRequestResponse).
 SCENARIO = f"""
 name: fuzz
+variants: {{hitl.created_id: request_id}}
 seed: 13
 clock: manual
 start: "2026-01-05T10:00:00Z"
@@ -68,6 +70,7 @@ reviewers:
 hitl:
   keys: [{HITL_KEY}]
   rate_limit: 1000000000
+  join: on_create
   loops: [{{id: {LOOP_ID}, name: Fuzz Team}}]
 outharm:
   tokens: [{OUTHARM_TOKEN}]

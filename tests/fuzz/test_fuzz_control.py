@@ -90,7 +90,11 @@ def test_fuzz_control(
     elif "{file}" in template:
         known = {"file": "console.js"}
     op = operation(SCHEMA, method, template)
-    query = {"timeout": 0} if template.startswith("/wait/") else None
+    query: dict[str, Any] | None = None
+    if template.startswith("/wait/"):
+        query = {"timeout": 0}
+    elif template == "/variants/match":
+        query = {"variant": "hitl.created_id"}
     seen = both_modes(
         op,
         sandbox.url + "/_mockserver",

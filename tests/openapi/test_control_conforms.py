@@ -30,7 +30,7 @@ async def _hitl_request(api: Described) -> str:
         headers={"Authorization": "Bearer k", **NS},
     ) as resp:
         assert resp.status == 201
-        request_id: str = (await resp.json())["data"]["request_id"]
+        request_id: str = (await resp.json())["data"]["request"]["id"]
         return request_id
 
 
@@ -94,6 +94,18 @@ async def test_every_operation_answers_as_described(make_client: MakeClient) -> 
     await api.call("GET", "/wait/journal", 400, query={"since": "yesterday"})
     await api.call("DELETE", "/journal", 200)
     await api.call("DELETE", "/deliveries", 200)
+
+    await api.call("GET", "/variants", 200, query={"vendor": "hitl"})
+    await api.call("PUT", "/variants", 200, json_body={"hitl.webhook_body": "B"})
+    await api.call("PUT", "/variants", 400, json_body={"hitl.webhook_body": "Z"})
+    match = {"variant": "hitl.created_id"}
+    found = await api.call(
+        "POST", "/variants/match", 200, query=match, json_body={"data": {"request_id": "x"}}
+    )
+    assert found.body["forms"] == ["request_id"]
+    await api.call("POST", "/variants/match", 400, query={"variant": "hitl.nope"}, json_body={})
+    await api.call("GET", "/lenience", 200)
+    await api.call("DELETE", "/lenience", 200)
 
     await api.call("PUT", "/scenario", 200, data=BASE_SCENARIO.replace("openapi-tests", "swapped"))
     await api.call("PUT", "/scenario", 400, data="name: broken\nclock: manul\n")

@@ -76,7 +76,7 @@ async def hitl_client(
         body = {**SELECT, "request_text": f"{kind} #{n}", **extra}
         async with session.post(f"{base}/v1/api/loops/{LOOP_ID}/requests", json=body) as r:
             assert r.status == 201, await r.text()
-            ids[kind] = (await r.json())["data"]["request_id"]
+            ids[kind] = (await r.json())["data"]["request"]["id"]
         if n % 2:
             await ticker.after(1)
     if n % 2:
@@ -184,7 +184,9 @@ async def test_fifty_clients_create_and_cancel_while_the_clock_advances(
             assert by_subject.pop(rid) == expected, (kind, rid)
     assert by_subject == {}
     # The receivers got each delivery exactly once.
-    received = Counter((h.path, h.json()["request_id"], h.json()["event"]) for h in receiver.hits)
+    received = Counter(
+        (h.path, h.json()["data"]["request"]["id"], h.json()["event"]) for h in receiver.hits
+    )
     assert len(receiver.hits) == len(sent) and max(received.values()) == 1
 
 

@@ -39,6 +39,7 @@ seed: 9
 clock: manual
 start: "{START}"
 hitl:
+  rate_limit: 100000  # these tests make more calls than the real hourly budget
   loops: [{{id: {LOOP_ID}, name: Team}}]
   rules: [{{otherwise: timeout}}]
 hive: {{callback_delay: 2s}}
@@ -57,7 +58,7 @@ async def cancelled_request(client: Client, callback_url: str) -> dict[str, Any]
     }
     resp = await client.post(f"/v1/api/loops/{LOOP_ID}/requests", json=body, headers=AUTH)
     assert resp.status == 201, await resp.text()
-    rid = (await resp.json())["data"]["request_id"]
+    rid = (await resp.json())["data"]["request"]["id"]
     resp = await client.delete(f"/v1/api/requests/{rid}", headers=AUTH)
     assert resp.status == 200, await resp.text()
     return await delivery_of(client, rid)
@@ -213,7 +214,7 @@ async def test_close_all_counts_pending_deliveries_of_every_namespace() -> None:
             resp = await client.post(
                 f"/v1/api/loops/{LOOP_ID}/requests", json=body, headers=headers
             )
-            rid = (await resp.json())["data"]["request_id"]
+            rid = (await resp.json())["data"]["request"]["id"]
             resp = await client.delete(f"/v1/api/requests/{rid}", headers=headers)
             assert resp.status == 200
             ids.append(rid)

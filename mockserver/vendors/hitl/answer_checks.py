@@ -34,15 +34,27 @@ def validate_response_data(cfg: ResponseConfig, data: Any) -> Any:
 def check_default_response(cfg: ResponseConfig, value: Any, *, strict: bool) -> None:
     """400 "Validation failed" unless `value` (raw or structured form) fits the config.
 
-    Lenient mode also accepts a free string for a legacy single_select (the seed quickstart's
-    `"❌ Reject - Review timeout"`), a bare string for multi_select, `"true"`/`"false"` or a
-    configured label for boolean, and skips text `min_length`, rating step and number
-    decimal-place checks (the docs' own text example has a default shorter than `min_length`).
+    Both modes accept a free string for a legacy single_select (the seed quickstart's
+    `"❌ Reject - Review timeout"`) and a text default shorter than `min_length` (the docs' own
+    example and the MCP client's): the samples win. Lenient mode also accepts a bare string for
+    multi_select, `"true"`/`"false"` or a configured label for boolean, and skips the rating
+    step and number decimal-place checks.
     """
     if value is None:
         return
     legacy_single = cfg.response_type == "single_select" and cfg.form == "legacy"
-    if not strict and legacy_single and isinstance(value, str):
+    if legacy_single and isinstance(value, str):
+        # The seed quickstart's "❌ Reject - Review timeout" is none of its options: the
+        # sample wins over "must fit the response type", in strict mode too.
+        return
+    if cfg.response_type == "text" and isinstance(value, str):
+        # A default is not a reviewer's answer: the vendor's MCP client sends "No summary
+        # provided" with `min_length: 20` (scripts/test-all-response-types.mjs), and the docs'
+        # own text example is shorter than its min_length; the samples win in strict mode too.
+        try:
+            check_text(cfg, value, "default_response", loose=True)
+        except ValueError as exc:
+            raise ApiError(400, "Validation failed", data=str(exc)) from None
         return
     try:
         _parse_data(cfg, value, "default_response", loose=not strict)

@@ -7,8 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from mockserver.durations import parse_duration
 from mockserver.scenario.context import SectionContext
-from mockserver.scenario.rules import RuleSet, rules_schema
+from mockserver.scenario.rules import DURATION_SCHEMA, RuleSet, rules_schema
 from mockserver.vendor import Vocabulary
 
 RESPONSE_TYPES = ["text", "single_select", "multi_select", "rating", "number", "boolean"]
@@ -63,14 +64,16 @@ VOCABULARY = Vocabulary(
     },
     actions={
         "claim": {},
+        "join": {},
         "respond": _ANSWER_PROPS,
         "timeout": {},
         "cancel": {},
         "release": {},
     },
-    bare_words=frozenset({"claim", "respond", "timeout", "cancel", "release"}),
+    bare_words=frozenset({"claim", "join", "respond", "timeout", "cancel", "release"}),
     descriptions={
         "claim": "a reviewer claims the request (status claimed, request.claimed webhook)",
+        "join": "reviewers join the loop with its invite code (`by` one; else every reviewer)",
         "respond": "a reviewer answers (status completed, request.completed webhook)",
         "timeout": "nobody answers: with `after`, time out then; alone, at timeout_at",
         "cancel": "the request is cancelled",
@@ -94,6 +97,12 @@ SECTION_SCHEMA: dict[str, Any] = {
             "type": "integer",
             "minimum": 1,
             "description": "calls per key per hour (the real service: 100)",
+        },
+        "join": {
+            "description": "when scenario reviewers join a loop created through the API: "
+            "invite (default: only by a `join` step or control call, as with a real invite "
+            "code), on_create (at once), or a duration like 30s after the loop is created",
+            "anyOf": [{"enum": ["invite", "on_create"]}, DURATION_SCHEMA],
         },
         "webhook_secret": {
             "type": "string",
@@ -165,6 +174,8 @@ class HitlConfig:
     strict: bool | None = None
     rate_limit: int | None = None
     webhook_secret: str | None = None
+    join: str | float = "invite"
+    """`invite`, `on_create`, or seconds after a new loop is created."""
     loops: tuple[LoopSeed, ...] = ()
     webhooks: tuple[WebhookTarget, ...] = ()
     rules: RuleSet = field(default_factory=lambda: RuleSet("hitl.rules"))
@@ -209,7 +220,14 @@ def parse_section(data: Mapping[str, Any] | None, ctx: SectionContext) -> HitlCo
         strict=data.get("strict"),
         rate_limit=data.get("rate_limit"),
         webhook_secret=data.get("webhook_secret"),
+        join=_join(data.get("join", "invite")),
         loops=tuple(loops),
         webhooks=targets,
         rules=ctx.rules(("rules",), data.get("rules")),
     )
+
+
+def _join(value: Any) -> str | float:
+    if value in ("invite", "on_create"):
+        return str(value)
+    return parse_duration(value)

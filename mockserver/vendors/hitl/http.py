@@ -11,9 +11,11 @@ from aiohttp import web
 
 from mockserver import jsonio
 from mockserver.appkeys import world_of
+from mockserver.clock import iso
 from mockserver.errors import ApiError
 from mockserver.jsonio import json_response
 from mockserver.ratelimit import Usage
+from mockserver.vendors.hitl import variants
 from mockserver.vendors.hitl.models import ApiUser
 from mockserver.vendors.hitl.state import HitlState
 
@@ -44,21 +46,35 @@ def authenticate(request: web.Request, state: HitlState) -> ApiUser:
     header = request.headers.get("Authorization", "")
     scheme, _, key = header.partition(" ")
     key = key.strip()
-    if scheme.lower() != "bearer" or not key:
-        raise ApiError(401, "Missing or invalid authorization header")
-    if state.cfg.keys is not None and key not in state.cfg.keys:
-        raise ApiError(401, "Invalid authorization token")
     now = state.world.clock.timestamp()
+    if (
+        scheme.lower() != "bearer"
+        or not key
+        or (state.cfg.keys is not None and key not in state.cfg.keys)
+    ):
+        # "Headers on all responses" (api-reference/introduction.mdx): a 401 counts nothing
+        # and shows the budget of the key as sent (a fresh one for no key).
+        request[RATE_HEADERS] = rate_headers(state.limiter.peek(key, now))
+        if scheme.lower() != "bearer" or not key:
+            raise ApiError(401, "Missing or invalid authorization header")
+        raise ApiError(401, "Invalid authorization token")
     usage = state.limiter.hit(key, now)
     headers = rate_headers(usage)
     request[RATE_HEADERS] = headers
     if not usage.allowed:
-        # The body of openapi's RateLimitExceeded example, exactly (reference §1.5); when the
-        # budget comes back is in X-RateLimit-Reset and Retry-After.
+        # `hitl.rate_limit_body`: the OpenAPI RateLimitExceeded example (default) or the errors
+        # page's (with reset_at); when the budget comes back is in X-RateLimit-Reset and
+        # Retry-After.
+        data: dict[str, Any] = {"usage_count": usage.used, "usage_limit": usage.limit}
+        data["remaining"] = 0
+        msg = "API rate limit exceeded"
+        if state.world.variants.is_(variants.RATE_LIMIT_BODY, "errors_page"):
+            msg = "API key request limit exceeded"
+            data["reset_at"] = iso(usage.reset_at)
         raise ApiError(
             429,
-            "API rate limit exceeded",
-            data={"usage_count": usage.used, "usage_limit": usage.limit, "remaining": 0},
+            msg,
+            data=data,
             headers={**headers, "Retry-After": str(max(1, int(usage.reset_at - now)))},
         )
     return ApiUser.for_key(key)

@@ -1,8 +1,8 @@
 """HITL.sh state models: users (one per API key), loops and review requests, with their JSON.
 
-The JSON follows reference/hitl-api.md §2.2–§2.3. Where documents disagree the sandbox answers
-with every documented field at once (see README "Fidelity notes"): `response_by` is the user id
-string (get-request.mdx, OpenAPI) and `response_by_user` the object newer clients read.
+The JSON follows reference/hitl-api.md §2.2–§2.3. Where documents disagree, the form is a named
+variant (`hitl.response_by`, see `variants.py`): by default `response_by` is the user id string
+(get-request.mdx, OpenAPI).
 """
 
 from __future__ import annotations
@@ -78,6 +78,9 @@ class Loop:
     updated_at: float
     members: list[Member] = field(default_factory=list)
     invite_code: str = ""
+
+    def has_member(self, user_id: str) -> bool:
+        return any(m.user_id == user_id for m in self.members)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -155,7 +158,8 @@ class HitlRequest:
             return None
         return round(self.response_at - self.created_at, 3)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, response_by: str = "id") -> dict[str, Any]:
+        """The documented Request; `response_by` is the `hitl.response_by` form."""
         f = unpack(self.packed, self.names)  # a private copy: no read-only view needed
         created = iso(self.created_at)
         reviewer = self.response_by
@@ -192,8 +196,7 @@ class HitlRequest:
             "status": self.status,
             "claimed_by": self.claimed_by.id if self.claimed_by else None,
             "claimed_at": iso(self.claimed_at) if self.claimed_at else None,
-            "response_by": reviewer.id if reviewer else None,
-            "response_by_user": _person(reviewer),
+            "response_by": _response_by(reviewer, response_by),
             "response_at": iso(self.response_at) if self.response_at else None,
             "completed_at": iso(self.response_at) if self.response_at else None,
             "response_data": self.response_data,
@@ -210,6 +213,8 @@ class HitlRequest:
             out["cancelled_at"] = iso(self.cancelled_at)
         if self.timed_out_at is not None:
             out["timed_out_at"] = iso(self.timed_out_at)
+        if response_by == "id_and_user":
+            out["response_by_user"] = _person(reviewer)
         # The older request shape (seeds/hitl-requests.txt) is returned as it was sent.
         out.update(self.legacy)
         return out
@@ -241,6 +246,16 @@ def unpack(packed: bytes | dict[str, Any], names: tuple[str, ...]) -> dict[str, 
     out: dict[str, Any] = dict.fromkeys(names)
     out.update(orjson.loads(packed))
     return out
+
+
+def _response_by(reviewer: Reviewer | None, form: str) -> Any:
+    if reviewer is None:
+        return None
+    if form == "object":
+        return _person(reviewer)
+    if form == "email":
+        return reviewer.email
+    return reviewer.id
 
 
 def _person(reviewer: Reviewer | None) -> dict[str, str] | None:

@@ -10,8 +10,8 @@ Lenient (default) vs strict. Rules applied ONLY when `strict=True`:
   option `color` must be a hex colour;
 - `max_selections` and `min_selections` must not exceed the number of options (lenient: only
   `min_selections` is checked, a larger `max_selections` just means "all");
-- rating `scale_min` is required (lenient: defaults to 1, as the seed quickstart's
-  `{"scale_max": 5}` expects); rating `labels` keys must be numbers on the scale;
+- rating `labels` keys must be numbers on the scale (`scale_min` defaults to 1 in both modes:
+  the vendor's MCP client sends only `{"scale_max": 5}`, and the sample wins);
 - number `max_value` is required (lenient: no upper bound); a negative `min_value` needs
   `allow_negative: true`;
 - boolean structured configs need both `true_label` and `false_label`, each <=100 characters
@@ -219,8 +219,8 @@ def _parse_rating(
         raise config_error(f"{hi_key if legacy_keys else 'scale_max'} is required")
     low = _opt_num(cfg, lo_key)
     if low is None:
-        if strict and structured:
-            raise config_error("scale_min is required")
+        # types.mdx requires scale_min, but the vendor's MCP client sends only `scale_max: 5`
+        # (scripts/test-all-response-types.mjs): the sample wins, in strict mode too.
         low = 1
     step = _opt_num(cfg, step_key)
     step = 1 if step is None else step

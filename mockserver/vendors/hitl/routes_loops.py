@@ -6,7 +6,9 @@ from aiohttp import web
 
 from mockserver.clock import iso
 from mockserver.errors import ApiError
+from mockserver.vendors.hitl import variants
 from mockserver.vendors.hitl.http import endpoint, envelope, json_body, state_of, user_of
+from mockserver.vendors.hitl.lenient import LOOP_SOURCE, shadow
 from mockserver.vendors.hitl.models import Loop
 from mockserver.vendors.hitl.qr import qr_png_data_url
 from mockserver.vendors.hitl.validation import check_object_id, parse_create_loop, parse_update_loop
@@ -50,11 +52,16 @@ def _loop(request: web.Request, *, owner_only: bool = False) -> Loop:
 @endpoint()
 async def create_loop(request: web.Request) -> web.Response:
     state = state_of(request)
-    fields = parse_create_loop(await json_body(request), strict=state.strict)
+    body = await json_body(request)
+    fields = parse_create_loop(body, strict=state.strict)
+    if not state.strict:
+        shadow(request, lambda: parse_create_loop(body, strict=True), LOOP_SOURCE)
     loop = state.new_loop(
         user_of(request), fields["name"], fields.get("description", ""), fields["icon"]
     )
-    join_url = f"https://my.hitl.sh/join/{loop.invite_code}"
+    # The host is the `hitl.join_url` variant (quickstart vs create-loop.mdx vs older page).
+    host = state.world.variants.form(variants.JOIN_URL)
+    join_url = f"https://{host}/join/{loop.invite_code}"
     return envelope(
         "Loop created successfully with QR code",
         {
@@ -86,7 +93,11 @@ async def update_loop(request: web.Request) -> web.Response:
     loop = _loop(request, owner_only=True)
     body = await json_body(request, optional=True)
     # No body at all is an update without fields, as `{}` is (reference §2.2).
-    changes = parse_update_loop({} if body is None else body, strict=state_of(request).strict)
+    body = {} if body is None else body
+    strict = state_of(request).strict
+    changes = parse_update_loop(body, strict=strict)
+    if not strict:
+        shadow(request, lambda: parse_update_loop(body, strict=True), LOOP_SOURCE)
     for key, value in changes.items():
         setattr(loop, key, value)
     loop.updated_at = state_of(request).world.clock.timestamp()

@@ -10,13 +10,17 @@ from aiohttp import web
 
 from mockserver.clock import iso
 from mockserver.errors import ApiError
+from mockserver.jsonio import json_response
+from mockserver.vendors.hitl import variants
 from mockserver.vendors.hitl.http import endpoint, envelope, json_body, state_of, user_of
-from mockserver.vendors.hitl.models import HitlRequest
+from mockserver.vendors.hitl.lenient import REQUEST_SOURCE, shadow
+from mockserver.vendors.hitl.models import HitlRequest, person
 from mockserver.vendors.hitl.routes_loops import _loop
-from mockserver.vendors.hitl.state import rule_matches
+from mockserver.vendors.hitl.state import HitlState, rule_matches
 from mockserver.vendors.hitl.validation import (
     CreateRequestInput,
     check_object_id,
+    is_older_shape,
     parse_create_request,
     parse_feedback,
     parse_list_query,
@@ -51,8 +55,21 @@ async def create_request(request: web.Request) -> web.Response:
     """`POST /v1/api/loops/{loopId}/requests`: validate, pick the scenario rule, broadcast."""
     state = state_of(request)
     loop = _loop(request)
-    inp = parse_create_request(await json_body(request), strict=state.strict)
-    members = [m for m in loop.members if m.user_id != loop.creator_id]
+    body = await json_body(request)
+    if is_older_shape(body) and state.world.variants.is_(variants.OLDER_SHAPE, "rejected"):
+        raise ApiError(400, "Validation failed", data="request_text is required")
+    inp = parse_create_request(body, strict=state.strict)
+    if not state.strict:
+        shadow(
+            request,
+            lambda: parse_create_request(body, strict=True),
+            REQUEST_SOURCE,
+            verdicts=state.strict_verdicts,
+            key=await request.read(),
+        )
+    # Broadcast to the loop's active members; a new loop's creator is one (create-loop.mdx), so
+    # the quickstart's request on a loop nobody joined yet is accepted (its step 3 says so).
+    members = list(loop.members)
     if not members:
         raise ApiError(400, "No active members found in the loop")
     req_fields = _fields(inp)
@@ -85,20 +102,36 @@ async def create_request(request: web.Request) -> web.Response:
         updated_at=now,
     )
     state.add_request(req, rule)
-    summary = {
+    return envelope(
+        "Request created and broadcasted successfully", _created(state, req), status=201
+    )
+
+
+def _created(state: HitlState, req: HitlRequest) -> dict[str, Any]:
+    """The 201 answer's `data` in the `hitl.created_id` form (see variants.py)."""
+    form = state.world.variants.form(variants.CREATED_ID)
+    if form == "request":
+        return {"request": state.request_json(req)}
+    members = len(req.broadcasted_to)
+    summary: dict[str, Any] = {
         "request_id": req.id,
         "id": req.id,
         "status": req.status,
-        "processing_type": req_fields["processing_type"],
-        "type": req_fields["type"],
+        "processing_type": req.fields["processing_type"],
+        "type": req.fields["type"],
         "priority": req.priority,
         "timeout_at": iso(req.timeout_at),
-        "broadcasted_to": len(members),
-        "notifications_sent": len(members),
+        "broadcasted_to": members,
+        "notifications_sent": members,
         "polling_url": f"/v1/api/requests/{req.id}",
-        "request": req.to_json(),
     }
-    return envelope("Request created and broadcasted successfully", summary, status=201)
+    if form == "request_id":
+        del summary["id"]
+    elif form == "id":
+        del summary["request_id"]
+    else:
+        summary["request"] = state.request_json(req)
+    return summary
 
 
 def _fault_msg(status: int) -> str:
@@ -139,7 +172,7 @@ def _page(request: web.Request, loop_id: str | None) -> dict[str, Any]:
     page = ordered[q.offset : q.offset + q.limit]
     has_more = q.offset + len(page) < len(ordered)
     return {
-        "requests": [r.to_json() for r in page],
+        "requests": [state.request_json(r) for r in page],
         "count": len(page),
         "total": len(ordered),
         "has_more": has_more,
@@ -165,7 +198,10 @@ async def list_loop_requests(request: web.Request) -> web.Response:
 
 @endpoint()
 async def get_request(request: web.Request) -> web.Response:
-    return envelope("Request retrieved successfully", {"request": _request(request).to_json()})
+    req = _request(request)
+    return envelope(
+        "Request retrieved successfully", {"request": state_of(request).request_json(req)}
+    )
 
 
 @endpoint()
@@ -181,7 +217,10 @@ async def update_request(request: web.Request) -> web.Response:
         "default_response": req.default_response,
     }
     body = await json_body(request, optional=True)
-    changes = parse_update_request({} if body is None else body, current, strict=state.strict)
+    body = {} if body is None else body
+    changes = parse_update_request(body, current, strict=state.strict)
+    if not state.strict:
+        shadow(request, lambda: parse_update_request(body, current, strict=True), REQUEST_SOURCE)
     for key, value in changes.items():
         if key == "response_config":
             req.config = value
@@ -195,7 +234,7 @@ async def update_request(request: web.Request) -> web.Response:
         req.legacy.pop(key, None)
     req.updated_at = state.world.clock.timestamp()
     state.world.changed(req.id)
-    return envelope("Request updated successfully", {"request": req.to_json()})
+    return envelope("Request updated successfully", {"request": state.request_json(req)})
 
 
 @endpoint()
@@ -255,7 +294,7 @@ async def get_response(request: web.Request) -> web.Response:
         "status": req.status,
         "response_type": req.config.response_type,
         "response_data": req.response_data,
-        "response_by": req.to_json()["response_by_user"],
+        "response_by": person(req.response_by),
         "response_at": iso(req.response_at) if req.response_at else None,
         "response_time_seconds": req.response_time_seconds,
         "is_default_response": False,
@@ -263,9 +302,46 @@ async def get_response(request: web.Request) -> web.Response:
     if req.status == "timeout":
         data.update(response_data=req.default_response, is_default_response=True)
     if req.status in ("completed", "timeout"):
+        if state_of(request).world.variants.is_(variants.GET_RESPONSE, "decision"):
+            # seeds/hitl-requests.txt reads `response.decision` off this answer
+            data["decision"] = decision(data["response_data"])
+            return json_response(
+                {
+                    "error": False,
+                    "msg": "Response retrieved successfully",
+                    "decision": data["decision"],
+                    "data": data,
+                }
+            )
         return envelope("Response retrieved successfully", data)
     if req.status == "cancelled":
         raise ApiError(400, "Request was cancelled and has no response", data=data)
     return web.json_response(
         {"error": False, "msg": "Response not ready yet", "data": data}, status=202
     )
+
+
+_DECISIONS = (
+    ("needs_changes", ("needs changes", "needs_changes", "changes", "revise")),
+    ("escalate", ("escalat", "flag")),
+    ("rejected", ("reject", "deny", "denied", "decline")),
+    ("approved", ("approv", "accept", "allow")),
+)
+
+
+def decision(answer: Any) -> str | None:
+    """The older docs' `decision` (approved, rejected, needs_changes, escalate) an answer reads
+    as: a boolean, or an option value or label that says so; None when it says none of them."""
+    if isinstance(answer, bool):
+        return "approved" if answer else "rejected"
+    if isinstance(answer, dict):
+        answer = answer.get("selected_value") or answer.get("selected_label")
+    if isinstance(answer, list) and len(answer) == 1:
+        answer = answer[0]
+    if not isinstance(answer, str):
+        return None
+    text = answer.lower()
+    for name, words in _DECISIONS:
+        if any(w in text for w in words):
+            return name
+    return None

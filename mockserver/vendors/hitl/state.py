@@ -12,10 +12,13 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from mockserver.errors import ApiError
+from mockserver.lenience import Lenience
 from mockserver.ratelimit import RateLimiter
+from mockserver.scenario.model import Reviewer
 from mockserver.scenario.rules import Rule, Step
 from mockserver.vendor import VendorState
-from mockserver.vendors.hitl import webhooks
+from mockserver.vendors.hitl import membership, variants, webhooks
+from mockserver.vendors.hitl.answer_forms import reshape
 from mockserver.vendors.hitl.answers import answer_from_spec
 from mockserver.vendors.hitl.config import HitlConfig
 from mockserver.vendors.hitl.models import (
@@ -44,6 +47,8 @@ class HitlState(VendorState):
         self.requests: dict[str, HitlRequest] = {}
         self.problems: list[str] = []
         self._expire_later = self._expire  # one bound method shared by every timeout timer
+        # create-request body bytes -> what strict mode would say (lenient.shadow)
+        self.strict_verdicts: dict[bytes, Lenience | None] = {}
         now = world.clock.timestamp()
         for seed in cfg.loops:
             reviewers = world.scenario.reviewers
@@ -66,16 +71,19 @@ class HitlState(VendorState):
             )
             self.loops[loop.id] = loop
 
+    def request_json(self, req: HitlRequest) -> dict[str, Any]:
+        """The request as this world's `hitl.response_by` form shows it."""
+        return req.to_json(self.world.variants.form(variants.RESPONSE_BY))
+
     # -- loops --------------------------------------------------------------------------------
     def can_use_loop(self, user: ApiUser, loop: Loop) -> bool:
         return loop.creator_id in (user.user_id, SANDBOX_OWNER_ID)
 
     def new_loop(self, user: ApiUser, name: str, description: str, icon: str) -> Loop:
+        """A loop with its creator as the one active member (create-loop.mdx); scenario
+        reviewers join as the section's `join` says (loop-members.mdx: only by invite code)."""
         now = self.world.clock.timestamp()
         members = [Member(user.user_id, user.email, "API user", "admin", now)]
-        members += [
-            Member(r.id, r.email, r.name, "member", now) for r in self.world.scenario.reviewers
-        ]
         loop = Loop(
             id=self.world.ids.object_id(),
             name=name,
@@ -88,8 +96,30 @@ class HitlState(VendorState):
             invite_code=self.world.ids.code(6),
         )
         self.loops[loop.id] = loop
+        join = self.cfg.join
+        if join == "on_create":
+            self.join(loop, None)
+        elif not isinstance(join, str):
+            self.world.clock.call_at(now + join, lambda: self._join_later(loop.id), "hitl:join")
         self.world.changed()
         return loop
+
+    async def _join_later(self, loop_id: str) -> None:
+        loop = self.loops.get(loop_id)
+        if loop is not None:
+            self.join(loop, None)
+
+    def join(self, loop: Loop, by: str | None) -> list[Reviewer]:
+        return membership.join(self.world, loop, by)
+
+    def loop_by_ref(self, ref: str) -> Loop | None:
+        """A loop by id or invite code (what a reviewer types in the app)."""
+        return self.loops.get(ref.lower()) or next(
+            (loop for loop in self.loops.values() if loop.invite_code == ref), None
+        )
+
+    def _member_reviewer(self, req: HitlRequest, by: str | None, where: str) -> Reviewer:
+        return membership.acting_reviewer(self.world, self.loop_of(req), by, where, self.strict)
 
     def delete_loop(self, loop: Loop) -> dict[str, int]:
         doomed = [r for r in self.requests.values() if r.loop_id == loop.id]
@@ -130,19 +160,22 @@ class HitlState(VendorState):
         webhooks.emit(self.world, self.cfg, event, req, self.loop_of(req))
         self.world.changed(req.id)
 
-    def claim(self, req: HitlRequest, by: str | None) -> None:
+    def claim(self, req: HitlRequest, by: str | None, where: str = "") -> None:
         if req.status != "pending":
             raise ApiError(400, f"Request cannot be claimed in current state ({req.status})")
-        reviewer = self.world.reviewer(by)
+        reviewer = self._member_reviewer(req, by, where)
         req.claimed_at = self._touch(req)
         req.claimed_by = reviewer
         req.status = "claimed"
         self._emit("request.claimed", req)
 
-    def respond(self, req: HitlRequest, answer: Any, by: str | None) -> None:
+    def respond(self, req: HitlRequest, answer: Any, by: str | None, where: str = "") -> None:
         if req.status not in OPEN:
             raise ApiError(400, "Request is no longer pending")
-        reviewer = req.claimed_by if by is None and req.claimed_by else self.world.reviewer(by)
+        if by is None and req.claimed_by:
+            reviewer = req.claimed_by
+        else:
+            reviewer = self._member_reviewer(req, by, where)
         if req.claimed_by is not None and reviewer.id != req.claimed_by.id:
             raise ApiError(
                 400,
@@ -151,7 +184,9 @@ class HitlState(VendorState):
             )
         req.response_at = self._touch(req)
         req.response_by = reviewer
-        req.response_data = answer
+        req.response_data = reshape(
+            req.config, answer, self.world.variants.form(variants.RESPONSE_DATA)
+        )
         req.previous_status = req.status
         req.status = "completed"
         self.world.engine.cancel(req.id)
@@ -192,7 +227,9 @@ class HitlState(VendorState):
             )
 
     def cancel(self, req: HitlRequest) -> None:
-        allowed = {"pending"} if self.strict else OPEN
+        # `hitl.cancel_rule`: older cancel-request.mdx also cancels claimed requests (no refund)
+        pending_only = self.world.variants.is_(variants.CANCEL, "pending_only")
+        allowed = {"pending"} if pending_only else OPEN
         if req.status not in allowed:
             raise ApiError(400, "Request cannot be cancelled in current state")
         req.cancelled_at = self._touch(req)
@@ -234,9 +271,13 @@ class HitlState(VendorState):
 
     def apply(self, req: HitlRequest, step: Step) -> None:
         if step.word == "claim":
-            self.claim(req, step.by)
+            self.claim(req, step.by, step.where)
+        elif step.word == "join":
+            loop = self.loop_of(req)
+            if loop is not None:
+                self.join(loop, step.by)
         elif step.word == "respond":
-            self.respond(req, self.answer(req, dict(step.args)), step.by)
+            self.respond(req, self.answer(req, dict(step.args)), step.by, step.where)
         elif step.word == "timeout":
             self.expire(req)
         elif step.word == "cancel":
@@ -246,13 +287,19 @@ class HitlState(VendorState):
 
     async def act(self, item_id: str, step: Step) -> dict[str, Any]:
         req = self.requests.get(item_id)
+        if req is None and step.word == "join":
+            loop = self.loop_by_ref(item_id)
+            if loop is None:
+                raise ApiError(404, "No loop found with that id or invite code")
+            joined = self.join(loop, step.by)
+            return {**loop.to_json(), "joined": [r.email for r in joined]}
         if req is None:
             raise ApiError(404, "Request not found")
         try:
             self.apply(req, step)
         except ValueError as exc:
             raise ApiError(400, str(exc)) from None
-        return req.to_json()
+        return self.request_json(req)
 
     def item_status(self, item_id: str) -> str | None:
         req = self.requests.get(item_id)
@@ -275,7 +322,7 @@ class HitlState(VendorState):
             "options": [o.label for o in r.config.options],
             "created_at": shown["created_at"],
             "timeout_at": shown["timeout_at"],
-            "actions": ["claim", "respond", "timeout", "cancel", "release"],
+            "actions": ["claim", "respond", "timeout", "cancel", "release", "join"],
             # what the reviewer console shows and the answer form it builds
             "text": r.fields["request_text"],
             "image_url": shown["image_url"],

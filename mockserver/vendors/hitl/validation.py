@@ -34,6 +34,7 @@ from mockserver.vendors.hitl.validation_fields import (
 from mockserver.vendors.hitl.validation_requests import (
     PRIORITIES,
     CreateRequestInput,
+    is_older_shape,
     parse_create_request,
     parse_update_request,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "CreateRequestInput",
     "ListQuery",
     "check_object_id",
+    "is_older_shape",
     "parse_create_loop",
     "parse_create_request",
     "parse_feedback",

@@ -7,9 +7,12 @@ Lenient (default) vs strict:
 - lenient defaults: `processing_type` "time-sensitive", `type` "markdown", `priority` "medium",
   `platform` "api" (any string accepted), `timeout_seconds` 3600 for time-sensitive and 30 days
   (2592000) for deferred; a deferred request may set up to 30 days (strict: 60-86400 always);
-- strict requires request_text, processing_type, type, priority, response_type,
-  response_config, default_response and platform (openapi's required list), `timeout_seconds`
-  for time-sensitive requests, and `platform` from the documented enum;
+- strict requires request_text, response_type and response_config (openapi's required list,
+  less what the vendor's own samples leave out: the seed quickstart sends no `type` nor
+  `platform`, in step 7 no `default_response` nor `timeout_seconds` for a time-sensitive
+  request, and its use-case payloads no `processing_type` nor `priority`; the sample wins, so
+  strict fills those in as lenient mode does), and `platform` from the documented enum when
+  given;
 - unknown top-level keys are accepted in lenient mode (real clients send extras) and rejected in
   strict mode (`unknown field: foo`);
 - lenient mode with neither `response_type` nor `response_config` makes a single_select with the
@@ -77,16 +80,7 @@ UPDATABLE = (
     "tags",
     "callback_url",
 )
-_STRICT_REQUIRED = (
-    "request_text",
-    "processing_type",
-    "type",
-    "priority",
-    "response_type",
-    "response_config",
-    "default_response",
-    "platform",
-)
+_STRICT_REQUIRED = ("request_text", "response_type", "response_config")
 _LEGACY_MEDIA = {
     "image": ("image", "image/png"),
     "video": ("video", "video/mp4"),
@@ -125,11 +119,20 @@ class CreateRequestInput:
     legacy: dict[str, Any] | None = None
 
 
+def is_older_shape(body: Any) -> bool:
+    """The older body of seeds/hitl-requests.txt: `content` / `content_type`, no request_text."""
+    return (
+        isinstance(body, Mapping)
+        and "request_text" not in body
+        and ("content" in body or "content_type" in body)
+    )
+
+
 def parse_create_request(body: Any, *, strict: bool) -> CreateRequestInput:
     """Validate a create-request body (either shape); 400 "Validation failed" naming the field."""
     obj = require_object(body)
     legacy: dict[str, Any] | None = None
-    if "request_text" not in obj and ("content" in obj or "content_type" in obj):
+    if is_older_shape(obj):
         if strict:
             raise invalid("request_text is required")
         content, legacy = _map_legacy(obj)
@@ -146,7 +149,7 @@ def parse_create_request(body: Any, *, strict: bool) -> CreateRequestInput:
     default = obj.get("default_response")
     _check_default(cfg, fitting, default, strict=strict)
     platform = get_str(obj, "platform") or "api"
-    if strict:
+    if strict and obj.get("platform") is not None:
         platform = get_enum(obj, "platform", PLATFORMS) or platform
     return CreateRequestInput(
         response_type=response_type,
@@ -264,8 +267,8 @@ def _timeout(obj: Mapping[str, Any], processing: str, *, strict: bool) -> int:
     if value is None:
         if processing == "deferred":
             return DEFERRED_DEFAULT_TIMEOUT
-        if strict:
-            raise invalid("timeout_seconds is required for time-sensitive requests")
+        # errors.mdx documents "timeout_seconds is required for time-sensitive requests", but
+        # the seed quickstart's step 7 sends none: the sample wins, in strict mode too.
         return TIME_SENSITIVE_DEFAULT_TIMEOUT
     if not is_int(value):
         raise invalid("timeout_seconds must be an integer")

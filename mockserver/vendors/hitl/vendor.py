@@ -9,12 +9,14 @@ from aiohttp import web
 
 from mockserver.errors import ApiError
 from mockserver.scenario.context import SectionContext
+from mockserver.variants import Variant
 from mockserver.vendor import Handler, Route, Vendor, VendorState, Vocabulary
 from mockserver.vendors.hitl import config
 from mockserver.vendors.hitl import routes_loops as loops
 from mockserver.vendors.hitl import routes_requests as requests
 from mockserver.vendors.hitl.http import render_error
 from mockserver.vendors.hitl.state import HitlState
+from mockserver.vendors.hitl.variants import VARIANTS
 
 if TYPE_CHECKING:
     from mockserver.world import World
@@ -59,6 +61,9 @@ class HitlVendor(Vendor):
 
     def vocabulary(self) -> Vocabulary:
         return config.VOCABULARY
+
+    def variants(self) -> tuple[Variant, ...]:
+        return VARIANTS
 
     def parse_section(self, data: Mapping[str, Any] | None, ctx: SectionContext) -> Any:
         return config.parse_section(data, ctx)

@@ -1,10 +1,9 @@
 """HITL.sh webhook payloads and signing (reference/hitl-api.md §5).
 
-Four payload variants are published. One body satisfies the two that clients code against:
-variant B's flat fields at the top (`event`, `request_id`, `status`, `response_data`,
-`response_by{user_id,name,email}` ...) and variant A's envelope under `data` (`data.request`,
-`data.loop`, `data.reviewer`), which the seed quickstart's handler reads. Signed with
-`X-HITL-Signature-256: sha256=<hex HMAC-SHA256 of the exact raw body>` when a secret is set.
+Four payload variants are published; the body is the `hitl.webhook_body` variant (default A,
+the event envelope the seed quickstart's handler reads: `data.request`, `data.reviewer`), and
+the signature header the `hitl.signature_header` variant (default `X-HITL-Signature-256:
+sha256=<hex HMAC-SHA256 of the exact raw body>`, when a secret is set).
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from mockserver.clock import iso
 from mockserver.jsonio import dumps
+from mockserver.vendors.hitl import variants
 from mockserver.vendors.hitl.config import HitlConfig, WebhookTarget
 from mockserver.vendors.hitl.models import HitlRequest, Loop, person
 from mockserver.webhooks.policy import DEFAULT_POLICY
@@ -23,16 +23,22 @@ if TYPE_CHECKING:
     from mockserver.world import World
 
 SIGNATURE_HEADER = "X-HITL-Signature-256"
+BARE_SIGNATURE_HEADER = "X-HITL-Signature"
 WRONG_SECRET_SUFFIX = "-wrong"
 
 
-def sign(body: bytes, secret: str) -> dict[str, str]:
+def sign(body: bytes, secret: str, form: str = "sha256") -> dict[str, str]:
+    if form == "none":
+        return {}
+    if form == "bare":
+        return {BARE_SIGNATURE_HEADER: hmac_sha256_hex(secret, body)}
     return {SIGNATURE_HEADER: "sha256=" + hmac_sha256_hex(secret, body)}
 
 
-def payload(event: str, req: HitlRequest, loop: Loop | None, now: float) -> dict[str, Any]:
+def _envelope(
+    event: str, req: HitlRequest, loop: Loop | None, request_json: dict[str, Any]
+) -> dict[str, Any]:
     reviewer = req.response_by or req.claimed_by
-    request_json = req.to_json()
     data: dict[str, Any] = {
         "request": request_json,
         "loop": loop.brief() if loop else {"id": req.loop_id},
@@ -49,10 +55,12 @@ def payload(event: str, req: HitlRequest, loop: Loop | None, now: float) -> dict
         }
     if event in ("request.cancelled", "request.timeout"):
         request_json["previous_status"] = req.previous_status
+    return data
+
+
+def _flat(event: str, req: HitlRequest) -> dict[str, Any]:
     decided = event == "request.completed"
     return {
-        "event": event,
-        "timestamp": iso(now),
         "request_id": req.id,
         "loop_id": req.loop_id,
         "status": req.status,
@@ -61,8 +69,42 @@ def payload(event: str, req: HitlRequest, loop: Loop | None, now: float) -> dict
         "response_at": iso(req.response_at) if decided and req.response_at else None,
         "response_time_seconds": req.response_time_seconds if decided else None,
         "created_at": iso(req.created_at),
-        "data": data,
     }
+
+
+def payload(
+    event: str,
+    req: HitlRequest,
+    loop: Loop | None,
+    now: float,
+    form: str = "A",
+    response_by: str = "id",
+) -> dict[str, Any]:
+    """The webhook body in the `hitl.webhook_body` form (A, B, C, D or merged)."""
+    if form == "B":
+        return {"event": event, **_flat(event, req)}
+    if form == "D":
+        decided = event == "request.completed"
+        reviewer = req.response_by
+        return {
+            "event": event,
+            "request_id": req.id,
+            "status": req.status,
+            "response_data": req.response_data if decided else None,
+            "response_by": reviewer.email if decided and reviewer else None,
+            "completed_at": iso(req.response_at) if decided and req.response_at else None,
+        }
+    if form == "C":
+        return {
+            "event": event,
+            "request_id": req.id,
+            "timestamp": iso(now),
+            "data": {"request": req.to_json("object")},
+        }
+    data = _envelope(event, req, loop, req.to_json(response_by))
+    if form == "A":
+        return {"event": event, "timestamp": iso(now), "data": data}
+    return {"event": event, "timestamp": iso(now), **_flat(event, req), "data": data}
 
 
 def _targets(cfg: HitlConfig, req: HitlRequest, event: str) -> list[WebhookTarget]:
@@ -76,12 +118,12 @@ def _targets(cfg: HitlConfig, req: HitlRequest, event: str) -> list[WebhookTarge
     return targets
 
 
-def _headers(target: WebhookTarget, body: bytes) -> Mapping[str, str]:
+def _headers(target: WebhookTarget, body: bytes, form: str) -> Mapping[str, str]:
     if target.secret is None or target.mode == "no_signature":
         return {}
     if target.mode == "wrong_signature":
-        return sign(body, target.secret + WRONG_SECRET_SUFFIX)
-    return sign(body, target.secret)
+        return sign(body, target.secret + WRONG_SECRET_SUFFIX, form)
+    return sign(body, target.secret, form)
 
 
 def emit(world: World, cfg: HitlConfig, event: str, req: HitlRequest, loop: Loop | None) -> None:
@@ -89,7 +131,18 @@ def emit(world: World, cfg: HitlConfig, event: str, req: HitlRequest, loop: Loop
     targets = _targets(cfg, req, event)
     if not targets:
         return
-    body = dumps(payload(event, req, loop, world.clock.timestamp()))
+    chosen = world.variants
+    body = dumps(
+        payload(
+            event,
+            req,
+            loop,
+            world.clock.timestamp(),
+            chosen.form(variants.WEBHOOK_BODY),
+            chosen.form(variants.RESPONSE_BY),
+        )
+    )
+    signature = chosen.form(variants.SIGNATURE)
     policy = DEFAULT_POLICY.with_settings(world.scenario.delivery)
     for target in targets:
         copies = 2 if target.mode == "duplicate" else 1
@@ -99,7 +152,7 @@ def emit(world: World, cfg: HitlConfig, event: str, req: HitlRequest, loop: Loop
                 event=event,
                 url=target.url,
                 body=body,
-                headers=_headers(target, body),
+                headers=_headers(target, body, signature),
                 policy=policy,
                 subject=req.id,
             )

@@ -130,11 +130,17 @@ class VisualAnalysis:
 Analysis = TextAnalysis | VisualAnalysis
 
 
-def analyze_text(text: str, cfg: HiveConfig) -> TextAnalysis:
-    """Score a text with the scenario's text rules and run the pattern matchers."""
+def analyze_text(
+    text: str,
+    cfg: HiveConfig,
+    output: tuple[str, ...] = TEXT_CLASSES,
+    moderated_order: tuple[str, ...] = TEXT_CLASSES,
+) -> TextAnalysis:
+    """Score a text with the scenario's text rules and run the pattern matchers; `output` and
+    `moderated_order` are the classes reported, in order (the `hive.text_classes` variant)."""
     filters = find_filters(text, ((entry.pattern, entry.type) for entry in cfg.deny_list))
     if _LETTER.search(text):
-        language, moderated = LANGUAGE_EN, TEXT_CLASSES
+        language, moderated = LANGUAGE_EN, moderated_order
         scores = dict.fromkeys(TEXT_CLASSES, 0)
         for rule in cfg.text:
             if rule.pattern.search(text):
@@ -148,7 +154,7 @@ def analyze_text(text: str, cfg: HiveConfig) -> TextAnalysis:
         text=text,
         language=language,
         moderated_classes=moderated,
-        classes=tuple(scores.items()),
+        classes=tuple((c, scores[c]) for c in output),
         text_filters=filters,
         pii_entities=find_pii(text),
         urls=find_urls(text),

@@ -17,7 +17,7 @@ from mockserver.errors import ApiError
 from mockserver.scenario.rules import Step
 from mockserver.vendor import VendorState
 
-from . import results, webhooks
+from . import results, variants, webhooks
 from .analysis import Analysis, analyze_text, analyze_url, triggered_rules
 from .config import ACTION_NONE, ACTION_REVIEW, HiveConfig, Rule
 from .models import HiveTask, Report, Review, ReviewStatus
@@ -42,8 +42,17 @@ class HiveState(VendorState):
         self.rules_created = world.clock.timestamp()  # the Dashboard rules' created_at
 
     # -- submissions --------------------------------------------------------------------------
+    def _task_id(self) -> str:
+        if self.world.variants.is_(variants.TASK_ID, "uuid4"):
+            return self.world.ids.uuid()
+        return self.world.ids.uuid1(self.world.clock.timestamp())
+
     def _analyze(self, content: Content) -> Analysis:
         if content.text is not None:
+            if self.world.variants.is_(variants.TEXT_CLASSES, "seed"):
+                return analyze_text(
+                    content.text, self.cfg, variants.SEED_OUTPUT, variants.SEED_MODERATED
+                )
             return analyze_text(content.text, self.cfg)
         if content.url is not None:
             return analyze_url(content.url, self.cfg)
@@ -55,7 +64,7 @@ class HiveState(VendorState):
         self, sub: DashboardSubmission, *, version: str, is_async: bool, legacy: bool
     ) -> HiveTask:
         analysis = self._analyze(sub.content)
-        ids = tuple(self.world.ids.uuid() for _ in sub.models) or (self.world.ids.uuid(),)
+        ids = tuple(self._task_id() for _ in sub.models) or (self._task_id(),)
         task = HiveTask(
             id=ids[0],
             api="dashboard",
@@ -80,7 +89,7 @@ class HiveState(VendorState):
         return self._submit(task)
 
     def submit_models(self, sub: ModelsSubmission, *, version: str, is_async: bool) -> HiveTask:
-        task_id = self.world.ids.uuid()
+        task_id = self._task_id()
         task = HiveTask(
             id=task_id,
             api="models",

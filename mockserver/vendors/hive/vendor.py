@@ -16,11 +16,13 @@ from aiohttp import web
 
 from mockserver.errors import ApiError
 from mockserver.scenario.context import SectionContext
+from mockserver.variants import Variant
 from mockserver.vendor import Handler, Route, Vendor, VendorState, Vocabulary
 
 from . import config, routes_dashboard, routes_models
 from .http import MODELS_PATH_PREFIX, is_models_request, render_error
 from .state import HiveState
+from .variants import VARIANTS
 from .vocabulary import REVIEW_VOCABULARY
 
 if TYPE_CHECKING:
@@ -72,6 +74,9 @@ class HiveVendor(Vendor):
 
     def vocabulary(self) -> Vocabulary:
         return REVIEW_VOCABULARY
+
+    def variants(self) -> tuple[Variant, ...]:
+        return VARIANTS
 
     def parse_section(self, data: Mapping[str, Any] | None, ctx: SectionContext) -> Any:
         try:

@@ -35,6 +35,11 @@ reviewers:
   - {{name: Dana Reviewer, email: dana@example.com}}
   - {{name: Sam Moderator, email: sam@example.com}}
 """
+# Most tests here read the created id in every documented form at once (`merged`) and the
+# response endpoint in the envelope every other endpoint uses, and the scenario's reviewers
+# join each new loop at once (`join: on_create`). `honest=True` drops these conveniences;
+# test_api_variants.py covers each form alone, the defaults and joining by invite code.
+PINNED = {"hitl.created_id": "merged", "hitl.get_response": "envelope"}
 SEED_OPTIONS = [
     "✅ Approve - Follows guidelines",
     "⚠️ Approve with Warning - Minor issues",
@@ -171,17 +176,25 @@ class Sandbox:
 MakeSandbox = Callable[..., Awaitable[Sandbox]]
 
 
-def scenario_text(hitl: Mapping[str, Any] | None = None, extra: str = "") -> str:
-    """The test scenario, with a `hitl:` section given as a mapping (JSON is valid YAML)."""
-    text = SCENARIO + extra
-    if hitl is not None:
-        text += "\nhitl: " + json.dumps(hitl) + "\n"
-    return text
+def scenario_text(
+    hitl: Mapping[str, Any] | None = None,
+    extra: str = "",
+    *,
+    honest: bool = False,
+    variants: Mapping[str, str] | None = None,
+) -> str:
+    """The test scenario, with a `hitl:` section and `variants:` given as mappings (JSON is
+    valid YAML)."""
+    chosen = {**({} if honest else PINNED), **(variants or {})}
+    text = SCENARIO + extra + (f"\nvariants: {json.dumps(chosen)}\n" if chosen else "")
+    section = dict(hitl or {}) if honest else {"join": "on_create", **(hitl or {})}
+    return text + ("\nhitl: " + json.dumps(section) + "\n" if section or hitl is not None else "")
 
 
 @pytest.fixture
 def make_sandbox(aiohttp_client: Any) -> MakeSandbox:
-    """`await make_sandbox(hitl={...}, extra="yaml", settings=Settings(...), key=...)`."""
+    """`await make_sandbox(hitl={...}, extra="yaml", settings=Settings(...), key=...,
+    honest=True)`; `honest` drops the conveniences in PINNED and `join: on_create`."""
 
     async def make(
         hitl: Mapping[str, Any] | None = None,
@@ -189,8 +202,11 @@ def make_sandbox(aiohttp_client: Any) -> MakeSandbox:
         extra: str = "",
         settings: Settings | None = None,
         key: str = KEY,
+        honest: bool = False,
+        variants: Mapping[str, str] | None = None,
     ) -> Sandbox:
-        scenario = parse_scenario(scenario_text(hitl, extra), "test.yaml", VENDORS)
+        text = scenario_text(hitl, extra, honest=honest, variants=variants)
+        scenario = parse_scenario(text, "test.yaml", VENDORS)
         app = build_app(settings or Settings(), VENDORS, ScenarioLibrary(default=scenario))
         return Sandbox(await aiohttp_client(app), key)
 

@@ -69,12 +69,11 @@ def default_problem(config: ResponseConfig, value: Any, *, strict: bool = False)
 # --- default_response -----------------------------------------------------------------------
 
 
-def test_seed_quickstart_free_string_default_is_lenient_only() -> None:
-    check_default_response(SEED, "❌ Reject - Review timeout", strict=False)
-    assert default_problem(SEED, "❌ Reject - Review timeout", strict=True) == (
-        "default_response must be one of the options: " + ", ".join(SEED_OPTIONS)
-    )
-    check_default_response(SEED, SEED_OPTIONS[2], strict=True)
+def test_seed_quickstart_free_string_default_is_accepted_in_both_modes() -> None:
+    # "must fit the response type" loses to the seed's own "❌ Reject - Review timeout"
+    for strict in (False, True):
+        check_default_response(SEED, "❌ Reject - Review timeout", strict=strict)
+        check_default_response(SEED, SEED_OPTIONS[2], strict=strict)
 
 
 @pytest.mark.parametrize("strict", [False, True])
@@ -133,10 +132,10 @@ def test_boolean_and_text_defaults() -> None:
     )
     assert default_problem(BOOL, "maybe") == "default_response must be true or false"
     docs_default = "No feedback provided within timeout period"  # 42 chars, min_length 50
+    # the docs' example and the MCP client's own default are shorter than min_length: the
+    # samples win, so a default is not held to min_length in either mode
     check_default_response(TEXT, docs_default, strict=False)
-    assert default_problem(TEXT, docs_default, strict=True) == (
-        "default_response must be at least 50 characters"
-    )
+    check_default_response(TEXT, docs_default, strict=True)
     assert default_problem(TEXT, "x" * 81) == "default_response must be at most 80 characters"
     assert default_problem(TEXT, 42) == "default_response must be a string"
     check_default_response(TEXT, None, strict=True)

@@ -20,8 +20,10 @@ async def test_missing_or_malformed_authorization(sandbox: Sandbox, header: str 
     headers = {} if header is None else {"Authorization": header}
     for method, path in (("GET", "/v1/test"), ("GET", f"{API}/loops"), ("POST", f"{API}/loops")):
         reply = await sandbox.fail(method, path, 401, MISSING, key=None, headers=headers)
-        # Nothing was counted against any key.
-        assert "X-RateLimit-Limit" not in reply.headers
+        # The headers are on every answer (introduction.mdx), and nothing was counted.
+        assert reply.headers["X-RateLimit-Limit"] == "100"
+        assert reply.headers["X-RateLimit-Remaining"] == "100"
+        assert reply.headers["X-RateLimit-Reset"] == str(NEXT_HOUR)
 
 
 async def test_scheme_is_case_insensitive(sandbox: Sandbox) -> None:
@@ -43,20 +45,24 @@ async def test_any_key_is_accepted_unless_the_scenario_lists_keys(
 
 async def test_rate_limit_headers_on_every_answer(sandbox: Sandbox) -> None:
     first = await sandbox.call("GET", "/v1/test")
-    assert first.headers["X-RateLimit-Limit"] == "1000"
-    assert first.headers["X-RateLimit-Remaining"] == "999"
+    # The real budget by default: 100 calls per key per hour (introduction.mdx).
+    assert first.headers["X-RateLimit-Limit"] == "100"
+    assert first.headers["X-RateLimit-Remaining"] == "99"
     assert first.headers["X-RateLimit-Reset"] == str(NEXT_HOUR)
     # Errors after authentication carry them too, and count.
     missing = await sandbox.fail(
         "GET", f"{API}/loops/65f1234567890abcdef99999", 404, "Loop not found"
     )
-    assert missing.headers["X-RateLimit-Remaining"] == "998"
+    assert missing.headers["X-RateLimit-Remaining"] == "98"
     created = await sandbox.call("POST", f"{API}/loops", json_body={"name": "a"})
-    assert (created.status, created.headers["X-RateLimit-Remaining"]) == (201, "997")
+    assert (created.status, created.headers["X-RateLimit-Remaining"]) == (201, "97")
+    # A wrong key's 401 carries that key's (untouched) budget.
+    wrong = await sandbox.call("GET", "/v1/test", headers={"Authorization": "Basic x"})
+    assert (wrong.status, wrong.headers["X-RateLimit-Remaining"]) == (401, "100")
     data = await sandbox.ok("GET", "/v1/test", "API key is valid")
     assert data["rate_limit"] == {
-        "limit": 1000,
-        "remaining": 996,
+        "limit": 100,
+        "remaining": 96,
         "reset_at": "2026-01-05T11:00:00Z",
     }
 
@@ -111,3 +117,14 @@ async def test_budget_is_per_key_and_resets_at_the_top_of_the_hour(
     await sandbox.advance("1s")  # 11:00:00, the top of the hour
     data = await sandbox.ok("GET", "/v1/test", "API key is valid")
     assert data["rate_limit"] == {"limit": 3, "remaining": 2, "reset_at": "2026-01-05T12:00:00Z"}
+
+
+async def test_a_reset_restores_the_budget(make_sandbox: MakeSandbox) -> None:
+    # The plugin resets before every test, so a suite is never throttled by earlier tests.
+    sandbox = await make_sandbox({"rate_limit": 2})
+    for _ in range(2):
+        assert (await sandbox.call("GET", "/v1/test")).status == 200
+    assert (await sandbox.call("GET", "/v1/test")).status == 429
+    await sandbox.control("POST", "/reset")
+    fresh = await sandbox.call("GET", "/v1/test")
+    assert (fresh.status, fresh.headers["X-RateLimit-Remaining"]) == (200, "1")

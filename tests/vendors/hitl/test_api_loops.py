@@ -27,8 +27,8 @@ async def test_key_check_answers_account_and_budget(sandbox: Sandbox) -> None:
     assert data["email"].endswith("@example.com")
     assert data["account_status"] == "active"
     assert data["rate_limit"] == {
-        "limit": 1000,
-        "remaining": 999,
+        "limit": 100,
+        "remaining": 99,
         "reset_at": "2026-01-05T11:00:00Z",
     }
     assert data["permissions"] == ["loops:read", "loops:write", "requests:read", "requests:write"]
@@ -46,7 +46,7 @@ async def test_create_loop_returns_loop_and_invitation(sandbox: Sandbox) -> None
     code = data["invite_code"]
     assert re.fullmatch(r"[A-HJ-NP-Z2-9]{6}", code), code
     assert data["qr_code_url"] == f"https://api.hitl.sh/qr/{code}.png"
-    assert data["join_url"] == f"https://my.hitl.sh/join/{code}"
+    assert data["join_url"] == f"https://hitl.sh/join/{code}"  # hitl.join_url default
     prefix = "data:image/png;base64,"
     assert data["qr_code_base64"].startswith(prefix)
     png = base64.b64decode(data["qr_code_base64"][len(prefix) :], validate=True)
@@ -280,21 +280,50 @@ async def test_remove_member_errors(sandbox: Sandbox, loop_id: str) -> None:
     )
 
 
-async def test_a_loop_without_reviewers_takes_no_requests(sandbox: Sandbox, loop_id: str) -> None:
-    path = f"{API}/loops/{loop_id}/members"
-    members = (await sandbox.ok("GET", path, "Loop members retrieved successfully"))["members"]
-    for member in members[1:]:
-        await sandbox.ok(
-            "DELETE", f"{path}/{member['user_id']}", "Member removed from loop successfully"
-        )
+async def test_a_loop_without_active_members_takes_no_requests(
+    make_sandbox: MakeSandbox,
+) -> None:
+    empty = "65f1234567890abcdef77777"
+    sandbox = await make_sandbox({"loops": [{"id": empty, "name": "Nobody", "members": []}]})
     body = {"request_text": "Review", "response_type": "boolean", "response_config": {}}
     await sandbox.fail(
         "POST",
-        f"{API}/loops/{loop_id}/requests",
+        f"{API}/loops/{empty}/requests",
         400,
         "No active members found in the loop",
         json_body=body,
     )
+
+
+async def test_a_new_loop_has_its_creator_only_until_reviewers_join(
+    make_sandbox: MakeSandbox,
+) -> None:
+    sandbox = await make_sandbox(honest=True)
+    me = await sandbox.ok("GET", "/v1/test", "API key is valid")
+    created = await sandbox.ok(
+        "POST",
+        f"{API}/loops",
+        "Loop created successfully with QR code",
+        201,
+        json_body={"name": "Team", "icon": "eye"},
+    )
+    loop, code = created["loop"], created["invite_code"]
+    assert [m["user_id"] for m in loop["members"]] == [me["user_id"]]
+    # The creator is an active member, so a request is accepted (the quickstart's step 4).
+    data = await sandbox.call(
+        "POST",
+        f"{API}/loops/{loop['id']}/requests",
+        json_body={"request_text": "x", "response_type": "boolean", "response_config": {}},
+    )
+    assert data.status == 201
+    # A reviewer joins with the invite code through the control plane.
+    joined = await sandbox.control(
+        "POST", f"/items/hitl/{code}", {"join": {"by": "sam@example.com"}}
+    )
+    assert joined["joined"] == ["sam@example.com"]
+    path = f"{API}/loops/{loop['id']}/members"
+    members = (await sandbox.ok("GET", path, "Loop members retrieved successfully"))["members"]
+    assert [m["email"] for m in members] == [me["email"], "sam@example.com"]
 
 
 async def test_loop_requests_list(sandbox: Sandbox, loop_id: str) -> None:

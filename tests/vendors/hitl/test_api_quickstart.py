@@ -3,8 +3,11 @@
 tests/data/hitl_quickstart_flow.py holds the seed's Python blocks verbatim but for BASE_URL,
 API_KEY and `time` (whose `sleep` advances the sandbox's manual clock). The flow runs with the
 `requests` library in a worker thread while the sandbox serves on this test's event loop.
-Scripted reviewers (the scenario below) claim and answer between the seed's polls; every webhook
-is delivered to a local receiver, then replayed into the seed's own Flask handler.
+Scripted reviewers (the scenario below) join each loop 5 s after it is created (as if they had
+scanned its invite code), then claim and answer between the seed's polls; every webhook is
+delivered to a local receiver, then replayed into the seed's own Flask handler. It runs on the
+sandbox's honest defaults (no pinned variants), in lenient and in strict mode, and neither
+records a lenience note: the seed's calls are what the real service accepts.
 """
 
 from __future__ import annotations
@@ -104,7 +107,9 @@ async def receiver(
     return str(server.make_url("/webhook/hitl")), got
 
 
+@pytest.mark.parametrize("strict", [False, True], ids=["lenient", "strict"])
 async def test_seed_quickstart_flow(
+    strict: bool,
     make_sandbox: MakeSandbox,
     receiver: tuple[str, list[tuple[CIMultiDict[str], bytes]]],
     capsys: pytest.CaptureFixture[str],
@@ -112,7 +117,13 @@ async def test_seed_quickstart_flow(
 ) -> None:
     hook_url, received = receiver
     sandbox = await make_sandbox(
-        {"webhooks": [{"url": hook_url, "secret": SECRET}], "rules": RULES}
+        {
+            "webhooks": [{"url": hook_url, "secret": SECRET}],
+            "rules": RULES,
+            "join": "5s",
+            "strict": strict,
+        },
+        honest=True,
     )
     host = f"http://{sandbox.client.host}:{sandbox.client.port}"
     clock = VirtualTime(host)
@@ -139,7 +150,8 @@ async def test_seed_quickstart_flow(
     assert "✅ Created loop: Content Moderation Team" in lines
     code = ns["loop_response"]["data"]["invite_code"]
     assert len(code) == 6 and f"   Invite Code: {code}" in lines
-    assert f"   Join URL: https://my.hitl.sh/join/{code}" in lines
+    # hitl.join_url (default): the quickstart's own host
+    assert f"   Join URL: https://hitl.sh/join/{code}" in lines
     assert "✅ Content moderation request created!" in lines
     assert "   Status: pending" in lines
 
@@ -158,7 +170,7 @@ async def test_seed_quickstart_flow(
         "✅ Approve - Follows guidelines",
     )
     assert f"   Reviewed by: {request['response_by']}" in monitor
-    # The seed's default_response is not an option; lenient mode keeps it as sent.
+    # The seed's default_response is not an option; it is kept as sent (the sample wins).
     assert request["default_response"] == "❌ Reject - Review timeout"
 
     # Step 7: three requests, one second apart; the crypto one is rejected within a second.
@@ -189,6 +201,8 @@ async def test_seed_quickstart_flow(
     assert len(ns["loops"]) == 3
 
     await check_webhooks(sandbox, ns, received, capsys)
+    assert await sandbox.control("GET", "/lenience") == {"rules": [], "total": 0}
+    assert (await sandbox.control("GET", "/scenario"))["problems"] == []
 
 
 async def check_webhooks(

@@ -54,8 +54,8 @@ async def test_cancel_claimed_and_terminal_requests(sandbox: Sandbox, loop_id: s
     await sandbox.fail("DELETE", f"{API}/requests/{NO_SUCH_ID}", 404, "Request not found")
 
 
-async def test_strict_mode_cancels_only_pending(make_sandbox: MakeSandbox) -> None:
-    sandbox = await make_sandbox({"strict": True})
+async def test_the_newest_cancel_rule_cancels_only_pending(make_sandbox: MakeSandbox) -> None:
+    sandbox = await make_sandbox(variants={"hitl.cancel_rule": "pending_only"})
     loop_id = (await sandbox.new_loop())["id"]
     rid = (await sandbox.new_request(loop_id))["id"]
     await sandbox.act(rid, "claim")

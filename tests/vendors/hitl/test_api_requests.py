@@ -28,8 +28,8 @@ async def test_create_request_answers_every_documented_client(
         "type": "markdown",
         "priority": "high",
         "timeout_at": "2026-01-05T11:00:00Z",
-        "broadcasted_to": 2,
-        "notifications_sent": 2,
+        "broadcasted_to": 3,  # the creator and the two reviewers who joined
+        "notifications_sent": 3,
         "polling_url": f"/v1/api/requests/{rid}",
     }
     req = data["request"]
@@ -39,7 +39,12 @@ async def test_create_request_answers_every_documented_client(
     assert req["context"] == {"post": 7}
     assert req["response_config"] == {"options": ["Approve", "Reject"]}
     assert req["default_response"] == "Reject"
-    assert [b["email"] for b in req["broadcasted_to"]] == ["dana@example.com", "sam@example.com"]
+    me = await sandbox.ok("GET", "/v1/test", "API key is valid")
+    assert [b["email"] for b in req["broadcasted_to"]] == [
+        me["email"],
+        "dana@example.com",
+        "sam@example.com",
+    ]
     assert req["broadcasted_at"] == req["created_at"] == START
     for key in ("response_data", "response_by", "response_at", "response_time_seconds"):
         assert req[key] is None

@@ -1,0 +1,179 @@
+"""HITL.sh probes for `mockserver drift` (reference/hitl-api.md §1–§5).
+
+Read-only by default: test the key (a valid and an invalid one), list loops and requests, and
+read a request the user names and its answer (`--request-id`: a decided one shows who answered
+and how `/response` reads; only the real account has it, so these two are observed, not
+compared). With
+`--allow-writes`: create a loop (or use `--param loop_id=...`, a loop with active members, since
+a new loop has none and the real service refuses requests on it), one request of each response
+type, one in the older shape, read them back, list, cancel, delete. Everything created carries
+the run's tag in its text and is cancelled or deleted at the end.
+
+Pacing: the real service allows 100 calls per key per hour (reference §1.5). A full run makes
+about 34 calls; at most one every 2 s, never more than 45, and no new probe once
+`X-RateLimit-Remaining` is down to 20, so a nightly run leaves most of the hour's budget.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockserver.drift.model import Call, Param, Probe, ProbeSet, Reveal
+
+_NOTE = "{tag} automated drift check; please ignore, it is cancelled within minutes"
+_COMMON: dict[str, Any] = {
+    "priority": "low",
+    "processing_type": "time-sensitive",
+    "timeout_seconds": 3600,
+    "type": "markdown",
+    "platform": "api",
+}
+_TYPES: dict[str, dict[str, Any]] = {
+    "single_select": {
+        "response_config": {"options": ["Approve", "Reject"]},
+        "default_response": "Reject",
+    },
+    "multi_select": {
+        "response_config": {
+            "options": ["Spam", "Abuse", "Fine"],
+            "min_selections": 1,
+            "max_selections": 2,
+        },
+        "default_response": ["Fine"],
+    },
+    "rating": {"response_config": {"scale_min": 1, "scale_max": 5}, "default_response": 3},
+    "text": {"response_config": {"max_length": 500}, "default_response": "No answer"},
+    "number": {"response_config": {"min_value": 0, "max_value": 100}, "default_response": 0},
+    "boolean": {
+        "response_config": {"true_label": "Yes", "false_label": "No"},
+        "default_response": False,
+    },
+}
+# Where a created request's id is: the documents disagree (README Fidelity notes).
+_CREATED_ID = ("data.request_id", "data.id", "data.request.id")
+_LOOP_ID = ("data.loop.id", "data.id", "data.loop_id")
+
+
+def _request_path(kind: str) -> str:
+    return "/api/requests/{request_" + kind + "}"
+
+
+def _create(kind: str) -> Probe:
+    body = {"request_text": f"{_NOTE} ({kind})", "response_type": kind, **_COMMON, **_TYPES[kind]}
+    return Probe(
+        f"create_request_{kind}",
+        Call("POST", "/api/loops/{loop_id}/requests", body),
+        writes=True,
+        saves={f"request_{kind}": _CREATED_ID},
+        cleanup=Call("DELETE", _request_path(kind)),
+        callback_field="callback_url",
+    )
+
+
+def _probes() -> tuple[Probe, ...]:
+    kinds = list(_TYPES)
+    older = {
+        "content": f"{_NOTE} (older shape)",
+        "content_type": "text",
+        "priority": "normal",
+        "response_type": "single_select",
+        "response_config": {"options": ["Approve", "Reject"]},
+        "default_response": "Reject",
+    }
+    return (
+        Probe("test_key", Call("GET", "/test")),
+        Probe("invalid_key", Call("GET", "/test", auth="invalid")),
+        Probe("list_loops", Call("GET", "/api/loops")),
+        Probe("list_requests", Call("GET", "/api/requests", query={"limit": "5"})),
+        Probe("get_given_request", Call("GET", "/api/requests/{request_id}"), real_only=True),
+        Probe(
+            "get_given_response",
+            Call("GET", "/api/requests/{request_id}/response"),
+            real_only=True,
+        ),
+        Probe(
+            "create_loop",
+            Call(
+                "POST",
+                "/api/loops",
+                {"name": "{tag} loop", "description": _NOTE, "icon": "shield-check"},
+            ),
+            writes=True,
+            saves={"loop_id": _LOOP_ID},
+            cleanup=Call("DELETE", "/api/loops/{loop_id}"),
+            skip_when_given="loop_id",
+        ),
+        Probe("get_loop", Call("GET", "/api/loops/{loop_id}"), writes=True),
+        Probe("list_members", Call("GET", "/api/loops/{loop_id}/members"), writes=True),
+        Probe("list_loops_again", Call("GET", "/api/loops"), writes=True),
+        *(_create(kind) for kind in kinds),
+        Probe(
+            "create_request_older_shape",
+            Call("POST", "/api/loops/{loop_id}/requests", older),
+            writes=True,
+            saves={"request_older": _CREATED_ID},
+            cleanup=Call("DELETE", "/api/requests/{request_older}"),
+        ),
+        *(
+            Probe(f"get_request_{kind}", Call("GET", _request_path(kind)), writes=True)
+            for kind in kinds
+        ),
+        Probe(
+            "get_response",
+            Call("GET", "/api/requests/{request_single_select}/response"),
+            writes=True,
+        ),
+        Probe("list_loop_requests", Call("GET", "/api/loops/{loop_id}/requests"), writes=True),
+        *(
+            Probe(
+                f"cancel_request_{kind}",
+                Call("DELETE", _request_path(kind)),
+                writes=True,
+                webhook=kind == kinds[0],
+            )
+            for kind in [*kinds, "older"]
+        ),
+        Probe(
+            "delete_loop",
+            Call("DELETE", "/api/loops/{loop_id}"),
+            writes=True,
+            skip_when_given="loop_id",
+        ),
+    )
+
+
+def _auth(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+PROBES = ProbeSet(
+    vendor="hitl",
+    default_base="https://api.hitl.sh/v1",
+    sandbox_path="/v1",
+    auth_headers=_auth,
+    probes=_probes(),
+    key_env="HITL_API_KEY",
+    params=(
+        Param("loop_id", "an existing loop with active members, used instead of a new one"),
+        Param("request_id", "an existing (ideally completed) request, read but never changed"),
+    ),
+    headers=("content-type", "x-ratelimit-*", "retry-after"),
+    pace=2.0,
+    max_calls=45,
+    reserve=20,
+    remaining_header="X-RateLimit-Remaining",
+    reveals={
+        "hitl.created_id": Reveal("create_request_single_select"),
+        "hitl.response_by": Reveal("get_given_request", "data.request"),
+        "hitl.response_data": Reveal("get_given_request", "data.request"),
+        # Only telling when a current-shape request was accepted in the same loop.
+        "hitl.older_request_shape": Reveal(
+            "create_request_older_shape", requires_ok=("create_request_single_select",)
+        ),
+        # A pending request's answer looks the same in every form; a decided one tells.
+        "hitl.get_response": Reveal("get_given_response", status=200),
+        "hitl.join_url": Reveal("create_loop"),
+        "hitl.webhook_body": Reveal("webhook"),
+        "hitl.signature_header": Reveal("webhook", "headers"),
+    },
+)

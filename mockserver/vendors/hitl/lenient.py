@@ -1,0 +1,65 @@
+"""HITL.sh lenience notes: what lenient mode accepted that strict mode (the documented rules
+the vendor's own samples satisfy) would refuse, found by checking the same body strictly.
+
+The strict check runs only in lenient mode and only re-validates the parsed body; for a
+create-request body the verdict is remembered per world by the body's bytes (a suite sends the
+same few bodies again and again), so the usual call pays a dictionary lookup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aiohttp import web
+
+from mockserver.appkeys import note_lenience
+from mockserver.errors import ApiError
+from mockserver.lenience import Lenience
+
+REQUEST_SOURCE = "api-reference/requests/create-request.mdx; OpenAPI CreateRequestRequest"
+LOOP_SOURCE = "api-reference/loops/create-loop.mdx; OpenAPI CreateLoopRequest"
+
+
+VERDICTS_KEPT = 1024
+
+
+def shadow(
+    request: web.Request,
+    strict_check: Callable[[], object],
+    source: str,
+    *,
+    verdicts: dict[bytes, Lenience | None] | None = None,
+    key: bytes = b"",
+) -> None:
+    """Run `strict_check` (or recall its verdict for `key` in `verdicts`, when the check
+    depends on those bytes only); when it refuses, note what the real service would answer."""
+    if verdicts is not None and key in verdicts:
+        note = verdicts[key]
+    else:
+        try:
+            strict_check()
+            note = None
+        except ApiError as exc:
+            note = refused(exc, source)
+        if verdicts is not None:
+            if len(verdicts) >= VERDICTS_KEPT:
+                verdicts.clear()
+            verdicts[key] = note
+    if note is not None:
+        note_lenience(request, note)
+
+
+def refused(exc: ApiError, source: str) -> Lenience:
+    detail = exc.data if isinstance(exc.data, str) else exc.message
+    what, sep, name = detail.partition(": ")
+    if sep and what.startswith("unknown"):
+        # one rule for every unknown key, the key in the detail
+        return Lenience(
+            f"hitl.{what.replace(' ', '_')}",
+            f"answer {exc.status} {exc.message}: {detail}",
+            source,
+            name,
+        )
+    return Lenience(
+        f"hitl.validation: {detail}", f"answer {exc.status} {exc.message}: {detail}", source
+    )

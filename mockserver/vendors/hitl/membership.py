@@ -1,0 +1,68 @@
+"""HITL.sh loop membership: reviewers join a loop only with its invite code (loop-members.mdx),
+so a scripted reviewer acts on a request only once they are an active member of its loop.
+
+A scenario says when its reviewers join (`join:` in the `hitl:` section, a `join` step, or the
+control plane); a reviewer who acts without having joined is joined on the spot in lenient mode,
+with a lenience note, and refused in strict mode.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mockserver.errors import ApiError
+from mockserver.lenience import Lenience
+from mockserver.scenario.model import Reviewer
+from mockserver.vendors.hitl.models import Loop, Member
+
+if TYPE_CHECKING:
+    from mockserver.world import World
+
+
+def join(world: World, loop: Loop, by: str | None) -> list[Reviewer]:
+    """Reviewers join `loop` with its invite code: `by` one (e-mail, name or id), else every
+    scenario reviewer. Returns who joined now."""
+    if by is not None and by != "random":
+        found = world.scenario.find_reviewer(by)
+        if found is None:
+            raise ApiError(400, f"no reviewer {by!r} in the scenario")
+        people: tuple[Reviewer, ...] = (found,)
+    else:
+        people = world.scenario.reviewers
+    now = world.clock.timestamp()
+    joined = []
+    for person in people:
+        if not loop.has_member(person.id):
+            loop.members.append(Member(person.id, person.email, person.name, "member", now))
+            joined.append(person)
+    world.changed()
+    return joined
+
+
+def acting_reviewer(
+    world: World, loop: Loop | None, by: str | None, where: str, strict: bool
+) -> Reviewer:
+    """The reviewer a step names (random: one who joined the loop), who must be an active
+    member: lenient joins one who never did (noted), strict refuses the step."""
+    if (by is None or by == "random") and loop is not None:
+        joined = [r for r in world.scenario.reviewers if loop.has_member(r.id)]
+        if joined:
+            return world.rng.choice(joined)
+    reviewer = world.reviewer(by)
+    if loop is None or loop.has_member(reviewer.id):
+        return reviewer
+    if strict:
+        raise ApiError(
+            400, f"{reviewer.email} is not an active member of loop {loop.id} (join first)"
+        )
+    now = world.clock.timestamp()
+    loop.members.append(Member(reviewer.id, reviewer.email, reviewer.name, "member", now))
+    world.note_lenience(
+        Lenience(
+            "hitl.reviewer_auto_joined",
+            "not show the request to a reviewer who has not joined the loop with its invite code",
+            "api-reference/loops/loop-members.mdx (members join only by invite code)",
+            f"{reviewer.email} ({where or 'control plane'})",
+        )
+    )
+    return reviewer
