@@ -18,7 +18,7 @@ from mockserver.control.access import control_call
 from mockserver.control.openapi_routes import openapi_routes
 from mockserver.control.routes import control_routes
 from mockserver.errors import ApiError
-from mockserver.journal import JournalEntry
+from mockserver.journal import ANSWER_LIMIT, JournalEntry
 from mockserver.library import ScenarioLibrary
 from mockserver.redaction import redact_url
 from mockserver.requestbody import ClientGone, read_body
@@ -123,6 +123,8 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
         log.exception("unexpected error in %s %s", request.method, request.path)
         response = vendor.render_error(ApiError(500, "Internal server error", code="internal"))
     entry.status = response.status
+    if isinstance(response, web.Response) and isinstance(response.body, bytes):
+        entry.answer = response.body[:ANSWER_LIMIT]  # a reference when short: no copy
     entry.duration_ms = (time.perf_counter() - started) * 1000
     world.journal.append(entry)
     world.notifier.notify("journal", entry.path, entry)

@@ -14,6 +14,7 @@ from mockserver.lenience import Lenience
 from mockserver.redaction import redact_headers, redact_query
 
 BODY_LIMIT = 64 * 1024  # a longer body keeps this prefix, with its full size and SHA-256
+ANSWER_LIMIT = 16 * 1024  # the sandbox's own answer, kept for the journal and the console
 ENTRY_OVERHEAD = 512  # bytes an entry costs besides its body, headers and path (estimated)
 
 
@@ -34,15 +35,12 @@ class JournalEntry:
     body_size: int = 0  # set with body_sha256 when the stored body is a prefix
     body_sha256: str | None = None
     cost: int = 0  # bytes counted against the journal's byte cap
+    answer: bytes = b""  # the body the sandbox answered with (its first ANSWER_LIMIT bytes)
 
     def body_json(self) -> Any:
         """The body as JSON when it parses within the nesting cap, else as text: the journal
         renders whatever was stored."""
-        text = self.body[:BODY_LIMIT].decode("utf-8", "replace")
-        try:
-            return jsonio.loads(text)
-        except ValueError:
-            return text
+        return _shown(self.body[:BODY_LIMIT])
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -57,6 +55,7 @@ class JournalEntry:
             "status": self.status,
             "duration_ms": round(self.duration_ms, 3),
             "lenience": [n.to_json() for n in self.lenience or ()],
+            "response": _shown(self.answer),
             **self._truncation(),
         }
 
@@ -68,6 +67,15 @@ class JournalEntry:
             "body_size": self.body_size,
             "body_sha256": self.body_sha256,
         }
+
+
+def _shown(data: bytes) -> Any:
+    """Stored bytes as JSON when they parse within the nesting cap, else as text."""
+    text = data.decode("utf-8", "replace")
+    try:
+        return jsonio.loads(text)
+    except ValueError:
+        return text
 
 
 class Journal(BoundedLog[JournalEntry]):
@@ -93,6 +101,7 @@ class Journal(BoundedLog[JournalEntry]):
         cost = entry.cost = (
             ENTRY_OVERHEAD
             + len(body)
+            + len(entry.answer)
             + len(entry.path)
             + len("".join(headers.keys()))
             + len("".join(headers.values()))

@@ -128,6 +128,12 @@ def test_a_hitl_request_is_claimed_and_answered_from_the_page(
     # ... and the calls the page made are the control plane's, so the journal shows the
     # vendor call that created the request.
     wait_for(page, "#journal-body tr.call", f"POST /v1/api/loops/{LOOP}/requests")
+    # Opened, each call shows what the client sent and the answer it got (the created id).
+    for call in page.find_elements(By.CSS_SELECTOR, "#journal-body tr.call"):
+        call.find_element(By.TAG_NAME, "summary").click()
+    opened = page.find_element(By.ID, "journal-body")
+    WebDriverWait(page, WAIT).until(lambda _d: f'"id": "{request_id}"' in opened.text)
+    assert "Answer" in opened.text
 
 
 def test_an_outharm_submission_and_a_hive_review_are_decided_from_the_page(

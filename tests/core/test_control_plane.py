@@ -80,6 +80,18 @@ async def test_journal_filters(sandbox: MakeClient) -> None:
     assert (await (await client.get("/_mockserver/journal")).json())["count"] == 0
 
 
+async def test_journal_shows_each_calls_answer(sandbox: MakeClient) -> None:
+    """The reviewer console's journal shows each call with the answer the client got."""
+    client = await sandbox(BASE)
+    created = await client.post("/v1/api/loops", json={"name": "Team", "icon": "eye"}, headers=AUTH)
+    refused = await client.get("/v1/api/loops/nothex", headers=AUTH)
+    q = await (await client.get("/_mockserver/journal")).json()
+    made, bad = q["entries"]
+    assert made["response"] == await created.json()
+    assert bad["response"] == await refused.json()
+    assert bad["response"]["error"] is True  # HITL's error envelope, as the client saw it
+
+
 async def test_clock_set_mode_and_bad_input(sandbox: MakeClient) -> None:
     client = await sandbox(BASE)
     resp = await client.post("/_mockserver/clock/set", json={"time": "2026-03-02T00:00:00Z"})

@@ -31,6 +31,7 @@ def entry(
         body=body,
         status=status,
         duration_ms=1.23456,
+        answer=b'{"ok": true}',
     )
 
 
@@ -56,6 +57,7 @@ def test_an_entry_as_the_control_api_shows_it() -> None:
         "status": 201,
         "duration_ms": 1.235,
         "lenience": [],  # what the call got that the real service would refuse (none here)
+        "response": {"ok": True},  # the answer the client got
     }
 
 

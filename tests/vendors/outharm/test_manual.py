@@ -301,6 +301,10 @@ async def test_control_plane_errors(sandbox: MakeSandbox) -> None:
         "/_mockserver/items/outharm/00000000-0000-4000-8000-000000000000", json="decide"
     )
     assert resp.status == 404
+    assert (await resp.json())["error"] == "Submission not found"
+    resp = await client.post(f"/_mockserver/items/outharm/{sub_id}", json={"fail": {"status": 500}})
+    assert resp.status == 400
+    assert (await resp.json())["error"] == "`fail` applies only when a submission arrives"
     assert (await client.post(f"/_mockserver/items/outharm/{sub_id}", json="decide")).status == 200
     resp = await client.post(f"/_mockserver/items/outharm/{sub_id}", json="decide")
     assert resp.status == 400
@@ -313,3 +317,17 @@ async def test_ids_and_timeline_are_deterministic_for_a_seed(sandbox: MakeSandbo
         api = await sandbox({})
         runs.append([await api.manual({"title": [str(i)]}) for i in range(3)])
     assert runs[0] == runs[1] and len(set(runs[0])) == 3
+
+
+async def test_a_scripted_decide_is_lenient_where_a_control_call_is_strict(
+    sandbox: MakeSandbox, receiver: Receiver
+) -> None:
+    """A scenario's `fields` naming a field this submission lacks is ignored (scenarios serve
+    many submission shapes); the same step sent over the control plane is refused (above)."""
+    manual = [{"otherwise": {"decide": {"after": "1h", "fields": {"images": True}}}}]
+    api = await sandbox({"webhook": hook(receiver.url), "manual": manual})
+    sub_id = await api.manual({"title": ["x"]})
+    await api.advance("2h")
+    assert (await api.item(sub_id))["status"] == "completed"
+    assert [p["data"]["is_harmful"] for p in receiver.payloads()] == [False]
+    assert (await api.control("GET", "/scenario"))["problems"] == []
