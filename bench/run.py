@@ -1,129 +1,122 @@
-"""mockserver benchmarks: prints a table of figures. Benchmarks, not tests: nothing here fails.
+"""mockserver benchmarks: prints tables of figures. Benchmarks, not tests: nothing here fails.
 
-    make bench            (or: .venv/bin/python bench/run.py [--quick])
+    make bench    (or: .venv/bin/python bench/run.py [--quick] [--repeat N] [--only SECTION]
+                                                    [--case TEXT] [--levels 10000,100000])
 
-1. Throughput and latency at 50 concurrent connections of HITL create-request and Hive sync
-   task, against a bare aiohttp app answering the same JSON in the same run (server pinned to
-   core 0, load generator to core 1 when `taskset` exists).
-2. In-process start-up, and per-test reset with 10,000 stored requests.
-3. 10,000 scripted decisions with signed webhooks to a local receiver on a manual clock.
-4. RSS after 100,000 stored requests (journal and delivery log capped).
+1. Throughput and latency at 50 connections, driven by wrk (2 threads, pinned to core 1; the
+   server pinned to core 0): HITL create-request with the bench scenario (nobody answers, manual
+   clock) and with the default scenario (reviewers answer on a real clock, signed webhooks to a
+   local receiver), Hive sync task and Outharm automated, each against a bare aiohttp app that
+   answers the same bytes in the same run (the ceiling). The CPU share of server and load
+   generator shows the ceiling was saturated (server near 100%, wrk not).
+2. Growth (bench/growth.py): create-request latency, RSS, reset time and journal queries at
+   10k, 100k and 1M stored requests; SIGTERM under full load.
+3. In-process start-up and reset; 10,000 scripted decisions with signed webhooks.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import aiohttp
+from common import (
+    AUTH,
+    HITL_BODY,
+    HITL_PATH,
+    HIVE_AUTH,
+    HIVE_BODY,
+    LOOP,
+    OUTHARM_BODY,
+    QUICK,
+    arg,
+    free_port,
+    new_loop,
+    server,
+    table,
+)
+from wrk import Load, ensure_wrk, loadavg, pin
 
 HERE = Path(__file__).resolve().parent
 PY = sys.executable
-QUICK = "--quick" in sys.argv
 DURATION = 3.0 if QUICK else 10.0
-AUTH = {"Authorization": "Bearer bench-key", "Content-Type": "application/json"}
-HITL_BODY = json.dumps(
-    {
-        "request_text": "Please review this comment",
-        "response_type": "single_select",
-        "response_config": {"options": ["Approve", "Reject"]},
-        "default_response": "Reject",
-        "priority": "medium",
-        "processing_type": "time-sensitive",
-        "timeout_seconds": 3600,
-    }
-)
-HIVE_BODY = json.dumps({"patron_id": "1", "post_id": "2", "text_data": "hello there"})
-LOOP = "65f1234567890abcdef12345"
+WARMUP = 1.0 if QUICK else 3.0
+REPEAT = int(arg("--repeat", "1"))
+ONLY = arg("--only", "")  # throughput, growth or inprocess
+CASE = arg("--case", "")  # a part of a throughput row's label
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def measure(port: int, pid: int, path: str, body: str, headers: dict[str, str]) -> Load:
+    import wrk
+
+    url = f"http://127.0.0.1:{port}{path}"
+    wrk.run(url, body, headers, WARMUP, pid)
+    return wrk.run(url, body, headers, DURATION, pid)
 
 
-def pin(core: int) -> list[str]:
-    return ["taskset", "-c", str(core)] if shutil.which("taskset") else []
-
-
-@contextlib.contextmanager
-def server(kind: str, *extra: str) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
-    port = free_port()
-    proc = subprocess.Popen([*pin(0), PY, str(HERE / "targets.py"), kind, str(port), *extra])
-    deadline = time.time() + 20
-    while time.time() < deadline:
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
-            break
-        time.sleep(0.05)
-    try:
-        yield port, proc
-    finally:
-        proc.terminate()
-        proc.wait(10)
-
-
-def load(url: str, body: str, headers: dict[str, str]) -> dict[str, Any]:
-    out = subprocess.run(
-        [*pin(1), PY, str(HERE / "load.py"), url, body, json.dumps(headers), "50", str(DURATION)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
-    return result
-
-
-def has_vendor(name: str) -> bool:
-    from mockserver.registry import VENDORS
-
-    return any(v.name == name for v in VENDORS)
-
-
-def throughput() -> list[tuple[str, str, str]]:
-    rows: list[tuple[str, str, str]] = []
-    cases = [("HITL create-request", f"/v1/api/loops/{LOOP}/requests", HITL_BODY, AUTH)]
-    if has_vendor("hive"):
-        hive_auth = {"authorization": "token bench-key", "Content-Type": "application/json"}
-        cases.append(("Hive sync task", "/api/v1/task/sync", HIVE_BODY, hive_auth))
-    for label, path, body, headers in cases:
-        with server("sandbox") as (port, _):
+def case_rows(label: str, kind: str, path: str, body: str, headers: dict[str, str]) -> list[str]:
+    """Sandbox and ceiling, alternated REPEAT times; one table row per pair."""
+    rows = []
+    for _ in range(REPEAT):
+        with server(kind) as (port, proc):
+            if kind == "default":  # the default scenario seeds no loop: make one, as a client does
+                path = new_loop(f"http://127.0.0.1:{port}")
             sample = asyncio.run(answer_of(f"http://127.0.0.1:{port}{path}", body, headers))
-            got = load(f"http://127.0.0.1:{port}{path}", body, headers)
+            got = measure(port, proc.pid, path, body, headers)
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
             json.dump(sample, f)
         try:
-            with server("bare", f.name) as (port, _):
-                ceiling = load(f"http://127.0.0.1:{port}{path}", body, headers)
+            with server("bare", f.name) as (port, proc):
+                ceiling = measure(port, proc.pid, path, body, headers)
         finally:
             os.unlink(f.name)
-        ratio = got["rps"] / ceiling["rps"]
-        p99 = got["p99_ms"] / ceiling["p99_ms"]
         rows.append(
-            (
-                f"{label}: req/s (bare aiohttp ceiling)",
-                f"{got['rps']:,.0f} ({ceiling['rps']:,.0f}) = {ratio:.0%}, errors {got['errors']}",
-                ">= 60% of ceiling",
-            )
+            f"| {label} | {got.rps:,.0f} ({got.errors} errors) | {ceiling.rps:,.0f} | "
+            f"**{got.rps / ceiling.rps:.2f}** | {got.p99_ms:.1f} / {ceiling.p99_ms:.1f} = "
+            f"**{got.p99_ms / ceiling.p99_ms:.1f}x** | "
+            f"{got.server_cpu:.0%} / {got.client_cpu:.0%} | "
+            f"{ceiling.server_cpu:.0%} / {ceiling.client_cpu:.0%} | "
+            f"{_us(got)} / {_us(ceiling)} | {got.tool}, load {got.loadavg} |"
         )
-        rows.append(
-            (
-                f"{label}: p50 / p99 ms (ceiling p99)",
-                f"{got['p50_ms']:.1f} / {got['p99_ms']:.1f} ({ceiling['p99_ms']:.1f}) = {p99:.2f}x",
-                "p99 <= 1.5x ceiling",
-            )
-        )
+    return rows
+
+
+def _us(load: Load) -> str:
+    """Server CPU per answered request, in microseconds (less sensitive to a busy machine)."""
+    return f"{load.server_cpu * load.seconds / max(1, load.requests) * 1e6:.0f}"
+
+
+def throughput() -> list[str]:
+    receiver_port = free_port()
+    hook = f"http://127.0.0.1:{receiver_port}/hook"
+    default_body = json.dumps({**json.loads(HITL_BODY), "callback_url": hook})
+    cases = [
+        ("HITL create-request, bench scenario", "sandbox", HITL_PATH, HITL_BODY, AUTH),
+        ("HITL create-request, default scenario", "default", HITL_PATH, default_body, AUTH),
+        ("Hive sync task", "sandbox", "/api/v1/task/sync", HIVE_BODY, HIVE_AUTH),
+        ("Outharm automated", "sandbox", "/moderation/automated", OUTHARM_BODY, AUTH),
+    ]
+    rows = [
+        "| Call | req/s | ceiling req/s | ratio | p99 ms (ceiling) | CPU server / wrk | "
+        "ceiling CPU server / wrk | server CPU µs per call (ceiling) | tool, load avg |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    receiver = subprocess.Popen([*pin(1), PY, str(HERE / "targets.py"), "bare", str(receiver_port)])
+    try:
+        for label, kind, path, body, headers in cases:
+            if CASE and CASE not in label:
+                continue
+            rows += case_rows(label, kind, path, body, headers)
+    finally:
+        receiver.terminate()
+        receiver.wait(10)
     return rows
 
 
@@ -236,27 +229,20 @@ async def webhooks() -> list[tuple[str, str, str]]:
     ]
 
 
-def memory() -> list[tuple[str, str, str]]:
-    n = 20_000 if QUICK else 100_000
-    with server("sandbox") as (port, proc):
-        asyncio.run(create_many(f"http://127.0.0.1:{port}", n))
-        status = Path(f"/proc/{proc.pid}/status").read_text()
-        rss = next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS"))
-    return [(f"RSS after {n:,} stored requests", f"{int(rss) / 1024:.0f} MiB", "bounded logs")]
-
-
 def main() -> None:
     os.environ.setdefault("PYTHONHASHSEED", "0")
-    rows: list[tuple[str, str, str]] = []
-    rows += throughput()
-    rows += asyncio.run(startup_and_reset())
-    rows += asyncio.run(webhooks())
-    rows += memory()
-    width = max(len(r[0]) for r in rows)
-    vwidth = max(len(r[1]) for r in rows)
-    print(f"{'measure':<{width}}  {'figure':<{vwidth}}  target")
-    for name, value, target in rows:
-        print(f"{name:<{width}}  {value:<{vwidth}}  {target}")
+    ensure_wrk()
+    print(f"load average at start: {loadavg()}")
+    if not ONLY or ONLY == "throughput":
+        print("\n".join(throughput()))
+    if not ONLY or ONLY == "growth":
+        import growth
+
+        print("\n".join(growth.rows()))
+    if not ONLY or ONLY == "inprocess":
+        rows = asyncio.run(startup_and_reset()) + asyncio.run(webhooks())
+        print("\n".join(table(["Measure", "Figure", "Target"], rows)))
+    print(f"load average at end: {loadavg()}")
 
 
 if __name__ == "__main__":

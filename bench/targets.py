@@ -1,6 +1,11 @@
 """Servers the benchmark measures, each started as its own process (pinned to one core).
 
-`sandbox`: mockserver with the benchmark scenario (journal on, as always).
+`sandbox`: mockserver with the benchmark scenario (journal on, as always; nobody answers, manual
+clock).
+`default`: mockserver with the embedded default scenario (reviewers claim and answer within a
+few seconds of real time, signed webhooks to each request's callback_url), the hourly rate limit
+raised out of the way.
+`prefilled N`: the `sandbox` holding N requests before it listens (growth measurements).
 `bare`: a bare aiohttp app answering the same JSON (the bytes of a real sandbox answer, from
 the file given after the port), the ceiling the sandbox is compared with.
 """
@@ -14,6 +19,19 @@ from pathlib import Path
 from aiohttp import web
 
 SCENARIO = Path(__file__).with_name("bench-scenario.yaml")
+LOOP = "65f1234567890abcdef12345"
+PATH = f"/v1/api/loops/{LOOP}/requests"
+HITL_BODY = json.dumps(
+    {
+        "request_text": "Please review this comment",
+        "response_type": "single_select",
+        "response_config": {"options": ["Approve", "Reject"]},
+        "default_response": "Reject",
+        "priority": "medium",
+        "processing_type": "time-sensitive",
+        "timeout_seconds": 3600,
+    }
+)
 CANNED = json.dumps(
     {
         "error": False,
@@ -42,17 +60,68 @@ def main() -> None:
             app = bare_app(sample["body"].encode(), sample["status"])
         web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
         return
-    from mockserver.server import create_app
+    from mockserver.server import serve
     from mockserver.settings import Settings
 
-    settings = Settings(port=port, scenario=str(SCENARIO), log_level="warning")
+    if kind == "prefilled":
+        prefilled(port, int(sys.argv[3]))
+    # served as `mockserver serve` serves: same GC tuning, signal handling and shutdown
+    elif kind == "default":
+        serve(Settings(port=port, log_level="warning", rate_limit=2_000_000_000))
+    else:
+        serve(Settings(port=port, scenario=str(SCENARIO), log_level="warning"))
+
+
+def prefilled(port: int, count: int) -> None:
+    """The bench scenario's sandbox holding `count` requests before it listens, stored the way
+    create-request stores them (validation, rule, request, timeout timer), minutes sooner than
+    over HTTP. Mirrors mockserver/vendors/hitl/routes_requests.py:create_request."""
     import logging
 
-    logging.basicConfig(level=logging.WARNING)
-    from mockserver.server import tune_gc
+    from mockserver.appkeys import WORLDS
+    from mockserver.jsonio import loads
+    from mockserver.server import create_app, tune_gc
+    from mockserver.settings import Settings
+    from mockserver.vendors.hitl.models import ApiUser, HitlRequest
+    from mockserver.vendors.hitl.routes_requests import _fields
+    from mockserver.vendors.hitl.state import rule_matches
+    from mockserver.vendors.hitl.validation import parse_create_request
 
-    app = create_app(settings)
-    tune_gc()
+    logging.basicConfig(level=logging.WARNING)
+    app = create_app(Settings(port=port, scenario=str(SCENARIO), log_level="warning"))
+    body = HITL_BODY.encode()
+    user = ApiUser.for_key("bench-key")
+
+    async def fill(app: web.Application) -> None:
+        tune_gc()  # as `serve` does before it listens: the store then grows under the policy
+        world = app[WORLDS].get()
+        state = world.state("hitl")
+        loop = state.loops[LOOP]
+        members = tuple(m for m in loop.members if m.user_id != loop.creator_id)
+        for _ in range(count):
+            state.limiter.hit(user.key, world.clock.timestamp())
+            inp = parse_create_request(loads(body), strict=state.strict)
+            fields = _fields(inp)
+            rule = world.engine.choose(
+                state.cfg.rules, lambda when, f=fields: rule_matches(dict(when), f, loop)
+            )
+            now = world.clock.timestamp()
+            req = HitlRequest.new(
+                id=world.ids.object_id(),
+                loop_id=loop.id,
+                owner=user,
+                fields=fields,
+                config=inp.response_config,
+                default_response=inp.default_response,
+                timeout_at=now + inp.timeout_seconds,
+                created_at=now,
+                broadcasted_to=members,
+                legacy=dict(inp.legacy or {}),
+                updated_at=now,
+            )
+            state.add_request(req, rule)
+
+    app.on_startup.append(fill)
     web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
 
 

@@ -96,7 +96,7 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
         vendor=vendor.name,
         method=request.method,
         path=request.path,
-        query=dict(request.query),
+        query=dict(request.query) if request.query_string else {},
         headers=request.headers,
         body=b"",
     )
@@ -128,21 +128,22 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
     entry.duration_ms = (time.perf_counter() - started) * 1000
     world.journal.append(entry)
     world.notifier.notify("journal", entry.path, entry)
-    log.info(
-        "%s %s %s -> %d",
-        vendor.name,
-        request.method,
-        redact_url(request.path_qs),
-        response.status,
-        extra={
-            "vendor": vendor.name,
-            "method": request.method,
-            "path": request.path,
-            "status": response.status,
-            "namespace": namespace,
-            "event": "call",
-        },
-    )
+    if log.isEnabledFor(logging.INFO):  # the arguments alone cost a few µs per call
+        log.info(
+            "%s %s %s -> %d",
+            vendor.name,
+            request.method,
+            redact_url(request.path_qs),
+            response.status,
+            extra={
+                "vendor": vendor.name,
+                "method": request.method,
+                "path": request.path,
+                "status": response.status,
+                "namespace": namespace,
+                "event": "call",
+            },
+        )
     return response
 
 

@@ -14,6 +14,8 @@ import gc
 from collections.abc import Coroutine
 from typing import Any, Protocol
 
+from mockserver import gcpolicy
+
 COLLECT_DELAY = 0.25  # seconds after a reset or drop (real time)
 
 
@@ -36,6 +38,7 @@ class Cleanup:
 
     def _collect(self) -> None:
         self._pending = None
+        gcpolicy.thaw()  # a dropped world may be frozen (gcpolicy): let the collection see it
         gc.collect()
 
     def close(self, world: Closable) -> None:

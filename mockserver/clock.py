@@ -19,7 +19,7 @@ import math
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 log = logging.getLogger("mockserver.clock")
 
@@ -30,30 +30,42 @@ EARLIEST = 0.0
 LATEST = 253_402_300_799.0
 MAX_SCALE = 1_000_000.0
 TimerCallback = Callable[[], Awaitable[None]]
+T = TypeVar("T")
+_NO_ARG: Any = object()
 
 
-@dataclass
+@dataclass(slots=True)
 class Timer:
-    """A callback due at a virtual time; `cancel()` stops it from firing."""
+    """A callback due at a virtual time; `cancel()` stops it from firing. Slots, and an
+    optional argument instead of a closure, keep a timer small (one per stored request)."""
 
     when: float
     seq: int
     label: str
-    callback: TimerCallback = field(repr=False)
+    callback: Callable[..., Awaitable[None]] = field(repr=False)
     cancelled: bool = False
     detail: Mapping[str, Any] | None = None  # what the timer will do, for the console
+    arg: Any = field(default=_NO_ARG, repr=False)
+
+    @property
+    def name(self) -> str:
+        """The label, after the argument when there is one ("<request id>:timeout")."""
+        return self.label if self.arg is _NO_ARG else f"{self.arg}:{self.label}"
 
     def to_json(self, now: float) -> dict[str, Any]:
         """When it fires (and in how many virtual seconds), its label and detail."""
         return {
             "at": iso(self.when),
             "in_seconds": round(self.when - now, 3),
-            "label": self.label,
+            "label": self.name,
             **(self.detail or {}),
         }
 
     def cancel(self) -> None:
         self.cancelled = True
+
+    def fire(self) -> Awaitable[None]:
+        return self.callback() if self.arg is _NO_ARG else self.callback(self.arg)
 
 
 def iso(ts: float) -> str:
@@ -140,8 +152,23 @@ class Clock:
         detail: Mapping[str, Any] | None = None,
     ) -> Timer:
         timer = Timer(when, next(self._seq), label, callback, detail=detail)
-        heapq.heappush(self._timers, (when, timer.seq, timer))
-        self._wake.set()
+        self._push(timer)
+        return timer
+
+    def _push(self, timer: Timer) -> None:
+        heapq.heappush(self._timers, (timer.when, timer.seq, timer))
+        if self._timers[0][2] is timer:
+            # the runner sleeps until the earliest timer: only a new earliest one wakes it
+            # (not every request's timeout: each wake would cost a loop turn per request)
+            self._wake.set()
+
+    def call_at_with(
+        self, when: float, callback: Callable[[T], Awaitable[None]], arg: T, label: str = ""
+    ) -> Timer:
+        """`call_at` of `callback(arg)`: with a callback shared by many timers (a bound method
+        kept once), no closure per timer."""
+        timer = Timer(when, next(self._seq), label, callback, arg=arg)
+        self._push(timer)
         return timer
 
     def call_later(self, delay: float, callback: TimerCallback, label: str = "") -> Timer:
@@ -197,9 +224,9 @@ class Clock:
             fired += 1
             self.fired += 1
             try:
-                await timer.callback()
+                await timer.fire()
             except Exception:  # a failing timer must never stop the clock
-                log.exception("timer %r failed", timer.label)
+                log.exception("timer %r failed", timer.name)
         return fired
 
     async def quiesce(self) -> None:
@@ -218,6 +245,12 @@ class Clock:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._runner
             self._runner = None
+
+    def drop_timers(self) -> None:
+        """Forget every pending timer (the clock's world is gone): timers hold the stores they
+        act on, and a stopped clock can outlive its world (the runner's cancellation traceback
+        keeps it), which must not keep a million stored requests alive."""
+        self._timers.clear()
 
     def _next_delay(self) -> float | None:
         while self._timers and self._timers[0][2].cancelled:

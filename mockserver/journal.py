@@ -18,7 +18,7 @@ ANSWER_LIMIT = 16 * 1024  # the sandbox's own answer, kept for the journal and t
 ENTRY_OVERHEAD = 512  # bytes an entry costs besides its body, headers and path (estimated)
 
 
-@dataclass
+@dataclass(slots=True)
 class JournalEntry:
     seq: int
     at: str

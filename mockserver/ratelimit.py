@@ -5,11 +5,12 @@ Vendor-neutral counting; each vendor decides the budget, the headers and the 429
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Usage:
+class Usage(NamedTuple):
+    """One key's budget as it stands (a tuple: made on every call, cheaply)."""
+
     limit: int
     used: int
     reset_at: float

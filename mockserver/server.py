@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import errno
-import gc
 import logging
 import socket
 from typing import Any
 
 from aiohttp import web
 
-from mockserver import appkeys, watch
+from mockserver import appkeys, gcpolicy, watch
 from mockserver.app import build_app
 from mockserver.logsetup import configure
 from mockserver.registry import VENDORS
@@ -31,12 +30,10 @@ def create_app(settings: Settings) -> web.Application:
 
 
 def tune_gc() -> None:
-    """A sandbox process keeps many small long-lived objects (stored requests, journal): move
-    the start-up heap out of the collector's sight and collect the old generation rarely, so
-    full collections do not stall answers as the store grows (see bench/run.py)."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(10_000, 20, 100)
+    """A sandbox process keeps many small long-lived objects (stored requests, journal): keep
+    them out of the collector's walks, so collections do not stall answers as the store grows
+    (see mockserver/gcpolicy.py and bench/growth.py)."""
+    gcpolicy.tune()
 
 
 class PortBusy(OSError):

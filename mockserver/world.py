@@ -8,6 +8,7 @@ per-test reset cheap. Nothing here knows any vendor: vendor stores are made by t
 from __future__ import annotations
 
 import asyncio
+import fnmatch
 import logging
 import random
 import time
@@ -111,8 +112,8 @@ class World:
 
     def http_fault(self, vendor: str, method: str, path: str) -> HttpFault | None:
         """The first scenario fault matching a call that has uses left, counting this use."""
-        import fnmatch
-
+        if not self.scenario.http_faults:
+            return None
         for index, fault in enumerate(self.scenario.http_faults):
             if fault.vendor and fault.vendor != vendor:
                 continue
@@ -142,7 +143,9 @@ class World:
             log.warning("namespace %r: a timer was still running at shutdown", self.namespace)
         await self.clock.stop()
         await self.dispatcher.drain(max(0.0, deadline - time.monotonic()))
-        return self.dispatcher.abandon_pending()
+        abandoned = self.dispatcher.abandon_pending()
+        self.clock.drop_timers()
+        return abandoned
 
 
 def variant_registry(vendors: Sequence[Vendor]) -> VariantRegistry:
@@ -241,11 +244,12 @@ class Worlds:
         world = self._worlds.pop(namespace, None)
         override = self._scenarios.pop(namespace, None)
         self._used.pop(namespace, None)
+        dropped = world is not None
         if world is not None:
             await world.close(grace=0.5)
             self._cleanup.collect_soon()
         self.feed.bump()
-        return world is not None or override is not None
+        return dropped or override is not None
 
     async def reset_all(self) -> None:
         for namespace in list(self._worlds):

@@ -47,6 +47,7 @@ GROUPS: dict[str, Group] = {
     "webhooks": Group(
         [
             "mockserver/webhooks/dispatcher.py",
+            "mockserver/webhooks/deliveries.py",
             "mockserver/webhooks/signing.py",
             "mockserver/webhooks/policy.py",
         ],

@@ -7,7 +7,7 @@ from aiohttp import web
 from mockserver.control.common import delivery_filters, journal_filters, not_reached, world_for
 from mockserver.control.responses import fail, ok, query_float, query_int
 from mockserver.journal import journal_matcher
-from mockserver.webhooks.dispatcher import delivery_matcher
+from mockserver.webhooks.deliveries import delivery_matcher
 
 
 async def get_journal(request: web.Request) -> web.Response:

@@ -51,7 +51,7 @@ def _timers_by_item(world: World) -> dict[str, list[dict[str, Any]]]:
     now = world.clock.timestamp()
     out: dict[str, list[dict[str, Any]]] = {}
     for timer in world.clock.pending():
-        key, _, word = timer.label.rpartition(":")
+        key, _, word = timer.name.rpartition(":")
         if key:
             out.setdefault(key.lower(), []).append({"action": word, **timer.to_json(now)})
     return out

@@ -11,119 +11,30 @@ from __future__ import annotations
 
 import asyncio
 import fnmatch
-import json
 import logging
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import aiohttp
 
-from mockserver.boundedlog import BoundedLog
 from mockserver.clock import Clock, iso
 from mockserver.ids import IdFactory
 from mockserver.notifier import Notifier
-from mockserver.redaction import redact_headers, redact_url
+from mockserver.redaction import redact_url
 from mockserver.scenario.model import WebhookFault
+from mockserver.webhooks.deliveries import (
+    Attempt,
+    Delivery,
+    DeliveryLog,
+    delivery_matcher,
+)
 from mockserver.webhooks.policy import RetryPolicy
 from mockserver.webhooks.transport import ANSWER_PREFIX, Slots, Transport
 
 log = logging.getLogger("mockserver.webhooks")
 
-DeliveryState = Literal["pending", "delivered", "failed", "abandoned"]
 SessionFactory = Callable[[], aiohttp.ClientSession]
-
-
-@dataclass
-class Attempt:
-    number: int
-    at: str
-    status: int | None = None
-    error: str | None = None
-    duration_ms: float = 0.0
-    simulated: bool = False
-    answer: str | None = None  # the first ANSWER_PREFIX bytes of the receiver's answer
-    answer_truncated: bool = False
-    location: str | None = None  # where a 3xx pointed (never followed)
-    refused: bool = False  # never sent: the target is the sandbox itself
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "number": self.number,
-            "at": self.at,
-            "status": self.status,
-            "error": self.error,
-            "duration_ms": round(self.duration_ms, 2),
-            "simulated": self.simulated,
-            "answer": self.answer,
-            "answer_truncated": self.answer_truncated,
-            "location": redact_url(self.location) if self.location else None,
-        }
-
-
-@dataclass
-class Delivery:
-    id: str
-    vendor: str
-    event: str
-    url: str
-    headers: dict[str, str]
-    body: bytes
-    policy: RetryPolicy
-    created_at: str
-    subject: str | None = None
-    state: DeliveryState = "pending"
-    attempts: list[Attempt] = field(default_factory=list)
-    next_attempt_at: str | None = None
-    redelivery_of: str | None = None
-    secret_headers: frozenset[str] = frozenset()  # lower-case names shown only as fingerprints
-
-    def payload(self) -> Any:
-        try:
-            return json.loads(self.body)
-        except ValueError:
-            return self.body.decode("utf-8", "replace")
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "vendor": self.vendor,
-            "event": self.event,
-            "subject": self.subject,
-            "url": redact_url(self.url),
-            "headers": redact_headers(self.headers, self.secret_headers),
-            "body": self.body.decode("utf-8", "replace"),
-            "payload": self.payload(),
-            "state": self.state,
-            "attempts": [a.to_json() for a in self.attempts],
-            "next_attempt_at": self.next_attempt_at,
-            "created_at": self.created_at,
-            "redelivery_of": self.redelivery_of,
-        }
-
-
-class DeliveryLog(BoundedLog[Delivery]):
-    """The bounded delivery log, with an index by id that forgets whatever the log drops or
-    clears (so a dropped or cleared delivery is not found by id, and the index stays bounded)."""
-
-    def __init__(self, cap: int) -> None:
-        super().__init__(cap)
-        self._by_id: dict[str, Delivery] = {}
-
-    def append(self, entry: Delivery) -> None:
-        if self._entries and len(self._entries) == self.cap:
-            self._by_id.pop(self._entries[0].id, None)
-        super().append(entry)
-        if self.cap > 0:
-            self._by_id[entry.id] = entry
-
-    def clear(self) -> None:
-        super().clear()
-        self._by_id.clear()
-
-    def get(self, delivery_id: str) -> Delivery | None:
-        return self._by_id.get(delivery_id)
 
 
 class Dispatcher:
@@ -146,6 +57,8 @@ class Dispatcher:
         self._faults = faults
         self._fault_used: dict[int, int] = {}
         self._in_flight: set[asyncio.Task[None]] = set()
+        self._sending: set[asyncio.Task[Any]] = set()  # the attempts past their receiver's lock
+        self._closing = False
         self._receiver_locks: dict[str, asyncio.Lock] = {}
         self._slots = Slots()
         self._own = session.own if isinstance(session, Transport) else None
@@ -231,7 +144,16 @@ class Dispatcher:
     async def _attempt(self, delivery: Delivery, due: float) -> None:
         lock = self._receiver_locks.setdefault(delivery.url, asyncio.Lock())
         async with lock:
-            await self._attempt_now(delivery, due)
+            if self._closing:
+                return  # shutting down: the delivery stays pending and is recorded abandoned
+            task = asyncio.current_task()
+            if task is not None:
+                self._sending.add(task)
+            try:
+                await self._attempt_now(delivery, due)
+            finally:
+                if task is not None:
+                    self._sending.discard(task)
 
     async def _attempt_now(self, delivery: Delivery, due: float) -> None:
         if delivery.state != "pending":
@@ -317,14 +239,24 @@ class Dispatcher:
         delivery.state = "failed"
 
     async def drain(self, grace: float) -> None:
-        """At shutdown: let attempts in flight finish within `grace` seconds, then stop them."""
+        """At shutdown: let attempts in flight finish within `grace` seconds, then stop them.
+
+        Attempts queued behind a receiver's lock are not cancelled one by one: cancelling a
+        lock's waiter removes it from the lock's queue, which costs the queue's length, so
+        ten thousand queued attempts (a busy receiver under load) took ten seconds. Once
+        closing, each queued attempt returns as soon as it gets the lock; only the attempts
+        actually sending are cancelled, and the queues behind them then empty at once."""
+        self._closing = True
         if not self._in_flight:
             return
         _, late = await asyncio.wait(set(self._in_flight), timeout=grace)
-        for task in late:
+        if not late:
+            return
+        for task in list(self._sending):
             task.cancel()
-        if late:
-            await asyncio.wait(late)
+        _, stuck = await asyncio.wait(late, timeout=grace)
+        for task in stuck:  # none expected: a queued attempt returns once it has the lock
+            task.cancel()
 
     def abandon_pending(self) -> int:
         """At shutdown: mark what was never delivered, so it is recorded rather than lost."""
@@ -348,28 +280,6 @@ class Dispatcher:
         return self.log.select(
             delivery_matcher(vendor=vendor, event=event, url=url, state=state, subject=subject)
         )
-
-
-def delivery_matcher(
-    *,
-    vendor: str | None = None,
-    event: str | None = None,
-    url: str | None = None,
-    state: str | None = None,
-    subject: str | None = None,
-) -> Callable[[Delivery], bool]:
-    """The delivery filters as one test of a delivery (for queries and waits' wake-ups)."""
-
-    def keep(d: Delivery) -> bool:
-        return (
-            (vendor is None or d.vendor == vendor)
-            and (event is None or fnmatch.fnmatchcase(d.event, event))
-            and (url is None or fnmatch.fnmatchcase(d.url, url))
-            and (state is None or d.state == state)
-            and (subject is None or d.subject == subject)
-        )
-
-    return keep
 
 
 async def _read_answer(resp: aiohttp.ClientResponse, attempt: Attempt) -> None:

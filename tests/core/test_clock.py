@@ -307,3 +307,27 @@ async def test_the_runner_skips_cancelled_timers_and_restarts_after_stop() -> No
         await asyncio.wait_for(done.wait(), 5)
     finally:
         await clock.stop()
+
+
+async def test_a_timer_earlier_than_the_runners_next_wakes_it() -> None:
+    # The runner sleeps until its earliest timer; a later timer does not wake it, an earlier one
+    # must (or it would fire only when the far timer is due).
+    clock = Clock(START, "scaled", scale=10_000)
+    fired: list[str] = []
+    done = asyncio.Event()
+
+    async def near(name: str) -> None:
+        fired.append(name)
+        done.set()
+
+    clock.start()
+    try:
+        clock.call_later(10_000_000, lambda: near("far"))  # about 17 minutes of wall time
+        await asyncio.sleep(0)  # let the runner go to sleep until then
+        clock.call_later(20_000_000, lambda: near("farther"))
+        timer = clock.call_at_with(clock.timestamp() + 10, near, "near", "timeout")
+        assert timer.name == "near:timeout"  # what the console and the logs show
+        await asyncio.wait_for(done.wait(), 5)
+        assert fired == ["near"]
+    finally:
+        await clock.stop()

@@ -224,3 +224,41 @@ async def test_on_a_running_clock_attempts_run_as_tasks_and_shutdown_settles_the
         await clock.stop()
         for s in sessions:
             await s.close()
+
+
+async def test_shutdown_stops_only_the_attempt_sending_not_each_one_queued(
+    aiohttp_server: Callable[..., Awaitable[TestServer]],
+) -> None:
+    """A busy receiver under load has thousands of attempts queued behind it. Cancelling each
+    queued one costs the queue's length (a lock's waiter is removed from its queue), which
+    once made `docker stop` wait ten seconds; at shutdown only the attempt sending is stopped,
+    and the queued ones give up as they reach the lock."""
+    hold = asyncio.Event()
+    arrived = asyncio.Event()
+
+    async def hang(request: web.Request) -> web.Response:
+        arrived.set()
+        await asyncio.wait_for(hold.wait(), 10)
+        return web.Response()
+
+    app = web.Application()
+    app.router.add_post("/hang", hang)
+    server = await aiohttp_server(app)
+    url = str(server.make_url("/hang"))
+    d, clock, sessions = dispatcher(mode="scaled", url=url, cap=500)
+    clock.start()
+    try:
+        deliveries = [send(d, url=url) for _ in range(300)]
+        await asyncio.wait_for(arrived.wait(), 10)
+        while len(d._in_flight) < len(deliveries):  # every attempt is out of the clock
+            await asyncio.sleep(0)
+        tasks = list(d._in_flight)
+        await d.drain(0.05)
+        assert all(t.done() for t in tasks)
+        assert sum(t.cancelled() for t in tasks) == 1  # the one that was sending
+        assert d.abandon_pending() == len(deliveries)  # nothing lost: all recorded
+    finally:
+        hold.set()
+        await clock.stop()
+        for s in sessions:
+            await s.close()

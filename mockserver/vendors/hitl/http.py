@@ -102,7 +102,7 @@ def endpoint(*, query: Iterable[str] | None = ()) -> Callable[[Endpoint], Endpoi
             state = state_of(request)
             try:
                 request[USER] = authenticate(request, state)
-                if allowed is not None:
+                if allowed is not None and request.query_string:
                     extra = sorted(set(request.query) - allowed)
                     if extra:
                         raise ApiError(

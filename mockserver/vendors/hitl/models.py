@@ -7,9 +7,15 @@ variant (`hitl.response_by`, see `variants.py`): by default `response_by` is the
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
+
+import orjson
 
 from mockserver.clock import iso
 from mockserver.scenario.model import Reviewer
@@ -31,8 +37,14 @@ class ApiUser:
 
     @classmethod
     def for_key(cls, key: str) -> ApiUser:
-        digest = hashlib.sha256(key.encode()).hexdigest()
-        return cls(key, digest[:24], digest[24:48], f"api-user-{digest[:6]}@example.com")
+        return _user_for_key(key)
+
+
+@functools.lru_cache(maxsize=1024)
+def _user_for_key(key: str) -> ApiUser:
+    # one shared (frozen) user per key: a hash per call, and a copy per stored request, saved
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    return ApiUser(key, digest[:24], digest[24:48], f"api-user-{digest[:6]}@example.com")
 
 
 @dataclass
@@ -88,17 +100,23 @@ class Loop:
         return {"id": self.id, "name": self.name, "creator_id": self.creator_id}
 
 
-@dataclass
+@dataclass(slots=True)
 class HitlRequest:
+    """A stored review request. Kept small (a sandbox may hold a million): slots, the request's
+    fields as compact JSON bytes (`packed`, read back through `fields`), a shared owner and
+    response config."""
+
     id: str
     loop_id: str
     owner: ApiUser
-    fields: dict[str, Any]
+    packed: bytes | dict[str, Any]  # see pack()
+    names: tuple[str, ...]
+    priority: str  # also in `fields`; kept apart because list filters and sorts read it
     config: ResponseConfig
     default_response: Any
     timeout_at: float
     created_at: float
-    broadcasted_to: list[Member]
+    broadcasted_to: tuple[Member, ...]
     legacy: dict[str, Any] = field(default_factory=dict)
     status: str = "pending"
     updated_at: float = 0.0
@@ -113,9 +131,26 @@ class HitlRequest:
     feedback: dict[str, Any] | None = None
     rule: str | None = None
 
+    @classmethod
+    def new(cls, *, fields: dict[str, Any], **rest: Any) -> HitlRequest:
+        packed, names = pack(fields)
+        default = rest.pop("default_response")
+        if isinstance(default, str) and len(default) <= 64:
+            default = sys.intern(default)  # one copy of "Reject" for every stored request
+        priority = sys.intern(str(fields["priority"]))
+        return cls(packed=packed, names=names, priority=priority, default_response=default, **rest)
+
     @property
-    def priority(self) -> str:
-        return str(self.fields["priority"])
+    def fields(self) -> Mapping[str, Any]:
+        """The request's fields as validated (read-only: change one with `set_field`)."""
+        return MappingProxyType(unpack(self.packed, self.names))
+
+    def set_field(self, key: str, value: Any) -> None:
+        changed = unpack(self.packed, self.names)
+        changed[key] = value
+        self.packed, self.names = pack(changed)
+        if key == "priority":
+            self.priority = str(value)
 
     @property
     def response_time_seconds(self) -> float | None:
@@ -125,7 +160,8 @@ class HitlRequest:
 
     def to_json(self, response_by: str = "id") -> dict[str, Any]:
         """The documented Request; `response_by` is the `hitl.response_by` form."""
-        f = self.fields
+        f = unpack(self.packed, self.names)  # a private copy: no read-only view needed
+        created = iso(self.created_at)
         reviewer = self.response_by
         out: dict[str, Any] = {
             "id": self.id,
@@ -156,7 +192,7 @@ class HitlRequest:
                 }
                 for m in self.broadcasted_to
             ],
-            "broadcasted_at": iso(self.created_at),
+            "broadcasted_at": created,
             "status": self.status,
             "claimed_by": self.claimed_by.id if self.claimed_by else None,
             "claimed_at": iso(self.claimed_at) if self.claimed_at else None,
@@ -165,7 +201,7 @@ class HitlRequest:
             "completed_at": iso(self.response_at) if self.response_at else None,
             "response_data": self.response_data,
             "response_time_seconds": self.response_time_seconds,
-            "created_at": iso(self.created_at),
+            "created_at": created,
             "updated_at": iso(self.updated_at or self.created_at),
         }
         for key in ("file_url", "file_type", "file_name", "video_url", "audio_url", "tags"):
@@ -182,6 +218,34 @@ class HitlRequest:
         # The older request shape (seeds/hitl-requests.txt) is returned as it was sent.
         out.update(self.legacy)
         return out
+
+
+# A request's fields: the JSON of those that are not None, and the names of all of them (one
+# shared tuple per set of names), so `fields` comes back with every key, in order. Fields that
+# JSON would not give back exactly (an integer beyond 64 bits, NaN, a null inside a value) are
+# kept as the dict itself.
+_NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def pack(fields: Mapping[str, Any]) -> tuple[bytes | dict[str, Any], tuple[str, ...]]:
+    names = tuple(fields)
+    names = _NAMES.setdefault(names, names) if len(_NAMES) < 64 else names
+    try:
+        data = orjson.dumps({k: v for k, v in fields.items() if v is not None})
+    except TypeError:
+        return dict(fields), names
+    if b"null" in data:
+        return dict(fields), names
+    # orjson's bytes keep their 4 KiB working buffer: keep an exact-size copy instead
+    return bytes(memoryview(data)), names
+
+
+def unpack(packed: bytes | dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    if isinstance(packed, dict):
+        return dict(packed)
+    out: dict[str, Any] = dict.fromkeys(names)
+    out.update(orjson.loads(packed))
+    return out
 
 
 def _response_by(reviewer: Reviewer | None, form: str) -> Any:

@@ -30,10 +30,11 @@ from mockserver.vendors.hitl.validation import (
 _PRIORITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 _STATUS_RANK = {"pending": 0, "claimed": 1, "completed": 2, "timeout": 3, "cancelled": 4}
 _SEPARATE = ("response_config", "default_response", "legacy")
+_FIELD_NAMES = tuple(f.name for f in fields(CreateRequestInput) if f.name not in _SEPARATE)
 
 
 def _fields(inp: CreateRequestInput) -> dict[str, Any]:
-    out = {f.name: getattr(inp, f.name) for f in fields(inp) if f.name not in _SEPARATE}
+    out = {name: getattr(inp, name) for name in _FIELD_NAMES}
     out["tags"] = list(inp.tags) if inp.tags else None
     return out
 
@@ -87,7 +88,7 @@ async def create_request(request: web.Request) -> web.Response:
     world = state.world
     now = world.clock.timestamp()
     timeout = inp.timeout_seconds
-    req = HitlRequest(
+    req = HitlRequest.new(
         id=world.ids.object_id(),
         loop_id=loop.id,
         owner=user_of(request),
@@ -96,7 +97,7 @@ async def create_request(request: web.Request) -> web.Response:
         default_response=inp.default_response,
         timeout_at=now + timeout,
         created_at=now,
-        broadcasted_to=members,
+        broadcasted_to=tuple(members),
         legacy=dict(inp.legacy or {}),
         updated_at=now,
     )
@@ -228,7 +229,7 @@ async def update_request(request: web.Request) -> web.Response:
         elif key == "timeout_seconds":
             state.set_timeout(req, value)
         else:
-            req.fields[key] = list(value) if key == "tags" and value is not None else value
+            req.set_field(key, list(value) if key == "tags" and value is not None else value)
         # An older-shape field returned as sent (e.g. priority "normal") must not mask the update.
         req.legacy.pop(key, None)
     req.updated_at = state.world.clock.timestamp()

@@ -46,6 +46,7 @@ class HitlState(VendorState):
         self.loops: dict[str, Loop] = {}
         self.requests: dict[str, HitlRequest] = {}
         self.problems: list[str] = []
+        self._expire_later = self._expire  # one bound method shared by every timeout timer
         # create-request body bytes -> what strict mode would say (lenient.shadow)
         self.strict_verdicts: dict[bytes, Lenience | None] = {}
         now = world.clock.timestamp()
@@ -136,7 +137,7 @@ class HitlState(VendorState):
     # -- requests -----------------------------------------------------------------------------
     def add_request(self, req: HitlRequest, rule: Rule | None) -> None:
         self.requests[req.id] = req
-        self.world.clock.call_at(req.timeout_at, lambda: self._expire(req.id), f"{req.id}:timeout")
+        self.world.clock.call_at_with(req.timeout_at, self._expire_later, req.id, "timeout")
         if rule is not None:
             req.rule = rule.where
             # a plain `timeout` step schedules nothing: the request expires at its timeout_at
@@ -202,9 +203,9 @@ class HitlState(VendorState):
 
     def set_timeout(self, req: HitlRequest, seconds: int) -> None:
         """A new `timeout_seconds` (PATCH): `timeout_at` moves, counted from creation."""
-        req.fields["timeout_seconds"] = seconds
+        req.set_field("timeout_seconds", seconds)
         req.timeout_at = req.created_at + seconds
-        self.world.clock.call_at(req.timeout_at, lambda: self._expire(req.id), f"{req.id}:timeout")
+        self.world.clock.call_at_with(req.timeout_at, self._expire_later, req.id, "timeout")
 
     async def _expire(self, request_id: str) -> None:
         req = self.requests.get(request_id)

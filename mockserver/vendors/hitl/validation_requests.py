@@ -33,6 +33,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from mockserver.errors import ApiError
 from mockserver.vendors.hitl.answer_checks import check_default_response
 from mockserver.vendors.hitl.response_config import parse_response_config
@@ -143,9 +145,9 @@ def parse_create_request(body: Any, *, strict: bool) -> CreateRequestInput:
         content = _content_fields(obj)
     processing = get_enum(obj, "processing_type", PROCESSING_TYPES) or "time-sensitive"
     timeout = _timeout(obj, processing, strict=strict)
-    response_type, cfg = _response(obj, strict=strict)
+    response_type, cfg, fitting = _response(obj, strict=strict)
     default = obj.get("default_response")
-    check_default_response(cfg, default, strict=strict)
+    _check_default(cfg, fitting, default, strict=strict)
     platform = get_str(obj, "platform") or "api"
     if strict and obj.get("platform") is not None:
         platform = get_enum(obj, "platform", PLATFORMS) or platform
@@ -226,9 +228,9 @@ def _content_fields(obj: Mapping[str, Any]) -> dict[str, Any]:
     fields: dict[str, Any] = {"request_text": text, "type": kind}
     fields["priority"] = get_enum(obj, "priority", PRIORITIES) or "medium"
     for url_field in MEDIA_URL_FIELDS.values():
-        fields[url_field] = get_url(obj, url_field, allow_data=True)
+        fields[url_field] = get_url(obj, url_field, allow_data=True) if url_field in obj else None
     for name in ("file_type", "file_name"):
-        fields[name] = get_str(obj, name)
+        fields[name] = get_str(obj, name) if name in obj else None
     needed = MEDIA_URL_FIELDS.get(kind)
     if needed and fields[needed] is None:
         raise invalid(f"{needed} is required when type is '{kind}'")
@@ -276,17 +278,74 @@ def _timeout(obj: Mapping[str, Any], processing: str, *, strict: bool) -> int:
     return int(value)
 
 
-def _response(obj: Mapping[str, Any], *, strict: bool) -> tuple[str, ResponseConfig]:
+def _response(
+    obj: Mapping[str, Any], *, strict: bool
+) -> tuple[str, ResponseConfig, set[bytes] | None]:
+    """The response type, its parsed config and (when the config is a cached one) the JSON of
+    the default responses already found to fit it."""
     response_type = obj.get("response_type")
     config = obj.get("response_config")
     if response_type is None:
         if strict or config is not None:
             raise invalid("response_type is required")
         default = {"options": list(DEFAULT_LEGACY_OPTIONS)}
-        return "single_select", parse_response_config("single_select", default, strict=False)
+        return "single_select", *_config("single_select", default, strict=False)
     if response_type not in RESPONSE_TYPES:
         raise invalid("response_type must be one of: " + ", ".join(RESPONSE_TYPES))
-    return response_type, parse_response_config(response_type, config, strict=strict)
+    return response_type, *_config(response_type, config, strict=strict)
+
+
+# Parsed configs by (response_type, strict, the config's exact JSON), with the defaults checked
+# against each: a client sends the same few configs over and over, and one shared (frozen)
+# config per form also saves memory per stored request. Only valid configs and defaults are
+# kept (a validation error raises before anything is stored).
+_CONFIGS: dict[tuple[str, bool, bytes], tuple[ResponseConfig, set[bytes]]] = {}
+_CACHE_CAP = 512
+
+
+def _config(
+    response_type: str, config: Any, *, strict: bool
+) -> tuple[ResponseConfig, set[bytes] | None]:
+    key = _json_key(config)
+    if key is None:
+        return parse_response_config(response_type, config, strict=strict), None
+    found = _CONFIGS.get((response_type, strict, key))
+    if found is None:
+        found = (parse_response_config(response_type, config, strict=strict), set())
+        if len(_CONFIGS) >= _CACHE_CAP:
+            _CONFIGS.clear()
+        _CONFIGS[(response_type, strict, key)] = found
+    return found
+
+
+def _json_key(value: Any) -> bytes | None:
+    """`value`'s exact JSON as a cache key; None where that JSON would not tell values apart
+    (orjson encodes NaN and infinities as null) or cannot be made."""
+    try:
+        key = orjson.dumps(value)
+    except TypeError:
+        return None
+    if b"null" in key:  # a real null, or a NaN / Infinity encoded as null
+        try:
+            key = json.dumps(value, allow_nan=False, separators=(",", ":")).encode()
+        except ValueError:
+            return None
+    return key
+
+
+def _check_default(
+    cfg: ResponseConfig, fitting: set[bytes] | None, value: Any, *, strict: bool
+) -> None:
+    """check_default_response, skipped for a default whose JSON already fit this config."""
+    if fitting is None or value is None:
+        check_default_response(cfg, value, strict=strict)
+        return
+    key = _json_key(value)
+    if key is not None and key in fitting:
+        return
+    check_default_response(cfg, value, strict=strict)
+    if key is not None and len(fitting) < _CACHE_CAP:
+        fitting.add(key)
 
 
 def _context(obj: Mapping[str, Any]) -> dict[str, Any] | None:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from mockserver.scenario.model import Reviewer
-from mockserver.webhooks.dispatcher import Delivery
+from mockserver.webhooks.deliveries import Delivery
 from mockserver.webhooks.policy import RetryPolicy
 
 from .config import Action, Rule

@@ -20,7 +20,7 @@ from mockserver.vendors.outharm.scoring import MANUAL_COMPLETED, manual_result_j
 from mockserver.webhooks.policy import DEFAULT_POLICY
 
 if TYPE_CHECKING:
-    from mockserver.webhooks.dispatcher import Delivery
+    from mockserver.webhooks.deliveries import Delivery
     from mockserver.world import World
 
 

@@ -1,0 +1,130 @@
+"""What the delivery log holds: each webhook delivery with every attempt, as the control plane
+shows them, the bounded log with its index by id, and the filter that queries and waits share.
+The dispatcher (`dispatcher.py`) makes and settles them."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from mockserver.boundedlog import BoundedLog
+from mockserver.redaction import redact_headers, redact_url
+from mockserver.webhooks.policy import RetryPolicy
+
+DeliveryState = Literal["pending", "delivered", "failed", "abandoned"]
+
+
+@dataclass
+class Attempt:
+    number: int
+    at: str
+    status: int | None = None
+    error: str | None = None
+    duration_ms: float = 0.0
+    simulated: bool = False
+    answer: str | None = None  # the first ANSWER_PREFIX bytes of the receiver's answer
+    answer_truncated: bool = False
+    location: str | None = None  # where a 3xx pointed (never followed)
+    refused: bool = False  # never sent: the target is the sandbox itself
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "at": self.at,
+            "status": self.status,
+            "error": self.error,
+            "duration_ms": round(self.duration_ms, 2),
+            "simulated": self.simulated,
+            "answer": self.answer,
+            "answer_truncated": self.answer_truncated,
+            "location": redact_url(self.location) if self.location else None,
+        }
+
+
+@dataclass
+class Delivery:
+    id: str
+    vendor: str
+    event: str
+    url: str
+    headers: dict[str, str]
+    body: bytes
+    policy: RetryPolicy
+    created_at: str
+    subject: str | None = None
+    state: DeliveryState = "pending"
+    attempts: list[Attempt] = field(default_factory=list)
+    next_attempt_at: str | None = None
+    redelivery_of: str | None = None
+    secret_headers: frozenset[str] = frozenset()  # lower-case names shown only as fingerprints
+
+    def payload(self) -> Any:
+        try:
+            return json.loads(self.body)
+        except ValueError:
+            return self.body.decode("utf-8", "replace")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "vendor": self.vendor,
+            "event": self.event,
+            "subject": self.subject,
+            "url": redact_url(self.url),
+            "headers": redact_headers(self.headers, self.secret_headers),
+            "body": self.body.decode("utf-8", "replace"),
+            "payload": self.payload(),
+            "state": self.state,
+            "attempts": [a.to_json() for a in self.attempts],
+            "next_attempt_at": self.next_attempt_at,
+            "created_at": self.created_at,
+            "redelivery_of": self.redelivery_of,
+        }
+
+
+class DeliveryLog(BoundedLog[Delivery]):
+    """The bounded delivery log, with an index by id that forgets whatever the log drops or
+    clears (so a dropped or cleared delivery is not found by id, and the index stays bounded)."""
+
+    def __init__(self, cap: int) -> None:
+        super().__init__(cap)
+        self._by_id: dict[str, Delivery] = {}
+
+    def append(self, entry: Delivery) -> None:
+        if self._entries and len(self._entries) == self.cap:
+            self._by_id.pop(self._entries[0].id, None)
+        super().append(entry)
+        if self.cap > 0:
+            self._by_id[entry.id] = entry
+
+    def clear(self) -> None:
+        super().clear()
+        self._by_id.clear()
+
+    def get(self, delivery_id: str) -> Delivery | None:
+        return self._by_id.get(delivery_id)
+
+
+def delivery_matcher(
+    *,
+    vendor: str | None = None,
+    event: str | None = None,
+    url: str | None = None,
+    state: str | None = None,
+    subject: str | None = None,
+) -> Callable[[Delivery], bool]:
+    """The delivery filters as one test of a delivery (for queries and waits' wake-ups)."""
+
+    def keep(d: Delivery) -> bool:
+        return (
+            (vendor is None or d.vendor == vendor)
+            and (event is None or fnmatch.fnmatchcase(d.event, event))
+            and (url is None or fnmatch.fnmatchcase(d.url, url))
+            and (state is None or d.state == state)
+            and (subject is None or d.subject == subject)
+        )
+
+    return keep
