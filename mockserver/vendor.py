@@ -11,18 +11,19 @@ from __future__ import annotations
 import importlib
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from aiohttp import web
 
 from mockserver.errors import ApiError
+from mockserver.scenario.vocabulary import Vocabulary
 from mockserver.variants import Variant
 
 if TYPE_CHECKING:
     from mockserver.drift.model import ProbeSet
     from mockserver.scenario.context import SectionContext
-    from mockserver.scenario.rules import Step
+    from mockserver.scenario.steps import Step
     from mockserver.world import World
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -34,21 +35,6 @@ class Route:
     path: str
     handler: Handler
     name: str = ""
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """The words a vendor adds to the shared rule format.
-
-    `when` maps each matcher key to the JSON Schema of its value; `actions` maps each action word
-    to the JSON Schema of its own properties (the core adds `after` and `by` to every action);
-    `bare_words` are actions that may be written as a plain word, like `timeout`.
-    """
-
-    when: Mapping[str, dict[str, Any]] = field(default_factory=dict)
-    actions: Mapping[str, dict[str, Any]] = field(default_factory=dict)
-    bare_words: frozenset[str] = frozenset()
-    descriptions: Mapping[str, str] = field(default_factory=dict)
 
 
 class VendorState:

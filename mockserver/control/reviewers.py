@@ -12,6 +12,7 @@ from mockserver import appkeys, jsonio
 from mockserver.control.common import not_reached, vendor_named, world_for
 from mockserver.control.responses import fail, ok, query_float, query_int
 from mockserver.scenario.rules import parse_steps, rules_schema
+from mockserver.scenario.steps import MANUAL
 from mockserver.world import World
 
 log = logging.getLogger("mockserver.state")  # what changed; the calls themselves: access.py
@@ -75,7 +76,7 @@ async def act(request: web.Request) -> web.Response:
     if errors:
         words = sorted({"fail", *vendor.vocabulary().actions} - {"fail"})
         fail(400, "not a valid action", detail=errors[0].message, actions=words)
-    steps = parse_steps(step_data, lambda _p: "control plane")
+    steps = parse_steps(step_data, lambda _p: MANUAL)
     if not steps:
         fail(400, 'give at least one action, e.g. {"claim": {}}')
     world = world_for(request)

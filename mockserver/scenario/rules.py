@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from mockserver.clock import Clock, Timer
 from mockserver.durations import DURATION_PATTERN, parse_duration
-from mockserver.vendor import Vocabulary
+from mockserver.scenario.steps import Rule, RuleSet, Step
+from mockserver.scenario.vocabulary import Vocabulary
 
 log = logging.getLogger("mockserver.scenario")
 
@@ -49,37 +49,6 @@ FAIL_SCHEMA: dict[str, Any] = {
         "description": "a duration like 800ms or 2s to delay the answer by (real time)",
     },
 }
-
-
-@dataclass(frozen=True)
-class Step:
-    """One scripted action: `word` with its arguments, `after` seconds after the previous."""
-
-    word: str
-    args: Mapping[str, Any] = field(default_factory=dict)
-    after: float = 0.0
-    by: str | None = None
-    where: str = ""
-
-
-@dataclass(frozen=True)
-class Rule:
-    when: Mapping[str, Any]
-    steps: tuple[Step, ...]
-    first: int | None = None
-    otherwise: bool = False
-    where: str = ""
-
-    @property
-    def fault(self) -> Step | None:
-        """The `fail` step that answers the submission itself, if the rule starts with one."""
-        return next((s for s in self.steps if s.word == "fail"), None)
-
-
-@dataclass(frozen=True)
-class RuleSet:
-    name: str
-    rules: tuple[Rule, ...] = ()
 
 
 # Not mutated: the scenario JSON Schema is data, built when the vendors' modules are imported,
@@ -265,3 +234,6 @@ class Engine:
         """Drop the steps still scheduled for an item (it was cancelled or decided by hand)."""
         for timer in self._timers.pop(item_key, []):
             timer.cancel()
+
+
+__all__ = ["DURATION_SCHEMA", "Engine", "Rule", "RuleSet", "Step", "parse_rules", "parse_steps"]

@@ -10,7 +10,7 @@ from typing import Any
 from mockserver.durations import parse_duration
 from mockserver.scenario.context import SectionContext
 from mockserver.scenario.rules import DURATION_SCHEMA, RuleSet, rules_schema
-from mockserver.vendor import Vocabulary
+from mockserver.scenario.vocabulary import Vocabulary
 
 RESPONSE_TYPES = ["text", "single_select", "multi_select", "rating", "number", "boolean"]
 PRIORITIES = ["low", "medium", "high", "critical"]

@@ -9,8 +9,9 @@ from aiohttp import web
 
 from mockserver.errors import ApiError
 from mockserver.scenario.context import SectionContext
+from mockserver.scenario.vocabulary import Vocabulary
 from mockserver.variants import Variant
-from mockserver.vendor import Handler, Route, Vendor, VendorState, Vocabulary
+from mockserver.vendor import Handler, Route, Vendor, VendorState
 from mockserver.vendors.hitl import config
 from mockserver.vendors.hitl import routes_loops as loops
 from mockserver.vendors.hitl import routes_requests as requests

@@ -16,8 +16,9 @@ from aiohttp import web
 
 from mockserver.errors import ApiError
 from mockserver.scenario.context import SectionContext
+from mockserver.scenario.vocabulary import Vocabulary
 from mockserver.variants import Variant
-from mockserver.vendor import Handler, Route, Vendor, VendorState, Vocabulary
+from mockserver.vendor import Handler, Route, Vendor, VendorState
 
 from . import config, routes_dashboard, routes_models
 from .http import MODELS_PATH_PREFIX, is_models_request, render_error

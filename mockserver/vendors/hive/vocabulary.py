@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from mockserver.vendor import Vocabulary
+from mockserver.scenario.vocabulary import Vocabulary
 
 _STR_OR_LIST: Final[dict[str, Any]] = {
     "anyOf": [

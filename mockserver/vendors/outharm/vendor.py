@@ -9,7 +9,8 @@ from aiohttp import web
 
 from mockserver.errors import ApiError
 from mockserver.scenario.context import SectionContext
-from mockserver.vendor import Route, Vendor, VendorState, Vocabulary
+from mockserver.scenario.vocabulary import Vocabulary
+from mockserver.vendor import Route, Vendor, VendorState
 from mockserver.vendors.outharm import config, routes
 from mockserver.vendors.outharm.http import render_error
 from mockserver.vendors.outharm.state import OutharmState

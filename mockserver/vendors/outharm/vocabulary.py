@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from mockserver.scenario.rules import rules_schema
-from mockserver.vendor import Vocabulary
+from mockserver.scenario.vocabulary import Vocabulary
 
 SLUG_PATTERN = "^[a-z][a-z0-9-]*$"
 # The `when` keys that test single values; the others test the submission as a whole.
