@@ -72,7 +72,7 @@ class World:
             scenario.webhook_faults,
             namespace=namespace,
         )
-        self.engine = Engine(self.clock, namespace)
+        self.engine = Engine(self.clock, namespace, self.changed)
         self.registry = registry or variant_registry(vendors)
         # Defaults, then --variant, then the scenario's `variants:` (both checked at load).
         self.variants: Selection = self.registry.selection(

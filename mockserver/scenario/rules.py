@@ -170,16 +170,37 @@ def parse_rules(
 
 Matcher = Callable[[Mapping[str, Any]], bool]
 Perform = Callable[[Step], Awaitable[None]]
+ItemCallback = Callable[[str], Awaitable[None]]
 
 
 class Engine:
     """Chooses the rule for each arriving item and schedules its steps on the clock."""
 
-    def __init__(self, clock: Clock, namespace: str = "") -> None:
+    def __init__(
+        self, clock: Clock, namespace: str = "", changed: Callable[[str], None] | None = None
+    ) -> None:
         self._clock = clock
         self._namespace = namespace  # for log lines only
+        self._changed = changed or (lambda _key: None)
         self._counts: dict[tuple[str, int], int] = {}
         self._timers: dict[str, list[Timer]] = {}
+        self._notifying: dict[ItemCallback, ItemCallback] = {}
+
+    def at(self, item_key: str, due: float, callback: ItemCallback, word: str) -> Timer:
+        """A vendor's own timer for an item (a request's timeout, an async task's completion):
+        `callback(item_key)` runs at `due` on the virtual clock, listed among the pending
+        timers as `<item_key>:<word>`, and the item's waits are woken after it. One wrapper is
+        kept per callback, so a million timers cost no closure each."""
+        notifying = self._notifying.get(callback)
+        if notifying is None:
+            changed = self._changed
+
+            async def notifying(key: str, callback: ItemCallback = callback) -> None:
+                await callback(key)
+                changed(key)
+
+            self._notifying[callback] = notifying
+        return self._clock.call_at_with(due, notifying, item_key, f"{item_key}:{word}")
 
     def choose(self, ruleset: RuleSet, matches: Matcher) -> Rule | None:
         """The first rule whose `when` holds (`matches(when)`), counting it toward `first`."""
@@ -221,6 +242,7 @@ class Engine:
                     },
                 )
                 await perform(step)
+                self._changed(item_key)
 
             detail = {
                 "action": step.word,
