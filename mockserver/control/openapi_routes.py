@@ -8,7 +8,7 @@ from aiohttp import web
 
 from mockserver.appkeys import CONTROL_PREFIX
 from mockserver.control.responses import ok
-from mockserver.openapi import NAMES, document_json, index
+from mockserver.openapi import document_json, index, names
 
 
 async def list_documents(request: web.Request) -> web.Response:
@@ -19,9 +19,9 @@ async def list_documents(request: web.Request) -> web.Response:
 async def get_document(request: web.Request) -> web.Response:
     """One description as JSON; 404 `{"error", "available"}` for an unknown name."""
     name = request.match_info["name"]
-    if name not in NAMES:
+    if name not in names():
         return ok(
-            {"error": f"no OpenAPI description {name!r}", "available": list(NAMES)}, status=404
+            {"error": f"no OpenAPI description {name!r}", "available": list(names())}, status=404
         )
     return web.Response(body=document_json(name), content_type="application/json")
 

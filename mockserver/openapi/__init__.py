@@ -8,13 +8,13 @@ control plane serves them as JSON under `/_mockserver/openapi/{name}`.
 from __future__ import annotations
 
 from mockserver.openapi.loader import (
-    NAMES,
     DocumentError,
     document,
     document_json,
     index,
+    names,
     parse,
     source,
 )
 
-__all__ = ["NAMES", "DocumentError", "document", "document_json", "index", "parse", "source"]
+__all__ = ["DocumentError", "document", "document_json", "index", "names", "parse", "source"]

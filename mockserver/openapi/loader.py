@@ -1,4 +1,5 @@
-"""Load the shipped OpenAPI descriptions: YAML files next to this module, parsed once.
+"""Load the shipped OpenAPI descriptions, parsed once: the control plane's (next to this
+module) and each vendor's (in its folder, as `Vendor.openapi_documents()` declares them).
 
 YAML 1.1 quietly turns some unquoted words into other types (`200:` into an integer key,
 `yes` into true, `2026-01-01` into a date), which JSON and OpenAPI do not allow; a file that
@@ -17,7 +18,7 @@ import yaml
 from mockserver.appkeys import CONTROL_PREFIX
 from mockserver.jsonio import dumps
 
-NAMES: Final = ("hitl", "outharm", "hive-dashboard", "hive-models", "control")
+CONTROL: Final = "control"
 _SCALARS: Final = (str, int, float, bool, type(None))
 
 
@@ -25,11 +26,24 @@ class DocumentError(ValueError):
     """A description file that is not plain JSON data once parsed."""
 
 
+def _locations() -> dict[str, tuple[str, str]]:
+    """Each description's name -> (package, file), the vendors' first, then the control's."""
+    from mockserver.registry import vendors  # at call time: a test may register one
+
+    found = {d.name: (d.package, d.resource) for v in vendors() for d in v.openapi_documents()}
+    found[CONTROL] = (__package__ or "mockserver.openapi", f"{CONTROL}.yaml")
+    return found
+
+
+def names() -> tuple[str, ...]:
+    """The names of every description served under `/_mockserver/openapi/`."""
+    return tuple(_locations())
+
+
 def source(name: str) -> str:
-    """The YAML text of description `name`; KeyError for a name not in `NAMES`."""
-    if name not in NAMES:
-        raise KeyError(name)
-    return resources.files(__package__).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
+    """The YAML text of description `name`; KeyError for a name not in `names()`."""
+    package, resource = _locations()[name]
+    return resources.files(package).joinpath(resource).read_text(encoding="utf-8")
 
 
 def parse(text: str, where: str) -> dict[str, Any]:
@@ -79,5 +93,5 @@ def index() -> list[dict[str, str]]:
             "version": str(_parsed(name)["info"]["version"]),
             "path": f"{CONTROL_PREFIX}/openapi/{name}",
         }
-        for name in NAMES
+        for name in names()
     ]

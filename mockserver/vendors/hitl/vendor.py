@@ -11,7 +11,7 @@ from mockserver.errors import ApiError
 from mockserver.scenario.context import SectionContext
 from mockserver.scenario.vocabulary import Vocabulary
 from mockserver.variants import Variant
-from mockserver.vendor import Handler, Route, Vendor, VendorState
+from mockserver.vendor import Handler, OpenApiDocument, Route, Vendor, VendorState
 from mockserver.vendors.hitl import config
 from mockserver.vendors.hitl import routes_loops as loops
 from mockserver.vendors.hitl import routes_requests as requests
@@ -53,6 +53,9 @@ class HitlVendor(Vendor):
         for prefix in ("/v1/api", "/v1"):
             out += [Route(method, prefix + path, handler) for method, path, handler in _API]
         return out
+
+    def openapi_documents(self) -> tuple[OpenApiDocument, ...]:
+        return (OpenApiDocument("hitl", __package__ or "", "openapi.yaml"),)
 
     def render_error(self, error: ApiError) -> web.Response:
         return render_error(error)

@@ -18,7 +18,7 @@ from mockserver.errors import ApiError
 from mockserver.scenario.context import SectionContext
 from mockserver.scenario.vocabulary import Vocabulary
 from mockserver.variants import Variant
-from mockserver.vendor import Handler, Route, Vendor, VendorState
+from mockserver.vendor import Handler, OpenApiDocument, Route, Vendor, VendorState
 
 from . import config, routes_dashboard, routes_models
 from .http import MODELS_PATH_PREFIX, is_models_request, render_error
@@ -66,6 +66,12 @@ class HiveVendor(Vendor):
             Route("GET", MODELS_PATH_PREFIX + "/api/v1/task", routes_models.get_task),
         ]
         return out
+
+    def openapi_documents(self) -> tuple[OpenApiDocument, ...]:
+        return (
+            OpenApiDocument("hive-dashboard", __package__ or "", "openapi-dashboard.yaml"),
+            OpenApiDocument("hive-models", __package__ or "", "openapi-models.yaml"),
+        )
 
     def render_error(self, error: ApiError) -> web.Response:
         return render_error(error)

@@ -10,7 +10,7 @@ from aiohttp import web
 from mockserver.errors import ApiError
 from mockserver.scenario.context import SectionContext
 from mockserver.scenario.vocabulary import Vocabulary
-from mockserver.vendor import Route, Vendor, VendorState
+from mockserver.vendor import OpenApiDocument, Route, Vendor, VendorState
 from mockserver.vendors.outharm import config, routes
 from mockserver.vendors.outharm.http import render_error
 from mockserver.vendors.outharm.state import OutharmState
@@ -31,6 +31,9 @@ class OutharmVendor(Vendor):
             Route("POST", "/moderation/manual", routes.manual),
             Route("POST", "/submissions/{submission_id}/moderation/manual", routes.add_to_queue),
         ]
+
+    def openapi_documents(self) -> tuple[OpenApiDocument, ...]:
+        return (OpenApiDocument("outharm", __package__ or "", "openapi.yaml"),)
 
     def render_error(self, error: ApiError) -> web.Response:
         return render_error(error)
