@@ -9,8 +9,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from mockserver.app import build_app
-from mockserver.library import ScenarioLibrary
 from mockserver.registry import VENDORS
+from mockserver.scenario.library import ScenarioLibrary
 from mockserver.settings import Settings
 
 from .conftest import AUTH, advance, create_loop, create_request, get_request
