@@ -12,6 +12,7 @@ import importlib
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from importlib import resources
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from aiohttp import web
@@ -209,6 +210,17 @@ class Vendor(ABC):
     def owns(self, request: web.Request) -> bool:
         """Whether a request the router did not match belongs to this vendor."""
         return any(request.path.startswith(p) for p in self.path_prefixes)
+
+    def console_view(self) -> bytes | None:
+        """How the reviewer console shows this vendor's items: `console.js` in the vendor's
+        folder (an ES module; `mockserver/console/parts.js` says what it exports), else None
+        (the console shows the items generically)."""
+        package = type(self).__module__.rpartition(".")[0]
+        try:
+            file = resources.files(package).joinpath("console.js")
+            return file.read_bytes() if file.is_file() else None
+        except (ModuleNotFoundError, TypeError, ValueError, OSError):
+            return None
 
     def drift_probes(self) -> ProbeSet | None:
         """What `mockserver drift` calls on the real service: the vendor package's

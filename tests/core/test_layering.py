@@ -26,7 +26,8 @@ lower one, and the modules of one layer import each other without cycles:
 
 Also checked: no module outside `mockserver/vendors/` and `mockserver/registry.py` names a
 vendor in code (identifiers, imports, string constants, URL paths); docstrings, comments and
-help or description text may. And every module stays under MAX_LINES lines.
+help or description text may; the reviewer console's files likewise (outside comments). And
+every module stays under MAX_LINES lines.
 """
 
 from __future__ import annotations
@@ -438,6 +439,18 @@ def test_no_module_outside_the_vendors_names_a_vendor_in_code() -> None:
     assert not new, "names a vendor in code (keep vendor knowledge in mockserver/vendors/):\n" + (
         "\n".join(f"{rel}:{where[rel, what]}: {what}" for rel, what in new)
     )
+
+
+def test_the_reviewer_console_names_no_vendor() -> None:
+    """The page's own files show every vendor through the view its folder ships
+    (`mockserver/vendors/<name>/console.js`); only their comments may name one."""
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in sorted((ROOT / PACKAGE / "console").iterdir())
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if VENDOR_WORD.search(line) and not line.strip().startswith(("//", "/*", "*", "<!--"))
+    ]
+    assert not found, "the console names a vendor:\n" + "\n".join(found)
 
 
 def test_modules_stay_small() -> None:
