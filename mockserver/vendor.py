@@ -123,10 +123,13 @@ class Vendor(ABC):
         return ()
 
     def describe(self) -> dict[str, Any]:
-        """What `GET /_mockserver/vendors` says about this vendor."""
+        """What `GET /_mockserver/vendors` says about this vendor: each action word with its
+        description and its settings (name -> JSON Schema), from which the `trigger` CLI
+        builds its options."""
         actions = self.actions()
-        words = list(actions.words) if actions is not None else sorted(self.vocabulary().actions)
-        bare = sorted(self.vocabulary().bare_words)
+        vocabulary = self.vocabulary()
+        words = list(actions.words) if actions is not None else sorted(vocabulary.actions)
+        bare = vocabulary.bare_words
         return {
             "name": self.name,
             "title": self.title,
@@ -136,8 +139,8 @@ class Vendor(ABC):
                 {
                     "word": word,
                     "bare": word in bare,
-                    "description": self.vocabulary().descriptions.get(word, word),
-                    "settings": sorted(self.vocabulary().actions.get(word, {})),
+                    "description": vocabulary.descriptions.get(word, word),
+                    "settings": dict(vocabulary.actions.get(word, {})),
                 }
                 for word in words
             ],

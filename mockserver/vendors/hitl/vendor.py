@@ -47,6 +47,7 @@ class HitlVendor(Vendor):
     name = "hitl"
     title = "HITL.sh"
     path_prefixes = ("/v1/",)
+    base_path = "/v1"
 
     def routes(self) -> list[Route]:
         out = [Route("GET", "/v1/test", loops.test_key)]
