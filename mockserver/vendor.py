@@ -159,6 +159,13 @@ class Vendor(ABC):
         """This vendor's scenario section (None: the older methods below are overridden)."""
         return None
 
+    def default_section(self) -> Mapping[str, Any] | None:
+        """What the embedded default scenario says in this vendor's section (None: nothing);
+        declared as `ScenarioSection.default`, e.g. `section_file(__package__)` for the
+        vendor folder's `default.yaml`."""
+        section = self.scenario_section()
+        return section.default if section is not None else None
+
     def _section(self) -> ScenarioSection:
         section = self.scenario_section()
         if section is None:

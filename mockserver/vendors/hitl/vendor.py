@@ -9,6 +9,7 @@ from aiohttp import web
 
 from mockserver.errors import ApiError
 from mockserver.scenario.context import SectionContext
+from mockserver.scenario.sectionfile import section_file
 from mockserver.scenario.vocabulary import Vocabulary
 from mockserver.variants import Variant
 from mockserver.vendor import Handler, OpenApiDocument, Route, Vendor, VendorState
@@ -72,6 +73,9 @@ class HitlVendor(Vendor):
 
     def parse_section(self, data: Mapping[str, Any] | None, ctx: SectionContext) -> Any:
         return config.parse_section(data, ctx)
+
+    def default_section(self) -> Mapping[str, Any]:
+        return section_file(__package__)  # until scenario_section() declares it as its default
 
     def new_state(self, world: World) -> VendorState:
         return HitlState(world, world.scenario.section(self.name))

@@ -16,6 +16,7 @@ from aiohttp import web
 
 from mockserver.errors import ApiError
 from mockserver.scenario.context import SectionContext
+from mockserver.scenario.sectionfile import section_file
 from mockserver.scenario.vocabulary import Vocabulary
 from mockserver.variants import Variant
 from mockserver.vendor import Handler, OpenApiDocument, Route, Vendor, VendorState
@@ -94,6 +95,9 @@ class HiveVendor(Vendor):
             return cfg
         # Positions (file:line) for each step, and `by:` checked against the reviewers.
         return replace(cfg, review=ctx.rules(("review",), data["review"]))
+
+    def default_section(self) -> Mapping[str, Any]:
+        return section_file(__package__)  # until scenario_section() declares it as its default
 
     def new_state(self, world: World) -> VendorState:
         return HiveState(world, world.scenario.section(self.name))

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from mockserver.errors import ApiError
 from mockserver.scenario.context import SectionContext
+from mockserver.scenario.sectionfile import section_file
 from mockserver.scenario.vocabulary import Vocabulary
 from mockserver.vendor import OpenApiDocument, Route, Vendor, VendorState
 from mockserver.vendors.outharm import config, routes
@@ -49,6 +50,9 @@ class OutharmVendor(Vendor):
             return config.parse_section(data, ctx)
         except config.OutharmConfigError as exc:
             raise ctx.fail(exc.path, exc.reason) from None
+
+    def default_section(self) -> Mapping[str, Any]:
+        return section_file(__package__)  # until scenario_section() declares it as its default
 
     def new_state(self, world: World) -> VendorState:
         return OutharmState(world, world.scenario.section(self.name))
