@@ -35,7 +35,8 @@ def park(base: str, kind: str, started: threading.Event, stop: threading.Event) 
                 if kind == "item":
                     url = f"/v1/api/loops/{LOOP}/requests"
                     async with session.post(url, data=HITL_BODY, headers=AUTH) as resp:
-                        rid = (await resp.json())["data"]["request_id"]
+                        data = (await resp.json())["data"]  # either documented id form
+                        rid = data.get("request_id") or data["request"]["id"]
                     paths.append(f"/_mockserver/wait/items/hitl/{rid}?status=completed")
                 else:
                     paths.append(f"/_mockserver/wait/journal?path=/nothing/{n}")
