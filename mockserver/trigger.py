@@ -190,7 +190,10 @@ def add_parser(
     names = ", ".join(str(v["name"]) for v in described) or "see GET /_mockserver/vendors"
     lst = words.add_parser("list", help="items across vendors", description="Items to review.")
     lst.add_argument("--vendor", help=f"only this vendor ({names})")
-    lst.add_argument("--status", help="only items in this status (pending, claimed, ...)")
+    statuses = dict.fromkeys(str(s) for v in described for s in v.get("statuses") or [])
+    lst.add_argument(
+        "--status", help=f"only items in this status ({', '.join(statuses) or 'e.g. pending'})"
+    )
     _common(lst, suppress=True)
     trigger_verbs.add_verbs(words, verbs, _item_parser)
     act = _item_parser(words, "act", "any action, as one step in the scenario format")
