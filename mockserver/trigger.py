@@ -13,8 +13,7 @@ and their options are the vendors' reviewer words and settings, as the sandbox d
     act ID '{"cancel": {}}'        the step as given                    any vendor
 
 The vendor of an item is looked up by its id unless `--vendor` is given. Standard library
-only (the vendor packages load only when no sandbox answers), so it runs wherever the package
-is installed.
+only, so it runs wherever the package is installed.
 """
 
 from __future__ import annotations
@@ -151,20 +150,25 @@ def _default_url() -> str:
     return f"http://127.0.0.1:{os.environ.get('MOCKSERVER_PORT') or '8080'}"
 
 
+def _asked(url: str, namespace: str | None) -> list[dict[str, Any]]:
+    """`GET /_mockserver/vendors` of the sandbox at `url`; TriggerError when it cannot say."""
+    answer = ControlClient(url, namespace, timeout=5).call("GET", "/vendors")
+    if not isinstance(answer, dict) or not isinstance(answer.get("vendors"), list):
+        raise TriggerError(f"{url} did not list its vendors")
+    found: list[dict[str, Any]] = answer["vendors"]
+    return found
+
+
 def described_vendors(argv: Sequence[str]) -> list[dict[str, Any]]:
     """What the sandbox the command line names (`--url`, `--namespace`) says about its vendors;
-    the vendors installed here when it does not answer."""
+    the vendors installed here (loaded only then) when it does not answer."""
     pre = argparse.ArgumentParser(add_help=False)
     pre.add_argument("--url")
     pre.add_argument("--namespace")
     known, _ = pre.parse_known_args(list(argv))
     try:
-        answer = ControlClient(known.url or _default_url(), known.namespace, timeout=5).call(
-            "GET", "/vendors"
-        )
-        found: list[dict[str, Any]] = answer["vendors"]
-        return found
-    except (TriggerError, KeyError, TypeError):
+        return _asked(known.url or _default_url(), known.namespace)
+    except TriggerError:
         return trigger_verbs.local_vendors()
 
 
@@ -202,7 +206,7 @@ def add_parser(
 
 def step_of(args: argparse.Namespace) -> Any:
     """The control-plane step (scenario format) for the parsed verb; ValueError when the step
-    given to `act` is not JSON, or a `--set` is not KEY=VALUE."""
+    given to `act` is not JSON."""
     if args.action == "act":
         return json.loads(args.step)
     verbs: dict[str, Verb] = args.verbs
@@ -211,7 +215,7 @@ def step_of(args: argparse.Namespace) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     """Carry out `mockserver trigger ...`; 1 (with the reason on stderr) when it fails."""
-    url = args.url or _default_url()
+    url = args.url or f"http://127.0.0.1:{os.environ.get('MOCKSERVER_PORT') or '8080'}"
     client = ControlClient(url, args.namespace)
     try:
         if args.action == "list":
@@ -220,10 +224,8 @@ def run(args: argparse.Namespace) -> int:
             return 0
         try:
             step = step_of(args)
-        except json.JSONDecodeError as exc:
-            raise TriggerError(f"the step is not JSON: {exc}") from None
         except ValueError as exc:
-            raise TriggerError(str(exc)) from None
+            raise TriggerError(f"the step is not JSON: {exc}") from None
         vendor = args.vendor or client.vendor_of(args.id)
         result = client.act(vendor, args.id, step)
     except TriggerError as exc:

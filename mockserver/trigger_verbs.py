@@ -215,13 +215,25 @@ def add_verbs(
             dest="settings",
             action="append",
             default=[],
+            type=_setting,
             metavar="KEY=VALUE",
             help="any setting, VALUE read as JSON when it is JSON, else as text; repeatable",
         )
 
 
+def _setting(pair: str) -> tuple[str, Any]:
+    """`--set KEY=VALUE`: VALUE as JSON when it is JSON, else as text."""
+    key, sep, raw = pair.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"{pair!r}: give KEY=VALUE")
+    try:
+        return key, json.loads(raw)
+    except ValueError:
+        return key, raw
+
+
 def step_of(args: argparse.Namespace, verbs: Mapping[str, Verb]) -> Any:
-    """The step (scenario format) the parsed verb sends; ValueError for a malformed --set."""
+    """The step (scenario format) the parsed verb sends."""
     verb = verbs[args.action]
     spec: dict[str, Any] = {"by": args.by} if args.by else {}
     for name, schema in verb.settings.items():
@@ -231,14 +243,7 @@ def step_of(args: argparse.Namespace, verbs: Mapping[str, Verb]) -> Any:
         index = getattr(args, f"index_{name}", None)
         if index is not None:
             spec[name] = index
-    for pair in args.settings:
-        key, sep, raw = pair.partition("=")
-        if not sep or not key:
-            raise ValueError(f"--set {pair!r}: give KEY=VALUE")
-        try:
-            spec[key] = json.loads(raw)
-        except ValueError:
-            spec[key] = raw
+    spec.update(args.settings)
     if spec or (verb.settings and not verb.bare):
         return {verb.word: spec}
     return verb.word
