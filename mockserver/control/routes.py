@@ -49,6 +49,7 @@ from mockserver.control.variants import (
     match_variant,
     put_variants,
 )
+from mockserver.control.vendors import list_vendors
 
 P = appkeys.CONTROL_PREFIX
 
@@ -90,5 +91,6 @@ def control_routes() -> list[web.RouteDef]:
         ("GET", "/ui/vendors.json", console_vendors),
         ("GET", "/ui/vendors/{vendor}.js", vendor_view),
         ("GET", "/ui/{file}", console_file),
+        ("GET", "/vendors", list_vendors),
     ]
     return [web.route(method, P + path, guard(handler)) for method, path, handler in table]

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from mockserver.variants import VariantRegistry
-    from mockserver.vendor import Vendor
 
 MARKER = "mockserver_variants"
 FULL_GRID_LIMIT = 16
@@ -24,18 +23,13 @@ FULL_GRID_LIMIT = 16
 Case = dict[str, str]
 
 
-def registry() -> VariantRegistry:
-    """The variants the vendors declare (the same code a sandbox runs), a test's own included."""
-    from mockserver.registry import vendors
-
-    return _registry(vendors())
-
-
 @cache
-def _registry(vendors: tuple[Vendor, ...]) -> VariantRegistry:
+def registry() -> VariantRegistry:
+    """The variants the installed vendors declare (the same code a sandbox runs)."""
+    from mockserver.registry import vendors
     from mockserver.world import variant_registry
 
-    return variant_registry(vendors)
+    return variant_registry(vendors())
 
 
 def forms_of(name: str) -> list[str]:
