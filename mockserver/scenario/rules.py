@@ -200,8 +200,7 @@ class Engine:
                 changed(key)
 
             self._notifying[callback] = notifying
-        # the timer's name is `<item_key>:<word>`: call_at_with puts the argument first
-        return self._clock.call_at_with(due, notifying, item_key, word)
+        return self._clock.call_at_with(due, notifying, item_key, word)  # named "<key>:<word>"
 
     def choose(self, ruleset: RuleSet, matches: Matcher) -> Rule | None:
         """The first rule whose `when` holds (`matches(when)`), counting it toward `first`."""
