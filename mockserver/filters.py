@@ -104,8 +104,15 @@ class JournalFilter:
         return asdict(self)
 
     def matches(self, entry: Call) -> bool:
-        """Whether a stored call passes."""
-        return self._test(entry.vendor, entry.method, entry.path, entry.status, entry.seq)
+        """Whether a stored call passes (spelled out, not through `_test`: the journal's
+        queries and waits run it on every entry)."""
+        return (
+            (self.vendor is None or entry.vendor == self.vendor)
+            and (self.method is None or entry.method == self.method.upper())
+            and (self.path is None or fnmatch.fnmatchcase(entry.path, self.path))
+            and (self.status is None or entry.status == self.status)
+            and (self.since is None or entry.seq > self.since)
+        )
 
     def matches_json(self, entry: Mapping[str, Any]) -> bool:
         """Whether a call as the control plane shows it (`GET /journal`'s entries) passes."""
@@ -189,9 +196,13 @@ class DeliveryFilter:
         return asdict(self)
 
     def matches(self, delivery: Sent) -> bool:
-        """Whether a recorded delivery passes."""
-        return self._test(
-            delivery.vendor, delivery.event, delivery.url, delivery.state, delivery.subject
+        """Whether a recorded delivery passes (spelled out, as `JournalFilter.matches`)."""
+        return (
+            (self.vendor is None or delivery.vendor == self.vendor)
+            and (self.event is None or fnmatch.fnmatchcase(delivery.event, self.event))
+            and (self.url is None or fnmatch.fnmatchcase(delivery.url, self.url))
+            and (self.state is None or delivery.state == self.state)
+            and (self.subject is None or delivery.subject == self.subject)
         )
 
     def matches_json(self, delivery: Mapping[str, Any]) -> bool:
