@@ -45,7 +45,8 @@ def _query(fields: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _glob(value: Any, pattern: str) -> bool:
-    return fnmatch.fnmatchcase(str(value), pattern)
+    """A JSON field against a glob: a missing field matches none (not even `*`)."""
+    return value is not None and fnmatch.fnmatchcase(str(value), pattern)
 
 
 class Call(Protocol):
@@ -104,8 +105,7 @@ class JournalFilter:
         return asdict(self)
 
     def matches(self, entry: Call) -> bool:
-        """Whether a stored call passes (spelled out, not through `_test`: the journal's
-        queries and waits run it on every entry)."""
+        """Whether a stored call passes (queries and waits run it on every entry)."""
         return (
             (self.vendor is None or entry.vendor == self.vendor)
             and (self.method is None or entry.method == self.method.upper())
@@ -115,21 +115,14 @@ class JournalFilter:
         )
 
     def matches_json(self, entry: Mapping[str, Any]) -> bool:
-        """Whether a call as the control plane shows it (`GET /journal`'s entries) passes."""
-        return self._test(
-            entry.get("vendor"),
-            entry.get("method"),
-            entry.get("path"),
-            entry.get("status"),
-            entry.get("seq"),
-        )
-
-    def _test(self, vendor: Any, method: Any, path: Any, status: Any, seq: Any) -> bool:
+        """Whether a call as the control plane shows it (`GET /journal`'s entries) passes: the
+        same test as `matches`, on the JSON fields (a missing one matches no given value)."""
+        seq = entry.get("seq")
         return (
-            (self.vendor is None or vendor == self.vendor)
-            and (self.method is None or method == self.method.upper())
-            and (self.path is None or _glob(path, self.path))
-            and (self.status is None or status == self.status)
+            (self.vendor is None or entry.get("vendor") == self.vendor)
+            and (self.method is None or entry.get("method") == self.method.upper())
+            and (self.path is None or _glob(entry.get("path"), self.path))
+            and (self.status is None or entry.get("status") == self.status)
             and (self.since is None or (isinstance(seq, int) and seq > self.since))
         )
 
@@ -196,7 +189,7 @@ class DeliveryFilter:
         return asdict(self)
 
     def matches(self, delivery: Sent) -> bool:
-        """Whether a recorded delivery passes (spelled out, as `JournalFilter.matches`)."""
+        """Whether a recorded delivery passes."""
         return (
             (self.vendor is None or delivery.vendor == self.vendor)
             and (self.event is None or fnmatch.fnmatchcase(delivery.event, self.event))
@@ -206,22 +199,14 @@ class DeliveryFilter:
         )
 
     def matches_json(self, delivery: Mapping[str, Any]) -> bool:
-        """Whether a delivery as the control plane shows it (`GET /deliveries`) passes."""
-        return self._test(
-            delivery.get("vendor"),
-            delivery.get("event"),
-            delivery.get("url"),
-            delivery.get("state"),
-            delivery.get("subject"),
-        )
-
-    def _test(self, vendor: Any, event: Any, url: Any, state: Any, subject: Any) -> bool:
+        """Whether a delivery as the control plane shows it (`GET /deliveries`) passes: the
+        same test as `matches`, on the JSON fields (a missing one matches no given value)."""
         return (
-            (self.vendor is None or vendor == self.vendor)
-            and (self.event is None or _glob(event, self.event))
-            and (self.url is None or _glob(url, self.url))
-            and (self.state is None or state == self.state)
-            and (self.subject is None or subject == self.subject)
+            (self.vendor is None or delivery.get("vendor") == self.vendor)
+            and (self.event is None or _glob(delivery.get("event"), self.event))
+            and (self.url is None or _glob(delivery.get("url"), self.url))
+            and (self.state is None or delivery.get("state") == self.state)
+            and (self.subject is None or delivery.get("subject") == self.subject)
         )
 
 

@@ -108,6 +108,13 @@ def test_a_delivery_filter_matches_deliveries_and_their_json_alike(
     )
 
 
+def test_json_without_a_field_matches_no_value_given_for_it() -> None:
+    assert not JournalFilter(since=1).matches_json({"vendor": "hitl"})
+    assert not JournalFilter(path="/v1/*").matches_json({"vendor": "hitl"})
+    assert JournalFilter(vendor="hitl").matches_json({"vendor": "hitl"})
+    assert not DeliveryFilter(event="*").matches_json({"vendor": "hitl"})
+
+
 def test_filters_go_to_a_query_string_and_back() -> None:
     call_filter = JournalFilter(vendor="hitl", method="post", path="/v1/*", status=201, since=3)
     assert call_filter.to_query() == {

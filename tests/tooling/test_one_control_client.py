@@ -28,6 +28,7 @@ ANSWER = {"status": "ok", "items": [], "entries": [], "deliveries": []}
 class Recorder:
     def __init__(self) -> None:
         self.seen: list[Seen] = []
+        self.answer = json.dumps(ANSWER).encode()
         recorder = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -40,7 +41,7 @@ class Recorder:
                         self.headers.get("Authorization"),
                     )
                 )
-                data = json.dumps(ANSWER).encode()
+                data = recorder.answer
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
@@ -135,3 +136,16 @@ def test_both_say_the_same_when_nothing_answers(capsys: pytest.CaptureFixture[st
     assert caught.value.message.startswith("cannot reach the sandbox at http://127.0.0.1:1: ")
     assert main(["trigger", "list", "--url", "http://127.0.0.1:1"]) == 1
     assert capsys.readouterr().err == f"mockserver trigger: {caught.value.message}\n"
+
+
+def test_both_say_the_same_when_something_else_answers(
+    recorder: Recorder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    recorder.answer = b"<html>not a sandbox</html>"
+    with pytest.raises(control_client.ControlError) as caught:
+        ControlClient(recorder.url).health()
+    assert caught.value.message == (
+        f"{recorder.url}/_mockserver/health did not answer JSON: is this a mockserver?"
+    )
+    assert main(["health", "--url", recorder.url]) == 1
+    assert capsys.readouterr().err == f"mockserver health: {caught.value.message}\n"
