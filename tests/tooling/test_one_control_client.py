@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from mockserver import control_client, trigger
+from mockserver import appkeys, control_client, trigger
 from mockserver.cli import main
 from mockserver.filters import DeliveryFilter, JournalFilter
 from mockserver.testing import AsyncControlClient, ControlClient
@@ -76,6 +76,9 @@ def test_one_class_for_every_caller() -> None:
     assert issubclass(ControlClient, control_client.ControlClient)
     assert ControlClient.request is control_client.ControlClient.request  # one way to call
     assert isinstance(AsyncControlClient(ControlClient("http://127.0.0.1:1")).sync, ControlClient)
+    # the client's own copies of the server's names (appkeys loads aiohttp; the client must not)
+    assert control_client.CONTROL_PREFIX == appkeys.CONTROL_PREFIX
+    assert control_client.NAMESPACE_HEADER == appkeys.NAMESPACE_HEADER
 
 
 def test_trigger_and_testing_send_the_same_request(
