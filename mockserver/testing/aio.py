@@ -68,6 +68,9 @@ class AsyncControlClient:
     ) -> list[Json]:
         return await asyncio.to_thread(lambda: self.sync.deliveries(where, **fields))
 
+    async def vendors(self) -> list[Json]:
+        return await asyncio.to_thread(self.sync.vendors)
+
     async def clock(self) -> Json:
         return await asyncio.to_thread(self.sync.clock)
 

@@ -31,7 +31,7 @@ MANUAL = {
 def create_request(mockserver: Sandbox, **fields: Any) -> str:
     body = {"request_text": "Check me", "response_type": "boolean", **fields}
     resp = requests.post(
-        f"{mockserver.hitl_url}/api/loops/{LOOP}/requests",
+        f"{mockserver.url_for('hitl')}/api/loops/{LOOP}/requests",
         json=body,
         headers={"Authorization": "Bearer k", **mockserver.headers},
     )
@@ -139,7 +139,7 @@ async def test_one_filter_object_for_listing_waiting_and_asserting(mockserver: S
     mockserver.load_scenario(MANUAL)
     create_request(mockserver)
     create_request(mockserver)
-    requests.get(f"{mockserver.hitl_url}/test", headers=mockserver.headers)  # a 401
+    requests.get(f"{mockserver.url_for('hitl')}/test", headers=mockserver.headers)  # a 401
     creates = JournalFilter(vendor="hitl", method="post", path="/v1/api/loops/*/requests")
     assert len(mockserver.control.wait_for_requests(2, timeout=5, where=creates)) == 2
     assert [e["status"] for e in mockserver.control.journal(creates)] == [201, 201]
@@ -149,3 +149,11 @@ async def test_one_filter_object_for_listing_waiting_and_asserting(mockserver: S
     assert len(await mockserver.acontrol.journal(creates)) == 2
     with pytest.raises(AssertionError, match="expected 3 calls matching vendor='hitl' method="):
         await mockserver.acontrol.assert_request_made(creates, count=3)
+
+
+def test_url_for_is_a_vendors_base_url(mockserver: Sandbox) -> None:
+    assert mockserver.url_for("hitl") == mockserver.url + "/v1"
+    assert mockserver.url_for("outharm") == mockserver.url
+    assert mockserver.url_for("hive") == mockserver.url
+    with pytest.raises(KeyError, match=r"no vendor 'acme' .*hitl"):
+        mockserver.url_for("acme")

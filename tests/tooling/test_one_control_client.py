@@ -22,7 +22,7 @@ from mockserver.filters import DeliveryFilter, JournalFilter
 from mockserver.testing import AsyncControlClient, ControlClient
 
 Seen = tuple[str, str, str | None, str | None]  # method, path+query, namespace, authorization
-ANSWER = {"status": "ok", "items": [], "entries": [], "deliveries": []}
+ANSWER = {"status": "ok", "vendors": [], "items": [], "entries": [], "deliveries": []}
 
 
 class Recorder:
@@ -86,17 +86,19 @@ def test_trigger_and_testing_send_the_same_request(
 ) -> None:
     assert main(["trigger", "list", "--url", recorder.url, "--namespace", "ns1"]) == 0
     assert main(["trigger", "list", "--url", recorder.url, "--vendor", "hitl"]) == 0
-    by_trigger = recorder.take()
+    by_trigger = recorder.take()  # each asks for the vendors (its verbs), then the items
+    ControlClient(recorder.url, "ns1").vendors()
     ControlClient(recorder.url, "ns1").items()
+    ControlClient(recorder.url).vendors()
     ControlClient(recorder.url).items(vendor="hitl")
-    assert (
-        recorder.take()
-        == by_trigger
-        == [
-            ("GET", "/_mockserver/items", "ns1", "Bearer t0ken"),
-            ("GET", "/_mockserver/items?vendor=hitl", None, "Bearer t0ken"),
-        ]
-    )
+    by_testing = recorder.take()
+    assert by_testing == by_trigger
+    assert by_trigger == [
+        ("GET", "/_mockserver/vendors", "ns1", "Bearer t0ken"),
+        ("GET", "/_mockserver/items", "ns1", "Bearer t0ken"),
+        ("GET", "/_mockserver/vendors", None, "Bearer t0ken"),
+        ("GET", "/_mockserver/items?vendor=hitl", None, "Bearer t0ken"),
+    ]
     assert main(["health", "--url", recorder.url]) == 0
     assert recorder.take() == [("GET", "/_mockserver/health", None, "Bearer t0ken")]
     capsys.readouterr()
@@ -129,7 +131,10 @@ def test_the_trigger_reaches_a_loopback_sandbox_past_a_proxy(
     monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
     monkeypatch.setenv("http_proxy", "http://127.0.0.1:9")
     assert main(["trigger", "list", "--url", recorder.url]) == 0
-    assert len(recorder.take()) == 1
+    assert [path for _, path, _, _ in recorder.take()] == [
+        "/_mockserver/vendors",
+        "/_mockserver/items",
+    ]
     capsys.readouterr()
 
 
