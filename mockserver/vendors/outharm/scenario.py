@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from mockserver.scenario.rules import RuleSet, parse_rules
+from mockserver.scenario.sectionfile import section_file
 from mockserver.scenario.yamlsource import dotted
 from mockserver.vendor import ScenarioSection
 from mockserver.vendors.outharm.matchers import REGEX_TESTS, options
@@ -281,6 +282,6 @@ SECTION = ScenarioSection(
     schema=SECTION_SCHEMA,
     parse=_parse,
     check=check_section,
-    # What the embedded default scenario gives Outharm (mockserver/data/default.yaml).
-    default={"manual": [{"otherwise": {"decide": {"after": "5s", "harmful": False}}}]},
+    # What the embedded default scenario gives Outharm: `default.yaml` in this folder.
+    default=section_file(__package__),
 )
