@@ -184,10 +184,10 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def validate(paths: Sequence[str]) -> int:
     """Print every problem in the scenario files; 1 if there is any."""
-    from mockserver.registry import VENDORS
+    from mockserver.registry import vendors
     from mockserver.scenario.checks import check_paths
 
-    problems, checked = check_paths(paths, VENDORS)
+    problems, checked = check_paths(paths, vendors())
     for line in problems:
         print(line)
     if problems:
