@@ -51,9 +51,9 @@ async def list_items(request: web.Request) -> web.Response:
 
 def _items(vendor: Vendor, state: Any, status: str | None) -> list[dict[str, Any]]:
     """A vendor's items as its action table describes them (its state's own list until the
-    vendor declares a table)."""
+    vendor declares a table and its state `all_items()`)."""
     table = vendor.actions()
-    if table is None:
+    if table is None or state.all_items() is None:
         items: list[dict[str, Any]] = state.items(status)
         return items
     return table.items(state, status)
