@@ -170,11 +170,11 @@ class ActionTable:
         """The control plane's `act`: 404 for an unknown item, 400 when the word does not apply
         (ValueError from the handler becomes a 400 too); answers the item as it is now."""
         action = self._actions.get(step.word)
-        if action is None:
-            if step.word in CORE_WORDS and state.find(item_id) is not None:
-                raise ApiError(400, f"`{step.word}` applies only when a {self.kind} arrives")
-            if step.word in CORE_WORDS:
+        if action is None and step.word in CORE_WORDS:  # `fail` answers the arriving call
+            if state.find(item_id) is None:
                 raise ApiError(404, self._missing(item_id))
+            raise ApiError(400, f"`{step.word}` applies only when a {self.kind} arrives")
+        if action is None:
             raise ApiError(400, f"unknown action {step.word!r} (actions: {', '.join(self.words)})")
         target, is_item = self._target(state, action, item_id)
         if target is None:

@@ -18,8 +18,7 @@ from mockserver.webhooks.signing import hmac_sha256_hex
 class Signature(Protocol):
     @property
     def name(self) -> str:
-        """A short name for the scheme, shown by the receiver (`hmac-sha256`, `bearer`, ...);
-        read-only, so frozen dataclasses like the two below are schemes."""
+        """A short name for the scheme, shown by the receiver (`hmac-sha256`, `bearer`, ...)."""
         ...
 
     def sign(self, secret: str, body: bytes) -> dict[str, str]: ...
