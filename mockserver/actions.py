@@ -32,8 +32,8 @@ class ItemStore(Protocol):
 
     def find(self, item_id: str) -> Any | None: ...
 
-    def all_items(self) -> Iterable[Any]:
-        """Every item the control plane lists, oldest first."""
+    def all_items(self) -> Iterable[Any] | None:
+        """Every item the control plane lists, oldest first (None: not declared yet)."""
         ...
 
     def status_of(self, item: Any) -> str: ...
@@ -138,7 +138,7 @@ class ActionTable:
         """Every item described (only those in `status`, when given), oldest first."""
         return [
             self.describe(state, item)
-            for item in state.all_items()
+            for item in state.all_items() or ()
             if status is None or state.status_of(item) == status
         ]
 
