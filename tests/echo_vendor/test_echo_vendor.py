@@ -7,13 +7,10 @@ does (`mockserver.server.create_app`)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestClient
 
 from mockserver import registry
 from mockserver.cli import main
@@ -25,52 +22,7 @@ from mockserver.testing.receiver import ReceiverEndpoint
 from tests.echo_vendor.vendor import EchoVendor
 from tests.echo_vendor.webhooks import SIGNATURE
 
-Client = TestClient[web.Request, web.Application]
-Serve = Callable[..., Awaitable[Client]]
-AUTH = {"Authorization": "Bearer test-key"}
-
-
-def scenario(webhook: ReceiverEndpoint | None = None, secret: str | None = None) -> str:
-    hook = ""
-    if webhook is not None:
-        hook = f'  webhook: {{url: "{webhook.url}", secret: "{secret or webhook.secret}"}}\n'
-    return (
-        "name: echo-test\n"
-        "seed: 1\n"
-        "clock: manual\n"
-        'start: "2026-01-01T00:00:00Z"\n'
-        "reviewers: [{name: Dana Reviewer, email: dana@example.com}]\n"
-        "echo:\n"
-        "  keys: [test-key]\n"
-        f"{hook}"
-        "  rules:\n"
-        "    - when: {text_contains: [spam, scam]}\n"
-        "      then: {reject: {after: 30s, reason: looks like spam}}\n"
-        "    - when: {text_contains: outage}\n"
-        "      then: {fail: {status: 503, message: reviews are paused}}\n"
-        "    - otherwise: {approve: {after: 1m, by: dana@example.com}}\n"
-    )
-
-
-@pytest.fixture
-def echo() -> Iterator[EchoVendor]:
-    vendor = EchoVendor()
-    with registry.register(vendor):
-        yield vendor
-
-
-@pytest.fixture
-def serve(
-    echo: EchoVendor, aiohttp_client: Callable[..., Awaitable[Client]], tmp_path: Path
-) -> Serve:
-    """`await serve(yaml)`: the app `mockserver serve --scenario FILE` builds, as a client."""
-
-    async def make(text: str) -> Client:
-        path = tmp_path / "echo.yaml"
-        path.write_text(text, encoding="utf-8")
-        return await aiohttp_client(create_app(Settings(scenario=str(path))))
-
-    return make
+from .conftest import AUTH, Client, MakeClient, Serve, post_message, scenario
 
 
 async def call(client: Client, method: str, path: str, body: Any = None) -> Any:
@@ -321,6 +273,26 @@ async def test_a_wrong_secret_is_caught_by_the_receiver(
         webhook_receiver.assert_all_verified()
 
 
+# -- a running sandbox: the trigger CLI -------------------------------------------------------
+
+
+def test_the_trigger_cli_lists_its_items_and_acts_on_them(
+    running: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    message = post_message(running, "hello")
+    assert main(["trigger", "--url", running, "list", "--vendor", "echo"]) == 0
+    header, row = capsys.readouterr().out.splitlines()
+    assert header.split() == ["VENDOR", "ID", "STATUS", "TYPE", "SUMMARY"]
+    assert row.split() == ["echo", message["id"], "pending"]
+    step = '{"reject": {"reason": "by hand"}}'
+    assert main(["trigger", "--url", running, "act", message["id"], step]) == 0
+    assert capsys.readouterr().out == f"echo {message['id']}: rejected\n"
+    assert main(["trigger", "--url", running, "act", message["id"], '"approve"']) == 1
+    assert capsys.readouterr().err == (
+        "mockserver trigger: approve applies to items that are pending; this one is rejected\n"
+    )
+
+
 # -- journal and OpenAPI -----------------------------------------------------------------------
 
 
@@ -347,7 +319,7 @@ async def test_its_openapi_description_is_served(serve: Serve) -> None:
 
 
 async def test_without_registration_nothing_serves_it(
-    aiohttp_client: Callable[..., Awaitable[Client]],
+    aiohttp_client: MakeClient,
 ) -> None:
     client = await aiohttp_client(create_app(Settings()))
     resp = await client.post("/echo/messages", json={"text": "x"}, headers=AUTH)
