@@ -21,6 +21,7 @@ from jsonschema.exceptions import best_match
 from mockserver.durations import parse_duration
 from mockserver.scenario.context import SectionContext
 from mockserver.scenario.rules import parse_rules
+from mockserver.scenario.sectionfile import section_file
 from mockserver.vendor import ScenarioSection
 
 from .classes import ALL_CLASSES, VISUAL_CLASS_HEAD
@@ -44,33 +45,8 @@ from .scenario_model import (
 )
 from .scenario_schema import SECTION_SCHEMA
 
-# What the embedded default scenario (mockserver/data/default.yaml, which explains it) gives
-# Hive: any key, phone numbers score spam and promotions, PII or abuse goes to the Review Feed,
-# where a moderator dismisses it 5s later; async results arrive after 1s.
-DEFAULT_SECTION: Final[Mapping[str, Any]] = {
-    "callback_delay": "1s",
-    "text": [
-        {"matches": r"\(?\b\d{3}\)?[ .-]\d{3}[ .-]\d{4}\b", "class": "spam"},
-        {"matches": r"\(?\b\d{3}\)?[ .-]\d{3}[ .-]\d{4}\b", "class": "promotions"},
-        {"matches": r"(?i)\b(idiot|loser|stupid)\b", "class": "bullying", "score": 2},
-        {"matches": r"(?i)\bkill\b", "class": "violence", "score": 2},
-    ],
-    "deny_list": ["badword"],
-    "visual": [
-        {"url_contains": "nsfw", "class": "general_nsfw", "score": 0.97},
-        {"url_contains": "gun", "class": "gun_in_hand", "score": 0.92},
-    ],
-    "rules": [
-        {
-            "name": "Send to Review Feed",
-            "if": "pii or bullying >= 2 or violence >= 2 or general_nsfw >= 0.9"
-            " or gun_in_hand >= 0.9",
-            "action": "review",
-        },
-        {"name": "Post has text in Deny List", "if": "text_filter"},
-    ],
-    "review": [{"otherwise": {"dismiss": {"after": "5s"}}}],
-}
+# What the embedded default scenario gives Hive: `default.yaml` in this folder, which explains it.
+DEFAULT_SECTION: Final[Mapping[str, Any]] = section_file(__package__)
 
 
 def parse(data: Mapping[str, Any] | None, ctx: SectionContext) -> HiveConfig:

@@ -10,7 +10,8 @@ import yaml
 
 import mockserver
 from mockserver import appkeys
-from mockserver.registry import vendor
+from mockserver.registry import vendor, vendors
+from mockserver.scenario.loader import load_default
 from mockserver.vendors.hive.scenario import DEFAULT_SECTION, SECTION
 
 from .conftest import MODELS_HOST, Sandbox
@@ -20,7 +21,7 @@ from .test_review import flagged
 def test_the_declaration() -> None:
     hive = vendor("hive")
     described = hive.describe()
-    assert [(a["word"], a["bare"], a["settings"]) for a in described["actions"]] == [
+    assert [(a["word"], a["bare"], sorted(a["settings"])) for a in described["actions"]] == [
         ("decide", False, ["action", "note"]),
         ("dismiss", True, ["note"]),
     ]
@@ -46,8 +47,12 @@ def test_the_declaration() -> None:
 
 
 def test_the_default_section_is_the_embedded_default_scenarios() -> None:
-    default = Path(mockserver.__file__).parent / "data" / "default.yaml"
-    assert yaml.safe_load(default.read_text())["hive"] == DEFAULT_SECTION
+    folder = Path(mockserver.__file__).parent
+    assert yaml.safe_load((folder / "vendors" / "hive" / "default.yaml").read_text()) == (
+        DEFAULT_SECTION
+    )
+    assert "hive" not in yaml.safe_load((folder / "data" / "default.yaml").read_text())
+    assert load_default(vendors()).section("hive").review, "the default scenario has it"
 
 
 async def test_items_offer_the_moderator_words_and_the_dashboard_actions(
