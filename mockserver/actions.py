@@ -5,8 +5,8 @@ item statuses it applies from and a handler. From that one table the core builds
 vocabulary (schema, bare words, descriptions), the control plane's `act`, the `actions` listed
 on each item, and the "step skipped" problems a scripted step that no longer applies leaves.
 
-The table reaches items through four methods every vendor state has (see `ItemStore`):
-`find(id)`, `status_of(item)`, `item_json(item)` and the list `problems`.
+The table reaches items through what every vendor state has (see `ItemStore`): `find(id)`,
+`all_items()`, `status_of(item)`, `item_json(item)`, `changed(id)` and the list `problems`.
 """
 
 from __future__ import annotations
@@ -31,6 +31,10 @@ class ItemStore(Protocol):
     problems: list[str]
 
     def find(self, item_id: str) -> Any | None: ...
+
+    def all_items(self) -> Iterable[Any] | None:
+        """Every item the control plane lists, oldest first (None: not declared yet)."""
+        ...
 
     def status_of(self, item: Any) -> str: ...
 
@@ -129,6 +133,20 @@ class ActionTable:
     def describe(self, state: ItemStore, item: Any) -> dict[str, Any]:
         """An item for the control plane: the vendor's JSON plus the actions it offers now."""
         return {**state.item_json(item), "actions": self.available(state.status_of(item))}
+
+    def items(self, state: ItemStore, status: str | None = None) -> list[dict[str, Any]]:
+        """Every item described (only those in `status`, when given), oldest first."""
+        return [
+            self.describe(state, item)
+            for item in state.all_items() or ()
+            if status is None or state.status_of(item) == status
+        ]
+
+    @staticmethod
+    def status(state: ItemStore, item_id: str) -> str | None:
+        """The status of the item `item_id` names; None when there is no such item."""
+        item = state.find(item_id)
+        return None if item is None else state.status_of(item)
 
     # -- running a word -----------------------------------------------------------------------
     def _target(self, state: ItemStore, action: Action, item_id: str) -> tuple[Any, bool]:
