@@ -5,12 +5,14 @@ Queueing a submission (new manual submission, or add-to-queue / appeal) picks th
 matching rule, a reviewer decides "not harmful" after `DEFAULT_DELAY`. A `decide` step (or the
 control plane's `POST /_mockserver/items/outharm/{id}` with `{"decide": {...}}`) records the
 verdict and sends the `moderation.manual.completed` webhook. The words themselves live in the
-action table (actions.py); this store offers what the table needs (`find`, `status_of`,
-`item_json`, `changed`, `problems`) and what its handlers call (`previous_decisions`, `record`).
+action table (actions.py); this store offers what the table needs (`find`, `all_items`,
+`status_of`, `item_json`, `changed`, `problems`) and what its handlers call
+(`previous_decisions`, `record`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from mockserver.scenario.rules import Rule, Step
@@ -45,6 +47,9 @@ class OutharmState(VendorState):
     def find(self, submission_id: str) -> Submission | None:
         return self.submissions.get(submission_id.lower())
 
+    def all_items(self) -> Iterable[Submission]:
+        return self.submissions.values()
+
     def status_of(self, sub: Submission) -> str:
         return sub.status
 
@@ -52,8 +57,10 @@ class OutharmState(VendorState):
         return sub.to_item()
 
     def changed(self, submission_id: str) -> None:
-        # Ids are found without case; waits are keyed by the id as stored.
-        self.world.changed(submission_id.lower())
+        # Ids are found without case: wake the waits on the id as written and as stored.
+        self.world.changed(submission_id)
+        if submission_id != submission_id.lower():
+            self.world.changed(submission_id.lower())
 
     # -- submissions --------------------------------------------------------------------------
     def new_submission(
@@ -125,18 +132,3 @@ class OutharmState(VendorState):
         self.world.engine.cancel(sub.id)
         delivery = webhooks.emit(self.world, self.cfg.webhook, sub, verdicts)
         entry.delivery_id = delivery.id if delivery is not None else None
-
-    # -- the control plane (it asks the store until it asks the action table itself) ----------
-    async def act(self, item_id: str, step: Step) -> dict[str, Any]:
-        return await ACTIONS.act(self, item_id, step)
-
-    def item_status(self, item_id: str) -> str | None:
-        sub = self.find(item_id)
-        return sub.status if sub else None
-
-    def items(self, status: str | None = None) -> list[dict[str, Any]]:
-        return [
-            ACTIONS.describe(self, sub)
-            for sub in self.submissions.values()
-            if status is None or sub.status == status
-        ]

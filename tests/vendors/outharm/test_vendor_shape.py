@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 
 from mockserver import appkeys
+from mockserver.notifier import Notifier
 from mockserver.registry import vendor
 from mockserver.vendors.outharm.scenario_schema import SECTION_SCHEMA
 
@@ -49,6 +50,15 @@ async def test_deliveries_verify_with_the_declared_signature(
     assert bearer.verify(headers, body, "another") is False
 
 
+async def registered(notifier: Notifier) -> None:
+    """Let a wait reach the server and park (no clock time passes)."""
+    for _ in range(10_000):
+        if notifier.waiting():
+            return
+        await asyncio.sleep(0)
+    raise AssertionError("the wait never parked")
+
+
 async def test_a_wait_for_queued_wakes_when_an_appeal_is_queued(sandbox: MakeSandbox) -> None:
     # No step runs at once: only queueing itself can wake the wait.
     api = await sandbox({"manual": [{"otherwise": {"decide": {"after": "1h"}}}]})
@@ -57,11 +67,22 @@ async def test_a_wait_for_queued_wakes_when_an_appeal_is_queued(sandbox: MakeSan
     wait = asyncio.create_task(
         api.control("GET", f"/wait/items/outharm/{scored}?status=queued&timeout=2")
     )
-    for _ in range(10_000):  # let the wait reach the server (no clock time passes)
-        if notifier.waiting():
-            break
-        await asyncio.sleep(0)
-    assert notifier.waiting() == 1
+    await registered(notifier)
     assert (await api.queue(scored)).status == 200
     assert notifier.wakeups == 1  # woken by the queueing itself, not by the wait's timeout
     assert await wait == {"id": scored, "status": "queued"}
+
+
+async def test_a_decision_by_the_id_in_capitals_wakes_a_wait_on_the_id(
+    sandbox: MakeSandbox,
+) -> None:
+    api = await sandbox({"manual": [{"otherwise": "hold"}]})
+    notifier = api.client.app[appkeys.WORLDS].get("").notifier
+    sub_id = await api.manual({"title": ["x"]})
+    wait = asyncio.create_task(
+        api.control("GET", f"/wait/items/outharm/{sub_id}?status=completed&timeout=2")
+    )
+    await registered(notifier)
+    await api.control("POST", f"/items/outharm/{sub_id.upper()}", "decide")
+    assert notifier.wakeups == 1  # ids are matched without case, and so are their waits
+    assert await wait == {"id": sub_id, "status": "completed"}
