@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from mockserver.actions import ActionTable
+from mockserver.drift.model import ProbeSet
 from mockserver.errors import ApiError
 from mockserver.matchers import MatcherTable
 from mockserver.scenario.vocabulary import Vocabulary
@@ -19,7 +20,7 @@ from mockserver.vendor import (
     VendorState,
     WebhookPolicy,
 )
-from mockserver.vendors.outharm import routes, scenario, webhooks
+from mockserver.vendors.outharm import drift_probes, routes, scenario, webhooks
 from mockserver.vendors.outharm.actions import ACTIONS
 from mockserver.vendors.outharm.http import render_error
 from mockserver.vendors.outharm.matchers import MATCHERS
@@ -66,6 +67,9 @@ class OutharmVendor(Vendor):
 
     def webhook_policy(self) -> WebhookPolicy:
         return webhooks.POLICY
+
+    def drift_probes(self) -> ProbeSet:
+        return drift_probes.PROBES
 
     def new_state(self, world: World) -> VendorState:
         return OutharmState(world, world.scenario.section(self.name))
