@@ -5,8 +5,8 @@ item statuses it applies from and a handler. From that one table the core builds
 vocabulary (schema, bare words, descriptions), the control plane's `act`, the `actions` listed
 on each item, and the "step skipped" problems a scripted step that no longer applies leaves.
 
-The table reaches items through four methods every vendor state has (see `ItemStore`):
-`find(id)`, `status_of(item)`, `item_json(item)` and the list `problems`.
+The table reaches items through what every vendor state has (see `ItemStore`): `find(id)`,
+`all_items()`, `status_of(item)`, `item_json(item)`, `changed(id)` and the list `problems`.
 """
 
 from __future__ import annotations
@@ -32,6 +32,10 @@ class ItemStore(Protocol):
 
     def find(self, item_id: str) -> Any | None: ...
 
+    def all_items(self) -> Iterable[Any] | None:
+        """Every item the control plane lists, oldest first (None: not declared yet)."""
+        ...
+
     def status_of(self, item: Any) -> str: ...
 
     def item_json(self, item: Any) -> dict[str, Any]: ...
@@ -54,6 +58,7 @@ class Action:
     `find(state, id)`: another way to reach its target (HITL's `join` takes a loop).
     `result(state, target)`: what the control plane answers (default: the item's JSON).
     `listed`: whether items offer it in their `actions` (False for a word aimed elsewhere).
+    `missing(id)`: the 404 message when nothing answers to the id (default: the table's).
     """
 
     word: str
@@ -66,6 +71,7 @@ class Action:
     find: Callable[[Any, str], Any | None] | None = None
     result: Callable[[Any, Any], dict[str, Any]] | None = None
     listed: bool = True
+    missing: Callable[[str], str] | None = None
 
     def applies(self, status: str) -> bool:
         return self.applies_from is None or status in self.applies_from
@@ -130,6 +136,20 @@ class ActionTable:
         """An item for the control plane: the vendor's JSON plus the actions it offers now."""
         return {**state.item_json(item), "actions": self.available(state.status_of(item))}
 
+    def items(self, state: ItemStore, status: str | None = None) -> list[dict[str, Any]]:
+        """Every item described (only those in `status`, when given), oldest first."""
+        return [
+            self.describe(state, item)
+            for item in state.all_items() or ()
+            if status is None or state.status_of(item) == status
+        ]
+
+    @staticmethod
+    def status(state: ItemStore, item_id: str) -> str | None:
+        """The status of the item `item_id` names; None when there is no such item."""
+        item = state.find(item_id)
+        return None if item is None else state.status_of(item)
+
     # -- running a word -----------------------------------------------------------------------
     def _target(self, state: ItemStore, action: Action, item_id: str) -> tuple[Any, bool]:
         """The item (or, for a word with its own `find`, its other target) and whether it is
@@ -152,11 +172,15 @@ class ActionTable:
         """The control plane's `act`: 404 for an unknown item, 400 when the word does not apply
         (ValueError from the handler becomes a 400 too); answers the item as it is now."""
         action = self._actions.get(step.word)
+        if action is None and step.word in CORE_WORDS:  # `fail` answers the arriving call
+            if state.find(item_id) is None:
+                raise ApiError(404, self._missing(item_id))
+            raise ApiError(400, f"`{step.word}` applies only when a {self.kind} arrives")
         if action is None:
             raise ApiError(400, f"unknown action {step.word!r} (actions: {', '.join(self.words)})")
         target, is_item = self._target(state, action, item_id)
         if target is None:
-            raise ApiError(404, self._missing(item_id))
+            raise ApiError(404, (action.missing or self._missing)(item_id))
         try:
             self._run(state, action, target, is_item, step)
         except ValueError as exc:

@@ -35,7 +35,7 @@ async def list_items(request: web.Request) -> web.Response:
         for vendor in request.app[appkeys.VENDORS]:
             if wanted and vendor.name != wanted:
                 continue
-            for item in world.state(vendor.name).items(status):
+            for item in vendor.actions().items(world.state(vendor.name), status):
                 item = {"vendor": vendor.name, "namespace": world.namespace, **item}
                 item["next"] = upcoming.get(str(item["id"]).lower(), [])
                 items.append(item)
@@ -90,11 +90,12 @@ async def act(request: web.Request) -> web.Response:
                 reviewers=known,
             )
     state = world.state(vendor.name)
+    table = vendor.actions()
     item_id = request.match_info["id"]
     result: dict[str, Any] = {}
     for step in steps:
         try:
-            result = await state.act(item_id, step)
+            result = await table.act(state, item_id, step)  # 404/400; it wakes the waits
         except ValueError as exc:
             fail(400, str(exc))
         log.info(
@@ -103,7 +104,7 @@ async def act(request: web.Request) -> web.Response:
             item_id,
             step.word,
             f" as {step.by}" if step.by else "",
-            state.item_status(item_id),
+            table.status(state, item_id),
             extra={
                 "vendor": vendor.name,
                 "namespace": world.namespace,
@@ -111,7 +112,6 @@ async def act(request: web.Request) -> web.Response:
                 "event": f"manual.{step.word}",
             },
         )
-    world.changed(item_id)
     return ok(result)
 
 
@@ -124,13 +124,14 @@ async def wait_item(request: web.Request) -> web.Response:
     timeout = query_float(request, "timeout", 10.0)
     world = world_for(request)
     state = world.state(vendor.name)
+    table = vendor.actions()
     item_id = request.match_info["id"]
-    if state.item_status(item_id) is None:
+    if table.status(state, item_id) is None:
         fail(404, f"no {vendor.name} item {item_id!r}")
     reached = await world.notifier.wait_for(
-        lambda: state.item_status(item_id) in wanted, timeout, topic="item", key=item_id
+        lambda: table.status(state, item_id) in wanted, timeout, topic="item", key=item_id
     )
-    current = state.item_status(item_id)
+    current = table.status(state, item_id)
     if not reached:
         fail(*not_reached(world, f"still {current!r} after {timeout:g}s"), current_status=current)
     return ok({"id": item_id, "status": current})

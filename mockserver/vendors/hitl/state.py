@@ -13,13 +13,14 @@ change a request say so (`changed`).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from mockserver.errors import ApiError
 from mockserver.lenience import Lenience
 from mockserver.ratelimit import RateLimiter
 from mockserver.scenario.model import Reviewer
-from mockserver.scenario.rules import Rule, Step
+from mockserver.scenario.rules import Rule
 from mockserver.vendor import VendorState
 from mockserver.vendors.hitl import membership, variants, webhooks
 from mockserver.vendors.hitl.actions import ACTIONS
@@ -262,19 +263,8 @@ class HitlState(VendorState):
     def changed(self, item_id: str) -> None:
         self.world.changed(item_id)
 
-    async def act(self, item_id: str, step: Step) -> dict[str, Any]:
-        return await ACTIONS.act(self, item_id, step)
-
-    def item_status(self, item_id: str) -> str | None:
-        req = self.requests.get(item_id)
-        return req.status if req else None
-
-    def items(self, status: str | None = None) -> list[dict[str, Any]]:
-        return [
-            ACTIONS.describe(self, r)
-            for r in self.requests.values()
-            if status is None or r.status == status
-        ]
+    def all_items(self) -> Iterable[HitlRequest]:
+        return self.requests.values()
 
     def item_json(self, r: HitlRequest) -> dict[str, Any]:
         """A request as the control plane and the reviewer console show it (the action table

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from mockserver.actions import ActionTable
+from mockserver.drift.model import ProbeSet
 from mockserver.errors import ApiError
 from mockserver.matchers import MatcherTable
 from mockserver.scenario.vocabulary import Vocabulary
@@ -21,7 +22,7 @@ from mockserver.vendor import (
     VendorState,
     WebhookPolicy,
 )
-from mockserver.vendors.hitl import routes, scenario, webhooks
+from mockserver.vendors.hitl import drift_probes, routes, scenario, webhooks
 from mockserver.vendors.hitl.actions import ACTIONS
 from mockserver.vendors.hitl.http import render_error
 from mockserver.vendors.hitl.matchers import MATCHERS
@@ -71,6 +72,9 @@ class HitlVendor(Vendor):
 
     def variants(self) -> tuple[Variant, ...]:
         return VARIANTS
+
+    def drift_probes(self) -> ProbeSet:
+        return drift_probes.PROBES
 
     def new_state(self, world: World) -> VendorState:
         return HitlState(world, world.scenario.section(self.name))

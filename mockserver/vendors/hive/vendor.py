@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from mockserver.actions import ActionTable
+from mockserver.drift.model import ProbeSet
 from mockserver.errors import ApiError
 from mockserver.matchers import MatcherTable
 from mockserver.variants import Variant
@@ -25,7 +26,7 @@ from mockserver.vendor import (
     WebhookPolicy,
 )
 
-from . import routes, scenario
+from . import drift_probes, routes, scenario
 from .actions import ACTIONS, STATUSES
 from .http import MODELS_PATH_PREFIX, render_error
 from .matchers import MATCHERS
@@ -74,6 +75,9 @@ class HiveVendor(Vendor):
 
     def variants(self) -> tuple[Variant, ...]:
         return VARIANTS
+
+    def drift_probes(self) -> ProbeSet:
+        return drift_probes.PROBES
 
     def new_state(self, world: World) -> VendorState:
         return HiveState(world, world.scenario.section(self.name))
