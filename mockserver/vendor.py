@@ -68,6 +68,19 @@ class WebhookPolicy:
 
 
 @dataclass(frozen=True)
+class ConsoleView:
+    """How the reviewer console shows a vendor's items: an ES module (`console.js` in the
+    vendor's folder; `mockserver/console/parts.js` says what it exports), located by `package`
+    and `resource` (read with importlib.resources)."""
+
+    package: str
+    resource: str = "console.js"
+
+    def read(self) -> bytes:
+        return resources.files(self.package).joinpath(self.resource).read_bytes()
+
+
+@dataclass(frozen=True)
 class OpenApiDocument:
     """One OpenAPI description a vendor serves under `/_mockserver/openapi/{name}`:
     `package` and `resource` locate its YAML file (read with importlib.resources)."""
@@ -216,16 +229,10 @@ class Vendor(ABC):
         """Whether a request the router did not match belongs to this vendor."""
         return any(request.path.startswith(p) for p in self.path_prefixes)
 
-    def console_view(self) -> bytes | None:
-        """How the reviewer console shows this vendor's items: `console.js` in the vendor's
-        folder (an ES module; `mockserver/console/parts.js` says what it exports), else None
-        (the console shows the items generically)."""
-        package = type(self).__module__.rpartition(".")[0]
-        try:
-            file = resources.files(package).joinpath("console.js")
-            return file.read_bytes() if file.is_file() else None
-        except (ModuleNotFoundError, TypeError, ValueError, OSError):
-            return None
+    def console_view(self) -> ConsoleView | None:
+        """How the reviewer console shows this vendor's items (None: generically, by their
+        summary, with no form)."""
+        return None
 
     def drift_probes(self) -> ProbeSet | None:
         """What `mockserver drift` calls on the real service (None: no probes declared;

@@ -1,8 +1,8 @@
 // The pieces an item's view is made of, shared by the console and by each vendor's own view.
 //
 // A vendor shows its items its own way through `console.js` in its folder
-// (mockserver/vendors/<name>/console.js, served as /_mockserver/ui/vendors/<name>.js), an ES
-// module that may export:
+// (mockserver/vendors/<name>/console.js, declared by its `Vendor.console_view()` and served as
+// /_mockserver/ui/vendors/<name>.js), an ES module that may export:
 //   title              a short name for headings and filters (default: the vendor's title);
 //   open               the statuses in which an item waits for a reviewer (the queue filter);
 //   facts(item)        <dt>/<dd> pairs shown under the item's age;

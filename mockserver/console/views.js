@@ -1,9 +1,9 @@
 // Each vendor's view of its items: the sandbox lists its vendors (GET /_mockserver/ui/vendors.json)
-// and the console loads the view of each vendor that ships one (its folder's console.js, see
-// parts.js); a vendor without one is shown generically. Acting on an item goes through its
-// view's form, which ends in one control-plane call, POST /_mockserver/items/{vendor}/{id} with a
-// step in the scenario format, exactly what a test would send; the control API's refusal is
-// shown as it is given.
+// and the console loads the view of each vendor that declares one (Vendor.console_view: its
+// folder's console.js, see parts.js); a vendor without one is shown generically. Acting on an
+// item goes through its view's form, which ends in one control-plane call,
+// POST /_mockserver/items/{vendor}/{id} with a step in the scenario format, exactly what a test
+// would send; the control API's refusal is shown as it is given.
 
 import { call, el } from "./api.js";
 

@@ -78,8 +78,11 @@ async def vendor_view(request: web.Request) -> web.Response:
     """A vendor's view of its items for the page (an ES module); 404 when it has none."""
     name = request.match_info["vendor"]
     for vendor in request.app[appkeys.VENDORS]:
-        if vendor.name == name and (body := vendor.console_view()) is not None:
-            return _served(body, "text/javascript")
+        if vendor.name == name and (view := vendor.console_view()) is not None:
+            try:
+                return _served(view.read(), "text/javascript")
+            except OSError:
+                break  # declared but not shipped: the page shows the items generically
     fail(404, f"no console view for vendor {name!r}")
 
 

@@ -8,8 +8,14 @@ import asyncio
 import fnmatch
 import tomllib
 from pathlib import Path
+from typing import Any
 
+from mockserver.app import build_app
 from mockserver.control.console import FILES
+from mockserver.registry import register, vendors
+from mockserver.scenario.library import ScenarioLibrary
+from mockserver.settings import Settings
+from tests.minimal_vendor import MinimalVendor
 
 from .conftest import AUTH, MakeClient, create_loop, create_request
 
@@ -183,3 +189,14 @@ async def test_the_page_lists_the_vendors_and_serves_each_vendors_own_view(
     assert "script-src 'self'" in view.headers["Content-Security-Policy"]
     for name in ("nobody", "..%2fvendor", "hitl.json"):
         assert (await client.get(f"/_mockserver/ui/vendors/{name}.js")).status == 404, name
+
+
+async def test_a_vendor_without_a_view_of_its_own_is_listed_and_shown_generically(
+    aiohttp_client: Any,
+) -> None:
+    with register(MinimalVendor()):
+        app = build_app(Settings(), vendors(), ScenarioLibrary.load(vendors(), None))
+        client = await aiohttp_client(app)
+        listed = await (await client.get("/_mockserver/ui/vendors.json")).json()
+        assert listed["vendors"][-1] == {"name": "minimal", "title": "Minimal", "view": False}
+        assert (await client.get("/_mockserver/ui/vendors/minimal.js")).status == 404

@@ -15,6 +15,7 @@ from mockserver.matchers import MatcherTable
 from mockserver.scenario.vocabulary import Vocabulary
 from mockserver.variants import Variant
 from mockserver.vendor import (
+    ConsoleView,
     OpenApiDocument,
     Route,
     ScenarioSection,
@@ -69,6 +70,9 @@ class HitlVendor(Vendor):
 
     def openapi_documents(self) -> tuple[OpenApiDocument, ...]:
         return (OpenApiDocument("hitl", __package__ or "", "openapi.yaml"),)
+
+    def console_view(self) -> ConsoleView:
+        return ConsoleView(__package__ or "")
 
     def variants(self) -> tuple[Variant, ...]:
         return VARIANTS

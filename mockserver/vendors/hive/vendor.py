@@ -18,6 +18,7 @@ from mockserver.errors import ApiError
 from mockserver.matchers import MatcherTable
 from mockserver.variants import Variant
 from mockserver.vendor import (
+    ConsoleView,
     OpenApiDocument,
     Route,
     ScenarioSection,
@@ -72,6 +73,9 @@ class HiveVendor(Vendor):
             OpenApiDocument("hive-dashboard", __package__ or "", "openapi-dashboard.yaml"),
             OpenApiDocument("hive-models", __package__ or "", "openapi-models.yaml"),
         )
+
+    def console_view(self) -> ConsoleView:
+        return ConsoleView(__package__ or "")
 
     def variants(self) -> tuple[Variant, ...]:
         return VARIANTS

@@ -13,6 +13,7 @@ from mockserver.errors import ApiError
 from mockserver.matchers import MatcherTable
 from mockserver.scenario.vocabulary import Vocabulary
 from mockserver.vendor import (
+    ConsoleView,
     OpenApiDocument,
     Route,
     ScenarioSection,
@@ -48,6 +49,9 @@ class OutharmVendor(Vendor):
 
     def openapi_documents(self) -> tuple[OpenApiDocument, ...]:
         return (OpenApiDocument("outharm", __package__ or "", "openapi.yaml"),)
+
+    def console_view(self) -> ConsoleView:
+        return ConsoleView(__package__ or "")
 
     def render_error(self, error: ApiError) -> web.Response:
         return render_error(error)
