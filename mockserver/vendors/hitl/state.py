@@ -110,8 +110,7 @@ class HitlState(VendorState):
             self.join(loop, None)
         elif not isinstance(join, str):
             self.world.engine.at(loop.id, now + join, self._join_later, "join")
-        self.world.changed()
-        return loop
+        return loop  # the core wakes the waits after the call (app.py's vendor middleware)
 
     async def _join_due(self, loop_id: str) -> None:
         loop = self.loops.get(loop_id)
@@ -137,7 +136,7 @@ class HitlState(VendorState):
             self.world.engine.cancel(req.id)
             del self.requests[req.id]
         del self.loops[loop.id]
-        self.world.changed()
+        self.world.changed()  # its requests are gone: every wait on an item re-checks
         return {
             "members_removed": len(loop.members),
             "requests_deleted": len(doomed),
