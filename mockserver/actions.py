@@ -191,8 +191,9 @@ class ActionTable:
         return self.describe(state, target)
 
     async def perform(self, state: ItemStore, item_id: str, step: Step) -> None:
-        """Run a scripted step now. An item gone is ignored; a step that no longer applies is
-        skipped and noted in `state.problems` as `where: word on kind id: why`."""
+        """Run a scripted step now (the engine calls it, then wakes the item's waits). An item
+        gone is ignored; a step that no longer applies is skipped and noted in `state.problems`
+        as `where: word on kind id: why`."""
         action = self._actions.get(step.word)
         if action is None:
             return  # `fail` (core) or a word the schema let through for another vendor
@@ -206,7 +207,7 @@ class ActionTable:
             note = f"{step.where}: {step.word} on {self.kind} {item_id}: {message}"
             state.problems.append(note)
             log.warning("scenario step skipped: %s", note)
-        state.changed(item_id)
+        # no `state.changed` here: the engine that ran this step wakes the item's waits
 
     def performer(
         self, state: ItemStore, item_id: str, guard: Callable[[], bool] | None = None

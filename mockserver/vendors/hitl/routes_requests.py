@@ -233,7 +233,6 @@ async def update_request(request: web.Request) -> web.Response:
         # An older-shape field returned as sent (e.g. priority "normal") must not mask the update.
         req.legacy.pop(key, None)
     req.updated_at = state.world.clock.timestamp()
-    state.changed(req.id)
     return envelope("Request updated successfully", {"request": state.request_json(req)})
 
 
@@ -243,7 +242,6 @@ async def cancel_request(request: web.Request) -> web.Response:
     req = _request(request)
     await json_body(request, optional=True)  # an optional {"reason"} body is documented
     state.cancel(req)
-    state.changed(req.id)
     refunded = req.previous_status == "pending"
     return envelope(
         "Request cancelled successfully",
@@ -272,7 +270,6 @@ async def add_feedback(request: web.Request) -> web.Response:
     if req.feedback is not None:
         raise ApiError(400, "Feedback has already been added to this request")
     req.feedback = feedback
-    state.changed(req.id)
     return envelope(
         "Feedback added successfully",
         {

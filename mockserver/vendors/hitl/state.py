@@ -153,7 +153,6 @@ class HitlState(VendorState):
             steps = tuple(s for s in rule.steps if not (s.word == "timeout" and s.after == 0))
             if steps:
                 self.world.engine.schedule(req.id, steps, ACTIONS.performer(self, req.id), "hitl")
-        self.changed(req.id)
 
     def loop_of(self, req: HitlRequest) -> Loop | None:
         return self.loops.get(req.loop_id)
