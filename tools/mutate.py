@@ -85,6 +85,18 @@ GROUPS: dict[str, Group] = {
             # uploads as curl sends them, and the control token
             "tests/tooling/test_first_contact.py",
             "tests/reliability/test_control_token.py",
+            # the control routes' other suites: namespaces, bounded logs, bad bodies and
+            # queries, slow long-polls, scenario bombs, the log lines, the OpenAPI contract
+            "tests/reliability/test_namespace_limits.py",
+            "tests/reliability/test_journal_bytes.py",
+            "tests/reliability/test_bounded_logs.py",
+            "tests/reliability/test_bad_bodies.py",
+            "tests/reliability/test_query_params.py",
+            "tests/reliability/test_slow_clients.py",
+            "tests/reliability/test_yaml_bombs.py",
+            "tests/tooling/test_logs.py",
+            "tests/openapi/test_control_conforms.py",
+            "tests/vendors/outharm/test_webhook_retries.py",
         ],
     ),
     "outharm": Group(["mockserver/vendors/outharm/state.py"], ["tests/vendors/outharm"]),
