@@ -94,6 +94,7 @@ GROUPS: dict[str, Group] = {
             "tests/reliability/test_query_params.py",
             "tests/reliability/test_slow_clients.py",
             "tests/reliability/test_yaml_bombs.py",
+            "tests/reliability/test_waiters.py",
             "tests/tooling/test_logs.py",
             "tests/openapi/test_control_conforms.py",
             "tests/vendors/outharm/test_webhook_retries.py",

@@ -54,8 +54,13 @@ async def test_the_journal_keeps_the_last_calls_with_counts(sandbox: MakeClient)
     assert status == 200
     assert [e["path"] for e in body["entries"]] == ["/v1/api/loops", "/v1/test"]
     assert (body["count"], body["total"], body["dropped"]) == (2, 3, 0)
+    _, body = await get(client, "/journal", limit="1")
+    assert [e["path"] for e in body["entries"]] == ["/v1/test"]
     status, body = await get(client, "/journal", limit="0")
-    assert status == 400
+    assert (status, body) == (
+        400,
+        {"error": "query parameter 'limit' must be 1 or more, got '0'"},
+    )
     resp = await client.delete("/_mockserver/journal")
     assert await resp.json() == {"cleared": True}
     _, body = await get(client, "/journal")
@@ -132,6 +137,7 @@ async def test_a_wait_on_one_items_deliveries_is_not_woken_by_anothers(
     assert (notifier.checks, notifier.wakeups) == (0, 0)  # nobody re-checked for `mine`
     _, body = await get(client, "/deliveries", subject=others[0])
     await client.post(f"/_mockserver/deliveries/{body['deliveries'][0]['id']}/redeliver")
+    await until(lambda: notifier.wakeups == 1)  # woken by the redelivery, not its timeout
     status, answer = await waiting
     assert (status, answer["count"]) == (200, 2)
     assert {d["subject"] for d in answer["deliveries"]} == {others[0]}
@@ -162,3 +168,50 @@ async def test_a_journal_wait_on_a_glob_is_woken_by_a_call_it_matches(
     await create_loop(client, "Second")
     status, body = await exact
     assert (status, body["count"]) == (200, 2)
+
+
+async def test_a_wait_on_one_event_looks_at_each_delivery_but_wakes_for_its_own(
+    sandbox: MakeClient, receiver: Receiver
+) -> None:
+    client = await sandbox(scenario(receiver))
+    notifier = client.app[appkeys.WORLDS].get("").notifier
+    loop_id = await create_loop(client)
+    rid = (await create_request(client, loop_id, "mine", timeout_seconds=3600))["id"]
+    await timed_out_request(client, loop_id, "other")
+    waiting = asyncio.create_task(
+        get(client, "/wait/deliveries", event="request.cancelled", timeout="30")
+    )
+    await until(lambda: notifier.waiting() == 1)
+    await advance(client, "1m")  # the other request's timeout webhook: checked, not woken
+    assert notifier.checks >= 1 and notifier.wakeups == 0
+    resp = await client.delete(f"/v1/api/requests/{rid}", headers=AUTH)
+    assert resp.status == 200
+    await until(lambda: notifier.wakeups == 1)
+    status, answer = await waiting
+    assert (status, [d["subject"] for d in answer["deliveries"]]) == (200, [rid])
+
+
+async def test_a_wait_needs_at_least_one(sandbox: MakeClient) -> None:
+    client = await sandbox("clock: manual\n")
+    for kind in ("deliveries", "journal"):
+        status, body = await get(client, f"/wait/{kind}", count="0", timeout="0")
+        assert (status, body) == (
+            400,
+            {"error": "query parameter 'count' must be 1 or more, got '0'"},
+        ), kind
+
+
+async def test_a_wait_ended_by_a_reset_says_its_default_timeout(sandbox: MakeClient) -> None:
+    """Without `timeout=`, a wait lasts 10 s; one cut short by a reset says so (HTTP 503)."""
+    client = await sandbox("clock: manual\n")
+    notifier = client.app[appkeys.WORLDS].get("").notifier
+    waits = [
+        asyncio.create_task(get(client, "/wait/deliveries")),
+        asyncio.create_task(get(client, "/wait/journal", path="/v1/api/loops")),
+    ]
+    await until(lambda: notifier.waiting() == 2)
+    assert (await client.post("/_mockserver/reset")).status == 200
+    (d_status, deliveries), (j_status, journal) = await asyncio.gather(*waits)
+    reason = "the namespace was reset or dropped"
+    assert (d_status, deliveries["error"]) == (503, f"0 of 1 deliveries after 10s: {reason}")
+    assert (j_status, journal["error"]) == (503, f"0 of 1 calls after 10s: {reason}")

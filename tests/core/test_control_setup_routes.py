@@ -216,3 +216,52 @@ async def test_dropping_a_namespace_answers_its_name_or_says_it_is_unknown(
     assert body["name"] == "base"
     resp = await client.delete("/_mockserver/namespaces/nobody")
     assert (resp.status, await resp.json()) == (404, {"error": "no namespace 'nobody'"})
+
+
+async def test_a_library_name_with_whitespace_around_it_still_loads_the_library_file(
+    sandbox: MakeClient,
+) -> None:
+    client = await sandbox(BASE)
+    resp = await client.put("/_mockserver/scenario", data='\n  {"name": "hitl-reject"}\n')
+    assert resp.status == 200
+    assert await resp.json() == {"name": "hitl-reject", "source": "scenarios/hitl-reject.yaml"}
+
+
+async def test_a_one_line_json_upload_gets_no_curl_hint(sandbox: MakeClient) -> None:
+    client = await sandbox(BASE)
+    text = ' {"clock": "manul", "description": "one line of JSON, as a client sends it"}'
+    resp = await client.put("/_mockserver/scenario", data=text)
+    assert resp.status == 400
+    problems = (await resp.json())["problems"]
+    assert len(problems) == 1 and "manul" in problems[0]
+
+
+async def test_an_upload_saved_in_latin1_is_read_with_replacement_characters(
+    sandbox: MakeClient,
+) -> None:
+    """A file saved by an editor in Latin-1 (`café` as one byte) still loads, never a 500."""
+    client = await sandbox(BASE)
+    resp = await client.put("/_mockserver/scenario", data=b"clock: manual\ndescription: caf\xe9\n")
+    assert (resp.status, await resp.json()) == (200, {"name": "uploaded", "source": "<uploaded>"})
+    current = await (await client.get("/_mockserver/scenario")).json()
+    assert current["description"] == "caf\ufffd"
+
+
+async def test_an_upload_of_an_empty_object_declares_nothing(sandbox: MakeClient) -> None:
+    client = await sandbox(BASE)
+    resp = await client.put("/_mockserver/scenario", json={})
+    assert resp.status == 400
+    (problem,) = (await resp.json())["problems"]
+    assert "it declares nothing for any vendor" in problem
+
+
+async def test_a_scaled_clock_upload_is_logged_with_its_scale(
+    sandbox: MakeClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, "mockserver")
+    client = await sandbox(BASE)
+    resp = await client.put("/_mockserver/scenario", data="name: fast\nclock: scale:60\n")
+    assert resp.status == 200
+    assert state_lines(caplog, "scenario") == [
+        ("scenario 'fast' loaded from <uploaded>, clock scale:60 (every namespace reset)", "")
+    ]
