@@ -6,14 +6,20 @@ missing or a namespace that is mixed up fails here."""
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 
-from mockserver import __version__
+from mockserver import __version__, appkeys
+from mockserver.app import build_app
+from mockserver.library import ScenarioLibrary
 from mockserver.registry import VENDORS
+from mockserver.scenario.loader import parse_scenario
+from mockserver.settings import Settings
 
-from .conftest import AUTH, MakeClient, advance, create_loop
+from .conftest import AUTH, Client, MakeClient, advance, create_loop
 
 BASE = """
 name: base
@@ -54,6 +60,17 @@ async def test_health_says_what_runs_for_the_namespace_asking(sandbox: MakeClien
     }
     body = await (await client.get("/_mockserver/health", headers=TEAM_A)).json()
     assert body["scenario"] == "other"
+
+
+async def test_health_counts_uptime_from_the_start(
+    aiohttp_client: Callable[..., Awaitable[Client]],
+) -> None:
+    library = ScenarioLibrary(default=parse_scenario(BASE, "test.yaml", VENDORS))
+    app = build_app(Settings(), VENDORS, library)
+    app[appkeys.STARTED_AT] = time.time() - 90  # as if started a minute and a half ago
+    client = await aiohttp_client(app)
+    uptime = (await (await client.get("/_mockserver/health")).json())["uptime_seconds"]
+    assert 90 <= uptime < 150
 
 
 async def test_reset_answers_with_the_fresh_clock_and_logs_the_scenario(
