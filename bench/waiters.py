@@ -17,7 +17,8 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import AUTH, HITL_BODY, LOOP, load, server
+from common import AUTH, HITL_BODY, LOOP, QUICK, server
+from wrk import run as load
 
 WAITS = 500
 ROUNDS = 3
@@ -34,7 +35,8 @@ def park(base: str, kind: str, started: threading.Event, stop: threading.Event) 
                 if kind == "item":
                     url = f"/v1/api/loops/{LOOP}/requests"
                     async with session.post(url, data=HITL_BODY, headers=AUTH) as resp:
-                        rid = (await resp.json())["data"]["request_id"]
+                        data = (await resp.json())["data"]  # either documented id form
+                        rid = data.get("request_id") or data["request"]["id"]
                     paths.append(f"/_mockserver/wait/items/hitl/{rid}?status=completed")
                 else:
                     paths.append(f"/_mockserver/wait/journal?path=/nothing/{n}")
@@ -70,13 +72,14 @@ def measure(kind: str | None) -> tuple[float, float]:
             started.wait(60)
         try:
             cpu = cpu_seconds(proc.pid)
-            got = load(f"{base}/v1/api/loops/{LOOP}/requests", HITL_BODY, AUTH)
+            url = f"{base}/v1/api/loops/{LOOP}/requests"
+            got = load(url, HITL_BODY, AUTH, 3.0 if QUICK else 10.0, proc.pid)
             cpu = cpu_seconds(proc.pid) - cpu
         finally:
             stop.set()
             if thread is not None:
                 thread.join(30)
-    return float(got["rps"]), cpu * 1e6 / max(1, int(got["requests"]))
+    return got.rps, cpu * 1e6 / max(1, got.requests)
 
 
 def main() -> None:

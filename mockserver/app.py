@@ -20,6 +20,7 @@ from mockserver.control.routes import control_routes
 from mockserver.errors import ApiError
 from mockserver.journal import ANSWER_LIMIT, JournalEntry
 from mockserver.library import ScenarioLibrary
+from mockserver.notifier import Notifier
 from mockserver.redaction import redact_url
 from mockserver.requestbody import ClientGone, read_body
 from mockserver.settings import Settings
@@ -128,6 +129,8 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
     entry.duration_ms = (time.perf_counter() - started) * 1000
     world.journal.append(entry)
     world.notifier.notify("journal", entry.path, entry)
+    if request.method not in ("GET", "HEAD"):
+        _items_changed(world.notifier, request)
     if log.isEnabledFor(logging.INFO):  # the arguments alone cost a few µs per call
         log.info(
             "%s %s %s -> %d",
@@ -145,6 +148,16 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
             },
         )
     return response
+
+
+def _items_changed(notifier: Notifier, request: web.Request) -> None:
+    """After a call that may change something, wake the item waits it can concern: those on
+    each id its path names (`{request_id}`, `{loop_id}`, ...), and those on no id in
+    particular. A create names no id: its path is a key no item wait uses, which wakes only
+    the waits on no id. So vendors write no `world.changed()` for their HTTP calls."""
+    keys = set(request.match_info.values()) or {request.path}
+    for key in keys:
+        notifier.notify("item", key)
 
 
 def _fault_message(status: int) -> str:

@@ -114,7 +114,7 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mockserver",
         description="A local sandbox for the HITL.sh, Outharm and Hive moderation APIs.",
@@ -129,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
         "one `file:line:col: key: message` line per problem; exit status 1 if there is any.",
     )
     v.add_argument("paths", nargs="+", help="scenario files or folders (subfolders included)")
-    trigger.add_parser(sub)
+    trigger.add_parser(sub, argv)  # its verbs come from the sandbox the command line names
     h = sub.add_parser(
         "health",
         help="exit 0 if a sandbox answers /_mockserver/health (the image's HEALTHCHECK)",
@@ -184,10 +184,10 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def validate(paths: Sequence[str]) -> int:
     """Print every problem in the scenario files; 1 if there is any."""
-    from mockserver.registry import VENDORS
+    from mockserver.registry import vendors
     from mockserver.scenario.checks import check_paths
 
-    problems, checked = check_paths(paths, VENDORS)
+    problems, checked = check_paths(paths, vendors())
     for line in problems:
         print(line)
     if problems:
@@ -217,10 +217,10 @@ def health(url: str | None) -> int:
 
 
 def list_variants(*, as_json: bool) -> int:
-    from mockserver.registry import VENDORS
+    from mockserver.registry import vendors
     from mockserver.world import variant_registry
 
-    registry = variant_registry(VENDORS)
+    registry = variant_registry(vendors())
     if as_json:
         print(json.dumps(registry.to_json(), indent=2))
         return 0
@@ -236,10 +236,10 @@ def list_variants(*, as_json: bool) -> int:
 
 def schema(write: str | None) -> int:
     """Print the scenario JSON Schema, or write it as DIR/scenario.schema.json."""
-    from mockserver.registry import VENDORS
+    from mockserver.registry import vendors
     from mockserver.scenario.schema import scenario_schema
 
-    text = json.dumps(scenario_schema(VENDORS), indent=2) + "\n"
+    text = json.dumps(scenario_schema(vendors()), indent=2) + "\n"
     if write is None:
         sys.stdout.write(text)
         return 0
@@ -270,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser(argv).parse_args(argv)
     if args.command == "validate":
         return validate(args.paths)
     if args.command == "trigger":

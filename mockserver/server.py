@@ -12,7 +12,7 @@ from aiohttp import web
 from mockserver import appkeys, gcpolicy, watch
 from mockserver.app import build_app
 from mockserver.logsetup import configure
-from mockserver.registry import VENDORS
+from mockserver.registry import vendors
 from mockserver.scenario.files import load_scenarios
 from mockserver.settings import Settings
 from mockserver.shutdown import HANDLER_GRACE
@@ -22,8 +22,9 @@ log = logging.getLogger("mockserver")
 
 def create_app(settings: Settings) -> web.Application:
     """The application for `settings`; ScenarioError when a scenario file does not load."""
-    library = load_scenarios(VENDORS, settings.scenario, settings.scenario_name)
-    app = build_app(settings, VENDORS, library)
+    served = vendors()  # the built-in ones and any a test registered
+    library = load_scenarios(served, settings.scenario, settings.scenario_name)
+    app = build_app(settings, served, library)
     if settings.watch:
         watch.install(app)
     return app
@@ -72,7 +73,7 @@ def serve(settings: Settings) -> None:
         "mockserver on http://%s:%d (vendors: %s)",
         settings.host,
         sock.getsockname()[1],
-        ", ".join(v.name for v in VENDORS),
+        ", ".join(v.name for v in app[appkeys.VENDORS]),
     )
     log.info(app[appkeys.LIBRARY].describe_default(), extra={"event": "scenario"})
     web.run_app(

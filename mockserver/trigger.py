@@ -1,14 +1,15 @@
 """`mockserver trigger`: act as a reviewer from a terminal, against a running sandbox.
 
 It is a thin client of the control plane: `list` is `GET /_mockserver/items`; every other
-action is `POST /_mockserver/items/{vendor}/{id}` with one step in the scenario format:
+verb is `POST /_mockserver/items/{vendor}/{id}` with one step in the scenario format. The verbs
+and their options are the vendors' reviewer words and settings, as the sandbox declares them
+(`GET /_mockserver/vendors`, see `trigger_verbs.py`); today, for example:
 
-    claim ID [--by E]              {"claim": {"by": E}}                 HITL
-    respond ID --choose X ...      {"respond": {"choose": X}}           HITL
-    timeout ID                     "timeout"                            HITL
-    decide ID --harmful spam       {"decide": {"harmful": ["spam"]}}    Outharm
+    claim ID [--by E]              "claim"                              HITL.sh
+    respond ID --choose X ...      {"respond": {"choose": X}}           HITL.sh
+    decide ID --harmful spam,hate  {"decide": {"harmful": ["spam", "hate"]}}  Outharm
     decide ID --action ban_user    {"decide": {"action": "ban_user"}}   Hive
-    dismiss ID                     "dismiss"                            Hive
+    WORD ID --set key=value        {"WORD": {"key": value}}             any vendor
     act ID '{"cancel": {}}'        the step as given                    any vendor
 
 The vendor of an item is looked up by its id unless `--vendor` is given. Standard library
@@ -24,7 +25,11 @@ import sys
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Sequence
 from typing import Any
+
+from mockserver import trigger_verbs
+from mockserver.trigger_verbs import Verb
 
 
 class TriggerError(Exception):
@@ -109,13 +114,6 @@ def _explain(exc: urllib.error.HTTPError) -> str:
     return f"{message} ({details})" if details else message
 
 
-def _number(text: str) -> int | float:
-    try:
-        return int(text)
-    except ValueError:
-        return float(text)
-
-
 def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     """--url, --namespace and --json, before or after the action word. After it, their
     defaults are suppressed so they do not overwrite a value given before it."""
@@ -148,92 +146,71 @@ def _item_parser(
     return p
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """The `trigger` subcommand and its actions."""
+def _default_url() -> str:
+    return f"http://127.0.0.1:{os.environ.get('MOCKSERVER_PORT') or '8080'}"
+
+
+def _asked(url: str, namespace: str | None) -> list[dict[str, Any]]:
+    """`GET /_mockserver/vendors` of the sandbox at `url`; TriggerError when it cannot say."""
+    answer = ControlClient(url, namespace, timeout=5).call("GET", "/vendors")
+    if not isinstance(answer, dict) or not isinstance(answer.get("vendors"), list):
+        raise TriggerError(f"{url} did not list its vendors")
+    found: list[dict[str, Any]] = answer["vendors"]
+    return found
+
+
+def described_vendors(argv: Sequence[str]) -> list[dict[str, Any]]:
+    """What the sandbox the command line names (`--url`, `--namespace`) says about its vendors;
+    the vendors installed here (loaded only then) when it does not answer."""
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--url")
+    pre.add_argument("--namespace")
+    known, _ = pre.parse_known_args(list(argv))
+    try:
+        return _asked(known.url or _default_url(), known.namespace)
+    except TriggerError:
+        return trigger_verbs.local_vendors()
+
+
+def add_parser(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], argv: Sequence[str] | None = None
+) -> None:
+    """The `trigger` subcommand and its verbs. The verbs are asked of the sandbox only when the
+    command line is a `trigger` one (`argv`, default sys.argv), so other commands stay fast."""
+    argv = sys.argv[1:] if argv is None else argv
+    described = described_vendors(argv[1:]) if argv[:1] == ["trigger"] else []
     p = sub.add_parser(
         "trigger",
         help="act as a reviewer against a running sandbox",
-        description="List the items waiting for review across vendors, and claim, answer, "
-        "decide or time them out as a reviewer would.",
+        description="List the items waiting for review across vendors, and act on one as a "
+        "reviewer would: one verb per reviewer word the sandbox's vendors declare.",
     )
     _common(p, suppress=False)
+    verbs = trigger_verbs.verbs_of(described)
+    for own in ("list", "act"):  # the CLI's own verbs win over a vendor word of that name
+        verbs.pop(own, None)
+    p.set_defaults(verbs=verbs)
     words = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    names = ", ".join(str(v["name"]) for v in described) or "see GET /_mockserver/vendors"
     lst = words.add_parser("list", help="items across vendors", description="Items to review.")
-    lst.add_argument("--vendor", help="only this vendor (hitl, outharm, hive)")
-    lst.add_argument("--status", help="only items in this status (pending, claimed, ...)")
+    lst.add_argument("--vendor", help=f"only this vendor ({names})")
+    statuses = dict.fromkeys(str(s) for v in described for s in v.get("statuses") or [])
+    lst.add_argument(
+        "--status", help=f"only items in this status ({', '.join(statuses) or 'e.g. pending'})"
+    )
     _common(lst, suppress=True)
-    _item_parser(words, "claim", "HITL: claim a request")
-    r = _item_parser(
-        words, "respond", "HITL: answer a request (no answer option: a plausible random one)"
-    )
-    answer = r.add_mutually_exclusive_group()
-    answer.add_argument("--choose", help="option value, label, part of a label, or 'random'")
-    answer.add_argument("--choose-index", type=int, metavar="N", help="option by 0-based index")
-    answer.add_argument(
-        "--choose-many", action="append", metavar="X", help="multi_select option; repeat it"
-    )
-    answer.add_argument("--text", help="text answer")
-    answer.add_argument("--rating", type=_number, metavar="N", help="rating answer")
-    answer.add_argument("--number", type=_number, metavar="N", help="number answer")
-    answer.add_argument("--boolean", choices=["true", "false"], help="boolean answer")
-    _item_parser(words, "timeout", "HITL: let a request time out now (its default applies)")
-    d = _item_parser(words, "decide", "Outharm or Hive: a human verdict on a queued item")
-    d.add_argument(
-        "--harmful",
-        metavar="V",
-        help="Outharm: false, true, or categories like spam,hate (default false)",
-    )
-    d.add_argument(
-        "--action",
-        dest="actions",
-        action="append",
-        metavar="NAME",
-        help="Hive: a Dashboard action; repeatable",
-    )
-    d.add_argument("--note", help="Hive: a moderator note")
-    dismiss = _item_parser(words, "dismiss", "Hive: leave the post up; no action fires")
-    dismiss.add_argument("--note", help="a moderator note")
+    trigger_verbs.add_verbs(words, verbs, _item_parser)
     act = _item_parser(words, "act", "any action, as one step in the scenario format")
     act.add_argument("step", help="JSON, e.g. '{\"cancel\": {}}' or '\"release\"'")
 
 
-def _verdict(text: str) -> bool | list[str]:
-    low = text.strip().lower()
-    if low in ("true", "false"):
-        return low == "true"
-    return [part.strip() for part in text.split(",") if part.strip()]
-
-
-_ANSWERS = (
-    ("choose", "choose"),
-    ("choose_index", "choose"),
-    ("choose_many", "choose_many"),
-    ("text", "text"),
-    ("rating", "rating"),
-    ("number", "number"),
-    ("boolean", "boolean"),
-)
-
-
 def step_of(args: argparse.Namespace) -> Any:
-    """The control-plane step (scenario format) for the parsed action; ValueError when the
-    step given to `act` is not JSON."""
+    """The control-plane step (scenario format) for the parsed verb; ValueError when the step
+    given to `act` is not JSON."""
     if args.action == "act":
         return json.loads(args.step)
-    spec: dict[str, Any] = {"by": args.by} if args.by else {}
-    if args.action == "respond":
-        for name, key in _ANSWERS:
-            value = getattr(args, name)
-            if value is not None:
-                spec[key] = value == "true" if name == "boolean" else value
-    elif args.action == "decide":
-        if args.harmful is not None:
-            spec["harmful"] = _verdict(args.harmful)
-        if args.actions:
-            spec["action"] = args.actions[0] if len(args.actions) == 1 else args.actions
-    if args.action in ("decide", "dismiss") and args.note:
-        spec["note"] = args.note
-    return {args.action: spec} if spec or args.action == "respond" else args.action
+    verbs: dict[str, Verb] = args.verbs
+    return trigger_verbs.step_of(args, verbs)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -47,6 +47,7 @@ from mockserver.control.variants import (
     match_variant,
     put_variants,
 )
+from mockserver.control.vendors import list_vendors
 
 P = appkeys.CONTROL_PREFIX
 
@@ -86,5 +87,6 @@ def control_routes() -> list[web.RouteDef]:
         ("POST", "/scenario/validate", validate_scenario),
         ("GET", "/ui", console_page),
         ("GET", "/ui/{file}", console_file),
+        ("GET", "/vendors", list_vendors),
     ]
     return [web.route(method, P + path, guard(handler)) for method, path, handler in table]

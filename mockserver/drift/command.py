@@ -30,9 +30,9 @@ PACE_ENV = "MOCKSERVER_DRIFT_PACE"
 
 
 def _probe_sets() -> dict[str, ProbeSet]:
-    from mockserver.registry import VENDORS
+    from mockserver.registry import vendors
 
-    return {v.name: ps for v in VENDORS if (ps := v.drift_probes()) is not None}
+    return {v.name: ps for v in vendors() if (ps := v.drift_probes()) is not None}
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -149,7 +149,7 @@ def _listen(value: str | None) -> tuple[str, int] | None:
 
 def variant_source(vendor: str) -> list[KnownVariant]:
     """The variants the sandbox knows for `vendor` (its registry), as drift reads them."""
-    from mockserver.registry import VENDORS
+    from mockserver.registry import vendors
     from mockserver.variants import match_forms
 
     return [
@@ -159,7 +159,7 @@ def variant_source(vendor: str) -> list[KnownVariant]:
             {form.name: form.source for form in variant.forms},
             partial(match_forms, variant),
         )
-        for v in VENDORS
+        for v in vendors()
         if v.name == vendor
         for variant in v.variants()
     ]

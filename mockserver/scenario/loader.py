@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import random
+import sys
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import cache
@@ -30,6 +31,7 @@ from mockserver.scenario.model import (
     WebhookFault,
 )
 from mockserver.scenario.schema import scenario_schema
+from mockserver.scenario.sectionfile import ComposedSourceMap, SectionFile
 from mockserver.scenario.yamlsource import Path, SourceMap, YamlProblem, dotted, load_yaml
 from mockserver.vendor import Vendor
 
@@ -175,6 +177,12 @@ def parse_scenario(
         data, smap = load_yaml(text, filename)
     except YamlProblem as exc:
         raise ScenarioError([str(exc)]) from None
+    return _parse_document(data, smap, filename, vendors, default_name)
+
+
+def _parse_document(
+    data: Any, smap: SourceMap, filename: str, vendors: Sequence[Vendor], default_name: str
+) -> Scenario:
     if not isinstance(data, dict):
         raise ScenarioError([f"{filename}:1:1: a scenario is a mapping of keys, like `name: x`"])
     errors = sorted(
@@ -279,4 +287,23 @@ def load_library(path: FsPath, vendors: Sequence[Vendor]) -> dict[str, Scenario]
 
 
 def load_default(vendors: Sequence[Vendor]) -> Scenario:
-    return load_scenario_file(EMBEDDED_DEFAULT, vendors)
+    """The embedded default scenario: the core's file plus each vendor's default section
+    (`ScenarioSection.default`), each problem reported in the file it was written in."""
+    try:
+        data, smap = load_yaml(EMBEDDED_DEFAULT.read_text(encoding="utf-8"), str(EMBEDDED_DEFAULT))
+    except OSError as exc:
+        raise ScenarioError([f"{EMBEDDED_DEFAULT}: cannot read: {exc}"]) from None
+    except YamlProblem as exc:
+        raise ScenarioError([str(exc)]) from None
+    composed = ComposedSourceMap(smap.filename, smap.values, smap.keys)
+    for vendor in vendors:
+        section = vendor.default_section()
+        if section is None or vendor.name in data:
+            continue
+        data[vendor.name] = dict(section)
+        if isinstance(section, SectionFile):
+            composed.parts[vendor.name] = section.smap
+        else:  # a mapping written in Python: its problems point at the vendor's module
+            module = sys.modules[type(vendor).__module__]
+            composed.parts[vendor.name] = SourceMap(str(module.__file__))
+    return _parse_document(data, composed, str(EMBEDDED_DEFAULT), vendors, EMBEDDED_DEFAULT.stem)

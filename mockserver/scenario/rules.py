@@ -200,7 +200,7 @@ class Engine:
                 changed(key)
 
             self._notifying[callback] = notifying
-        return self._clock.call_at_with(due, notifying, item_key, f"{item_key}:{word}")
+        return self._clock.call_at_with(due, notifying, item_key, word)  # named "<key>:<word>"
 
     def choose(self, ruleset: RuleSet, matches: Matcher) -> Rule | None:
         """The first rule whose `when` holds (`matches(when)`), counting it toward `first`."""

@@ -54,6 +54,9 @@ class AsyncControlClient:
     async def deliveries(self, **filters: Any) -> list[Json]:
         return await asyncio.to_thread(lambda: self.sync.deliveries(**filters))
 
+    async def vendors(self) -> list[Json]:
+        return await asyncio.to_thread(self.sync.vendors)
+
     async def clock(self) -> Json:
         return await asyncio.to_thread(self.sync.clock)
 

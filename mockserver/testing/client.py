@@ -213,6 +213,12 @@ class ControlClient:
         return self.request("POST", "/clock/mode", body={"mode": mode, "scale": scale})
 
     # -- reviewers ---------------------------------------------------------------------------
+    def vendors(self) -> list[Json]:
+        """What each served vendor declares (`GET /_mockserver/vendors`): name, base_path,
+        action words with their settings, statuses, signature schemes."""
+        found: list[Json] = self.request("GET", "/vendors")["vendors"]
+        return found
+
     def items(self, vendor: str | None = None, status: str | None = None) -> list[Json]:
         """Reviewable items (HITL requests, ...) with their status and possible actions."""
         found: list[Json] = self.request(

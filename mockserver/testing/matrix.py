@@ -26,10 +26,10 @@ Case = dict[str, str]
 @cache
 def registry() -> VariantRegistry:
     """The variants the installed vendors declare (the same code a sandbox runs)."""
-    from mockserver.registry import VENDORS
+    from mockserver.registry import vendors
     from mockserver.world import variant_registry
 
-    return variant_registry(VENDORS)
+    return variant_registry(vendors())
 
 
 def forms_of(name: str) -> list[str]:

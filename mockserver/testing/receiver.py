@@ -1,10 +1,10 @@
 """A local webhook receiver: one small HTTP server per test session, one endpoint per test.
 
 Each endpoint has its own URL (`/hooks/<token>`) and secret, records every call it gets (exact
-body bytes, headers) and checks its signature the way a careful application would:
-
-- HITL.sh: `X-HITL-Signature-256: sha256=<hex HMAC-SHA256 of the raw body, keyed by secret>`;
-- Outharm: `Authorization: Bearer <secret>` (or the bare secret in `secret_header`).
+body bytes, headers) and checks its signature the way a careful application would, through the
+very objects the sandbox signs with: each vendor's `webhook_policy().signatures` (HITL.sh's
+`X-HITL-Signature-256` HMAC, Outharm's `Authorization: Bearer <secret>`, and those of a vendor
+a test registers), or the bare secret in `secret_header` when the endpoint says so.
 
 A late delivery for an endpoint whose test has ended gets 404 and is not recorded anywhere, so
 tests never see each other's webhooks. The server runs on plain threads (`http.server`), so it
@@ -13,18 +13,19 @@ answers while the test blocks, in sync and async tests alike.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
 import secrets
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-HITL_SIGNATURE = "X-HITL-Signature-256"
+if TYPE_CHECKING:
+    from mockserver.webhooks.signature import Signature as Scheme
+
 Signature = Literal["valid", "invalid", "missing"]
 
 
@@ -38,7 +39,7 @@ class ReceivedWebhook:
     body: bytes
     received_at: float
     signature: Signature
-    scheme: str | None  # "hitl-hmac", "bearer", "header" or None when unsigned
+    scheme: str | None  # the scheme's `name` ("hitl-hmac", "bearer"), "header", None: unsigned
 
     @property
     def verified(self) -> bool:
@@ -68,23 +69,38 @@ class ReceivedWebhook:
         return f"{self.method} {self.path} event={self.event!r} signature={self.signature}"
 
 
+def vendor_schemes() -> tuple[Scheme, ...]:
+    """Every signature scheme the vendors declare, in the order they are served (asked at call
+    time, so a vendor a test registers counts)."""
+    from mockserver.registry import vendors  # the vendor packages, only once a call arrives
+
+    found: list[Scheme] = []
+    for vendor in vendors():
+        found += [s for s in vendor.webhook_policy().signatures if s not in found]
+    return tuple(found)
+
+
 def check_signature(
-    headers: Mapping[str, str], body: bytes, secret: str, secret_header: str | None = None
+    headers: Mapping[str, str],
+    body: bytes,
+    secret: str,
+    secret_header: str | None = None,
+    schemes: Iterable[Scheme] | None = None,
 ) -> tuple[Signature, str | None]:
-    """The verdict on one call's signature and the scheme it used."""
-    lower = {k.lower(): v for k, v in headers.items()}
+    """The verdict on one call's signature and the name of the scheme it used: the first of
+    `schemes` (default: every vendor's) whose headers the call carries decides."""
     if secret_header is not None:
-        sent = lower.get(secret_header.lower())
+        wanted = secret_header.lower()
+        sent = next((v for k, v in headers.items() if k.lower() == wanted), None)
         if sent is None:
             return "missing", None
-        return ("valid" if hmac.compare_digest(sent, secret) else "invalid"), "header"
-    if HITL_SIGNATURE.lower() in lower:
-        digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-        ok = hmac.compare_digest(lower[HITL_SIGNATURE.lower()], "sha256=" + digest)
-        return ("valid" if ok else "invalid"), "hitl-hmac"
-    if "authorization" in lower:
-        ok = hmac.compare_digest(lower["authorization"], f"Bearer {secret}")
-        return ("valid" if ok else "invalid"), "bearer"
+        return (
+            "valid" if hmac.compare_digest(sent.encode(), secret.encode()) else "invalid"
+        ), "header"
+    for scheme in vendor_schemes() if schemes is None else schemes:
+        verdict = scheme.verify(headers, body, secret)
+        if verdict is not None:
+            return ("valid" if verdict else "invalid"), scheme.name
     return "missing", None
 
 

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 
 Mode = Literal["in-process", "remote"]
 
+# sandbox URL -> vendor name -> base path, as the sandbox declared them (they never change
+# while a server runs; a name not found is asked again)
+_BASE_PATHS: dict[str, dict[str, str]] = {}
+
 
 class InProcessBackend:
     mode: Mode = "in-process"
@@ -117,8 +121,8 @@ def _parse(text: Any) -> datetime:
 class Sandbox:
     """The sandbox as one test sees it.
 
-    `url` is the server; `hitl_url` (`{url}/v1`), `outharm_url` and `hive_url` are the base
-    URLs to give each vendor's client; `headers` must go on vendor calls when the sandbox is
+    `url` is the server; `url_for(vendor)` (`url_for("hitl")` is `{url}/v1`) the base URL to
+    give a vendor's client; `headers` must go on vendor calls when the sandbox is
     shared (empty in-process); `control` and `acontrol` drive the control plane.
     """
 
@@ -170,17 +174,17 @@ class Sandbox:
         shared sandbox (the sandbox strips the suffix), the key itself in-process."""
         return f"{key}~{self.namespace}" if self.namespace else key
 
-    @property
-    def hitl_url(self) -> str:
-        return f"{self.url}/v1"
-
-    @property
-    def outharm_url(self) -> str:
-        return self.url
-
-    @property
-    def hive_url(self) -> str:
-        return self.url
+    def url_for(self, vendor: str) -> str:
+        """The base URL to give `vendor`'s client: `{url}{base_path}` (`url_for("hitl")` is
+        `{url}/v1`), as the sandbox's `GET /_mockserver/vendors` declares it (asked once per
+        sandbox URL). KeyError, naming the served vendors, for a vendor it does not serve."""
+        paths = _BASE_PATHS.get(self.url)
+        if paths is None or vendor not in paths:  # a vendor registered since: ask again
+            paths = {str(v["name"]): str(v["base_path"]) for v in self.control.vendors()}
+            _BASE_PATHS[self.url] = paths
+        if vendor not in paths:
+            raise KeyError(f"the sandbox serves no vendor {vendor!r} (vendors: {', '.join(paths)})")
+        return self.url + paths[vendor]
 
     def load_scenario(self, source: ScenarioSource) -> Json:
         """Make a scenario current for this test (and reset its world): a file (relative to

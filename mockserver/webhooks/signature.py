@@ -16,8 +16,10 @@ from mockserver.webhooks.signing import hmac_sha256_hex
 
 
 class Signature(Protocol):
-    name: str
-    """A short name for the scheme, shown by the receiver (`hmac-sha256`, `bearer`, ...)."""
+    @property
+    def name(self) -> str:
+        """A short name for the scheme, shown by the receiver (`hmac-sha256`, `bearer`, ...)."""
+        ...
 
     def sign(self, secret: str, body: bytes) -> dict[str, str]: ...
 

@@ -4,16 +4,28 @@ time with a plausible answer."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
 
+import pytest
+import yaml
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from mockserver.app import build_app
+from mockserver.errors import ApiError, ScenarioError
 from mockserver.library import ScenarioLibrary
-from mockserver.registry import VENDORS
+from mockserver.registry import VENDORS, register, vendors
+from mockserver.scenario.loader import load_default
+from mockserver.scenario.sectionfile import SectionFile
+from mockserver.scenario.yamlsource import load_yaml
 from mockserver.settings import Settings
+from mockserver.vendor import Route, Vendor, VendorState
+from mockserver.world import World
 
 from .conftest import AUTH, advance, create_loop, create_request, get_request
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 async def test_default_scenario_decides_a_request_within_seconds(
@@ -34,3 +46,55 @@ async def test_default_scenario_decides_a_request_within_seconds(
     assert req["claimed_by"] is not None
     assert req["response_time_seconds"] <= 3
     assert (await client.get("/v1/test", headers=AUTH)).status == 200
+
+
+class _Tiny(Vendor):
+    """A vendor of this test only, whose default section comes from a file."""
+
+    name = "tiny"
+    title = "Tiny"
+    path_prefixes = ("/tiny/",)
+
+    def __init__(self, section: SectionFile) -> None:
+        self.section = section
+
+    def routes(self) -> list[Route]:
+        return []
+
+    def render_error(self, error: ApiError) -> web.Response:
+        return web.json_response({}, status=error.status)
+
+    def section_schema(self) -> dict[str, Any]:
+        return {"type": "object", "properties": {"n": {"type": "integer"}}}
+
+    def parse_section(self, data: Any, ctx: Any) -> Any:
+        return data
+
+    def default_section(self) -> SectionFile:
+        return self.section
+
+    def new_state(self, world: World) -> VendorState:
+        return VendorState()
+
+
+def test_the_default_is_composed_from_each_vendors_section(tmp_path: Path) -> None:
+    """The core's file names no vendor; each vendor's section comes from its own folder."""
+    core = yaml.safe_load((ROOT / "mockserver" / "data" / "default.yaml").read_text())
+    assert not set(core) & {v.name for v in vendors()}
+    good = tmp_path / "good.yaml"
+    good.write_text("# the tiny default\nn: 3\n")
+    with register(_Tiny(SectionFile(*load_yaml(good.read_text(), str(good))))):
+        scenario = load_default(vendors())
+    assert scenario.section("tiny") == {"n": 3}
+    assert scenario.section("hitl").rules.rules, "HITL's default section is there too"
+
+
+def test_a_broken_default_section_is_reported_in_its_own_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("# the tiny default\n\nn: many\n")
+    with (
+        register(_Tiny(SectionFile(*load_yaml(bad.read_text(), str(bad))))),
+        pytest.raises(ScenarioError) as caught,
+    ):
+        load_default(vendors())
+    assert caught.value.problems == [f"{bad}:3:4: tiny.n: expected a whole number, got text"]

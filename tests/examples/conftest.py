@@ -53,4 +53,4 @@ class Hitl:
 def hitl(mockserver: Sandbox) -> Iterator[Hitl]:
     with requests.Session() as session:
         session.headers.update({"Authorization": f"Bearer {API_KEY}", **mockserver.headers})
-        yield Hitl(mockserver.hitl_url, session)
+        yield Hitl(mockserver.url_for("hitl"), session)

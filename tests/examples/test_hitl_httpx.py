@@ -13,7 +13,7 @@ from mockserver.testing import Sandbox
 )
 def test_httpx_client_checks_its_key(mockserver: Sandbox) -> None:
     headers = {"Authorization": "Bearer sk-httpx", **mockserver.headers}
-    with httpx.Client(base_url=mockserver.hitl_url, headers=headers) as client:
+    with httpx.Client(base_url=mockserver.url_for("hitl"), headers=headers) as client:
         answer = client.get("/test")
         assert answer.status_code == 200
         assert answer.json()["data"]["rate_limit"]["limit"] == 10

@@ -40,6 +40,7 @@ async def test_every_operation_answers_as_described(make_client: MakeClient) -> 
 
     await api.call("GET", "/health", 200)
     await api.call("GET", "/openapi", 200)
+    await api.call("GET", "/vendors", 200)
     await api.call("GET", "/openapi/{name}", 200, path={"name": "control"})
     await api.call("GET", "/openapi/{name}", 404, path={"name": "nope"})
     await api.call("GET", "/schema", 200)

@@ -1,5 +1,6 @@
-"""HITL.sh answers conform to the sandbox's own description (mockserver/vendors/hitl/openapi.yaml), for
-a success and an error of every operation, at both path forms."""
+"""HITL.sh answers conform to the sandbox's own description
+(mockserver/vendors/hitl/openapi.yaml), for a success and an error of every operation, at both
+path forms."""
 
 from __future__ import annotations
 

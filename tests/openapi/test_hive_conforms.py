@@ -1,6 +1,6 @@
-"""Hive answers conform to the sandbox's own descriptions (mockserver/vendors/hive/openapi-dashboard.yaml
-and hive-models.yaml), for a success and an error of every operation; the Models API by its
-`/models` path alias and by Host."""
+"""Hive answers conform to the sandbox's own descriptions
+(mockserver/vendors/hive/openapi-dashboard.yaml and openapi-models.yaml), for a success and an
+error of every operation; the Models API by its `/models` path alias and by Host."""
 
 from __future__ import annotations
 

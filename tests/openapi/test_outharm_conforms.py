@@ -1,5 +1,5 @@
-"""Outharm answers conform to the sandbox's own description (mockserver/vendors/outharm/openapi.yaml),
-for a success and an error of every operation."""
+"""Outharm answers conform to the sandbox's own description
+(mockserver/vendors/outharm/openapi.yaml), for a success and an error of every operation."""
 
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ MANUAL = {
 def create_request(mockserver: Sandbox, **fields: Any) -> str:
     body = {"request_text": "Check me", "response_type": "boolean", **fields}
     resp = requests.post(
-        f"{mockserver.hitl_url}/api/loops/{LOOP}/requests",
+        f"{mockserver.url_for('hitl')}/api/loops/{LOOP}/requests",
         json=body,
         headers={"Authorization": "Bearer k", **mockserver.headers},
     )
@@ -124,3 +124,11 @@ def test_namespaced_clients_do_not_see_each_other(mockserver: Sandbox) -> None:
     assert one.scenario()["name"] == "only-in-one"
     assert two.scenario()["name"] != "only-in-one"
     assert one.headers == {"X-Mockserver-Namespace": "plugin-test-one"}
+
+
+def test_url_for_is_a_vendors_base_url(mockserver: Sandbox) -> None:
+    assert mockserver.url_for("hitl") == mockserver.url + "/v1"
+    assert mockserver.url_for("outharm") == mockserver.url
+    assert mockserver.url_for("hive") == mockserver.url
+    with pytest.raises(KeyError, match=r"no vendor 'acme' .*hitl"):
+        mockserver.url_for("acme")

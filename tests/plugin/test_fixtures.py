@@ -31,7 +31,7 @@ LOOPS = {"hitl": {"loops": [{"id": LOOP, "name": "Team"}]}}
 
 def create(mockserver, text="hello"):
     resp = requests.post(
-        f"{mockserver.hitl_url}/api/loops/{LOOP}/requests",
+        f"{mockserver.url_for('hitl')}/api/loops/{LOOP}/requests",
         json={"request_text": text, "response_type": "boolean"},
         headers={"Authorization": "Bearer k", **mockserver.headers},
     )
@@ -194,7 +194,7 @@ def test_async_tests_use_acontrol(suite: pytest.Pytester) -> None:
         async def test_async(mockserver):
             headers = {"Authorization": "Bearer k", **mockserver.headers}
             async with aiohttp.ClientSession(headers=headers) as http:
-                url = f"{mockserver.hitl_url}/api/loops/{LOOP}/requests"
+                url = f"{mockserver.url_for('hitl')}/api/loops/{LOOP}/requests"
                 body = {"request_text": "x", "response_type": "boolean", "timeout_seconds": 60}
                 async with http.post(url, json=body) as resp:
                     request_id = (await resp.json())["data"]["request"]["id"]
@@ -277,7 +277,7 @@ def test_api_key_carries_the_namespace_against_a_shared_sandbox(
             key = mockserver.api_key("sk-test")
             assert key == "sk-test~" + mockserver.namespace
             req = urllib.request.Request(
-                mockserver.hitl_url + "/test", headers={"Authorization": "Bearer " + key}
+                mockserver.url_for("hitl") + "/test", headers={"Authorization": "Bearer " + key}
             )
             with urllib.request.urlopen(req) as resp:
                 assert json.load(resp)["error"] is False

@@ -1,4 +1,5 @@
-"""The webhook receiver: recording, signature checks (HITL HMAC, Outharm bearer), answers."""
+"""The webhook receiver: recording, signature checks through each vendor's declared schemes
+(HITL HMAC, Outharm bearer, a test's own vendor), answers."""
 
 from __future__ import annotations
 
@@ -9,9 +10,15 @@ import urllib.error
 import urllib.request
 
 import pytest
+from aiohttp import web
 
+from mockserver.errors import ApiError
+from mockserver.registry import register
 from mockserver.testing import ReceiverEndpoint, WebhookReceiver
 from mockserver.testing.receiver import check_signature
+from mockserver.vendor import Route, Vendor, VendorState, WebhookPolicy
+from mockserver.webhooks.signature import HmacSignature
+from mockserver.world import World
 
 BODY = json.dumps({"event": "request.completed", "request_id": "r1"}).encode()
 
@@ -92,3 +99,37 @@ def test_endpoints_are_separate_and_closed_ones_answer_404() -> None:
         assert len(one.received) == 1 and two.received == []
     finally:
         receiver.stop()
+
+
+class _Signed(Vendor):
+    """A vendor of this test only, signing with a header of its own."""
+
+    name = "signed"
+    title = "Signed"
+    path_prefixes = ("/signed/",)
+
+    def webhook_policy(self) -> WebhookPolicy:
+        return WebhookPolicy(signatures=(HmacSignature("X-Signed", "v1=", name="signed-v1"),))
+
+    def routes(self) -> list[Route]:
+        return []
+
+    def render_error(self, error: ApiError) -> web.Response:
+        return web.json_response({}, status=error.status)
+
+    def new_state(self, world: World) -> VendorState:
+        return VendorState()
+
+
+def test_a_vendor_registered_by_a_test_is_verified_by_its_own_scheme(
+    webhook_receiver: ReceiverEndpoint,
+) -> None:
+    signed = HmacSignature("X-Signed", "v1=").sign(webhook_receiver.secret, BODY)
+    assert post(webhook_receiver.url, signed) == 200  # not a scheme any vendor declares yet
+    with register(_Signed()):
+        assert post(webhook_receiver.url, signed) == 200
+        assert post(webhook_receiver.url, {"X-Signed": "v1=00"}) == 200
+    unknown, good, wrong = webhook_receiver.received
+    assert (unknown.signature, unknown.scheme) == ("missing", None)
+    assert (good.signature, good.scheme, good.verified) == ("valid", "signed-v1", True)
+    assert (wrong.signature, wrong.scheme) == ("invalid", "signed-v1")

@@ -24,7 +24,7 @@ BODY = {"request_text": "hello", "response_type": "boolean", "response_config": 
 
 def create(mockserver):
     return requests.post(
-        f"{mockserver.hitl_url}/api/loops/{LOOP}/requests",
+        f"{mockserver.url_for('hitl')}/api/loops/{LOOP}/requests",
         json=BODY,
         headers={"Authorization": "Bearer k", **mockserver.headers},
     )
@@ -156,7 +156,7 @@ pytestmark = pytest.mark.mockserver_scenario(SCENARIO)
 
 def test_lenient_call(mockserver):
     resp = requests.post(
-        f"{mockserver.hitl_url}/api/loops/{LOOP}/requests",
+        f"{mockserver.url_for('hitl')}/api/loops/{LOOP}/requests",
         json={"request_text": "no response type"},
         headers={"Authorization": "Bearer k", **mockserver.headers},
     )
@@ -165,7 +165,7 @@ def test_lenient_call(mockserver):
 
 def test_strict_call(mockserver):
     resp = requests.post(
-        f"{mockserver.hitl_url}/api/loops/{LOOP}/requests",
+        f"{mockserver.url_for('hitl')}/api/loops/{LOOP}/requests",
         json={"request_text": "fine", "response_type": "boolean", "response_config": {}},
         headers={"Authorization": "Bearer k", **mockserver.headers},
     )

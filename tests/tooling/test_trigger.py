@@ -10,12 +10,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from mockserver import appkeys
+from mockserver.actions import Action, ActionTable
+from mockserver.app import build_app
 from mockserver.cli import main
-from mockserver.registry import VENDORS
+from mockserver.errors import ApiError
+from mockserver.library import ScenarioLibrary
+from mockserver.registry import VENDORS, register, vendors
+from mockserver.scenario.steps import Step
 from mockserver.server import create_app
 from mockserver.settings import Settings
+from mockserver.vendor import Route, Vendor, VendorState
+from mockserver.world import World
 
 from .helpers import AUTH, new_request, scenario, write
 
@@ -194,3 +203,83 @@ async def test_decide_an_outharm_submission(
     assert (code, out) == (0, f"outharm {submission}: completed\n")
     items = (await (await client.get("/_mockserver/items?vendor=outharm")).json())["items"]
     assert items[0]["result"]["is_harmful"] is True
+
+
+class _Echo(VendorState):
+    """Items that say which step reached them."""
+
+    def __init__(self) -> None:
+        self.steps: list[tuple[str, dict[str, Any], str | None]] = []
+
+    def item_status(self, item_id: str) -> str | None:
+        return "open"
+
+    async def act(self, item_id: str, step: Step) -> dict[str, Any]:
+        self.steps.append((step.word, dict(step.args), step.by))
+        return {"id": item_id, "status": f"{step.word}d"}
+
+
+class _Tiny(Vendor):
+    """A vendor that lives in this test: two reviewer words, one with settings."""
+
+    name = "tiny"
+    title = "Tiny Review"
+    path_prefixes = ("/tiny/",)
+
+    def actions(self) -> ActionTable:
+        def nothing(state: Any, item: Any, step: Step) -> None:
+            return None
+
+        settings = {
+            "note": {"type": "string", "description": "why"},
+            "labels": {"type": "array", "items": {"type": "string"}, "description": "tags"},
+            "score": {"type": "integer", "minimum": 0, "description": "how sure"},
+        }
+        return ActionTable(
+            [
+                Action("approve", "the item is fine", nothing, settings),
+                Action("purge", "gone", nothing),
+            ]
+        )
+
+    def routes(self) -> list[Route]:
+        return []
+
+    def render_error(self, error: ApiError) -> web.Response:
+        return web.json_response({"oops": error.message}, status=error.status)
+
+    def section_schema(self) -> dict[str, Any]:
+        return {"type": "object"}
+
+    def parse_section(self, data: Any, ctx: Any) -> Any:
+        return data
+
+    def new_state(self, world: World) -> VendorState:
+        return _Echo()
+
+
+async def test_verbs_and_options_come_from_the_sandbox(
+    aiohttp_client: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The vendor is registered only while the sandbox is built: the CLI learns its words and
+    settings from `GET /_mockserver/vendors`, not from the vendors installed here."""
+    with register(_Tiny()):
+        app = build_app(Settings(), vendors(), ScenarioLibrary.load(vendors(), None))
+    client: Client = await aiohttp_client(app)
+    with pytest.raises(SystemExit):
+        await trigger(client, capsys, "--help")
+    assert "approve             Tiny Review: the item is fine" in capsys.readouterr().out
+    args = ["approve", "a1", "--vendor", "tiny", "--note", "looks fine", "--labels", "x,y"]
+    code, out, err = await trigger(
+        client, capsys, *args, "--score", "3", "--by", "dana@example.com"
+    )
+    assert (code, out, err) == (0, "tiny a1: approved\n", "")
+    code, out, _ = await trigger(client, capsys, "purge", "a2", "--vendor", "tiny")
+    assert (code, out) == (0, "tiny a2: purged\n")
+    code, out, _ = await trigger(client, capsys, "purge", "a3", "--vendor", "tiny", "--set", "n=2")
+    state = app[appkeys.WORLDS].get("").state("tiny")
+    assert state.steps == [
+        ("approve", {"note": "looks fine", "labels": ["x", "y"], "score": 3}, "dana@example.com"),
+        ("purge", {}, None),
+    ]
+    assert code == 1  # the sandbox checks a setting the word does not take

@@ -9,15 +9,17 @@ from aiohttp import web
 
 from mockserver.errors import ApiError
 from mockserver.scenario.context import SectionContext
+from mockserver.scenario.sectionfile import section_file
 from mockserver.scenario.vocabulary import Vocabulary
 from mockserver.variants import Variant
-from mockserver.vendor import Handler, OpenApiDocument, Route, Vendor, VendorState
+from mockserver.vendor import Handler, OpenApiDocument, Route, Vendor, VendorState, WebhookPolicy
 from mockserver.vendors.hitl import config
 from mockserver.vendors.hitl import routes_loops as loops
 from mockserver.vendors.hitl import routes_requests as requests
 from mockserver.vendors.hitl.http import render_error
 from mockserver.vendors.hitl.state import HitlState
 from mockserver.vendors.hitl.variants import VARIANTS
+from mockserver.webhooks.signature import HmacSignature
 
 if TYPE_CHECKING:
     from mockserver.world import World
@@ -47,6 +49,7 @@ class HitlVendor(Vendor):
     name = "hitl"
     title = "HITL.sh"
     path_prefixes = ("/v1/",)
+    base_path = "/v1"
 
     def routes(self) -> list[Route]:
         out = [Route("GET", "/v1/test", loops.test_key)]
@@ -71,6 +74,15 @@ class HitlVendor(Vendor):
 
     def parse_section(self, data: Mapping[str, Any] | None, ctx: SectionContext) -> Any:
         return config.parse_section(data, ctx)
+
+    def webhook_policy(self) -> WebhookPolicy:
+        # until webhooks.py declares it (issue 12): what the pytest receiver verifies
+        return WebhookPolicy(
+            signatures=(HmacSignature("X-HITL-Signature-256", "sha256=", name="hitl-hmac"),)
+        )
+
+    def default_section(self) -> Mapping[str, Any]:
+        return section_file(__package__)  # until scenario_section() declares it as its default
 
     def new_state(self, world: World) -> VendorState:
         return HitlState(world, world.scenario.section(self.name))

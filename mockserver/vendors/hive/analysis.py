@@ -24,9 +24,9 @@ from .classes import (
     VISUAL_HEADS,
     VISUAL_PRESENT_THRESHOLD,
 )
-from .config import HiveConfig, Rule, VisualRule
 from .expressions import Env
 from .patterns import PII_KIND, Span, find_filters, find_pii, find_urls
+from .scenario_model import HiveConfig, Rule, VisualRule
 
 LANGUAGE_EN: Final = "EN"
 LANGUAGE_UNSUPPORTED: Final = "UNSUPPORTED"

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from mockserver.scenario.model import Reviewer
 
 from .analysis import Analysis, TextAnalysis
-from .config import Rule
+from .scenario_model import Rule
 from .validation import IdField
 
 Api = Literal["dashboard", "models"]
@@ -125,7 +125,9 @@ class HiveTask:
         return (self.text if self.text is not None else self.url or "")[:80]
 
     def item_json(self, available_actions: list[str]) -> dict[str, Any]:
-        """The task as a control-plane item (GET /_mockserver/items)."""
+        """The task as a control-plane item (GET /_mockserver/items). `available_actions` are
+        the Dashboard actions a moderator may take (names under `hive.actions`); the moderator
+        words an item offers (`actions`) are added by the action table."""
         review = self.review
         return {
             "id": self.id,
@@ -140,7 +142,6 @@ class HiveTask:
             "review": review.to_json() if review else None,
             "past_reviews": [r.to_json() for r in self.past_reviews],
             "fired_actions": list(self.fired),
-            "actions": ["decide", "dismiss"],
             "available_actions": available_actions,
             "text": self.text,
             "url": self.url,

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final, Literal
 
 from .analysis import Analysis, TextAnalysis, VisualAnalysis
-from .config import Rule
+from .scenario_model import Rule
 
 IdField = Literal["patron_id", "user_id"]
 

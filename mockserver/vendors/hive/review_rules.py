@@ -1,38 +1,21 @@
-"""Checking and matching the scenario's `hive.review` rules (the shared rule format).
+"""Checking the scenario's `hive.review` rules (the shared rule format) when it loads.
 
-`check_review` runs at load time on the schema-valid list: rule and action names must exist,
-`if` conditions and `text_matches` regexes must compile, and `fail` (a core word that answers
-the submission itself) is refused because a review starts after the task has been answered.
-`review_matches` decides whether a rule's `when` holds for one item in the Review Feed.
+`check_review` runs on the schema-valid list: rule and action names must exist, `if`
+conditions and `text_matches` regexes must compile, and `fail` (a core word that answers the
+submission itself) is refused because a review starts after the task has been answered.
+Matching a rule's `when` against an item is `matchers.py`'s.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
+from .actions import DECIDE
 from .classes import ALL_CLASSES
-from .expressions import Condition, Env, compile_condition
-from .section_errors import KeyPath, SectionError
-from .vocabulary import DECIDE
-
-
-@dataclass(frozen=True)
-class ReviewFacts:
-    """What a review rule can look at for one item."""
-
-    rule_refs: frozenset[str]  # names and ids of the task's triggered rules
-    env: Env
-    text: str | None = None
-    url: str | None = None
-    user_id: str = ""
-    post_id: str = ""
-    content: Mapping[str, Any] = field(default_factory=dict)
-    user: Mapping[str, Any] = field(default_factory=dict)
-    reported: bool = False
-    report_categories: frozenset[str] = frozenset()
+from .expressions import Condition, compile_condition
+from .scenario_errors import KeyPath, SectionError
 
 
 def _many(value: Any) -> list[str]:
@@ -87,38 +70,3 @@ def _check_step(at: KeyPath, step: Any, actions: Collection[str]) -> None:
                 raise SectionError(
                     (*at, DECIDE, "action"), f"unknown action {name!r} (actions: {known})"
                 )
-
-
-def review_matches(
-    when: Mapping[str, Any], facts: ReviewFacts, conditions: Mapping[str, Condition]
-) -> bool:
-    """Whether every key of a review rule's `when` holds for the item."""
-    return all(_holds(key, want, facts, conditions) for key, want in when.items())
-
-
-def _holds(key: str, want: Any, facts: ReviewFacts, conditions: Mapping[str, Condition]) -> bool:
-    if key == "rule":
-        return any(ref in facts.rule_refs for ref in _many(want))
-    if key == "if":
-        condition = conditions.get(want) or compile_condition(want, ALL_CLASSES)
-        return condition.evaluate(facts.env)
-    if key == "text_contains":
-        text = (facts.text or "").lower()
-        return facts.text is not None and any(w.lower() in text for w in _many(want))
-    if key == "text_matches":
-        return facts.text is not None and re.search(want, facts.text) is not None
-    if key == "url_contains":
-        url = (facts.url or "").lower()
-        return facts.url is not None and any(w.lower() in url for w in _many(want))
-    if key == "user_id":
-        return facts.user_id in _many(want)
-    if key == "post_id":
-        return facts.post_id in _many(want)
-    if key in ("content", "user"):
-        actual = facts.content if key == "content" else facts.user
-        return all(actual.get(k) == v for k, v in want.items())
-    if key == "reported":
-        return facts.reported is bool(want)
-    if key == "report_category":
-        return any(c in facts.report_categories for c in _many(want))
-    return False

@@ -2,33 +2,31 @@
 the moderators (scripted by `hive.review`, or a tester through the control plane).
 
 Lifecycle of a task: `processing` -> `completed` (at once for sync; `callback_delay` later for
-async, when the result is POSTed to callback_url). On completion every triggered rule with a
-named action fires it, and the first with `action: review` puts the task in the Review Feed
-(`pending`), as does a user report. A moderator then `decide`s (each chosen Dashboard action is
-POSTed, reference B.3) or `dismiss`es. Control-plane item ids are task ids.
+async, through the scenario engine, when the result is POSTed to callback_url). On completion
+every triggered rule with a named action fires it, and the first with `action: review` puts the
+task in the Review Feed (`pending`), as does a user report. A moderator then `decide`s (each
+chosen Dashboard action is POSTed, reference B.3) or `dismiss`es, through the action table
+(`actions.py`). Control-plane item ids are task ids (any of a v2 task's per-model ids).
 """
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING, Any
 
 from mockserver.errors import ApiError
-from mockserver.scenario.rules import Step
+from mockserver.scenario.steps import Step
 from mockserver.vendor import VendorState
 
 from . import results, variants, webhooks
+from .actions import ACTIONS
 from .analysis import Analysis, analyze_text, analyze_url, triggered_rules
-from .config import ACTION_NONE, ACTION_REVIEW, HiveConfig, Rule
+from .matchers import MATCHERS, ReviewFacts
 from .models import HiveTask, Report, Review, ReviewStatus
-from .review_rules import ReviewFacts, review_matches
+from .scenario_model import ACTION_NONE, ACTION_REVIEW, HiveConfig, Rule
 from .validation import Content, DashboardSubmission, ModelsSubmission, ReportSubmission
-from .vocabulary import DECIDE, DISMISS
 
 if TYPE_CHECKING:
     from mockserver.world import World
-
-log = logging.getLogger("mockserver.hive")
 
 
 class HiveState(VendorState):
@@ -109,10 +107,10 @@ class HiveState(VendorState):
             self.aliases[alias] = task.id
         if task.is_async:
             due = task.created_at + self.cfg.callback_delay
-            self.world.clock.call_at(due, lambda: self._complete_later(task.id), f"{task.id}:done")
+            self.world.engine.at(task.id, due, self._complete_later, "done")
         else:
             self._complete(task)
-        self.world.changed(task.id)
+        self.changed(task.id)
         return task
 
     def result(self, task: HiveTask) -> dict[str, Any]:
@@ -134,10 +132,6 @@ class HiveState(VendorState):
         review_rule = next((r for r in task.triggered if r.action == ACTION_REVIEW), None)
         if review_rule is not None:
             self._open_review(task, Review(self.world.clock.timestamp(), review_rule, "rule"))
-        self.world.changed(task.id)
-
-    def find(self, task_id: str) -> HiveTask | None:
-        return self.tasks.get(self.aliases.get(task_id, task_id))
 
     # -- reports ------------------------------------------------------------------------------
     def report(self, sub: ReportSubmission) -> tuple[Report, HiveTask]:
@@ -165,7 +159,7 @@ class HiveState(VendorState):
             task.review.reports.append(report)
         else:
             self._open_review(task, Review(report.created_at, None, "report", [report]))
-        self.world.changed(task.id)
+        self.changed(task.id)
         return report, task
 
     # -- the Review Feed ----------------------------------------------------------------------
@@ -182,6 +176,7 @@ class HiveState(VendorState):
             user=task.user_metadata,
             reported=bool(reports),
             report_categories=frozenset(c for r in reports for c in r.categories),
+            conditions=self.cfg.review_conditions,
         )
 
     def _open_review(self, task: HiveTask, review: Review) -> None:
@@ -192,12 +187,12 @@ class HiveState(VendorState):
             return
         facts = self._facts(task)
         chosen = self.world.engine.choose(
-            self.cfg.review, lambda when: review_matches(when, facts, self.cfg.review_conditions)
+            self.cfg.review, lambda when: MATCHERS.matches(when, facts)
         )
         if chosen is not None:
             review.scripted_by = chosen.where
             self.world.engine.schedule(
-                task.id, chosen.steps, lambda s: self.perform(task.id, s), "hive"
+                task.id, chosen.steps, ACTIONS.performer(self, task.id), "hive"
             )
 
     def _pending(self, task: HiveTask) -> Review:
@@ -254,45 +249,35 @@ class HiveState(VendorState):
             )
             task.fired.append({"action": name, "trigger": how, "delivery_id": delivery.id})
 
-    # -- scripted and manual moderators -------------------------------------------------------
-    def apply(self, task: HiveTask, step: Step) -> None:
-        if step.word == DECIDE:
-            self.decide(task, step)
-        elif step.word == DISMISS:
-            self.dismiss(task, step)
-        else:
-            raise ApiError(400, f"unknown action {step.word!r} (actions: decide, dismiss)")
-        self.world.changed(task.id)
+    # -- what the core's action table and control plane read ----------------------------------
+    def find(self, task_id: str) -> HiveTask | None:
+        """A task by its id or, for a v2 task, any of its per-model ids."""
+        return self.tasks.get(self.aliases.get(task_id, task_id))
 
-    async def perform(self, task_id: str, step: Step) -> None:
-        """Run a scripted step; a step that no longer applies is skipped and noted."""
-        task = self.find(task_id)
-        if task is None:
-            return
-        try:
-            self.apply(task, step)
-        except ApiError as exc:
-            note = f"{step.where}: {step.word} on task {task.id}: {exc.message}"
-            self.problems.append(note)
-            log.warning("scenario step skipped: %s", note)
+    def status_of(self, task: HiveTask) -> str:
+        """The review's status once the task reached the Review Feed, else the task's."""
+        return task.review.status if task.review else task.status
 
-    async def act(self, item_id: str, step: Step) -> dict[str, Any]:
-        task = self.find(item_id)
-        if task is None:
-            raise ApiError(404, f"no Hive task {item_id!r}")
-        self.apply(task, step)
+    def item_json(self, task: HiveTask) -> dict[str, Any]:
+        """The task as a control-plane item (the action table adds the moderator words)."""
         return task.item_json(sorted(self.cfg.actions))
+
+    def changed(self, task_id: str) -> None:
+        task = self.find(task_id)
+        self.world.changed(task.id if task is not None else task_id)
+
+    # The control plane's entry points (until it calls the action table itself).
+    async def act(self, item_id: str, step: Step) -> dict[str, Any]:
+        return await ACTIONS.act(self, item_id, step)
 
     def item_status(self, item_id: str) -> str | None:
         task = self.find(item_id)
-        if task is None:
-            return None
-        return task.review.status if task.review else task.status
+        return self.status_of(task) if task is not None else None
 
     def items(self, status: str | None = None) -> list[dict[str, Any]]:
         """Tasks that reached the Review Feed (or were acted on), newest last."""
         return [
-            t.item_json(sorted(self.cfg.actions))
+            ACTIONS.describe(self, t)
             for t in self.tasks.values()
             if t.review is not None and (status is None or t.review.status == status)
         ]

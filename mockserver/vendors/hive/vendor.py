@@ -1,71 +1,70 @@
-"""Hive as a vendor of the core: the Moderation Dashboard and Models APIs on one port, the
-error body, and the `hive:` scenario section.
+"""Hive as a vendor of the core: the one object the registry lists.
 
-Paths: `/api/v1/task/sync|async`, `/api/v2/task/sync|async` (Dashboard, or the Models API by
-Host, see `http.py`), `POST /api/v1/report` (Dashboard), `GET /api/v1/task` (Models), and the
-same task paths under `/models` for clients that cannot set a Host header.
+It declares Hive's routes (`routes.py`), error body and auth (`http.py`), the `hive:` scenario
+section (`scenario.py`), the Review Feed moderators' words (`actions.py`) and `when` keys
+(`matchers.py`), the webhook policy (`webhooks.py`), the variants and the OpenAPI documents of
+both products (Moderation Dashboard and Models API).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from mockserver.actions import ActionTable
 from mockserver.errors import ApiError
-from mockserver.scenario.context import SectionContext
-from mockserver.scenario.vocabulary import Vocabulary
+from mockserver.matchers import MatcherTable
 from mockserver.variants import Variant
-from mockserver.vendor import Handler, OpenApiDocument, Route, Vendor, VendorState
+from mockserver.vendor import (
+    OpenApiDocument,
+    Route,
+    ScenarioSection,
+    Vendor,
+    VendorState,
+    WebhookPolicy,
+)
 
-from . import config, routes_dashboard, routes_models
-from .http import MODELS_PATH_PREFIX, is_models_request, render_error
+from . import routes, scenario
+from .actions import ACTIONS, STATUSES
+from .http import MODELS_PATH_PREFIX, render_error
+from .matchers import MATCHERS
 from .state import HiveState
 from .variants import VARIANTS
-from .vocabulary import REVIEW_VOCABULARY
+from .webhooks import CALLBACK_POLICY
 
 if TYPE_CHECKING:
     from mockserver.world import World
-
-
-def _task_handler(version: str, is_async: bool, *, models_only: bool = False) -> Handler:
-    """One task path serves both products: the Host (or the /models prefix) decides."""
-
-    async def handle(request: web.Request) -> web.StreamResponse:
-        if models_only or is_models_request(request):
-            return await routes_models.submit_task(request, version, is_async)
-        return await routes_dashboard.submit_task(request, version, is_async)
-
-    return handle
 
 
 class HiveVendor(Vendor):
     name = "hive"
     title = "Hive (Moderation Dashboard and Models APIs)"
     path_prefixes = ("/api/v1/", "/api/v2/", MODELS_PATH_PREFIX + "/")
+    base_path = ""  # clients use the server's URL as Hive's (both products' paths start /api)
+    statuses = STATUSES
 
     def routes(self) -> list[Route]:
-        out: list[Route] = []
-        for version in ("v1", "v2"):
-            for mode in ("sync", "async"):
-                is_async = mode == "async"
-                path = f"/api/{version}/task/{mode}"
-                out.append(Route("POST", path, _task_handler(version, is_async)))
-                out.append(
-                    Route(
-                        "POST",
-                        MODELS_PATH_PREFIX + path,
-                        _task_handler(version, is_async, models_only=True),
-                    )
-                )
-        out += [
-            Route("POST", "/api/v1/report", routes_dashboard.report),
-            Route("GET", "/api/v1/task", routes_models.get_task),
-            Route("GET", MODELS_PATH_PREFIX + "/api/v1/task", routes_models.get_task),
-        ]
-        return out
+        return routes.routes()
+
+    def render_error(self, error: ApiError) -> web.Response:
+        return render_error(error)
+
+    def scenario_section(self) -> ScenarioSection:
+        return scenario.SECTION
+
+    def actions(self) -> ActionTable:
+        return ACTIONS
+
+    def matchers(self) -> MatcherTable:
+        return MATCHERS
+
+    def webhook_policy(self) -> WebhookPolicy:
+        """Task callbacks' retry schedule (Dashboard action callbacks retry on the same
+        schedule but count only HTTP 200 as delivered, `webhooks.ACTION_POLICY`). No signature
+        scheme: Hive documents none (reference B.4); an action's optional static header is a
+        credential the scenario sets, journalled as a secret, not a signature."""
+        return WebhookPolicy(retry=CALLBACK_POLICY, signatures=())
 
     def openapi_documents(self) -> tuple[OpenApiDocument, ...]:
         return (
@@ -73,27 +72,8 @@ class HiveVendor(Vendor):
             OpenApiDocument("hive-models", __package__ or "", "openapi-models.yaml"),
         )
 
-    def render_error(self, error: ApiError) -> web.Response:
-        return render_error(error)
-
-    def section_schema(self) -> dict[str, Any]:
-        return config.SECTION_SCHEMA
-
-    def vocabulary(self) -> Vocabulary:
-        return REVIEW_VOCABULARY
-
     def variants(self) -> tuple[Variant, ...]:
         return VARIANTS
-
-    def parse_section(self, data: Mapping[str, Any] | None, ctx: SectionContext) -> Any:
-        try:
-            cfg = config.parse_section(data)
-        except config.SectionError as exc:
-            raise ctx.fail(exc.path, exc.problem) from None
-        if not data or not data.get("review"):
-            return cfg
-        # Positions (file:line) for each step, and `by:` checked against the reviewers.
-        return replace(cfg, review=ctx.rules(("review",), data["review"]))
 
     def new_state(self, world: World) -> VendorState:
         return HiveState(world, world.scenario.section(self.name))

@@ -22,8 +22,8 @@ from mockserver.scenario.model import Reviewer
 from mockserver.webhooks.deliveries import Delivery
 from mockserver.webhooks.policy import RetryPolicy
 
-from .config import Action, Rule
 from .models import HiveTask
+from .scenario_model import Action, Rule
 
 if TYPE_CHECKING:
     from mockserver.world import World
@@ -55,7 +55,7 @@ def send_callback(world: World, task: HiveTask, body: Mapping[str, Any]) -> Deli
 def action_values(
     action: Action, task: HiveTask, rule: Rule | None, moderator: Reviewer | None
 ) -> dict[str, str]:
-    """Every value an action can send, by source name (schema.PARAM_SOURCE_PATTERN)."""
+    """Every value an action can send, by source name (scenario_schema.PARAM_SOURCE_PATTERN)."""
     values = {
         "user_id": task.user_id,
         "post_id": task.post_id,

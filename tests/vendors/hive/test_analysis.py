@@ -8,7 +8,8 @@ import pytest
 
 from mockserver.vendors.hive.analysis import analyze_text, analyze_url, triggered_rules
 from mockserver.vendors.hive.classes import TEXT_CLASSES, VISUAL_HEADS
-from mockserver.vendors.hive.config import HiveConfig, parse_section
+from mockserver.vendors.hive.scenario import parse_section
+from mockserver.vendors.hive.scenario_model import HiveConfig
 
 SEED_TEXT = "Hey reach out to me, my number is 546-855-5512"
 

@@ -9,13 +9,9 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from mockserver.vendors.hive.config import (
-    SECTION_SCHEMA,
-    Action,
-    HiveConfig,
-    parse_section,
-    stable_rule_id,
-)
+from mockserver.vendors.hive.scenario import parse_section
+from mockserver.vendors.hive.scenario_model import Action, HiveConfig, stable_rule_id
+from mockserver.vendors.hive.scenario_schema import SECTION_SCHEMA
 
 EXAMPLE = """
 keys: [hive-test]

@@ -8,7 +8,6 @@ import json
 from typing import Any
 
 from mockserver.vendors.hive.analysis import analyze_text, analyze_url
-from mockserver.vendors.hive.config import HiveConfig, parse_section
 from mockserver.vendors.hive.responses import (
     dashboard_legacy,
     dashboard_sync,
@@ -18,6 +17,8 @@ from mockserver.vendors.hive.responses import (
     project_status,
     v2_async_ack,
 )
+from mockserver.vendors.hive.scenario import parse_section
+from mockserver.vendors.hive.scenario_model import HiveConfig
 
 SEED_SYNC = json.loads("""{
     "patron_id": "1111-122-331",

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from mockserver.vendors.hive.expressions import Env
-from mockserver.vendors.hive.review_rules import ReviewFacts, review_matches
+from mockserver.vendors.hive.matchers import MATCHERS, ReviewFacts
 
 FACTS = ReviewFacts(
     rule_refs=frozenset({"Send to Review Feed", "3yIkuqerrtsmzVj42Fn3Mi"}),
@@ -42,4 +42,4 @@ FACTS = ReviewFacts(
     ],
 )
 def test_when_keys(when: dict[str, Any], holds: bool) -> None:
-    assert review_matches(when, FACTS, {}) is holds
+    assert MATCHERS.matches(when, FACTS) is holds

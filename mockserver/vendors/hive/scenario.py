@@ -1,154 +1,67 @@
-"""The `hive:` section of a scenario as data: scoring rules, deny list, Dashboard rules, actions,
-the async callback delay and the scripted Review Feed moderators.
+"""The `hive:` section of a scenario, as the core's `ScenarioSection`: schema, parser, default.
 
-`parse_section` turns the (schema-valid) YAML mapping into frozen dataclasses with compiled
-regexes and conditions. Anything wrong raises `SectionError` (a ValueError) naming the key, e.g.
-`hive.rules[1].if: invalid condition 'spam >=': expected a value, ... at position 7`; its `path`
-lets the vendor report the problem at the file's line and column.
+`parse_section` turns the (schema-valid) YAML mapping into a `HiveConfig` (`scenario_model.py`)
+with compiled regexes and conditions. Anything wrong raises `SectionError` (a ValueError) naming
+the key, e.g. `hive.rules[1].if: invalid condition 'spam >=': expected a value, ... at position
+7`; `SECTION.parse` reports it at the file's line and column, and gives each `hive.review` step
+its file:line (with `by:` checked against the scenario's reviewers). Every semantic check runs
+while parsing, so `mockserver validate` needs no separate `check`.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import replace
 from typing import Any, Final
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
 from mockserver.durations import parse_duration
-from mockserver.scenario.rules import RuleSet, parse_rules
+from mockserver.scenario.context import SectionContext
+from mockserver.scenario.rules import parse_rules
+from mockserver.scenario.sectionfile import section_file
+from mockserver.vendor import ScenarioSection
 
 from .classes import ALL_CLASSES, VISUAL_CLASS_HEAD
-from .expressions import Condition, compile_condition
+from .expressions import compile_condition
 from .patterns import PROFANITY_TYPE, deny_pattern
 from .review_rules import check_review
-from .schema import SECTION_SCHEMA
-from .section_errors import KeyPath, SectionError, dotted
+from .scenario_errors import KeyPath, SectionError, dotted
+from .scenario_model import (
+    ACTION_NONE,
+    ACTION_REVIEW,
+    DEFAULT_CALLBACK_DELAY,
+    DEFAULT_PARAMS,
+    REVIEW_RULESET,
+    Action,
+    DenyEntry,
+    HiveConfig,
+    Rule,
+    TextRule,
+    VisualRule,
+    stable_rule_id,
+)
+from .scenario_schema import SECTION_SCHEMA
 
-__all__ = [
-    "ACTION_NONE",
-    "ACTION_REVIEW",
-    "SECTION_SCHEMA",
-    "Action",
-    "DenyEntry",
-    "HiveConfig",
-    "Rule",
-    "SectionError",
-    "TextRule",
-    "VisualRule",
-    "parse_section",
-    "stable_rule_id",
-]
-
-ACTION_REVIEW: Final = "review"
-ACTION_NONE: Final = "none"
-# The Dashboard's action id for "send to Review Feed" (seed legacy example).
-REVIEW_ACTION_ID: Final = "send_post_to_review"
-DEFAULT_PARAMS: Final[dict[str, str]] = {"user_id": "user_id", "post_id": "post_id"}
-# Async results are POSTed this long after the acknowledgement unless the scenario says otherwise.
-DEFAULT_CALLBACK_DELAY: Final = 1.0
-REVIEW_RULESET: Final = "hive.review"
-_BASE62: Final = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+# What the embedded default scenario gives Hive: `default.yaml` in this folder, which explains it.
+DEFAULT_SECTION: Final[Mapping[str, Any]] = section_file(__package__)
 
 
-@dataclass(frozen=True)
-class TextRule:
-    """Gives `cls` the severity `score` when `pattern` is found in the text."""
-
-    pattern: re.Pattern[str]
-    cls: str
-    score: int
-
-
-@dataclass(frozen=True)
-class DenyEntry:
-    """A deny-list word or phrase and the text_filters `type` it is reported with."""
-
-    value: str
-    type: str
-    pattern: re.Pattern[str]
+def parse(data: Mapping[str, Any] | None, ctx: SectionContext) -> HiveConfig:
+    """The section's configuration, with problems at the file's line and column."""
+    try:
+        cfg = parse_section(data)
+    except SectionError as exc:
+        raise ctx.fail(exc.path, exc.problem) from None
+    if not data or not data.get("review"):
+        return cfg
+    # Positions (file:line) for each step, and `by:` checked against the reviewers.
+    return replace(cfg, review=ctx.rules(("review",), data["review"]))
 
 
-@dataclass(frozen=True)
-class VisualRule:
-    """Gives visual class `cls` (of head `head`) the confidence `score` when the URL matches."""
-
-    pattern: re.Pattern[str]
-    cls: str
-    head: str
-    score: float
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A Dashboard rule: triggered when `condition` holds; `action` is review, none or a name."""
-
-    id: str
-    name: str
-    condition: Condition
-    action: str = ACTION_NONE
-    type: str = "post"
-
-    @property
-    def action_id(self) -> str | None:
-        """The Dashboard's `action_id` for this rule (legacy answers)."""
-        if self.action == ACTION_REVIEW:
-            return REVIEW_ACTION_ID
-        return None if self.action == ACTION_NONE else self.action
-
-
-@dataclass(frozen=True)
-class Action:
-    """A Dashboard action callback: POST `url` with `params` as query string and `header`."""
-
-    name: str
-    url: str
-    header: tuple[str, str] | None = None
-    # query parameter name -> source (user_id, post_id, ..., content.<key>, user.<key>)
-    params: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_PARAMS))
-
-
-@dataclass(frozen=True)
-class HiveConfig:
-    """Everything the Hive emulation reads from a scenario; the defaults accept and flag nothing."""
-
-    keys: tuple[str, ...] | None = None
-    text: tuple[TextRule, ...] = ()
-    deny_list: tuple[DenyEntry, ...] = ()
-    visual: tuple[VisualRule, ...] = ()
-    rules: tuple[Rule, ...] = ()
-    actions: Mapping[str, Action] = field(default_factory=dict)
-    callback_delay: float = DEFAULT_CALLBACK_DELAY
-    # Review Feed moderators in the shared rule format, and the compiled `when: {if: ...}`
-    # conditions they use, by source text.
-    review: RuleSet = field(default_factory=lambda: RuleSet(REVIEW_RULESET))
-    review_conditions: Mapping[str, Condition] = field(default_factory=dict)
-
-    def accepts_key(self, key: str) -> bool:
-        """Whether an API key is accepted: listed, or any non-empty key when none are listed."""
-        if not key:
-            return False
-        return self.keys is None or key in self.keys
-
-    def rule(self, name_or_id: str) -> Rule | None:
-        """A rule by id or by name."""
-        for rule in self.rules:
-            if name_or_id in (rule.id, rule.name):
-                return rule
-        return None
-
-
-def stable_rule_id(name: str) -> str:
-    """A 22-character base62 rule id derived from the rule name, the same on every run."""
-    number = int.from_bytes(hashlib.sha256(f"hive-rule:{name}".encode()).digest(), "big")
-    chars = []
-    for _ in range(22):
-        number, digit = divmod(number, 62)
-        chars.append(_BASE62[digit])
-    return "".join(chars)
+SECTION: Final = ScenarioSection(SECTION_SCHEMA, parse, default=DEFAULT_SECTION)
 
 
 def parse_section(data: Mapping[str, Any] | None) -> HiveConfig:

@@ -1,7 +1,8 @@
 """JSON Schema (2020-12) of the `hive:` section of a scenario file.
 
 The scenario loader validates every section with its schema first (for `file:line: key` errors);
-`config.parse_section` then checks what a schema cannot: regexes, conditions, references.
+`scenario.parse_section` then checks what a schema cannot: regexes, conditions, references.
+The `review` rules' words and `when` keys come from the action and matcher tables.
 """
 
 from __future__ import annotations
@@ -9,9 +10,22 @@ from __future__ import annotations
 from typing import Any, Final
 
 from mockserver.scenario.rules import DURATION_SCHEMA, rules_schema
+from mockserver.scenario.vocabulary import Vocabulary
 
+from .actions import ACTIONS
 from .classes import TEXT_CLASSES, VISUAL_CLASSES
-from .vocabulary import REVIEW_VOCABULARY
+from .matchers import MATCHERS
+
+# The review rules' vocabulary; `fail` is a core word, described here for the schema's readers.
+REVIEW_VOCABULARY: Final = Vocabulary(
+    when=MATCHERS.schemas(),
+    actions=ACTIONS.schemas(),
+    bare_words=ACTIONS.bare_words(),
+    descriptions={
+        **ACTIONS.descriptions(),
+        "fail": "not used in hive.review (reviews happen after the task was answered)",
+    },
+)
 
 ACTION_NAME_PATTERN: Final = r"^[A-Za-z_][A-Za-z0-9_-]*$"
 PARAM_SOURCE_PATTERN: Final = (
