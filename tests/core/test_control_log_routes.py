@@ -26,7 +26,7 @@ hitl:
 """
 
 
-async def until(predicate: Callable[[], bool], timeout: float = 2.0) -> None:
+async def until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
     """A bounded wait for a long-poll sent from a task to reach the server (loopback I/O)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
