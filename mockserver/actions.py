@@ -5,8 +5,8 @@ item statuses it applies from and a handler. From that one table the core builds
 vocabulary (schema, bare words, descriptions), the control plane's `act`, the `actions` listed
 on each item, and the "step skipped" problems a scripted step that no longer applies leaves.
 
-The table reaches items through four methods every vendor state has (see `ItemStore`):
-`find(id)`, `status_of(item)`, `item_json(item)` and the list `problems`.
+The table reaches items through what every vendor state has (see `ItemStore`): `find(id)`,
+`all_items()`, `status_of(item)`, `item_json(item)`, `changed(id)` and the list `problems`.
 """
 
 from __future__ import annotations
@@ -31,6 +31,10 @@ class ItemStore(Protocol):
     problems: list[str]
 
     def find(self, item_id: str) -> Any | None: ...
+
+    def all_items(self) -> Iterable[Any] | None:
+        """Every item the control plane lists, oldest first (None: not declared yet)."""
+        ...
 
     def status_of(self, item: Any) -> str: ...
 
@@ -130,6 +134,20 @@ class ActionTable:
         """An item for the control plane: the vendor's JSON plus the actions it offers now."""
         return {**state.item_json(item), "actions": self.available(state.status_of(item))}
 
+    def items(self, state: ItemStore, status: str | None = None) -> list[dict[str, Any]]:
+        """Every item described (only those in `status`, when given), oldest first."""
+        return [
+            self.describe(state, item)
+            for item in state.all_items() or ()
+            if status is None or state.status_of(item) == status
+        ]
+
+    @staticmethod
+    def status(state: ItemStore, item_id: str) -> str | None:
+        """The status of the item `item_id` names; None when there is no such item."""
+        item = state.find(item_id)
+        return None if item is None else state.status_of(item)
+
     # -- running a word -----------------------------------------------------------------------
     def _target(self, state: ItemStore, action: Action, item_id: str) -> tuple[Any, bool]:
         """The item (or, for a word with its own `find`, its other target) and whether it is
@@ -152,6 +170,10 @@ class ActionTable:
         """The control plane's `act`: 404 for an unknown item, 400 when the word does not apply
         (ValueError from the handler becomes a 400 too); answers the item as it is now."""
         action = self._actions.get(step.word)
+        if action is None and step.word in CORE_WORDS:  # `fail` answers the arriving call
+            if state.find(item_id) is None:
+                raise ApiError(404, self._missing(item_id))
+            raise ApiError(400, f"`{step.word}` applies only when a {self.kind} arrives")
         if action is None:
             raise ApiError(400, f"unknown action {step.word!r} (actions: {', '.join(self.words)})")
         target, is_item = self._target(state, action, item_id)

@@ -207,13 +207,15 @@ def health(url: str | None) -> int:
             return 1
         host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
         url = f"http://{f'[{host}]' if ':' in host else host}:{settings.port}"
-    client = trigger.ControlClient(url, timeout=3.0)
+    from mockserver.control_client import ControlClient, ControlError
+
+    client = ControlClient(url, timeout=3.0)
     try:
-        answer = client.call("GET", "/health")
-    except trigger.TriggerError as exc:
-        print(f"mockserver health: {exc}", file=sys.stderr)
+        answer = client.health()
+    except ControlError as exc:
+        print(f"mockserver health: {trigger.explain(exc)}", file=sys.stderr)
         return 1
-    return 0 if isinstance(answer, dict) and answer.get("status") == "ok" else 1
+    return 0 if answer.get("status") == "ok" else 1
 
 
 def list_variants(*, as_json: bool) -> int:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from mockserver import jsonio
 from mockserver.boundedlog import BoundedLog
+from mockserver.filters import EVERY_CALL, JournalFilter
 from mockserver.lenience import Lenience
 from mockserver.redaction import redact_headers, redact_query
 
@@ -122,38 +122,6 @@ class Journal(BoundedLog[JournalEntry]):
         super().clear()
         self.bytes = 0
 
-    def query(
-        self,
-        *,
-        vendor: str | None = None,
-        method: str | None = None,
-        path: str | None = None,
-        status: int | None = None,
-        since: int | None = None,
-    ) -> list[JournalEntry]:
-        """Entries matching every given filter; `path` is a glob, `since` a sequence number."""
-        return self.select(
-            journal_matcher(vendor=vendor, method=method, path=path, status=status, since=since)
-        )
-
-
-def journal_matcher(
-    *,
-    vendor: str | None = None,
-    method: str | None = None,
-    path: str | None = None,
-    status: int | None = None,
-    since: int | None = None,
-) -> Callable[[JournalEntry], bool]:
-    """The journal filters as one test of an entry (for queries and for waits' wake-ups)."""
-
-    def keep(e: JournalEntry) -> bool:
-        return (
-            (vendor is None or e.vendor == vendor)
-            and (method is None or e.method == method.upper())
-            and (path is None or fnmatch.fnmatchcase(e.path, path))
-            and (status is None or e.status == status)
-            and (since is None or e.seq > since)
-        )
-
-    return keep
+    def query(self, where: JournalFilter = EVERY_CALL) -> list[JournalEntry]:
+        """Entries `where` lets through, oldest first."""
+        return self.select(where.matches)

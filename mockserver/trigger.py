@@ -12,8 +12,9 @@ and their options are the vendors' reviewer words and settings, as the sandbox d
     WORD ID --set key=value        {"WORD": {"key": value}}             any vendor
     act ID '{"cancel": {}}'        the step as given                    any vendor
 
-The vendor of an item is looked up by its id unless `--vendor` is given. Standard library
-only, so it runs wherever the package is installed.
+The vendor of an item is looked up by its id unless `--vendor` is given. Its client is the one
+the tests use (`mockserver.control_client`), standard library only, so it runs wherever the
+package is installed.
 """
 
 from __future__ import annotations
@@ -22,96 +23,32 @@ import argparse
 import json
 import os
 import sys
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Sequence
 from typing import Any
 
 from mockserver import trigger_verbs
+from mockserver.control_client import ControlClient, ControlError
 from mockserver.trigger_verbs import Verb
 
 
 class TriggerError(Exception):
-    """A failed control-plane call, with the sandbox's own explanation."""
+    """A step that cannot be sent, or an item that cannot be found, with the reason."""
 
 
-class ControlClient:
-    """Blocking JSON calls to one sandbox's control plane."""
-
-    def __init__(
-        self,
-        url: str,
-        namespace: str | None = None,
-        timeout: float = 10.0,
-        token: str | None = None,
-    ) -> None:
-        from mockserver.settings import control_token
-
-        self.url = url.rstrip("/")
-        self.namespace = namespace
-        self.timeout = timeout
-        self.token = token if token is not None else control_token()
-
-    def call(self, method: str, path: str, body: Any = None, **query: str | None) -> Any:
-        # Imported here: `mockserver health` (the image's HEALTHCHECK, run every 10 s) then
-        # starts without loading aiohttp, which `appkeys` imports.
-        from mockserver.appkeys import CONTROL_PREFIX, NAMESPACE_HEADER
-
-        params = {k: v for k, v in query.items() if v is not None}
-        target = self.url + CONTROL_PREFIX + path
-        if params:
-            target += "?" + urllib.parse.urlencode(params)
-        data = None if body is None else json.dumps(body).encode()
-        try:
-            request = urllib.request.Request(target, data=data, method=method)
-        except ValueError:
-            raise TriggerError(f"not a URL: {self.url!r} (like http://127.0.0.1:8080)") from None
-        request.add_header("Content-Type", "application/json")
-        if self.namespace:
-            request.add_header(NAMESPACE_HEADER, self.namespace)
-        if self.token:
-            request.add_header("Authorization", f"Bearer {self.token}")
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as answer:
-                return json.loads(answer.read() or b"null")
-        except ValueError:
-            raise TriggerError(f"{target} did not answer JSON: is this a mockserver?") from None
-        except urllib.error.HTTPError as exc:
-            raise TriggerError(_explain(exc)) from None
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise TriggerError(f"cannot reach the sandbox at {self.url}: {reason}") from None
-
-    def items(self, vendor: str | None = None, status: str | None = None) -> list[dict[str, Any]]:
-        answer = self.call("GET", "/items", vendor=vendor, status=status)
-        items: list[dict[str, Any]] = answer["items"]
-        return items
-
-    def vendor_of(self, item_id: str) -> str:
-        vendors = sorted({str(i["vendor"]) for i in self.items() if i.get("id") == item_id})
-        if not vendors:
-            raise TriggerError(f"no item {item_id!r} (see `mockserver trigger list`)")
-        if len(vendors) > 1:
-            raise TriggerError(f"{item_id!r} exists for {', '.join(vendors)}: give --vendor")
-        return vendors[0]
-
-    def act(self, vendor: str, item_id: str, step: Any) -> dict[str, Any]:
-        quoted = urllib.parse.quote(item_id, safe="")
-        result: dict[str, Any] = self.call("POST", f"/items/{vendor}/{quoted}", step)
-        return result
+def vendor_of(client: ControlClient, item_id: str) -> str:
+    """The vendor of the item `item_id` (TriggerError when none or several have it)."""
+    vendors = sorted({str(i["vendor"]) for i in client.items() if i.get("id") == item_id})
+    if not vendors:
+        raise TriggerError(f"no item {item_id!r} (see `mockserver trigger list`)")
+    if len(vendors) > 1:
+        raise TriggerError(f"{item_id!r} exists for {', '.join(vendors)}: give --vendor")
+    return vendors[0]
 
 
-def _explain(exc: urllib.error.HTTPError) -> str:
-    try:
-        body = json.loads(exc.read())
-    except ValueError:
-        return f"HTTP {exc.code} {exc.reason}"
-    if not isinstance(body, dict):
-        return f"HTTP {exc.code}: {body}"
-    message = str(body.pop("error", f"HTTP {exc.code}"))
-    details = "; ".join(f"{k}: {json.dumps(v)}" for k, v in body.items() if v)
-    return f"{message} ({details})" if details else message
+def explain(exc: ControlError) -> str:
+    """A failed control-plane call as one line: the sandbox's message and its details."""
+    details = "; ".join(f"{k}: {json.dumps(v)}" for k, v in exc.body.items() if v and k != "error")
+    return f"{exc.message} ({details})" if details else exc.message
 
 
 def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -152,11 +89,14 @@ def _default_url() -> str:
 
 def _asked(url: str, namespace: str | None) -> list[dict[str, Any]]:
     """`GET /_mockserver/vendors` of the sandbox at `url`; TriggerError when it cannot say."""
-    answer = ControlClient(url, namespace, timeout=5).call("GET", "/vendors")
-    if not isinstance(answer, dict) or not isinstance(answer.get("vendors"), list):
+    try:
+        found = ControlClient(url, namespace or "", timeout=5).request("GET", "/vendors")
+    except ControlError as exc:
+        raise TriggerError(explain(exc)) from None
+    if not isinstance(found.get("vendors"), list):
         raise TriggerError(f"{url} did not list its vendors")
-    found: list[dict[str, Any]] = answer["vendors"]
-    return found
+    vendors: list[dict[str, Any]] = found["vendors"]
+    return vendors
 
 
 def described_vendors(argv: Sequence[str]) -> list[dict[str, Any]]:
@@ -215,8 +155,7 @@ def step_of(args: argparse.Namespace) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     """Carry out `mockserver trigger ...`; 1 (with the reason on stderr) when it fails."""
-    url = args.url or f"http://127.0.0.1:{os.environ.get('MOCKSERVER_PORT') or '8080'}"
-    client = ControlClient(url, args.namespace)
+    client = ControlClient(args.url or _default_url(), args.namespace or "")
     try:
         if args.action == "list":
             items = client.items(args.vendor, args.status)
@@ -226,8 +165,11 @@ def run(args: argparse.Namespace) -> int:
             step = step_of(args)
         except ValueError as exc:
             raise TriggerError(f"the step is not JSON: {exc}") from None
-        vendor = args.vendor or client.vendor_of(args.id)
+        vendor = args.vendor or vendor_of(client, args.id)
         result = client.act(vendor, args.id, step)
+    except ControlError as exc:
+        print(f"mockserver trigger: {explain(exc)}", file=sys.stderr)
+        return 1
     except TriggerError as exc:
         print(f"mockserver trigger: {exc}", file=sys.stderr)
         return 1

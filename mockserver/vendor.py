@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -84,6 +84,11 @@ class VendorState:
     def items(self, status: str | None = None) -> list[dict[str, Any]]:
         """Reviewable items (requests, submissions, review tasks) for the control plane."""
         return []
+
+    def all_items(self) -> Iterable[Any] | None:
+        """Every item the control plane lists, oldest first, for the vendor's action table to
+        describe (None: not declared; the control plane asks `items()` instead)."""
+        return None
 
     async def act(self, item_id: str, step: Step) -> dict[str, Any]:
         """Perform one reviewer action now, as the control plane asks; returns the item."""

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from aiohttp import web
 
 from mockserver import appkeys
-from mockserver.control.responses import ControlError, fail, ok, query_int
+from mockserver.control.responses import ControlError, fail, ok
 from mockserver.errors import ApiError
+from mockserver.filters import DeliveryFilter, FilterError, JournalFilter
 from mockserver.requestbody import payload_problem
 from mockserver.vendor import Vendor
 from mockserver.world import World
@@ -47,20 +47,17 @@ def vendor_named(request: web.Request, name: str) -> Vendor:
     fail(404, f"unknown vendor {name!r} (vendors: {names})")
 
 
-def journal_filters(request: web.Request) -> dict[str, Any]:
-    q = request.query
-    return {
-        "vendor": q.get("vendor"),
-        "method": q.get("method"),
-        "path": q.get("path"),
-        "status": query_int(request, "status", minimum=100, maximum=599),
-        "since": query_int(request, "since"),
-    }
+def journal_filter(request: web.Request) -> JournalFilter:
+    """The journal filter of `?vendor=&method=&path=&status=&since=` (400 for a bad value)."""
+    try:
+        return JournalFilter.from_query(request.query)
+    except FilterError as exc:
+        fail(400, str(exc))
 
 
-def delivery_filters(request: web.Request) -> dict[str, Any]:
-    q = request.query
-    return {k: q.get(k) for k in ("vendor", "event", "url", "state", "subject")}
+def delivery_filter(request: web.Request) -> DeliveryFilter:
+    """The delivery filter of `?vendor=&event=&url=&state=&subject=`."""
+    return DeliveryFilter.from_query(request.query)
 
 
 def not_reached(world: World, message: str) -> tuple[int, str]:

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from mockserver.control.common import delivery_filters, journal_filters, not_reached, world_for
+from mockserver.control.common import delivery_filter, journal_filter, not_reached, world_for
 from mockserver.control.responses import fail, ok, query_float, query_int
-from mockserver.journal import journal_matcher
-from mockserver.webhooks.deliveries import delivery_matcher
 
 
 async def get_journal(request: web.Request) -> web.Response:
     world = world_for(request)
-    entries = world.journal.query(**journal_filters(request))
+    entries = world.journal.query(journal_filter(request))
     limit = query_int(request, "limit", minimum=1)
     if limit is not None:
         entries = entries[-limit:]
@@ -33,7 +31,7 @@ async def clear_journal(request: web.Request) -> web.Response:
 
 async def get_deliveries(request: web.Request) -> web.Response:
     world = world_for(request)
-    found = world.dispatcher.query(**delivery_filters(request))
+    found = world.dispatcher.query(delivery_filter(request))
     return ok(
         {
             "deliveries": [d.to_json() for d in found],
@@ -70,15 +68,15 @@ async def wait_deliveries(request: web.Request) -> web.Response:
     world = world_for(request)
     count = query_int(request, "count", minimum=1) or 1
     timeout = query_float(request, "timeout", 10.0)
-    filters = delivery_filters(request)
+    where = delivery_filter(request)
     reached = await world.notifier.wait_for(
-        lambda: len(world.dispatcher.query(**filters)) >= count,
+        lambda: len(world.dispatcher.query(where)) >= count,
         timeout,
         topic="deliveries",
-        key=filters["subject"],  # one item's deliveries: woken by that item's only
-        accepts=delivery_matcher(**filters),
+        key=where.subject,  # one item's deliveries: woken by that item's only
+        accepts=where.matches,
     )
-    found = world.dispatcher.query(**filters)
+    found = world.dispatcher.query(where)
     if not reached:
         fail(
             *not_reached(world, f"{len(found)} of {count} deliveries after {timeout:g}s"),
@@ -91,15 +89,15 @@ async def wait_journal(request: web.Request) -> web.Response:
     world = world_for(request)
     count = query_int(request, "count", minimum=1) or 1
     timeout = query_float(request, "timeout", 10.0)
-    filters = journal_filters(request)
+    where = journal_filter(request)
     reached = await world.notifier.wait_for(
-        lambda: len(world.journal.query(**filters)) >= count,
+        lambda: len(world.journal.query(where)) >= count,
         timeout,
         topic="journal",
-        key=_literal(filters["path"]),  # a path without wildcards: woken by that path only
-        accepts=journal_matcher(**filters),
+        key=_literal(where.path),  # a path without wildcards: woken by that path only
+        accepts=where.matches,
     )
-    found = world.journal.query(**filters)
+    found = world.journal.query(where)
     if not reached:
         fail(*not_reached(world, f"{len(found)} of {count} calls after {timeout:g}s"))
     return ok({"entries": [e.to_json() for e in found], "count": len(found)})

@@ -8,6 +8,7 @@ from typing import Any, NoReturn
 from aiohttp import web
 
 from mockserver import jsonio
+from mockserver.filters import FilterError, whole_number
 from mockserver.jsonio import json_response
 
 
@@ -69,14 +70,7 @@ def query_int(
     request: web.Request, name: str, *, minimum: int = 0, maximum: int | None = None
 ) -> int | None:
     """A whole number from `minimum` (to `maximum`), or None when absent."""
-    raw = request.query.get(name)
-    if raw is None:
-        return None
     try:
-        value = int(raw)
-    except ValueError:
-        fail(400, f"query parameter {name!r} must be a whole number, got {raw!r}")
-    if value < minimum or (maximum is not None and value > maximum):
-        span = f"from {minimum} to {maximum}" if maximum is not None else f"{minimum} or more"
-        fail(400, f"query parameter {name!r} must be {span}, got {raw!r}")
-    return value
+        return whole_number(request.query, name, minimum=minimum, maximum=maximum)
+    except FilterError as exc:
+        fail(400, str(exc))

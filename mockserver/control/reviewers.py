@@ -9,10 +9,12 @@ import jsonschema
 from aiohttp import web
 
 from mockserver import appkeys, jsonio
+from mockserver.actions import ActionTable
 from mockserver.control.common import not_reached, vendor_named, world_for
 from mockserver.control.responses import fail, ok, query_float, query_int
 from mockserver.scenario.rules import parse_steps, rules_schema
 from mockserver.scenario.steps import MANUAL
+from mockserver.vendor import Vendor
 from mockserver.world import World
 
 log = logging.getLogger("mockserver.state")  # what changed; the calls themselves: access.py
@@ -35,7 +37,7 @@ async def list_items(request: web.Request) -> web.Response:
         for vendor in request.app[appkeys.VENDORS]:
             if wanted and vendor.name != wanted:
                 continue
-            for item in world.state(vendor.name).items(status):
+            for item in _items(vendor, world.state(vendor.name), status):
                 item = {"vendor": vendor.name, "namespace": world.namespace, **item}
                 item["next"] = upcoming.get(str(item["id"]).lower(), [])
                 items.append(item)
@@ -45,6 +47,23 @@ async def list_items(request: web.Request) -> web.Response:
         items = items[-limit:] if limit > 0 else []
     clocks = {world.namespace: world.clock.describe() for world in listed}
     return ok({"items": items, "count": count, "clocks": clocks})
+
+
+def _items(vendor: Vendor, state: Any, status: str | None) -> list[dict[str, Any]]:
+    """A vendor's items as its action table describes them (its state's own list until the
+    vendor declares a table and its state `all_items()`)."""
+    table = vendor.actions()
+    if table is None or state.all_items() is None:
+        items: list[dict[str, Any]] = state.items(status)
+        return items
+    return table.items(state, status)
+
+
+def _status(table: ActionTable | None, state: Any, item_id: str) -> str | None:
+    if table is None:
+        status: str | None = state.item_status(item_id)
+        return status
+    return table.status(state, item_id)
 
 
 def _timers_by_item(world: World) -> dict[str, list[dict[str, Any]]]:
@@ -90,11 +109,16 @@ async def act(request: web.Request) -> web.Response:
                 reviewers=known,
             )
     state = world.state(vendor.name)
+    table = vendor.actions()
     item_id = request.match_info["id"]
     result: dict[str, Any] = {}
     for step in steps:
         try:
-            result = await state.act(item_id, step)
+            if table is not None:  # 404/400 in the table; it wakes the item's waits
+                result = await table.act(state, item_id, step)
+            else:
+                result = await state.act(item_id, step)
+                world.changed(item_id)
         except ValueError as exc:
             fail(400, str(exc))
         log.info(
@@ -103,7 +127,7 @@ async def act(request: web.Request) -> web.Response:
             item_id,
             step.word,
             f" as {step.by}" if step.by else "",
-            state.item_status(item_id),
+            _status(table, state, item_id),
             extra={
                 "vendor": vendor.name,
                 "namespace": world.namespace,
@@ -111,7 +135,6 @@ async def act(request: web.Request) -> web.Response:
                 "event": f"manual.{step.word}",
             },
         )
-    world.changed(item_id)
     return ok(result)
 
 
@@ -124,13 +147,14 @@ async def wait_item(request: web.Request) -> web.Response:
     timeout = query_float(request, "timeout", 10.0)
     world = world_for(request)
     state = world.state(vendor.name)
+    table = vendor.actions()
     item_id = request.match_info["id"]
-    if state.item_status(item_id) is None:
+    if _status(table, state, item_id) is None:
         fail(404, f"no {vendor.name} item {item_id!r}")
     reached = await world.notifier.wait_for(
-        lambda: state.item_status(item_id) in wanted, timeout, topic="item", key=item_id
+        lambda: _status(table, state, item_id) in wanted, timeout, topic="item", key=item_id
     )
-    current = state.item_status(item_id)
+    current = _status(table, state, item_id)
     if not reached:
         fail(*not_reached(world, f"still {current!r} after {timeout:g}s"), current_status=current)
     return ok({"id": item_id, "status": current})

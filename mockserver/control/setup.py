@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Sequence
 from pathlib import PurePosixPath
+from typing import Any
 
 import yaml
 from aiohttp import web
@@ -38,19 +39,49 @@ async def health(request: web.Request) -> web.Response:
 
 
 async def reset(request: web.Request) -> web.Response:
-    worlds = request.app[appkeys.WORLDS]
-    if request.query.get("all") in ("1", "true"):
-        await worlds.reset_all()
-        log.info("reset: every namespace", extra={"event": "reset"})
-        return ok({"reset": "all", "namespaces": worlds.namespaces()})
-    namespace = appkeys.namespace_of(request)
-    world = await worlds.reset(namespace)
+    """`?all=1`: every namespace; `?scenario=default`: back on the server's default scenario."""
+    every = request.query.get("all") in ("1", "true")
+    scenario = request.query.get("scenario")
+    if scenario not in (None, "default"):
+        fail(
+            400,
+            f"query parameter 'scenario' must be 'default', got {scenario!r} "
+            "(to load another scenario: PUT /_mockserver/scenario)",
+        )
+    namespace = None if every else appkeys.namespace_of(request)
+    return ok(await reset_worlds(request.app, namespace, default=scenario == "default"))
+
+
+async def reset_worlds(
+    app: web.Application, namespace: str | None, *, default: bool = False
+) -> dict[str, Any]:
+    """What `POST /_mockserver/reset` does: a fresh world for `namespace`, or for every one
+    with None; with `default`, on the server's default scenario (scenarios loaded since are
+    forgotten). Every namespace on the default (what the pytest plugin asks before each test
+    in-process) closes the worlds at once; they are made again on their next call, so an
+    unused sandbox costs nothing."""
+    worlds = app[appkeys.WORLDS]
+    if namespace is None:
+        if default:
+            await worlds.close_all(grace=0.5)
+            await worlds.use_scenario(app[appkeys.LIBRARY].default, None)
+        else:
+            await worlds.reset_all()
+        log.info(
+            "reset: every namespace%s",
+            " on the default scenario" if default else "",
+            extra={"event": "reset"},
+        )
+        return {"reset": "all", "namespaces": worlds.namespaces()}
+    if default:
+        await worlds.use_scenario(app[appkeys.LIBRARY].default, namespace)
+    world = await worlds.reset(namespace) if not default else worlds.get(namespace)
     log.info(
         "reset: a fresh world on scenario %r",
         world.scenario.name,
         extra={"namespace": namespace, "event": "reset"},
     )
-    return ok({"reset": namespace, "clock": world.clock.describe()})
+    return {"reset": namespace, "clock": world.clock.describe()}
 
 
 async def get_scenario(request: web.Request) -> web.Response:

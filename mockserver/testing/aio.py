@@ -1,5 +1,8 @@
 """The control client for async tests: the same calls, awaitable.
 
+It builds no request of its own: every call is the synchronous `ControlClient`'s (paths, filter
+queries, namespace header, control token: `mockserver.control_client`).
+
 Each call runs the synchronous client in a worker thread (`asyncio.to_thread`), so a long-poll
 wait never blocks the test's event loop, and anything the test serves on that loop (an aiohttp
 webhook handler, say) keeps answering while the test waits.
@@ -11,8 +14,15 @@ import asyncio
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
+from mockserver.filters import (
+    DeliveryCriteria,
+    DeliveryFields,
+    DeliveryFilter,
+    JournalFields,
+    JournalFilter,
+)
 from mockserver.testing.client import ControlClient, Json
 from mockserver.testing.scenarios import ScenarioSource
 
@@ -48,11 +58,15 @@ class AsyncControlClient:
             self.sync.load_scenario, source, base_dir=base_dir, substitutions=substitutions
         )
 
-    async def journal(self, **filters: Any) -> list[Json]:
-        return await asyncio.to_thread(lambda: self.sync.journal(**filters))
+    async def journal(
+        self, where: JournalFilter | None = None, /, **fields: Unpack[JournalFields]
+    ) -> list[Json]:
+        return await asyncio.to_thread(lambda: self.sync.journal(where, **fields))
 
-    async def deliveries(self, **filters: Any) -> list[Json]:
-        return await asyncio.to_thread(lambda: self.sync.deliveries(**filters))
+    async def deliveries(
+        self, where: DeliveryFilter | None = None, /, **fields: Unpack[DeliveryFields]
+    ) -> list[Json]:
+        return await asyncio.to_thread(lambda: self.sync.deliveries(where, **fields))
 
     async def vendors(self) -> list[Json]:
         return await asyncio.to_thread(self.sync.vendors)
@@ -81,25 +95,53 @@ class AsyncControlClient:
         return await asyncio.to_thread(self.sync.wait_for_status, vendor, item_id, status, timeout)
 
     async def wait_for_deliveries(
-        self, count: int = 1, *, timeout: float = 10.0, **filters: Any
+        self,
+        count: int = 1,
+        *,
+        timeout: float = 10.0,
+        where: DeliveryFilter | None = None,
+        **fields: Unpack[DeliveryFields],
     ) -> list[Json]:
         return await asyncio.to_thread(
-            lambda: self.sync.wait_for_deliveries(count, timeout=timeout, **filters)
+            lambda: self.sync.wait_for_deliveries(count, timeout=timeout, where=where, **fields)
         )
 
     async def wait_for_requests(
-        self, count: int = 1, *, timeout: float = 10.0, **filters: Any
+        self,
+        count: int = 1,
+        *,
+        timeout: float = 10.0,
+        where: JournalFilter | None = None,
+        **fields: Unpack[JournalFields],
     ) -> list[Json]:
         return await asyncio.to_thread(
-            lambda: self.sync.wait_for_requests(count, timeout=timeout, **filters)
+            lambda: self.sync.wait_for_requests(count, timeout=timeout, where=where, **fields)
         )
 
-    async def assert_request_made(self, **criteria: Any) -> list[Json]:
-        return await asyncio.to_thread(lambda: self.sync.assert_request_made(**criteria))
-
-    async def assert_webhook_delivered(
-        self, event: str | None = None, count: int | None = 1, **criteria: Any
+    async def assert_request_made(
+        self,
+        where: JournalFilter | None = None,
+        /,
+        *,
+        body: Mapping[str, Any] | None = None,
+        count: int | None = 1,
+        **fields: Unpack[JournalFields],
     ) -> list[Json]:
         return await asyncio.to_thread(
-            lambda: self.sync.assert_webhook_delivered(event, count, **criteria)
+            lambda: self.sync.assert_request_made(where, body=body, count=count, **fields)
+        )
+
+    async def assert_webhook_delivered(
+        self,
+        event: str | None = None,
+        count: int | None = 1,
+        *,
+        timeout: float = 0.0,
+        where: DeliveryFilter | None = None,
+        **criteria: Unpack[DeliveryCriteria],
+    ) -> list[Json]:
+        return await asyncio.to_thread(
+            lambda: self.sync.assert_webhook_delivered(
+                event, count, timeout=timeout, where=where, **criteria
+            )
         )

@@ -6,9 +6,10 @@ in-process and against a container. `count=None` means "at least one".
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from mockserver.filters import DeliveryFilter, JournalFilter
 
 LISTED = 50  # entries listed in a failure message; the rest are counted
 
@@ -75,29 +76,21 @@ def _check(found: int, count: int | None) -> bool:
 
 def assert_request_made(
     journal: Sequence[Mapping[str, Any]],
+    where: JournalFilter,
     *,
-    vendor: str | None = None,
-    method: str | None = None,
-    path: str | None = None,
-    status: int | None = None,
     body: Mapping[str, Any] | None = None,
     count: int | None = 1,
     namespace: str = "",
 ) -> list[dict[str, Any]]:
-    """Exactly `count` calls (None: at least one) in `journal` match; returns them."""
-
-    def keep(e: Mapping[str, Any]) -> bool:
-        return (
-            (vendor is None or e.get("vendor") == vendor)
-            and (method is None or e.get("method") == method.upper())
-            and (path is None or fnmatch.fnmatchcase(str(e.get("path")), path))
-            and (status is None or e.get("status") == status)
-            and (body is None or contains(e.get("body"), body))
-        )
-
-    matches = [dict(e) for e in journal if keep(e)]
+    """Exactly `count` calls (None: at least one) in `journal` pass `where` and hold `body`
+    (a subset of their JSON body); returns them."""
+    matches = [
+        dict(e)
+        for e in journal
+        if where.matches_json(e) and (body is None or contains(e.get("body"), body))
+    ]
     if not _check(len(matches), count):
-        wanted = _criteria(vendor=vendor, method=method, path=path, status=status, body=body)
+        wanted = _criteria(**where.fields(), body=body)
         expected = _expected(count, "call", "calls")
         raise AssertionError(
             f"expected {expected} matching {wanted}, found {len(matches)}.\n"
@@ -110,29 +103,15 @@ def assert_request_made(
 
 def assert_webhook_delivered(
     deliveries: Sequence[Mapping[str, Any]],
+    where: DeliveryFilter,
     *,
-    event: str | None = None,
-    vendor: str | None = None,
-    url: str | None = None,
-    subject: str | None = None,
-    state: str | None = "delivered",
     count: int | None = 1,
     namespace: str = "",
 ) -> list[dict[str, Any]]:
-    """Exactly `count` deliveries (None: at least one) match; `event` and `url` are globs."""
-
-    def keep(d: Mapping[str, Any]) -> bool:
-        return (
-            (event is None or fnmatch.fnmatchcase(str(d.get("event")), event))
-            and (vendor is None or d.get("vendor") == vendor)
-            and (url is None or fnmatch.fnmatchcase(str(d.get("url")), url))
-            and (subject is None or d.get("subject") == subject)
-            and (state is None or d.get("state") == state)
-        )
-
-    matches = [dict(d) for d in deliveries if keep(d)]
+    """Exactly `count` deliveries (None: at least one) pass `where`; returns them."""
+    matches = [dict(d) for d in deliveries if where.matches_json(d)]
     if not _check(len(matches), count):
-        wanted = _criteria(event=event, vendor=vendor, url=url, subject=subject, state=state)
+        wanted = _criteria(**where.fields())
         expected = _expected(count, "webhook delivery", "webhook deliveries")
         raise AssertionError(
             f"expected {expected} matching {wanted}, "

@@ -15,8 +15,9 @@ import secrets
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Unpack
 
+from mockserver.filters import DeliveryCriteria, DeliveryFilter, JournalFields, JournalFilter
 from mockserver.testing.aio import AsyncControlClient
 from mockserver.testing.client import ControlClient, ControlError, Json, ScenarioRejected
 from mockserver.testing.scenarios import ScenarioSource, in_test_file, placeholders
@@ -39,6 +40,8 @@ class InProcessBackend:
         self.url = server.url
 
     def begin_test(self) -> str:
+        """Every namespace back to a fresh world on the default scenario: the control plane's
+        `POST /_mockserver/reset?all=1&scenario=default`, run in-process (`server.reset()`)."""
         self.server.reset()
         return ""
 
@@ -212,41 +215,31 @@ class Sandbox:
 
     def assert_request_made(
         self,
+        where: JournalFilter | None = None,
+        /,
         *,
-        vendor: str | None = None,
-        method: str | None = None,
-        path: str | None = None,
-        status: int | None = None,
         body: Mapping[str, Any] | None = None,
         count: int | None = 1,
+        **fields: Unpack[JournalFields],
     ) -> list[Json]:
         """Exactly `count` API calls (None: at least one) match; `path` is a glob, `body` a
         subset of the JSON body. On failure, lists every call the sandbox received."""
-        return self.control.assert_request_made(
-            vendor=vendor, method=method, path=path, status=status, body=body, count=count
-        )
+        return self.control.assert_request_made(where, body=body, count=count, **fields)
 
     def assert_webhook_delivered(
         self,
         event: str | None = None,
         count: int | None = 1,
         *,
-        vendor: str | None = None,
-        url: str | None = None,
-        subject: str | None = None,
-        state: str | None = "delivered",
         timeout: float = 0.0,
+        where: DeliveryFilter | None = None,
+        **criteria: Unpack[DeliveryCriteria],
     ) -> list[Json]:
-        """Exactly `count` webhook deliveries (None: at least one) match, in `state`; waits up
-        to `timeout` seconds first. On failure, lists every delivery the sandbox made."""
+        """Exactly `count` webhook deliveries (None: at least one) match, in `state`
+        ("delivered" unless given); waits up to `timeout` seconds first. On failure, lists
+        every delivery the sandbox made."""
         return self.control.assert_webhook_delivered(
-            event,
-            count,
-            vendor=vendor,
-            url=url,
-            subject=subject,
-            state=state,
-            timeout=timeout,
+            event, count, timeout=timeout, where=where, **criteria
         )
 
     def wait_for_status(

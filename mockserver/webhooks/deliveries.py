@@ -1,12 +1,10 @@
 """What the delivery log holds: each webhook delivery with every attempt, as the control plane
-shows them, the bounded log with its index by id, and the filter that queries and waits share.
-The dispatcher (`dispatcher.py`) makes and settles them."""
+shows them, and the bounded log with its index by id (queries and waits filter it with
+`filters.DeliveryFilter`). The dispatcher (`dispatcher.py`) makes and settles them."""
 
 from __future__ import annotations
 
-import fnmatch
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -106,25 +104,3 @@ class DeliveryLog(BoundedLog[Delivery]):
 
     def get(self, delivery_id: str) -> Delivery | None:
         return self._by_id.get(delivery_id)
-
-
-def delivery_matcher(
-    *,
-    vendor: str | None = None,
-    event: str | None = None,
-    url: str | None = None,
-    state: str | None = None,
-    subject: str | None = None,
-) -> Callable[[Delivery], bool]:
-    """The delivery filters as one test of a delivery (for queries and waits' wake-ups)."""
-
-    def keep(d: Delivery) -> bool:
-        return (
-            (vendor is None or d.vendor == vendor)
-            and (event is None or fnmatch.fnmatchcase(d.event, event))
-            and (url is None or fnmatch.fnmatchcase(d.url, url))
-            and (state is None or d.state == state)
-            and (subject is None or d.subject == subject)
-        )
-
-    return keep

@@ -19,6 +19,7 @@ from typing import Any
 import aiohttp
 
 from mockserver.clock import Clock, iso
+from mockserver.filters import EVERY_DELIVERY, DeliveryFilter
 from mockserver.ids import IdFactory
 from mockserver.notifier import Notifier
 from mockserver.redaction import redact_url
@@ -27,7 +28,6 @@ from mockserver.webhooks.deliveries import (
     Attempt,
     Delivery,
     DeliveryLog,
-    delivery_matcher,
 )
 from mockserver.webhooks.policy import RetryPolicy
 from mockserver.webhooks.transport import ANSWER_PREFIX, Slots, Transport
@@ -268,18 +268,9 @@ class Dispatcher:
                 count += 1
         return count
 
-    def query(
-        self,
-        *,
-        vendor: str | None = None,
-        event: str | None = None,
-        url: str | None = None,
-        state: str | None = None,
-        subject: str | None = None,
-    ) -> list[Delivery]:
-        return self.log.select(
-            delivery_matcher(vendor=vendor, event=event, url=url, state=state, subject=subject)
-        )
+    def query(self, where: DeliveryFilter = EVERY_DELIVERY) -> list[Delivery]:
+        """Deliveries `where` lets through, oldest first."""
+        return self.log.select(where.matches)
 
 
 async def _read_answer(resp: aiohttp.ClientResponse, attempt: Attempt) -> None:

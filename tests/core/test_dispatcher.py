@@ -15,6 +15,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from mockserver.clock import Clock
+from mockserver.filters import DeliveryFilter
 from mockserver.ids import IdFactory
 from mockserver.notifier import Notifier
 from mockserver.scenario.model import WebhookFault
@@ -167,7 +168,7 @@ async def test_query_filters_and_redelivery() -> None:
     await clock.advance(0)
 
     def ids(**filters: Any) -> list[str]:
-        return [x.id for x in d.query(**filters)]
+        return [x.id for x in d.query(DeliveryFilter(**filters))]
 
     assert ids(vendor="hitl") == ids(event="request.*") == ids(subject="r1") == [first.id]
     assert ids(url="*/hook") == [first.id]

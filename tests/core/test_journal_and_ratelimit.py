@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mockserver.filters import JournalFilter
 from mockserver.journal import BODY_LIMIT, Journal, JournalEntry
 from mockserver.ratelimit import RateLimiter
 
@@ -75,7 +76,7 @@ def test_query_filters_by_vendor_method_path_status_and_sequence() -> None:
     journal.append(entry("outharm"))
 
     def vendors(**filters: Any) -> list[str]:
-        return [e.vendor for e in journal.query(**filters)]
+        return [e.vendor for e in journal.query(JournalFilter(**filters))]
 
     assert vendors() == ["hitl", "hive", "outharm"]
     assert vendors(vendor="hive") == ["hive"]

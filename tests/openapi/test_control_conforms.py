@@ -128,6 +128,9 @@ async def test_every_operation_answers_as_described(make_client: MakeClient) -> 
     await api.call("GET", "/ui/{file}", 404, path={"file": "secrets.txt"})
     await api.call("POST", "/reset", 200)
     await api.call("POST", "/reset", 200, query={"all": "1"})
+    await api.call("POST", "/reset", 200, query={"all": "1", "scenario": "default"})
+    await api.call("POST", "/reset", 200, query={"scenario": "default"})
+    await api.call("POST", "/reset", 400, query={"scenario": "other"})
     listed = await api.call("GET", "/namespaces", 200)
     assert "ns1" in listed.body["namespaces"]
     await api.call("DELETE", "/namespaces/{namespace}", 200, path={"namespace": "ns1"})

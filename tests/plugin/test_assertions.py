@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from mockserver.filters import EVERY_CALL, DeliveryFilter, JournalFilter
 from mockserver.testing.assertions import assert_request_made, assert_webhook_delivered, contains
 
 JOURNAL = [
@@ -38,6 +39,7 @@ JOURNAL = [
         "body": {"request_text": "hi", "context": {"a": 1, "b": 2}},
     },
 ]
+DELIVERED = "delivered"  # the default state of `ControlClient.assert_webhook_delivered`
 DELIVERIES: list[dict[str, Any]] = [
     {
         "vendor": "hitl",
@@ -59,16 +61,16 @@ DELIVERIES: list[dict[str, Any]] = [
 
 
 def test_calls_match_by_vendor_method_path_glob_status_and_body_subset() -> None:
-    assert len(assert_request_made(JOURNAL, method="post", count=2)) == 2
-    assert_request_made(JOURNAL, path="/v1/api/loops/*/requests", status=429)
-    assert_request_made(JOURNAL, body={"context": {"a": 1}})
-    assert_request_made(JOURNAL, vendor="hitl", count=None)
-    assert_request_made(JOURNAL, vendor="hive", count=0)
+    assert len(assert_request_made(JOURNAL, JournalFilter(method="post"), count=2)) == 2
+    assert_request_made(JOURNAL, JournalFilter(path="/v1/api/loops/*/requests", status=429))
+    assert_request_made(JOURNAL, EVERY_CALL, body={"context": {"a": 1}})
+    assert_request_made(JOURNAL, JournalFilter(vendor="hitl"), count=None)
+    assert_request_made(JOURNAL, JournalFilter(vendor="hive"), count=0)
 
 
 def test_a_failed_call_assertion_lists_every_call() -> None:
     with pytest.raises(AssertionError) as caught:
-        assert_request_made(JOURNAL, method="DELETE", namespace="ns-1")
+        assert_request_made(JOURNAL, JournalFilter(method="DELETE"), namespace="ns-1")
     message = str(caught.value)
     assert message.startswith("expected 1 call matching method='DELETE', found 0.")
     assert "API calls the sandbox received (namespace 'ns-1'), 3 in all:" in message
@@ -78,17 +80,21 @@ def test_a_failed_call_assertion_lists_every_call() -> None:
 
 def test_too_many_is_a_failure_too_and_an_empty_journal_says_so() -> None:
     with pytest.raises(AssertionError, match="expected 1 call matching method='POST', found 2"):
-        assert_request_made(JOURNAL, method="POST")
+        assert_request_made(JOURNAL, JournalFilter(method="POST"))
     with pytest.raises(AssertionError, match=r"at least one call.*\n.*received: none\."):
-        assert_request_made([], count=None)
+        assert_request_made([], EVERY_CALL, count=None)
 
 
-def test_deliveries_match_in_the_delivered_state_by_default() -> None:
-    assert_webhook_delivered(DELIVERIES, event="request.claimed")
-    assert_webhook_delivered(DELIVERIES, event="request.*", state=None, count=2)
-    assert_webhook_delivered(DELIVERIES, event="request.completed", state="failed", subject="r1")
+def test_deliveries_match_by_event_glob_state_and_subject() -> None:
+    assert_webhook_delivered(DELIVERIES, DeliveryFilter(event="request.claimed", state=DELIVERED))
+    assert_webhook_delivered(DELIVERIES, DeliveryFilter(event="request.*"), count=2)
+    assert_webhook_delivered(
+        DELIVERIES, DeliveryFilter(event="request.completed", state="failed", subject="r1")
+    )
     with pytest.raises(AssertionError) as caught:
-        assert_webhook_delivered(DELIVERIES, event="request.completed")
+        assert_webhook_delivered(
+            DELIVERIES, DeliveryFilter(event="request.completed", state=DELIVERED)
+        )
     message = str(caught.value)
     assert "expected 1 webhook delivery matching event='request.completed' state='delivered'" in (
         message
@@ -99,7 +105,7 @@ def test_deliveries_match_in_the_delivered_state_by_default() -> None:
 def test_long_listings_are_cut() -> None:
     many = [dict(JOURNAL[1], seq=n) for n in range(80)]
     with pytest.raises(AssertionError, match=r"\.\.\. and 30 more"):
-        assert_request_made(many, method="PUT")
+        assert_request_made(many, JournalFilter(method="PUT"))
 
 
 def test_contains_is_a_recursive_subset() -> None:

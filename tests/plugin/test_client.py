@@ -9,7 +9,14 @@ from typing import Any
 import pytest
 import requests
 
-from mockserver.testing import ControlClient, ControlError, Sandbox, ScenarioRejected, WaitTimedOut
+from mockserver.testing import (
+    ControlClient,
+    ControlError,
+    JournalFilter,
+    Sandbox,
+    ScenarioRejected,
+    WaitTimedOut,
+)
 
 LOOP = "65f1234567890abcdef12345"
 MANUAL = {
@@ -124,6 +131,24 @@ def test_namespaced_clients_do_not_see_each_other(mockserver: Sandbox) -> None:
     assert one.scenario()["name"] == "only-in-one"
     assert two.scenario()["name"] != "only-in-one"
     assert one.headers == {"X-Mockserver-Namespace": "plugin-test-one"}
+
+
+async def test_one_filter_object_for_listing_waiting_and_asserting(mockserver: Sandbox) -> None:
+    """A `JournalFilter` serves every call that filters the journal, sync and async; keywords
+    given beside it refine it."""
+    mockserver.load_scenario(MANUAL)
+    create_request(mockserver)
+    create_request(mockserver)
+    requests.get(f"{mockserver.url_for('hitl')}/test", headers=mockserver.headers)  # a 401
+    creates = JournalFilter(vendor="hitl", method="post", path="/v1/api/loops/*/requests")
+    assert len(mockserver.control.wait_for_requests(2, timeout=5, where=creates)) == 2
+    assert [e["status"] for e in mockserver.control.journal(creates)] == [201, 201]
+    assert mockserver.control.journal(creates, status=401) == []
+    mockserver.assert_request_made(creates, count=2)
+    mockserver.assert_request_made(JournalFilter(status=401), path="/v1/test")
+    assert len(await mockserver.acontrol.journal(creates)) == 2
+    with pytest.raises(AssertionError, match="expected 3 calls matching vendor='hitl' method="):
+        await mockserver.acontrol.assert_request_made(creates, count=3)
 
 
 def test_url_for_is_a_vendors_base_url(mockserver: Sandbox) -> None:

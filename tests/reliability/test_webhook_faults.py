@@ -11,6 +11,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from mockserver import appkeys
+from mockserver.filters import DeliveryFilter
 
 from .conftest import (
     LOOP_ID,
@@ -223,5 +224,5 @@ async def test_close_all_counts_pending_deliveries_of_every_namespace() -> None:
         assert await worlds.close_all() == 3
         assert worlds.namespaces() == []
     for world, rid in zip(kept, ids, strict=True):
-        (found,) = world.dispatcher.query(subject=rid)
+        (found,) = world.dispatcher.query(DeliveryFilter(subject=rid))
         assert found.state == "abandoned"

@@ -206,17 +206,24 @@ async def test_decide_an_outharm_submission(
 
 
 class _Echo(VendorState):
-    """Items that say which step reached them."""
+    """Every id is an item; each records the steps that reached it (the action table's store)."""
 
     def __init__(self) -> None:
         self.steps: list[tuple[str, dict[str, Any], str | None]] = []
+        self.status: dict[str, str] = {}
+        self.problems: list[str] = []
 
-    def item_status(self, item_id: str) -> str | None:
-        return "open"
+    def find(self, item_id: str) -> str:
+        return item_id
 
-    async def act(self, item_id: str, step: Step) -> dict[str, Any]:
-        self.steps.append((step.word, dict(step.args), step.by))
-        return {"id": item_id, "status": f"{step.word}d"}
+    def status_of(self, item: str) -> str:
+        return self.status.get(item, "open")
+
+    def item_json(self, item: str) -> dict[str, Any]:
+        return {"id": item, "status": self.status_of(item)}
+
+    def changed(self, item_id: str) -> None:
+        return None
 
 
 class _Tiny(Vendor):
@@ -227,8 +234,9 @@ class _Tiny(Vendor):
     path_prefixes = ("/tiny/",)
 
     def actions(self) -> ActionTable:
-        def nothing(state: Any, item: Any, step: Step) -> None:
-            return None
+        def record(state: _Echo, item: str, step: Step) -> None:
+            state.steps.append((step.word, dict(step.args), step.by))
+            state.status[item] = f"{step.word}d"
 
         settings = {
             "note": {"type": "string", "description": "why"},
@@ -237,8 +245,8 @@ class _Tiny(Vendor):
         }
         return ActionTable(
             [
-                Action("approve", "the item is fine", nothing, settings),
-                Action("purge", "gone", nothing),
+                Action("approve", "the item is fine", record, settings),
+                Action("purge", "gone", record),
             ]
         )
 

@@ -35,7 +35,6 @@ def join(world: World, loop: Loop, by: str | None) -> list[Reviewer]:
         if not loop.has_member(person.id):
             loop.members.append(Member(person.id, person.email, person.name, "member", now))
             joined.append(person)
-    world.changed()
     return joined
 
 

@@ -14,9 +14,10 @@ from mockserver.jsonio import json_response
 from mockserver.vendors.hitl import variants
 from mockserver.vendors.hitl.http import endpoint, envelope, json_body, state_of, user_of
 from mockserver.vendors.hitl.lenient import REQUEST_SOURCE, shadow
+from mockserver.vendors.hitl.matchers import MATCHERS, RequestSubject
 from mockserver.vendors.hitl.models import HitlRequest, person
 from mockserver.vendors.hitl.routes_loops import _loop
-from mockserver.vendors.hitl.state import HitlState, rule_matches
+from mockserver.vendors.hitl.state import HitlState
 from mockserver.vendors.hitl.validation import (
     CreateRequestInput,
     check_object_id,
@@ -73,9 +74,8 @@ async def create_request(request: web.Request) -> web.Response:
     if not members:
         raise ApiError(400, "No active members found in the loop")
     req_fields = _fields(inp)
-    rule = state.world.engine.choose(
-        state.cfg.rules, lambda when: rule_matches(dict(when), req_fields, loop)
-    )
+    subject = RequestSubject(req_fields, loop)
+    rule = state.world.engine.choose(state.cfg.rules, lambda when: MATCHERS.matches(when, subject))
     fault = rule.fault if rule else None
     if fault is not None:
         if fault.args.get("latency"):
@@ -233,7 +233,7 @@ async def update_request(request: web.Request) -> web.Response:
         # An older-shape field returned as sent (e.g. priority "normal") must not mask the update.
         req.legacy.pop(key, None)
     req.updated_at = state.world.clock.timestamp()
-    state.world.changed(req.id)
+    state.changed(req.id)
     return envelope("Request updated successfully", {"request": state.request_json(req)})
 
 
@@ -243,6 +243,7 @@ async def cancel_request(request: web.Request) -> web.Response:
     req = _request(request)
     await json_body(request, optional=True)  # an optional {"reason"} body is documented
     state.cancel(req)
+    state.changed(req.id)
     refunded = req.previous_status == "pending"
     return envelope(
         "Request cancelled successfully",
@@ -271,7 +272,7 @@ async def add_feedback(request: web.Request) -> web.Response:
     if req.feedback is not None:
         raise ApiError(400, "Feedback has already been added to this request")
     req.feedback = feedback
-    state.world.changed(req.id)
+    state.changed(req.id)
     return envelope(
         "Feedback added successfully",
         {

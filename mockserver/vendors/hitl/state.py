@@ -3,12 +3,16 @@
 Lifecycle (reference §3, model A with the optional `claimed` state):
 pending -claim-> claimed -respond-> completed; pending/claimed -> timeout at `timeout_at`
 (the default response applies); pending/claimed -cancel-> cancelled.
+
+Reviewers act through the action table (`actions.py`), which checks the status a word applies
+from and wakes the request's waits after it; timers (a request's timeout, a delayed join) run
+through the scenario engine (`world.engine.at`), which wakes them too. HTTP handlers that
+change a request say so (`changed`).
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from typing import TYPE_CHECKING, Any
 
 from mockserver.errors import ApiError
@@ -18,9 +22,9 @@ from mockserver.scenario.model import Reviewer
 from mockserver.scenario.rules import Rule, Step
 from mockserver.vendor import VendorState
 from mockserver.vendors.hitl import membership, variants, webhooks
+from mockserver.vendors.hitl.actions import ACTIONS
 from mockserver.vendors.hitl.answer_forms import reshape
 from mockserver.vendors.hitl.answers import answer_from_spec
-from mockserver.vendors.hitl.config import HitlConfig
 from mockserver.vendors.hitl.models import (
     OPEN,
     SANDBOX_OWNER_ID,
@@ -30,6 +34,7 @@ from mockserver.vendors.hitl.models import (
     Member,
 )
 from mockserver.vendors.hitl.response_model import answer_form
+from mockserver.vendors.hitl.scenario import HitlConfig
 
 if TYPE_CHECKING:
     from mockserver.world import World
@@ -46,7 +51,10 @@ class HitlState(VendorState):
         self.loops: dict[str, Loop] = {}
         self.requests: dict[str, HitlRequest] = {}
         self.problems: list[str] = []
-        self._expire_later = self._expire  # one bound method shared by every timeout timer
+        self.last_joined: list[Reviewer] = []  # who the latest `join` joined (control plane)
+        # one bound method shared by every timer of a kind (no closure per request or loop)
+        self._expire_later = self._expire
+        self._join_later = self._join_due
         # create-request body bytes -> what strict mode would say (lenient.shadow)
         self.strict_verdicts: dict[bytes, Lenience | None] = {}
         now = world.clock.timestamp()
@@ -100,17 +108,18 @@ class HitlState(VendorState):
         if join == "on_create":
             self.join(loop, None)
         elif not isinstance(join, str):
-            self.world.clock.call_at(now + join, lambda: self._join_later(loop.id), "hitl:join")
+            self.world.engine.at(loop.id, now + join, self._join_later, "join")
         self.world.changed()
         return loop
 
-    async def _join_later(self, loop_id: str) -> None:
+    async def _join_due(self, loop_id: str) -> None:
         loop = self.loops.get(loop_id)
         if loop is not None:
             self.join(loop, None)
 
     def join(self, loop: Loop, by: str | None) -> list[Reviewer]:
-        return membership.join(self.world, loop, by)
+        self.last_joined = membership.join(self.world, loop, by)
+        return self.last_joined
 
     def loop_by_ref(self, ref: str) -> Loop | None:
         """A loop by id or invite code (what a reviewer types in the app)."""
@@ -137,16 +146,14 @@ class HitlState(VendorState):
     # -- requests -----------------------------------------------------------------------------
     def add_request(self, req: HitlRequest, rule: Rule | None) -> None:
         self.requests[req.id] = req
-        self.world.clock.call_at_with(req.timeout_at, self._expire_later, req.id, "timeout")
+        self.world.engine.at(req.id, req.timeout_at, self._expire_later, "timeout")
         if rule is not None:
             req.rule = rule.where
             # a plain `timeout` step schedules nothing: the request expires at its timeout_at
             steps = tuple(s for s in rule.steps if not (s.word == "timeout" and s.after == 0))
             if steps:
-                self.world.engine.schedule(
-                    req.id, steps, lambda step: self.perform(req.id, step), "hitl"
-                )
-        self.world.changed(req.id)
+                self.world.engine.schedule(req.id, steps, ACTIONS.performer(self, req.id), "hitl")
+        self.changed(req.id)
 
     def loop_of(self, req: HitlRequest) -> Loop | None:
         return self.loops.get(req.loop_id)
@@ -158,11 +165,9 @@ class HitlState(VendorState):
 
     def _emit(self, event: str, req: HitlRequest) -> None:
         webhooks.emit(self.world, self.cfg, event, req, self.loop_of(req))
-        self.world.changed(req.id)
 
+    # The action table checks the status each word applies from before these run.
     def claim(self, req: HitlRequest, by: str | None, where: str = "") -> None:
-        if req.status != "pending":
-            raise ApiError(400, f"Request cannot be claimed in current state ({req.status})")
         reviewer = self._member_reviewer(req, by, where)
         req.claimed_at = self._touch(req)
         req.claimed_by = reviewer
@@ -170,8 +175,6 @@ class HitlState(VendorState):
         self._emit("request.claimed", req)
 
     def respond(self, req: HitlRequest, answer: Any, by: str | None, where: str = "") -> None:
-        if req.status not in OPEN:
-            raise ApiError(400, "Request is no longer pending")
         if by is None and req.claimed_by:
             reviewer = req.claimed_by
         else:
@@ -193,8 +196,6 @@ class HitlState(VendorState):
         self._emit("request.completed", req)
 
     def expire(self, req: HitlRequest) -> None:
-        if req.status not in OPEN:
-            raise ApiError(400, f"Request cannot time out in current state ({req.status})")
         req.timed_out_at = self._touch(req)
         req.previous_status = req.status
         req.status = "timeout"
@@ -205,7 +206,7 @@ class HitlState(VendorState):
         """A new `timeout_seconds` (PATCH): `timeout_at` moves, counted from creation."""
         req.set_field("timeout_seconds", seconds)
         req.timeout_at = req.created_at + seconds
-        self.world.clock.call_at_with(req.timeout_at, self._expire_later, req.id, "timeout")
+        self.world.engine.at(req.id, req.timeout_at, self._expire_later, "timeout")
 
     async def _expire(self, request_id: str) -> None:
         req = self.requests.get(request_id)
@@ -227,6 +228,7 @@ class HitlState(VendorState):
             )
 
     def cancel(self, req: HitlRequest) -> None:
+        """The `cancel` action and `DELETE /requests/{id}` (which says `changed` itself)."""
         # `hitl.cancel_rule`: older cancel-request.mdx also cancels claimed requests (no refund)
         pending_only = self.world.variants.is_(variants.CANCEL, "pending_only")
         allowed = {"pending"} if pending_only else OPEN
@@ -241,65 +243,27 @@ class HitlState(VendorState):
         self._emit("request.cancelled", req)
 
     def release(self, req: HitlRequest) -> None:
-        if req.status != "claimed":
-            raise ApiError(400, "Only a claimed request can be released")
         self._touch(req)
         req.status = "pending"
         req.claimed_by = None
         req.claimed_at = None
-        self.world.changed(req.id)
 
     def answer(self, req: HitlRequest, spec: dict[str, Any]) -> Any:
         """The response_data a scripted or manual `respond` step gives (random if no spec)."""
         return answer_from_spec(req.config, spec or {"random": True}, self.world.rng)
 
-    # -- scripted and manual reviewer actions -------------------------------------------------
-    async def perform(self, request_id: str, step: Step) -> None:
-        """Run a scripted step; a step that no longer applies is skipped and noted."""
-        req = self.requests.get(request_id)
-        if req is None:
-            return
-        if step.word == "timeout" and step.after == 0:
-            return  # plain `timeout`: nobody answers, the request expires at its timeout_at
-        try:
-            self.apply(req, step)
-        except (ApiError, ValueError) as exc:
-            message = exc.message if isinstance(exc, ApiError) else str(exc)
-            note = f"{step.where}: {step.word} on request {req.id}: {message}"
-            self.problems.append(note)
-            log.warning("scenario step skipped: %s", note)
+    # -- what the action table and the control plane read --------------------------------------
+    def find(self, item_id: str) -> HitlRequest | None:
+        return self.requests.get(item_id)
 
-    def apply(self, req: HitlRequest, step: Step) -> None:
-        if step.word == "claim":
-            self.claim(req, step.by, step.where)
-        elif step.word == "join":
-            loop = self.loop_of(req)
-            if loop is not None:
-                self.join(loop, step.by)
-        elif step.word == "respond":
-            self.respond(req, self.answer(req, dict(step.args)), step.by, step.where)
-        elif step.word == "timeout":
-            self.expire(req)
-        elif step.word == "cancel":
-            self.cancel(req)
-        elif step.word == "release":
-            self.release(req)
+    def status_of(self, item: HitlRequest) -> str:
+        return item.status
+
+    def changed(self, item_id: str) -> None:
+        self.world.changed(item_id)
 
     async def act(self, item_id: str, step: Step) -> dict[str, Any]:
-        req = self.requests.get(item_id)
-        if req is None and step.word == "join":
-            loop = self.loop_by_ref(item_id)
-            if loop is None:
-                raise ApiError(404, "No loop found with that id or invite code")
-            joined = self.join(loop, step.by)
-            return {**loop.to_json(), "joined": [r.email for r in joined]}
-        if req is None:
-            raise ApiError(404, "Request not found")
-        try:
-            self.apply(req, step)
-        except ValueError as exc:
-            raise ApiError(400, str(exc)) from None
-        return self.request_json(req)
+        return await ACTIONS.act(self, item_id, step)
 
     def item_status(self, item_id: str) -> str | None:
         req = self.requests.get(item_id)
@@ -307,10 +271,14 @@ class HitlState(VendorState):
 
     def items(self, status: str | None = None) -> list[dict[str, Any]]:
         return [
-            self._item(r) for r in self.requests.values() if status is None or r.status == status
+            ACTIONS.describe(self, r)
+            for r in self.requests.values()
+            if status is None or r.status == status
         ]
 
-    def _item(self, r: HitlRequest) -> dict[str, Any]:
+    def item_json(self, r: HitlRequest) -> dict[str, Any]:
+        """A request as the control plane and the reviewer console show it (the action table
+        adds the `actions` it offers now)."""
         shown = r.to_json()
         loop = self.loop_of(r)
         return {
@@ -322,7 +290,6 @@ class HitlState(VendorState):
             "options": [o.label for o in r.config.options],
             "created_at": shown["created_at"],
             "timeout_at": shown["timeout_at"],
-            "actions": ["claim", "respond", "timeout", "cancel", "release", "join"],
             # what the reviewer console shows and the answer form it builds
             "text": r.fields["request_text"],
             "image_url": shown["image_url"],
@@ -336,28 +303,3 @@ class HitlState(VendorState):
             "response_data": r.response_data,
             "rule": r.rule,
         }
-
-
-def rule_matches(when: dict[str, Any], req_fields: dict[str, Any], loop: Loop | None) -> bool:
-    """Whether a rule's `when` holds for a request about to be created."""
-    for key, want in when.items():
-        if key == "loop":
-            if loop is None or want.lower() not in (loop.id.lower(), loop.name.lower()):
-                return False
-        elif key == "text_contains":
-            text = str(req_fields.get("request_text", "")).lower()
-            options = [want] if isinstance(want, str) else want
-            if not any(o.lower() in text for o in options):
-                return False
-        elif key == "text_matches":
-            if not re.search(want, str(req_fields.get("request_text", ""))):
-                return False
-        elif key in ("priority", "response_type", "processing_type"):
-            options = [want] if isinstance(want, str) else want
-            if req_fields.get(key) not in options:
-                return False
-        elif key in ("context", "metadata"):
-            actual = req_fields.get(key) or {}
-            if not all(actual.get(k) == v for k, v in want.items()):
-                return False
-    return True

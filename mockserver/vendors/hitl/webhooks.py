@@ -3,7 +3,9 @@
 Four payload variants are published; the body is the `hitl.webhook_body` variant (default A,
 the event envelope the seed quickstart's handler reads: `data.request`, `data.reviewer`), and
 the signature header the `hitl.signature_header` variant (default `X-HITL-Signature-256:
-sha256=<hex HMAC-SHA256 of the exact raw body>`, when a secret is set).
+sha256=<hex HMAC-SHA256 of the exact raw body>`, when a secret is set; `bare`:
+`X-HITL-Signature: <hex>`). `SIGNATURES` and `RETRY` are the vendor's webhook policy: the same
+objects sign here and verify in the pytest receiver.
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 from mockserver.clock import iso
 from mockserver.jsonio import dumps
 from mockserver.vendors.hitl import variants
-from mockserver.vendors.hitl.config import HitlConfig, WebhookTarget
 from mockserver.vendors.hitl.models import HitlRequest, Loop, person
-from mockserver.webhooks.policy import DEFAULT_POLICY
-from mockserver.webhooks.signing import hmac_sha256_hex
+from mockserver.vendors.hitl.scenario import HitlConfig, WebhookTarget
+from mockserver.webhooks.policy import DEFAULT_POLICY, RetryPolicy
+from mockserver.webhooks.signature import HmacSignature
 
 if TYPE_CHECKING:
     from mockserver.world import World
@@ -26,13 +28,13 @@ SIGNATURE_HEADER = "X-HITL-Signature-256"
 BARE_SIGNATURE_HEADER = "X-HITL-Signature"
 WRONG_SECRET_SUFFIX = "-wrong"
 
-
-def sign(body: bytes, secret: str, form: str = "sha256") -> dict[str, str]:
-    if form == "none":
-        return {}
-    if form == "bare":
-        return {BARE_SIGNATURE_HEADER: hmac_sha256_hex(secret, body)}
-    return {SIGNATURE_HEADER: "sha256=" + hmac_sha256_hex(secret, body)}
+# The documented schedule: immediate, 15 s, 1 min, 5 min, 30 min, 2 h, 12 h, 24 h (final); 2xx
+# success, 4xx no retry except 408 and 429, answer within 30 s (reference/hitl-api.md §5).
+RETRY: RetryPolicy = DEFAULT_POLICY
+SHA256 = HmacSignature(SIGNATURE_HEADER, "sha256=", name="hitl-hmac")
+BARE = HmacSignature(BARE_SIGNATURE_HEADER, name="hitl-hmac-bare")
+SIGNATURES = (SHA256, BARE)
+_BY_FORM = {"sha256": SHA256, "bare": BARE}  # `hitl.signature_header` form -> scheme
 
 
 def _envelope(
@@ -119,11 +121,12 @@ def _targets(cfg: HitlConfig, req: HitlRequest, event: str) -> list[WebhookTarge
 
 
 def _headers(target: WebhookTarget, body: bytes, form: str) -> Mapping[str, str]:
-    if target.secret is None or target.mode == "no_signature":
+    scheme = _BY_FORM.get(form)  # None: the `none` form signs nothing
+    if scheme is None or target.secret is None or target.mode == "no_signature":
         return {}
     if target.mode == "wrong_signature":
-        return sign(body, target.secret + WRONG_SECRET_SUFFIX, form)
-    return sign(body, target.secret, form)
+        return scheme.sign(target.secret + WRONG_SECRET_SUFFIX, body)
+    return scheme.sign(target.secret, body)
 
 
 def emit(world: World, cfg: HitlConfig, event: str, req: HitlRequest, loop: Loop | None) -> None:
@@ -143,7 +146,7 @@ def emit(world: World, cfg: HitlConfig, event: str, req: HitlRequest, loop: Loop
         )
     )
     signature = chosen.form(variants.SIGNATURE)
-    policy = DEFAULT_POLICY.with_settings(world.scenario.delivery)
+    policy = RETRY.with_settings(world.scenario.delivery)
     for target in targets:
         copies = 2 if target.mode == "duplicate" else 1
         for _ in range(copies):

@@ -1,0 +1,89 @@
+"""Echo's store for one world: the messages, and the scripted reviewer each one gets.
+
+What the core needs from it (`mockserver.actions.ItemStore`) is the six members at the end;
+the vendor's own logic is `receive`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from mockserver.durations import parse_duration
+from mockserver.errors import ApiError
+from mockserver.vendor import VendorState
+from tests.echo_vendor.actions import ACTIONS
+from tests.echo_vendor.matchers import MATCHERS
+from tests.echo_vendor.scenario import EchoConfig
+
+if TYPE_CHECKING:
+    from mockserver.world import World
+
+
+@dataclass
+class Message:
+    id: str
+    text: str
+    created_at: str
+    status: str = "pending"
+    decided_by: str | None = None
+    decided_at: str | None = None
+    reason: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "text": self.text,
+            "status": self.status,
+            "created_at": self.created_at,
+            "decided_by": self.decided_by,
+            "decided_at": self.decided_at,
+            "reason": self.reason,
+        }
+
+
+class EchoState(VendorState):
+    def __init__(self, world: World, cfg: EchoConfig) -> None:
+        self.world = world
+        self.cfg = cfg
+        self.messages: dict[str, Message] = {}
+        self.problems: list[str] = []
+
+    async def receive(self, text: str) -> Message:
+        """Store a new message and schedule the first matching rule's steps; a rule starting
+        with `fail` answers this call instead (after its `latency`, real time)."""
+        message = Message(self.world.ids.uuid(), text, self.world.clock.now_iso())
+        rule = self.world.engine.choose(
+            self.cfg.rules, lambda when: MATCHERS.matches(when, message)
+        )
+        fault = rule.fault if rule is not None else None
+        if fault is not None:
+            if fault.args.get("latency"):
+                await asyncio.sleep(parse_duration(fault.args["latency"]))
+            if fault.args.get("status"):
+                message_text = str(fault.args.get("message") or "Injected failure")
+                raise ApiError(int(fault.args["status"]), message_text, code="injected")
+        self.messages[message.id] = message
+        if rule is not None:
+            performer = ACTIONS.performer(self, message.id)
+            self.world.engine.schedule(message.id, rule.steps, performer, "echo")
+        self.changed(message.id)
+        return message
+
+    # -- what the core's action table reads (mockserver.actions.ItemStore) -------------------
+    def find(self, item_id: str) -> Message | None:
+        return self.messages.get(item_id)
+
+    def all_items(self) -> Iterable[Message]:
+        return self.messages.values()
+
+    def status_of(self, item: Message) -> str:
+        return item.status
+
+    def item_json(self, item: Message) -> dict[str, Any]:
+        return item.to_json()
+
+    def changed(self, item_id: str) -> None:
+        self.world.changed(item_id)

@@ -1,0 +1,36 @@
+"""The `message.decided` webhook: signed, sent through the world's dispatcher with echo's
+retry policy (the scenario's `webhooks:` settings override it, as for every vendor)."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from mockserver.vendor import WebhookPolicy
+from mockserver.webhooks.policy import RetryPolicy
+from mockserver.webhooks.signature import HmacSignature
+
+if TYPE_CHECKING:
+    from tests.echo_vendor.state import EchoState, Message
+
+EVENT = "message.decided"
+SIGNATURE = HmacSignature("X-Echo-Signature", prefix="sha256=")
+# Waits before the 2nd, 3rd and 4th attempt; 2xx is delivered, 5xx/408/429 retried.
+POLICY = WebhookPolicy(RetryPolicy((10.0, 60.0, 300.0), timeout=10.0), (SIGNATURE,))
+
+
+def emit(state: EchoState, message: Message) -> None:
+    """Queue `message.decided` for the scenario's `echo.webhook` (nothing when it has none)."""
+    hook = state.cfg.webhook
+    if hook is None:
+        return
+    body = json.dumps({"event": EVENT, "message": message.to_json()}).encode()
+    state.world.dispatcher.send(
+        vendor="echo",
+        event=EVENT,
+        url=hook.url,
+        body=body,
+        headers=SIGNATURE.sign(hook.secret, body),
+        policy=POLICY.retry.with_settings(state.world.scenario.delivery),
+        subject=message.id,
+    )
