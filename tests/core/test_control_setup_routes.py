@@ -282,3 +282,20 @@ async def test_a_scaled_clock_upload_is_logged_with_its_scale(
     assert state_lines(caplog, "scenario") == [
         ("scenario 'fast' loaded from <uploaded>, clock scale:60 (every namespace reset)", "")
     ]
+
+
+async def test_a_reset_back_on_the_default_scenario_says_so_in_the_log(
+    sandbox: MakeClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, "mockserver")
+    client = await sandbox(BASE)
+    await client.put("/_mockserver/scenario", data=OTHER, headers=TEAM_A)
+    resp = await client.post("/_mockserver/reset?scenario=default", headers=TEAM_A)
+    body = await resp.json()
+    assert (body["reset"], body["clock"]["now"]) == ("team-a", "2026-03-01T12:00:00Z")
+    resp = await client.post("/_mockserver/reset?all=1&scenario=default")
+    assert await resp.json() == {"reset": "all", "namespaces": []}
+    assert state_lines(caplog, "reset") == [
+        ("reset: a fresh world on scenario 'base'", "team-a"),
+        ("reset: every namespace on the default scenario", None),
+    ]
