@@ -147,6 +147,17 @@ def prepare(name: str, group: Group) -> Path:
     return where
 
 
+def refresh_copies(mutants: Path, group: Group) -> None:
+    """mutmut copies a package file into mutants/ only when it is missing there, so after a
+    merge a re-run would test stale copies (an old OpenAPI document, an old helper module):
+    drop every copy but the mutated modules and their results, to be copied afresh."""
+    keep = {Path(m) for m in group.modules}
+    for path in (mutants / "mockserver").rglob("*"):
+        relative = path.relative_to(mutants)
+        if path.is_file() and relative not in keep and relative.with_suffix("") not in keep:
+            path.unlink()
+
+
 def statuses_of(where: Path, mutmut: str, env: dict[str, str]) -> dict[str, str]:
     """Every mutant mutmut knows in `where`, with its last result."""
     listing = subprocess.run(
@@ -172,6 +183,7 @@ def run(
         before = statuses_of(WORK / name, mutmut, env)
         again = sorted(m for m, s in before.items() if s not in CAUGHT)
         (WORK / name / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
+        refresh_copies(WORK / name / "mutants", group)
     where = prepare(name, group)
     started = time.monotonic()
     log = where / "run.log"
