@@ -148,8 +148,8 @@ async def startup_and_reset() -> list[tuple[str, str, str]]:
 
     from mockserver.app import build_app
     from mockserver.appkeys import WORLDS
-    from mockserver.library import ScenarioLibrary
     from mockserver.registry import VENDORS
+    from mockserver.scenario.library import ScenarioLibrary
     from mockserver.scenario.loader import load_scenario_file
     from mockserver.settings import Settings
 
@@ -187,8 +187,9 @@ async def webhooks() -> list[tuple[str, str, str]]:
 
     from mockserver.app import build_app
     from mockserver.appkeys import WORLDS
-    from mockserver.library import ScenarioLibrary
+    from mockserver.filters import DeliveryFilter
     from mockserver.registry import VENDORS
+    from mockserver.scenario.library import ScenarioLibrary
     from mockserver.scenario.loader import parse_scenario
     from mockserver.settings import Settings
 
@@ -216,7 +217,7 @@ async def webhooks() -> list[tuple[str, str, str]]:
     started = time.perf_counter()
     await world.clock.advance(120)
     elapsed = time.perf_counter() - started
-    delivered = len(world.dispatcher.query(state="delivered"))
+    delivered = len(world.dispatcher.query(DeliveryFilter(state="delivered")))
     await runner.cleanup()
     receiver.terminate()
     receiver.wait(10)

@@ -58,6 +58,7 @@ class Action:
     `find(state, id)`: another way to reach its target (HITL's `join` takes a loop).
     `result(state, target)`: what the control plane answers (default: the item's JSON).
     `listed`: whether items offer it in their `actions` (False for a word aimed elsewhere).
+    `missing(id)`: the 404 message when nothing answers to the id (default: the table's).
     """
 
     word: str
@@ -70,6 +71,7 @@ class Action:
     find: Callable[[Any, str], Any | None] | None = None
     result: Callable[[Any, Any], dict[str, Any]] | None = None
     listed: bool = True
+    missing: Callable[[str], str] | None = None
 
     def applies(self, status: str) -> bool:
         return self.applies_from is None or status in self.applies_from
@@ -178,7 +180,7 @@ class ActionTable:
             raise ApiError(400, f"unknown action {step.word!r} (actions: {', '.join(self.words)})")
         target, is_item = self._target(state, action, item_id)
         if target is None:
-            raise ApiError(404, self._missing(item_id))
+            raise ApiError(404, (action.missing or self._missing)(item_id))
         try:
             self._run(state, action, target, is_item, step)
         except ValueError as exc:

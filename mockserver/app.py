@@ -19,10 +19,10 @@ from mockserver.control.openapi_routes import openapi_routes
 from mockserver.control.routes import control_routes
 from mockserver.errors import ApiError
 from mockserver.journal import ANSWER_LIMIT, JournalEntry
-from mockserver.library import ScenarioLibrary
 from mockserver.notifier import Notifier
 from mockserver.redaction import redact_url
 from mockserver.requestbody import ClientGone, read_body
+from mockserver.scenario.library import ScenarioLibrary
 from mockserver.settings import Settings
 from mockserver.vendor import Vendor
 from mockserver.webhooks.transport import Transport

@@ -9,7 +9,7 @@ from aiohttp import web
 if TYPE_CHECKING:
     from mockserver.journal import JournalEntry
     from mockserver.lenience import Lenience
-    from mockserver.library import ScenarioLibrary
+    from mockserver.scenario.library import ScenarioLibrary
     from mockserver.settings import Settings
     from mockserver.vendor import Vendor
     from mockserver.webhooks.transport import Transport

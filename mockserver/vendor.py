@@ -8,10 +8,10 @@ to make a fresh state store for each world, and to let a scripted or manual revi
 
 from __future__ import annotations
 
-import importlib
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
+from importlib import resources
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from aiohttp import web
@@ -27,7 +27,6 @@ from mockserver.webhooks.signature import Signature
 if TYPE_CHECKING:
     from mockserver.drift.model import ProbeSet
     from mockserver.scenario.context import SectionContext
-    from mockserver.scenario.steps import Step
     from mockserver.world import World
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -69,6 +68,19 @@ class WebhookPolicy:
 
 
 @dataclass(frozen=True)
+class ConsoleView:
+    """How the reviewer console shows a vendor's items: an ES module (`console.js` in the
+    vendor's folder; `mockserver/console/parts.js` says what it exports), located by `package`
+    and `resource` (read with importlib.resources)."""
+
+    package: str
+    resource: str = "console.js"
+
+    def read(self) -> bytes:
+        return resources.files(self.package).joinpath(self.resource).read_bytes()
+
+
+@dataclass(frozen=True)
 class OpenApiDocument:
     """One OpenAPI description a vendor serves under `/_mockserver/openapi/{name}`:
     `package` and `resource` locate its YAML file (read with importlib.resources)."""
@@ -78,27 +90,37 @@ class OpenApiDocument:
     resource: str
 
 
-class VendorState:
-    """A vendor's store for one world; a reset replaces it with a fresh one."""
+class VendorState(ABC):
+    """A vendor's store for one world; a reset replaces it with a fresh one.
 
-    def items(self, status: str | None = None) -> list[dict[str, Any]]:
-        """Reviewable items (requests, submissions, review tasks) for the control plane."""
-        return []
+    The core reaches its items only through these methods (the `ItemStore` of
+    `mockserver/actions.py`): the action table acts on them, the control plane lists them.
+    """
 
-    def all_items(self) -> Iterable[Any] | None:
-        """Every item the control plane lists, oldest first, for the vendor's action table to
-        describe (None: not declared; the control plane asks `items()` instead)."""
-        return None
-
-    async def act(self, item_id: str, step: Step) -> dict[str, Any]:
-        """Perform one reviewer action now, as the control plane asks; returns the item."""
-        raise ApiError(404, f"no reviewable item {item_id!r}")
-
-    def item_status(self, item_id: str) -> str | None:
-        return None
-
+    world: World
     problems: list[str]
     """Scripted steps that could not apply at run time (file:line and why); stores set it."""
+
+    @abstractmethod
+    def find(self, item_id: str) -> Any | None:
+        """The item an id names (None: no such item)."""
+
+    @abstractmethod
+    def all_items(self) -> Iterable[Any]:
+        """Every item the control plane lists, oldest first."""
+
+    @abstractmethod
+    def status_of(self, item: Any) -> str:
+        """An item's status (one of the vendor's `statuses`)."""
+
+    @abstractmethod
+    def item_json(self, item: Any) -> dict[str, Any]:
+        """An item as the control plane and the reviewer console show it (the action table
+        adds the `actions` it offers now)."""
+
+    def changed(self, item_id: str) -> None:
+        """Wake the waits on this item (the core calls it after every action and timer)."""
+        self.world.changed(item_id)
 
     def scenario_problems(self) -> list[str]:
         return list(getattr(self, "problems", []))
@@ -113,13 +135,14 @@ class Vendor(ABC):
     statuses: ClassVar[tuple[str, ...]] = ()
     """The statuses an item of this vendor can have, in the order of its life."""
 
-    def actions(self) -> ActionTable | None:
-        """The reviewer words (None: this vendor has not declared a table yet)."""
-        return None
+    @abstractmethod
+    def actions(self) -> ActionTable:
+        """The reviewer words: each with its settings, the statuses it applies from and its
+        handler (`mockserver/actions.py`)."""
 
-    def matchers(self) -> MatcherTable | None:
-        """The `when` keys of its rules (None: not declared as a table yet)."""
-        return None
+    @abstractmethod
+    def matchers(self) -> MatcherTable:
+        """The `when` keys of its rules (`mockserver/matchers.py`)."""
 
     def webhook_policy(self) -> WebhookPolicy:
         return WebhookPolicy()
@@ -131,9 +154,8 @@ class Vendor(ABC):
         """What `GET /_mockserver/vendors` says about this vendor: each action word with its
         description and its settings (name -> JSON Schema), from which the `trigger` CLI
         builds its options."""
-        actions = self.actions()
         vocabulary = self.vocabulary()
-        words = list(actions.words) if actions is not None else sorted(vocabulary.actions)
+        words = self.actions().words
         bare = vocabulary.bare_words
         return {
             "name": self.name,
@@ -160,35 +182,28 @@ class Vendor(ABC):
     @abstractmethod
     def render_error(self, error: ApiError) -> web.Response: ...
 
-    def scenario_section(self) -> ScenarioSection | None:
-        """This vendor's scenario section (None: the older methods below are overridden)."""
-        return None
+    @abstractmethod
+    def scenario_section(self) -> ScenarioSection:
+        """This vendor's section of a scenario file: schema, parser, checks, default."""
 
     def default_section(self) -> Mapping[str, Any] | None:
         """What the embedded default scenario says in this vendor's section (None: nothing);
         declared as `ScenarioSection.default`, e.g. `section_file(__package__)` for the
         vendor folder's `default.yaml`."""
-        section = self.scenario_section()
-        return section.default if section is not None else None
-
-    def _section(self) -> ScenarioSection:
-        section = self.scenario_section()
-        if section is None:
-            raise NotImplementedError(f"{type(self).__name__} declares no scenario_section()")
-        return section
+        return self.scenario_section().default
 
     def section_schema(self) -> dict[str, Any]:
         """JSON Schema for this vendor's section of a scenario file."""
-        return dict(self._section().schema)
+        return dict(self.scenario_section().schema)
 
     def vocabulary(self) -> Vocabulary:
         """The scenario words, derived from the action and matcher tables."""
         actions, matchers = self.actions(), self.matchers()
         return Vocabulary(
-            when=matchers.schemas() if matchers is not None else {},
-            actions=actions.schemas() if actions is not None else {},
-            bare_words=actions.bare_words() if actions is not None else frozenset(),
-            descriptions=actions.descriptions() if actions is not None else {},
+            when=matchers.schemas(),
+            actions=actions.schemas(),
+            bare_words=actions.bare_words(),
+            descriptions=actions.descriptions(),
         )
 
     def variants(self) -> tuple[Variant, ...]:
@@ -197,7 +212,7 @@ class Vendor(ABC):
 
     def parse_section(self, data: Mapping[str, Any] | None, ctx: SectionContext) -> Any:
         """Typed configuration from the (schema-valid) section; `ctx.fail` for semantic errors."""
-        return self._section().parse(data, ctx)
+        return self.scenario_section().parse(data, ctx)
 
     @abstractmethod
     def new_state(self, world: World) -> VendorState: ...
@@ -206,34 +221,20 @@ class Vendor(ABC):
         """For `mockserver validate`: what a schema-valid section says that the vendor would
         refuse at run time (say, an answer the rule's response type cannot take), as
         `file:line:col: key: message` lines (`ctx.fail(path, message).problems`, not raised).
-        Default: the declared section's `check`, else (until every vendor declares one) the
-        vendor package's `checks.check_section(data, ctx)` when the package has that module."""
-        section = self.scenario_section()
-        if section is not None:
-            return section.check(data, ctx) if section.check is not None else []
-        package = type(self).__module__.rpartition(".")[0]
-        try:
-            module = importlib.import_module(f"{package}.checks")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{package}.checks":
-                raise
-            return []
-        problems: list[str] = module.check_section(data, ctx)
-        return problems
+        The declared section's `check`, if any."""
+        check = self.scenario_section().check
+        return check(data, ctx) if check is not None else []
 
     def owns(self, request: web.Request) -> bool:
         """Whether a request the router did not match belongs to this vendor."""
         return any(request.path.startswith(p) for p in self.path_prefixes)
 
+    def console_view(self) -> ConsoleView | None:
+        """How the reviewer console shows this vendor's items (None: generically, by their
+        summary, with no form)."""
+        return None
+
     def drift_probes(self) -> ProbeSet | None:
-        """What `mockserver drift` calls on the real service: the vendor package's
-        `drift_probes.PROBES` when the package has that module, else None."""
-        package = type(self).__module__.rpartition(".")[0]
-        try:
-            module = importlib.import_module(f"{package}.drift_probes")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{package}.drift_probes":
-                raise
-            return None
-        probes: ProbeSet = module.PROBES
-        return probes
+        """What `mockserver drift` calls on the real service (None: no probes declared;
+        a vendor returns its `drift_probes.PROBES`)."""
+        return None

@@ -26,8 +26,8 @@ from aiohttp import web
 
 from mockserver import appkeys
 from mockserver.errors import ScenarioError
-from mockserver.library import ScenarioLibrary
 from mockserver.scenario.files import Stamps, changed, load_scenarios, stamps
+from mockserver.scenario.library import ScenarioLibrary
 from mockserver.scenario.model import Scenario
 
 log = logging.getLogger("mockserver.watch")

@@ -2,15 +2,14 @@
 // long-poll on /_mockserver/wait/changes, and the wiring of every panel.
 
 import { call, duration, el, replaceChildren, setToken, takeTokenFromUrl, token } from "./api.js";
-import { actionForm, formKey } from "./forms.js";
+import { clockSpan } from "./parts.js";
+import { actionForm, formKey, isOpen, loadViews, title, view } from "./views.js";
 import {
   refreshClock, refreshDeliveries, refreshJournal, refreshNamespaces, refreshScenario,
   wireClock, wireNamespaces, wireScenario,
 } from "./panels.js";
 
 const $ = (id) => document.getElementById(id);
-const OPEN = { hitl: ["pending", "claimed"], outharm: ["queued"], hive: ["pending"] };
-const VENDOR_TITLES = { hitl: "HITL.sh", outharm: "Outharm", hive: "Hive" };
 const MAX_ITEMS = 200;
 let clocks = {}; // namespace -> {timestamp, rate, fetched (ms)}
 const cards = new Map(); // "namespace|vendor|id" -> card element
@@ -19,33 +18,6 @@ function virtualNow(ns) {
   const clock = clocks[ns];
   if (!clock) return Date.now() / 1000;
   return clock.timestamp + ((performance.now() - clock.fetched) / 1000) * clock.rate;
-}
-
-function safeUrl(url) {
-  try {
-    const parsed = new URL(String(url), window.location.href);
-    return ["http:", "https:", "data:"].includes(parsed.protocol) ? parsed.href : null;
-  } catch {
-    return null;
-  }
-}
-
-function image(url, alt) {
-  const src = safeUrl(url);
-  return src ? el("img", { src, alt, loading: "lazy", referrerPolicy: "no-referrer" }) : el("code", {}, String(url));
-}
-
-function fact(term, value, extra = {}) {
-  if (value === null || value === undefined || value === "" || (Array.isArray(value) && !value.length)) return [];
-  const shown = typeof value === "object" ? JSON.stringify(value) : String(value);
-  return [el("dt", {}, term), el("dd", extra, shown)];
-}
-
-// Age and time left move with the item's namespace clock: spans carry the instant they count from.
-function clockSpan(kind, iso, ns) {
-  const at = Date.parse(iso);
-  if (Number.isNaN(at)) return null;
-  return el("span", { className: `tick ${kind}`, dataset: { at: String(at / 1000), ns, kind } });
 }
 
 function tick() {
@@ -59,48 +31,12 @@ function tick() {
 }
 
 function facts(item) {
-  const ns = item.namespace;
-  const isOpen = (OPEN[item.vendor] || []).includes(item.status);
-  const list = [el("dt", {}, "age"), el("dd", {}, clockSpan("age", item.created_at, ns))];
-  if (item.vendor === "hitl" && isOpen && item.timeout_at) {
-    list.push(el("dt", {}, "time left"), el("dd", {}, clockSpan("left", item.timeout_at, ns), ` (times out ${item.timeout_at})`));
-  }
-  if (item.vendor === "hitl") {
-    list.push(...fact("loop", item.loop), ...fact("priority", item.priority), ...fact("response type", item.response_type),
-      ...fact("claimed by", item.claimed_by), ...fact("answered by", item.response_by),
-      ...fact("answer", item.response_data), ...fact("default response", item.default_response),
-      ...fact("context", item.context), ...fact("rule", item.rule));
-  } else if (item.vendor === "outharm") {
-    list.push(...fact("schema", item.schema_id), ...fact("source", item.source), ...fact("appeal", item.appeal ? "yes" : null),
-      ...fact("verdict", item.result));
-  } else if (item.vendor === "hive") {
-    const review = item.review || {};
-    list.push(...fact("api", item.api), ...fact("post", item.post_id), ...fact("user", item.user_id),
-      ...fact("triggered rules", item.triggered_rules), ...fact("sent by", review.rule || review.source),
-      ...fact("reports", review.reports), ...fact("decided by", review.decided_by), ...fact("actions taken", review.actions),
-      ...fact("note", review.note));
-  }
-  return el("dl", { className: "facts" }, list);
+  const list = [el("dt", {}, "age"), el("dd", {}, clockSpan("age", item.created_at, item.namespace))];
+  return el("dl", { className: "facts" }, list, view(item.vendor).facts(item));
 }
 
 function content(item) {
-  const box = el("div", { className: "content" });
-  if (item.vendor === "hitl") {
-    box.append(el("p", { className: "text" }, item.text ?? item.summary));
-    if (item.image_url) box.append(image(item.image_url, "image attached to the request"));
-  } else if (item.vendor === "outharm") {
-    for (const [name, values] of Object.entries(item.content || {})) {
-      const kind = (item.components || {})[name] || "text";
-      box.append(el("div", { className: "component" }, el("h4", {}, `${name} (${kind})`),
-        values.map((v) => (kind === "image" ? image(v, `${name} image`) : el("p", { className: "text" }, v)))));
-    }
-  } else if (item.vendor === "hive") {
-    if (item.text !== null && item.text !== undefined) box.append(el("p", { className: "text" }, item.text));
-    else if (item.url) box.append(image(item.url, "posted image"));
-  } else {
-    box.append(el("p", { className: "text" }, item.summary));
-  }
-  return box;
+  return el("div", { className: "content" }, view(item.vendor).content(item));
 }
 
 function upcoming(item) {
@@ -114,8 +50,8 @@ function upcoming(item) {
 }
 
 function header(item) {
-  const title = `${VENDOR_TITLES[item.vendor] || item.vendor} ${item.kind}`;
-  return el("header", {}, el("h3", {}, title, " ", el("code", {}, item.id)),
+  const heading = `${title(item.vendor)} ${item.kind}`;
+  return el("header", {}, el("h3", {}, heading, " ", el("code", {}, item.id)),
     el("span", { className: `state ${item.status}` }, item.status),
     el("span", { className: "ns" }, `namespace ${item.namespace || "(default)"}`));
 }
@@ -160,7 +96,7 @@ async function refreshItems() {
     clocks[ns] = { timestamp: c.timestamp, rate: c.mode === "manual" ? 0 : c.scale, fetched };
   }
   let items = answer.items;
-  if ($("queue-open").checked) items = items.filter((i) => (OPEN[i.vendor] || []).includes(i.status));
+  if ($("queue-open").checked) items = items.filter(isOpen);
   items = items.slice(-MAX_ITEMS).reverse();
   const list = $("items");
   const seen = new Set();
@@ -249,8 +185,17 @@ async function follow() {
   }
 }
 
-function boot() {
+// The vendor filters list the sandbox's vendors: the queue's by title, the logs' by name.
+function vendorOptions(vendors) {
+  for (const v of vendors) {
+    $("queue-vendor").append(el("option", { value: v.name }, title(v.name)));
+    for (const id of ["hook-vendor", "journal-vendor"]) $(id).append(el("option", { value: v.name }, v.name));
+  }
+}
+
+async function boot() {
   takeTokenFromUrl();
+  vendorOptions(await loadViews());
   $("token").value = token();
   $("token-form").addEventListener("submit", (event) => {
     event.preventDefault();

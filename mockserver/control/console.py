@@ -22,7 +22,8 @@ FILES = {
     "index.html": "text/html",
     "console.css": "text/css",
     "api.js": "text/javascript",
-    "forms.js": "text/javascript",
+    "parts.js": "text/javascript",
+    "views.js": "text/javascript",
     "panels.js": "text/javascript",
     "console.js": "text/javascript",
 }
@@ -38,9 +39,13 @@ def _page_file(name: str) -> web.Response:
     if name not in FILES:
         fail(404, f"no console file {name!r}")
     body = resources.files("mockserver").joinpath("console", name).read_bytes()
+    return _served(body, FILES[name])
+
+
+def _served(body: bytes, content_type: str) -> web.Response:
     return web.Response(
         body=body,
-        content_type=FILES[name],
+        content_type=content_type,
         charset="utf-8",
         headers={
             "Content-Security-Policy": POLICY,
@@ -57,6 +62,28 @@ async def console_page(request: web.Request) -> web.Response:
 
 async def console_file(request: web.Request) -> web.Response:
     return _page_file(request.match_info["file"])
+
+
+async def console_vendors(request: web.Request) -> web.Response:
+    """The vendors the page shows: name, title, and whether the vendor ships its own view of
+    its items (`Vendor.console_view`, served by `vendor_view`)."""
+    vendors = request.app[appkeys.VENDORS]
+    listed = [
+        {"name": v.name, "title": v.title, "view": v.console_view() is not None} for v in vendors
+    ]
+    return ok({"vendors": listed})
+
+
+async def vendor_view(request: web.Request) -> web.Response:
+    """A vendor's view of its items for the page (an ES module); 404 when it has none."""
+    name = request.match_info["vendor"]
+    for vendor in request.app[appkeys.VENDORS]:
+        if vendor.name == name and (view := vendor.console_view()) is not None:
+            try:
+                return _served(view.read(), "text/javascript")
+            except OSError:
+                break  # declared but not shipped: the page shows the items generically
+    fail(404, f"no console view for vendor {name!r}")
 
 
 async def wait_changes(request: web.Request) -> web.Response:

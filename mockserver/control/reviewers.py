@@ -9,12 +9,10 @@ import jsonschema
 from aiohttp import web
 
 from mockserver import appkeys, jsonio
-from mockserver.actions import ActionTable
 from mockserver.control.common import not_reached, vendor_named, world_for
 from mockserver.control.responses import fail, ok, query_float, query_int
 from mockserver.scenario.rules import parse_steps, rules_schema
 from mockserver.scenario.steps import MANUAL
-from mockserver.vendor import Vendor
 from mockserver.world import World
 
 log = logging.getLogger("mockserver.state")  # what changed; the calls themselves: access.py
@@ -37,7 +35,7 @@ async def list_items(request: web.Request) -> web.Response:
         for vendor in request.app[appkeys.VENDORS]:
             if wanted and vendor.name != wanted:
                 continue
-            for item in _items(vendor, world.state(vendor.name), status):
+            for item in vendor.actions().items(world.state(vendor.name), status):
                 item = {"vendor": vendor.name, "namespace": world.namespace, **item}
                 item["next"] = upcoming.get(str(item["id"]).lower(), [])
                 items.append(item)
@@ -47,23 +45,6 @@ async def list_items(request: web.Request) -> web.Response:
         items = items[-limit:] if limit > 0 else []
     clocks = {world.namespace: world.clock.describe() for world in listed}
     return ok({"items": items, "count": count, "clocks": clocks})
-
-
-def _items(vendor: Vendor, state: Any, status: str | None) -> list[dict[str, Any]]:
-    """A vendor's items as its action table describes them (its state's own list until the
-    vendor declares a table and its state `all_items()`)."""
-    table = vendor.actions()
-    if table is None or state.all_items() is None:
-        items: list[dict[str, Any]] = state.items(status)
-        return items
-    return table.items(state, status)
-
-
-def _status(table: ActionTable | None, state: Any, item_id: str) -> str | None:
-    if table is None:
-        status: str | None = state.item_status(item_id)
-        return status
-    return table.status(state, item_id)
 
 
 def _timers_by_item(world: World) -> dict[str, list[dict[str, Any]]]:
@@ -114,11 +95,7 @@ async def act(request: web.Request) -> web.Response:
     result: dict[str, Any] = {}
     for step in steps:
         try:
-            if table is not None:  # 404/400 in the table; it wakes the item's waits
-                result = await table.act(state, item_id, step)
-            else:
-                result = await state.act(item_id, step)
-                world.changed(item_id)
+            result = await table.act(state, item_id, step)  # 404/400; it wakes the waits
         except ValueError as exc:
             fail(400, str(exc))
         log.info(
@@ -127,7 +104,7 @@ async def act(request: web.Request) -> web.Response:
             item_id,
             step.word,
             f" as {step.by}" if step.by else "",
-            _status(table, state, item_id),
+            table.status(state, item_id),
             extra={
                 "vendor": vendor.name,
                 "namespace": world.namespace,
@@ -149,12 +126,12 @@ async def wait_item(request: web.Request) -> web.Response:
     state = world.state(vendor.name)
     table = vendor.actions()
     item_id = request.match_info["id"]
-    if _status(table, state, item_id) is None:
+    if table.status(state, item_id) is None:
         fail(404, f"no {vendor.name} item {item_id!r}")
     reached = await world.notifier.wait_for(
-        lambda: _status(table, state, item_id) in wanted, timeout, topic="item", key=item_id
+        lambda: table.status(state, item_id) in wanted, timeout, topic="item", key=item_id
     )
-    current = _status(table, state, item_id)
+    current = table.status(state, item_id)
     if not reached:
         fail(*not_reached(world, f"still {current!r} after {timeout:g}s"), current_status=current)
     return ok({"id": item_id, "status": current})

@@ -16,8 +16,10 @@ from mockserver.control.common import Handler, guard
 from mockserver.control.console import (
     console_file,
     console_page,
+    console_vendors,
     list_timers,
     validate_scenario,
+    vendor_view,
     wait_changes,
 )
 from mockserver.control.logs import (
@@ -86,6 +88,8 @@ def control_routes() -> list[web.RouteDef]:
         ("GET", "/clock/timers", list_timers),
         ("POST", "/scenario/validate", validate_scenario),
         ("GET", "/ui", console_page),
+        ("GET", "/ui/vendors.json", console_vendors),
+        ("GET", "/ui/vendors/{vendor}.js", vendor_view),
         ("GET", "/ui/{file}", console_file),
         ("GET", "/vendors", list_vendors),
     ]

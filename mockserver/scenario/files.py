@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from mockserver.errors import ScenarioError
-from mockserver.library import ScenarioLibrary
+from mockserver.scenario.library import ScenarioLibrary
 from mockserver.scenario.loader import load_default, scenario_files
 from mockserver.vendor import Vendor
 

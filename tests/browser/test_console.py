@@ -90,6 +90,17 @@ def test_a_hitl_request_is_claimed_and_answered_from_the_page(
     assert page.find_elements(By.CSS_SELECTOR, "#items script, #items img[src='x']") == []
     assert "claim" in item.find_element(By.CSS_SELECTOR, ".next").text  # what the rule does next
     assert "Trust and Safety" in item.text
+    # Titles and vendor filters come from the sandbox's vendors, each shown by its own view.
+    assert item.find_element(By.CSS_SELECTOR, "header h3").text.startswith("HITL.sh request ")
+    queue = Select(page.find_element(By.ID, "queue-vendor")).options
+    assert [(o.get_attribute("value"), o.text) for o in queue] == [
+        ("", "all"),
+        ("hitl", "HITL.sh"),
+        ("outharm", "Outharm"),
+        ("hive", "Hive"),
+    ]
+    journal = Select(page.find_element(By.ID, "journal-vendor")).options
+    assert [o.text for o in journal] == ["all", "hitl", "outharm", "hive"]
 
     Select(page.find_element(By.ID, "reviewer")).select_by_value("sam@example.com")
     # By keyboard: Enter on the focused Claim button; focus stays on the item afterwards.

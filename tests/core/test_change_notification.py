@@ -11,19 +11,17 @@ from aiohttp import web
 from mockserver import appkeys
 from mockserver.app import build_app
 from mockserver.errors import ApiError
-from mockserver.library import ScenarioLibrary
 from mockserver.registry import register, vendors
+from mockserver.scenario.library import ScenarioLibrary
 from mockserver.settings import Settings
-from mockserver.vendor import Route, Vendor, VendorState
+from mockserver.vendor import Route, VendorState
 from mockserver.world import World
+from tests.minimal_vendor import DictState, MinimalVendor
 
 
-class _Store(VendorState):
-    def __init__(self) -> None:
-        self.status: dict[str, str] = {"a1": "open", "a2": "open"}
-
-    def item_status(self, item_id: str) -> str | None:
-        return self.status.get(item_id)
+class _Store(DictState):
+    def __init__(self, world: World) -> None:
+        super().__init__(world, {"a1": "open", "a2": "open"})
 
 
 async def _close(request: web.Request) -> web.Response:
@@ -33,7 +31,7 @@ async def _close(request: web.Request) -> web.Response:
     return web.json_response({"closed": True})
 
 
-class _Quiet(Vendor):
+class _Quiet(MinimalVendor):
     name = "quiet"
     title = "Quiet"
     path_prefixes = ("/quiet/",)
@@ -51,7 +49,7 @@ class _Quiet(Vendor):
         return data
 
     def new_state(self, world: World) -> VendorState:
-        return _Store()
+        return _Store(world)
 
 
 async def test_a_vendor_call_wakes_the_waits_on_the_items_its_path_names(

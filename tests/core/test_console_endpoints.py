@@ -8,8 +8,14 @@ import asyncio
 import fnmatch
 import tomllib
 from pathlib import Path
+from typing import Any
 
+from mockserver.app import build_app
 from mockserver.control.console import FILES
+from mockserver.registry import register, vendors
+from mockserver.scenario.library import ScenarioLibrary
+from mockserver.settings import Settings
+from tests.minimal_vendor import MinimalVendor
 
 from .conftest import AUTH, MakeClient, create_loop, create_request
 
@@ -144,6 +150,11 @@ def test_every_console_file_is_served_and_shipped_as_package_data() -> None:
     globs = project["tool"]["setuptools"]["package-data"]["mockserver"]
     for name in FILES:
         assert any(fnmatch.fnmatch(f"console/{name}", g) for g in globs), name
+    views = sorted((root / "mockserver" / "vendors").glob("*/console.js"))
+    assert len(views) == 3  # each vendor's own view of its items ships too
+    for view in views:
+        name = view.relative_to(root / "mockserver").as_posix()
+        assert any(fnmatch.fnmatch(name, g) for g in globs), name
 
 
 async def test_with_a_control_token_the_page_loads_but_its_data_needs_the_token(
@@ -157,3 +168,35 @@ async def test_with_a_control_token_the_page_loads_but_its_data_needs_the_token(
     assert (await client.get("/_mockserver/uix")).status == 401
     good = await client.get("/_mockserver/items", headers={"Authorization": "Bearer ctl-secret"})
     assert good.status == 200
+
+
+async def test_the_page_lists_the_vendors_and_serves_each_vendors_own_view(
+    sandbox: MakeClient,
+) -> None:
+    """The console names no vendor: it shows those the sandbox lists, each through the view
+    its folder ships (`console.js`), and generically when a vendor ships none."""
+    client = await sandbox(SCENARIO, control_token="ctl-secret")  # page files need no token
+    listed = await (await client.get("/_mockserver/ui/vendors.json")).json()
+    assert [(v["name"], v["view"]) for v in listed["vendors"]] == [
+        ("hitl", True),
+        ("outharm", True),
+        ("hive", True),
+    ]
+    assert listed["vendors"][0]["title"] == "HITL.sh"
+    view = await client.get("/_mockserver/ui/vendors/outharm.js")
+    assert view.status == 200 and view.content_type == "text/javascript"
+    assert "export function form(" in await view.text()
+    assert "script-src 'self'" in view.headers["Content-Security-Policy"]
+    for name in ("nobody", "..%2fvendor", "hitl.json"):
+        assert (await client.get(f"/_mockserver/ui/vendors/{name}.js")).status == 404, name
+
+
+async def test_a_vendor_without_a_view_of_its_own_is_listed_and_shown_generically(
+    aiohttp_client: Any,
+) -> None:
+    with register(MinimalVendor()):
+        app = build_app(Settings(), vendors(), ScenarioLibrary.load(vendors(), None))
+        client = await aiohttp_client(app)
+        listed = await (await client.get("/_mockserver/ui/vendors.json")).json()
+        assert listed["vendors"][-1] == {"name": "minimal", "title": "Minimal", "view": False}
+        assert (await client.get("/_mockserver/ui/vendors/minimal.js")).status == 404

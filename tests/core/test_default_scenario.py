@@ -14,14 +14,15 @@ from aiohttp.test_utils import TestClient
 
 from mockserver.app import build_app
 from mockserver.errors import ApiError, ScenarioError
-from mockserver.library import ScenarioLibrary
 from mockserver.registry import VENDORS, register, vendors
+from mockserver.scenario.library import ScenarioLibrary
 from mockserver.scenario.loader import load_default
 from mockserver.scenario.sectionfile import SectionFile
 from mockserver.scenario.yamlsource import load_yaml
 from mockserver.settings import Settings
-from mockserver.vendor import Route, Vendor, VendorState
+from mockserver.vendor import Route, VendorState
 from mockserver.world import World
+from tests.minimal_vendor import DictState, MinimalVendor
 
 from .conftest import AUTH, advance, create_loop, create_request, get_request
 
@@ -48,7 +49,7 @@ async def test_default_scenario_decides_a_request_within_seconds(
     assert (await client.get("/v1/test", headers=AUTH)).status == 200
 
 
-class _Tiny(Vendor):
+class _Tiny(MinimalVendor):
     """A vendor of this test only, whose default section comes from a file."""
 
     name = "tiny"
@@ -74,7 +75,7 @@ class _Tiny(Vendor):
         return self.section
 
     def new_state(self, world: World) -> VendorState:
-        return VendorState()
+        return DictState(world)
 
 
 def test_the_default_is_composed_from_each_vendors_section(tmp_path: Path) -> None:

@@ -73,8 +73,8 @@ def test_frozen_long_lived_objects_are_freed_once_their_world_is_dropped() -> No
 async def test_a_reset_releases_the_old_worlds_store() -> None:
     from mockserver.app import build_app
     from mockserver.appkeys import WORLDS
-    from mockserver.library import ScenarioLibrary
     from mockserver.registry import VENDORS
+    from mockserver.scenario.library import ScenarioLibrary
     from mockserver.scenario.loader import parse_scenario
     from mockserver.settings import Settings
 

@@ -10,16 +10,17 @@ from aiohttp import web
 from mockserver.actions import Action, ActionTable
 from mockserver.app import build_app
 from mockserver.errors import ApiError
-from mockserver.library import ScenarioLibrary
 from mockserver.registry import register, vendors
+from mockserver.scenario.library import ScenarioLibrary
 from mockserver.settings import Settings
-from mockserver.vendor import Route, Vendor, VendorState
+from mockserver.vendor import Route, VendorState
 from mockserver.world import World
+from tests.minimal_vendor import DictState, MinimalVendor
 
 from .conftest import MakeClient
 
 
-class _Tiny(Vendor):
+class _Tiny(MinimalVendor):
     """A vendor that lives in this test: one route, two reviewer words."""
 
     name = "tiny"
@@ -55,7 +56,7 @@ class _Tiny(Vendor):
         return data
 
     def new_state(self, world: World) -> VendorState:
-        return VendorState()
+        return DictState(world)
 
 
 async def test_every_vendor_is_described(sandbox: MakeClient) -> None:

@@ -11,8 +11,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from mockserver.app import build_app
-from mockserver.library import ScenarioLibrary
 from mockserver.registry import VENDORS
+from mockserver.scenario.library import ScenarioLibrary
 from mockserver.scenario.loader import parse_scenario
 from mockserver.settings import Settings
 

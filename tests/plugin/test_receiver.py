@@ -16,9 +16,10 @@ from mockserver.errors import ApiError
 from mockserver.registry import register
 from mockserver.testing import ReceiverEndpoint, WebhookReceiver
 from mockserver.testing.receiver import check_signature
-from mockserver.vendor import Route, Vendor, VendorState, WebhookPolicy
+from mockserver.vendor import Route, VendorState, WebhookPolicy
 from mockserver.webhooks.signature import HmacSignature
 from mockserver.world import World
+from tests.minimal_vendor import DictState, MinimalVendor
 
 BODY = json.dumps({"event": "request.completed", "request_id": "r1"}).encode()
 
@@ -101,7 +102,7 @@ def test_endpoints_are_separate_and_closed_ones_answer_404() -> None:
         receiver.stop()
 
 
-class _Signed(Vendor):
+class _Signed(MinimalVendor):
     """A vendor of this test only, signing with a header of its own."""
 
     name = "signed"
@@ -118,7 +119,7 @@ class _Signed(Vendor):
         return web.json_response({}, status=error.status)
 
     def new_state(self, world: World) -> VendorState:
-        return VendorState()
+        return DictState(world)
 
 
 def test_a_vendor_registered_by_a_test_is_verified_by_its_own_scheme(

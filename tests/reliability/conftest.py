@@ -21,8 +21,8 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from mockserver import appkeys
 from mockserver.app import build_app
-from mockserver.library import ScenarioLibrary
 from mockserver.registry import VENDORS
+from mockserver.scenario.library import ScenarioLibrary
 from mockserver.scenario.loader import parse_scenario
 from mockserver.server import server_options
 from mockserver.settings import Settings

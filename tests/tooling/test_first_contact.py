@@ -18,9 +18,9 @@ import pytest
 
 from mockserver.cli import main
 from mockserver.clockspec import parse_clock
-from mockserver.library import ScenarioLibrary
 from mockserver.logsetup import configure
 from mockserver.registry import VENDORS
+from mockserver.scenario.library import ScenarioLibrary
 from mockserver.scenario.yamlsource import YamlProblem, load_yaml
 from mockserver.server import create_app
 from mockserver.settings import Settings

@@ -18,13 +18,14 @@ from mockserver.actions import Action, ActionTable
 from mockserver.app import build_app
 from mockserver.cli import main
 from mockserver.errors import ApiError
-from mockserver.library import ScenarioLibrary
 from mockserver.registry import VENDORS, register, vendors
+from mockserver.scenario.library import ScenarioLibrary
 from mockserver.scenario.steps import Step
 from mockserver.server import create_app
 from mockserver.settings import Settings
-from mockserver.vendor import Route, Vendor, VendorState
+from mockserver.vendor import Route, VendorState
 from mockserver.world import World
+from tests.minimal_vendor import MinimalVendor
 
 from .helpers import AUTH, new_request, scenario, write
 
@@ -219,6 +220,9 @@ class _Echo(VendorState):
     def status_of(self, item: str) -> str:
         return self.status.get(item, "open")
 
+    def all_items(self) -> list[str]:
+        return list(self.status)
+
     def item_json(self, item: str) -> dict[str, Any]:
         return {"id": item, "status": self.status_of(item)}
 
@@ -226,7 +230,7 @@ class _Echo(VendorState):
         return None
 
 
-class _Tiny(Vendor):
+class _Tiny(MinimalVendor):
     """A vendor that lives in this test: two reviewer words, one with settings."""
 
     name = "tiny"

@@ -92,6 +92,7 @@ ACTIONS = ActionTable(
             find=lambda state, ref: state.loop_by_ref(ref),
             result=_joined,
             listed=False,  # aimed at the loop, not at the request
+            missing=lambda _ref: "No loop or request found with that id or invite code",
         ),
         Action(
             "respond",

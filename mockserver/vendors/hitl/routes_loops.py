@@ -101,7 +101,6 @@ async def update_loop(request: web.Request) -> web.Response:
     for key, value in changes.items():
         setattr(loop, key, value)
     loop.updated_at = state_of(request).world.clock.timestamp()
-    state_of(request).world.changed()
     return envelope("Loop updated successfully", {"loop": loop.to_json()})
 
 
@@ -146,9 +145,11 @@ async def remove_member(request: web.Request) -> web.Response:
     if member is None:
         raise ApiError(404, "Member not found in this loop")
     loop.members.remove(member)
-    state = state_of(request)
-    state.world.changed()
     return envelope(
         "Member removed from loop successfully",
-        {"loop_id": loop.id, "user_id": user_id, "removed_at": state.world.clock.now_iso()},
+        {
+            "loop_id": loop.id,
+            "user_id": user_id,
+            "removed_at": state_of(request).world.clock.now_iso(),
+        },
     )

@@ -13,13 +13,14 @@ change a request say so (`changed`).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from mockserver.errors import ApiError
 from mockserver.lenience import Lenience
 from mockserver.ratelimit import RateLimiter
 from mockserver.scenario.model import Reviewer
-from mockserver.scenario.rules import Rule, Step
+from mockserver.scenario.rules import Rule
 from mockserver.vendor import VendorState
 from mockserver.vendors.hitl import membership, variants, webhooks
 from mockserver.vendors.hitl.actions import ACTIONS
@@ -109,8 +110,7 @@ class HitlState(VendorState):
             self.join(loop, None)
         elif not isinstance(join, str):
             self.world.engine.at(loop.id, now + join, self._join_later, "join")
-        self.world.changed()
-        return loop
+        return loop  # the core wakes the waits after the call (app.py's vendor middleware)
 
     async def _join_due(self, loop_id: str) -> None:
         loop = self.loops.get(loop_id)
@@ -136,7 +136,7 @@ class HitlState(VendorState):
             self.world.engine.cancel(req.id)
             del self.requests[req.id]
         del self.loops[loop.id]
-        self.world.changed()
+        self.world.changed()  # its requests are gone: every wait on an item re-checks
         return {
             "members_removed": len(loop.members),
             "requests_deleted": len(doomed),
@@ -262,19 +262,8 @@ class HitlState(VendorState):
     def changed(self, item_id: str) -> None:
         self.world.changed(item_id)
 
-    async def act(self, item_id: str, step: Step) -> dict[str, Any]:
-        return await ACTIONS.act(self, item_id, step)
-
-    def item_status(self, item_id: str) -> str | None:
-        req = self.requests.get(item_id)
-        return req.status if req else None
-
-    def items(self, status: str | None = None) -> list[dict[str, Any]]:
-        return [
-            ACTIONS.describe(self, r)
-            for r in self.requests.values()
-            if status is None or r.status == status
-        ]
+    def all_items(self) -> Iterable[HitlRequest]:
+        return self.requests.values()
 
     def item_json(self, r: HitlRequest) -> dict[str, Any]:
         """A request as the control plane and the reviewer console show it (the action table

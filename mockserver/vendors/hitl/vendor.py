@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from mockserver.actions import ActionTable
+from mockserver.drift.model import ProbeSet
 from mockserver.errors import ApiError
 from mockserver.matchers import MatcherTable
 from mockserver.scenario.vocabulary import Vocabulary
 from mockserver.variants import Variant
 from mockserver.vendor import (
+    ConsoleView,
     OpenApiDocument,
     Route,
     ScenarioSection,
@@ -21,7 +23,7 @@ from mockserver.vendor import (
     VendorState,
     WebhookPolicy,
 )
-from mockserver.vendors.hitl import routes, scenario, webhooks
+from mockserver.vendors.hitl import drift_probes, routes, scenario, webhooks
 from mockserver.vendors.hitl.actions import ACTIONS
 from mockserver.vendors.hitl.http import render_error
 from mockserver.vendors.hitl.matchers import MATCHERS
@@ -69,8 +71,14 @@ class HitlVendor(Vendor):
     def openapi_documents(self) -> tuple[OpenApiDocument, ...]:
         return (OpenApiDocument("hitl", __package__ or "", "openapi.yaml"),)
 
+    def console_view(self) -> ConsoleView:
+        return ConsoleView(__package__ or "")
+
     def variants(self) -> tuple[Variant, ...]:
         return VARIANTS
+
+    def drift_probes(self) -> ProbeSet:
+        return drift_probes.PROBES
 
     def new_state(self, world: World) -> VendorState:
         return HitlState(world, world.scenario.section(self.name))

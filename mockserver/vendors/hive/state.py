@@ -266,18 +266,6 @@ class HiveState(VendorState):
         task = self.find(task_id)
         self.world.changed(task.id if task is not None else task_id)
 
-    # The control plane's entry points (until it calls the action table itself).
-    async def act(self, item_id: str, step: Step) -> dict[str, Any]:
-        return await ACTIONS.act(self, item_id, step)
-
-    def item_status(self, item_id: str) -> str | None:
-        task = self.find(item_id)
-        return self.status_of(task) if task is not None else None
-
-    def items(self, status: str | None = None) -> list[dict[str, Any]]:
-        """Tasks that reached the Review Feed (or were acted on), newest last."""
-        return [
-            ACTIONS.describe(self, t)
-            for t in self.tasks.values()
-            if t.review is not None and (status is None or t.review.status == status)
-        ]
+    def all_items(self) -> list[HiveTask]:
+        """Tasks that reached the Review Feed (or were acted on), oldest first."""
+        return [t for t in self.tasks.values() if t.review is not None]

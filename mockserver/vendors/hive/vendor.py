@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 from mockserver.actions import ActionTable
+from mockserver.drift.model import ProbeSet
 from mockserver.errors import ApiError
 from mockserver.matchers import MatcherTable
 from mockserver.variants import Variant
 from mockserver.vendor import (
+    ConsoleView,
     OpenApiDocument,
     Route,
     ScenarioSection,
@@ -25,7 +27,7 @@ from mockserver.vendor import (
     WebhookPolicy,
 )
 
-from . import routes, scenario
+from . import drift_probes, routes, scenario
 from .actions import ACTIONS, STATUSES
 from .http import MODELS_PATH_PREFIX, render_error
 from .matchers import MATCHERS
@@ -72,8 +74,14 @@ class HiveVendor(Vendor):
             OpenApiDocument("hive-models", __package__ or "", "openapi-models.yaml"),
         )
 
+    def console_view(self) -> ConsoleView:
+        return ConsoleView(__package__ or "")
+
     def variants(self) -> tuple[Variant, ...]:
         return VARIANTS
+
+    def drift_probes(self) -> ProbeSet:
+        return drift_probes.PROBES
 
     def new_state(self, world: World) -> VendorState:
         return HiveState(world, world.scenario.section(self.name))

@@ -14,7 +14,8 @@ from mockserver.appkeys import world_of
 from mockserver.durations import parse_duration
 from mockserver.errors import ApiError
 from mockserver.scenario.rules import Rule
-from mockserver.vendors.outharm.config import OutharmConfig, Schema
+from mockserver.vendors.outharm.models import Schema
+from mockserver.vendors.outharm.scenario import OutharmConfig
 from mockserver.vendors.outharm.state import OutharmState
 from mockserver.vendors.outharm.validation import (
     check_content_type,

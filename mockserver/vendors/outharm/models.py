@@ -4,21 +4,55 @@ A submission is created by `POST /moderation/automated` (scored at once) or
 `POST /moderation/manual` (queued at once). `POST /submissions/{id}/moderation/manual` queues
 it (again) for a human: each time is one `Review`, decided once. Status, for the control plane:
 `scored` (automated only, never queued), `queued` (a review waits for its verdict),
-`completed` (the last review is decided).
+`completed` (the last review is decided). A content `Schema` (A.2) is what a submission is
+checked against; the scenario's `schemas:` list gives them (default: `DEFAULT_SCHEMA`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from mockserver.clock import iso
 from mockserver.scenario.model import Reviewer
-from mockserver.vendors.outharm.config import Schema
 from mockserver.vendors.outharm.scoring import AutomatedResult, ValueDecision, manual_result_json
 
 Source = Literal["automated", "manual"]
 Decisions = dict[str, list[ValueDecision]]
+STATUSES = ("scored", "queued", "completed")
+"""A submission's statuses, in the order of its life (see `Submission.status`)."""
+
+DEFAULT_SCHEMA_ID = "550e8400-e29b-41d4-a716-446655440000"
+
+
+@dataclass(frozen=True)
+class Component:
+    """One component of a schema: a field name and its type, `text` or `image`."""
+
+    name: str
+    type: str
+
+
+@dataclass(frozen=True)
+class Schema:
+    """A content schema (A.2); `components` maps component name to `text` or `image`."""
+
+    id: str
+    name: str
+    components: dict[str, str] = field(hash=False)
+
+    def component_list(self) -> tuple[Component, ...]:
+        """The components in declaration order."""
+        return tuple(Component(n, t) for n, t in self.components.items())
+
+
+DEFAULT_SCHEMA = Schema(
+    id=DEFAULT_SCHEMA_ID,
+    name="General content",
+    components=dict.fromkeys(("title", "description", "body", "comments"), "text")
+    | dict.fromkeys(("images", "avatar"), "image"),
+)
 
 
 @dataclass
@@ -33,6 +67,8 @@ class Review:
     decided_by: Reviewer | None = None
     decisions: Decisions | None = None
     delivery_id: str | None = None
+    when: Mapping[str, Any] = field(default_factory=dict)
+    """The `when` of the rule that queued it: what a scripted `decide: {matching: true}` reads."""
 
     def to_json(self, submission: Submission) -> dict[str, Any]:
         result = None
@@ -63,6 +99,7 @@ class Submission:
 
     @property
     def status(self) -> str:
+        """One of `STATUSES`."""
         if not self.reviews:
             return "scored"
         return "queued" if self.reviews[-1].decided_at is None else "completed"
@@ -92,8 +129,13 @@ class Submission:
                 return values[0][:80]
         return next(iter(self.content.values()))[0][:80]
 
+    def kind_of(self, name: str) -> str:
+        """The type of component `name`: `text` or `image` (an unknown one counts as text)."""
+        return self.schema.components.get(name, "text")
+
     def to_item(self) -> dict[str, Any]:
-        """The control plane's view of the submission (`GET /_mockserver/items`)."""
+        """The control plane's view of the submission (`GET /_mockserver/items`); the action
+        table adds the `actions` it offers now."""
         last = self.reviews[-1] if self.reviews else None
         return {
             "id": self.id,
@@ -110,6 +152,5 @@ class Submission:
             "appeal": last.appeal if last else False,
             "reviews": [r.to_json(self) for r in self.reviews],
             "result": last.to_json(self)["result"] if last else None,
-            "actions": ["decide", "hold"],
             "components": dict(self.schema.components),  # name -> text or image
         }

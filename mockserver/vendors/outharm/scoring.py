@@ -7,18 +7,65 @@ threshold. A value no rule matches gets no categories and is safe. Same input, s
 The automated response shape is UNKNOWN (A.4): the sandbox's documented choice mirrors the
 manual webhook (A.6) plus `submission_id` and per-value `scores`. The manual result is the
 documented `moderation.manual.completed` body: no scores, `detailed` parallel to the values,
-`categories` only on harmful values.
+`categories` only on harmful values. The automated settings a scenario gives (`automated:`
+rules, threshold, categories) are the frozen `AutomatedConfig` defined here.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from mockserver.vendors.outharm.config import AutomatedConfig, Schema
+if TYPE_CHECKING:
+    from mockserver.vendors.outharm.models import Schema
 
 MANUAL_COMPLETED = "moderation.manual.completed"
+
+# A.8: the full list of 24 slugs is unknown. Documented slugs [S], then guesses [I] for the
+# Console's "Harassment" and "Self-Harm & Suicide" and for `spam`, which scenarios commonly use.
+_DOCUMENTED_CATEGORIES = ("sexual", "violence", "hate", "fascism", "alcohol", "smoking", "blood")
+_MORE_CATEGORIES = ("knife", "gun", "harassment", "self-harm", "spam")
+DEFAULT_CATEGORIES: tuple[str, ...] = _DOCUMENTED_CATEGORIES + _MORE_CATEGORIES
+
+Target = Literal["any", "text", "image"]
+
+
+@dataclass(frozen=True)
+class AutomatedRule:
+    """A scoring rule: a value it matches gets `category` with `score`.
+
+    `field` restricts it to one component, `target` to text or image components. A value
+    matches when it contains `contains` (case-insensitive) or `pattern` finds a match in it.
+    """
+
+    category: str
+    score: float
+    field: str | None = None
+    target: Target = "any"
+    contains: str | None = None
+    pattern: re.Pattern[str] | None = None
+
+    def applies(self, field_name: str, component_type: str, value: str) -> bool:
+        """Whether this rule matches `value` of component `field_name` of type `component_type`."""
+        if self.field is not None and self.field != field_name:
+            return False
+        if self.target != "any" and self.target != component_type:
+            return False
+        if self.contains is not None:
+            return self.contains.casefold() in value.casefold()
+        return self.pattern is not None and self.pattern.search(value) is not None
+
+
+@dataclass(frozen=True)
+class AutomatedConfig:
+    """The project's automated moderation settings: one global threshold (A.4)."""
+
+    threshold: float = 0.5
+    categories: tuple[str, ...] = DEFAULT_CATEGORIES
+    rules: tuple[AutomatedRule, ...] = ()
+
 
 # A human verdict on one value: (is_harmful, categories). Categories are ignored when not harmful.
 ValueDecision = tuple[bool, tuple[str, ...]]

@@ -4,27 +4,28 @@ Queueing a submission (new manual submission, or add-to-queue / appeal) picks th
 `outharm.manual` rule that matches and schedules its steps on the virtual clock; with no
 matching rule, a reviewer decides "not harmful" after `DEFAULT_DELAY`. A `decide` step (or the
 control plane's `POST /_mockserver/items/outharm/{id}` with `{"decide": {...}}`) records the
-verdict and sends the `moderation.manual.completed` webhook.
+verdict and sends the `moderation.manual.completed` webhook. The words themselves live in the
+action table (actions.py); this store offers what the table needs (`find`, `all_items`,
+`status_of`, `item_json`, `changed`, `problems`) and what its handlers call
+(`previous_decisions`, `record`).
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Mapping
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from mockserver.errors import ApiError
 from mockserver.scenario.rules import Rule, Step
 from mockserver.vendor import VendorState
-from mockserver.vendors.outharm import review, webhooks
-from mockserver.vendors.outharm.config import OutharmConfig, Schema
-from mockserver.vendors.outharm.models import Review, Source, Submission
+from mockserver.vendors.outharm import webhooks
+from mockserver.vendors.outharm.actions import ACTIONS
+from mockserver.vendors.outharm.matchers import rule_matches
+from mockserver.vendors.outharm.models import Decisions, Review, Schema, Source, Submission
+from mockserver.vendors.outharm.scenario import OutharmConfig
 from mockserver.vendors.outharm.scoring import score_submission
 
 if TYPE_CHECKING:
     from mockserver.world import World
-
-log = logging.getLogger("mockserver.outharm")
 
 DEFAULT_DELAY = 60.0
 DEFAULT_RULE = Rule(
@@ -41,6 +42,25 @@ class OutharmState(VendorState):
         self.cfg = cfg
         self.submissions: dict[str, Submission] = {}
         self.problems: list[str] = []
+
+    # -- what the action table asks ------------------------------------------------------------
+    def find(self, submission_id: str) -> Submission | None:
+        return self.submissions.get(submission_id.lower())
+
+    def all_items(self) -> Iterable[Submission]:
+        return self.submissions.values()
+
+    def status_of(self, sub: Submission) -> str:
+        return sub.status
+
+    def item_json(self, sub: Submission) -> dict[str, Any]:
+        return sub.to_item()
+
+    def changed(self, submission_id: str) -> None:
+        # Ids are found without case: wake the waits on the id as written and as stored.
+        self.world.changed(submission_id)
+        if submission_id != submission_id.lower():
+            self.world.changed(submission_id.lower())
 
     # -- submissions --------------------------------------------------------------------------
     def new_submission(
@@ -60,89 +80,55 @@ class OutharmState(VendorState):
 
     def store(self, sub: Submission) -> None:
         self.submissions[sub.id] = sub
-        self.world.changed(sub.id)
-
-    def find(self, submission_id: str) -> Submission | None:
-        return self.submissions.get(submission_id.lower())
+        self.changed(sub.id)
 
     # -- the manual queue ---------------------------------------------------------------------
     def choose(self, sub: Submission, appeal: bool) -> Rule:
         """The rule for a submission entering the queue (counted toward its `first`)."""
         rule = self.world.engine.choose(
-            self.cfg.manual, lambda when: review.rule_matches(when, sub, appeal)
+            self.cfg.manual, lambda when: rule_matches(when, sub, appeal)
         )
         return rule or DEFAULT_RULE
 
     def enqueue(self, sub: Submission, rule: Rule, appeal: bool) -> Review:
-        """Queue a (stored or new) submission for review and schedule the rule's steps."""
+        """Queue a (stored or new) submission for review and schedule the rule's steps, which
+        apply only while this review is the open one."""
         self.submissions[sub.id] = sub
         entry = Review(
             number=len(sub.reviews) + 1,
             appeal=appeal,
             queued_at=self.world.clock.timestamp(),
             rule=rule.where,
+            when=rule.when,
         )
         sub.reviews.append(entry)
 
-        async def perform(step: Step) -> None:
-            await self.perform(sub.id, entry.number, step, rule)
+        def this_round() -> bool:
+            return sub.open_review is entry
 
+        perform = ACTIONS.performer(self, sub.id, guard=this_round)
         self.world.engine.schedule(sub.id, rule.steps, perform, "outharm")
-        self.world.changed(sub.id)
+        self.changed(sub.id)
         return entry
 
-    def decide(self, sub: Submission, step: Step, when: Mapping[str, Any], *, strict: bool) -> None:
-        """Record the verdict of `step` on the open review and send the webhook."""
-        entry = sub.open_review
-        if entry is None:
-            raise ApiError(400, f"Submission is not queued for manual review ({sub.status})")
+    # -- what the `decide` handler calls ------------------------------------------------------
+    def previous_decisions(self, sub: Submission) -> Decisions:
+        """The base of `uphold`: the last verdict, else (a fresh manual submission) what
+        automated scoring says."""
         previous = sub.previous_decisions()
-        if previous is None:  # `uphold` on a fresh manual submission: what scoring says
+        if previous is None:
             previous = score_submission(sub.schema, sub.content, self.cfg.automated).decisions()
-        entry.decisions = review.decisions(step.args, sub, when, previous, strict=strict)
+        return previous
+
+    def record(self, sub: Submission, verdicts: Decisions, by: str | None) -> None:
+        """Close the open review with `verdicts`, drop its remaining scripted steps and send
+        the webhook."""
+        entry = sub.open_review
+        assert entry is not None  # the `decide` action applies to queued submissions only
+        reviewer = self.world.reviewer(by)
+        entry.decisions = verdicts
         entry.decided_at = self.world.clock.timestamp()
-        entry.decided_by = self.world.reviewer(step.by)
+        entry.decided_by = reviewer
         self.world.engine.cancel(sub.id)
-        delivery = webhooks.emit(self.world, self.cfg.webhook, sub, entry.decisions)
+        delivery = webhooks.emit(self.world, self.cfg.webhook, sub, verdicts)
         entry.delivery_id = delivery.id if delivery is not None else None
-        self.world.changed(sub.id)
-
-    # -- scripted and manual reviewer actions -------------------------------------------------
-    async def perform(self, submission_id: str, number: int, step: Step, rule: Rule) -> None:
-        """Run a scripted step of review `number`; a step that no longer applies is noted."""
-        sub = self.submissions.get(submission_id)
-        if sub is None or sub.open_review is None or sub.open_review.number != number:
-            return
-        if step.word != "decide":
-            return  # `hold`: nobody decides
-        try:
-            self.decide(sub, step, rule.when, strict=False)
-        except (ApiError, ValueError) as exc:
-            message = exc.message if isinstance(exc, ApiError) else str(exc)
-            note = f"{step.where}: decide on submission {sub.id}: {message}"
-            self.problems.append(note)
-            log.warning("scenario step skipped: %s", note)
-
-    async def act(self, item_id: str, step: Step) -> dict[str, Any]:
-        sub = self.find(item_id)
-        if sub is None:
-            raise ApiError(404, "Submission not found")
-        if step.word == "fail":
-            raise ApiError(400, "`fail` applies only when a submission arrives")
-        if step.word == "decide":
-            try:
-                self.decide(sub, step, {}, strict=True)
-            except ValueError as exc:
-                raise ApiError(400, str(exc)) from None
-        return sub.to_item()
-
-    def item_status(self, item_id: str) -> str | None:
-        sub = self.find(item_id)
-        return sub.status if sub else None
-
-    def items(self, status: str | None = None) -> list[dict[str, Any]]:
-        return [
-            sub.to_item()
-            for sub in self.submissions.values()
-            if status is None or sub.status == status
-        ]

@@ -25,7 +25,7 @@ from typing import Any
 
 from mockserver import jsonio
 from mockserver.errors import ApiError
-from mockserver.vendors.outharm.config import Schema
+from mockserver.vendors.outharm.models import Schema
 
 MAX_FIELDS = 50
 MAX_FIELD_NAME = 100

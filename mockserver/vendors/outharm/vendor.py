@@ -1,22 +1,33 @@
-"""Outharm as a vendor of the core: its three endpoints, error body and scenario section."""
+"""Outharm as a vendor of the core: its three endpoints, error body, scenario section, reviewer
+words, `when` keys and webhook policy."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from mockserver.actions import ActionTable
+from mockserver.drift.model import ProbeSet
 from mockserver.errors import ApiError
-from mockserver.scenario.context import SectionContext
-from mockserver.scenario.sectionfile import section_file
+from mockserver.matchers import MatcherTable
 from mockserver.scenario.vocabulary import Vocabulary
-from mockserver.vendor import OpenApiDocument, Route, Vendor, VendorState, WebhookPolicy
-from mockserver.vendors.outharm import config, routes
+from mockserver.vendor import (
+    ConsoleView,
+    OpenApiDocument,
+    Route,
+    ScenarioSection,
+    Vendor,
+    VendorState,
+    WebhookPolicy,
+)
+from mockserver.vendors.outharm import drift_probes, routes, scenario, webhooks
+from mockserver.vendors.outharm.actions import ACTIONS
 from mockserver.vendors.outharm.http import render_error
+from mockserver.vendors.outharm.matchers import MATCHERS
+from mockserver.vendors.outharm.models import STATUSES
+from mockserver.vendors.outharm.scenario_schema import VOCABULARY
 from mockserver.vendors.outharm.state import OutharmState
-from mockserver.vendors.outharm.vocabulary import VOCABULARY
-from mockserver.webhooks.signature import SharedSecret
 
 if TYPE_CHECKING:
     from mockserver.world import World
@@ -26,6 +37,8 @@ class OutharmVendor(Vendor):
     name = "outharm"
     title = "Outharm"
     path_prefixes = ("/moderation", "/submissions")
+    base_path = ""  # clients call `{url}/moderation/...`: no version prefix
+    statuses = STATUSES
 
     def routes(self) -> list[Route]:
         return [
@@ -37,27 +50,30 @@ class OutharmVendor(Vendor):
     def openapi_documents(self) -> tuple[OpenApiDocument, ...]:
         return (OpenApiDocument("outharm", __package__ or "", "openapi.yaml"),)
 
+    def console_view(self) -> ConsoleView:
+        return ConsoleView(__package__ or "")
+
     def render_error(self, error: ApiError) -> web.Response:
         return render_error(error)
 
-    def section_schema(self) -> dict[str, Any]:
-        return config.SECTION_SCHEMA
+    def scenario_section(self) -> ScenarioSection:
+        return scenario.SECTION
+
+    def actions(self) -> ActionTable:
+        return ACTIONS
+
+    def matchers(self) -> MatcherTable:
+        return MATCHERS
 
     def vocabulary(self) -> Vocabulary:
+        # The tables' words (what the base derives) plus what the core's `fail` does here.
         return VOCABULARY
 
-    def parse_section(self, data: Mapping[str, Any] | None, ctx: SectionContext) -> Any:
-        try:
-            return config.parse_section(data, ctx)
-        except config.OutharmConfigError as exc:
-            raise ctx.fail(exc.path, exc.reason) from None
-
     def webhook_policy(self) -> WebhookPolicy:
-        # until webhooks.py declares it (issue 12): what the pytest receiver verifies
-        return WebhookPolicy(signatures=(SharedSecret("Authorization", "Bearer ", name="bearer"),))
+        return webhooks.POLICY
 
-    def default_section(self) -> Mapping[str, Any]:
-        return section_file(__package__)  # until scenario_section() declares it as its default
+    def drift_probes(self) -> ProbeSet:
+        return drift_probes.PROBES
 
     def new_state(self, world: World) -> VendorState:
         return OutharmState(world, world.scenario.section(self.name))

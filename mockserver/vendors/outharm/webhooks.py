@@ -14,14 +14,30 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from mockserver.vendors.outharm.config import WebhookConfig
+from mockserver.vendor import WebhookPolicy
 from mockserver.vendors.outharm.models import Decisions, Submission
+from mockserver.vendors.outharm.scenario import WebhookConfig
 from mockserver.vendors.outharm.scoring import MANUAL_COMPLETED, manual_result_json
 from mockserver.webhooks.policy import DEFAULT_POLICY
+from mockserver.webhooks.signature import SharedSecret, Signature
 
 if TYPE_CHECKING:
     from mockserver.webhooks.deliveries import Delivery
     from mockserver.world import World
+
+
+BEARER = SharedSecret("Authorization", "Bearer ", name="bearer")
+POLICY = WebhookPolicy(retry=DEFAULT_POLICY, signatures=(BEARER,))
+"""What `OutharmVendor.webhook_policy()` declares: the shared schedule, `Authorization: Bearer
+<secret>` by default (a scenario's `webhook.header` sends the bare secret in another header)."""
+
+
+def signature(target: WebhookConfig) -> Signature:
+    """How the secret is sent: `Bearer <secret>` in Authorization (A.6 [I]), else the bare
+    secret in the header the scenario names (the receiver's `secret_header`)."""
+    if target.header.lower() == "authorization":
+        return SharedSecret(target.header, "Bearer ", name=BEARER.name)
+    return SharedSecret(target.header, "", name="header")
 
 
 def body(sub: Submission, decisions: Decisions) -> bytes:
@@ -36,13 +52,14 @@ def emit(
     (like a project without a webhook: the verdict is only visible on the control plane)."""
     if target is None:
         return None
+    payload = body(sub, decisions)
     return world.dispatcher.send(
         vendor="outharm",
         event=MANUAL_COMPLETED,
         url=target.url,
-        body=body(sub, decisions),
-        headers={target.header: target.header_value()},
+        body=payload,
+        headers=signature(target).sign(target.secret, payload),
         secret_headers=(target.header,),  # the shared secret: a fingerprint in the log
-        policy=DEFAULT_POLICY.with_settings(world.scenario.delivery),
+        policy=POLICY.retry.with_settings(world.scenario.delivery),
         subject=sub.id,
     )

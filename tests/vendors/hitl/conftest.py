@@ -18,8 +18,8 @@ from aiohttp.test_utils import TestClient
 from multidict import CIMultiDictProxy
 
 from mockserver.app import build_app
-from mockserver.library import ScenarioLibrary
 from mockserver.registry import VENDORS
+from mockserver.scenario.library import ScenarioLibrary
 from mockserver.scenario.loader import parse_scenario
 from mockserver.settings import Settings
 

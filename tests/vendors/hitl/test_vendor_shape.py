@@ -71,7 +71,7 @@ async def test_join_reaches_a_loop_by_invite_code_and_unknown_ids_are_404(
     status, again = await _act(sandbox, created["invite_code"], "join")
     assert (status, again["joined"]) == (200, [])
     status, body = await _act(sandbox, "65f1234567890abcdef12399", "join")
-    assert (status, body["error"]) == (404, "Request not found")
+    assert (status, body["error"]) == (404, "No loop or request found with that id or invite code")
 
 
 async def test_a_scripted_step_that_no_longer_applies_is_skipped_and_reported(

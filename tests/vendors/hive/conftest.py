@@ -14,8 +14,8 @@ from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestServer
 
 from mockserver.app import build_app
-from mockserver.library import ScenarioLibrary
 from mockserver.registry import VENDORS
+from mockserver.scenario.library import ScenarioLibrary
 from mockserver.scenario.loader import parse_scenario
 from mockserver.settings import Settings
 from tests.control_plane import VendorControl

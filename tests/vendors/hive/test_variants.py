@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from mockserver.app import build_app
-from mockserver.library import ScenarioLibrary
 from mockserver.registry import VENDORS
+from mockserver.scenario.library import ScenarioLibrary
 from mockserver.scenario.loader import parse_scenario
 from mockserver.settings import Settings
 from mockserver.variants import match_forms

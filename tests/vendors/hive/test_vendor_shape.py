@@ -110,7 +110,10 @@ async def test_async_completion_is_an_engine_timer_that_wakes_waiters(sandbox: S
     state = world.state("hive")
     wait = asyncio.create_task(
         world.notifier.wait_for(
-            lambda: state.item_status(task_id) == "completed", 30, topic="item", key=task_id
+            lambda: state.status_of(state.find(task_id)) == "completed",
+            30,
+            topic="item",
+            key=task_id,
         )
     )
     await asyncio.sleep(0)  # one turn of the loop: the wait is registered, still unmet

@@ -9,16 +9,11 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from mockserver.vendors.outharm.config import (
-    DEFAULT_CATEGORIES,
-    DEFAULT_SCHEMA,
-    DEFAULT_SCHEMA_ID,
-    SECTION_SCHEMA,
-    Component,
-    OutharmConfigError,
-    WebhookConfig,
-    parse_section,
-)
+from mockserver.vendors.outharm.models import DEFAULT_SCHEMA, DEFAULT_SCHEMA_ID, Component
+from mockserver.vendors.outharm.scenario import OutharmConfigError, WebhookConfig, parse_section
+from mockserver.vendors.outharm.scenario_schema import SECTION_SCHEMA
+from mockserver.vendors.outharm.scoring import DEFAULT_CATEGORIES
+from mockserver.vendors.outharm.webhooks import signature
 
 EXAMPLE = """
 tokens: [om-test]
@@ -160,9 +155,13 @@ def test_schema_ids_are_lower_cased() -> None:
     assert parse_section(section).schemas[0].id == DEFAULT_SCHEMA_ID
 
 
-def test_webhook_header_value() -> None:
-    assert WebhookConfig("http://a", "s").header_value() == "Bearer s"
-    assert WebhookConfig("http://a", "s", "X-Outharm-Secret").header_value() == "s"
+def test_webhook_signature_headers() -> None:
+    assert signature(WebhookConfig("http://a", "s")).sign("s", b"{}") == {
+        "Authorization": "Bearer s"
+    }
+    assert signature(WebhookConfig("http://a", "s", "X-Outharm-Secret")).sign("s", b"{}") == {
+        "X-Outharm-Secret": "s"
+    }
 
 
 @pytest.mark.parametrize(

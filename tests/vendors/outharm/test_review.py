@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from mockserver.vendors.outharm.config import DEFAULT_SCHEMA
-from mockserver.vendors.outharm.models import Review, Submission
-from mockserver.vendors.outharm.review import decisions, rule_matches, verdict
+from mockserver.vendors.outharm.actions import decisions, verdict
+from mockserver.vendors.outharm.matchers import rule_matches
+from mockserver.vendors.outharm.models import DEFAULT_SCHEMA, Review, Submission
 
 
 def sub(content: dict[str, list[str]]) -> Submission:

@@ -10,12 +10,12 @@ import pytest
 
 from mockserver.app import build_app
 from mockserver.errors import ScenarioError
-from mockserver.library import ScenarioLibrary
 from mockserver.registry import VENDORS
 from mockserver.scenario.checks import check_text
+from mockserver.scenario.library import ScenarioLibrary
 from mockserver.scenario.loader import load_scenario_file, parse_scenario
 from mockserver.settings import Settings
-from mockserver.vendors.outharm.config import OutharmConfig
+from mockserver.vendors.outharm.scenario import OutharmConfig
 
 from .conftest import MakeSandbox, Receiver, scenario_text
 

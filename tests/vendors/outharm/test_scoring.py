@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockserver.vendors.outharm.config import (
-    DEFAULT_SCHEMA,
-    DEFAULT_SCHEMA_ID,
-    AutomatedConfig,
-    parse_section,
-)
+from mockserver.vendors.outharm.models import DEFAULT_SCHEMA, DEFAULT_SCHEMA_ID
+from mockserver.vendors.outharm.scenario import parse_section
 from mockserver.vendors.outharm.scoring import (
     MANUAL_COMPLETED,
+    AutomatedConfig,
     ManualDecisions,
     manual_result_json,
     score_submission,

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mockserver.clockspec import spelled
 from mockserver.errors import ScenarioError
 from mockserver.scenario.loader import (
     EMBEDDED_DEFAULT,
@@ -19,7 +20,7 @@ from mockserver.scenario.loader import (
 from mockserver.scenario.model import Scenario
 from mockserver.vendor import Vendor
 
-READY_MADE = Path(__file__).resolve().parent / "data" / "scenarios"
+READY_MADE = Path(__file__).resolve().parents[1] / "data" / "scenarios"
 
 
 def ready_made() -> dict[str, Path]:
@@ -86,8 +87,6 @@ class ScenarioLibrary:
     def describe_default(self) -> str:
         """For the start-up log: which scenario is served, from where, on which clock, and
         what else can be switched to by name."""
-        from mockserver.clockspec import spelled
-
         d = self.default
         embedded = d.source == str(EMBEDDED_DEFAULT)
         origin = "the embedded default" if embedded else f"from {d.source}"

@@ -1,25 +1,45 @@
-"""The JSON Schema of the `outharm:` scenario section, and the constants it is built from.
+"""The JSON Schema of the `outharm:` scenario section, and the scenario words it is built from.
 
-Vendor facts are from the reference notes (outharm-hive-api.md, part A); guesses are marked [I].
+The `manual` reviewer rules use the shared rule format with Outharm's words, derived from the
+action and matcher tables (`actions.py`, `matchers.py`). Vendor facts are from the reference
+notes (outharm-hive-api.md, part A); guesses are marked [I].
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
-from mockserver.vendors.outharm.vocabulary import manual_schema
+from mockserver.scenario.rules import rules_schema
+from mockserver.scenario.vocabulary import Vocabulary
+from mockserver.vendors.outharm.actions import ACTIONS, SLUG_PATTERN
+from mockserver.vendors.outharm.matchers import MATCHERS
+from mockserver.vendors.outharm.models import DEFAULT_SCHEMA_ID
+from mockserver.vendors.outharm.scoring import DEFAULT_CATEGORIES
 
-DEFAULT_SCHEMA_ID = "550e8400-e29b-41d4-a716-446655440000"
 MAX_COMPONENTS = 20  # A.2: "A schema holds at most 20 components"
 COMPONENT_TYPES = ("text", "image")  # A.2: a component is Text or Image
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
-# A.8: the full list of 24 slugs is unknown. Documented slugs [S], then guesses [I] for the
-# Console's "Harassment" and "Self-Harm & Suicide" and for `spam`, which scenarios commonly use.
-_DOCUMENTED_CATEGORIES = ("sexual", "violence", "hate", "fascism", "alcohol", "smoking", "blood")
-_MORE_CATEGORIES = ("knife", "gun", "harassment", "self-harm", "spam")
-DEFAULT_CATEGORIES: tuple[str, ...] = _DOCUMENTED_CATEGORIES + _MORE_CATEGORIES
-SLUG_PATTERN = "^[a-z][a-z0-9-]*$"
+# `fail` is the core's word; what it does here is Outharm's.
+FAIL_DESCRIPTION = (
+    "answer the submit or add-to-queue call itself with an error status and/or latency"
+)
+VOCABULARY = Vocabulary(
+    when=MATCHERS.schemas(),
+    actions=ACTIONS.schemas(),
+    bare_words=ACTIONS.bare_words(),
+    descriptions={**ACTIONS.descriptions(), "fail": FAIL_DESCRIPTION},
+)
+"""The scenario words, derived from the tables (what `Vendor.vocabulary()` derives, plus what
+`fail` does for Outharm)."""
+
+
+def manual_schema() -> dict[str, Any]:
+    """The JSON Schema of `outharm.manual`: a rule list in the shared format."""
+    schema = rules_schema(VOCABULARY, "submissions queued for manual review")
+    items = {**schema["items"], "description": "one rule: `when` this, `then` these steps"}
+    return {**schema, "items": items}
+
 
 # The keys of an automated rule that say which values it looks at; exactly one per rule.
 _MATCHERS: dict[str, str] = {
@@ -31,8 +51,6 @@ _MATCHERS: dict[str, str] = {
     "image_url_matches": "Regex searched in image values (URL or data URL).",
 }
 MATCHER_KEYS: tuple[str, ...] = tuple(_MATCHERS)
-
-Target = Literal["any", "text", "image"]
 
 
 def _s(description: str, **schema: Any) -> dict[str, Any]:

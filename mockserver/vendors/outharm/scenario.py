@@ -1,9 +1,12 @@
-"""The `outharm:` section of a scenario file, as a JSON Schema fragment and as frozen data.
+"""The `outharm:` section of a scenario file: its schema, parser and checks, as one
+`ScenarioSection`.
 
-`SECTION_SCHEMA` is checked by the scenario loader (which reports `file:line: key`);
-`parse_section` then turns the already-valid mapping into an `OutharmConfig`, compiling regexes
-and checking what a JSON Schema cannot express well. Its errors are `OutharmConfigError`
-(a `ValueError`) carrying the key path inside the section, so the loader can point at a line.
+`SECTION_SCHEMA` (scenario_schema.py) is checked by the scenario loader (which reports
+`file:line: key`); `parse_section` then turns the already-valid mapping into an
+`OutharmConfig`, compiling regexes and checking what a JSON Schema cannot express well. Its
+errors are `OutharmConfigError` (a `ValueError`) carrying the key path inside the section, so
+the loader can point at a line. `check_section` is what `mockserver validate` reports all at
+once (the loader stops at the first).
 
 Vendor facts are from the reference notes (outharm-hive-api.md, part A); guesses are marked [I].
 """
@@ -11,42 +14,31 @@ Vendor facts are from the reference notes (outharm-hive-api.md, part A); guesses
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from mockserver.scenario.rules import RuleSet, parse_rules
+from mockserver.scenario.sectionfile import section_file
 from mockserver.scenario.yamlsource import dotted
-from mockserver.vendors.outharm.config_schema import (
+from mockserver.vendor import ScenarioSection
+from mockserver.vendors.outharm.matchers import REGEX_TESTS, options
+from mockserver.vendors.outharm.models import DEFAULT_SCHEMA, Schema
+from mockserver.vendors.outharm.scenario_schema import (
     COMPONENT_TYPES,
-    DEFAULT_CATEGORIES,
-    DEFAULT_SCHEMA_ID,
     MATCHER_KEYS,
     MAX_COMPONENTS,
     SECTION_SCHEMA,
-    SLUG_PATTERN,
-    UUID_PATTERN,
+)
+from mockserver.vendors.outharm.scoring import (
+    DEFAULT_CATEGORIES,
+    AutomatedConfig,
+    AutomatedRule,
     Target,
 )
-from mockserver.vendors.outharm.vocabulary import manual_problems
 
 if TYPE_CHECKING:
     from mockserver.scenario.context import SectionContext
-
-# The schema and its constants live in config_schema.py; they are re-exported here.
-__all__ = [
-    "COMPONENT_TYPES",
-    "DEFAULT_CATEGORIES",
-    "DEFAULT_SCHEMA_ID",
-    "MATCHER_KEYS",
-    "MAX_COMPONENTS",
-    "SECTION_SCHEMA",
-    "SLUG_PATTERN",
-    "UUID_PATTERN",
-    "OutharmConfig",
-    "Target",
-    "parse_section",
-]
 
 
 class OutharmConfigError(ValueError):
@@ -60,80 +52,13 @@ class OutharmConfigError(ValueError):
 
 
 @dataclass(frozen=True)
-class Component:
-    """One component of a schema: a field name and its type, `text` or `image`."""
-
-    name: str
-    type: str
-
-
-@dataclass(frozen=True)
-class Schema:
-    """A content schema (A.2); `components` maps component name to `text` or `image`."""
-
-    id: str
-    name: str
-    components: dict[str, str] = field(hash=False)
-
-    def component_list(self) -> tuple[Component, ...]:
-        """The components in declaration order."""
-        return tuple(Component(n, t) for n, t in self.components.items())
-
-
-DEFAULT_SCHEMA = Schema(
-    id=DEFAULT_SCHEMA_ID,
-    name="General content",
-    components=dict.fromkeys(("title", "description", "body", "comments"), "text")
-    | dict.fromkeys(("images", "avatar"), "image"),
-)
-
-
-@dataclass(frozen=True)
-class AutomatedRule:
-    """A scoring rule: a value it matches gets `category` with `score`.
-
-    `field` restricts it to one component, `target` to text or image components. A value
-    matches when it contains `contains` (case-insensitive) or `pattern` finds a match in it.
-    """
-
-    category: str
-    score: float
-    field: str | None = None
-    target: Target = "any"
-    contains: str | None = None
-    pattern: re.Pattern[str] | None = None
-
-    def applies(self, field_name: str, component_type: str, value: str) -> bool:
-        """Whether this rule matches `value` of component `field_name` of type `component_type`."""
-        if self.field is not None and self.field != field_name:
-            return False
-        if self.target != "any" and self.target != component_type:
-            return False
-        if self.contains is not None:
-            return self.contains.casefold() in value.casefold()
-        return self.pattern is not None and self.pattern.search(value) is not None
-
-
-@dataclass(frozen=True)
-class AutomatedConfig:
-    """The project's automated moderation settings: one global threshold (A.4)."""
-
-    threshold: float = 0.5
-    categories: tuple[str, ...] = DEFAULT_CATEGORIES
-    rules: tuple[AutomatedRule, ...] = ()
-
-
-@dataclass(frozen=True)
 class WebhookConfig:
-    """The manual-results webhook endpoint and its shared secret (A.6)."""
+    """The manual-results webhook endpoint, its shared secret and the header carrying it (A.6;
+    how it is sent: `webhooks.signature`)."""
 
     url: str
     secret: str
     header: str = "Authorization"
-
-    def header_value(self) -> str:
-        """The header value sent: `Bearer <secret>` for Authorization (A.6 [I]), else the secret."""
-        return f"Bearer {self.secret}" if self.header.lower() == "authorization" else self.secret
 
 
 @dataclass(frozen=True)
@@ -197,8 +122,7 @@ def parse_section(
 def _parse_manual(
     rules: list[Any] | None, schemas: tuple[Schema, ...], ctx: SectionContext | None
 ) -> RuleSet:
-    types = _component_types(schemas)
-    for path, message in manual_problems(rules, types):
+    for path, message in manual_problems(rules, _component_types(schemas)):
         raise OutharmConfigError(("manual", *path), message)
     if ctx is not None:
         return ctx.rules(("manual",), rules)
@@ -287,3 +211,77 @@ def _parse_rule(index: int, data: Mapping[str, Any], types: dict[str, set[str]])
         contains=contains,
         pattern=pattern,
     )
+
+
+# -- what the JSON Schema cannot see in the `manual` rules -----------------------------------
+def _steps(rule: Mapping[str, Any]) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """Each step of a rule with its key path inside the rule."""
+    key = "otherwise" if "otherwise" in rule else "then"
+    body = rule.get(key)
+    if isinstance(body, list):
+        for i, step in enumerate(body):
+            yield (key, i), step
+    elif body is not None:
+        yield (key,), body
+
+
+def manual_problems(
+    rules: list[Any] | None, components: Mapping[str, set[str]]
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """`(path inside outharm.manual, message)` for each problem the JSON Schema cannot see:
+    a bad regex, a component no schema has, `uphold` together with `harmful`."""
+    known = ", ".join(sorted(components)) or "none"
+    for i, rule in enumerate(rules or []):
+        when = rule.get("when") or {}
+        for key in REGEX_TESTS:
+            if key in when:
+                try:
+                    re.compile(when[key])
+                except re.error as exc:
+                    yield (i, "when", key), f"invalid regular expression {when[key]!r}: {exc}"
+        for name in options(when.get("field", [])):
+            if name not in components:
+                yield (i, "when", "field"), f"{name!r} is not a component of any schema ({known})"
+        for path, step in _steps(rule):
+            args = step.get("decide") if isinstance(step, dict) else None
+            if not isinstance(args, dict):
+                continue
+            where = (i, *path, "decide")
+            if args.get("uphold") and "harmful" in args:
+                yield (*where, "uphold"), "give `uphold: true` or `harmful`, not both"
+            for group in ("fields", "values"):
+                for name in args.get(group) or {}:
+                    if name not in components:
+                        msg = f"{name!r} is not a component of any schema ({known})"
+                        yield (*where, group, name), msg
+
+
+def check_section(data: Mapping[str, Any], ctx: SectionContext) -> list[str]:
+    """For `mockserver validate`: every problem `manual_problems` finds in the manual rules of
+    a schema-valid section - bad regexes, components no schema has, `uphold` with `harmful`."""
+    schemas = data.get("schemas")
+    components: dict[str, set[str]] = {}
+    for schema in schemas if schemas is not None else [{"components": DEFAULT_SCHEMA.components}]:
+        for name, kind in (schema.get("components") or {}).items():
+            components.setdefault(name, set()).add(str(kind))
+    return [
+        line
+        for path, message in manual_problems(data.get("manual"), components)
+        for line in ctx.fail(("manual", *path), message).problems
+    ]
+
+
+def _parse(data: Mapping[str, Any] | None, ctx: SectionContext) -> OutharmConfig:
+    try:
+        return parse_section(data, ctx)
+    except OutharmConfigError as exc:
+        raise ctx.fail(exc.path, exc.reason) from None
+
+
+SECTION = ScenarioSection(
+    schema=SECTION_SCHEMA,
+    parse=_parse,
+    check=check_section,
+    # What the embedded default scenario gives Outharm: `default.yaml` in this folder.
+    default=section_file(__package__),
+)
