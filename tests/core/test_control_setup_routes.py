@@ -14,8 +14,8 @@ import pytest
 
 from mockserver import __version__, appkeys
 from mockserver.app import build_app
-from mockserver.library import ScenarioLibrary
 from mockserver.registry import VENDORS
+from mockserver.scenario.library import ScenarioLibrary
 from mockserver.scenario.loader import parse_scenario
 from mockserver.settings import Settings
 
