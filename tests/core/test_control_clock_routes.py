@@ -5,6 +5,8 @@ line each change leaves (`event: clock`, with its namespace) for whoever reads t
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -57,10 +59,22 @@ async def test_each_clock_change_answers_and_logs_what_it_did(
     [
         ("advance", {}, "give `by` (a duration like 90s, 2m, 1h) or `seconds`"),
         ("advance", {"by": None}, "give `by` (a duration like 90s, 2m, 1h) or `seconds`"),
+        ("advance", {"by": "soon"}, "expected a duration like 30s, 2m or 1h, got 'soon'"),
+        ("advance", {"seconds": 1e12}, "the clock cannot go past 9999-12-31T23:59:59Z"),
         (
             "set",
             {"time": "noon"},
             "`time` must be an ISO-8601 time like 2026-01-01T10:00:00Z, got 'noon'",
+        ),
+        (
+            "set",
+            {"time": "1969-12-31T23:00:00Z"},
+            "the time must be between 1970-01-01 and 9999-12-31",
+        ),
+        (
+            "mode",
+            {"mode": "scaled", "scale": 1e7},
+            "scale must be more than 0 and at most 1,000,000",
         ),
     ],
 )
@@ -78,3 +92,21 @@ async def test_a_clock_change_needs_a_body(sandbox: MakeClient) -> None:
     for path in ("advance", "set", "mode"):
         resp = await client.post(f"/_mockserver/clock/{path}")
         assert resp.status == 400, path
+        assert await resp.json() == {"error": "a JSON body is required"}, path
+
+
+@pytest.fixture
+def zone_far_from_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The machine's local time zone set to one far from UTC (as on a developer laptop)."""
+    monkeypatch.setenv("TZ", "America/Los_Angeles")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("zone_far_from_utc")
+async def test_a_time_without_zone_is_utc_whatever_the_machines_zone(sandbox: MakeClient) -> None:
+    client = await sandbox(BASE)
+    resp = await client.post("/_mockserver/clock/set", json={"time": "2026-03-01T13:00:00"})
+    assert (await resp.json())["now"] == "2026-03-01T13:00:00Z"

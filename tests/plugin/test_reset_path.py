@@ -45,6 +45,7 @@ def test_in_process_and_http_resets_leave_the_same_sandbox(server: InProcessServ
 
 
 def test_without_the_default_a_reset_keeps_the_scenarios(server: InProcessServer) -> None:
+    ControlClient(server.url).scenario()  # the default namespace in use too, whatever ran before
     dirty(server.url)
     ControlClient(server.url).reset(every_namespace=True)
     assert seen(server.url) == (["", "other"], "mine", "theirs")
