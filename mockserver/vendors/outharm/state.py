@@ -79,8 +79,7 @@ class OutharmState(VendorState):
         return sub
 
     def store(self, sub: Submission) -> None:
-        self.submissions[sub.id] = sub
-        self.changed(sub.id)
+        self.submissions[sub.id] = sub  # no wait names a new id; the core wakes the rest
 
     # -- the manual queue ---------------------------------------------------------------------
     def choose(self, sub: Submission, appeal: bool) -> Rule:
