@@ -103,7 +103,14 @@ GROUPS: dict[str, Group] = {
             "tests/vendors/outharm/test_webhook_retries.py",
         ],
     ),
-    "outharm": Group(["mockserver/vendors/outharm/state.py"], ["tests/vendors/outharm"]),
+    "outharm": Group(
+        [
+            "mockserver/vendors/outharm/state.py",
+            "mockserver/vendors/outharm/actions.py",
+            "mockserver/vendors/outharm/matchers.py",
+        ],
+        ["tests/vendors/outharm"],
+    ),
 }
 
 # What mutmut's `results --all true` says, and whether the tests caught it.
