@@ -101,6 +101,10 @@ def value_matches(when: Mapping[str, Any], kind: str, value: str) -> bool:
     )
 
 
+# Not mutated: these build the matcher table when the module is imported, before mutmut switches
+# a mutant on, so no test can see a mutant here (as with scenario/rules.py's schema builders).
+# What they build is tested through every `when` key in tests/vendors/outharm/test_review.py.
+# pragma: no mutate start
 def _value_test(key: str, kind: str, one: Matcher) -> Matcher:
     def test(wanted: Any, c: Candidate) -> bool:
         return any(one.test(wanted, value) for value in c.values(kind))
@@ -115,6 +119,9 @@ def _flag(key: str, description: str, value: Any) -> Matcher:
         {"type": "boolean", "description": description},
         lambda wanted, c: bool(wanted) == value(c),
     )
+
+
+# pragma: no mutate end
 
 
 def _schema_is(wanted: Any, c: Candidate) -> bool:
