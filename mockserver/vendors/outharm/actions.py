@@ -136,8 +136,7 @@ def _check_fits(args: Mapping[str, Any], sub: Submission) -> None:
 
 def _decide(state: OutharmState, sub: Submission, step: Step) -> None:
     entry = sub.open_review
-    if entry is None:  # `applies_from` keeps this from happening
-        raise ValueError(f"Submission is not queued for manual review ({sub.status})")
+    assert entry is not None  # `applies_from`: only a queued submission reaches here
     # A manual call is strict and reads no rule; a scripted step reads the rule that queued it.
     when = {} if step.manual else entry.when
     verdicts = decisions(step.args, sub, when, state.previous_decisions(sub), strict=step.manual)

@@ -72,3 +72,57 @@ async def test_a_reviewer_reads_why_a_decision_is_refused(sandbox: MakeSandbox) 
         400,
         "Submission is not queued for manual review (scored)",
     )
+
+
+async def test_the_named_reviewer_decides_not_a_random_one(sandbox: MakeSandbox) -> None:
+    people = [
+        {"name": "Dana Reviewer", "email": "dana@example.com"},
+        {"name": "Sam Moderator", "email": "sam@example.com"},
+    ]
+    api = await sandbox({"manual": [{"otherwise": "hold"}]}, reviewers=people)
+    for who in ("sam@example.com", "dana@example.com", "sam@example.com"):
+        sub_id = await api.manual({"title": ["x"]})
+        status, item = await _act(api, sub_id, {"decide": {"harmful": False, "by": who}})
+        assert (status, item["reviews"][0]["decided_by"]) == (200, who)
+
+
+async def test_a_manual_verdict_on_a_field_the_submission_lacks_is_refused(
+    sandbox: MakeSandbox,
+) -> None:
+    api = await sandbox({"manual": [{"otherwise": "hold"}]})
+    sub_id = await api.manual({"title": ["x"], "description": ["y"]})
+    for group, verdict in (("fields", True), ("values", [True])):
+        status, body = await _act(api, sub_id, {"decide": {group: {"nosuch": verdict}}})
+        assert (status, body["error"]) == (
+            400,
+            f"{group}: submission has no field 'nosuch' (it has: title, description)",
+        )
+
+
+async def test_a_manual_matching_verdict_reads_no_rule(sandbox: MakeSandbox) -> None:
+    """By hand, `matching` has no rule to read: the verdict covers every value."""
+    rule = {"when": {"any_text_contains": "spam"}, "then": "hold"}
+    api = await sandbox({"manual": [rule]})
+    sub_id = await api.manual({"title": ["spam", "fine"]})
+    step = {"decide": {"harmful": "spam", "matching": True}}
+    status, item = await _act(api, sub_id, step)
+    assert status == 200
+    detailed = item["result"]["results"]["title"]["detailed"]
+    assert [d["is_harmful"] for d in detailed] == [True, True]
+
+
+async def test_a_scripted_matching_verdict_marks_only_the_matching_images(
+    sandbox: MakeSandbox, receiver: Receiver
+) -> None:
+    rule = {
+        "when": {"image_url_contains": "nsfw"},
+        "then": {"decide": {"harmful": "sexual", "matching": True}},
+    }
+    api = await sandbox({"webhook": {"url": receiver.url, "secret": "s"}, "manual": [rule]})
+    await api.manual(
+        {"title": ["x"], "images": ["https://cdn.io/nsfw/1.jpg", "https://cdn.io/2.jpg"]}
+    )
+    await api.advance("0s")
+    results = receiver.payloads()[0]["data"]["results"]
+    assert [d["is_harmful"] for d in results["images"]["detailed"]] == [True, False]
+    assert results["title"]["is_harmful"] is False
