@@ -17,12 +17,14 @@ Vendors contribute matcher keys and action words (`Vocabulary`); the engine is t
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from mockserver.clock import Clock, Timer
 from mockserver.durations import DURATION_PATTERN, parse_duration
+from mockserver.errors import ApiError
 from mockserver.scenario.steps import Rule, RuleSet, Step
 from mockserver.scenario.vocabulary import Vocabulary
 
@@ -168,6 +170,21 @@ def parse_rules(
     return RuleSet(name, tuple(rules))
 
 
+async def answer_fault(rule: Rule | None, phrase: Callable[[int], str]) -> None:
+    """The core's `fail` step, for the call that brought a submission in: when the chosen
+    rule starts with `fail`, wait its `latency` (real time: the client's own timeout is what
+    is tested) and/or raise its `status` as an ApiError the vendor renders in its own error
+    body, with its `message` or, without one, `phrase(status)` (the vendor's wording)."""
+    fault = rule.fault if rule is not None else None
+    if fault is None:
+        return
+    if fault.args.get("latency"):
+        await asyncio.sleep(parse_duration(fault.args["latency"]))
+    if fault.args.get("status"):
+        status = int(fault.args["status"])
+        raise ApiError(status, str(fault.args.get("message") or phrase(status)))
+
+
 Matcher = Callable[[Mapping[str, Any]], bool]
 Perform = Callable[[Step], Awaitable[None]]
 ItemCallback = Callable[[str], Awaitable[None]]
@@ -258,4 +275,13 @@ class Engine:
             timer.cancel()
 
 
-__all__ = ["DURATION_SCHEMA", "Engine", "Rule", "RuleSet", "Step", "parse_rules", "parse_steps"]
+__all__ = [
+    "DURATION_SCHEMA",
+    "Engine",
+    "Rule",
+    "RuleSet",
+    "Step",
+    "answer_fault",
+    "parse_rules",
+    "parse_steps",
+]

@@ -6,13 +6,11 @@ the vendor's own logic is `receive`.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mockserver.durations import parse_duration
-from mockserver.errors import ApiError
+from mockserver.scenario.rules import answer_fault
 from mockserver.vendor import VendorState
 from tests.echo_vendor.actions import ACTIONS
 from tests.echo_vendor.matchers import MATCHERS
@@ -58,13 +56,7 @@ class EchoState(VendorState):
         rule = self.world.engine.choose(
             self.cfg.rules, lambda when: MATCHERS.matches(when, message)
         )
-        fault = rule.fault if rule is not None else None
-        if fault is not None:
-            if fault.args.get("latency"):
-                await asyncio.sleep(parse_duration(fault.args["latency"]))
-            if fault.args.get("status"):
-                message_text = str(fault.args.get("message") or "Injected failure")
-                raise ApiError(int(fault.args["status"]), message_text, code="injected")
+        await answer_fault(rule, lambda _status: "Injected failure")
         self.messages[message.id] = message
         if rule is not None:
             performer = ACTIONS.performer(self, message.id)

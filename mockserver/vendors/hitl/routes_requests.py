@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import fields
 from typing import Any
 
@@ -11,6 +10,7 @@ from aiohttp import web
 from mockserver.clock import iso
 from mockserver.errors import ApiError
 from mockserver.jsonio import json_response
+from mockserver.scenario.rules import answer_fault
 from mockserver.vendors.hitl import variants
 from mockserver.vendors.hitl.http import endpoint, envelope, json_body, state_of, user_of
 from mockserver.vendors.hitl.lenient import REQUEST_SOURCE, shadow
@@ -76,15 +76,7 @@ async def create_request(request: web.Request) -> web.Response:
     req_fields = _fields(inp)
     subject = RequestSubject(req_fields, loop)
     rule = state.world.engine.choose(state.cfg.rules, lambda when: MATCHERS.matches(when, subject))
-    fault = rule.fault if rule else None
-    if fault is not None:
-        if fault.args.get("latency"):
-            from mockserver.durations import parse_duration
-
-            await asyncio.sleep(parse_duration(fault.args["latency"]))
-        if fault.args.get("status"):
-            status = int(fault.args["status"])
-            raise ApiError(status, fault.args.get("message") or _fault_msg(status))
+    await answer_fault(rule, _fault_msg)
     world = state.world
     now = world.clock.timestamp()
     timeout = inp.timeout_seconds

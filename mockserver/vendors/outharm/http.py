@@ -3,7 +3,6 @@ and the `fail` step of scenario rules (reference A.1, A.3, A.7)."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from functools import wraps
 from http import HTTPStatus
@@ -11,9 +10,8 @@ from http import HTTPStatus
 from aiohttp import web
 
 from mockserver.appkeys import world_of
-from mockserver.durations import parse_duration
 from mockserver.errors import ApiError
-from mockserver.scenario.rules import Rule
+from mockserver.scenario.rules import Rule, answer_fault
 from mockserver.vendors.outharm.models import Schema
 from mockserver.vendors.outharm.scenario import OutharmConfig
 from mockserver.vendors.outharm.state import OutharmState
@@ -102,13 +100,5 @@ async def submission_body(
 
 
 async def apply_fault(rule: Rule) -> None:
-    """A rule's `fail` step: delay (real time) and/or answer the call with an error."""
-    fault = rule.fault
-    if fault is None:
-        return
-    if fault.args.get("latency"):
-        await asyncio.sleep(parse_duration(fault.args["latency"]))
-    if fault.args.get("status"):
-        status = int(fault.args["status"])
-        message = fault.args.get("message") or _phrase(status)
-        raise ApiError(status, str(message))
+    """A rule's `fail` step (the core's), worded as Outharm words an HTTP status."""
+    await answer_fault(rule, _phrase)
