@@ -32,8 +32,8 @@ class ItemStore(Protocol):
 
     def find(self, item_id: str) -> Any | None: ...
 
-    def all_items(self) -> Iterable[Any] | None:
-        """Every item the control plane lists, oldest first (None: not declared yet)."""
+    def all_items(self) -> Iterable[Any]:
+        """Every item the control plane lists, oldest first."""
         ...
 
     def status_of(self, item: Any) -> str: ...
@@ -107,12 +107,6 @@ class ActionTable:
     def __iter__(self) -> Iterator[Action]:
         return iter(self._actions.values())
 
-    def __contains__(self, word: object) -> bool:
-        return word in self._actions
-
-    def __getitem__(self, word: str) -> Action:
-        return self._actions[word]
-
     @property
     def words(self) -> tuple[str, ...]:
         return tuple(self._actions)
@@ -140,7 +134,7 @@ class ActionTable:
         """Every item described (only those in `status`, when given), oldest first."""
         return [
             self.describe(state, item)
-            for item in state.all_items() or ()
+            for item in state.all_items()
             if status is None or state.status_of(item) == status
         ]
 
