@@ -1,4 +1,4 @@
-"""The README as executable documentation: its fenced blocks, how each one is run, and how the
+"""The README and every page under docs/ as executable documentation: its fenced blocks, how each one is run, and how the
 output a block shows is compared with what the sandbox really printed.
 
 Every `sh`, `console`, `python`, `yaml` (and `toml`) block is run by `test_readme.py`, unless an
@@ -36,10 +36,17 @@ class Block:
     line: int  # the line of the opening fence, 1-based
     illustrative: bool = False
     file: str | None = None
+    page: str = "README.md"  # the page it is on, relative to the repository's root
+
+    @property
+    def slug(self) -> str:
+        """A name for the block that no other page's block has (page and line)."""
+        stem = self.page.removesuffix(".md").replace("/", "_").replace(".", "_").lower()
+        return f"{stem}_{self.line}"
 
     @property
     def where(self) -> str:
-        return f"README.md:{self.line} ({self.lang} block)"
+        return f"{self.page}:{self.line} ({self.lang} block)"
 
 
 @dataclass
@@ -50,7 +57,7 @@ class Command:
     output: list[str] = field(default_factory=list)
 
 
-def blocks(markdown: str) -> list[Block]:
+def blocks(markdown: str, page: str = "README.md") -> list[Block]:
     """Every fenced block in document order, with the marker on the line above it."""
     out: list[Block] = []
     lines = markdown.splitlines()
@@ -68,7 +75,7 @@ def blocks(markdown: str) -> list[Block]:
             i += 1
         above = next((x for x in reversed(lines[:start]) if x.strip()), "")
         marker = _MARKER.match(above.strip())
-        block = Block(fence.group(1).lower(), "\n".join(body) + "\n", start + 1)
+        block = Block(fence.group(1).lower(), "\n".join(body) + "\n", start + 1, page=page)
         if marker is not None:
             block.illustrative = marker.group(1) == "illustrative"
             block.file = marker.group(2)
@@ -150,5 +157,13 @@ def ids_in(text: str) -> list[str]:
     return _ID.findall(text)
 
 
-def readme_path() -> Path:
-    return Path(__file__).resolve().parents[2] / "README.md"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def pages() -> list[str]:
+    """Every page of executable documentation: the README, then each page under docs/."""
+    return ["README.md", *sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob("docs/*.md"))]
+
+
+def page_blocks(page: str) -> list[Block]:
+    return blocks((ROOT / page).read_text(encoding="utf-8"), page)

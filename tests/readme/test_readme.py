@@ -1,4 +1,5 @@
-"""Every example in README.md runs as written, in document order, against a sandbox this test
+"""Every example in README.md and in each page under docs/ runs as written, in document order
+(each page in a shell of its own), against a sandbox this test
 starts on a free port (the README's `127.0.0.1:8080` is replaced by it), and prints what the
 README shows. See `blocks.py` for the markers and how output is compared.
 
@@ -103,8 +104,10 @@ def _env(port: int) -> dict[str, str]:
 
 
 def test_every_runnable_block_is_run_or_marked() -> None:
-    found = rb.blocks(rb.readme_path().read_text(encoding="utf-8"))
-    assert rb.unaccounted(found) == []
+    assert {"README.md", "docs/fidelity.md", "docs/contributing.md"} <= set(rb.pages())
+    for page in rb.pages():
+        assert rb.unaccounted(rb.page_blocks(page)) == [], page
+    found = rb.page_blocks("README.md")
     kinds = {b.lang for b in found if not b.illustrative and not b.file}
     assert {"sh", "console", "python", "yaml"} <= kinds
 
@@ -143,15 +146,21 @@ def _runnable(found: list[rb.Block], *langs: str) -> list[rb.Block]:
 # test (a few dozen curl calls and `mockserver` commands), so it has its own time limit.
 @pytest.mark.timeout(240)
 def test_shell_and_terminal_examples_run_in_order(sandbox: InProcessServer, tmp_path: Path) -> None:
-    port = sandbox.port
-    local = f"127.0.0.1:{port}"
     ControlClient(sandbox.url).set_clock_mode("scaled", 100)
-    work = _workdir(tmp_path)
-    found = rb.blocks(rb.readme_path().read_text(encoding="utf-8"))
+    failures: list[str] = []
+    for page in rb.pages():
+        work = tmp_path / page.replace("/", "_")
+        work.mkdir()
+        _run_page(sandbox.port, rb.page_blocks(page), _workdir(work), failures)
+    assert not failures, "\n\n".join(failures)
+
+
+def _run_page(port: int, found: list[rb.Block], work: Path, failures: list[str]) -> None:
+    """One page's `sh` and `console` blocks in order, in one shell, as a reader pastes them."""
+    local = f"127.0.0.1:{port}"
     _write_files(found, work)
     shell = Shell(work, _env(port))
     ids: dict[str, str] = {}
-    failures: list[str] = []
 
     def here(text: str) -> str:
         for readme_id, real in ids.items():
@@ -172,12 +181,11 @@ def test_shell_and_terminal_examples_run_in_order(sandbox: InProcessServer, tmp_
                 _check_shell(block, out, failures)
     finally:
         shell.close()
-    assert not failures, "\n\n".join(failures)
 
 
 def test_scenario_examples_load(sandbox: InProcessServer) -> None:
     failures: list[str] = []
-    found = rb.blocks(rb.readme_path().read_text(encoding="utf-8"))
+    found = [b for page in rb.pages() for b in rb.page_blocks(page)]
     for block in _runnable(found, "yaml"):
         _check_scenario(block, block.text, ControlClient(sandbox.url), failures)
     assert not failures, "\n\n".join(failures)
@@ -186,7 +194,7 @@ def test_scenario_examples_load(sandbox: InProcessServer) -> None:
 @pytest.mark.timeout(180)
 def test_pytest_examples_pass(tmp_path: Path) -> None:
     failures: list[str] = []
-    found = rb.blocks(rb.readme_path().read_text(encoding="utf-8"))
+    found = [b for page in rb.pages() for b in rb.page_blocks(page)]
     _write_files(found, tmp_path)
     for block in _runnable(found, "python"):
         _check_pytest(block, tmp_path, failures)
@@ -238,7 +246,7 @@ def _check_scenario(
     """A scenario block loads (in a namespace of its own, so the shell's state stays)."""
     from mockserver.testing import ControlError
 
-    client = ControlClient(control.url, f"readme-{block.line}")
+    client = ControlClient(control.url, f"readme-{block.slug}")
     try:
         client.load_scenario(text)
     except ControlError as exc:
@@ -249,7 +257,7 @@ def _check_scenario(
 
 
 def _check_pytest(block: rb.Block, work: Path, failures: list[str]) -> None:
-    test_file = work / f"test_readme_{block.line}.py"
+    test_file = work / f"test_readme_{block.slug}.py"
     test_file.write_text(block.text, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MOCKSERVER_", "PYTEST_"))}
     done = subprocess.run(
