@@ -1,5 +1,5 @@
-"""The README and every page under docs/ as executable documentation: its fenced blocks, how each one is run, and how the
-output a block shows is compared with what the sandbox really printed.
+"""The README and every page under docs/ as executable documentation: their fenced blocks, how
+each one is run, and how the output a block shows is compared with what the sandbox printed.
 
 Every `sh`, `console`, `python`, `yaml` (and `toml`) block is run by `test_readme.py`, unless an
 HTML comment on the line above marks it:
