@@ -6,7 +6,8 @@ Error body (Hive documents none, reference B.5): `{"code": <HTTP status>, "error
 Hive's successful answers. 401 for a missing or malformed authorization header, 403 for a key
 the scenario does not accept.
 
-Two products share `/api/v1|v2/task/sync|async` (reference B.1, B.2). A request is for the
+Two products share `/api/v1|v2/task/sync|async` (reference B.1, B.2). On a host's own port
+(`--host-port api.thehive.ai=8081`) the port decides. On the main port a request is for the
 Models API (api.thehive.ai) when its Host is `api.thehive.ai` or starts with `models.` (e.g.
 `models.localhost:8080`), or when its path starts with `/models` (`/models/api/v2/task/sync`);
 otherwise it is for the Moderation Dashboard (api.hivemoderation.com).
@@ -18,13 +19,15 @@ from typing import Final
 
 from aiohttp import web
 
-from mockserver.appkeys import world_of
+from mockserver.appkeys import served_host, world_of
 from mockserver.errors import ApiError
 
 from .forms import Fields, parse_body
 from .state import HiveState
 
-MODELS_HOSTS: Final = frozenset({"api.thehive.ai"})
+DASHBOARD_HOST: Final = "api.hivemoderation.com"
+MODELS_HOST: Final = "api.thehive.ai"
+MODELS_HOSTS: Final = frozenset({MODELS_HOST})
 MODELS_HOST_PREFIX: Final = "models."
 MODELS_PATH_PREFIX: Final = "/models"
 _DEFAULT_CODES: Final = {
@@ -97,6 +100,9 @@ def hostname(request: web.Request) -> str:
 
 def is_models_request(request: web.Request) -> bool:
     """Whether a request is for the Models API rather than the Dashboard (module docstring)."""
+    served = served_host(request)
+    if served is not None:
+        return served in MODELS_HOSTS
     if request.path.startswith(MODELS_PATH_PREFIX + "/"):
         return True
     name = hostname(request)

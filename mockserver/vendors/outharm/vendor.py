@@ -18,6 +18,7 @@ from mockserver.vendor import (
     Route,
     ScenarioSection,
     Vendor,
+    VendorHost,
     VendorState,
     WebhookPolicy,
 )
@@ -38,6 +39,7 @@ class OutharmVendor(Vendor):
     title = "Outharm"
     path_prefixes = ("/moderation", "/submissions")
     base_path = ""  # clients call `{url}/moderation/...`: no version prefix
+    hosts = (VendorHost("api.outharm.com", "Outharm API"),)
     statuses = STATUSES
 
     def routes(self) -> list[Route]:
