@@ -120,7 +120,10 @@ def _visual_rule(where: KeyPath, raw: Mapping[str, Any]) -> VisualRule:
         pattern = re.compile(re.escape(raw["url_contains"]), re.IGNORECASE)
     cls = raw["class"]
     return VisualRule(
-        pattern=pattern, cls=cls, head=VISUAL_CLASS_HEAD[cls], score=float(raw.get("score", 0.95))
+        pattern=pattern,
+        cls=cls,
+        head=VISUAL_CLASS_HEAD[cls].name,
+        score=float(raw.get("score", 0.95)),
     )
 
 
