@@ -90,6 +90,7 @@ def parse_section(data: Mapping[str, Any] | None) -> HiveConfig:
         callback_delay=parse_duration(data.get("callback_delay", DEFAULT_CALLBACK_DELAY)),
         review=parse_rules(REVIEW_RULESET, review_raw, lambda p: dotted(("review", *p))),
         review_conditions=conditions,
+        strict=data.get("strict"),
     )
 
 

@@ -34,6 +34,7 @@ class HiveState(VendorState):
     def __init__(self, world: World, cfg: HiveConfig) -> None:
         self.world = world
         self.cfg = cfg
+        self.strict = cfg.strict if cfg.strict is not None else world.settings.strict
         self.tasks: dict[str, HiveTask] = {}
         self.aliases: dict[str, str] = {}  # v2: every model's task id -> the task's first id
         self.reports: list[Report] = []

@@ -40,6 +40,7 @@ class OutharmState(VendorState):
     def __init__(self, world: World, cfg: OutharmConfig) -> None:
         self.world = world
         self.cfg = cfg
+        self.strict = cfg.strict if cfg.strict is not None else world.settings.strict
         self.submissions: dict[str, Submission] = {}
         self.problems: list[str] = []
 
