@@ -24,6 +24,7 @@ from mockserver.vendors.outharm.validation import (
     unknown_fields,
     validate_submission,
 )
+from mockserver.vendors.outharm.variants import CURRENT, GENERATION, LEGACY
 
 
 def render_error(error: ApiError) -> web.Response:
@@ -91,15 +92,26 @@ def require_webhook(request: web.Request, cfg: OutharmConfig) -> None:
 Endpoint = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def endpoint(handler: Endpoint) -> Endpoint:
-    """Authenticate before the handler runs (auth errors come first, as on every Outharm call)."""
+def endpoint(handler: Endpoint, generation: str = CURRENT) -> Endpoint:
+    """An endpoint of one API generation (variant `outharm.generation`): in the other it is an
+    unknown path (Outharm's 404, before anything else); in its own, auth errors come first, as
+    on every Outharm call."""
 
     @wraps(handler)
     async def run(request: web.Request) -> web.StreamResponse:
+        if not world_of(request).variants.is_(GENERATION, generation):
+            raise ApiError(
+                404, f"No such endpoint: {request.method} {request.path}", code="not-found"
+            )
         authenticate(request, state_of(request).cfg)
         return await handler(request)
 
     return run
+
+
+def legacy_endpoint(handler: Endpoint) -> Endpoint:
+    """An endpoint of the legacy generation (`legacy.py`)."""
+    return endpoint(handler, LEGACY)
 
 
 def require_manual_subscription(cfg: OutharmConfig) -> None:
