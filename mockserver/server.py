@@ -101,13 +101,11 @@ def bind_each(
 
 
 def serve(settings: Settings) -> None:
+    if settings.host_ports:  # refuse an unknown host before anything else
+        hostports.resolve(settings.host_ports, vendors(), settings.port)
     configure(settings.log_level, settings.log_format)
     app = create_app(settings)
-    port = settings.port
-    if settings.host_ports:  # refuse an unknown host before binding anything
-        served: tuple[Vendor, ...] = app[appkeys.VENDORS]
-        hostports.resolve(settings.host_ports, served, port)
-    sock = bind(settings.host, port)
+    sock = bind(settings.host, settings.port)
     app[appkeys.TRANSPORT].own.add(settings.host, sock.getsockname()[1])  # never a webhook target
     try:
         host_socks = bind_hosts(app, settings)
