@@ -211,3 +211,18 @@ async def test_a_busy_host_port_is_named(serve: Serve) -> None:
             server.bind_hosts(server.create_app(settings), settings)
     finally:
         taken.close()
+
+
+def test_the_hosts_command_lists_each_host_and_its_port_under_all(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("MOCKSERVER_PORT", "9000")
+    assert cli.main(["hosts"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("  ")[0] for line in lines[:-1]] == [
+        "api.hitl.sh",
+        OUTHARM,
+        DASHBOARD,
+        MODELS,
+    ]
+    assert lines[3] == f"{MODELS}  hive  Hive Models API  (all: 9004)"
