@@ -1,6 +1,10 @@
 # The mockserver sandbox as an image:
 #   docker build -t mockserver .
 #   docker run --rm -p 8080:8080 -v "$PWD/scenarios:/scenarios" mockserver
+# Each vendor's real host also has a port of its own, answering as that host alone, so a client
+# switches by origin alone (`mockserver hosts` lists them): 8081 api.hitl.sh, 8082
+# api.outharm.com, 8083 api.hivemoderation.com, 8084 api.thehive.ai; publish the ones you use
+# (`-p 8084:8084`). MOCKSERVER_HOST_PORTS="api.thehive.ai=9000,..." chooses others ("": none).
 # Every setting is a MOCKSERVER_* environment variable (see `mockserver serve --help`).
 # /scenarios is read at start: mount a folder of scenario files there. With nothing mounted (or
 # an empty folder) the embedded default scenario is served. The image's command is `mockserver`,
@@ -26,11 +30,12 @@ RUN pip install --no-cache-dir /tmp/src \
 
 ENV MOCKSERVER_HOST=0.0.0.0 \
     MOCKSERVER_PORT=8080 \
+    MOCKSERVER_HOST_PORTS=all \
     MOCKSERVER_SCENARIO=/scenarios
 
 USER 10001:10001
 WORKDIR /scenarios
-EXPOSE 8080
+EXPOSE 8080 8081 8082 8083 8084
 
 # `mockserver health` asks /_mockserver/health on MOCKSERVER_PORT (slim images have no curl).
 HEALTHCHECK --interval=10s --timeout=5s --start-period=5s --retries=3 \

@@ -9,6 +9,7 @@ RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed
 PORT ?= 8080
 SCENARIO ?=
+HOST_PORTS ?= all
 
 .PHONY: run test lint typecheck format bench schema clean image-check mutate
 
@@ -25,8 +26,10 @@ $(STAMP): $(RUN_STAMP)
 	touch $(STAMP)
 
 # make run PORT=9001 SCENARIO=scenarios/hitl-reject.yaml   (SCENARIO: a file or a folder)
+# Each vendor's real host also gets a port of its own, after PORT (8081-8084; `mockserver hosts`);
+# HOST_PORTS="api.thehive.ai=9000" chooses others, HOST_PORTS= none.
 run: $(RUN_STAMP)
-	$(BIN)/mockserver serve --host 127.0.0.1 --port $(PORT) $(if $(SCENARIO),--scenario $(SCENARIO))
+	$(BIN)/mockserver serve --host 127.0.0.1 --port $(PORT) $(if $(SCENARIO),--scenario $(SCENARIO)) $(if $(HOST_PORTS),--host-port $(HOST_PORTS))
 
 lint: $(STAMP)
 	$(BIN)/ruff check mockserver tests bench tools

@@ -18,6 +18,7 @@ from mockserver.control.access import control_call
 from mockserver.control.openapi_routes import openapi_routes
 from mockserver.control.routes import control_routes
 from mockserver.errors import ApiError
+from mockserver.hostports import HostBinding
 from mockserver.journal import ANSWER_LIMIT, JournalEntry
 from mockserver.notifier import Notifier
 from mockserver.redaction import redact_url
@@ -36,6 +37,25 @@ def _vendor_for(request: web.Request, vendors: Sequence[Vendor]) -> Vendor | Non
     if owner is not None:
         return next((v for v in vendors if v.name == owner), None)
     return next((v for v in vendors if v.owns(request)), None)
+
+
+def _host_of(request: web.Request) -> HostBinding | None:
+    """The declared host whose own port the call arrived on (`--host-port`), if any."""
+    table = request.app[appkeys.HOST_PORTS]
+    if not table:
+        return None
+    sockname = request.get_extra_info("sockname")
+    port = sockname[1] if isinstance(sockname, tuple) and len(sockname) >= 2 else None
+    return table.get(port) if isinstance(port, int) else None
+
+
+def _served_by_host(request: web.Request, host: HostBinding, vendor: Vendor | None) -> bool:
+    """Whether the route a call matched is one its host serves: the host's vendor's, and not
+    limited to the vendor's other hosts or to the main port (`Route.hosts`)."""
+    if vendor is None or vendor.name != host.vendor:
+        return False
+    only = request.app[appkeys.ROUTE_HOSTS].get(request.match_info.route)
+    return only is None or host.host in only
 
 
 def _namespace_from_key(request: web.Request) -> tuple[str, web.Request]:
@@ -71,13 +91,19 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
     own = request.app[appkeys.TRANSPORT].own
     if not own.ports:  # started without naming its port (port 0, a test server): learn it
         own.learn(request.get_extra_info("sockname"))
-    if request.path.startswith(appkeys.CONTROL_PREFIX):
+    host = _host_of(request)
+    if host is None and request.path.startswith(appkeys.CONTROL_PREFIX):
         return await control_call(request, handler)
-    if request.path == "/":  # the reviewer console is the sandbox's home page
+    if host is None and request.path == "/":  # the reviewer console is the sandbox's home page
         raise web.HTTPFound(appkeys.CONTROL_PREFIX + "/ui")
     app = request.app
     vendors = app[appkeys.VENDORS]
     vendor = _vendor_for(request, vendors)
+    if host is not None:  # a host's own port: that host's vendor answers, whatever the path
+        request[appkeys.SERVED_HOST] = host.host
+        if not _served_by_host(request, host, vendor):
+            handler = _not_served
+        vendor = next(v for v in vendors if v.name == host.vendor)
     if vendor is None:
         return web.json_response(
             {"error": f"no emulated API serves {request.method} {request.path}"}, status=404
@@ -150,6 +176,11 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
     return response
 
 
+async def _not_served(request: web.Request) -> web.StreamResponse:
+    """What a host's own port answers for a path that host does not serve: the vendor's 404."""
+    raise web.HTTPNotFound()
+
+
 def _items_changed(notifier: Notifier, request: web.Request) -> None:
     """After a call that may change something, wake the item waits it can concern: those on
     each id its path names (`{request_id}`, `{loop_id}`, ...), and those on no id in
@@ -187,11 +218,16 @@ def build_app(
     app.on_shutdown.append(shutdown.answer_waits)
     app.cleanup_ctx.append(lifetime)
     owners: dict[web.AbstractRoute, str] = {}
+    only_on: dict[web.AbstractRoute, tuple[str, ...]] = {}
     for vendor in vendors:
         for route in vendor.routes():
             added = app.router.add_route(route.method, route.path, route.handler)
             owners[added] = vendor.name
+            if route.hosts is not None:
+                only_on[added] = route.hosts
     app[appkeys.ROUTE_OWNERS] = owners
+    app[appkeys.ROUTE_HOSTS] = only_on
+    app[appkeys.HOST_PORTS] = {}  # filled by whoever binds the host ports (hostports.install)
     app.router.add_routes(control_routes())
     app.router.add_routes(openapi_routes())
     return app

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from aiohttp import web
 
 if TYPE_CHECKING:
+    from mockserver.hostports import HostBinding
     from mockserver.journal import JournalEntry
     from mockserver.lenience import Lenience
     from mockserver.scenario.library import ScenarioLibrary
@@ -22,9 +23,14 @@ LIBRARY: web.AppKey[ScenarioLibrary] = web.AppKey("library")
 STARTED_AT: web.AppKey[float] = web.AppKey("started_at")
 TRANSPORT: web.AppKey[Transport] = web.AppKey("transport")
 ROUTE_OWNERS: web.AppKey[dict[web.AbstractRoute, str]] = web.AppKey("route_owners")
+ROUTE_HOSTS: web.AppKey[dict[web.AbstractRoute, tuple[str, ...]]] = web.AppKey("route_hosts")
+"""The routes served on only some of their vendor's host ports (`Route.hosts`)."""
+HOST_PORTS: web.AppKey[dict[int, HostBinding]] = web.AppKey("host_ports")
+"""Listening port -> the declared host it serves (`--host-port`); empty: none."""
 
 WORLD: web.RequestKey[World] = web.RequestKey("mockserver.world")
 ENTRY: web.RequestKey[JournalEntry] = web.RequestKey("mockserver.entry")
+SERVED_HOST: web.RequestKey[str] = web.RequestKey("mockserver.served_host")
 
 NAMESPACE_HEADER = "X-Mockserver-Namespace"
 CONTROL_PREFIX = "/_mockserver"
@@ -43,6 +49,12 @@ def namespace_of(request: web.Request) -> str:
 def vendor_namespace(request: web.Request) -> str:
     """A vendor call's namespace: the header only, so vendor query strings stay the vendor's."""
     return request.headers.get(NAMESPACE_HEADER, "")
+
+
+def served_host(request: web.Request) -> str | None:
+    """The declared host whose own port a vendor call arrived on (`--host-port`), else None
+    (the main port, which serves every vendor)."""
+    return request.get(SERVED_HOST)
 
 
 def note_lenience(request: web.Request, note: Lenience) -> None:

@@ -1,4 +1,5 @@
-"""The `mockserver` command: `serve`, `validate`, `trigger`, `health`, `schema`, `variants`.
+"""The `mockserver` command: `serve`, `validate`, `trigger`, `health`, `schema`, `variants`,
+`hosts`.
 
 Every `serve` setting can also come from a `MOCKSERVER_<NAME>` environment variable; a flag
 given on the command line wins over the variable. `health` reads the same variables, so the
@@ -90,6 +91,15 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "repeatable (env MOCKSERVER_VARIANT, comma-separated; list: `mockserver variants`)",
     )
     p.add_argument(
+        "--host-port",
+        action="append",
+        metavar="HOST=PORT",
+        help="also serve a vendor's real host on a port of its own, answering only as that "
+        "host (its paths, auth and errors), so a client switches by origin alone, e.g. "
+        "api.thehive.ai=8081; repeatable; `all`: every declared host on the ports after "
+        "--port (env MOCKSERVER_HOST_PORTS, comma-separated; hosts: `mockserver hosts`)",
+    )
+    p.add_argument(
         "--journal-cap",
         type=int,
         help="calls kept in the journal; older ones are dropped and counted "
@@ -158,6 +168,12 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         "`variants:` in a scenario.",
     )
     var.add_argument("--json", action="store_true", help="print JSON")
+    sub.add_parser(
+        "hosts",
+        help="list the vendors' real hosts, which --host-port serves on ports of their own",
+        description="Every real host a vendor declares, with its vendor and the port "
+        "`--host-port all` gives it after the main port (8080, or MOCKSERVER_PORT).",
+    )
     return parser
 
 
@@ -177,6 +193,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         journal_cap=args.journal_cap,
         delivery_cap=args.delivery_cap,
         variant=",".join(args.variant) if args.variant else None,
+        host_ports=",".join(args.host_port) if args.host_port else None,
         control_token=args.control_token,
         dump_on_exit=args.dump_on_exit,
     )
@@ -236,6 +253,23 @@ def list_variants(*, as_json: bool) -> int:
     return 0
 
 
+def list_hosts() -> int:
+    """The declared hosts and the ports `--host-port all` gives them."""
+    from mockserver.hostports import ALL, resolve
+    from mockserver.registry import vendors
+
+    try:
+        port = Settings.from_env().port
+    except ValueError:
+        port = Settings.port
+    titles = {h.name: h.title for v in vendors() for h in v.hosts}
+    for binding in resolve(ALL, vendors(), port):
+        where = binding.port or "a free port"
+        print(f"{binding.host}  {binding.vendor}  {titles[binding.host]}  (all: {where})")
+    print("(serve one with --host-port HOST=PORT; `--host-port all` gives the ports above)")
+    return 0
+
+
 def schema(write: str | None) -> int:
     """Print the scenario JSON Schema, or write it as DIR/scenario.schema.json."""
     from mockserver.registry import vendors
@@ -283,6 +317,8 @@ def _main(argv: Sequence[str] | None = None) -> int:
         return drift_command.run(args)
     if args.command == "variants":
         return list_variants(as_json=args.json)
+    if args.command == "hosts":
+        return list_hosts()
     if args.command == "schema":
         return schema(args.write)
     try:
@@ -290,6 +326,7 @@ def _main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         print(f"mockserver: {exc}", file=sys.stderr)
         return 2
+    from mockserver.hostports import HostPortError
     from mockserver.server import PortBusy, serve
     from mockserver.variants import VariantError
 
@@ -297,6 +334,9 @@ def _main(argv: Sequence[str] | None = None) -> int:
         serve(settings)
     except VariantError as exc:
         print(f"mockserver: --variant: {exc}", file=sys.stderr)
+        return 2
+    except HostPortError as exc:
+        print(f"mockserver: --host-port: {exc}", file=sys.stderr)
         return 2
     except ScenarioError as exc:
         for line in exc.problems:

@@ -5,17 +5,19 @@ from __future__ import annotations
 import errno
 import logging
 import socket
+from collections.abc import Iterable
 from typing import Any
 
 from aiohttp import web
 
-from mockserver import appkeys, gcpolicy, watch
+from mockserver import appkeys, gcpolicy, hostports, watch
 from mockserver.app import build_app
 from mockserver.logsetup import configure
 from mockserver.registry import vendors
 from mockserver.scenario.files import load_scenarios
 from mockserver.settings import Settings
 from mockserver.shutdown import HANDLER_GRACE
+from mockserver.vendor import Vendor
 
 log = logging.getLogger("mockserver")
 
@@ -63,11 +65,53 @@ def server_options(settings: Settings) -> dict[str, Any]:
     return {"keepalive_timeout": settings.idle_timeout}
 
 
+def bind_hosts(app: web.Application, settings: Settings) -> list[socket.socket]:
+    """The sockets of the `--host-port` hosts (HostPortError for a host no vendor declares,
+    PortBusy naming the host whose port is taken), installed on the app."""
+    if not settings.host_ports:
+        return []
+    served: tuple[Vendor, ...] = app[appkeys.VENDORS]
+    wanted = hostports.resolve(settings.host_ports, served, settings.port)
+    bound = bind_each(wanted, settings.host)
+    hostports.install(app, bound)
+    return [sock for _, sock in bound]
+
+
+def bind_each(
+    bindings: Iterable[hostports.HostBinding], address: str
+) -> list[tuple[hostports.HostBinding, socket.socket]]:
+    """A listening socket for each host on `address`; on failure the others are closed and
+    PortBusy names the host whose port is taken."""
+    out: list[tuple[hostports.HostBinding, socket.socket]] = []
+    try:
+        for binding in bindings:
+            try:
+                out.append((binding, bind(address, binding.port)))
+            except PortBusy as exc:
+                raise PortBusy(
+                    exc.errno,
+                    f"port {binding.port} for {binding.host} on {address} is already in use; "
+                    "choose another with --host-port HOST=PORT or MOCKSERVER_HOST_PORTS",
+                ) from None
+    except OSError:
+        for _, sock in out:
+            sock.close()
+        raise
+    return out
+
+
 def serve(settings: Settings) -> None:
+    if settings.host_ports:  # refuse an unknown host before anything else
+        hostports.resolve(settings.host_ports, vendors(), settings.port)
     configure(settings.log_level, settings.log_format)
     app = create_app(settings)
     sock = bind(settings.host, settings.port)
     app[appkeys.TRANSPORT].own.add(settings.host, sock.getsockname()[1])  # never a webhook target
+    try:
+        host_socks = bind_hosts(app, settings)
+    except OSError:
+        sock.close()
+        raise
     tune_gc()
     log.info(
         "mockserver on http://%s:%d (vendors: %s)",
@@ -75,10 +119,19 @@ def serve(settings: Settings) -> None:
         sock.getsockname()[1],
         ", ".join(v.name for v in app[appkeys.VENDORS]),
     )
+    for bound_port, binding in app[appkeys.HOST_PORTS].items():
+        log.info(
+            "%s (%s) on http://%s:%d",
+            binding.host,
+            binding.vendor,
+            settings.host,
+            bound_port,
+            extra={"event": "host_port", "host": binding.host, "port": bound_port},
+        )
     log.info(app[appkeys.LIBRARY].describe_default(), extra={"event": "scenario"})
     web.run_app(
         app,
-        sock=sock,
+        sock=[sock, *host_socks],
         print=None,
         access_log=None,
         shutdown_timeout=HANDLER_GRACE,

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
+from mockserver import hostports
 from mockserver.variants import parse_assignments
 
 ENV_PREFIX = "MOCKSERVER_"
@@ -33,6 +34,8 @@ class Settings:
     key_namespaces: bool = True
     variant: str = ""
     """`vendor.name=form` assignments, separated by commas or spaces (`--variant`, repeatable)."""
+    host_ports: str = ""
+    """`HOST=PORT` pairs (or `all`): each declared host on a port of its own (`--host-port`)."""
     # Hardening limits (README, Settings): a slow or idle connection, the journal's bytes and
     # the namespaces a shared sandbox keeps.
     idle_timeout: float = 30.0
@@ -57,6 +60,10 @@ class Settings:
             parse_assignments(self.variant)
         except ValueError as exc:
             raise ValueError(f"{ENV_PREFIX}VARIANT: {exc}") from None
+        try:
+            hostports.parse(self.host_ports)
+        except ValueError as exc:
+            raise ValueError(f"{ENV_PREFIX}HOST_PORTS: {exc}") from None
         for name in ("idle_timeout", "namespace_idle", "journal_max_bytes", "max_namespaces"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"{ENV_PREFIX}{name.upper()}: must be more than 0")

@@ -34,10 +34,25 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 @dataclass(frozen=True)
 class Route:
+    """One vendor endpoint. `hosts`: the vendor's declared hosts whose own port serves it
+    (`--host-port`); None: every host of the vendor; `()`: the main port only (an alias the
+    real hosts do not have). The main port serves every route."""
+
     method: str
     path: str
     handler: Handler
     name: str = ""
+    hosts: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class VendorHost:
+    """A real host of the vendor (`api.thehive.ai`), which `--host-port HOST=PORT` serves on a
+    port of its own: there the sandbox answers only as that host (its routes, its auth, its
+    error shape for anything else), so a client switches by its origin alone."""
+
+    name: str
+    title: str
 
 
 @dataclass(frozen=True)
@@ -134,6 +149,8 @@ class Vendor(ABC):
     """What a client's base URL adds to the server's (`/v1` for a `{url}/v1` client)."""
     statuses: ClassVar[tuple[str, ...]] = ()
     """The statuses an item of this vendor can have, in the order of its life."""
+    hosts: ClassVar[tuple[VendorHost, ...]] = ()
+    """The vendor's real hosts, each of which `--host-port` can serve on a port of its own."""
 
     @abstractmethod
     def actions(self) -> ActionTable:
@@ -162,6 +179,7 @@ class Vendor(ABC):
             "title": self.title,
             "path_prefixes": list(self.path_prefixes),
             "base_path": self.base_path,
+            "hosts": [{"name": h.name, "title": h.title} for h in self.hosts],
             "actions": [
                 {
                     "word": word,

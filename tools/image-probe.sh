@@ -1,6 +1,7 @@
 #!/bin/sh
 # The PROBE for `make image-check`: one documented call per vendor and the control plane's
-# health, against the image's container on 127.0.0.1:8080 (its default port, host network).
+# health, against the image's container on 127.0.0.1:8080 (its default port, host network),
+# then the Models API and Outharm on their hosts' own ports (8084, 8082).
 # Any non-2xx answer or unreachable port fails the check (curl -f).
 set -eu
 url=${IMAGE_URL:-http://127.0.0.1:8080}
@@ -20,5 +21,13 @@ say "outharm: POST /moderation/automated ok"
 curl -fsS -X POST -H 'Authorization: token probe-key' -H "$json" "$url/api/v1/task/sync" \
   -d '{"text_data": "hello", "post_id": "p1", "user_id": "u1"}' | grep -q '"task_id"'
 say "hive: POST /api/v1/task/sync ok"
-curl -fsS "$url/_mockserver/journal" | grep -q '"count": *3'
-say "journal: the three vendor calls are recorded"
+# The image serves each vendor's real host on a port of its own (MOCKSERVER_HOST_PORTS=all).
+models=${IMAGE_MODELS_URL:-http://127.0.0.1:8084}
+curl -fsS -X POST -H 'Authorization: token probe-key' "$models/api/v2/task/sync" \
+  -F 'text_data=hello' | grep -q '"moderated_classes"'
+say "hive: the api.thehive.ai port serves the Models API at /api/v2/task/sync"
+outharm=${IMAGE_OUTHARM_URL:-http://127.0.0.1:8082}
+curl -sS "$outharm/_mockserver/health" | grep -q '"status_code": *"404"'
+say "outharm: the api.outharm.com port answers any other path in Outharm's error shape"
+curl -fsS "$url/_mockserver/journal" | grep -q '"count": *5'
+say "journal: the five vendor calls are recorded"

@@ -1,5 +1,6 @@
 """`GET /_mockserver/vendors`: what each served vendor declares (name, title, path prefixes,
-base path, action words with their settings, item statuses, OpenAPI names, signature schemes).
+base path, real hosts with the port serving each (`--host-port`; null: none), action words with
+their settings, item statuses, OpenAPI names, signature schemes).
 
 Clients derive from it what they would otherwise hard-code: the `trigger` CLI its verbs and
 options, a test its base URLs.
@@ -9,10 +10,17 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from mockserver import appkeys
+from mockserver import appkeys, hostports
 from mockserver.control.responses import ok
 
 
 async def list_vendors(request: web.Request) -> web.Response:
     """`{"vendors": [vendor.describe(), ...]}`, in the order the sandbox serves them."""
-    return ok({"vendors": [v.describe() for v in request.app[appkeys.VENDORS]]})
+    ports = hostports.ports(request.app)
+    described = []
+    for vendor in request.app[appkeys.VENDORS]:
+        entry = vendor.describe()
+        for host in entry["hosts"]:
+            host["port"] = ports.get(host["name"])
+        described.append(entry)
+    return ok({"vendors": described})

@@ -37,6 +37,9 @@ from mockserver.vendor import Vendor
 
 EMBEDDED_DEFAULT = FsPath(__file__).resolve().parent.parent / "data" / "default.yaml"
 
+LONG_ENUM = 20
+"""An enum longer than this is a catalogue: a mistake names the nearest values, not all."""
+
 _TYPE_NAMES = {
     "string": "text",
     "integer": "a whole number",
@@ -123,6 +126,13 @@ def _format(error: ValidationError, smap: SourceMap) -> list[str]:
     if v == "enum":
         enum_values: Any = error.validator_value
         options = [str(o) for o in enum_values]
+        if len(options) > LONG_ENUM:  # a catalogue (a vendor's classes): the nearest only
+            near = difflib.get_close_matches(str(error.instance), options, n=3, cutoff=0.5)
+            hint = f"; nearest: {', '.join(near)}" if near else ""
+            return [
+                f"{where}: {name}: {error.instance!r} is not one of the {len(options)} known "
+                f"values{hint} (the schema's enum lists them all)"
+            ]
         hint = _suggest(str(error.instance), options)
         return [f"{where}: {name}: {error.instance!r} is not one of: {', '.join(options)}{hint}"]
     if v in ("minProperties", "maxProperties"):

@@ -9,9 +9,11 @@
 
 Like the WireMock and LocalStack modules: `start()` runs the image with a scenarios folder
 mounted read-only at `/scenarios`, waits until `/_mockserver/health` answers, and `url` is
-where it listens on the host. `plugin_environment()` is what the pytest plugin needs to drive
-it (`MOCKSERVER_URL`, and where the container can reach the tests' webhook receiver);
-`backend()` hands the plugin the container directly, from a session fixture.
+where it listens on the host. Every real host a vendor declares is served on a port of its own
+(`host_url("api.thehive.ai")`), as the image does (`MOCKSERVER_HOST_PORTS=all`), so a client
+switches by origin alone. `plugin_environment()` is what the pytest plugin needs to drive it
+(`MOCKSERVER_URL`, the host ports' URLs, and where the container can reach the tests' webhook
+receiver); `backend()` hands the plugin the container directly, from a session fixture.
 
 Everything up to `start()` (environment, command, mounts, URL, the readiness wait) works without
 a Docker engine and without testcontainers installed, so it is unit-tested everywhere.
@@ -25,10 +27,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol
 
+from mockserver import hostports
 from mockserver.testing.client import ControlClient, ControlError
 
 if TYPE_CHECKING:
     from mockserver.testing.sandbox import RemoteBackend
+
+HOST_URLS_ENV = "MOCKSERVER_HOST_URLS"  # read by the plugin (mockserver.testing.sandbox)
 
 IMAGE = "mockserver:latest"
 PORT = 8080  # the image's MOCKSERVER_PORT
@@ -79,7 +84,10 @@ class MockserverContainer:
         self.image = image
         self.port = port
         self._docker = docker
-        self._env: dict[str, str] = {"MOCKSERVER_PORT": str(port)}
+        self._env: dict[str, str] = {
+            "MOCKSERVER_PORT": str(port),
+            "MOCKSERVER_HOST_PORTS": hostports.ALL,
+        }
         self._scenarios: Path | None = None
         self._container: DockerContainerLike | None = None
 
@@ -111,6 +119,17 @@ class MockserverContainer:
     def command(self) -> list[str]:
         return ["serve"]
 
+    def host_ports(self) -> dict[str, int]:
+        """Each declared host -> the container port answering as that host alone (the
+        image's `MOCKSERVER_HOST_PORTS=all`: the ports after its main port, in the order the
+        vendors declare them); empty when MOCKSERVER_HOST_PORTS is set to none."""
+        from mockserver.registry import vendors
+
+        wanted = self._env.get("MOCKSERVER_HOST_PORTS", "")
+        if not wanted:
+            return {}
+        return {b.host: b.port for b in hostports.resolve(wanted, vendors(), self.port)}
+
     def volumes(self) -> dict[str, str]:
         """Host folder -> container path, all mounted read-only."""
         return {str(self._scenarios): SCENARIOS} if self._scenarios is not None else {}
@@ -121,7 +140,7 @@ class MockserverContainer:
         container = self._docker(self.image)
         for key, value in self._env.items():
             container.with_env(key, value)
-        container.with_exposed_ports(self.port)
+        container.with_exposed_ports(self.port, *self.host_ports().values())
         for host, inside in self.volumes().items():
             container.with_volume_mapping(host, inside, "ro")
         container.with_command(self.command())
@@ -165,14 +184,28 @@ class MockserverContainer:
     def get_url(self) -> str:
         return self.url
 
+    def host_url(self, host: str) -> str:
+        """`http://HOST:PORT` of the container port answering as `host` (a vendor's real host,
+        e.g. `api.thehive.ai`) alone, as the tests' machine reaches it."""
+        if self._container is None:
+            raise RuntimeError("the container is not started: call start() first")
+        ports = self.host_ports()
+        if host not in ports:
+            raise KeyError(f"no host port serves {host!r} (hosts: {', '.join(ports) or 'none'})")
+        ip = self._container.get_container_host_ip()
+        mapped = self._container.get_exposed_port(ports[host])
+        return f"http://{f'[{ip}]' if ':' in ip else ip}:{mapped}"
+
     def control(self, namespace: str = "") -> ControlClient:
         return ControlClient(self.url, namespace)
 
     def plugin_environment(self) -> dict[str, str]:
         """What the pytest plugin reads to drive this container: its URL, and a webhook
         receiver listening where the container can reach it."""
+        hosts = ",".join(f"{host}={self.host_url(host)}" for host in self.host_ports())
         return {
             "MOCKSERVER_URL": self.url,
+            HOST_URLS_ENV: hosts,
             "MOCKSERVER_RECEIVER_BIND": "0.0.0.0",
             "MOCKSERVER_RECEIVER_HOST": HOST_ALIAS,
         }
@@ -181,7 +214,7 @@ class MockserverContainer:
         """The plugin's backend for this container (override `mockserver_backend` with it)."""
         from mockserver.testing.sandbox import RemoteBackend
 
-        return RemoteBackend(self.url)
+        return RemoteBackend(self.url, host_urls={h: self.host_url(h) for h in self.host_ports()})
 
     def wait_until_ready(
         self,

@@ -186,6 +186,7 @@ def mockserver(
         substitutions=substitutions,
         variant_forms=mockserver_variant_forms,
         origin=request.path,
+        host_urls=backend.host_urls if isinstance(backend, RemoteBackend) else None,
     )
     if mockserver_scenario is not None:
         sandbox.load_scenario(mockserver_scenario)

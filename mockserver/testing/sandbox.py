@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Unpack
+from urllib.parse import urlsplit
 
 from mockserver.filters import DeliveryCriteria, DeliveryFilter, JournalFields, JournalFilter
 from mockserver.testing.aio import AsyncControlClient
@@ -28,8 +29,24 @@ if TYPE_CHECKING:
 Mode = Literal["in-process", "remote"]
 
 # sandbox URL -> vendor name -> base path, as the sandbox declared them (they never change
-# while a server runs; a name not found is asked again)
+# while a server runs; a name not found is asked again). Host ports are asked per test: a new
+# server on a reused URL may serve its hosts on other ports.
 _BASE_PATHS: dict[str, dict[str, str]] = {}
+HOST_URLS_ENV = "MOCKSERVER_HOST_URLS"
+"""`HOST=URL` pairs: where a remote sandbox's host ports are reached when its own port numbers
+are not (a container's mapped ports); `MockserverContainer.plugin_environment()` sets it."""
+
+
+def host_urls_from_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """`MOCKSERVER_HOST_URLS` as host -> URL (empty when unset)."""
+    env = os.environ if environ is None else environ
+    out: dict[str, str] = {}
+    for word in env.get(HOST_URLS_ENV, "").replace(",", " ").split():
+        host, eq, url = word.partition("=")
+        if not eq or not host or not url:
+            raise ValueError(f"{HOST_URLS_ENV}: expected HOST=URL pairs, got {word!r}")
+        out[host.lower()] = url.rstrip("/")
+    return out
 
 
 class InProcessBackend:
@@ -55,8 +72,11 @@ class InProcessBackend:
 class RemoteBackend:
     mode: Mode = "remote"
 
-    def __init__(self, url: str, worker: str | None = None) -> None:
+    def __init__(
+        self, url: str, worker: str | None = None, host_urls: Mapping[str, str] | None = None
+    ) -> None:
         self.url = url.rstrip("/")
+        self.host_urls = dict(host_urls) if host_urls is not None else host_urls_from_env()
         ControlClient(self.url).health()  # fail at once, clearly, when nothing answers
         worker = worker or os.environ.get("PYTEST_XDIST_WORKER", "main")
         self._prefix = f"pytest-{worker}-{secrets.token_hex(3)}"
@@ -139,9 +159,12 @@ class Sandbox:
         substitutions: Callable[[set[str]], Mapping[str, str]] | None = None,
         variant_forms: Mapping[str, str] | None = None,
         origin: Path | None = None,
+        host_urls: Mapping[str, str] | None = None,
     ) -> None:
         self._origin = origin  # the test file, where inline scenarios are written
         self.url = url
+        self._host_urls = dict(host_urls or {})
+        self._hosts: dict[str, dict[str, int | None]] = {}
         self.variant_forms = dict(variant_forms or {})
         self.control = control
         self.mode = mode
@@ -177,17 +200,43 @@ class Sandbox:
         shared sandbox (the sandbox strips the suffix), the key itself in-process."""
         return f"{key}~{self.namespace}" if self.namespace else key
 
-    def url_for(self, vendor: str) -> str:
+    def url_for(self, vendor: str, host: str | None = None) -> str:
         """The base URL to give `vendor`'s client: `{url}{base_path}` (`url_for("hitl")` is
         `{url}/v1`), as the sandbox's `GET /_mockserver/vendors` declares it (asked once per
-        sandbox URL). KeyError, naming the served vendors, for a vendor it does not serve."""
+        sandbox URL). With `host` (one of the vendor's real hosts, `url_for("hive",
+        host="api.thehive.ai")`): the port answering as that host alone, so a client switches
+        by origin alone. KeyError, naming what the sandbox serves, for anything else."""
         paths = _BASE_PATHS.get(self.url)
-        if paths is None or vendor not in paths:  # a vendor registered since: ask again
-            paths = {str(v["name"]): str(v["base_path"]) for v in self.control.vendors()}
+        if paths is None or vendor not in paths or host is not None:
+            described = self.control.vendors()
+            paths = {str(v["name"]): str(v["base_path"]) for v in described}
             _BASE_PATHS[self.url] = paths
+            self._hosts = {
+                str(v["name"]): {str(h["name"]): h.get("port") for h in v.get("hosts", [])}
+                for v in described
+            }
         if vendor not in paths:
             raise KeyError(f"the sandbox serves no vendor {vendor!r} (vendors: {', '.join(paths)})")
-        return self.url + paths[vendor]
+        if host is None:
+            return self.url + paths[vendor]
+        return self._host_url(vendor, host.lower()) + paths[vendor]
+
+    def _host_url(self, vendor: str, host: str) -> str:
+        hosts = self._hosts.get(vendor, {})
+        if host not in hosts:
+            known = ", ".join(hosts) or "none"
+            raise KeyError(f"{vendor} declares no host {host!r} (its hosts: {known})")
+        if host in self._host_urls:
+            return self._host_urls[host]
+        port = hosts[host]
+        if port is None:
+            raise KeyError(
+                f"the sandbox at {self.url} serves no port as {host}: start it with "
+                f"--host-port {host}=PORT (or MOCKSERVER_HOST_PORTS)"
+            )
+        parts = urlsplit(self.url)
+        name = parts.hostname or "127.0.0.1"
+        return f"{parts.scheme}://{f'[{name}]' if ':' in name else name}:{port}"
 
     def load_scenario(self, source: ScenarioSource) -> Json:
         """Make a scenario current for this test (and reset its world): a file (relative to

@@ -18,10 +18,11 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
-from mockserver import appkeys
+from mockserver import appkeys, hostports
 from mockserver.control.setup import reset_worlds
-from mockserver.server import create_app
+from mockserver.server import bind_each, create_app
 from mockserver.settings import Settings
+from mockserver.vendor import Vendor
 
 T = TypeVar("T")
 
@@ -30,7 +31,8 @@ class InProcessServer:
     """Start with `start()` (or `with InProcessServer() as server:`), stop with `stop()`.
 
     `settings` default to `Settings.from_env()`, so `MOCKSERVER_SCENARIO`, `MOCKSERVER_SEED`,
-    `MOCKSERVER_RATE_LIMIT` ... apply; host and port are always loopback and a free port.
+    `MOCKSERVER_RATE_LIMIT` ... apply; host and port are always loopback and a free port. Every
+    host a vendor declares is also served on a free port of its own (`host_url`).
     """
 
     def __init__(self, settings: Settings | None = None, *, host: str = "127.0.0.1") -> None:
@@ -88,10 +90,23 @@ class InProcessServer:
     async def _serve(self, sock: socket.socket) -> None:
         app = create_app(self.settings)
         app[appkeys.TRANSPORT].own.add(self.host, self.port)  # never a webhook target
+        served: tuple[Vendor, ...] = app[appkeys.VENDORS]
+        every_host = hostports.resolve(hostports.ALL, served, 0)
+        bound = bind_each(every_host, self.host)
+        hostports.install(app, bound)
         runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
         await runner.setup()
-        await web.SockSite(runner, sock).start()
+        for one in (sock, *(s for _, s in bound)):
+            await web.SockSite(runner, one).start()
         self._app, self._runner = app, runner
+
+    def host_url(self, host: str) -> str:
+        """`http://127.0.0.1:PORT` of the port answering as `host` alone (KeyError listing the
+        declared hosts for any other name)."""
+        served = hostports.ports(self.app)
+        if host not in served:
+            raise KeyError(f"no vendor declares the host {host!r} (hosts: {', '.join(served)})")
+        return f"http://{self.host}:{served[host]}"
 
     def call(self, coro: Coroutine[Any, Any, T], timeout: float = 10.0) -> T:
         """Run a coroutine on the server's loop from any other thread and return its result."""

@@ -83,7 +83,11 @@ def test_hive_forms_detected(stand_in: Start, drift: Drift) -> None:
     real = stand_in(variant="hive.task_id=uuid4,hive.text_classes=seven_heads")
     result = drift("--vendor", "hive", "--base", real.url)
     found = {v["variant"]: v["form"] for v in result.report["variants"]}
-    assert found == {"hive.task_id": "uuid4", "hive.text_classes": "seven_heads"}
+    assert found == {
+        "hive.task_id": "uuid4",
+        "hive.text_classes": "seven_heads",
+        "hive.visual_classes": None,  # drift sends text only: no image probe shows it
+    }
     assert result.code == 1
     forms = ["--variant", "hive.task_id=uuid4", "--variant", "hive.text_classes=seven_heads"]
     again = drift("--vendor", "hive", "--base", real.url, *forms)

@@ -14,6 +14,7 @@ from mockserver.vendor import (
     Route,
     ScenarioSection,
     Vendor,
+    VendorHost,
     VendorState,
     WebhookPolicy,
 )
@@ -30,6 +31,7 @@ class EchoVendor(Vendor):
     name = "echo"
     title = "Echo review"
     path_prefixes = ("/echo",)
+    hosts = (VendorHost("api.echo.example", "Echo review API"),)
     statuses = ("pending", "approved", "rejected")
 
     def routes(self) -> list[Route]:

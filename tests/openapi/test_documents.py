@@ -23,7 +23,7 @@ NAMES = names()
 # `test_every_route_is_described` until it has a description listed here.
 DESCRIBED_BY = {
     "hitl": ("hitl",),
-    "outharm": ("outharm",),
+    "outharm": ("outharm", "outharm-legacy"),
     "hive": ("hive-dashboard", "hive-models"),
     "control": ("control",),
 }

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from aiohttp import FormData
+
 from .conftest import BASE_SCENARIO, MakeClient
 from .described import Described
 
@@ -71,3 +73,33 @@ async def test_the_subscription_error_is_described(make_client: MakeClient) -> N
     scored = await api.call("POST", "/moderation/automated", 200, json_body=body)
     path = {"submission_id": scored.body["submission_id"]}
     await api.call("POST", "/submissions/{submission_id}/moderation/manual", 403, path=path)
+
+
+async def test_every_legacy_operation_answers_as_described(make_client: MakeClient) -> None:
+    # The earlier generation (variant outharm.generation=legacy; github.com/deswif/outharm-demo).
+    client = await make_client(SCENARIO + "variants: {outharm.generation: legacy}\n")
+    api = Described("outharm-legacy", client, headers={"Authorization": f"Bearer {TOKEN}"})
+    predicted = await api.call("POST", "/automated/predict", 200, data=_form("nsfw.png"))
+    assert predicted.body == {"isHarmful": True, "predictionId": 1}
+    await api.call("POST", "/automated/predict", 400, json_body={"image": "x"})
+    await api.call("POST", "/automated/predict", 401, data=b"", headers={"Authorization": ""})
+    path = {"prediction_id": "1"}
+    reported = await api.call("POST", "/manual/report/{prediction_id}", 200, path=path)
+    assert reported.body == {"status": "pending-moderation", "data": {"requestId": 1}}
+    await api.call("POST", "/manual/report/{prediction_id}", 404, path={"prediction_id": "9"})
+    await api.call("POST", "/manual/appeal/{prediction_id}", 422, path=path)
+    await api.call("POST", "/manual/appeal/{prediction_id}", 404, path={"prediction_id": "x"})
+    scored = await api.call("POST", "/automated/predict", 200, data=_form("cat.png"))
+    again = {"prediction_id": str(scored.body["predictionId"])}
+    appealed = await api.call("POST", "/manual/appeal/{prediction_id}", 200, path=again)
+    assert appealed.body == {"requestId": 2}
+    await api.call(
+        "POST", "/manual/report/{prediction_id}", 401, path=path, headers={"Authorization": ""}
+    )
+    api.assert_covered()
+
+
+def _form(filename: str) -> FormData:
+    form = FormData()
+    form.add_field("image", b"\x89PNG", filename=filename, content_type="image/png")
+    return form

@@ -17,6 +17,7 @@ from mockserver.testing import (
     ScenarioRejected,
     WaitTimedOut,
 )
+from mockserver.testing.sandbox import host_urls_from_env
 
 LOOP = "65f1234567890abcdef12345"
 MANUAL = {
@@ -157,3 +158,34 @@ def test_url_for_is_a_vendors_base_url(mockserver: Sandbox) -> None:
     assert mockserver.url_for("hive") == mockserver.url
     with pytest.raises(KeyError, match=r"no vendor 'acme' .*hitl"):
         mockserver.url_for("acme")
+
+
+def test_url_for_a_host_is_the_port_answering_as_that_host(mockserver: Sandbox) -> None:
+    # The in-process sandbox serves every declared host on a port of its own.
+    models = mockserver.url_for("hive", host="api.thehive.ai")
+    assert models.startswith("http://127.0.0.1:") and models != mockserver.url
+    answer = requests.post(
+        models + "/api/v2/task/sync",
+        data={"text_data": "hello"},
+        headers={"authorization": "token k", **mockserver.headers},
+        timeout=5,
+    )
+    assert answer.status_code == 200 and answer.json()["code"] == 200  # the Models API's task
+    hitl = mockserver.url_for("hitl", host="api.hitl.sh")
+    assert hitl.endswith("/v1") and hitl != mockserver.url_for("hitl")
+    with pytest.raises(KeyError, match=r"hive declares no host 'api.outharm.com' \(its hosts: "):
+        mockserver.url_for("hive", host="api.outharm.com")
+
+
+def test_url_for_a_host_of_a_remote_sandbox(mockserver: Sandbox) -> None:
+    # Remote: the sandbox's own port numbers on its host name, unless MOCKSERVER_HOST_URLS
+    # says where a container's mapped ports are.
+    remote = Sandbox(mockserver.url.replace("127.0.0.1", "localhost"), mockserver.control, "remote")
+    port = mockserver.url_for("outharm", host="api.outharm.com").rsplit(":", 1)[1]
+    assert remote.url_for("outharm", host="api.outharm.com") == f"http://localhost:{port}"
+    mapped = host_urls_from_env({"MOCKSERVER_HOST_URLS": "api.outharm.com=http://h:49153/"})
+    assert mapped == {"api.outharm.com": "http://h:49153"}
+    remote = Sandbox(mockserver.url, mockserver.control, "remote", host_urls=mapped)
+    assert remote.url_for("outharm", host="API.outharm.com") == "http://h:49153"
+    with pytest.raises(ValueError, match="expected HOST=URL pairs"):
+        host_urls_from_env({"MOCKSERVER_HOST_URLS": "api.outharm.com"})

@@ -60,7 +60,7 @@ class FakeDocker:
 
     def get_exposed_port(self, port: int) -> int:
         assert port in self.ports
-        return self.port
+        return self.port + self.ports.index(port)  # each exposed port mapped to its own
 
     def get_logs(self) -> tuple[bytes, bytes]:
         return b"mockserver on http://0.0.0.0:8080\n", b"boom\n"
@@ -81,6 +81,7 @@ def test_configuration_mounts_env_command_and_host_alias() -> None:
     )
     assert container.environment() == {
         "MOCKSERVER_PORT": "8080",
+        "MOCKSERVER_HOST_PORTS": "all",
         "MOCKSERVER_SCENARIO_NAME": "hitl-reject",
         "MOCKSERVER_CLOCK": "manual",
     }
@@ -90,19 +91,43 @@ def test_configuration_mounts_env_command_and_host_alias() -> None:
         assert (fake.image, fake.started, fake.ports, fake.command) == (
             "mockserver:test",
             True,
-            [8080],
+            [8080, 8081, 8082, 8083, 8084],  # the main port, then each vendor host's own
             ["serve"],
         )
         assert fake.volumes == [(str((ROOT / "scenarios").resolve()), "/scenarios", "ro")]
         assert fake.env["MOCKSERVER_SCENARIO_NAME"] == "hitl-reject"
         assert fake.kwargs == {"extra_hosts": {"host.docker.internal": "host-gateway"}}
         assert container.url == "http://127.0.0.1:32768"
+        assert container.host_url("api.thehive.ai") == "http://127.0.0.1:32772"
+        with pytest.raises(KeyError, match=r"hosts: api\.hitl\.sh, api\.outharm\.com"):
+            container.host_url("api.thehive.com")
         assert container.plugin_environment() == {
             "MOCKSERVER_URL": "http://127.0.0.1:32768",
+            "MOCKSERVER_HOST_URLS": "api.hitl.sh=http://127.0.0.1:32769,"
+            "api.outharm.com=http://127.0.0.1:32770,"
+            "api.hivemoderation.com=http://127.0.0.1:32771,"
+            "api.thehive.ai=http://127.0.0.1:32772",
             "MOCKSERVER_RECEIVER_BIND": "0.0.0.0",
             "MOCKSERVER_RECEIVER_HOST": "host.docker.internal",
         }
     assert fake.stopped
+
+
+def test_the_host_ports_follow_the_image_and_can_be_chosen() -> None:
+    # The image's MOCKSERVER_HOST_PORTS=all (Dockerfile): each declared host on the ports after
+    # the main one; with_env names others, or none.
+    assert MockserverContainer().host_ports() == {
+        "api.hitl.sh": 8081,
+        "api.outharm.com": 8082,
+        "api.hivemoderation.com": 8083,
+        "api.thehive.ai": 8084,
+    }
+    chosen = MockserverContainer().with_env("MOCKSERVER_HOST_PORTS", "api.thehive.ai=9000")
+    assert chosen.host_ports() == {"api.thehive.ai": 9000}
+    assert MockserverContainer().with_env("MOCKSERVER_HOST_PORTS", "").host_ports() == {}
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "MOCKSERVER_HOST_PORTS=all" in dockerfile
+    assert "EXPOSE 8080 8081 8082 8083 8084" in dockerfile
 
 
 def test_urls_for_ipv6_hosts_and_before_start() -> None:
@@ -145,6 +170,7 @@ def test_the_health_probe_against_a_real_sandbox_and_the_plugin_backend() -> Non
         assert container.control().health()["status"] == "ok"
         backend = container.backend()
         assert backend.url == server.url and backend.begin_test().startswith("pytest-")
+        assert backend.host_urls["api.thehive.ai"] == container.host_url("api.thehive.ai")
         container.stop()
 
 

@@ -1,7 +1,8 @@
 """Every example in README.md and in each page under docs/ runs as written, in document order
-(each page in a shell of its own), against a sandbox this test
-starts on a free port (the README's `127.0.0.1:8080` is replaced by it), and prints what the
-README shows. See `blocks.py` for the markers and how output is compared.
+(each page in a shell of its own), against a sandbox this test starts on a free port (the
+README's `127.0.0.1:8080` is replaced by it, and each vendor host's port after it by the
+sandbox's port for that host), and prints what the README shows. See `blocks.py` for the
+markers and how output is compared.
 
 The sandbox's clock runs 100 times faster for the Quickstart, so scripted reviewers who answer
 "within seconds" answer within milliseconds; the README's own waits are control-plane waits.
@@ -21,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from mockserver import hostports
+from mockserver.registry import vendors
 from mockserver.settings import Settings
 from mockserver.testing import ControlClient, InProcessServer
 
@@ -151,13 +154,27 @@ def test_shell_and_terminal_examples_run_in_order(sandbox: InProcessServer, tmp_
     for page in rb.pages():
         work = tmp_path / page.replace("/", "_")
         work.mkdir()
-        _run_page(sandbox.port, rb.page_blocks(page), _workdir(work), failures)
+        _run_page(sandbox, rb.page_blocks(page), _workdir(work), failures)
     assert not failures, "\n\n".join(failures)
 
 
-def _run_page(port: int, found: list[rb.Block], work: Path, failures: list[str]) -> None:
+def _readme_hosts(sandbox: InProcessServer) -> dict[str, str]:
+    """Each vendor host's port as the README has it (`make run` and the image: the ports after
+    8080, `--host-port all`) -> the same host's port of the in-process sandbox."""
+    main = int(README_URL.rsplit(":", 1)[1])
+    return {
+        f"127.0.0.1:{b.port}": sandbox.host_url(b.host).removeprefix("http://")
+        for b in hostports.resolve(hostports.ALL, vendors(), main)
+    }
+
+
+def _run_page(
+    sandbox: InProcessServer, found: list[rb.Block], work: Path, failures: list[str]
+) -> None:
     """One page's `sh` and `console` blocks in order, in one shell, as a reader pastes them."""
+    port = sandbox.port
     local = f"127.0.0.1:{port}"
+    hosts = _readme_hosts(sandbox)
     _write_files(found, work)
     shell = Shell(work, _env(port))
     ids: dict[str, str] = {}
@@ -165,9 +182,13 @@ def _run_page(port: int, found: list[rb.Block], work: Path, failures: list[str])
     def here(text: str) -> str:
         for readme_id, real in ids.items():
             text = text.replace(readme_id, real)
+        for readme_host, real in hosts.items():
+            text = text.replace(readme_host, real)
         return text.replace(README_URL, local)
 
     def back(text: str) -> str:
+        for readme_host, real in hosts.items():
+            text = text.replace(real, readme_host)
         return text.replace(local, README_URL)
 
     try:

@@ -25,7 +25,11 @@ PARAMS = {
     "request_id": "65f1234567890abcdef1aaaa",
     "user_id": "65f1234567890abcdef1bbbb",
     "submission_id": "0b0d5f9e-8d8a-4c3e-9f0e-3a3a3a3a3a3a",
+    "prediction_id": "1",
 }
+# Outharm's earlier generation is served under its variant only (elsewhere: an unknown path).
+LEGACY = "variants: {outharm.generation: legacy}\n"
+LEGACY_PATHS = ("/automated/", "/manual/")
 GOOD = {"hitl": "Bearer hitl-key", "outharm": "Bearer om-key", "hive": "token hive-key"}
 
 # vendor -> (case, Authorization header or None) -> (status, the body's identifying fields)
@@ -82,9 +86,10 @@ async def test_every_route_rejects_missing_and_wrong_keys_in_its_vendors_shape(
     sandbox: MakeClient,
 ) -> None:
     """One sandbox for all routes and cases (a parametrized test per case would be slower)."""
-    client = await sandbox(SCENARIO)
+    clients = {False: await sandbox(SCENARIO), True: await sandbox(SCENARIO + LEGACY)}
     failures = []
     for vendor, method, path in ROUTES:
+        client = clients[path.startswith(LEGACY_PATHS)]
         for case, (auth, status, fields) in EXPECTED[vendor].items():
             resp = await client.request(method, path, headers=headers_for(path, auth))
             body = await resp.json()
@@ -94,15 +99,18 @@ async def test_every_route_rejects_missing_and_wrong_keys_in_its_vendors_shape(
             elif vendor != "hitl" and not body.get("message"):
                 failures.append(f"{method} {path} [{case}]: no message: {body}")
     assert failures == []
-    journal = await (await client.get("/_mockserver/journal")).json()
-    assert journal["count"] == sum(len(EXPECTED[v]) for v, _, _ in ROUTES)
+    counts = [
+        (await (await c.get("/_mockserver/journal")).json())["count"] for c in clients.values()
+    ]
+    assert sum(counts) == sum(len(EXPECTED[v]) for v, _, _ in ROUTES)
 
 
 async def test_the_right_key_gets_past_auth_on_every_route(sandbox: MakeClient) -> None:
     """The other half of the check: with its vendor's key no route answers 401 or 403 (ids
     that do not exist give 404, missing bodies 400; that is fine here)."""
-    client = await sandbox(SCENARIO)
+    clients = {False: await sandbox(SCENARIO), True: await sandbox(SCENARIO + LEGACY)}
     for vendor, method, path in ROUTES:
+        client = clients[path.startswith(LEGACY_PATHS)]
         resp = await client.request(method, path, headers=headers_for(path, GOOD[vendor]))
         assert resp.status not in (401, 403), (method, path, await resp.text())
         assert resp.status < 500, (method, path, await resp.text())

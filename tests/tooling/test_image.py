@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from mockserver.hostports import declared
 from mockserver.registry import VENDORS
 
 from . import dockerfile
@@ -29,6 +30,7 @@ from .helpers import KEY, scenario, write
 BIN = Path(sys.executable).parent
 IMAGE = dockerfile.read()
 OUTHARM_SCHEMA = "550e8400-e29b-41d4-a716-446655440000"
+HOSTS = tuple(declared(VENDORS))
 
 # One call per vendor, at a documented path: (method, path, headers, JSON body).
 PROBES: dict[str, tuple[str, str, dict[str, str], Any]] = {
@@ -106,6 +108,9 @@ def image_env(scenarios: Path, port: int) -> dict[str, str]:
     assert env["MOCKSERVER_SCENARIO"] == "/scenarios"
     env["MOCKSERVER_SCENARIO"] = str(scenarios)
     env["MOCKSERVER_PORT"] = str(port)
+    # A container has its own ports; here each host gets a free one, as the main port does.
+    assert env["MOCKSERVER_HOST_PORTS"] == "all"
+    env["MOCKSERVER_HOST_PORTS"] = ",".join(f"{host}={free_port()}" for host in HOSTS)
     return env
 
 
@@ -147,7 +152,11 @@ def test_the_dockerfile_promises() -> None:
     assert IMAGE.base.startswith("python:3.11-slim")
     assert IMAGE.user.split(":")[0] not in ("root", "0")
     assert IMAGE.env["MOCKSERVER_HOST"] == "0.0.0.0"
-    assert IMAGE.expose == [f"{IMAGE.env['MOCKSERVER_PORT']}"]
+    # The main port, then each vendor's real host on its own port (MOCKSERVER_HOST_PORTS=all
+    # gives them the ports after the main one, in the order the vendors declare them).
+    main = int(IMAGE.env["MOCKSERVER_PORT"])
+    assert IMAGE.env["MOCKSERVER_HOST_PORTS"] == "all"
+    assert IMAGE.expose == [str(main + i) for i in range(len(HOSTS) + 1)]
     # Exec form: the server is PID 1 and receives SIGTERM itself, not through a shell.
     assert IMAGE.exec_form == {"ENTRYPOINT": True, "CMD": True, "HEALTHCHECK": True}
     assert IMAGE.command == ["mockserver", "serve"]
@@ -163,6 +172,17 @@ def test_empty_scenario_folder_serves_the_default_and_is_healthy(container: Runn
     # The same command fails when nothing listens on MOCKSERVER_PORT.
     elsewhere = {**container.env, "MOCKSERVER_PORT": str(free_port())}
     assert subprocess.run(IMAGE.healthcheck, env=elsewhere, capture_output=True).returncode == 1
+
+
+def test_each_vendor_host_answers_on_its_own_port(container: Running) -> None:
+    ports = dict(pair.split("=") for pair in container.env["MOCKSERVER_HOST_PORTS"].split(","))
+    models = f"http://127.0.0.1:{ports['api.thehive.ai']}"
+    status, answer = http(
+        models + "/api/v2/task/sync", "POST", {"Authorization": "token k"}, {"text_data": "hi"}
+    )
+    assert status == 200 and answer["code"] == 200, answer  # the Models API, by origin alone
+    status, answer = http(f"http://127.0.0.1:{ports['api.outharm.com']}/_mockserver/health")
+    assert (status, answer["status_code"]) == (404, "404")  # Outharm's shape, no control plane
 
 
 @pytest.mark.parametrize("vendor", sorted(PROBES))

@@ -20,6 +20,7 @@ from mockserver.vendor import (
     Route,
     ScenarioSection,
     Vendor,
+    VendorHost,
     VendorState,
     WebhookPolicy,
 )
@@ -39,6 +40,7 @@ class HitlVendor(Vendor):
     title = "HITL.sh"
     path_prefixes = ("/v1/",)
     base_path = "/v1"
+    hosts = (VendorHost("api.hitl.sh", "HITL.sh API"),)
     statuses = ("pending", "claimed", "completed", "timeout", "cancelled")
     _built: ScenarioSection | None = None
 

@@ -1,9 +1,11 @@
 """Deterministic, realistic Hive model results for a text or a media URL, and rule evaluation.
 
 Text: every head in `TEXT_CLASSES` gets an integer 0-3 from the scenario's `text` rules (binary
-heads only 0 or 3), plus Hive's pattern matches (deny list, PII, URLs). Visual: every head in
-`VISUAL_HEADS` gets confidences summing to 1; a matching `visual` rule sets its class's score and
-the rest is spread over the head's other classes, seeded from the URL (same URL, same numbers).
+heads only 0 or 3), plus Hive's pattern matches (deny list, PII, URLs). Visual: every head
+answered (`classes.py`, variant `hive.visual_classes`) gets confidences summing to 1, its
+classes in the vendor's order; a matching `visual` rule sets its class's score and the rest is
+spread over the head's other classes, seeded from the URL (same URL, same numbers); with no
+rule the head's negative class takes nearly all of it.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ from urllib.parse import urlsplit
 from .classes import (
     BINARY_TEXT_CLASSES,
     MAX_TEXT_SCORE,
+    MODEL_2023_HEADS,
     TEXT_CLASSES,
     UNSUPPORTED_SCORE,
-    VISUAL_HEADS,
     VISUAL_PRESENT_THRESHOLD,
+    VisualHead,
 )
 from .expressions import Env
 from .patterns import PII_KIND, Span, find_filters, find_pii, find_urls
@@ -161,8 +164,11 @@ def analyze_text(
     )
 
 
-def analyze_url(url: str, cfg: HiveConfig) -> VisualAnalysis:
-    """Score an image or video URL: one frame, or three (times 0, 1, 2) for .mp4 and .mov."""
+def analyze_url(
+    url: str, cfg: HiveConfig, heads: tuple[VisualHead, ...] = MODEL_2023_HEADS
+) -> VisualAnalysis:
+    """Score an image or video URL: one frame, or three (times 0, 1, 2) for .mp4 and .mov;
+    `heads` are the heads answered, in order (the `hive.visual_classes` variant)."""
     winners: dict[str, VisualRule] = {}
     for rule in cfg.visual:
         if rule.head not in winners and rule.pattern.search(url):
@@ -173,10 +179,7 @@ def analyze_url(url: str, cfg: HiveConfig) -> VisualAnalysis:
     frames = tuple(
         Frame(
             time=time,
-            heads=tuple(
-                _head_scores(url, time, head, classes, winners.get(head))
-                for head, classes in VISUAL_HEADS.items()
-            ),
+            heads=tuple(_head_scores(url, time, head, winners.get(head.name)) for head in heads),
         )
         for time in times
     )
@@ -205,15 +208,14 @@ def _extension(url: str) -> str:
     return path[dot:] if dot > path.rfind("/") else ""
 
 
-def _head_scores(
-    url: str, time: int, head: str, classes: tuple[str, ...], rule: VisualRule | None
-) -> HeadScores:
-    digest = hashlib.sha256(f"{url}\x00{head}\x00{time}".encode()).digest()
+def _head_scores(url: str, time: int, head: VisualHead, rule: VisualRule | None) -> HeadScores:
+    digest = hashlib.sha256(f"{url}\x00{head.name}\x00{time}".encode()).digest()
     if rule is not None:
         winner, units = rule.cls, round(rule.score * _UNITS)
     else:
-        # No rule: the negative class (last) dominates with 0.9800-0.9989.
-        winner, units = classes[-1], 9_800 + digest[0] % 190
+        # No rule: the head's negative class dominates with 0.9800-0.9989.
+        winner, units = head.negative, 9_800 + digest[0] % 190
+    classes = head.classes
     others = [cls for cls in classes if cls != winner]
     rest = _UNITS - units
     weights = [1 + digest[1 + i] % 50 for i in range(len(others))]
@@ -221,4 +223,6 @@ def _head_scores(
     if shares:
         shares[-1] += rest - sum(shares)  # the rounding remainder goes on the last class
     by_class = {winner: units, **dict(zip(others, shares, strict=True))}
-    return HeadScores(head=head, classes=tuple((cls, by_class[cls] / _UNITS) for cls in classes))
+    return HeadScores(
+        head=head.name, classes=tuple((cls, by_class[cls] / _UNITS) for cls in classes)
+    )

@@ -21,6 +21,7 @@ for the submitted content and user (patron) metadata, `None` when the key is abs
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -231,7 +232,9 @@ class _Parser:
         if path:
             raise self.error(token.pos, f"unknown name {token.text!r}")
         if self.known is not None and root not in self.known:
-            raise self.error(token.pos, f"unknown class {root!r}")
+            near = difflib.get_close_matches(root, sorted(self.known), n=3, cutoff=0.5)
+            hint = f" (nearest: {', '.join(near)})" if near else ""
+            raise self.error(token.pos, f"unknown class {root!r}{hint}")
 
         def score(env: Env) -> object:
             return env.scores.get(root, 0)

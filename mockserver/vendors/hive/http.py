@@ -6,7 +6,8 @@ Error body (Hive documents none, reference B.5): `{"code": <HTTP status>, "error
 Hive's successful answers. 401 for a missing or malformed authorization header, 403 for a key
 the scenario does not accept.
 
-Two products share `/api/v1|v2/task/sync|async` (reference B.1, B.2). A request is for the
+Two products share `/api/v1|v2/task/sync|async` (reference B.1, B.2). On a host's own port
+(`--host-port api.thehive.ai=8081`) the port decides. On the main port a request is for the
 Models API (api.thehive.ai) when its Host is `api.thehive.ai` or starts with `models.` (e.g.
 `models.localhost:8080`), or when its path starts with `/models` (`/models/api/v2/task/sync`);
 otherwise it is for the Moderation Dashboard (api.hivemoderation.com).
@@ -14,19 +15,30 @@ otherwise it is for the Moderation Dashboard (api.hivemoderation.com).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Final
 
 from aiohttp import web
 
-from mockserver.appkeys import world_of
+from mockserver.appkeys import served_host, world_of
+from mockserver.conveniences import Convenience, allow, convenience
 from mockserver.errors import ApiError
 
 from .forms import Fields, parse_body
 from .state import HiveState
 
-MODELS_HOSTS: Final = frozenset({"api.thehive.ai"})
+DASHBOARD_HOST: Final = "api.hivemoderation.com"
+MODELS_HOST: Final = "api.thehive.ai"
+MODELS_HOSTS: Final = frozenset({MODELS_HOST})
 MODELS_HOST_PREFIX: Final = "models."
 MODELS_PATH_PREFIX: Final = "/models"
+ALIAS_PATH: Final = "the /models path alias"
+ALIAS_HOST: Final = "a models.* Host alias"
+MODELS_ORIGIN_DOCS: Final = (
+    "https://docs.thehive.ai/reference/submit-a-task-synchronously "
+    "(POST https://api.thehive.ai/api/v2/task/sync)"
+)
+BODY_DOCS: Final = "https://docs.thehive.ai/docs/dashboard-api-reference (JSON or form data)"
 _DEFAULT_CODES: Final = {
     400: "bad_request",
     401: "unauthorized",
@@ -97,10 +109,53 @@ def hostname(request: web.Request) -> str:
 
 def is_models_request(request: web.Request) -> bool:
     """Whether a request is for the Models API rather than the Dashboard (module docstring)."""
-    if request.path.startswith(MODELS_PATH_PREFIX + "/"):
-        return True
+    return models_by(request) is not None
+
+
+def models_by(request: web.Request) -> str | None:
+    """What makes a request a Models API call: its host's own port, its `api.thehive.ai` Host,
+    or (sandbox aliases, no real host has them) the `/models` path or a `models.*` Host; None
+    for a Dashboard call. In strict mode the aliases do not count."""
+    served = served_host(request)
+    if served is not None:
+        return "host port" if served in MODELS_HOSTS else None
     name = hostname(request)
-    return name in MODELS_HOSTS or name.startswith(MODELS_HOST_PREFIX)
+    if name in MODELS_HOSTS:
+        return "host"
+    if request.path.startswith(MODELS_PATH_PREFIX + "/"):
+        return ALIAS_PATH
+    if name.startswith(MODELS_HOST_PREFIX) and not state_of(request).strict:
+        return ALIAS_HOST
+    return None
+
+
+def read_conveniences(request: web.Request) -> list[Convenience]:
+    """What a call relies on that the real hosts do not offer: a body without a Content-Type
+    (guessed from its first byte), or the Models API reached by a sandbox alias."""
+    found: list[Convenience] = []
+    if not request.headers.get("Content-Type", "").strip() and request.body_exists:
+        refusal = ApiError(
+            415,
+            "Send a Content-Type: application/json, application/x-www-form-urlencoded or "
+            "multipart/form-data",
+            code="unsupported_media_type",
+        )
+        found.append(convenience("hive.content_type_guessed", refusal, BODY_DOCS))
+    alias = models_by(request)
+    if alias in (ALIAS_PATH, ALIAS_HOST):
+        refusal = ApiError(
+            404,
+            f"No such endpoint: {request.method} {request.path} ({alias}); the Models API "
+            f"is {MODELS_HOST}'s own paths: serve that host with --host-port {MODELS_HOST}=PORT",
+            code="not_found",
+        )
+        found.append(convenience("hive.models_alias", refusal, MODELS_ORIGIN_DOCS, alias))
+    return found
+
+
+def allow_conveniences(request: web.Request, found: Iterable[Convenience]) -> None:
+    """Strict mode refuses the first; lenient mode notes every one (`conveniences.allow`)."""
+    allow(request, found, strict=state_of(request).strict)
 
 
 def flag(request: web.Request, name: str) -> bool:

@@ -1,9 +1,10 @@
-"""Hive's route table: the Moderation Dashboard and Models APIs on one port.
+"""Hive's route table: the Moderation Dashboard and Models APIs on one port, and each on its
+host's own port (`--host-port`).
 
 Paths: `/api/v1/task/sync|async`, `/api/v2/task/sync|async` (Dashboard, or the Models API by
-Host, see `http.py`), `POST /api/v1/report` (Dashboard), `GET /api/v1/task` (Models), and the
-same task paths under `/models` for clients that cannot set a Host header. The handlers live in
-`routes_dashboard.py` and `routes_models.py`.
+host, see `http.py`), `POST /api/v1/report` (Dashboard only), `GET /api/v1/task` (Models only),
+and on the main port the same task paths under `/models` for clients that cannot set a Host
+header. The handlers live in `routes_dashboard.py` and `routes_models.py`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from aiohttp import web
 from mockserver.vendor import Handler, Route
 
 from . import routes_dashboard, routes_models
-from .http import MODELS_PATH_PREFIX, is_models_request
+from .http import DASHBOARD_HOST, MODELS_HOST, MODELS_PATH_PREFIX, is_models_request
 
 
 def _task_handler(version: str, is_async: bool, *, models_only: bool = False) -> Handler:
@@ -39,11 +40,12 @@ def routes() -> list[Route]:
                     "POST",
                     MODELS_PATH_PREFIX + path,
                     _task_handler(version, is_async, models_only=True),
+                    hosts=(),  # a sandbox alias: no real host has it
                 )
             )
     out += [
-        Route("POST", "/api/v1/report", routes_dashboard.report),
-        Route("GET", "/api/v1/task", routes_models.get_task),
-        Route("GET", MODELS_PATH_PREFIX + "/api/v1/task", routes_models.get_task),
+        Route("POST", "/api/v1/report", routes_dashboard.report, hosts=(DASHBOARD_HOST,)),
+        Route("GET", "/api/v1/task", routes_models.get_task, hosts=(MODELS_HOST,)),
+        Route("GET", MODELS_PATH_PREFIX + "/api/v1/task", routes_models.get_task, hosts=()),
     ]
     return out

@@ -7,7 +7,15 @@ from aiohttp import web
 from mockserver.errors import ApiError
 
 from . import results
-from .http import authenticate, flag, is_models_request, read_fields, state_of
+from .http import (
+    allow_conveniences,
+    authenticate,
+    flag,
+    is_models_request,
+    read_conveniences,
+    read_fields,
+    state_of,
+)
 from .validation import dashboard_submission, report_submission
 
 
@@ -20,9 +28,11 @@ async def submit_task(request: web.Request, version: str, is_async: bool) -> web
     `timestamp`, `thorn_enabled` are accepted and ignored; only text and visual models score.
     """
     state = state_of(request)
+    allow_conveniences(request, read_conveniences(request))
     authenticate(request, state)
     fields = await read_fields(request)
     sub = dashboard_submission(fields, version=version, is_async=is_async)
+    allow_conveniences(request, sub.conveniences)
     legacy = version == "v1" and flag(request, "legacy")
     task = state.submit_dashboard(sub, version=version, is_async=is_async, legacy=legacy)
     body = results.acknowledgement(task) if is_async else state.result(task)
@@ -39,7 +49,9 @@ async def report(request: web.Request) -> web.Response:
     if is_models_request(request):
         raise ApiError(404, "The Models API has no reports endpoint", code="not_found")
     state = state_of(request)
+    allow_conveniences(request, read_conveniences(request))
     authenticate(request, state)
     sub = report_submission(await read_fields(request))
+    allow_conveniences(request, sub.conveniences)
     filed, task = state.report(sub)
     return web.json_response({**filed.to_json(), "task_id": task.id, "status": "in_review"})

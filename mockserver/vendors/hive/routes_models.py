@@ -7,7 +7,14 @@ from aiohttp import web
 from mockserver.errors import ApiError
 
 from . import results
-from .http import authenticate, is_models_request, read_fields, state_of
+from .http import (
+    allow_conveniences,
+    authenticate,
+    is_models_request,
+    read_conveniences,
+    read_fields,
+    state_of,
+)
 from .validation import models_submission
 
 
@@ -21,8 +28,10 @@ async def submit_task(request: web.Request, version: str, is_async: bool) -> web
     uploads are scored by file name.
     """
     state = state_of(request)
+    allow_conveniences(request, read_conveniences(request))
     authenticate(request, state)
-    sub = models_submission(await read_fields(request))
+    sub = models_submission(await read_fields(request), is_async=is_async)
+    allow_conveniences(request, sub.conveniences)
     task = state.submit_models(sub, version=version, is_async=is_async)
     body = results.acknowledgement(task) if is_async else state.result(task)
     return web.json_response(body)
@@ -35,6 +44,7 @@ async def get_task(request: web.Request) -> web.Response:
     if not is_models_request(request):
         raise ApiError(404, "GET /api/v1/task is a Models API endpoint", code="not_found")
     state = state_of(request)
+    allow_conveniences(request, read_conveniences(request))
     authenticate(request, state)
     task_id = request.query.get("task_id", "").strip()
     if not task_id:

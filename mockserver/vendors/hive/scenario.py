@@ -90,6 +90,7 @@ def parse_section(data: Mapping[str, Any] | None) -> HiveConfig:
         callback_delay=parse_duration(data.get("callback_delay", DEFAULT_CALLBACK_DELAY)),
         review=parse_rules(REVIEW_RULESET, review_raw, lambda p: dotted(("review", *p))),
         review_conditions=conditions,
+        strict=data.get("strict"),
     )
 
 
@@ -120,7 +121,10 @@ def _visual_rule(where: KeyPath, raw: Mapping[str, Any]) -> VisualRule:
         pattern = re.compile(re.escape(raw["url_contains"]), re.IGNORECASE)
     cls = raw["class"]
     return VisualRule(
-        pattern=pattern, cls=cls, head=VISUAL_CLASS_HEAD[cls], score=float(raw.get("score", 0.95))
+        pattern=pattern,
+        cls=cls,
+        head=VISUAL_CLASS_HEAD[cls].name,
+        score=float(raw.get("score", 0.95)),
     )
 
 

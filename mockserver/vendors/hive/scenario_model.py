@@ -100,6 +100,8 @@ class HiveConfig:
     # conditions they use, by source text.
     review: RuleSet = field(default_factory=lambda: RuleSet(REVIEW_RULESET))
     review_conditions: Mapping[str, Condition] = field(default_factory=dict)
+    strict: bool | None = None
+    """Refuse what Hive's documents do not allow (None: as `--strict` says)."""
 
     def accepts_key(self, key: str) -> bool:
         """Whether an API key is accepted: listed, or any non-empty key when none are listed."""

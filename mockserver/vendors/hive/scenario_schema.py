@@ -185,6 +185,12 @@ SECTION_SCHEMA: Final[dict[str, Any]] = {
             "additionalProperties": _ACTION,
             "description": "Dashboard actions by name, referenced by rules' action.",
         },
+        "strict": {
+            "type": "boolean",
+            "description": "refuse what Hive's documents do not allow (ids as numbers, "
+            "patron_id on v2, callback_url on sync calls, unknown fields, the /models alias); "
+            "default: as --strict says",
+        },
         "callback_delay": {
             **DURATION_SCHEMA,
             "description": "how long after an async acknowledgement the result is POSTed to "

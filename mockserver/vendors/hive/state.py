@@ -20,6 +20,7 @@ from mockserver.vendor import VendorState
 from . import results, variants, webhooks
 from .actions import ACTIONS
 from .analysis import Analysis, analyze_text, analyze_url, triggered_rules
+from .classes import ALL_VISUAL_HEADS, MODEL_2023_HEADS
 from .matchers import MATCHERS, ReviewFacts
 from .models import HiveTask, Report, Review, ReviewStatus
 from .scenario_model import ACTION_NONE, ACTION_REVIEW, HiveConfig, Rule
@@ -33,6 +34,7 @@ class HiveState(VendorState):
     def __init__(self, world: World, cfg: HiveConfig) -> None:
         self.world = world
         self.cfg = cfg
+        self.strict = cfg.strict if cfg.strict is not None else world.settings.strict
         self.tasks: dict[str, HiveTask] = {}
         self.aliases: dict[str, str] = {}  # v2: every model's task id -> the task's first id
         self.reports: list[Report] = []
@@ -46,17 +48,28 @@ class HiveState(VendorState):
         return self.world.ids.uuid1(self.world.clock.timestamp())
 
     def _analyze(self, content: Content) -> Analysis:
+        chosen = self.world.variants
         if content.text is not None:
-            if self.world.variants.is_(variants.TEXT_CLASSES, "seed"):
+            if chosen.is_(variants.TEXT_CLASSES, "seed"):
                 return analyze_text(
                     content.text, self.cfg, variants.SEED_OUTPUT, variants.SEED_MODERATED
                 )
+            if chosen.is_(variants.TEXT_CLASSES, "model_2021"):
+                return analyze_text(
+                    content.text,
+                    self.cfg,
+                    variants.MODEL_2021_OUTPUT,
+                    variants.MODEL_2021_MODERATED,
+                )
             return analyze_text(content.text, self.cfg)
+        heads = ALL_VISUAL_HEADS
+        if chosen.is_(variants.VISUAL_CLASSES, "model_2023"):
+            heads = MODEL_2023_HEADS
         if content.url is not None:
-            return analyze_url(content.url, self.cfg)
+            return analyze_url(content.url, self.cfg, heads)
         # A media upload is scored like a URL, by its file name (the bytes are not looked at).
         assert content.upload is not None
-        return analyze_url(content.upload.filename, self.cfg)
+        return analyze_url(content.upload.filename, self.cfg, heads)
 
     def submit_dashboard(
         self, sub: DashboardSubmission, *, version: str, is_async: bool, legacy: bool

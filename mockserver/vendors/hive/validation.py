@@ -6,6 +6,12 @@ required for v1 async (v2 docs mark it optional); metadata objects. Models API (
 exactly one of `media`, `url`, `text_data`. Reports (B.2): `post_id` or `user_id`,
 `report_categories` required. Hive publishes no error catalogue, so every failure here is our
 own 4xx with a short `error` code (README fidelity notes).
+
+What is accepted beyond the documents is returned as `conveniences` (noted when lenient,
+refused when strict, `mockserver/conveniences.py`): a JSON number for an id, `patron_id` on v2
+(whose docs name it `user_id`) or both names at once, `callback_url` on a sync call, and any
+field the endpoint's docs do not list. v1 takes `patron_id` (older docs, the seed) or `user_id`
+(newer docs, and oneprojectorg/common sends it to v1 in production): both are documented.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from typing import Any, Final, Literal
 from urllib.parse import urlsplit
 
 from mockserver import jsonio
+from mockserver.conveniences import Convenience, convenience
 from mockserver.errors import ApiError
 
 from .forms import Fields, Upload
@@ -27,6 +34,26 @@ VISUAL_MODEL: Final = "visual"
 # are emulated; the others are acknowledged and reported in project_status_map.
 URL_MODELS: Final = ("visual", "ocr", "audio", "demographics", "ai_generated_media")
 TEXT_MODELS: Final = (TEXT_MODEL,)
+
+DASHBOARD_DOCS: Final = "https://docs.thehive.ai/docs/dashboard-api-reference"
+V2_DOCS: Final = "https://docs.thehive.ai/docs/dashboard-api-reference-v2-multi-model-support"
+MODELS_DOCS: Final = "https://docs.thehive.ai/reference/submit-a-task-synchronously"
+REPORT_DOCS: Final = "https://docs.thehive.ai/docs/submit-user-reports-to-the-dashboard"
+# The fields each endpoint's documents list (reference B.1, B.2; conversation context, Thorn).
+DASHBOARD_FIELDS: Final = frozenset(
+    {
+        *("text_data", "url", "post_id", "patron_id", "user_id", "callback_url", "models"),
+        *("content_metadata", "user_metadata", "patron_metadata", "conversation_id"),
+        *("timestamp", "thorn_enabled"),
+    }
+)
+MODELS_FIELDS: Final = frozenset(
+    {"media", "url", "text_data", "callback_url", "metadata", "options", "language"}
+)
+REPORT_FIELDS: Final = frozenset(
+    {"post_id", "user_id", "reporter_id", "report_categories", "report_reason"}
+)
+Found = list[Convenience]
 
 
 @dataclass(frozen=True)
@@ -48,6 +75,7 @@ class DashboardSubmission:
     content_metadata: dict[str, Any] = field(default_factory=dict)
     user_metadata: dict[str, Any] = field(default_factory=dict)
     models: tuple[str, ...] = ()
+    conveniences: tuple[Convenience, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,6 +83,7 @@ class ModelsSubmission:
     content: Content
     callback_url: str | None = None
     metadata: Any = None
+    conveniences: tuple[Convenience, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,25 +93,43 @@ class ReportSubmission:
     reporter_id: str | None
     categories: tuple[str, ...]
     reason: str | None
+    conveniences: tuple[Convenience, ...] = ()
 
 
 def _bad(message: str, code: str = "invalid_field") -> ApiError:
     return ApiError(400, message, code=code)
 
 
-def _string(fields: Fields, name: str) -> str | None:
-    """A scalar field as text; None when absent or empty. Numbers are accepted as ids."""
+def _string(fields: Fields, name: str, found: Found) -> str | None:
+    """A scalar field as text; None when absent or empty. A JSON number is taken as its text
+    (a convenience: the docs give ids as strings)."""
     value = fields.get(name)
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise _bad(f"{name} must be a string")
+    if not isinstance(value, str):
+        refusal = _bad(f"{name} must be a string, got the number {value!r}")
+        found.append(convenience("hive.numeric_id", refusal, DASHBOARD_DOCS, name))
     text = str(value).strip()
     return text or None
 
 
-def _required(fields: Fields, name: str) -> str:
-    value = _string(fields, name)
+def _unknown_fields(fields: Fields, known: frozenset[str], source: str, found: Found) -> None:
+    for name in fields:
+        if name not in known:
+            refusal = _bad(f"Unknown field {name!r}")
+            found.append(convenience("hive.unknown_field", refusal, source, name))
+
+
+def _sync_callback(callback: str | None, is_async: bool, source: str, found: Found) -> None:
+    if callback is not None and not is_async:
+        refusal = _bad("callback_url is for async tasks only (/task/async)")
+        found.append(convenience("hive.callback_url_on_sync", refusal, source))
+
+
+def _required(fields: Fields, name: str, found: Found) -> str:
+    value = _string(fields, name, found)
     if value is None:
         raise _bad(f"{name} is required", "missing_field")
     return value
@@ -104,7 +151,7 @@ def _object(fields: Fields, name: str) -> dict[str, Any] | None:
 
 
 def _url(fields: Fields, name: str) -> str | None:
-    value = _string(fields, name)
+    value = _string(fields, name, [])  # a URL is text: a number fails the scheme check below
     if value is not None and not value.lower().startswith(("http://", "https://")):
         raise _bad(f"{name} must be an http(s) URL, got {value!r}", "unsupported_input")
     if value is not None:
@@ -141,14 +188,21 @@ def _content(fields: Fields, *, media: bool) -> Content:
     return Content(text=text)
 
 
-def _user(fields: Fields, prefer: IdField) -> tuple[IdField, str]:
+def _user(fields: Fields, prefer: IdField, found: Found) -> tuple[IdField, str]:
     """The submitter: `patron_id` (v1 docs) or `user_id` (newer docs); answers echo the name
-    the client used."""
-    patron, user = _string(fields, "patron_id"), _string(fields, "user_id")
+    the client used. v2's docs know only `user_id`: `patron_id` there is a convenience, and so
+    is sending both names (agreeing) anywhere."""
+    patron, user = _string(fields, "patron_id", found), _string(fields, "user_id", found)
     if patron is not None and user is not None and patron != user:
         raise _bad("patron_id and user_id name the same user: send one", "conflicting_fields")
     if patron is None and user is None:
         raise _bad(f"{prefer} is required", "missing_field")
+    if patron is not None and user is not None:
+        refusal = _bad("patron_id and user_id name the same user: send one", "conflicting_fields")
+        found.append(convenience("hive.user_id_name", refusal, V2_DOCS, "both names sent"))
+    elif patron is not None and prefer == "user_id":
+        refusal = _bad("user_id is required", "missing_field")
+        found.append(convenience("hive.user_id_name", refusal, V2_DOCS, "patron_id on v2"))
     if patron is not None and (user is None or prefer == "patron_id"):
         return "patron_id", patron
     return "user_id", str(user)
@@ -181,12 +235,16 @@ def _models(fields: Fields, content: Content) -> tuple[str, ...]:
 
 def dashboard_submission(fields: Fields, *, version: str, is_async: bool) -> DashboardSubmission:
     """A Dashboard task from v1 or v2 fields; ApiError 400 naming the first problem."""
+    found: Found = []
     content = _content(fields, media=False)
-    post_id = _required(fields, "post_id")
-    id_field, user_id = _user(fields, "patron_id" if version == "v1" else "user_id")
+    post_id = _required(fields, "post_id", found)
+    id_field, user_id = _user(fields, "patron_id" if version == "v1" else "user_id", found)
     callback = _url(fields, "callback_url")
     if is_async and version == "v1" and callback is None:
         raise _bad("callback_url is required for async tasks", "missing_field")
+    source = DASHBOARD_DOCS if version == "v1" else V2_DOCS
+    _sync_callback(callback, is_async, source, found)
+    _unknown_fields(fields, DASHBOARD_FIELDS, source, found)
     user_meta = _object(fields, "user_metadata") or _object(fields, "patron_metadata") or {}
     return DashboardSubmission(
         content=content,
@@ -197,14 +255,22 @@ def dashboard_submission(fields: Fields, *, version: str, is_async: bool) -> Das
         content_metadata=_object(fields, "content_metadata") or {},
         user_metadata=user_meta,
         models=_models(fields, content) if version == "v2" else (),
+        conveniences=tuple(found),
     )
 
 
-def models_submission(fields: Fields) -> ModelsSubmission:
+def models_submission(fields: Fields, *, is_async: bool) -> ModelsSubmission:
     """A Models API task; `metadata` is passed back untouched in the callback."""
+    found: Found = []
     content = _content(fields, media=True)
+    callback = _url(fields, "callback_url")
+    _sync_callback(callback, is_async, MODELS_DOCS, found)
+    _unknown_fields(fields, MODELS_FIELDS, MODELS_DOCS, found)
     return ModelsSubmission(
-        content=content, callback_url=_url(fields, "callback_url"), metadata=fields.get("metadata")
+        content=content,
+        callback_url=callback,
+        metadata=fields.get("metadata"),
+        conveniences=tuple(found),
     )
 
 
@@ -224,13 +290,16 @@ def _categories(fields: Fields) -> tuple[str, ...]:
 
 def report_submission(fields: Fields) -> ReportSubmission:
     """A user report: about a post (`post_id`) or a user (`user_id`)."""
-    post_id, user_id = _string(fields, "post_id"), _string(fields, "user_id")
+    found: Found = []
+    post_id, user_id = _string(fields, "post_id", found), _string(fields, "user_id", found)
     if post_id is None and user_id is None:
         raise _bad("Send post_id (to report a post) or user_id (to report a user)", "missing_field")
+    _unknown_fields(fields, REPORT_FIELDS, REPORT_DOCS, found)
     return ReportSubmission(
         post_id=post_id,
         user_id=user_id,
-        reporter_id=_string(fields, "reporter_id"),
+        reporter_id=_string(fields, "reporter_id", found),
         categories=_categories(fields),
-        reason=_string(fields, "report_reason"),
+        reason=_string(fields, "report_reason", found),
+        conveniences=tuple(found),
     )

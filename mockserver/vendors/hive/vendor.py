@@ -23,13 +23,14 @@ from mockserver.vendor import (
     Route,
     ScenarioSection,
     Vendor,
+    VendorHost,
     VendorState,
     WebhookPolicy,
 )
 
 from . import drift_probes, routes, scenario
 from .actions import ACTIONS, STATUSES
-from .http import MODELS_PATH_PREFIX, render_error
+from .http import DASHBOARD_HOST, MODELS_HOST, MODELS_PATH_PREFIX, render_error
 from .matchers import MATCHERS
 from .state import HiveState
 from .variants import VARIANTS
@@ -44,6 +45,10 @@ class HiveVendor(Vendor):
     title = "Hive (Moderation Dashboard and Models APIs)"
     path_prefixes = ("/api/v1/", "/api/v2/", MODELS_PATH_PREFIX + "/")
     base_path = ""  # clients use the server's URL as Hive's (both products' paths start /api)
+    hosts = (
+        VendorHost(DASHBOARD_HOST, "Hive Moderation Dashboard API"),
+        VendorHost(MODELS_HOST, "Hive Models API"),
+    )
     statuses = STATUSES
 
     def routes(self) -> list[Route]:

@@ -10,16 +10,21 @@ from http import HTTPStatus
 from aiohttp import web
 
 from mockserver.appkeys import world_of
+from mockserver.conveniences import allow, convenience
 from mockserver.errors import ApiError
 from mockserver.scenario.rules import Rule, answer_fault
 from mockserver.vendors.outharm.models import Schema
 from mockserver.vendors.outharm.scenario import OutharmConfig
 from mockserver.vendors.outharm.state import OutharmState
 from mockserver.vendors.outharm.validation import (
+    AUTH_DOCS,
+    MANUAL_DOCS,
     check_content_type,
     parse_body,
+    unknown_fields,
     validate_submission,
 )
+from mockserver.vendors.outharm.variants import CURRENT, GENERATION, LEGACY
 
 
 def render_error(error: ApiError) -> web.Response:
@@ -59,26 +64,54 @@ def authenticate(request: web.Request, cfg: OutharmConfig) -> str:
         raise ApiError(401, "API token is required", code="token-required")
     scheme, _, token = header.partition(" ")
     token = token.strip()
-    # [I] The scheme is matched without case (RFC 6750); a token never contains whitespace.
+    bad_format = ApiError(400, "Invalid API token format", code="invalid-token-format")
     if scheme.lower() != "bearer" or not token or any(c.isspace() for c in token):
-        raise ApiError(400, "Invalid API token format", code="invalid-token-format")
+        raise bad_format
+    if scheme != "Bearer":
+        # The docs write `Authorization: Bearer <token>`; another case is a convenience.
+        found = convenience("outharm.bearer_scheme_case", bad_format, AUTH_DOCS, scheme)
+        allow(request, [found], strict=state_of(request).strict)
     if cfg.tokens is not None and token not in cfg.tokens:
         raise ApiError(401, "API token not found or invalid", code="invalid-token")
     return token
 
 
+def require_webhook(request: web.Request, cfg: OutharmConfig) -> None:
+    """Manual moderation needs a webhook endpoint set in the Console (A.5): without one the
+    sandbox still queues (the verdict shows on the control plane), a convenience."""
+    if cfg.webhook is None:
+        refusal = ApiError(
+            400,
+            "Manual moderation needs a webhook endpoint (Console, Manual Moderation settings)",
+            code="webhook-not-configured",
+        )
+        found = convenience("outharm.manual_without_webhook", refusal, MANUAL_DOCS)
+        allow(request, [found], strict=state_of(request).strict)
+
+
 Endpoint = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def endpoint(handler: Endpoint) -> Endpoint:
-    """Authenticate before the handler runs (auth errors come first, as on every Outharm call)."""
+def endpoint(handler: Endpoint, generation: str = CURRENT) -> Endpoint:
+    """An endpoint of one API generation (variant `outharm.generation`): in the other it is an
+    unknown path (Outharm's 404, before anything else); in its own, auth errors come first, as
+    on every Outharm call."""
 
     @wraps(handler)
     async def run(request: web.Request) -> web.StreamResponse:
+        if not world_of(request).variants.is_(GENERATION, generation):
+            raise ApiError(
+                404, f"No such endpoint: {request.method} {request.path}", code="not-found"
+            )
         authenticate(request, state_of(request).cfg)
         return await handler(request)
 
     return run
+
+
+def legacy_endpoint(handler: Endpoint) -> Endpoint:
+    """An endpoint of the legacy generation (`legacy.py`)."""
+    return endpoint(handler, LEGACY)
 
 
 def require_manual_subscription(cfg: OutharmConfig) -> None:
@@ -94,9 +127,13 @@ def require_manual_subscription(cfg: OutharmConfig) -> None:
 async def submission_body(
     request: web.Request, cfg: OutharmConfig
 ) -> tuple[Schema, dict[str, list[str]]]:
-    """The validated `{schema_id, content}` body (validation.py holds every rule)."""
+    """The validated `{schema_id, content}` body (validation.py holds every rule); a field the
+    docs do not list is a convenience (ignored, or refused when strict)."""
     check_content_type(request.headers.get("Content-Type"))
-    return validate_submission(parse_body(await request.read()), cfg.schemas_by_id())
+    body = parse_body(await request.read())
+    schema, content = validate_submission(body, cfg.schemas_by_id())
+    allow(request, unknown_fields(body), strict=state_of(request).strict)
+    return schema, content
 
 
 async def apply_fault(rule: Rule) -> None:

@@ -47,6 +47,14 @@ class Schema:
         return tuple(Component(n, t) for n, t in self.components.items())
 
 
+LEGACY_SCHEMA = Schema(
+    id="00000000-0000-0000-0000-000000000000",
+    name="Legacy prediction (one image)",
+    components={"image": "image"},
+)
+"""What a legacy-generation prediction is checked and scored against (`legacy.py`): its one
+multipart `image`, by file name. The API of that generation knows no schemas."""
+
 DEFAULT_SCHEMA = Schema(
     id=DEFAULT_SCHEMA_ID,
     name="General content",
@@ -67,6 +75,8 @@ class Review:
     decided_by: Reviewer | None = None
     decisions: Decisions | None = None
     delivery_id: str | None = None
+    request_id: int | None = None
+    """The legacy generation's `requestId` (`moderationRequestId` in its webhook)."""
     when: Mapping[str, Any] = field(default_factory=dict)
     """The `when` of the rule that queued it: what a scripted `decide: {matching: true}` reads."""
 
@@ -84,6 +94,7 @@ class Review:
             "decided_by": self.decided_by.email if self.decided_by else None,
             "result": result,
             "delivery_id": self.delivery_id,
+            **({"request_id": self.request_id} if self.request_id is not None else {}),
         }
 
 
@@ -96,6 +107,8 @@ class Submission:
     source: Source
     automated: AutomatedResult | None = None
     reviews: list[Review] = field(default_factory=list)
+    legacy: bool = False
+    """A legacy-generation prediction: its id is the `predictionId` (`legacy.py`)."""
 
     @property
     def status(self) -> str:

@@ -14,6 +14,7 @@ from mockserver.vendors.outharm.http import (
     apply_fault,
     endpoint,
     require_manual_subscription,
+    require_webhook,
     state_of,
     submission_body,
 )
@@ -43,6 +44,7 @@ async def manual(request: web.Request) -> web.StreamResponse:
     state = state_of(request)
     require_manual_subscription(state.cfg)
     schema, content = await submission_body(request, state.cfg)
+    require_webhook(request, state.cfg)
     sub = state.new_submission(schema, content, "manual")
     rule = state.choose(sub, appeal=False)
     await apply_fault(rule)
@@ -67,6 +69,7 @@ async def add_to_queue(request: web.Request) -> web.StreamResponse:
     if sub.open_review is not None:
         # The seed docs' 422: "already in the manual moderation queue".
         raise ApiError(422, "Request already processed", code="request-already-processed")
+    require_webhook(request, state.cfg)
     rule = state.choose(sub, appeal=True)
     await apply_fault(rule)
     state.enqueue(sub, rule, appeal=True)

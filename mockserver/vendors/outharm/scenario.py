@@ -71,6 +71,8 @@ class OutharmConfig:
     automated: AutomatedConfig = field(default_factory=AutomatedConfig)
     webhook: WebhookConfig | None = None
     manual: RuleSet = field(default_factory=lambda: RuleSet("outharm.manual"))
+    strict: bool | None = None
+    """Refuse what Outharm's documents do not allow (None: as `--strict` says)."""
 
     def schemas_by_id(self) -> dict[str, Schema]:
         """Schemas keyed by lower-case id, as `validate_submission` wants them."""
@@ -116,6 +118,7 @@ def parse_section(
         automated=_parse_automated(data.get("automated") or {}, schemas),
         webhook=webhook,
         manual=_parse_manual(data.get("manual"), schemas, ctx),
+        strict=data.get("strict"),
     )
 
 

@@ -145,6 +145,11 @@ SECTION_SCHEMA: dict[str, Any] = _obj(
             items=_str("A bearer token.", minLength=1),
             uniqueItems=True,
         ),
+        "strict": _s(
+            "Refuse what Outharm's documents do not allow (a lower-case bearer scheme, unknown "
+            "body fields, manual review without a webhook); default: as --strict says.",
+            type="boolean",
+        ),
         "manual_subscription": _s(
             "Has a manual moderation subscription (default true); false answers 403 "
             "manual-moderation-subscription-required.",

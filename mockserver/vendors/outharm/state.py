@@ -20,7 +20,14 @@ from mockserver.vendor import VendorState
 from mockserver.vendors.outharm import webhooks
 from mockserver.vendors.outharm.actions import ACTIONS
 from mockserver.vendors.outharm.matchers import rule_matches
-from mockserver.vendors.outharm.models import Decisions, Review, Schema, Source, Submission
+from mockserver.vendors.outharm.models import (
+    LEGACY_SCHEMA,
+    Decisions,
+    Review,
+    Schema,
+    Source,
+    Submission,
+)
 from mockserver.vendors.outharm.scenario import OutharmConfig
 from mockserver.vendors.outharm.scoring import score_submission
 
@@ -40,8 +47,11 @@ class OutharmState(VendorState):
     def __init__(self, world: World, cfg: OutharmConfig) -> None:
         self.world = world
         self.cfg = cfg
+        self.strict = cfg.strict if cfg.strict is not None else world.settings.strict
         self.submissions: dict[str, Submission] = {}
         self.problems: list[str] = []
+        self.predictions = 0  # legacy `predictionId`s and `requestId`s given so far
+        self.requests = 0
 
     # -- what the action table asks ------------------------------------------------------------
     def find(self, submission_id: str) -> Submission | None:
@@ -78,6 +88,16 @@ class OutharmState(VendorState):
             sub.automated = score_submission(schema, content, self.cfg.automated)
         return sub
 
+    def new_prediction(self, filename: str) -> Submission:
+        """A legacy-generation prediction of one image, scored and stored; its id is the next
+        `predictionId` (1, 2, ...)."""
+        self.predictions += 1
+        sub = self.new_submission(LEGACY_SCHEMA, {"image": [filename]}, "automated")
+        sub.id = str(self.predictions)
+        sub.legacy = True
+        self.store(sub)
+        return sub
+
     def store(self, sub: Submission) -> None:
         self.submissions[sub.id] = sub  # no wait names a new id; the core wakes the rest
 
@@ -93,12 +113,15 @@ class OutharmState(VendorState):
         """Queue a (stored or new) submission for review and schedule the rule's steps, which
         apply only while this review is the open one."""
         self.submissions[sub.id] = sub
+        if sub.legacy:
+            self.requests += 1
         entry = Review(
             number=len(sub.reviews) + 1,
             appeal=appeal,
             queued_at=self.world.clock.timestamp(),
             rule=rule.where,
             when=rule.when,
+            request_id=self.requests if sub.legacy else None,
         )
         sub.reviews.append(entry)
 
@@ -129,5 +152,5 @@ class OutharmState(VendorState):
         entry.decided_at = self.world.clock.timestamp()
         entry.decided_by = reviewer
         self.world.engine.cancel(sub.id)
-        delivery = webhooks.emit(self.world, self.cfg.webhook, sub, verdicts)
+        delivery = webhooks.emit(self.world, self.cfg.webhook, sub, verdicts, entry.request_id)
         entry.delivery_id = delivery.id if delivery is not None else None

@@ -14,7 +14,8 @@ says which name it uses and why. The naming principle:
 
 Order [I]: body shape and content structure first, then the schema lookup, then the checks
 that need the schema (field names, image values), as a validate-then-load backend would.
-Unknown top-level keys are ignored [I].
+Unknown top-level keys are a convenience (`unknown_fields`): ignored with a lenience note, or
+refused as `validation-error` in strict mode.
 """
 
 from __future__ import annotations
@@ -24,8 +25,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from mockserver import jsonio
+from mockserver.conveniences import Convenience, convenience
 from mockserver.errors import ApiError
 from mockserver.vendors.outharm.models import Schema
+
+AUTH_DOCS = "https://outharm.com/docs/api/auth"
+AUTOMATED_DOCS = "https://outharm.com/docs/api/automated"
+MANUAL_DOCS = "https://outharm.com/docs/api/manual"
+BODY_FIELDS = frozenset({"schema_id", "content"})
 
 MAX_FIELDS = 50
 MAX_FIELD_NAME = 100
@@ -101,6 +108,22 @@ def validate_submission(
             for index, item in enumerate(items):
                 _check_image(name, index, item)
     return schema, values
+
+
+def unknown_fields(body: Any) -> list[Convenience]:
+    """The top-level keys a submission body has beyond `schema_id` and `content`."""
+    if not isinstance(body, dict):
+        return []
+    return [
+        convenience(
+            "outharm.unknown_field",
+            _bad("validation-error", f"Unknown field '{name}'"),
+            AUTOMATED_DOCS,
+            str(name),
+        )
+        for name in body
+        if name not in BODY_FIELDS
+    ]
 
 
 def _check_structure(content: dict[Any, Any]) -> dict[str, list[str]]:

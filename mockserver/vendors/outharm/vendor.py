@@ -1,5 +1,6 @@
-"""Outharm as a vendor of the core: its three endpoints, error body, scenario section, reviewer
-words, `when` keys and webhook policy."""
+"""Outharm as a vendor of the core: its endpoints (and its earlier generation's, variant
+`outharm.generation`), error body, scenario section, reviewer words, `when` keys and webhook
+policy."""
 
 from __future__ import annotations
 
@@ -12,22 +13,25 @@ from mockserver.drift.model import ProbeSet
 from mockserver.errors import ApiError
 from mockserver.matchers import MatcherTable
 from mockserver.scenario.vocabulary import Vocabulary
+from mockserver.variants import Variant
 from mockserver.vendor import (
     ConsoleView,
     OpenApiDocument,
     Route,
     ScenarioSection,
     Vendor,
+    VendorHost,
     VendorState,
     WebhookPolicy,
 )
-from mockserver.vendors.outharm import drift_probes, routes, scenario, webhooks
+from mockserver.vendors.outharm import drift_probes, legacy, routes, scenario, webhooks
 from mockserver.vendors.outharm.actions import ACTIONS
 from mockserver.vendors.outharm.http import render_error
 from mockserver.vendors.outharm.matchers import MATCHERS
 from mockserver.vendors.outharm.models import STATUSES
 from mockserver.vendors.outharm.scenario_schema import VOCABULARY
 from mockserver.vendors.outharm.state import OutharmState
+from mockserver.vendors.outharm.variants import VARIANTS
 
 if TYPE_CHECKING:
     from mockserver.world import World
@@ -36,8 +40,11 @@ if TYPE_CHECKING:
 class OutharmVendor(Vendor):
     name = "outharm"
     title = "Outharm"
-    path_prefixes = ("/moderation", "/submissions")
+    # `/automated` and `/manual`: the legacy generation's paths (variants.py), so that any
+    # unknown path under them answers in Outharm's error body too.
+    path_prefixes = ("/moderation", "/submissions", "/automated", "/manual")
     base_path = ""  # clients call `{url}/moderation/...`: no version prefix
+    hosts = (VendorHost("api.outharm.com", "Outharm API"),)
     statuses = STATUSES
 
     def routes(self) -> list[Route]:
@@ -45,10 +52,19 @@ class OutharmVendor(Vendor):
             Route("POST", "/moderation/automated", routes.automated),
             Route("POST", "/moderation/manual", routes.manual),
             Route("POST", "/submissions/{submission_id}/moderation/manual", routes.add_to_queue),
+            Route("POST", "/automated/predict", legacy.predict),
+            Route("POST", "/manual/report/{prediction_id}", legacy.report),
+            Route("POST", "/manual/appeal/{prediction_id}", legacy.appeal),
         ]
 
+    def variants(self) -> tuple[Variant, ...]:
+        return VARIANTS
+
     def openapi_documents(self) -> tuple[OpenApiDocument, ...]:
-        return (OpenApiDocument("outharm", __package__ or "", "openapi.yaml"),)
+        return (
+            OpenApiDocument("outharm", __package__ or "", "openapi.yaml"),
+            OpenApiDocument("outharm-legacy", __package__ or "", "openapi-legacy.yaml"),
+        )
 
     def console_view(self) -> ConsoleView:
         return ConsoleView(__package__ or "")

@@ -40,22 +40,36 @@ def signature(target: WebhookConfig) -> Signature:
     return SharedSecret(target.header, "", name="header")
 
 
-def body(sub: Submission, decisions: Decisions) -> bytes:
-    """The exact bytes POSTed."""
+LEGACY_COMPLETED = "moderation-completed"
+"""The legacy generation's event (github.com/deswif/outharm-demo src/handers/outharmWebhook.ts,
+commit 2c0b50a): `data: {isHarmful, moderationRequestId}`."""
+
+
+def body(sub: Submission, decisions: Decisions, request_id: int | None = None) -> bytes:
+    """The exact bytes POSTed: the current generation's documented body, or the legacy one for
+    a legacy prediction's review."""
+    if sub.legacy:
+        harmful = any(h for verdicts in decisions.values() for h, _ in verdicts)
+        legacy = {"isHarmful": harmful, "moderationRequestId": request_id}
+        return json.dumps({"event": LEGACY_COMPLETED, "data": legacy}).encode()
     return json.dumps(manual_result_json(sub.id, sub.schema.id, decisions)).encode()
 
 
 def emit(
-    world: World, target: WebhookConfig | None, sub: Submission, decisions: Decisions
+    world: World,
+    target: WebhookConfig | None,
+    sub: Submission,
+    decisions: Decisions,
+    request_id: int | None = None,
 ) -> Delivery | None:
     """Queue the webhook for a decided review; None when the scenario configures no endpoint
     (like a project without a webhook: the verdict is only visible on the control plane)."""
     if target is None:
         return None
-    payload = body(sub, decisions)
+    payload = body(sub, decisions, request_id)
     return world.dispatcher.send(
         vendor="outharm",
-        event=MANUAL_COMPLETED,
+        event=LEGACY_COMPLETED if sub.legacy else MANUAL_COMPLETED,
         url=target.url,
         body=payload,
         headers=signature(target).sign(target.secret, payload),

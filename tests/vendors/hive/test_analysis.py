@@ -7,7 +7,7 @@ import math
 import pytest
 
 from mockserver.vendors.hive.analysis import analyze_text, analyze_url, triggered_rules
-from mockserver.vendors.hive.classes import TEXT_CLASSES, VISUAL_HEADS
+from mockserver.vendors.hive.classes import MODEL_2023_HEADS, TEXT_CLASSES, VISUAL_CLASS_HEAD
 from mockserver.vendors.hive.scenario import parse_section
 from mockserver.vendors.hive.scenario_model import HiveConfig
 
@@ -141,9 +141,9 @@ def test_unsupported_language(cfg: HiveConfig) -> None:
 def test_visual_heads_sum_to_exactly_one(cfg: HiveConfig) -> None:
     for url in ("https://cdn.test/nsfw/gun.jpg", "https://cdn.test/cat.png", "https://x/v.mp4"):
         for frame in analyze_url(url, cfg).frames:
-            assert [head.head for head in frame.heads] == list(VISUAL_HEADS)
-            for head in frame.heads:
-                assert [cls for cls, _ in head.classes] == list(VISUAL_HEADS[head.head])
+            assert [head.head for head in frame.heads] == [h.name for h in MODEL_2023_HEADS]
+            for head, declared in zip(frame.heads, MODEL_2023_HEADS, strict=True):
+                assert [cls for cls, _ in head.classes] == list(declared.classes)
                 assert all(0 <= s <= 1 and round(s, 4) == s for _, s in head.classes)
                 # exact in units of 0.0001; as floats, equal to 1 up to binary rounding
                 assert sum(round(s * 10_000) for _, s in head.classes) == 10_000
@@ -164,8 +164,8 @@ def test_visual_rule_sets_its_class_and_first_rule_per_head_wins(cfg: HiveConfig
 def test_without_a_rule_the_negative_class_dominates(cfg: HiveConfig) -> None:
     (frame,) = analyze_url("https://cdn.test/cat.png", cfg).frames
     for head in frame.heads:
-        negative_class, negative_score = head.classes[-1]
-        assert negative_score >= 0.98, negative_class
+        negative = VISUAL_CLASS_HEAD[head.classes[0][0]].negative
+        assert dict(head.classes)[negative] >= 0.98, negative
 
 
 def test_images_have_one_frame_videos_three(cfg: HiveConfig) -> None:
@@ -202,13 +202,13 @@ def test_visual_scores_are_pinned() -> None:
     # sha256-seeded, so the same on every machine and run; a change here is a visible decision.
     (frame,) = analyze_url("https://cdn.test/cat.png", HiveConfig()).frames
     assert frame.heads[0].classes == (
+        ("general_not_nsfw_not_suggestive", 0.983),
         ("general_nsfw", 0.0085),
         ("general_suggestive", 0.0085),
-        ("general_not_nsfw_not_suggestive", 0.983),
     )
-    assert frame.heads[6].classes == (
-        ("gun_in_hand", 0.0007),
-        ("animated_gun", 0.0025),
+    assert frame.heads[10].classes == (
+        ("animated_gun", 0.0007),
+        ("gun_in_hand", 0.0025),
         ("gun_not_in_hand", 0.0013),
         ("no_gun", 0.9955),
     )

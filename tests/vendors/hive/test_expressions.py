@@ -135,6 +135,8 @@ def test_syntax_errors_name_the_position(text: str, position: int, problem: str)
 
 
 def test_unknown_class_is_rejected_when_classes_are_known() -> None:
-    with pytest.raises(ValueError, match=r"unknown class 'bulying' at position 8"):
+    with pytest.raises(
+        ValueError, match=r"unknown class 'bulying' \(nearest: bullying\) at position 8"
+    ):
         compile_condition("spam or bulying >= 2", known_classes={"spam", "bullying"})
     compile_condition("spam or bullying >= 2", known_classes={"spam", "bullying"})
