@@ -1,17 +1,18 @@
-"""HITL.sh probes for `mockserver drift` (reference/hitl-api.md §1–§5).
+"""HITL.sh probes for `mockserver drift` (https://docs.hitl.sh/api-reference/introduction).
 
 Read-only by default: test the key (a valid and an invalid one), list loops and requests, and
 read a request the user names and its answer (`--request-id`: a decided one shows who answered
 and how `/response` reads; only the real account has it, so these two are observed, not
-compared). With
-`--allow-writes`: create a loop (or use `--param loop_id=...`, a loop with active members, since
-a new loop has none and the real service refuses requests on it), one request of each response
-type, one in the older shape, read them back, list, cancel, delete. Everything created carries
-the run's tag in its text and is cancelled or deleted at the end.
+compared). With `--allow-writes`: create a loop (or use `--param loop_id=...`, one of the
+user's loops; a new loop's creator is its active member, so the real service takes requests on
+it at once), one request of each response type, one in the older shape, read them back, list,
+cancel, delete. Everything created carries the run's tag in its text and is cancelled or
+deleted at the end.
 
-Pacing: the real service allows 100 calls per key per hour (reference §1.5). A full run makes
-about 34 calls; at most one every 2 s, never more than 45, and no new probe once
-`X-RateLimit-Remaining` is down to 20, so a nightly run leaves most of the hour's budget.
+Pacing: the real service allows 100 calls per key per hour
+(https://docs.hitl.sh/api-reference/authentication). A full run makes about 34 calls; at most
+one every 2 s, never more than 45, and no new probe once `X-RateLimit-Remaining` is down to 20,
+so a nightly run leaves most of the hour's budget.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ _TYPES: dict[str, dict[str, Any]] = {
         "default_response": False,
     },
 }
-# Where a created request's id is: the documents disagree (README Fidelity notes).
+# Where a created request's id is: the documents disagree (docs/fidelity.md, hitl.created_id).
 _CREATED_ID = ("data.request_id", "data.id", "data.request.id")
 _LOOP_ID = ("data.loop.id", "data.id", "data.loop_id")
 
@@ -154,7 +155,7 @@ PROBES = ProbeSet(
     probes=_probes(),
     key_env="HITL_API_KEY",
     params=(
-        Param("loop_id", "an existing loop with active members, used instead of a new one"),
+        Param("loop_id", "one of your loops, used instead of a new one (never deleted)"),
         Param("request_id", "an existing (ideally completed) request, read but never changed"),
     ),
     headers=("content-type", "x-ratelimit-*", "retry-after"),

@@ -1,4 +1,5 @@
-"""HITL.sh review-request endpoints (reference/hitl-api.md §2.3, seeds/hitl-requests.txt)."""
+"""HITL.sh review-request endpoints (https://docs.hitl.sh/api-reference/requests/create-request
+and the pages beside it; `GET /v1/requests/{id}/response` from concepts/integrations.mdx)."""
 
 from __future__ import annotations
 
@@ -293,12 +294,14 @@ async def get_response(request: web.Request) -> web.Response:
         data.update(response_data=req.default_response, is_default_response=True)
     if req.status in ("completed", "timeout"):
         if state_of(request).world.variants.is_(variants.GET_RESPONSE, "decision"):
-            # seeds/hitl-requests.txt reads `response.decision` off this answer
+            # The one documented client of this endpoint reads `status` and `decision` at the
+            # top level (hitl-sh/docs.hitl.sh concepts/integrations.mdx @0e23b17).
             data["decision"] = decision(data["response_data"])
             return json_response(
                 {
                     "error": False,
                     "msg": "Response retrieved successfully",
+                    "status": data["status"],
                     "decision": data["decision"],
                     "data": data,
                 }
