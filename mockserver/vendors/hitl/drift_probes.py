@@ -147,6 +147,51 @@ def _auth(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 
 
+_NOT_CANCELLABLE = "Request cannot be cancelled in current state"
+
+
+def _state(body: Any) -> str | None:
+    """A request's status in an answer: `data.request.status` or `data.status`."""
+    data = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(data, dict):
+        return None
+    request = data.get("request")
+    found = request.get("status") if isinstance(request, dict) else data.get("status")
+    return found if isinstance(found, str) else None
+
+
+def _msg(body: Any) -> Any:
+    return body.get("msg") if isinstance(body, dict) else None
+
+
+def _moved_on(real_status: int, real: Any, sandbox_status: int, sandbox: Any) -> str | None:
+    """A real request that a person (or its timeout) moved on between two probes: its answers
+    show another status than the sandbox's, whose scripted reviewers stay still during a run,
+    or it can no longer be cancelled. That is state, not drift."""
+    real_state, sandbox_state = _state(real), _state(sandbox)
+    if real_state and sandbox_state and real_state != sandbox_state:
+        return (
+            f"the real request is {real_state}, the sandbox's {sandbox_state}: a person (or "
+            "its timeout) moved it on between probes"
+        )
+    if real_status == 400 and _msg(real) == _NOT_CANCELLABLE and 200 <= sandbox_status < 300:
+        return (
+            "the real request could no longer be cancelled: a person answered it (or it "
+            "timed out) between probes"
+        )
+    return None
+
+
+def _gone(status: int, body: Any) -> str | None:
+    """A cleanup that finds nothing left to undo: deleted already (with its loop), or a request
+    a person answered (or that timed out) before it could be cancelled."""
+    if status in (404, 410):
+        return "already gone"
+    if status == 400 and _msg(body) == _NOT_CANCELLABLE:
+        return "already decided: nothing left to cancel"
+    return None
+
+
 PROBES = ProbeSet(
     vendor="hitl",
     default_base="https://api.hitl.sh/v1",
@@ -177,4 +222,6 @@ PROBES = ProbeSet(
         "hitl.webhook_body": Reveal("webhook"),
         "hitl.signature_header": Reveal("webhook", "headers"),
     },
+    moved_on=_moved_on,
+    gone=_gone,
 )
