@@ -277,7 +277,7 @@ async def add_feedback(request: web.Request) -> web.Response:
 
 @endpoint()
 async def get_response(request: web.Request) -> web.Response:
-    """`GET /v1/requests/{id}/response` (seeds/hitl-requests.txt): 200 once decided; before
+    """`GET /v1/requests/{id}/response` (concepts/integrations.mdx): 200 once decided; before
     that 202 "Response not ready yet" (the seed treats any non-200 as not ready)."""
     req = _request(request)
     data = {
