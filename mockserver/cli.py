@@ -249,6 +249,8 @@ def list_variants(*, as_json: bool) -> int:
             mark = "*" if form.name == variant.default else " "
             print(f"  {mark} {form.name}: {form.description}")
             print(f"      source: {form.source}")
+        if variant.evidence:
+            print(f"    default decided by: {variant.evidence}")
     print("(* the default; choose with --variant NAME=FORM or `variants:` in a scenario)")
     return 0
 

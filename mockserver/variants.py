@@ -2,14 +2,18 @@
 
 A `Variant` (named `vendor.name`) lists its documented `Form`s, each with the document that
 shows it and a `Shape` that recognises it in an answer or webhook, plus a default: the form
-the seed documents' own code reads. A `merged` form ("send every form at once") may exist,
-available by name, never the default. Vendors declare their variants (`Vendor.variants()`);
-this module knows none by name.
+with the strongest evidence of what the live service sends (the vendor's own production
+integrations, then its OpenAPI file, then its newest documentation pages, then the seed
+documents' prose; on a tie, the seeds), with that evidence in `evidence`. A `merged` form
+("send every form at once") may exist, available by name, never the default. Vendors declare
+their variants (`Vendor.variants()`); this module knows none by name.
 
-A `Selection` is the form chosen for every variant of a world: the defaults, then
-`--variant vendor.name=form` (settings), then the scenario's `variants:` map, then a control
-call (`PUT /_mockserver/variants`). `match_forms` says which forms a JSON answer matches
-(the later `mockserver drift` tool compares a real service's answers with it).
+A `Selection` is the form chosen for every variant of a world, the most specific and latest
+choice winning: the defaults, then `--variant vendor.name=form` (settings, the whole server),
+then the scenario's `variants:` map (one namespace's scenario), then a control call
+(`PUT /_mockserver/variants`: that namespace until its next reset or scenario change).
+`match_forms` says which forms a JSON answer matches (the later `mockserver drift` tool
+compares a real service's answers with it).
 """
 
 from __future__ import annotations
@@ -125,6 +129,9 @@ class Variant:
     """What `Shape`s are matched against, e.g. "the answer to POST .../requests"."""
     forms: tuple[Form, ...]
     default: str
+    evidence: str = ""
+    """What decided the default: the strongest public evidence of what the live service sends
+    (a repository path at a commit, or a documentation URL)."""
 
     def __post_init__(self) -> None:
         names = [f.name for f in self.forms]
@@ -153,6 +160,7 @@ class Variant:
             "description": self.description,
             "subject": self.subject,
             "default": self.default,
+            "evidence": self.evidence,
             "current": chosen or self.default,
             "forms": [
                 {

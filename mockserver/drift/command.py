@@ -1,10 +1,11 @@
 """`mockserver drift`: the command line, from flags to a report and an exit status.
 
-Exit status: 0 every probe answered alike (or was skipped); 1 a probe (or the webhook) differs
-or is missing, or the real service speaks another documented form than the sandbox; 2 bad
-usage or the sandbox could not start; 3 something created could not be undone (listed in the
-report); 4 stopped early to spare the rate limit or the call budget (what ran matched); 130
-interrupted (after the cleanup ran).
+Exit status: 0 every probe answered alike (or was skipped, or its real state moved on); 1 a
+probe (or the webhook) differs or is missing, or the real service speaks another documented
+form than the sandbox; 2 bad usage or the sandbox could not start; 3 something created could not
+be undone (listed in the report; what is already gone counts as undone); 4 stopped early to
+spare the rate limit or the call budget (what ran matched); 130 interrupted (after the cleanup
+ran).
 """
 
 from __future__ import annotations
@@ -166,7 +167,9 @@ def variant_source(vendor: str) -> list[KnownVariant]:
 
 
 def run(args: argparse.Namespace) -> int:
-    """`mockserver drift`; every message, the report included, with the secrets redacted."""
+    """`mockserver drift`; every message, the report included, with the secrets redacted (in
+    any case or URL-encoding), and everything else printed while it runs too."""
+    from mockserver.drift.guard import redacted_output
     from mockserver.drift.report import Redactor
 
     ps = _probe_sets()[args.vendor]
@@ -177,11 +180,15 @@ def run(args: argparse.Namespace) -> int:
     if not key:
         print(f"mockserver drift: no key: give --key or set {key_env}", file=sys.stderr)
         return 2
-    try:
-        return _run(args, ps, key, secret, redact)
-    except Exception as exc:  # never a traceback, which might show the key
-        print(redact(f"mockserver drift: {type(exc).__name__}: {exc}"), file=sys.stderr)
-        return 2
+    with redacted_output(redact):
+        try:
+            return _run(args, ps, key, secret, redact)
+        except KeyboardInterrupt:
+            print("mockserver drift: interrupted", file=sys.stderr)
+            return 130
+        except Exception as exc:  # never a traceback, which might show the key
+            print(redact(f"mockserver drift: {type(exc).__name__}: {exc}"), file=sys.stderr)
+            return 2
 
 
 def _options(args: argparse.Namespace, ps: ProbeSet) -> dict[str, Any]:
@@ -271,12 +278,9 @@ def _env_pace() -> float | None:
 def exit_status(report: dict[str, Any]) -> int:
     if report["interrupted"]:
         return 130
-    undone = [
-        c
-        for c in report["cleanup"]["real"]
-        if c.get("error") or not 200 <= int(c.get("status") or 0) < 300
-    ]
-    if undone:
+    # A cleanup whose object is already gone (deleted with its loop, answered by a person)
+    # counts as undone.
+    if not all(c.get("undone") for c in report["cleanup"]["real"]):
         return 3
     s = report["summary"]
     webhook = report.get("webhook") or {}

@@ -115,6 +115,16 @@ class Reveal:
     """Only an answer with this status tells (say, 200 for a decided request's answer)."""
 
 
+def gone_when_not_found(status: int, body: Any) -> str | None:
+    """A cleanup answered 404 or 410: what it was to undo is already gone."""
+    return "already gone" if status in (404, 410) else None
+
+
+MovedOn = Callable[[int, Any, int, Any], "str | None"]
+"""(real status, real body, sandbox status, sandbox body) -> why the real answer differs only
+because its object's state moved on between probes, or None."""
+
+
 @dataclass(frozen=True)
 class ProbeSet:
     """Everything `drift` needs to know about one vendor.
@@ -124,7 +134,10 @@ class ProbeSet:
     headers whose presence is compared. Pacing: at least `pace` seconds between two calls to
     the real service, at most `max_calls` calls in one run (cleanups included), and no new
     probe once the `remaining_header` says `reserve` calls or fewer are left this hour.
-    `reveals` maps a variant name to where its form shows.
+    `reveals` maps a variant name to where its form shows. `moved_on` tells state that moved on
+    from drift: when it explains a pair of answers (a person answered the real request between
+    two probes), the probe is `moved`, not a difference. `gone` says why a cleanup that failed
+    still leaves nothing to undo (already deleted, already decided): it counts as undone.
     """
 
     vendor: str
@@ -141,6 +154,8 @@ class ProbeSet:
     remaining_header: str | None = None
     reveals: Mapping[str, Reveal] = field(default_factory=dict)
     notes: str = ""
+    moved_on: MovedOn | None = None
+    gone: Callable[[int, Any], str | None] = gone_when_not_found
 
 
 def fill(value: Any, values: Mapping[str, str]) -> Any:

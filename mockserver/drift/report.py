@@ -4,26 +4,40 @@ and the text a person reads; the user's secrets never appear in either."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 from mockserver.drift.compare import Difference, compare_bodies, compare_headers, rename_keys
+from mockserver.drift.model import MovedOn
 from mockserver.drift.target import Answer
 
 REDACTED = "[redacted]"
 
 
 class Redactor:
-    """Replaces every secret (the key, a webhook secret) in text with `[redacted]`."""
+    """Replaces every secret (the key, a webhook secret) in text with `[redacted]`: as given,
+    in any letter case, and URL-encoded (once or twice, `%2F` or `%2f`, `+` for a space), as a
+    service that echoes a key back may have written it."""
 
     def __init__(self, secrets: Iterable[str | None]) -> None:
-        self._secrets = sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
+        forms: set[str] = set()
+        for secret in secrets:
+            if not secret or len(secret) < 4:
+                continue
+            once = {secret, quote(secret, safe=""), quote_plus(secret, safe="")}
+            forms |= once | {quote(form, safe="") for form in once}
+        longest_first = sorted(forms, key=len, reverse=True)
+        self._pattern = (
+            re.compile("|".join(re.escape(f) for f in longest_first), re.IGNORECASE)
+            if longest_first
+            else None
+        )
 
     def __call__(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, REDACTED)
-        return text
+        return self._pattern.sub(REDACTED, text) if self._pattern is not None else text
 
 
 @dataclass
@@ -70,7 +84,7 @@ def outcome(
     if not real.answered or not sandbox.answered:
         lacking, other = ("real service", real) if not real.answered else ("sandbox", sandbox)
         why = other.skipped or other.error or ""
-        if other.skipped and "was given" in other.skipped:
+        if other.skipped:  # not run on that side (a value it was given, a spent budget)
             return ProbeOutcome(name, writes, "skipped", real, sandbox, detail=why)
         return ProbeOutcome(
             name, writes, "missing", real, sandbox, detail=f"no answer from the {lacking}: {why}"
@@ -94,6 +108,19 @@ def outcome(
     return ProbeOutcome(name, writes, "differs" if hard else "same", real, sandbox, hard, soft)
 
 
+def moved(result: ProbeOutcome, moved_on: MovedOn | None) -> ProbeOutcome:
+    """`result` as `moved` when the vendor says the real answer differs only because its
+    object's state moved on between probes; its differences are kept as notes."""
+    if moved_on is None or result.outcome not in ("same", "differs"):
+        return result
+    real, sandbox = result.real, result.sandbox
+    why = moved_on(real.status, real.body, sandbox.status, sandbox.body)
+    if why is None:
+        return result
+    notes = result.differences + result.notes
+    return ProbeOutcome(result.name, result.writes, "moved", real, sandbox, [], notes, why)
+
+
 def _variant_line(v: dict[str, Any]) -> str:
     if not v["observed"]:
         return f"not observed ({v.get('why', '')})"
@@ -109,7 +136,7 @@ def _kind(answer: Answer) -> str:
 
 
 def summary(outcomes: Iterable[ProbeOutcome]) -> dict[str, int]:
-    counts = {"same": 0, "differs": 0, "missing": 0, "skipped": 0, "observed": 0}
+    counts = {"same": 0, "differs": 0, "missing": 0, "skipped": 0, "observed": 0, "moved": 0}
     for o in outcomes:
         counts[o.outcome] += 1
     return counts
@@ -150,18 +177,21 @@ def render(report: dict[str, Any], redact: Redactor) -> str:
         lines += ["", "Paste into the scenario so the sandbox answers like the real service:"]
         lines += ["  " + line for line in report["variants_block"].splitlines()]
     cleanup = report.get("cleanup", {}).get("real", [])
-    failed = [c for c in cleanup if c.get("error") or not 200 <= c.get("status", 0) < 300]
+    failed = [c for c in cleanup if not c.get("undone")]
+    gone = sum(1 for c in cleanup if c.get("gone"))
     if cleanup:
-        lines.append(f"cleanup: {len(cleanup) - len(failed)} of {len(cleanup)} undone")
+        already = f" ({gone} already gone or decided)" if gone else ""
+        lines.append(f"cleanup: {len(cleanup) - len(failed)} of {len(cleanup)} undone{already}")
         lines += [
             f"  NOT undone: {c['call']} ({c.get('error') or c.get('status')})" for c in failed
         ]
     s = report["summary"]
     if s.get("variants_differ"):
         lines.append(f"{s['variants_differ']} variant(s) in another form than the sandbox's")
+    moved_note = f", {s['moved']} moved on (state, not drift)" if s.get("moved") else ""
     lines.append(
         f"{s['same']} same, {s['differs']} differ, {s['missing']} missing, "
-        f"{s['skipped']} skipped, {s['observed']} observed on the real side only; "
+        f"{s['skipped']} skipped, {s['observed']} observed on the real side only{moved_note}; "
         f"{report['calls']['real']} calls to the real service"
     )
     if report.get("stopped"):

@@ -18,7 +18,7 @@ from mockserver.appkeys import CONTROL_PREFIX
 from mockserver.drift.detect import VariantSource, detect_variants, variants_block
 from mockserver.drift.listener import Delivery, Listener, compare_deliveries
 from mockserver.drift.model import Probe, ProbeSet
-from mockserver.drift.report import ProbeOutcome, outcome, summary
+from mockserver.drift.report import ProbeOutcome, moved, outcome, summary
 from mockserver.drift.target import Answer, Limits, Target
 
 SIDES = ("real", "sandbox")
@@ -132,6 +132,7 @@ async def run(
                     for side in SIDES:
                         answers[side][probe.name] = got[side]
                     result = outcome(probe.name, probe.writes, got["real"], got["sandbox"], keys)
+                    result = moved(result, probe_set.moved_on)
                     if probe.real_only and got["real"].answered:
                         result.outcome = "observed"
                     if probe.webhook and listener is not None and not hooks:

@@ -68,6 +68,17 @@ class Cleanup:
     probe: str
     status: int | None = None
     error: str | None = None
+    gone: str | None = None
+    """Why a failed undo leaves nothing behind (already gone, already decided)."""
+    provides: frozenset[str] = frozenset()
+    """The values its probe saved (a loop's `loop_id`)."""
+    needs: frozenset[str] = frozenset()
+    """The values its probe's call used (a request made in a loop needs `loop_id`)."""
+
+    @property
+    def undone(self) -> bool:
+        ok = self.error is None and self.status is not None and 200 <= self.status < 300
+        return ok or self.gone is not None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"call": self.call.label(), "after": self.probe}
@@ -75,6 +86,9 @@ class Cleanup:
             out["status"] = self.status
         if self.error is not None:
             out["error"] = self.error
+        if self.gone is not None:
+            out["gone"] = self.gone
+        out["undone"] = self.undone
         return out
 
 
@@ -144,6 +158,7 @@ class Target:
                 call.query,
                 call.auth,
             )
+        await self._undo_dependents(call)
         answer = await self.send(call)
         if answer.ok:
             self._after(probe, call, answer)
@@ -159,7 +174,14 @@ class Target:
             "tag",
             "run_id",
         }:
-            self.pending.append(Cleanup(probe.cleanup.render(self.values), probe.name))
+            self.pending.append(
+                Cleanup(
+                    probe.cleanup.render(self.values),
+                    probe.name,
+                    provides=frozenset(probe.saves),
+                    needs=frozenset(probe.call.placeholders()),
+                )
+            )
         done = [c for c in self.pending if c.call.label() == call.label()]
         for c in done:
             self.pending.remove(c)
@@ -174,15 +196,36 @@ class Target:
         if raw is not None and raw.strip().isdigit() and int(raw) <= self.limits.reserve:
             self.stopped = f"{header} fell to {raw} (reserve {self.limits.reserve})"
 
+    async def _undo_dependents(self, call: Call) -> None:
+        """Before a probe undoes something still queued (deletes a loop), undo, newest first,
+        what was made with it (the requests made in that loop): requests go before their
+        loop, as in the cleanup at the end."""
+        target = next((c for c in self.pending if c.call.label() == call.label()), None)
+        if target is None:
+            return
+        provided = set(target.provides)
+        dependents: list[Cleanup] = []
+        for item in self.pending[self.pending.index(target) + 1 :]:
+            if item.needs & provided:
+                dependents.append(item)
+                provided |= item.provides
+        for item in reversed(dependents):
+            self.pending.remove(item)
+            await self._undo(item)
+
     async def clean_up(self) -> list[Cleanup]:
         """Undo, newest first, everything still queued; returns every cleanup of the run."""
         while self.pending:
-            item = self.pending.pop()
-            answer = await self.send(item.call)
-            item.status = answer.status or None
-            item.error = answer.error
-            self.cleaned.append(item)
+            await self._undo(self.pending.pop())
         return self.cleaned
+
+    async def _undo(self, item: Cleanup) -> None:
+        answer = await self.send(item.call)
+        item.status = answer.status or None
+        item.error = answer.error
+        if answer.answered and not answer.ok:
+            item.gone = self.probe_set.gone(answer.status, answer.body)
+        self.cleaned.append(item)
 
     async def send(self, call: Call) -> Answer:
         assert self._session is not None, "use `async with Target(...)`"

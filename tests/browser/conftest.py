@@ -165,7 +165,7 @@ class Api:
             headers={"Authorization": f"Bearer {HITL_KEY}"},
         )
         assert resp.status_code == 201, resp.text
-        request_id: str = resp.json()["data"]["request"]["id"]
+        request_id: str = resp.json()["data"]["request_id"]
         return request_id
 
     def control(self, method: str, path: str, **kwargs: Any) -> Any:

@@ -143,7 +143,7 @@ def test_a_hitl_request_is_claimed_and_answered_from_the_page(
     for call in page.find_elements(By.CSS_SELECTOR, "#journal-body tr.call"):
         call.find_element(By.TAG_NAME, "summary").click()
     opened = page.find_element(By.ID, "journal-body")
-    WebDriverWait(page, WAIT).until(lambda _d: f'"id": "{request_id}"' in opened.text)
+    WebDriverWait(page, WAIT).until(lambda _d: f'"request_id": "{request_id}"' in opened.text)
     assert "Answer" in opened.text
 
 
@@ -305,7 +305,7 @@ def test_the_page_works_with_a_control_token(
                 json={"request_text": "Behind a token"},
                 headers=auth,
             )
-            request_id = made.json()["data"]["request"]["id"]
+            request_id = made.json()["data"]["request_id"]
             item = card(driver, "hitl", request_id, "pending")
             click(item, "Claim")
             card(driver, "hitl", request_id, "claimed")

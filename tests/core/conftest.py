@@ -87,7 +87,7 @@ async def create_request(client: Client, loop_id: str, text: str, **extra: Any) 
     body = {**SELECT, "request_text": text, **extra}
     resp = await client.post(f"/v1/api/loops/{loop_id}/requests", json=body, headers=AUTH)
     assert resp.status == 201, await resp.text()
-    data: dict[str, Any] = (await resp.json())["data"]["request"]  # hitl.created_id default
+    data: dict[str, Any] = (await resp.json())["data"]  # hitl.created_id default: request_id
     return data
 
 

@@ -37,7 +37,7 @@ QA = {**AUTH, **NS}
 async def test_items_of_every_namespace_say_what_happens_next(sandbox: MakeClient) -> None:
     client = await sandbox(SCENARIO)
     loop_id = await create_loop(client)
-    first = (await create_request(client, loop_id, "Is this fine?"))["id"]
+    first = (await create_request(client, loop_id, "Is this fine?"))["request_id"]
     listed = await (await client.get("/_mockserver/items")).json()
     (item,) = listed["items"]
     assert item["namespace"] == "" and item["text"] == "Is this fine?"
@@ -66,7 +66,7 @@ async def test_items_of_every_namespace_say_what_happens_next(sandbox: MakeClien
     made = await client.post(
         f"/v1/api/loops/{qa_loop}/requests", json={"request_text": "In QA"}, headers=QA
     )
-    second = (await made.json())["data"]["request"]["id"]
+    second = (await made.json())["data"]["request_id"]
     everywhere = await (await client.get("/_mockserver/items", params={"all": "1"})).json()
     assert [(i["namespace"], i["id"]) for i in everywhere["items"]] == [("", first), ("qa", second)]
     assert set(everywhere["clocks"]) == {"", "qa"}

@@ -42,7 +42,7 @@ async def get(client: Client, route: str, **query: str) -> tuple[int, Any]:
 
 async def timed_out_request(client: Client, loop_id: str, text: str) -> str:
     """A request whose timeout webhook is sent when the clock moves a minute."""
-    rid: str = (await create_request(client, loop_id, text, timeout_seconds=60))["id"]
+    rid: str = (await create_request(client, loop_id, text, timeout_seconds=60))["request_id"]
     return rid
 
 
@@ -122,7 +122,7 @@ async def test_a_wait_on_one_items_deliveries_is_not_woken_by_anothers(
     client = await sandbox(scenario(receiver))
     notifier = client.app[appkeys.WORLDS].get("").notifier
     loop_id = await create_loop(client)
-    mine = (await create_request(client, loop_id, "mine", timeout_seconds=3600))["id"]
+    mine = (await create_request(client, loop_id, "mine", timeout_seconds=3600))["request_id"]
     others = [await timed_out_request(client, loop_id, f"other {n}") for n in range(3)]
     await advance(client, "1m")  # the three others time out first
     # (the wait parks on the first one's id, which has its delivery already: wait for two)
@@ -176,7 +176,7 @@ async def test_a_wait_on_one_event_looks_at_each_delivery_but_wakes_for_its_own(
     client = await sandbox(scenario(receiver))
     notifier = client.app[appkeys.WORLDS].get("").notifier
     loop_id = await create_loop(client)
-    rid = (await create_request(client, loop_id, "mine", timeout_seconds=3600))["id"]
+    rid = (await create_request(client, loop_id, "mine", timeout_seconds=3600))["request_id"]
     await timed_out_request(client, loop_id, "other")
     waiting = asyncio.create_task(
         get(client, "/wait/deliveries", event="request.cancelled", timeout="30")

@@ -112,7 +112,7 @@ async def test_clock_set_mode_and_bad_input(sandbox: MakeClient) -> None:
 async def test_act_as_a_reviewer_by_hand(sandbox: MakeClient) -> None:
     client = await sandbox(BASE)
     loop_id = await create_loop(client)
-    rid = (await create_request(client, loop_id, "manual review"))["id"]
+    rid = (await create_request(client, loop_id, "manual review"))["request_id"]
     items = await (await client.get("/_mockserver/items", params={"status": "pending"})).json()
     assert [i["id"] for i in items["items"]] == [rid]
     assert items["items"][0]["options"] == ["Approve", "Reject"]
@@ -135,7 +135,7 @@ async def test_act_as_a_reviewer_by_hand(sandbox: MakeClient) -> None:
     assert unknown.status == 404
     answer_mismatch = await create_request(client, loop_id, "second")
     resp = await client.post(
-        f"/_mockserver/items/hitl/{answer_mismatch['id']}", json={"respond": {"rating": 4}}
+        f"/_mockserver/items/hitl/{answer_mismatch['request_id']}", json={"respond": {"rating": 4}}
     )
     assert resp.status == 400
 
@@ -143,7 +143,7 @@ async def test_act_as_a_reviewer_by_hand(sandbox: MakeClient) -> None:
 async def test_manual_timeout_applies_the_default(sandbox: MakeClient) -> None:
     client = await sandbox(BASE)
     loop_id = await create_loop(client)
-    rid = (await create_request(client, loop_id, "x"))["id"]
+    rid = (await create_request(client, loop_id, "x"))["request_id"]
     resp = await client.post(f"/_mockserver/items/hitl/{rid}", json="timeout")
     assert (await resp.json())["status"] == "timeout"
 
@@ -151,7 +151,7 @@ async def test_manual_timeout_applies_the_default(sandbox: MakeClient) -> None:
 async def test_waits_return_at_once_when_satisfied_and_408_on_timeout(sandbox: MakeClient) -> None:
     client = await sandbox(BASE)
     loop_id = await create_loop(client)
-    rid = (await create_request(client, loop_id, "x", timeout_seconds=60))["id"]
+    rid = (await create_request(client, loop_id, "x", timeout_seconds=60))["request_id"]
     path = f"/_mockserver/wait/items/hitl/{rid}"
     late = await client.get(path, params={"status": "completed", "timeout": "0.05"})
     assert late.status == 408 and (await late.json())["current_status"] == "pending"
@@ -199,7 +199,7 @@ async def test_a_scripted_answer_that_does_not_fit_is_reported_and_skipped(
     yaml = "clock: manual\nhitl:\n  rules:\n    - otherwise: [{respond: {choose: Maybe}}]\n"
     client = await sandbox(yaml)
     loop_id = await create_loop(client)
-    rid = (await create_request(client, loop_id, "x", timeout_seconds=600))["id"]
+    rid = (await create_request(client, loop_id, "x", timeout_seconds=600))["request_id"]
     await advance(client, "1s")
     assert (await get_request(client, rid))["status"] == "pending"
     scenario = await (await client.get("/_mockserver/scenario")).json()

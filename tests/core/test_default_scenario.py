@@ -39,7 +39,7 @@ async def test_default_scenario_decides_a_request_within_seconds(
     assert library.default.clock == "real"
     client = await aiohttp_client(build_app(Settings(clock="manual"), VENDORS, library))
     loop_id = await create_loop(client)
-    rid = (await create_request(client, loop_id, "Is this comment OK?"))["id"]
+    rid = (await create_request(client, loop_id, "Is this comment OK?"))["request_id"]
     await advance(client, "3s")
     req = await get_request(client, rid)
     assert req["status"] == "completed"

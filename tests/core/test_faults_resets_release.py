@@ -43,7 +43,7 @@ async def test_fail_latency_delays_the_create_call_in_real_time(sandbox: MakeCli
     started = time.monotonic()
     made = await create_request(client, loop_id, "slow?")
     assert time.monotonic() - started >= LATENCY
-    assert (await get_request(client, made["id"]))["status"] == "pending"
+    assert (await get_request(client, made["request_id"]))["status"] == "pending"
 
 
 async def test_reset_all_clears_every_namespace(sandbox: MakeClient) -> None:
@@ -80,7 +80,7 @@ async def test_scripted_release_gives_the_request_back(sandbox: MakeClient) -> N
         + "        - release: {after: 1m}\n"
     )
     loop_id = await create_loop(client)
-    rid = (await create_request(client, loop_id, "ok?", **SELECT))["id"]
+    rid = (await create_request(client, loop_id, "ok?", **SELECT))["request_id"]
     await advance(client, "2s")
     claimed = await get_request(client, rid)
     assert (claimed["status"], claimed["claimed_by"] is not None) == ("claimed", True)

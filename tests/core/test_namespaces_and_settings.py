@@ -114,7 +114,7 @@ hitl:
             body = {**SELECT, "request_text": text}
             resp = await client.post(f"/v1/api/loops/{loop_id}/requests", json=body, headers=auth)
             assert resp.status == 201, await resp.text()
-            ids.append((await resp.json())["data"]["request"]["id"])
+            ids.append((await resp.json())["data"]["request_id"])
         for rid, scripted in zip(ids, (1, 30), strict=True):
             wait = await client.get(
                 f"/_mockserver/wait/items/hitl/{rid}",

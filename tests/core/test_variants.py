@@ -135,4 +135,7 @@ def test_the_variants_command_lists_every_form_with_its_source_and_default(
     text = capsys.readouterr().out
     assert "hitl.webhook_body: the body of a request webhook" in text
     assert "  * A: `{event, timestamp, data: {request, loop, reviewer}}`" in text
-    assert "      source: api-reference/webhooks.mdx" in text
+    assert "      source: hitl-sh/docs.hitl.sh api-reference/webhooks.mdx (its newest" in text
+    # each default says what decided it
+    assert all(v["evidence"] for v in listed if v["name"].startswith("hitl."))
+    assert "    default decided by: the vendor's integrations disagree" in text

@@ -49,7 +49,7 @@ async def test_matched_request_is_claimed_then_completed_with_signed_ordered_web
     client = await sandbox(scenario(receiver))
     loop_id = await create_loop(client)
     created = await create_request(client, loop_id, "Buy my crypto course!")
-    rid = created["id"]
+    rid = created["request_id"]
 
     await advance(client, "30s")
     assert (await get_request(client, rid))["status"] == "claimed"
@@ -79,7 +79,8 @@ async def test_timed_out_request_carries_its_default_response(
 ) -> None:
     client = await sandbox(scenario(receiver))
     loop_id = await create_loop(client)
-    rid = (await create_request(client, loop_id, "ordinary post", timeout_seconds=600))["id"]
+    made = await create_request(client, loop_id, "ordinary post", timeout_seconds=600)
+    rid = made["request_id"]
     await advance(client, "9m")
     assert (await get_request(client, rid))["status"] == "pending"
     await advance(client, "1m")

@@ -112,8 +112,8 @@ def drift(
 
 
 JOINED = "reviewers: [2 generated]\nhitl: {join: on_create}\n"
-"""Reviewers join a new loop at once, so requests on it are accepted (a real new loop has no
-members until they join by invite code, and refuses requests)."""
+"""Reviewers join a new loop at once (a new loop's only active member is its creator, so
+requests on it are accepted either way; with reviewers they are broadcast to more people)."""
 
 
 @pytest.fixture

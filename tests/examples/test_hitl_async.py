@@ -30,7 +30,7 @@ async def test_async_client_sees_the_decision(
             "/v1/api/loops/65f1234567890abcdef12345/requests", json=REQUEST
         ) as resp:
             assert resp.status == 201
-            request_id = (await resp.json())["data"]["request"]["id"]
+            request_id = (await resp.json())["data"]["request_id"]
 
         await mockserver.acontrol.advance("3m")
         assert await mockserver.acontrol.wait_for_status("hitl", request_id, "completed")

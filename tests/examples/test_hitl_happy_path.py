@@ -20,7 +20,7 @@ def test_reviewer_rejects_crypto_spam(
 ) -> None:
     created = hitl.create_request("Buy crypto now!!! Link in bio")
     assert created.status_code == 201
-    request_id = created.json()["data"]["request"]["id"]
+    request_id = created.json()["data"]["request_id"]
     assert hitl.get_request(request_id)["status"] == "pending"
 
     mockserver_clock.advance("30s")
@@ -48,7 +48,7 @@ def test_other_content_is_approved(
     webhook_receiver: ReceiverEndpoint,
 ) -> None:
     created = hitl.create_request("Lovely photo of my cat")
-    request_id = created.json()["data"]["request"]["id"]
+    request_id = created.json()["data"]["request_id"]
 
     mockserver_clock.advance("10m")
 
@@ -64,7 +64,7 @@ def test_a_reviewer_acting_from_the_test(
     webhook_receiver: ReceiverEndpoint,
 ) -> None:
     """No scripted timing needed: the test itself plays the reviewer."""
-    request_id = hitl.create_request("Check this comment").json()["data"]["request"]["id"]
+    request_id = hitl.create_request("Check this comment").json()["data"]["request_id"]
 
     mockserver.control.act("hitl", request_id, {"respond": {"choose": 1, "by": "sam@example.com"}})
 

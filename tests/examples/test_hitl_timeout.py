@@ -26,7 +26,7 @@ def test_timeout_applies_the_default_response(
     webhook_receiver: ReceiverEndpoint,
 ) -> None:
     created = hitl.create_request("Is this allowed?", timeout_seconds=120)
-    request_id = created.json()["data"]["request"]["id"]
+    request_id = created.json()["data"]["request_id"]
     assert hitl.get_response(request_id).status_code == 202  # not ready yet
 
     mockserver_clock.advance("119s")

@@ -30,7 +30,7 @@ async def _hitl_request(api: Described) -> str:
         headers={"Authorization": "Bearer k", **NS},
     ) as resp:
         assert resp.status == 201
-        request_id: str = (await resp.json())["data"]["request"]["id"]
+        request_id: str = (await resp.json())["data"]["request_id"]
         return request_id
 
 

@@ -14,7 +14,12 @@ from .described import Described
 
 KEY = "hitl-openapi-key"
 STRANGER = "hitl-openapi-stranger"
-SCENARIO = BASE_SCENARIO + f"hitl: {{keys: [{KEY}, {STRANGER}], join: on_create}}\n"
+# The older request shape is described too: its named form (`mapped`) answers it.
+SCENARIO = (
+    BASE_SCENARIO
+    + f"hitl: {{keys: [{KEY}, {STRANGER}], join: on_create}}\n"
+    + "variants: {hitl.older_request_shape: mapped}\n"
+)
 MISSING = "65f1234567890abcdef99999"
 BODIES: list[tuple[str, dict[str, Any], Any, Any]] = [
     ("single_select", {"options": ["Approve", "Reject"]}, "Reject", {"choose": "Approve"}),
@@ -56,7 +61,7 @@ async def _created(api: Described, loop_id: str, body: dict[str, Any]) -> str:
     answer = await api.call(
         "POST", "/loops/{loop_id}/requests", 201, path={"loop_id": loop_id}, json_body=body
     )
-    request_id: str = answer.body["data"]["request"]["id"]  # hitl.created_id default
+    request_id: str = answer.body["data"]["request_id"]  # hitl.created_id default (request_id)
     return request_id
 
 

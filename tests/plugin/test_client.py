@@ -37,7 +37,7 @@ def create_request(mockserver: Sandbox, **fields: Any) -> str:
         headers={"Authorization": "Bearer k", **mockserver.headers},
     )
     assert resp.status_code == 201, resp.text
-    request_id: str = resp.json()["data"]["request"]["id"]
+    request_id: str = resp.json()["data"]["request_id"]
     return request_id
 
 

@@ -36,7 +36,7 @@ def create(mockserver, text="hello"):
         headers={"Authorization": "Bearer k", **mockserver.headers},
     )
     assert resp.status_code == 201, resp.text
-    return resp.json()["data"]["request"]["id"]
+    return resp.json()["data"]["request_id"]
 """
 
 
@@ -197,7 +197,7 @@ def test_async_tests_use_acontrol(suite: pytest.Pytester) -> None:
                 url = f"{mockserver.url_for('hitl')}/api/loops/{LOOP}/requests"
                 body = {"request_text": "x", "response_type": "boolean", "timeout_seconds": 60}
                 async with http.post(url, json=body) as resp:
-                    request_id = (await resp.json())["data"]["request"]["id"]
+                    request_id = (await resp.json())["data"]["request_id"]
             await mockserver.acontrol.advance("1m")
             assert await mockserver.acontrol.wait_for_status("hitl", request_id, "timeout")
             await mockserver.acontrol.assert_request_made(method="POST", status=201)

@@ -85,7 +85,7 @@ def test_a_client_reading_one_form_fails_under_the_matrix_naming_the_variant(
         [
             "*mockserver variants*",
             "hitl.created_id=request: `data.request` is the created request*",
-            "    source: seeds/hitl-quickstart.txt step 4 and 7*",
+            "    source: https://docs.hitl.sh/quickstart * steps 4 and 7*",
         ]
     )
     result.stdout.fnmatch_lines(

@@ -34,7 +34,7 @@ hitl:
 async def one_delivery(client: Client, url: str) -> dict[str, Any]:
     body = {"request_text": "x", "response_type": "text", "callback_url": url}
     resp = await client.post(f"/v1/api/loops/{LOOP_ID}/requests", json=body, headers=AUTH)
-    rid = (await resp.json())["data"]["request"]["id"]
+    rid = (await resp.json())["data"]["request_id"]
     resp = await client.delete(f"/v1/api/requests/{rid}", headers=AUTH)
     assert resp.status == 200
     found: list[dict[str, Any]] = (await deliveries(client, subject=rid))["deliveries"]
@@ -111,7 +111,7 @@ async def test_a_cap_of_zero_keeps_nothing_and_counts_everything(
     client = await sandbox(scenario(), journal_cap=0, delivery_cap=0)
     body = {"request_text": "x", "response_type": "text", "callback_url": receiver.url()}
     resp = await client.post(f"/v1/api/loops/{LOOP_ID}/requests", json=body, headers=AUTH)
-    rid = (await resp.json())["data"]["request"]["id"]
+    rid = (await resp.json())["data"]["request_id"]
     resp = await client.delete(f"/v1/api/requests/{rid}", headers=AUTH)
     assert resp.status == 200
     await advance(client, "1s")

@@ -76,7 +76,7 @@ async def hitl_client(
         body = {**SELECT, "request_text": f"{kind} #{n}", **extra}
         async with session.post(f"{base}/v1/api/loops/{LOOP_ID}/requests", json=body) as r:
             assert r.status == 201, await r.text()
-            ids[kind] = (await r.json())["data"]["request"]["id"]
+            ids[kind] = (await r.json())["data"]["request_id"]
         if n % 2:
             await ticker.after(1)
     if n % 2:

@@ -54,7 +54,7 @@ async def create(client: Client, headers: dict[str, str], loop_id: str, **extra:
         client, "POST", f"/v1/api/loops/{loop_id}/requests", headers, json=body
     )
     assert status == 201, data
-    rid: str = data["data"]["request"]["id"]
+    rid: str = data["data"]["request_id"]
     return rid
 
 

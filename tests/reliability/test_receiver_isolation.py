@@ -53,7 +53,7 @@ async def cancelled(client: Client, url: str, ns: str) -> None:
     headers = {**AUTH, "X-Mockserver-Namespace": ns}
     body = {"request_text": "x", "response_type": "text", "callback_url": url}
     resp = await client.post(f"/v1/api/loops/{LOOP_ID}/requests", json=body, headers=headers)
-    rid = (await resp.json())["data"]["request"]["id"]
+    rid = (await resp.json())["data"]["request_id"]
     resp = await client.delete(f"/v1/api/requests/{rid}", headers=headers)
     assert resp.status == 200
 

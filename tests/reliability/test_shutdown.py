@@ -66,7 +66,7 @@ def webhook(base: str, ns: str, url: str) -> str:
     body = {"request_text": "x", "response_type": "text", "callback_url": url}
     status, made = call(base, "POST", f"/v1/api/loops/{LOOP_ID}/requests", body, ns)
     assert status == 201, made
-    rid: str = made["data"]["request"]["id"]
+    rid: str = made["data"]["request_id"]
     status, _ = call(base, "DELETE", f"/v1/api/requests/{rid}", ns=ns)
     assert status == 200
     return rid

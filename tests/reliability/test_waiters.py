@@ -17,7 +17,7 @@ async def create(client: Client) -> str:
     body = {"request_text": "x", "response_type": "text"}
     resp = await client.post(f"/v1/api/loops/{LOOP_ID}/requests", json=body, headers=AUTH)
     assert resp.status == 201, await resp.text()
-    rid: str = (await resp.json())["data"]["request"]["id"]
+    rid: str = (await resp.json())["data"]["request_id"]
     return rid
 
 

@@ -59,7 +59,7 @@ async def cancelled_request(client: Client, callback_url: str) -> dict[str, Any]
     }
     resp = await client.post(f"/v1/api/loops/{LOOP_ID}/requests", json=body, headers=AUTH)
     assert resp.status == 201, await resp.text()
-    rid = (await resp.json())["data"]["request"]["id"]
+    rid = (await resp.json())["data"]["request_id"]
     resp = await client.delete(f"/v1/api/requests/{rid}", headers=AUTH)
     assert resp.status == 200, await resp.text()
     return await delivery_of(client, rid)
@@ -215,7 +215,7 @@ async def test_close_all_counts_pending_deliveries_of_every_namespace() -> None:
             resp = await client.post(
                 f"/v1/api/loops/{LOOP_ID}/requests", json=body, headers=headers
             )
-            rid = (await resp.json())["data"]["request"]["id"]
+            rid = (await resp.json())["data"]["request_id"]
             resp = await client.delete(f"/v1/api/requests/{rid}", headers=headers)
             assert resp.status == 200
             ids.append(rid)

@@ -52,7 +52,7 @@ async def new_request(client: TestClient[Any, Any], **fields: Any) -> str:
     }
     made = await client.post(f"/v1/api/loops/{loop_id}/requests", json=body, headers=AUTH)
     assert made.status == 201, await made.text()
-    request_id: str = (await made.json())["data"]["request"]["id"]
+    request_id: str = (await made.json())["data"]["request_id"]
     return request_id
 
 

@@ -219,7 +219,7 @@ async def new_request_in(client: Any, headers: dict[str, str]) -> str:
         f"/v1/api/loops/{loop_id}/requests", json=body, headers={**AUTH, **headers}
     )
     assert made.status == 201, await made.text()
-    request_id: str = (await made.json())["data"]["request"]["id"]
+    request_id: str = (await made.json())["data"]["request_id"]
     return request_id
 
 

@@ -1,17 +1,18 @@
-"""HITL.sh probes for `mockserver drift` (reference/hitl-api.md §1–§5).
+"""HITL.sh probes for `mockserver drift` (https://docs.hitl.sh/api-reference/introduction).
 
 Read-only by default: test the key (a valid and an invalid one), list loops and requests, and
 read a request the user names and its answer (`--request-id`: a decided one shows who answered
 and how `/response` reads; only the real account has it, so these two are observed, not
-compared). With
-`--allow-writes`: create a loop (or use `--param loop_id=...`, a loop with active members, since
-a new loop has none and the real service refuses requests on it), one request of each response
-type, one in the older shape, read them back, list, cancel, delete. Everything created carries
-the run's tag in its text and is cancelled or deleted at the end.
+compared). With `--allow-writes`: create a loop (or use `--param loop_id=...`, one of the
+user's loops; a new loop's creator is its active member, so the real service takes requests on
+it at once), one request of each response type, one in the older shape, read them back, list,
+cancel, delete. Everything created carries the run's tag in its text and is cancelled or
+deleted at the end.
 
-Pacing: the real service allows 100 calls per key per hour (reference §1.5). A full run makes
-about 34 calls; at most one every 2 s, never more than 45, and no new probe once
-`X-RateLimit-Remaining` is down to 20, so a nightly run leaves most of the hour's budget.
+Pacing: the real service allows 100 calls per key per hour
+(https://docs.hitl.sh/api-reference/authentication). A full run makes about 34 calls; at most
+one every 2 s, never more than 45, and no new probe once `X-RateLimit-Remaining` is down to 20,
+so a nightly run leaves most of the hour's budget.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ _TYPES: dict[str, dict[str, Any]] = {
         "default_response": False,
     },
 }
-# Where a created request's id is: the documents disagree (README Fidelity notes).
+# Where a created request's id is: the documents disagree (docs/fidelity.md, hitl.created_id).
 _CREATED_ID = ("data.request_id", "data.id", "data.request.id")
 _LOOP_ID = ("data.loop.id", "data.id", "data.loop_id")
 
@@ -146,6 +147,51 @@ def _auth(key: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 
 
+_NOT_CANCELLABLE = "Request cannot be cancelled in current state"
+
+
+def _state(body: Any) -> str | None:
+    """A request's status in an answer: `data.request.status` or `data.status`."""
+    data = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(data, dict):
+        return None
+    request = data.get("request")
+    found = request.get("status") if isinstance(request, dict) else data.get("status")
+    return found if isinstance(found, str) else None
+
+
+def _msg(body: Any) -> Any:
+    return body.get("msg") if isinstance(body, dict) else None
+
+
+def _moved_on(real_status: int, real: Any, sandbox_status: int, sandbox: Any) -> str | None:
+    """A real request that a person (or its timeout) moved on between two probes: its answers
+    show another status than the sandbox's, whose scripted reviewers stay still during a run,
+    or it can no longer be cancelled. That is state, not drift."""
+    real_state, sandbox_state = _state(real), _state(sandbox)
+    if real_state and sandbox_state and real_state != sandbox_state:
+        return (
+            f"the real request is {real_state}, the sandbox's {sandbox_state}: a person (or "
+            "its timeout) moved it on between probes"
+        )
+    if real_status == 400 and _msg(real) == _NOT_CANCELLABLE and 200 <= sandbox_status < 300:
+        return (
+            "the real request could no longer be cancelled: a person answered it (or it "
+            "timed out) between probes"
+        )
+    return None
+
+
+def _gone(status: int, body: Any) -> str | None:
+    """A cleanup that finds nothing left to undo: deleted already (with its loop), or a request
+    a person answered (or that timed out) before it could be cancelled."""
+    if status in (404, 410):
+        return "already gone"
+    if status == 400 and _msg(body) == _NOT_CANCELLABLE:
+        return "already decided: nothing left to cancel"
+    return None
+
+
 PROBES = ProbeSet(
     vendor="hitl",
     default_base="https://api.hitl.sh/v1",
@@ -154,7 +200,7 @@ PROBES = ProbeSet(
     probes=_probes(),
     key_env="HITL_API_KEY",
     params=(
-        Param("loop_id", "an existing loop with active members, used instead of a new one"),
+        Param("loop_id", "one of your loops, used instead of a new one (never deleted)"),
         Param("request_id", "an existing (ideally completed) request, read but never changed"),
     ),
     headers=("content-type", "x-ratelimit-*", "retry-after"),
@@ -176,4 +222,6 @@ PROBES = ProbeSet(
         "hitl.webhook_body": Reveal("webhook"),
         "hitl.signature_header": Reveal("webhook", "headers"),
     },
+    moved_on=_moved_on,
+    gone=_gone,
 )

@@ -1,8 +1,9 @@
 """HITL.sh state models: users (one per API key), loops and review requests, with their JSON.
 
-The JSON follows reference/hitl-api.md §2.2–§2.3. Where documents disagree, the form is a named
-variant (`hitl.response_by`, see `variants.py`): by default `response_by` is the user id string
-(get-request.mdx, OpenAPI).
+The JSON follows the vendor's OpenAPI file (`Loop`, `Request`) and its pages beside it. Where
+documents disagree, the form is a named variant (`hitl.response_by`, see `variants.py`): by
+default `response_by` is the user id string (OpenAPI `Request.response_by`) and
+`response_by_user` the person, as the vendor's n8n node reads it.
 """
 
 from __future__ import annotations

@@ -270,8 +270,10 @@ def _parse_number(
     if high is None and strict:
         raise config_error(f"{hi_key if structured or 'min' in cfg else 'max_value'} is required")
     low = _opt_num(cfg, lo_key)
+    # Lenient: a negative minimum implies negatives are allowed. Strict: `allow_negative`
+    # defaults to false (responses/number.mdx), so a negative minimum must say it.
     allow_negative = _opt_bool(cfg, "allow_negative", low is not None and low < 0)
-    if strict and low is not None and low < 0 and not allow_negative:
+    if strict and low is not None and low < 0 and not _opt_bool(cfg, "allow_negative", False):
         raise config_error(f"{lo_key} must not be negative unless allow_negative is true")
     if low is None and not allow_negative:
         low = 0

@@ -1,4 +1,5 @@
-"""HITL.sh review-request endpoints (reference/hitl-api.md §2.3, seeds/hitl-requests.txt)."""
+"""HITL.sh review-request endpoints (https://docs.hitl.sh/api-reference/requests/create-request
+and the pages beside it; `GET /v1/requests/{id}/response` from concepts/integrations.mdx)."""
 
 from __future__ import annotations
 
@@ -276,7 +277,7 @@ async def add_feedback(request: web.Request) -> web.Response:
 
 @endpoint()
 async def get_response(request: web.Request) -> web.Response:
-    """`GET /v1/requests/{id}/response` (seeds/hitl-requests.txt): 200 once decided; before
+    """`GET /v1/requests/{id}/response` (concepts/integrations.mdx): 200 once decided; before
     that 202 "Response not ready yet" (the seed treats any non-200 as not ready)."""
     req = _request(request)
     data = {
@@ -293,12 +294,14 @@ async def get_response(request: web.Request) -> web.Response:
         data.update(response_data=req.default_response, is_default_response=True)
     if req.status in ("completed", "timeout"):
         if state_of(request).world.variants.is_(variants.GET_RESPONSE, "decision"):
-            # seeds/hitl-requests.txt reads `response.decision` off this answer
+            # The one documented client of this endpoint reads `status` and `decision` at the
+            # top level (hitl-sh/docs.hitl.sh concepts/integrations.mdx @0e23b17).
             data["decision"] = decision(data["response_data"])
             return json_response(
                 {
                     "error": False,
                     "msg": "Response retrieved successfully",
+                    "status": data["status"],
                     "decision": data["decision"],
                     "data": data,
                 }

@@ -1,6 +1,10 @@
-"""The older request shape of seeds/hitl-requests.txt: accepted by default, mapped onto the current
-shape, returned as sent. The seed's own `submit_request` / `get_request_response` run unchanged
-(but for the host) against the sandbox's real port, with `requests` in a worker thread."""
+"""The older request shape of the seed requests page (https://docs.hitl.sh/requests/introduction
+as of hitl-sh/docs.hitl.sh @cce3de9): mapped onto the current shape and returned as sent, under
+the variants that page needs, declared here (`SEED_FORMS`): `hitl.older_request_shape: mapped`
+(the default refuses the shape, as the OpenAPI requires `request_text`) and
+`hitl.get_response: decision`. The seed's own `submit_request` / `get_request_response` run
+unchanged (but for the host) against the sandbox's real port, with `requests` in a worker
+thread."""
 
 from __future__ import annotations
 
@@ -16,6 +20,13 @@ from .conftest import API, KEY, MakeSandbox, Sandbox
 
 FLOW = Path(__file__).resolve().parents[2] / "data" / "hitl_requests_flow.py"
 FAILED = "Validation failed"
+# The forms the seed page's code needs: its body shape, and `response.decision` off /response.
+SEED_FORMS = {"hitl.older_request_shape": "mapped", "hitl.get_response": "decision"}
+
+
+@pytest.fixture
+async def sandbox(make_sandbox: MakeSandbox) -> Sandbox:
+    return await make_sandbox(variants=SEED_FORMS)
 
 
 def load_flow(sandbox: Sandbox) -> ModuleType:
@@ -103,6 +114,7 @@ async def test_seed_polls_the_response_until_decided(sandbox: Sandbox, loop_id: 
     answer = await in_thread(flow.get_request_response, rid)
     # The sandbox's own message (README, Fidelity notes: "Messages the docs do not give").
     assert (answer["error"], answer["msg"]) == (False, "Response retrieved successfully")
+    assert (answer["status"], answer["decision"]) == ("completed", "needs_changes")
     data = answer["data"]
     assert (data["request_id"], data["status"], data["response_data"]) == (
         rid,

@@ -46,7 +46,7 @@ async def test_create_loop_returns_loop_and_invitation(sandbox: Sandbox) -> None
     code = data["invite_code"]
     assert re.fullmatch(r"[A-HJ-NP-Z2-9]{6}", code), code
     assert data["qr_code_url"] == f"https://api.hitl.sh/qr/{code}.png"
-    assert data["join_url"] == f"https://hitl.sh/join/{code}"  # hitl.join_url default
+    assert data["join_url"] == f"https://my.hitl.sh/join/{code}"  # hitl.join_url default
     prefix = "data:image/png;base64,"
     assert data["qr_code_base64"].startswith(prefix)
     png = base64.b64decode(data["qr_code_base64"][len(prefix) :], validate=True)

@@ -192,7 +192,10 @@ class Conformance:
 
 
 async def test_responses_conform_to_the_openapi_file(make_sandbox: MakeSandbox) -> None:
-    sandbox = await make_sandbox({"rate_limit": 60})
+    # the older request shape is checked too (mapped: its named form)
+    sandbox = await make_sandbox(
+        {"rate_limit": 60}, variants={"hitl.older_request_shape": "mapped"}
+    )
     api = Conformance(sandbox)
     await api.call("GET", "/test", 200)
     loop = (await api.call("POST", "/loops", 201, json_body={"name": "Team", "icon": "eye"}))[

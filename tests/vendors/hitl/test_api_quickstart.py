@@ -1,4 +1,5 @@
-"""The seed quickstart (seeds/hitl-quickstart.txt) run against a real sandbox port.
+"""The seed quickstart (https://docs.hitl.sh/quickstart, hitl-sh/docs.hitl.sh quickstart.mdx
+@0e23b17) run against a real sandbox port.
 
 tests/data/hitl_quickstart_flow.py holds the seed's Python blocks verbatim but for BASE_URL,
 API_KEY and `time` (whose `sleep` advances the sandbox's manual clock). The flow runs with the
@@ -6,8 +7,10 @@ API_KEY and `time` (whose `sleep` advances the sandbox's manual clock). The flow
 Scripted reviewers (the scenario below) join each loop 5 s after it is created (as if they had
 scanned its invite code), then claim and answer between the seed's polls; every webhook is
 delivered to a local receiver, then replayed into the seed's own Flask handler. It runs on the
-sandbox's honest defaults (no pinned variants), in lenient and in strict mode, and neither
-records a lenience note: the seed's calls are what the real service accepts.
+sandbox's defaults but for the one variant its code needs, declared here (`SEED_FORMS`): steps 4
+and 7 read the new id as `data['request']['id']` (`hitl.created_id: request`; the default is
+the OpenAPI's `data.request_id`). It runs in lenient and in strict mode, and neither records a
+lenience note: the seed's calls are what the real service accepts.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from multidict import CIMultiDict
 from .conftest import KEY, MakeSandbox, Sandbox
 
 FLOW = Path(__file__).resolve().parents[2] / "data" / "hitl_quickstart_flow.py"
+SEED_FORMS = {"hitl.created_id": "request"}  # steps 4 and 7: request['data']['request']['id']
 SECRET = "your_webhook_secret_here"  # the seed's WEBHOOK_SECRET, configured in the "dashboard"
 RULES = [
     {
@@ -124,6 +128,7 @@ async def test_seed_quickstart_flow(
             "strict": strict,
         },
         honest=True,
+        variants=SEED_FORMS,
     )
     host = f"http://{sandbox.client.host}:{sandbox.client.port}"
     clock = VirtualTime(host)
@@ -150,8 +155,8 @@ async def test_seed_quickstart_flow(
     assert "✅ Created loop: Content Moderation Team" in lines
     code = ns["loop_response"]["data"]["invite_code"]
     assert len(code) == 6 and f"   Invite Code: {code}" in lines
-    # hitl.join_url (default): the quickstart's own host
-    assert f"   Join URL: https://hitl.sh/join/{code}" in lines
+    # hitl.join_url (default): the OpenAPI's host (the quickstart only prints it)
+    assert f"   Join URL: https://my.hitl.sh/join/{code}" in lines
     assert "✅ Content moderation request created!" in lines
     assert "   Status: pending" in lines
 

@@ -92,10 +92,11 @@ async def test_answer_comes_back_in_the_form_the_request_used(
     answer = await sandbox.ok(
         "GET", f"/v1/requests/{rid}/response", "Response retrieved successfully"
     )
-    # hitl.response_by (default): the user id, as get-request.mdx shows
+    # hitl.response_by (default id_and_user): the user id, as get-request.mdx shows, and the
+    # person the n8n node reads
     assert answer["response_by"]["email"] == "dana@example.com"
     assert req["response_by"] == answer["response_by"]["user_id"]
-    assert "response_by_user" not in req
+    assert req["response_by_user"] == answer["response_by"]
     assert (answer["response_type"], answer["response_data"]) == (kind, expected)
 
 

@@ -102,7 +102,8 @@ async def test_cancel_rule_and_join_url_and_response_decision_defaults(
 ) -> None:
     sandbox = await _setup(make_sandbox, {})
     created = await sandbox.call("POST", f"{API}/loops", json_body={"name": "Team", "icon": "eye"})
-    assert match_forms(BY_NAME["hitl.join_url"], created.body) == ["hitl.sh"]
+    # OpenAPI CreateLoopResponse.join_url
+    assert match_forms(BY_NAME["hitl.join_url"], created.body) == ["my.hitl.sh"]
     loop_id = created.body["data"]["loop"]["id"]
     _, claimed = await _create(sandbox, loop_id)
     await sandbox.act(claimed, "claim")
@@ -111,8 +112,9 @@ async def test_cancel_rule_and_join_url_and_response_decision_defaults(
     _, rid = await _create(sandbox, loop_id)
     await sandbox.act(rid, {"respond": {"choose": "Reject"}})
     answer = await sandbox.call("GET", f"/v1/requests/{rid}/response")
-    # seeds/hitl-requests.txt: `response.decision`
-    assert (answer.body["decision"], answer.body["data"]["decision"]) == ("rejected", "rejected")
+    # concepts/integrations.mdx reads `status` and `decision` at the top level
+    assert (answer.body["status"], answer.body["decision"]) == ("completed", "rejected")
+    assert answer.body["data"]["decision"] == "rejected"
     assert match_forms(BY_NAME["hitl.get_response"], answer.body) == ["decision"]
 
 
@@ -121,13 +123,13 @@ async def test_the_other_documented_forms_of_cancel_join_url_response_and_429(
 ) -> None:
     forms = {
         "hitl.cancel_rule": "pending_only",
-        "hitl.join_url": "my.hitl.sh",
+        "hitl.join_url": "hitl.sh",
         "hitl.get_response": "envelope",
         "hitl.rate_limit_body": "errors_page",
     }
     sandbox = await _setup(make_sandbox, forms, rate_limit=6)
     created = await sandbox.call("POST", f"{API}/loops", json_body={"name": "T", "icon": "eye"})
-    assert match_forms(BY_NAME["hitl.join_url"], created.body) == ["my.hitl.sh"]
+    assert match_forms(BY_NAME["hitl.join_url"], created.body) == ["hitl.sh"]
     loop_id = created.body["data"]["loop"]["id"]
     _, claimed = await _create(sandbox, loop_id)
     await sandbox.act(claimed, "claim")
@@ -143,17 +145,17 @@ async def test_the_other_documented_forms_of_cancel_join_url_response_and_429(
     assert limited.body["data"]["reset_at"] == "2026-01-05T11:00:00Z"
 
 
-async def test_the_older_request_shape_is_mapped_with_a_note_or_rejected(
+async def test_the_older_request_shape_is_rejected_or_mapped_with_a_note(
     make_sandbox: MakeSandbox,
 ) -> None:
     older = {"content": "Some post", "content_type": "text", "priority": "normal"}
-    mapped = await _setup(make_sandbox, {})
+    mapped = await _setup(make_sandbox, {"hitl.older_request_shape": "mapped"})
     loop_id = (await mapped.new_loop())["id"]
     reply = await mapped.call("POST", f"{API}/loops/{loop_id}/requests", json_body=older)
     assert reply.status == 201
     [rule] = (await mapped.control("GET", "/lenience"))["rules"]
     assert rule["rule"] == "hitl.validation: request_text is required"
-    rejected = await _setup(make_sandbox, {"hitl.older_request_shape": "rejected"})
+    rejected = await _setup(make_sandbox, {})  # the default: OpenAPI requires request_text
     loop_id = (await rejected.new_loop())["id"]
     await rejected.fail(
         "POST",
@@ -172,6 +174,7 @@ async def test_control_plane_lists_and_switches_forms(make_sandbox: MakeSandbox)
     assert set(by_name) == set(BY_NAME)
     body = by_name["hitl.webhook_body"]
     assert (body["default"], body["current"]) == ("A", "B")
+    assert body["evidence"].startswith("no integration receives webhooks")
     assert [f["name"] for f in body["forms"]] == ["A", "B", "C", "D", "merged"]
     assert all(f["source"] for v in listed["variants"] for f in v["forms"])
     await sandbox.control("PUT", "/variants", {"hitl.created_id": "id"})
@@ -180,7 +183,7 @@ async def test_control_plane_lists_and_switches_forms(make_sandbox: MakeSandbox)
     # a reset goes back to the scenario's choice
     await sandbox.control("POST", "/reset")
     answer, _ = await _create(sandbox, (await sandbox.new_loop())["id"])
-    assert match_forms(BY_NAME["hitl.created_id"], answer) == ["request"]
+    assert match_forms(BY_NAME["hitl.created_id"], answer) == ["request_id"]
 
 
 async def test_settings_choose_forms_under_the_scenario(make_sandbox: MakeSandbox) -> None:
@@ -236,7 +239,7 @@ async def _create_plain(sandbox: Sandbox, loop_id: str) -> tuple[dict[str, Any],
     body = {k: v for k, v in BODY.items() if k != "callback_url"}
     reply = await sandbox.call("POST", f"{API}/loops/{loop_id}/requests", json_body=body)
     assert reply.status == 201, reply.body
-    return reply.body, reply.body["data"]["request"]["id"]
+    return reply.body, reply.body["data"]["request_id"]
 
 
 async def test_a_reviewer_who_never_joined_is_auto_joined_with_a_note_or_refused_in_strict(
@@ -293,7 +296,7 @@ async def test_response_data_forms(
     loop_id = (await sandbox.new_loop())["id"]
     body = {**BODY, "response_config": config, "default_response": None}
     reply = await sandbox.call("POST", f"{API}/loops/{loop_id}/requests", json_body=body)
-    rid = reply.body["data"]["request"]["id"]
+    rid = reply.body["data"]["request_id"]
     await sandbox.act(rid, {"respond": {"choose": 0, "by": "sam@example.com"}})
     req = await sandbox.get_request(rid)
     assert req["response_data"] == expected

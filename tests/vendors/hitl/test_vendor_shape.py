@@ -106,8 +106,8 @@ async def test_timers_run_through_the_engine_and_wake_the_waits(
     rules = [{"when": {"text_contains": "slow"}, "then": {"respond": {"after": "2m"}}}]
     sandbox = await make_sandbox({"join": "30s", "rules": rules}, honest=True)
     loop_id = (await sandbox.new_loop())["id"]
-    expiring = (await sandbox.new_request(loop_id, timeout_seconds=60))["request"]["id"]
-    answered = (await sandbox.new_request(loop_id, request_text="slow one"))["request"]["id"]
+    expiring = (await sandbox.new_request(loop_id, timeout_seconds=60))["request_id"]
+    answered = (await sandbox.new_request(loop_id, request_text="slow one"))["request_id"]
     timers = (await sandbox.control("GET", "/clock/timers"))["timers"]
     assert sorted(t["label"] for t in timers) == sorted(
         [f"{loop_id}:join", f"{expiring}:timeout", f"{answered}:respond", f"{answered}:timeout"]
