@@ -9,6 +9,7 @@ from aiohttp import web
 if TYPE_CHECKING:
     from mockserver.journal import JournalEntry
     from mockserver.lenience import Lenience
+    from mockserver.requestbody import BodyLimits
     from mockserver.scenario.library import ScenarioLibrary
     from mockserver.settings import Settings
     from mockserver.vendor import Vendor
@@ -21,6 +22,7 @@ VENDORS: web.AppKey[tuple[Vendor, ...]] = web.AppKey("vendors")
 LIBRARY: web.AppKey[ScenarioLibrary] = web.AppKey("library")
 STARTED_AT: web.AppKey[float] = web.AppKey("started_at")
 TRANSPORT: web.AppKey[Transport] = web.AppKey("transport")
+BODY_LIMITS: web.AppKey[BodyLimits] = web.AppKey("body_limits")
 ROUTE_OWNERS: web.AppKey[dict[web.AbstractRoute, str]] = web.AppKey("route_owners")
 
 WORLD: web.RequestKey[World] = web.RequestKey("mockserver.world")
