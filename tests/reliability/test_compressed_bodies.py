@@ -14,16 +14,8 @@ from typing import Any
 import pytest
 from aiohttp import compression_utils
 
-from .conftest import LOOP_ID, START, Served
+from .conftest import LOOP_ID, LOOP_SCENARIO, Served
 
-SCENARIO = f"""
-seed: 3
-clock: manual
-start: "{START}"
-hitl:
-  keys: [hk]
-  loops: [{{id: {LOOP_ID}, name: Team}}]
-"""
 CAP = 1024 * 1024  # the default MOCKSERVER_MAX_BODY
 PATHS = {
     "vendor": f"/v1/api/loops/{LOOP_ID}/requests",
@@ -102,7 +94,7 @@ async def test_a_body_that_inflates_past_the_cap_costs_only_the_cap(
     chunked: bool,
 ) -> None:
     inflation = Inflation(monkeypatch)
-    sandbox = await served(SCENARIO)
+    sandbox = await served(LOOP_SCENARIO)
     bomb = compressed(64 * CAP, encoding)  # 64 MiB in about 64 KiB
     assert len(bomb) < CAP // 8
     status, _ = await post(sandbox.port, PATHS[route], bomb, encoding, chunked=chunked)
@@ -116,7 +108,7 @@ async def test_a_compressed_body_within_the_cap_is_read_whole(
     served: Callable[..., Awaitable[Served]], monkeypatch: pytest.MonkeyPatch, encoding: str
 ) -> None:
     inflation = Inflation(monkeypatch)
-    sandbox = await served(SCENARIO)
+    sandbox = await served(LOOP_SCENARIO)
     body = compressed(CAP // 2, encoding)
     status, _ = await post(sandbox.port, PATHS["vendor"], body, encoding, chunked=False)
     assert status == 201  # it arrived whole: the request was created

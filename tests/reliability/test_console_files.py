@@ -7,15 +7,8 @@ from __future__ import annotations
 from mockserver import appkeys
 from mockserver.control.access import is_open
 
-from .conftest import LOOP_ID, START, Client, MakeClient
+from .conftest import LOOP_ID, LOOP_SCENARIO, Client, MakeClient
 
-SCENARIO = f"""
-seed: 1
-clock: manual
-start: "{START}"
-hitl:
-  loops: [{{id: {LOOP_ID}, name: Team}}]
-"""
 TOKEN = "console-files-token"
 
 
@@ -47,7 +40,7 @@ async def shown(client: Client, paths: list[str]) -> dict[str, tuple[int, bytes]
 
 
 async def test_the_console_files_are_open_and_hold_no_data(sandbox: MakeClient) -> None:
-    client = await sandbox(SCENARIO, control_token=TOKEN)
+    client = await sandbox(LOOP_SCENARIO, control_token=TOKEN)
     paths = open_paths(client)
     assert "/_mockserver/ui" in paths and "/_mockserver/ui/console.js" in paths
     assert len(paths) >= 5

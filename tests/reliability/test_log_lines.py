@@ -16,18 +16,11 @@ import pytest
 
 from mockserver.logsetup import JsonLines, TextLines
 
-from .conftest import LOOP_ID, START, MakeClient
+from .conftest import LOOP_ID, LOOP_SCENARIO, MakeClient
 
 # Every character that ends a line or steers a terminal.
 CONTROL = [*map(chr, range(0x20)), *map(chr, range(0x7F, 0xA0)), "\u2028", "\u2029"]
 LINE = re.compile(r"^\d\d:\d\d:\d\d (DEBUG|INFO|WARNING|ERROR|CRITICAL) +\S")
-SCENARIO = f"""
-seed: 1
-clock: manual
-start: "{START}"
-hitl:
-  loops: [{{id: {LOOP_ID}, name: Team}}]
-"""
 
 
 def record(
@@ -73,7 +66,7 @@ def lines() -> Iterator[io.StringIO]:
 
 
 async def test_client_text_cannot_forge_a_log_line(sandbox: MakeClient, lines: io.StringIO) -> None:
-    client = await sandbox(SCENARIO)
+    client = await sandbox(LOOP_SCENARIO)
     auth = {"Authorization": "Bearer k"}
     for char in CONTROL:
         forged = quote(f"{char}10:00:00 INFO    [victim] reset: every namespace")

@@ -11,15 +11,8 @@ from typing import Any
 
 from mockserver import appkeys
 
-from .conftest import LOOP_ID, START, Client, MakeClient, control, until
+from .conftest import LOOP_ID, LOOP_SCENARIO, Client, MakeClient, control, until
 
-SCENARIO = f"""
-seed: 1
-clock: manual
-start: "{START}"
-hitl:
-  loops: [{{id: {LOOP_ID}, name: Team}}]
-"""
 BODY = json.dumps(
     {"request_text": "Arrives late", "response_type": "text", "response_config": {}}
 ).encode()
@@ -40,7 +33,7 @@ async def answer(reader: asyncio.StreamReader) -> tuple[int, Any]:
 async def test_a_body_that_arrives_after_a_reset_makes_its_request_in_the_new_world(
     sandbox: MakeClient,
 ) -> None:
-    client = await sandbox(SCENARIO)
+    client = await sandbox(LOOP_SCENARIO)
     held = client.app[appkeys.BODY_LIMITS].held
     reader, writer = await asyncio.open_connection("127.0.0.1", client.server.port)
     writer.write(
@@ -66,7 +59,7 @@ async def test_a_call_that_waits_out_a_latency_fault_across_a_reset_runs_after_i
     sandbox: MakeClient,
 ) -> None:
     faults = 'faults: [{vendor: hitl, path: "/v1/api/loops/*/requests", latency: 0.3}]\n'
-    client = await sandbox(SCENARIO + faults)
+    client = await sandbox(LOOP_SCENARIO + faults)
     old = client.app[appkeys.WORLDS].get("")
     call = asyncio.create_task(
         client.post(f"/v1/api/loops/{LOOP_ID}/requests", data=BODY, headers=AUTH)
@@ -84,7 +77,7 @@ async def test_a_call_already_at_work_when_its_namespace_is_reset_is_a_503(
 ) -> None:
     """A scenario's `fail: {latency}` holds the create-request in its handler, in the world
     it started in: after a reset meanwhile, what it made is gone, and the answer says so."""
-    slow = SCENARIO + "  rules: [{otherwise: [{fail: {latency: 0.3s}}]}]\n"
+    slow = LOOP_SCENARIO + "  rules: [{otherwise: [{fail: {latency: 0.3s}}]}]\n"
     client = await sandbox(slow)
     old = client.app[appkeys.WORLDS].get("")
     call = asyncio.create_task(

@@ -32,13 +32,18 @@ async def nothing_was_reset(client: Client, calls: int) -> None:
     assert "other" in (await control(client, "GET", "/namespaces"))["namespaces"]
 
 
+async def sandbox_and_url(sandbox: MakeClient, spelling: str) -> tuple[Client, str]:
+    """A sandbox, and a URL of its reset with its own port spelled as `spelling` says."""
+    client = await sandbox(scenario())
+    port = spellings(client.server.port or 0)[spelling]
+    return client, f"http://127.0.0.1:{port}/_mockserver/reset?all=1"
+
+
 @pytest.mark.parametrize("spelling", sorted(spellings(8080)))
 async def test_a_callback_url_with_a_malformed_port_is_refused_at_once(
     sandbox: MakeClient, spelling: str
 ) -> None:
-    client = await sandbox(scenario())
-    port = spellings(client.server.port or 0)[spelling]
-    url = f"http://127.0.0.1:{port}/_mockserver/reset?all=1"
+    client, url = await sandbox_and_url(sandbox, spelling)
     body = {"request_text": "x", "response_type": "text", "callback_url": url}
     resp = await client.post(f"/v1/api/loops/{LOOP_ID}/requests", json=body, headers=AUTH)
     assert resp.status == 400, await resp.text()
@@ -53,9 +58,7 @@ async def test_a_callback_url_with_a_malformed_port_is_refused_at_once(
 async def test_a_scenario_webhook_with_a_malformed_port_is_refused_not_sent(
     sandbox: MakeClient, spelling: str
 ) -> None:
-    client = await sandbox(scenario())
-    port = spellings(client.server.port or 0)[spelling]
-    url = f"http://127.0.0.1:{port}/_mockserver/reset?all=1"
+    client, url = await sandbox_and_url(sandbox, spelling)
     hooked = f"""
 seed: 9
 clock: manual
