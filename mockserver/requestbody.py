@@ -4,19 +4,22 @@ Every call's body is read here before anything else looks at it (the core middle
 for vendor and control calls alike), so no handler reads a body on its own terms:
 
 - size: at most `max_body` bytes as the handlers see them, that is after a `Content-Encoding`
-  (gzip, deflate, br) is undone. aiohttp inflates as the bytes arrive, a chunk at a time (a
-  bounded chunk since aiohttp 3.13.3: https://github.com/aio-libs/aiohttp/security/advisories/
-  GHSA-6mq8-rvhq-8wgg), and the count is checked after every chunk, so a body that inflates
-  to a gigabyte costs what `max_body` bytes cost, then a 413;
+  (gzip or deflate; aiohttp answers another with a 400 naming it) is undone. aiohttp inflates
+  as the bytes arrive, a bounded chunk at a time (since aiohttp 3.13.3:
+  https://github.com/aio-libs/aiohttp/security/advisories/GHSA-6mq8-rvhq-8wgg), and the count
+  is checked after every chunk, so a body that inflates to a gigabyte costs what `max_body`
+  bytes cost, then a 413;
 - time: the whole body within `timeout` seconds of the head (the idle timeout covers only the
   head), else a 408;
 - memory: the bytes of every body still arriving, all connections together, stay within
   `held` (`HeldBytes`); past it the call is a 503 and its bytes are let go.
 
-A refused body's connection is closed once the answer is written, without reading the rest
-(aiohttp would otherwise read, and inflate, up to ten more seconds of it to keep the
-connection). A body that cannot be decoded (a broken gzip stream) is the client's mistake, a
-400; a client that hangs up before its body arrives is nobody's error (nothing to answer).
+A refused body's rest is not read when it is encoded (aiohttp would otherwise read, and
+inflate, up to ten more seconds of it to keep the connection), too slow or without room: its
+connection is closed once the answer is written. An uncompressed rest past `max_body` is left
+to aiohttp to read and drop, so the client reads its 413. A body that cannot be decoded (a
+broken gzip stream) is the client's mistake, a 400; a client that hangs up before its body
+arrives is nobody's error (nothing to answer).
 """
 
 from __future__ import annotations
