@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import zlib
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -23,6 +24,7 @@ PATHS = {
 }
 
 
+@functools.cache
 def compressed(size: int, encoding: str) -> bytes:
     """`size` bytes of a JSON-looking text (mostly spaces), compressed as `encoding` says."""
     wbits = {"gzip": 31, "deflate": 15, "raw-deflate": -15}[encoding]
