@@ -22,12 +22,19 @@ from mockserver.hostports import HostBinding
 from mockserver.journal import ANSWER_LIMIT, JournalEntry
 from mockserver.notifier import Notifier
 from mockserver.redaction import redact_url
-from mockserver.requestbody import ClientGone, read_body
+from mockserver.requestbody import (
+    BodyLimits,
+    BodyRefused,
+    ClientGone,
+    HeldBytes,
+    close_if_abandoned,
+    read_body,
+)
 from mockserver.scenario.library import ScenarioLibrary
 from mockserver.settings import Settings
 from mockserver.vendor import Vendor
 from mockserver.webhooks.transport import Transport
-from mockserver.world import Worlds
+from mockserver.world import World, Worlds
 
 log = logging.getLogger("mockserver.http")
 
@@ -108,35 +115,49 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
         return web.json_response(
             {"error": f"no emulated API serves {request.method} {request.path}"}, status=404
         )
+    if own.marked(request):  # a webhook of this sandbox that came back to it (a port forward)
+        return vendor.render_error(ApiError(403, own.REFUSAL, code="self-delivery"))
     namespace = appkeys.vendor_namespace(request)
     if not namespace and app[appkeys.SETTINGS].key_namespaces:
         namespace, request = _namespace_from_key(request)
+    worlds = app[appkeys.WORLDS]
     try:
-        world = app[appkeys.WORLDS].get(namespace)
-    except ApiError as exc:  # no room for another namespace
+        worlds.get(namespace)  # no room for another namespace: refused before its body is read
+    except ApiError as exc:
         return vendor.render_error(exc)
-    request[appkeys.WORLD] = world
     started = time.perf_counter()
     entry = JournalEntry(
         seq=0,  # numbered by the journal when appended
-        at=world.clock.now_iso(),
+        at="",  # the world's time once the call has arrived whole
         vendor=vendor.name,
         method=request.method,
         path=request.path,
-        query=dict(request.query) if request.query_string else {},
+        query=request.query_string,
         headers=request.headers,
         body=b"",
     )
     request[appkeys.ENTRY] = entry
+    world: World | None = None
     response: web.StreamResponse
     try:
-        entry.body = await read_body(request)
+        entry.body = await read_body(request, app[appkeys.BODY_LIMITS])
+        # The namespace's world as it is now that the call has arrived whole: a reset while
+        # the body was on its way replaced the world it found, and the call belongs to the new.
+        world = request[appkeys.WORLD] = worlds.get(namespace)
+        entry.at = world.clock.now_iso()
         fault = world.http_fault(vendor.name, request.method, request.path)
         if fault is not None and fault.latency:
             await asyncio.sleep(fault.latency)
+            if world.closed:  # reset meanwhile: the call, which did nothing yet, goes to the new
+                world = request[appkeys.WORLD] = worlds.get(namespace)
         if fault is not None and fault.status:
             raise ApiError(fault.status, fault.message or _fault_message(fault.status))
         response = await handler(request)
+        if world.closed and request.method not in SAFE_METHODS:
+            raise ApiError(503, RESET_MEANWHILE, code="namespace-reset")
+    except BodyRefused as exc:
+        response = vendor.render_error(exc.error)
+        await close_if_abandoned(request, response)
     except ApiError as exc:
         response = vendor.render_error(exc)
     except ClientGone:  # nothing to answer, nor to journal: the call never fully arrived
@@ -153,10 +174,14 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
     if isinstance(response, web.Response) and isinstance(response.body, bytes):
         entry.answer = response.body[:ANSWER_LIMIT]  # a reference when short: no copy
     entry.duration_ms = (time.perf_counter() - started) * 1000
-    world.journal.append(entry)
-    world.notifier.notify("journal", entry.path, entry)
-    if request.method not in ("GET", "HEAD"):
-        _items_changed(world.notifier, request)
+    world = _journal_world(worlds, namespace, world)
+    if world is not None:
+        if not entry.at:
+            entry.at = world.clock.now_iso()
+        world.journal.append(entry)
+        world.notifier.notify("journal", entry.path, entry)
+        if request.method not in SAFE_METHODS:
+            _items_changed(world.notifier, request)
     if log.isEnabledFor(logging.INFO):  # the arguments alone cost a few µs per call
         log.info(
             "%s %s %s -> %d",
@@ -179,6 +204,24 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
 async def _not_served(request: web.Request) -> web.StreamResponse:
     """What a host's own port answers for a path that host does not serve: the vendor's 404."""
     raise web.HTTPNotFound()
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+RESET_MEANWHILE = (
+    "The sandbox namespace was reset while this call was being handled: nothing it did was "
+    "kept; send it again"
+)
+
+
+def _journal_world(worlds: Worlds, namespace: str, world: World | None) -> World | None:
+    """The world whose journal records a call: the one it ran in, or, when that was reset
+    meanwhile (or the call never got one), the namespace's world now (None: no room)."""
+    if world is not None and not world.closed:
+        return world
+    try:
+        return worlds.get(namespace)
+    except ApiError:
+        return None
 
 
 def _items_changed(notifier: Notifier, request: web.Request) -> None:
@@ -204,6 +247,9 @@ def build_app(
 ) -> web.Application:
     app = web.Application(middlewares=[vendor_middleware], client_max_size=settings.max_body)
     app[appkeys.SETTINGS] = settings
+    app[appkeys.BODY_LIMITS] = BodyLimits(
+        settings.max_body, settings.body_timeout, HeldBytes(settings.body_memory)
+    )
     app[appkeys.VENDORS] = tuple(vendors)
     app[appkeys.LIBRARY] = library
     app[appkeys.STARTED_AT] = time.time()

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from mockserver.hostports import HostBinding
     from mockserver.journal import JournalEntry
     from mockserver.lenience import Lenience
+    from mockserver.requestbody import BodyLimits
     from mockserver.scenario.library import ScenarioLibrary
     from mockserver.settings import Settings
     from mockserver.vendor import Vendor
@@ -22,6 +23,7 @@ VENDORS: web.AppKey[tuple[Vendor, ...]] = web.AppKey("vendors")
 LIBRARY: web.AppKey[ScenarioLibrary] = web.AppKey("library")
 STARTED_AT: web.AppKey[float] = web.AppKey("started_at")
 TRANSPORT: web.AppKey[Transport] = web.AppKey("transport")
+BODY_LIMITS: web.AppKey[BodyLimits] = web.AppKey("body_limits")
 ROUTE_OWNERS: web.AppKey[dict[web.AbstractRoute, str]] = web.AppKey("route_owners")
 ROUTE_HOSTS: web.AppKey[dict[web.AbstractRoute, tuple[str, ...]]] = web.AppKey("route_hosts")
 """The routes served on only some of their vendor's host ports (`Route.hosts`)."""

@@ -21,6 +21,7 @@ class BoundedLog(Generic[T]):
         self._entries: deque[T] = deque(maxlen=cap)
         self.dropped = 0
         self.total = 0
+        self.clears = 0  # how many times it was cleared (a wait's tally starts over)
 
     def append(self, entry: T) -> None:
         if len(self._entries) == self.cap:
@@ -30,6 +31,7 @@ class BoundedLog(Generic[T]):
 
     def clear(self) -> None:
         self._entries.clear()
+        self.clears += 1
 
     def __iter__(self) -> Iterator[T]:
         return iter(self._entries)

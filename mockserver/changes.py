@@ -12,13 +12,15 @@ import asyncio
 import contextlib
 from typing import Any
 
-from mockserver.notifier import Notifier
+from mockserver.notifier import Notifier, WaitLimits
 
 
 class ChangeFeed:
-    def __init__(self) -> None:
+    def __init__(self, limits: WaitLimits | None = None) -> None:
         self.version = 0
         self._event: asyncio.Event | None = None
+        self.limits = limits if limits is not None else WaitLimits()
+        self.parked = 0
 
     def bump(self) -> None:
         self.version += 1
@@ -30,11 +32,18 @@ class ChangeFeed:
         """Whether the version differs from `since`, waiting up to `timeout` seconds for it."""
         if self.version != since or timeout <= 0:
             return self.version != since
+        self.limits.admit(self.parked)  # the feed counts as one namespace of waits
         if self._event is None:
             self._event = asyncio.Event()
         event = self._event
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(event.wait(), timeout)
+        self.parked += 1
+        self.limits.parked += 1
+        try:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), timeout)
+        finally:
+            self.parked -= 1
+            self.limits.parked -= 1
         return self.version != since
 
 
@@ -42,7 +51,7 @@ class FeedingNotifier(Notifier):
     """A world's notifier that also tells the change feed."""
 
     def __init__(self, feed: ChangeFeed) -> None:
-        super().__init__()
+        super().__init__(feed.limits)
         self.feed = feed
 
     def notify(self, *args: Any, **kwargs: Any) -> None:

@@ -117,6 +117,14 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "default: none)",
     )
     p.add_argument(
+        "--allowed-host",
+        action="append",
+        metavar="NAME",
+        help="a host name (or address) the control plane answers to besides its own: loopback, "
+        "this machine's names and addresses, and names without a dot (a container's or a "
+        "service's) need none; repeatable (env MOCKSERVER_ALLOWED_HOSTS, comma-separated)",
+    )
+    p.add_argument(
         "--dump-on-exit",
         metavar="PATH",
         help="on shutdown, write every namespace's journal and delivery log to PATH as JSON "
@@ -196,6 +204,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         host_ports=",".join(args.host_port) if args.host_port else None,
         control_token=args.control_token,
         dump_on_exit=args.dump_on_exit,
+        allowed_host=",".join(args.allowed_host) if args.allowed_host else None,
     )
 
 

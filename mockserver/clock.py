@@ -132,6 +132,10 @@ class Clock:
         """Timers still to fire, soonest first."""
         return [t for _, _, t in sorted(self._timers) if not t.cancelled]
 
+    def has_pending(self) -> bool:
+        """Whether any timer is still to fire (a scripted step, a timeout, a webhook)."""
+        return any(not t.cancelled for _, _, t in self._timers)
+
     def describe(self) -> dict[str, object]:
         pending = self.pending()
         return {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -11,11 +12,15 @@ from mockserver import jsonio
 from mockserver.boundedlog import BoundedLog
 from mockserver.filters import EVERY_CALL, JournalFilter
 from mockserver.lenience import Lenience
-from mockserver.redaction import redact_headers, redact_query
+from mockserver.redaction import query_pairs, redact_headers, redact_query, redact_text
 
 BODY_LIMIT = 64 * 1024  # a longer body keeps this prefix, with its full size and SHA-256
 ANSWER_LIMIT = 16 * 1024  # the sandbox's own answer, kept for the journal and the console
-ENTRY_OVERHEAD = 512  # bytes an entry costs besides its body, headers and path (estimated)
+# What an entry costs besides the objects it holds (the entry itself, the headers' mapping and
+# proxy), and what each header costs besides its name and value (the mapping's slot): measured
+# with a deep-size walk (tests/reliability/test_journal_bytes.py keeps them honest).
+ENTRY_OVERHEAD = 512
+HEADER_OVERHEAD = 64
 
 
 @dataclass(slots=True)
@@ -25,7 +30,7 @@ class JournalEntry:
     vendor: str
     method: str
     path: str
-    query: dict[str, str]
+    query: str  # the query string as received (parsed only when shown)
     headers: Mapping[str, str]  # as received (read-only); secrets are redacted in to_json
     body: bytes
     status: int = 0
@@ -49,13 +54,13 @@ class JournalEntry:
             "vendor": self.vendor,
             "method": self.method,
             "path": self.path,
-            "query": redact_query(self.query),
+            "query": redact_query(_first_values(self.query)),
             "headers": redact_headers(self.headers),
-            "body": self.body_json(),
+            "body": redact_text(self.body_json()),
             "status": self.status,
             "duration_ms": round(self.duration_ms, 3),
             "lenience": [n.to_json() for n in self.lenience or ()],
-            "response": _shown(self.answer),
+            "response": redact_text(_shown(self.answer)),
             **self._truncation(),
         }
 
@@ -67,6 +72,32 @@ class JournalEntry:
             "body_size": self.body_size,
             "body_sha256": self.body_sha256,
         }
+
+
+def _first_values(query: str) -> dict[str, str]:
+    """Each parameter's first value (what the journal always showed: aiohttp's query)."""
+    out: dict[str, str] = {}
+    for name, value in query_pairs(query):
+        out.setdefault(name, value)
+    return out
+
+
+def stored_size(entry: JournalEntry) -> int:
+    """The bytes an entry holds in memory, every part counted: its path, query string, each
+    header, its body and answer, and its own overhead (what the byte cap counts; `sizeof` of a
+    string or bytes is its length plus a fixed header, taken in constant time)."""
+    size = sys.getsizeof
+    headers = entry.headers
+    return (
+        ENTRY_OVERHEAD
+        + size(entry.body)
+        + size(entry.answer)
+        + size(entry.path)
+        + size(entry.query)
+        + size(entry.at)
+        + sum(size(k) + size(v) for k, v in headers.items())
+        + HEADER_OVERHEAD * len(headers)
+    )
 
 
 def _shown(data: bytes) -> Any:
@@ -97,15 +128,7 @@ class Journal(BoundedLog[JournalEntry]):
             entry.body_size = len(body)
             entry.body_sha256 = hashlib.sha256(body).hexdigest()
             body = entry.body = body[:BODY_LIMIT]
-        headers = entry.headers
-        cost = entry.cost = (
-            ENTRY_OVERHEAD
-            + len(body)
-            + len(entry.answer)
-            + len(entry.path)
-            + len("".join(headers.keys()))
-            + len("".join(headers.values()))
-        )
+        cost = entry.cost = stored_size(entry)
         entries = self._entries
         if len(entries) == self.cap:  # the deque drops its oldest as this one goes in
             self.dropped += 1

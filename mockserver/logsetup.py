@@ -6,6 +6,12 @@ JSON lines (`--log-format json`) are for log collectors: one object per line wit
 `level`, `logger` and `message`, plus the fields call sites pass with `extra={...}`: `vendor`,
 `method`, `path`, `status`, `namespace`, `item`, `event` (API calls, webhook attempts, scripted
 reviewer steps, scenario loads, resets and clock changes).
+
+Client text reaches log lines (a path, a namespace name, an error message): in text lines every
+control character of a record (a line break, a carriage return, an escape sequence, Unicode's
+line separators) is written as an escape (`\n`, `\x1b`, `\u2028`), so one record is one line
+and no client forges another; a traceback's lines are indented under their record. JSON lines
+escape them already.
 """
 
 from __future__ import annotations
@@ -22,6 +28,16 @@ _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
     "asctime",
     "taskName",
 }
+
+
+# Every character that ends a line or steers a terminal: C0, DEL, C1, and Unicode's line and
+# paragraph separators; each becomes its Python escape.
+_CONTROL = {c: repr(chr(c))[1:-1] for c in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)}
+
+
+def printable(text: str) -> str:
+    """`text` with every control character written as its escape (linear in its length)."""
+    return text.translate(_CONTROL)
 
 
 class JsonLines(logging.Formatter):
@@ -53,11 +69,19 @@ class TextLines(logging.Formatter):
 
     def formatMessage(self, record: logging.LogRecord) -> str:
         namespace = getattr(record, "namespace", "")
-        line = super().formatMessage(record)
+        line = printable(super().formatMessage(record))
         if not namespace:
             return line
         head = f"{record.asctime} {record.levelname:<7} "
-        return f"{head}[{namespace}] {line[len(head) :]}"
+        return f"{head}[{printable(str(namespace))}] {line[len(head) :]}"
+
+    def formatException(self, ei: Any) -> str:
+        """The traceback, each line indented (its text is escaped but for the line breaks)."""
+        text = super().formatException(ei)
+        return "\n".join("  " + printable(line) for line in text.splitlines())
+
+    def formatStack(self, stack_info: str) -> str:
+        return "\n".join("  " + printable(line) for line in stack_info.splitlines())
 
 
 def formatter(fmt: str) -> logging.Formatter:

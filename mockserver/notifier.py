@@ -6,6 +6,12 @@ names its topic, key and subject, and wakes only the waits of that topic with th
 key) whose pre-filter accepts the subject; those re-check their full condition. So 500 tests
 waiting on their own requests cost a create-request one dictionary look-up, not 500 wake-ups.
 A change without a topic wakes every wait. With no wait at all, a change costs one test.
+
+A pre-filter is also where a wait keeps its own tally (how many matching calls it has seen):
+it answers whether the wait is now satisfied, so a change costs each concerned wait one test
+and no wait ever rescans a log. Waits are bounded (`WaitLimits`): so many parked in one
+namespace, so many in all; one more is refused at once (`TooManyWaits`), so nobody can park
+enough waits in another's namespace to slow its calls.
 """
 
 from __future__ import annotations
@@ -18,6 +24,32 @@ from typing import Any
 Accepts = Callable[[Any], bool]
 
 
+class TooManyWaits(Exception):
+    """No room for another parked wait (the message says which limit and its setting)."""
+
+
+@dataclass
+class WaitLimits:
+    """How many waits may be parked at once: `per_namespace` in each notifier, `total` in all
+    the notifiers sharing this object (`parked` counts them)."""
+
+    per_namespace: int = 500
+    total: int = 2000
+    parked: int = 0
+
+    def admit(self, parked_here: int) -> None:
+        """TooManyWaits when one more wait would pass a limit."""
+        if parked_here >= self.per_namespace:
+            raise TooManyWaits(
+                f"too many waits parked in this namespace ({self.per_namespace}, "
+                "MOCKSERVER_NAMESPACE_WAITS): end some, or wait in a namespace of your own"
+            )
+        if self.parked >= self.total:
+            raise TooManyWaits(
+                f"too many waits parked in the sandbox ({self.total}, MOCKSERVER_MAX_WAITS)"
+            )
+
+
 @dataclass(eq=False)
 class _Waiter:
     future: asyncio.Future[None]
@@ -25,7 +57,9 @@ class _Waiter:
 
 
 class Notifier:
-    def __init__(self) -> None:
+    def __init__(self, limits: WaitLimits | None = None) -> None:
+        self.limits = limits if limits is not None else WaitLimits()
+        self.parked = 0  # waits in `wait_for` now
         # topic -> key -> waiters; a topic or key of None waits on any
         self._topics: dict[str | None, dict[Hashable | None, set[_Waiter]]] = {}
         self.closed: str | None = None  # why waits end now (shutdown, reset), once closed
@@ -82,6 +116,26 @@ class Notifier:
         """True as soon as `condition()` holds; False if it still doesn't after `timeout` s
         or once the notifier is closed. Re-checked only on changes of `topic` (and `key`)
         whose subject `accepts` lets through."""
+        if condition():
+            return True
+        if self.closed is None:
+            self.limits.admit(self.parked)
+        self.parked += 1
+        self.limits.parked += 1
+        try:
+            return await self._wait(condition, timeout, topic, key, accepts)
+        finally:
+            self.parked -= 1
+            self.limits.parked -= 1
+
+    async def _wait(
+        self,
+        condition: Callable[[], bool],
+        timeout: float,
+        topic: str | None,
+        key: Hashable | None,
+        accepts: Accepts | None,
+    ) -> bool:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while not condition():

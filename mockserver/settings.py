@@ -13,6 +13,7 @@ from mockserver import hostports
 from mockserver.variants import parse_assignments
 
 ENV_PREFIX = "MOCKSERVER_"
+ENV_NAMES = {"allowed_host": "ALLOWED_HOSTS"}  # variables not named after their field
 
 
 @dataclass(frozen=True)
@@ -39,11 +40,22 @@ class Settings:
     # Hardening limits (README, Settings): a slow or idle connection, the journal's bytes and
     # the namespaces a shared sandbox keeps.
     idle_timeout: float = 30.0
+    body_timeout: float = 30.0
+    """Seconds a request's whole body may take to arrive after its head."""
+    body_memory: int = 64 * 1024 * 1024
+    """Bytes of request bodies still arriving, all connections together."""
     journal_max_bytes: int = 32 * 1024 * 1024
     max_namespaces: int = 200
     namespace_idle: float = 3600.0
+    namespace_waits: int = 500
+    """Long-poll waits parked at once in one namespace."""
+    max_waits: int = 2000
+    """Long-poll waits parked at once in all namespaces together."""
     control_token: str | None = None
     dump_on_exit: str | None = None
+    allowed_host: str = ""
+    """More names (or addresses) the control plane answers to, besides its own: separated by
+    commas or spaces (`--allowed-host`, repeatable; MOCKSERVER_ALLOWED_HOSTS)."""
 
     def __post_init__(self) -> None:
         """Refuse settings the server cannot run with, naming the variable."""
@@ -64,9 +76,23 @@ class Settings:
             hostports.parse(self.host_ports)
         except ValueError as exc:
             raise ValueError(f"{ENV_PREFIX}HOST_PORTS: {exc}") from None
-        for name in ("idle_timeout", "namespace_idle", "journal_max_bytes", "max_namespaces"):
+        for name in (
+            "idle_timeout",
+            "body_timeout",
+            "body_memory",
+            "namespace_idle",
+            "journal_max_bytes",
+            "max_namespaces",
+            "namespace_waits",
+            "max_waits",
+        ):
             if not getattr(self, name) > 0:
                 raise ValueError(f"{ENV_PREFIX}{name.upper()}: must be more than 0")
+        if self.body_memory < self.max_body:
+            raise ValueError(
+                f"{ENV_PREFIX}BODY_MEMORY: must be at least MOCKSERVER_MAX_BODY "
+                f"({self.max_body}), or no body of the largest size could arrive"
+            )
         if self.log_format not in ("text", "json"):
             raise ValueError(f"{ENV_PREFIX}LOG_FORMAT: must be text or json")
         if self.clock is not None:
@@ -77,13 +103,18 @@ class Settings:
             except ValueError as exc:
                 raise ValueError(f"{ENV_PREFIX}CLOCK: {exc}") from None
 
+    @property
+    def allowed_hosts(self) -> tuple[str, ...]:
+        """The `--allowed-host` names, lower-case, without ports."""
+        return tuple(h for h in self.allowed_host.replace(",", " ").lower().split() if h)
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Defaults, then `MOCKSERVER_<NAME>` variables, then explicit (non-None) overrides."""
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
         for f in fields(cls):
-            raw = env.get(ENV_PREFIX + f.name.upper())
+            raw = env.get(ENV_PREFIX + ENV_NAMES.get(f.name, f.name.upper()))
             if raw is not None and raw != "":
                 values[f.name] = _convert(f.name, raw, f.type)
         values.update({k: v for k, v in overrides.items() if v is not None})

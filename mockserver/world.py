@@ -25,7 +25,7 @@ from mockserver.errors import ApiError
 from mockserver.ids import IdFactory
 from mockserver.journal import Journal, JournalEntry
 from mockserver.lenience import Lenience, LenienceReport
-from mockserver.notifier import Notifier
+from mockserver.notifier import Notifier, WaitLimits
 from mockserver.scenario.model import HttpFault, Reviewer, Scenario
 from mockserver.scenario.rules import Engine
 from mockserver.settings import Settings, clock_value
@@ -55,6 +55,7 @@ class World:
         self.scenario = scenario
         self.settings = settings
         self.namespace = namespace
+        self.closed = False  # reset or dropped: a call still running in it keeps nothing
         seed = settings.seed if settings.seed is not None else scenario.seed
         self.rng = random.Random(seed)
         self.ids = IdFactory(self.rng)
@@ -131,10 +132,16 @@ class World:
     def start(self) -> None:
         self.clock.start()
 
+    def busy(self) -> bool:
+        """Whether the world is in use though no call came lately: a wait is parked on it,
+        or a timer is still to fire (a scripted step, a timeout, a webhook attempt)."""
+        return self.notifier.parked > 0 or self.clock.has_pending()
+
     async def close(self, grace: float = 5.0) -> int:
         """Stop the clock, letting a firing timer (a webhook in flight) finish within `grace`
         seconds; deliveries still pending are recorded as abandoned. Returns that count.
         Waits on this namespace are answered at once."""
+        self.closed = True
         self.notifier.close("the namespace was reset or dropped")
         deadline = time.monotonic() + grace
         try:
@@ -175,7 +182,8 @@ class Worlds:
         self._session = session
         self._worlds: dict[str, World] = {}
         self._scenarios: dict[str, Scenario] = {}
-        self.feed = ChangeFeed()  # every world's changes, and namespaces made, reset or dropped
+        # every world's changes, and namespaces made, reset or dropped; the waits' limits
+        self.feed = ChangeFeed(WaitLimits(settings.namespace_waits, settings.max_waits))
         self.registry = variant_registry(self.vendors)
         self.registry.selection(parse_assignments(settings.variant))  # bad --variant: fail now
         self._logged: set[str] = set()  # lenience rules already logged by this server
@@ -187,15 +195,7 @@ class Worlds:
         others exist and none has been idle for `namespace_idle` seconds."""
         world = self._worlds.get(namespace)
         if world is None:
-            if namespace and self._full():
-                raise ApiError(
-                    503,
-                    f"Too many sandbox namespaces ({self.settings.max_namespaces}, "
-                    "MOCKSERVER_MAX_NAMESPACES): drop unused ones with DELETE "
-                    "/_mockserver/namespaces/NAME; one idle for "
-                    f"{self.settings.namespace_idle:g}s is dropped to make room",
-                    code="too-many-namespaces",
-                )
+            self._admit(namespace)
             scenario = self._scenarios.get(namespace, self.scenario)
             world = World(
                 scenario,
@@ -214,12 +214,27 @@ class Worlds:
             self._used[namespace] = time.monotonic()
         return world
 
+    def _admit(self, namespace: str) -> None:
+        """ApiError 503 when `namespace` is new and there is no room for it."""
+        if namespace and namespace not in self._worlds and self._full():
+            raise ApiError(
+                503,
+                f"Too many sandbox namespaces ({self.settings.max_namespaces}, "
+                "MOCKSERVER_MAX_NAMESPACES): drop unused ones with DELETE "
+                "/_mockserver/namespaces/NAME; one idle for "
+                f"{self.settings.namespace_idle:g}s (no wait parked on it, no scripted step "
+                "to come) is dropped to make room",
+                code="too-many-namespaces",
+            )
+
     def _full(self) -> bool:
         """Whether `max_namespaces` exist besides the default, once idle ones are dropped."""
         if len(self._worlds) - ("" in self._worlds) < self.settings.max_namespaces:
             return False
         cutoff = time.monotonic() - self.settings.namespace_idle
         for name in [n for n, at in self._used.items() if at < cutoff]:
+            if (busy := self._worlds.get(name)) is not None and busy.busy():
+                continue  # a wait is parked on it, or its scenario has steps still to run
             world = self._worlds.pop(name, None)
             self._scenarios.pop(name, None)
             del self._used[name]
@@ -264,8 +279,14 @@ class Worlds:
             for ns in list(self._worlds):
                 await self.reset(ns)
         else:
+            self._admit(namespace)  # refused: nothing of it is kept
             self._scenarios[namespace] = scenario
-            await self.reset(namespace)
+            try:
+                await self.reset(namespace)
+            except ApiError:  # the last room went to another namespace meanwhile
+                if self._scenarios.get(namespace) is scenario:
+                    del self._scenarios[namespace]
+                raise
 
     def scenario_for(self, namespace: str) -> Scenario:
         return self._scenarios.get(namespace, self.scenario)

@@ -1,11 +1,16 @@
-"""The control plane's door: the optional control token, and one log line per call.
+"""The control plane's door, in the order a call meets it:
 
-With a token set (`--control-token` / `MOCKSERVER_CONTROL_TOKEN`), every `/_mockserver/*` call
-but `GET /_mockserver/health` and the reviewer console's own files (`/_mockserver/ui`, which hold
-no data: the page asks for the token and sends it on every call it makes) must send
-`Authorization: Bearer <token>`; anything else is a 401
-in the control plane's error shape. Every call is logged with its method, path, namespace and
-status (never its headers or body, so no secret reaches the log).
+1. a webhook of this sandbox that came back to it (a port forward) is refused (403);
+2. a cross-site or DNS-rebound request (`crosssite.py`) is refused (403);
+3. with a token set (`--control-token` / `MOCKSERVER_CONTROL_TOKEN`), every `/_mockserver/*`
+   call but `GET /_mockserver/health` and the reviewer console's own files (`/_mockserver/ui`
+   and `/_mockserver/ui/*`: the page's HTML, CSS and scripts, which hold no data; the page asks
+   for the token and sends it on every call it makes) must send `Authorization: Bearer
+   <token>`; anything else is a 401;
+4. the body is read within its bounds (`requestbody.py`: size, time, memory).
+
+Refusals are in the control plane's error shape. Every call is logged with its method, path,
+namespace and status (never its headers or body, so no secret reaches the log).
 """
 
 from __future__ import annotations
@@ -17,14 +22,18 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from mockserver import appkeys
+from mockserver.control import crosssite
 from mockserver.control.responses import ok
+from mockserver.errors import ApiError
+from mockserver.requestbody import BodyRefused, ClientGone, close_if_abandoned, read_body
 
 log = logging.getLogger("mockserver.control")
 OPEN = frozenset({appkeys.CONTROL_PREFIX + "/health", appkeys.CONTROL_PREFIX + "/ui"})
 PAGE_FILES = appkeys.CONTROL_PREFIX + "/ui/"
 
 
-def _open(path: str) -> bool:
+def is_open(path: str) -> bool:
+    """Whether `path` is served without the control token (health, the console's files)."""
     return path in OPEN or path.startswith(PAGE_FILES)
 
 
@@ -37,9 +46,15 @@ def _authorized(request: web.Request, token: str) -> bool:
 
 async def control_call(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Run a control-plane call if it may run, and log it."""
-    token = request.app[appkeys.SETTINGS].control_token
+    settings = request.app[appkeys.SETTINGS]
+    token = settings.control_token
+    own = request.app[appkeys.TRANSPORT].own
     response: web.StreamResponse
-    if token and not _open(request.path) and not _authorized(request, token):
+    if own.marked(request):
+        response = ok({"error": own.REFUSAL}, status=403)
+    elif (refused := crosssite.refusal(request, settings.allowed_hosts)) is not None:
+        response = ok({"error": refused}, status=403)
+    elif token and not is_open(request.path) and not _authorized(request, token):
         response = ok(
             {
                 "error": "this sandbox requires its control token: send "
@@ -50,7 +65,15 @@ async def control_call(request: web.Request, handler: Handler) -> web.StreamResp
         response.headers["WWW-Authenticate"] = 'Bearer realm="mockserver control plane"'
     else:
         try:
+            await read_body(request, request.app[appkeys.BODY_LIMITS])
             response = await handler(request)
+        except BodyRefused as exc:
+            response = ok({"error": exc.error.message}, status=exc.error.status)
+            await close_if_abandoned(request, response)
+        except ApiError as exc:  # a body that does not decode
+            response = ok({"error": exc.message}, status=exc.status)
+        except ClientGone:  # the client hung up mid-body: nobody to answer
+            return web.Response(status=400)
         except web.HTTPException as exc:  # a 404 or 405 under the prefix
             log.info(
                 "control %s %s ns=%r -> %d",

@@ -10,6 +10,7 @@ from mockserver import appkeys
 from mockserver.control.responses import ControlError, fail, ok
 from mockserver.errors import ApiError
 from mockserver.filters import DeliveryFilter, FilterError, JournalFilter
+from mockserver.notifier import TooManyWaits
 from mockserver.requestbody import payload_problem
 from mockserver.vendor import Vendor
 from mockserver.world import World
@@ -25,6 +26,10 @@ def guard(handler: Handler) -> Handler:
             return ok({"error": exc.message, **exc.extra}, status=exc.status)
         except ApiError as exc:
             return ok({"error": exc.message, "data": exc.data}, status=exc.status)
+        except TooManyWaits as exc:
+            response = ok({"error": str(exc)}, status=429)
+            response.headers["Retry-After"] = "1"
+            return response
         except web.RequestPayloadError as exc:  # e.g. a broken Content-Encoding: gzip
             return ok(
                 {"error": f"the request body cannot be read: {payload_problem(request, exc)}"}, 400

@@ -6,6 +6,7 @@ from aiohttp import web
 
 from mockserver.control.common import delivery_filter, journal_filter, not_reached, world_for
 from mockserver.control.responses import fail, ok, query_float, query_int
+from mockserver.control.tallies import DeliveryTally, JournalTally
 
 
 async def get_journal(request: web.Request) -> web.Response:
@@ -69,12 +70,13 @@ async def wait_deliveries(request: web.Request) -> web.Response:
     count = query_int(request, "count", minimum=1) or 1
     timeout = query_float(request, "timeout", 10.0)
     where = delivery_filter(request)
+    tally = DeliveryTally(world.dispatcher.log, where, count)
     reached = await world.notifier.wait_for(
-        lambda: len(world.dispatcher.query(where)) >= count,
+        tally.reached,
         timeout,
         topic="deliveries",
         key=where.subject,  # one item's deliveries: woken by that item's only
-        accepts=where.matches,
+        accepts=tally.accepts,
     )
     found = world.dispatcher.query(where)
     if not reached:
@@ -90,12 +92,13 @@ async def wait_journal(request: web.Request) -> web.Response:
     count = query_int(request, "count", minimum=1) or 1
     timeout = query_float(request, "timeout", 10.0)
     where = journal_filter(request)
+    tally = JournalTally(world.journal, where, count)
     reached = await world.notifier.wait_for(
-        lambda: len(world.journal.query(where)) >= count,
+        tally.reached,
         timeout,
         topic="journal",
         key=_literal(where.path),  # a path without wildcards: woken by that path only
-        accepts=where.matches,
+        accepts=tally.accepts,
     )
     found = world.journal.query(where)
     if not reached:

@@ -21,6 +21,9 @@ _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # and an alias inside its own anchor would never end. Real scenarios stay far below both.
 MAX_NODES = 20_000
 MAX_DEPTH = 32
+# `<<: *name` merges the keys of the mapping `name` into this one (YAML's merge key,
+# https://yaml.org/type/merge.html); keys written beside it win.
+MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 @dataclass
@@ -132,6 +135,7 @@ def load_yaml(text: str, filename: str) -> tuple[Any, SourceMap]:
         return {}, smap
     constructor = yaml.SafeLoader("")
     built = [0]
+    merging: set[int] = set()  # the mappings being merged now (a merge of itself never ends)
 
     def build(n: yaml.Node, path: Path) -> Any:
         smap.values[path] = (n.start_mark.line + 1, n.start_mark.column + 1)
@@ -155,7 +159,12 @@ def load_yaml(text: str, filename: str) -> tuple[Any, SourceMap]:
             )
         if isinstance(n, yaml.MappingNode):
             out: dict[Any, Any] = {}
+            pairs = [(k, v) for k, v in n.value if k.tag != MERGE_TAG]
             for key_node, value_node in n.value:
+                if key_node.tag == MERGE_TAG:
+                    merge(out, value_node, path)
+            written: set[Any] = set()
+            for key_node, value_node in pairs:
                 key = (
                     scalar(key_node)
                     if isinstance(key_node, yaml.ScalarNode)
@@ -170,7 +179,7 @@ def load_yaml(text: str, filename: str) -> tuple[Any, SourceMap]:
                     )
                 key = str(key) if not isinstance(key, str) else key
                 child = (*path, key)
-                if key in out:
+                if key in written:
                     line = key_node.start_mark.line + 1
                     raise YamlProblem(
                         filename,
@@ -179,11 +188,44 @@ def load_yaml(text: str, filename: str) -> tuple[Any, SourceMap]:
                         f"{dotted(child)}: duplicate key {key!r}",
                     )
                 smap.keys[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-                out[key] = build(value_node, child)
+                written.add(key)
+                out[key] = build(value_node, child)  # a key written here wins over a merged one
             return out
         if isinstance(n, yaml.SequenceNode):
             return [build(item, (*path, i)) for i, item in enumerate(n.value)]
         return scalar(n)
+
+    def merge(out: dict[Any, Any], source: yaml.Node, path: Path) -> None:
+        """`<<: *name` (or `<<: [*a, *b]`): the keys of the mapping(s) named, each built at
+        `path` (and counted against the bounds) with the line where it was written; with a
+        list, a key of an earlier mapping wins."""
+        sources = source.value if isinstance(source, yaml.SequenceNode) else [source]
+        here = smap.values.get(path)
+        for mapping in sources:
+            if id(mapping) in merging:
+                raise YamlProblem(
+                    filename,
+                    mapping.start_mark.line + 1,
+                    mapping.start_mark.column + 1,
+                    f"{dotted(path)}: `<<` merges a mapping into itself, which never ends",
+                )
+            if not isinstance(mapping, yaml.MappingNode):
+                raise YamlProblem(
+                    filename,
+                    mapping.start_mark.line + 1,
+                    mapping.start_mark.column + 1,
+                    f"{dotted(path)}: `<<` merges a mapping: give it an alias of one (<<: *name) "
+                    "or a list of them",
+                )
+            merging.add(id(mapping))
+            try:
+                built_keys = build(mapping, path)
+            finally:
+                merging.discard(id(mapping))
+            for key, value in built_keys.items():
+                out.setdefault(key, value)
+        if here is not None:
+            smap.values[path] = here  # the mapping is where it was written, not its anchor
 
     def scalar(n: yaml.Node) -> Any:
         try:

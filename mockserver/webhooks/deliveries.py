@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from mockserver.boundedlog import BoundedLog
-from mockserver.redaction import redact_headers, redact_url
+from mockserver.redaction import redact_headers, redact_text, redact_url
 from mockserver.webhooks.policy import RetryPolicy
 
 DeliveryState = Literal["pending", "delivered", "failed", "abandoned"]
@@ -73,8 +73,8 @@ class Delivery:
             "subject": self.subject,
             "url": redact_url(self.url),
             "headers": redact_headers(self.headers, self.secret_headers),
-            "body": self.body.decode("utf-8", "replace"),
-            "payload": self.payload(),
+            "body": redact_text(self.body.decode("utf-8", "replace")),
+            "payload": redact_text(self.payload()),
             "state": self.state,
             "attempts": [a.to_json() for a in self.attempts],
             "next_attempt_at": self.next_attempt_at,

@@ -17,20 +17,27 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import aiohttp
+from yarl import URL
 
 from mockserver.clock import Clock, iso
 from mockserver.filters import EVERY_DELIVERY, DeliveryFilter
 from mockserver.ids import IdFactory
 from mockserver.notifier import Notifier
-from mockserver.redaction import redact_url
+from mockserver.redaction import redact_text, redact_url
 from mockserver.scenario.model import WebhookFault
+from mockserver.urls import url_problem
 from mockserver.webhooks.deliveries import (
     Attempt,
     Delivery,
     DeliveryLog,
 )
 from mockserver.webhooks.policy import RetryPolicy
-from mockserver.webhooks.transport import ANSWER_PREFIX, Slots, Transport
+from mockserver.webhooks.transport import (
+    ANSWER_PREFIX,
+    Slots,
+    Transport,
+    self_delivery,
+)
 
 log = logging.getLogger("mockserver.webhooks")
 
@@ -197,16 +204,19 @@ class Dispatcher:
         self._notifier.notify("deliveries", delivery.subject, delivery)
 
     async def _post(self, delivery: Delivery, attempt: Attempt) -> None:
-        refusal = await self._own.refusal(delivery.url) if self._own is not None else None
-        if refusal is not None:
-            attempt.error, attempt.refused = refusal, True
+        problem = url_problem(delivery.url)
+        if problem is not None:
+            attempt.error, attempt.refused = f"invalid URL: {problem}", True
             return
+        headers = delivery.headers
+        if self._own is not None:  # the sandbox's mark: refused should it come back to it
+            headers = {**headers, self._own.MARK_HEADER: self._own.marker}
         try:
             timeout = aiohttp.ClientTimeout(total=delivery.policy.timeout)
             async with self._session().post(
                 delivery.url,
                 data=delivery.body,
-                headers=delivery.headers,
+                headers=headers,
                 timeout=timeout,
                 allow_redirects=False,  # a redirect is a failure; secrets never follow it
             ) as resp:
@@ -217,8 +227,13 @@ class Dispatcher:
                 await _read_answer(resp, attempt)
         except TimeoutError:
             attempt.error = f"timed out after {delivery.policy.timeout:g}s"
+        except aiohttp.InvalidURL as exc:  # the client's own reading: it will not get better
+            attempt.error, attempt.refused = f"invalid URL: {redact_text(str(exc))}", True
         except aiohttp.ClientError as exc:
-            attempt.error = f"{type(exc).__name__}: {exc}"
+            if self_delivery(exc):
+                attempt.error, attempt.refused = _refusal(delivery.url), True
+            else:
+                attempt.error = f"{type(exc).__name__}: {redact_text(str(exc))}"
         except ValueError as exc:  # an unusable URL
             attempt.error = f"invalid URL: {exc}"
 
@@ -293,6 +308,15 @@ async def _read_answer(resp: aiohttp.ClientResponse, attempt: Attempt) -> None:
     if not resp.content.at_eof():
         attempt.answer_truncated = True
         resp.close()
+
+
+def _refusal(url: str) -> str:
+    """Why an attempt to `url` was refused, naming the host and port as the client read them."""
+    target = URL(url)
+    return (
+        f"refused: {target.host}:{target.port} is this sandbox's own address; webhooks are "
+        "never delivered to the sandbox itself"
+    )
 
 
 def _reason(attempt: Attempt) -> str:

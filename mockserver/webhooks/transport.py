@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
 import ipaddress
+import secrets
 import socket
 from collections.abc import AsyncIterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
+from aiohttp import web
+
+from mockserver.urls import is_local_address
 
 ANSWER_PREFIX = 1024  # bytes of a receiver's answer read and recorded
 NAMESPACE_IN_FLIGHT = 16  # attempts one namespace has in flight at once
@@ -23,14 +29,41 @@ TARGET_IN_FLIGHT = 4  # attempts to one scheme://host:port in flight at once, pe
 TOTAL_CONNECTIONS = 512  # connections of the shared session, all namespaces together
 
 
+class SelfDelivery(OSError):
+    """A connection the sandbox refused to open: its address is one the sandbox listens on."""
+
+    TEXT = "refused: the address is this sandbox's own; webhooks are never sent to the sandbox"
+
+    def __init__(self) -> None:
+        super().__init__(self.TEXT)  # one text for every address, so several read as one
+
+
 class OwnAddresses:
-    """The host:port pairs the sandbox listens on. A webhook to any of them (or to a loopback
-    or wildcard address, or any address of this machine, on one of those ports) is refused:
-    a receiver URL must never reach the sandbox's own control plane (`/_mockserver/reset`)."""
+    """The host:port pairs the sandbox listens on, and its mark on what it sends.
+
+    A webhook never reaches the sandbox itself (its control plane: `/_mockserver/reset`). Two
+    checks, both where the effect happens rather than on the URL's text:
+
+    - the connection: every socket the webhook client opens is checked against the address it
+      is about to connect to, after name resolution, as the operating system will read it
+      (`socket_factory`): a loopback, wildcard or local address of this machine on a port the
+      sandbox listens on is refused before a byte is sent;
+    - the arrival: every attempt carries the header `MARK_HEADER` with this process's random
+      `marker`, and a call that arrives carrying it is refused (`marked`). That catches a
+      route the first check cannot see, such as a port forward (`host.docker.internal:8080`
+      under `docker run -p 8080:8080` reaches the sandbox through the host).
+    """
+
+    MARK_HEADER = "X-Mockserver-Delivery"
+    REFUSAL = (
+        "refused: this call is a webhook this sandbox sent to itself (the X-Mockserver-Delivery "
+        "header); webhooks are never delivered to the sandbox itself"
+    )
 
     def __init__(self) -> None:
         self.ports: set[int] = set()
         self.hosts: set[str] = set()
+        self.marker = secrets.token_hex(16)
 
     def add(self, host: str, port: int) -> None:
         if port:
@@ -42,54 +75,42 @@ class OwnAddresses:
         if isinstance(sockname, tuple) and len(sockname) >= 2 and isinstance(sockname[1], int):
             self.add(str(sockname[0]), sockname[1])
 
-    async def refusal(self, url: str) -> str | None:
-        """Why a webhook to `url` must not be sent (it would reach the sandbox), or None."""
-        if not self.ports:
-            return None
-        try:
-            parts = urlsplit(url)
-            port = parts.port or (443 if parts.scheme == "https" else 80)
-        except ValueError:
-            return None  # the attempt itself reports the unusable URL
-        host = parts.hostname or ""
-        if port not in self.ports or not host:
-            return None
-        try:
-            addresses = {str(ipaddress.ip_address(host.strip("[]")))}
-        except ValueError:
-            try:
-                infos = await asyncio.get_running_loop().getaddrinfo(
-                    host, port, type=socket.SOCK_STREAM
-                )
-            except OSError:
-                return None  # the attempt itself reports the name that does not resolve
-            addresses = {str(info[4][0]) for info in infos}
-        for address in addresses:
-            if self._reaches_us(address):
-                return (
-                    f"refused: {host}:{port} is this sandbox's own address; webhooks are "
-                    "never delivered to the sandbox itself"
-                )
-        return None
+    def marked(self, request: web.Request) -> bool:
+        """Whether a call that arrived is one of this sandbox's own webhook attempts."""
+        given = request.headers.get(self.MARK_HEADER)
+        return given is not None and hmac.compare_digest(given.encode(), self.marker.encode())
 
-    def _reaches_us(self, address: str) -> bool:
-        ip = ipaddress.ip_address(address.split("%")[0])
+    def reaches_us(self, sockaddr: object) -> bool:
+        """Whether connecting to `sockaddr` (a socket address: host, port, ...) would reach
+        one of the sandbox's listening sockets."""
+        if not isinstance(sockaddr, tuple) or len(sockaddr) < 2:
+            return False
+        host, port = sockaddr[0], sockaddr[1]
+        if port not in self.ports or not isinstance(host, str):
+            return False
+        try:
+            ip = ipaddress.ip_address(host.split("%")[0])
+        except ValueError:
+            return False
         if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
             ip = ip.ipv4_mapped
         if ip.is_loopback or ip.is_unspecified or str(ip) in self.hosts:
             return True
-        return _is_local(str(ip))
+        return is_local_address(str(ip))
+
+    def socket_factory(self, addr_info: tuple[Any, ...]) -> socket.socket:
+        """The webhook client's sockets (aiohttp's `socket_factory`): SelfDelivery instead of a
+        socket that would connect to the sandbox itself."""
+        family, type_, proto, _, address = addr_info
+        if self.reaches_us(address):
+            raise SelfDelivery()
+        return socket.socket(family=family, type=type_, proto=proto)
 
 
-def _is_local(address: str) -> bool:
-    """True when `address` belongs to this machine (binding to it succeeds)."""
-    family = socket.AF_INET6 if ":" in address else socket.AF_INET
-    try:
-        with socket.socket(family, socket.SOCK_STREAM) as probe:
-            probe.bind((address, 0))
-    except OSError:
-        return False
-    return True
+def self_delivery(exc: BaseException) -> bool:
+    """Whether a failed connection was refused by `OwnAddresses.socket_factory`."""
+    cause = getattr(exc, "os_error", None) or exc
+    return isinstance(cause, SelfDelivery) or SelfDelivery.TEXT in str(cause)
 
 
 class Transport:
@@ -102,7 +123,9 @@ class Transport:
     def __call__(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=TOTAL_CONNECTIONS),
+                connector=aiohttp.TCPConnector(
+                    limit=TOTAL_CONNECTIONS, socket_factory=self.own.socket_factory
+                ),
                 auto_decompress=False,
             )
         return self._session

@@ -190,7 +190,9 @@ async def test_unusable_and_unreachable_receivers_are_recorded_as_errors() -> No
     finally:
         for s in sessions:
             await s.close()
-    assert bad.attempts[0].error == "InvalidUrlClientError: http://[::1/hook"
+    # refused before any connection, and not retried: the URL will not get better
+    assert bad.attempts[0].error == "invalid URL: it cannot be parsed (Invalid IPv6 URL)"
+    assert bad.state == "failed"
     assert closed.attempts[0].error.startswith("ClientConnectorError: ")
 
 

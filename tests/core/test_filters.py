@@ -29,7 +29,7 @@ def call(vendor: str, method: str, path: str, status: int) -> JournalEntry:
         vendor=vendor,
         method=method,
         path=path,
-        query={},
+        query="",
         headers={},
         body=b"{}",
         status=status,

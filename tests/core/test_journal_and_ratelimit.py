@@ -27,7 +27,7 @@ def entry(
         vendor=vendor,
         method=method,
         path=path,
-        query={"limit": "2"},
+        query="limit=2",
         headers={"Authorization": "Bearer k", "Cookie": "c=1", "X-Trace": "t"},
         body=body,
         status=status,

@@ -116,3 +116,44 @@ def test_every_shipped_scenario_loads() -> None:
 def test_published_schema_matches_the_code() -> None:
     published = json.loads((ROOT / "scenarios" / "scenario.schema.json").read_text())
     assert published == scenario_schema(VENDORS), "run `make schema` to refresh it"
+
+
+MERGED = """\
+name: merged
+reviewers:
+  - &dana {name: Dana Reviewer, email: dana@example.com}
+  - <<: *dana
+    email: dana.two@example.com
+hitl:
+  rules:
+    - when: &crypto {text_contains: crypto, priority: high}
+      then: &slow [{claim: {after: 30s}}, {respond: {after: 2m, choose: Reject}}]
+    - when:
+        <<: [*crypto, {response_type: text}]
+        priority: low
+      then: *slow
+"""
+
+
+def test_merge_keys_repeat_a_mapping_with_keys_written_beside_them_winning() -> None:
+    scenario = parse_scenario(MERGED, "qa.yaml", VENDORS)
+    assert [r.email for r in scenario.reviewers] == ["dana@example.com", "dana.two@example.com"]
+    assert [r.name for r in scenario.reviewers] == ["Dana Reviewer"] * 2
+    rules = scenario.section("hitl").rules.rules
+    assert rules[1].when == {"text_contains": "crypto", "priority": "low", "response_type": "text"}
+    assert rules[1].steps == rules[0].steps
+
+
+def test_a_mistake_in_a_merged_mapping_is_reported_where_it_was_written() -> None:
+    text = MERGED.replace("text_contains: crypto, priority", "text_contain: crypto, priority")
+    found = problems(text)
+    # once for the rule that wrote it (line 8), once for the rule that merged it: both at the
+    # line where the key is written
+    hint = "unknown key (did you mean 'text_contains'?)"
+    assert found == [
+        f"qa.yaml:8:22: hitl.rules[0].when.text_contain: {hint}",
+        f"qa.yaml:8:22: hitl.rules[1].when.text_contain: {hint}",
+    ]
+    text = MERGED.replace("priority: low", "priority: lowest")
+    (line,) = problems(text)
+    assert line.startswith("qa.yaml:12:19: hitl.rules[1].when.priority: ")

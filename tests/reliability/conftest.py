@@ -34,6 +34,14 @@ NS_HEADER = "X-Mockserver-Namespace"
 START = "2026-01-01T00:00:00Z"
 LOOP_ID = "65f1234567890abcdef12345"
 SLOW_CAP = 5.0  # a slow receiver never holds a connection longer than this (real seconds)
+# A manual clock and one HITL loop: what most reliability tests start from.
+LOOP_SCENARIO = f"""
+seed: 1
+clock: manual
+start: "{START}"
+hitl:
+  loops: [{{id: {LOOP_ID}, name: Team}}]
+"""
 
 
 def build(yaml_text: str, **settings: Any) -> web.Application:

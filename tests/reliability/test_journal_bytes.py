@@ -1,14 +1,20 @@
 """The journal is bounded by bytes as well as by entries: a body over 64 KiB is kept as its
 first 64 KiB with its full size and SHA-256, and the oldest calls go once the journal holds
-`MOCKSERVER_JOURNAL_MAX_BYTES`, so rejected megabyte uploads cannot pile up in memory."""
+`MOCKSERVER_JOURNAL_MAX_BYTES`, so rejected megabyte uploads cannot pile up in memory. Every
+byte an entry holds counts (path, query string, headers, body, answer, its own overhead):
+whatever a call's shape, the size the journal counts tracks the size it holds."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
+import random
+import sys
+import types
 from pathlib import Path
 
-from mockserver.journal import BODY_LIMIT
+from mockserver.journal import BODY_LIMIT, JournalEntry
 
 from .conftest import START, MakeClient, worlds_of
 
@@ -64,3 +70,61 @@ async def test_the_entry_cap_still_counts_entries(sandbox: MakeClient) -> None:
     assert (found["count"], found["dropped"], found["total"]) == (3, 2, 5)
     journal = worlds_of(client).get("").journal
     assert journal.bytes == sum(e.cost for e in journal)
+
+
+_NOT_OWNED = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType)
+
+
+def deep_size(root: object) -> int:
+    """The bytes held by `root` and everything it references (types and modules aside)."""
+    seen: set[int] = set()
+    total = 0
+    stack = [root]
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen or obj is None or isinstance(obj, _NOT_OWNED):
+            continue
+        seen.add(id(obj))
+        total += sys.getsizeof(obj)
+        stack.extend(gc.get_referents(obj))
+    return total
+
+
+def shape(rng: random.Random) -> tuple[str, dict[str, str], bytes]:
+    """A random call within what the HTTP parser takes: a query of up to a few thousand
+    parameters, up to 90 headers, a body up to 100 KiB."""
+    params = rng.choice([0, 1, 10, 300, 1302, 2500])
+    width = rng.choice([0, 1, 5, 40])
+    while params * (width + 6) > 7800:  # the request line stays within 8190 bytes
+        params //= 2
+    query = "&".join(f"p{i}={'v' * width}" for i in range(params))
+    headers = {f"X-H{i}": "h" * rng.choice([1, 50, 1000]) for i in range(rng.choice([0, 5, 90]))}
+    body = b"b" * rng.choice([0, 10, 5000, 100_000])
+    return "?" + query if query else "", headers, body
+
+
+async def test_the_counted_size_of_an_entry_tracks_what_it_holds(sandbox: MakeClient) -> None:
+    client = await sandbox(SCENARIO, max_body=2 * MIB)
+    journal = worlds_of(client).get("").journal
+    rng = random.Random(23)
+    for _ in range(40):
+        query, headers, body = shape(rng)
+        resp = await client.post(f"/api/v1/task/sync{query}", data=body, headers=headers)
+        assert resp.status == 401
+        entry: JournalEntry = list(journal)[-1]
+        held = deep_size(entry)
+        assert held / 2 <= entry.cost <= held * 2, (query[:40], len(headers), len(body))
+    assert journal.bytes == sum(e.cost for e in journal)
+
+
+async def test_queries_count_against_the_byte_cap(sandbox: MakeClient) -> None:
+    """Calls with 1,302 empty parameters each (what a request line of 8 KiB holds): the
+    journal keeps no more than its cap of them, by what they really hold."""
+    client = await sandbox(SCENARIO, journal_max_bytes=MIB)
+    query = "&".join(f"p{i}=" for i in range(1302))
+    for _ in range(300):
+        assert (await client.get(f"/api/v1/task/sync?{query}")).status in (401, 405)
+    journal = worlds_of(client).get("").journal
+    assert journal.bytes <= MIB
+    assert journal.dropped > 0
+    assert sum(deep_size(e) for e in journal) <= 2 * MIB

@@ -30,7 +30,19 @@ def laughs(levels: int = 9) -> str:
     return text
 
 
+def merge_laughs(levels: int = 9) -> str:
+    """Merge keys (`<<`) that merge the mapping before them nine times over: the document
+    stays small, the work of building it does not."""
+    text = "a: &a {k0: 1, k1: 2, k2: 3, k3: 4, k4: 5, k5: 6, k6: 7, k7: 8, k8: 9}\n"
+    for prev, name in zip("abcdefghijk", "bcdefghijkl"[: levels - 1], strict=False):
+        text += f"{name}: &{name} {{<<: [{','.join(['*' + prev] * 9)}]}}\n"
+    return text
+
+
 BOMBS = {
+    "merge laughs": (merge_laughs(), f"more than {MAX_NODES} values"),
+    "merge of itself": ("seed: 1\nx: &x {a: 1, <<: *x}\n", "merges a mapping into itself"),
+    "merge of a scalar": ("seed: 1\nx: &x 3\ny: {<<: *x}\n", "`<<` merges a mapping"),
     "billion laughs": (laughs(), f"more than {MAX_NODES} values"),
     "recursive list": ("seed: 1\nhitl: &h\n  keys: [*h]\n", f"more than {MAX_DEPTH} levels"),
     "recursive map": ("seed: 1\nx: &x {y: *x}\n", f"more than {MAX_DEPTH} levels"),

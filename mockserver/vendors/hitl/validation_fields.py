@@ -11,9 +11,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 from mockserver.errors import ApiError
+from mockserver.urls import url_problem
 
 UPDATE_NEEDS_A_FIELD = "At least one field must be provided for update"
 
@@ -126,11 +126,9 @@ def get_url(obj: Mapping[str, Any], key: str, *, allow_data: bool = False) -> st
         return None
     if allow_data and value.startswith("data:"):
         return value
-    try:
-        parts = urlsplit(value)
-    except ValueError:  # e.g. "http://[abc": an unclosed IPv6 bracket
-        raise invalid(f"{key} must be a valid http or https URL") from None
-    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+    # The core's strict reading: a port such as `+8080` or `８０８０`, which the webhook client
+    # would read as 8080, is refused here rather than called (mockserver/urls.py).
+    if url_problem(value) is not None:
         raise invalid(f"{key} must be a valid http or https URL")
     return value
 

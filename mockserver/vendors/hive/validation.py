@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
-from urllib.parse import urlsplit
 
 from mockserver import jsonio
 from mockserver.conveniences import Convenience, convenience
 from mockserver.errors import ApiError
+from mockserver.urls import url_problem
 
 from .forms import Fields, Upload
 
@@ -154,11 +154,9 @@ def _url(fields: Fields, name: str) -> str | None:
     value = _string(fields, name, [])  # a URL is text: a number fails the scheme check below
     if value is not None and not value.lower().startswith(("http://", "https://")):
         raise _bad(f"{name} must be an http(s) URL, got {value!r}", "unsupported_input")
-    if value is not None:
-        try:
-            urlsplit(value)
-        except ValueError as exc:  # e.g. an unclosed IPv6 bracket: "http://[abc"
-            raise _bad(f"{name} is not a valid URL: {exc}", "unsupported_input") from None
+    if value is not None and (problem := url_problem(value)) is not None:
+        # e.g. an unclosed IPv6 bracket, or a port such as `+8080` (mockserver/urls.py)
+        raise _bad(f"{name} is not a valid URL: {problem}", "unsupported_input")
     return value
 
 
