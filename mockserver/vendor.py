@@ -134,6 +134,9 @@ class Vendor(ABC):
     """What a client's base URL adds to the server's (`/v1` for a `{url}/v1` client)."""
     statuses: ClassVar[tuple[str, ...]] = ()
     """The statuses an item of this vendor can have, in the order of its life."""
+    waiting: ClassVar[tuple[str, ...]] = ()
+    """Those of `statuses` in which an item waits for a reviewer (HITL's `pending` and
+    `claimed`, Outharm's `queued`): what `?status=waiting` lists, vendor-neutrally."""
 
     @abstractmethod
     def actions(self) -> ActionTable:
@@ -172,6 +175,7 @@ class Vendor(ABC):
                 for word in words
             ],
             "statuses": list(self.statuses),
+            "waiting": list(self.waiting),
             "openapi": [doc.name for doc in self.openapi_documents()],
             "signatures": [s.name for s in self.webhook_policy().signatures],
         }

@@ -31,6 +31,7 @@ class EchoVendor(Vendor):
     title = "Echo review"
     path_prefixes = ("/echo",)
     statuses = ("pending", "approved", "rejected")
+    waiting = ("pending",)
 
     def routes(self) -> list[Route]:
         return list(routes.ROUTES)

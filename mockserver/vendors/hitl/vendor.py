@@ -40,6 +40,7 @@ class HitlVendor(Vendor):
     path_prefixes = ("/v1/",)
     base_path = "/v1"
     statuses = ("pending", "claimed", "completed", "timeout", "cancelled")
+    waiting = ("pending", "claimed")
     _built: ScenarioSection | None = None
 
     def routes(self) -> list[Route]:

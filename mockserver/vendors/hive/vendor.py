@@ -45,6 +45,7 @@ class HiveVendor(Vendor):
     path_prefixes = ("/api/v1/", "/api/v2/", MODELS_PATH_PREFIX + "/")
     base_path = ""  # clients use the server's URL as Hive's (both products' paths start /api)
     statuses = STATUSES
+    waiting = ("pending",)
 
     def routes(self) -> list[Route]:
         return routes.routes()

@@ -39,6 +39,7 @@ class OutharmVendor(Vendor):
     path_prefixes = ("/moderation", "/submissions")
     base_path = ""  # clients call `{url}/moderation/...`: no version prefix
     statuses = STATUSES
+    waiting = ("queued",)
 
     def routes(self) -> list[Route]:
         return [
