@@ -60,6 +60,13 @@ async def console_page(request: web.Request) -> web.Response:
     return _page_file("index.html")
 
 
+async def console_slash(request: web.Request) -> web.Response:
+    """`/_mockserver/ui/` is the console too: sent to `/_mockserver/ui`, query kept (`?token=`),
+    so the page's own links stay the ones it knows."""
+    query = f"?{request.query_string}" if request.query_string else ""
+    raise web.HTTPFound(f"{appkeys.CONTROL_PREFIX}/ui{query}")
+
+
 async def console_file(request: web.Request) -> web.Response:
     return _page_file(request.match_info["file"])
 
