@@ -9,11 +9,12 @@ RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed
 PORT ?= 8080
 SCENARIO ?=
+CLOCK ?=
 
 .PHONY: run test lint typecheck format bench schema clean image-check mutate
 
 $(RUN_STAMP): pyproject.toml
-	@echo "make: creating $(VENV) and installing the sandbox's dependencies (once; about 10 s)"
+	@echo "make: creating $(VENV) and installing the sandbox's dependencies (once; 15 to 40 s, most of it downloading)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e .
@@ -24,9 +25,10 @@ $(STAMP): $(RUN_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# make run PORT=9001 SCENARIO=scenarios/hitl-reject.yaml   (SCENARIO: a file or a folder)
+# make run PORT=9001 SCENARIO=scenarios/hitl-reject.yaml   (SCENARIO: a file or a folder;
+# CLOCK=manual, real or scale:N overrides the scenario's clock)
 run: $(RUN_STAMP)
-	$(BIN)/mockserver serve --host 127.0.0.1 --port $(PORT) $(if $(SCENARIO),--scenario $(SCENARIO))
+	$(BIN)/mockserver serve --host 127.0.0.1 --port $(PORT)$(if $(SCENARIO), --scenario $(SCENARIO))$(if $(CLOCK), --clock $(CLOCK))
 
 lint: $(STAMP)
 	$(BIN)/ruff check mockserver tests bench tools
