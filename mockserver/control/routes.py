@@ -16,7 +16,6 @@ from mockserver.control.common import Handler, guard
 from mockserver.control.console import (
     console_file,
     console_page,
-    console_slash,
     console_vendors,
     list_timers,
     validate_scenario,
@@ -91,7 +90,7 @@ def control_routes() -> list[web.RouteDef]:
         ("GET", "/clock/timers", list_timers),
         ("POST", "/scenario/validate", validate_scenario),
         ("GET", "/ui", console_page),
-        ("GET", "/ui/", console_slash),
+        ("GET", "/ui/", console_page),
         ("GET", "/ui/vendors.json", console_vendors),
         ("GET", "/ui/vendors/{vendor}.js", vendor_view),
         ("GET", "/ui/{file}", console_file),
