@@ -5,10 +5,12 @@ plain words, all of them in one run."""
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -116,6 +118,17 @@ def test_a_folder_without_a_default_serves_its_first_file(tmp_path: Path) -> Non
     assert ScenarioLibrary.load(VENDORS, str(tmp_path)).default.name == "default"
 
 
+@pytest.fixture
+def restore_logging() -> Iterator[None]:
+    """`serve` points the root logger at this test's captured stderr: put it back after."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+@pytest.mark.usefixtures("restore_logging")
 def test_a_copied_file_that_kept_its_name_is_reported(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
