@@ -10,11 +10,12 @@ STAMP := $(VENV)/.installed
 PORT ?= 8080
 SCENARIO ?=
 HOST_PORTS ?= all
+CLOCK ?=
 
 .PHONY: run test lint typecheck format bench schema clean image-check mutate
 
 $(RUN_STAMP): pyproject.toml
-	@echo "make: creating $(VENV) and installing the sandbox's dependencies (once; about 10 s)"
+	@echo "make: creating $(VENV) and installing the sandbox's dependencies (once; 15 to 40 s, most of it downloading)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e .
@@ -25,11 +26,12 @@ $(STAMP): $(RUN_STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# make run PORT=9001 SCENARIO=scenarios/hitl-reject.yaml   (SCENARIO: a file or a folder)
+# make run PORT=9001 SCENARIO=scenarios/hitl-reject.yaml   (SCENARIO: a file or a folder;
+# CLOCK=manual, real or scale:N overrides the scenario's clock)
 # Each vendor's real host also gets a port of its own, after PORT (8081-8084; `mockserver hosts`);
 # HOST_PORTS="api.thehive.ai=9000" chooses others, HOST_PORTS= none.
 run: $(RUN_STAMP)
-	$(BIN)/mockserver serve --host 127.0.0.1 --port $(PORT) $(if $(SCENARIO),--scenario $(SCENARIO)) $(if $(HOST_PORTS),--host-port $(HOST_PORTS))
+	$(BIN)/mockserver serve --host 127.0.0.1 --port $(PORT)$(if $(SCENARIO), --scenario $(SCENARIO))$(if $(CLOCK), --clock $(CLOCK))$(if $(HOST_PORTS), --host-port $(HOST_PORTS))
 
 lint: $(STAMP)
 	$(BIN)/ruff check mockserver tests bench tools

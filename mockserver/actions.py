@@ -12,7 +12,7 @@ The table reaches items through what every vendor state has (see `ItemStore`): `
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -130,12 +130,14 @@ class ActionTable:
         """An item for the control plane: the vendor's JSON plus the actions it offers now."""
         return {**state.item_json(item), "actions": self.available(state.status_of(item))}
 
-    def items(self, state: ItemStore, status: str | None = None) -> list[dict[str, Any]]:
-        """Every item described (only those in `status`, when given), oldest first."""
+    def items(
+        self, state: ItemStore, statuses: Collection[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Every item described (only those in one of `statuses`, when given), oldest first."""
         return [
             self.describe(state, item)
             for item in state.all_items()
-            if status is None or state.status_of(item) == status
+            if statuses is None or state.status_of(item) in statuses
         ]
 
     @staticmethod

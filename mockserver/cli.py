@@ -1,5 +1,5 @@
-"""The `mockserver` command: `serve`, `validate`, `trigger`, `health`, `schema`, `variants`,
-`hosts`.
+"""The `mockserver` command: `serve`, `validate`, `load`, `trigger`, `health`, `schema`,
+`variants`, `hosts`.
 
 Every `serve` setting can also come from a `MOCKSERVER_<NAME>` environment variable; a flag
 given on the command line wins over the variable. `health` reads the same variables, so the
@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from mockserver import __version__, trigger
+from mockserver import __version__, load, trigger
 from mockserver.drift import command as drift_command
 from mockserver.errors import ScenarioError
 from mockserver.settings import Settings
@@ -147,6 +147,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         "one `file:line:col: key: message` line per problem; exit status 1 if there is any.",
     )
     v.add_argument("paths", nargs="+", help="scenario files or folders (subfolders included)")
+    load.add_parser(sub)
     trigger.add_parser(sub, argv)  # its verbs come from the sandbox the command line names
     h = sub.add_parser(
         "health",
@@ -320,6 +321,8 @@ def _main(argv: Sequence[str] | None = None) -> int:
     args = build_parser(argv).parse_args(argv)
     if args.command == "validate":
         return validate(args.paths)
+    if args.command == "load":
+        return load.run(args)
     if args.command == "trigger":
         return trigger.run(args)
     if args.command == "health":

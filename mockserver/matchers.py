@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from mockserver.scenario.patterns import regex_schema
+
 
 @dataclass(frozen=True)
 class Matcher:
@@ -85,7 +87,7 @@ def text_matches(
     def test(wanted: Any, subject: Any) -> bool:
         return re.search(str(wanted), text(subject)) is not None
 
-    return Matcher(key, {"type": "string", "description": description}, test)
+    return Matcher(key, regex_schema(description), test)
 
 
 def one_of(

@@ -12,10 +12,11 @@ from aiohttp import web
 
 from mockserver import appkeys, gcpolicy, hostports, watch
 from mockserver.app import build_app
+from mockserver.clockspec import parse_clock
 from mockserver.logsetup import configure
 from mockserver.registry import vendors
 from mockserver.scenario.files import load_scenarios
-from mockserver.settings import Settings
+from mockserver.settings import Settings, clock_value
 from mockserver.shutdown import HANDLER_GRACE
 from mockserver.vendor import Vendor
 
@@ -100,6 +101,32 @@ def bind_each(
     return out
 
 
+def local_url(host: str, port: int) -> str:
+    """The URL a browser or `curl` on this machine uses (127.0.0.1 for every interface)."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    return f"http://{f'[{shown}]' if ':' in shown else shown}:{port}"
+
+
+def start_up_notes(app: web.Application, port: int) -> list[tuple[int, str]]:
+    """What a person starting the sandbox needs next: where the reviewer console is, and, when
+    the served clock is manual, that nothing scripted happens until it is moved (and how)."""
+    settings = app[appkeys.SETTINGS]
+    base = local_url(settings.host, port)
+    notes = [(logging.INFO, f"reviewer console: {base}{appkeys.CONTROL_PREFIX}/ui")]
+    served = app[appkeys.LIBRARY].default
+    mode = parse_clock(clock_value(settings.clock))[0] if settings.clock else served.clock
+    if mode == "manual":
+        notes.append(
+            (
+                logging.WARNING,
+                "the clock is manual: scripted reviewers act only when it moves. Move it with "
+                f"`curl -X POST {base}{appkeys.CONTROL_PREFIX}/clock/advance -d "
+                """'{"by": "5m"}'`, the console's Clock panel, or serve with --clock real""",
+            )
+        )
+    return notes
+
+
 def serve(settings: Settings) -> None:
     if settings.host_ports:  # refuse an unknown host before anything else
         hostports.resolve(settings.host_ports, vendors(), settings.port)
@@ -129,6 +156,8 @@ def serve(settings: Settings) -> None:
             extra={"event": "host_port", "host": binding.host, "port": bound_port},
         )
     log.info(app[appkeys.LIBRARY].describe_default(), extra={"event": "scenario"})
+    for level, line in start_up_notes(app, sock.getsockname()[1]):
+        log.log(level, line)
     web.run_app(
         app,
         sock=[sock, *host_socks],

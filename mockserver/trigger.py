@@ -136,7 +136,9 @@ def add_parser(
     lst.add_argument("--vendor", help=f"only this vendor ({names})")
     statuses = dict.fromkeys(str(s) for v in described for s in v.get("statuses") or [])
     lst.add_argument(
-        "--status", help=f"only items in this status ({', '.join(statuses) or 'e.g. pending'})"
+        "--status",
+        help="only items in these statuses, comma-separated: 'waiting' (what waits for a "
+        f"reviewer, at every vendor) or the vendors' own ({', '.join(statuses) or 'e.g. pending'})",
     )
     _common(lst, suppress=True)
     trigger_verbs.add_verbs(words, verbs, _item_parser)

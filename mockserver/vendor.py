@@ -151,6 +151,9 @@ class Vendor(ABC):
     """The statuses an item of this vendor can have, in the order of its life."""
     hosts: ClassVar[tuple[VendorHost, ...]] = ()
     """The vendor's real hosts, each of which `--host-port` can serve on a port of its own."""
+    waiting: ClassVar[tuple[str, ...]] = ()
+    """Those of `statuses` in which an item waits for a reviewer (HITL's `pending` and
+    `claimed`, Outharm's `queued`): what `?status=waiting` lists, vendor-neutrally."""
 
     @abstractmethod
     def actions(self) -> ActionTable:
@@ -190,6 +193,7 @@ class Vendor(ABC):
                 for word in words
             ],
             "statuses": list(self.statuses),
+            "waiting": list(self.waiting),
             "openapi": [doc.name for doc in self.openapi_documents()],
             "signatures": [s.name for s in self.webhook_policy().signatures],
         }

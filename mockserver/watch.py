@@ -8,8 +8,9 @@ changed, the whole file or folder is loaded again, off the event loop:
 - if it loads, the library is replaced in place (so `PUT /_mockserver/scenario {"name": ...}`
   sees the new versions), and every namespace whose scenario came from a changed file switches
   to the new version through `Worlds.use_scenario`, which resets that namespace. A namespace
-  on the library's default follows the new default (a `default.yaml` added to an empty folder
-  takes over from the embedded scenario). Namespaces on unchanged files keep their state;
+  on the library's default follows the new default (a first file added to an empty folder
+  takes over from the embedded scenario, as a `default.yaml` does from the first file).
+  Namespaces on unchanged files keep their state;
 - if it does not load, each `file:line:col` problem is logged and nothing changes. The broken
   files are not tried again until they change once more.
 """

@@ -2,7 +2,7 @@
 // long-poll on /_mockserver/wait/changes, and the wiring of every panel.
 
 import { call, duration, el, replaceChildren, setToken, takeTokenFromUrl, token } from "./api.js";
-import { clockSpan } from "./parts.js";
+import { clockSpan, said } from "./parts.js";
 import { actionForm, formKey, isOpen, loadViews, title, view } from "./views.js";
 import {
   refreshClock, refreshDeliveries, refreshJournal, refreshNamespaces, refreshScenario,
@@ -40,9 +40,11 @@ function content(item) {
 }
 
 function upcoming(item) {
-  if (!item.next || !item.next.length) return el("p", { className: "next" }, "Nothing scheduled.");
+  if (!item.next || !item.next.length) {
+    return el("p", { className: "next" }, item.waiting ? "Nothing scheduled: it waits for you." : "Decided: nothing left to happen.");
+  }
   return el("div", { className: "next" }, el("h4", {}, "What the scenario does next"), el("ul", {}, item.next.map((t) => {
-    const args = t.args && Object.keys(t.args).length ? ` ${JSON.stringify(t.args)}` : "";
+    const args = t.args && Object.keys(t.args).length ? ` (${said(t.args)})` : "";
     const by = t.by ? ` by ${t.by}` : "";
     return el("li", {}, el("strong", {}, `${t.action}${args}${by}`), " ", clockSpan("due", t.at, item.namespace),
       ` (at ${t.at})`, t.where ? el("small", {}, ` — ${t.where}`) : null);
@@ -96,7 +98,8 @@ async function refreshItems() {
     clocks[ns] = { timestamp: c.timestamp, rate: c.mode === "manual" ? 0 : c.scale, fetched };
   }
   let items = answer.items;
-  if ($("queue-open").checked) items = items.filter(isOpen);
+  for (const item of items) item.waiting = isOpen(item);
+  if ($("queue-open").checked) items = items.filter((item) => item.waiting);
   items = items.slice(-MAX_ITEMS).reverse();
   const list = $("items");
   const seen = new Set();

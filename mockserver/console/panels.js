@@ -3,17 +3,22 @@
 // the same control-plane call a test would, then reports the answer in the panel's status line.
 
 import { call, duration, el, namespace, pretty, replaceChildren, setNamespace } from "./api.js";
+import { said } from "./parts.js";
 
 const $ = (id) => document.getElementById(id);
 
 // Run a control-plane action from a form; its outcome goes to the panel's status line.
+// `done(answer)` says what happened: a sentence, or {text, bad} for news that is not good
+// (problems found), shown like a refusal.
 export async function run(statusId, action, done) {
   const status = $(statusId);
   status.classList.remove("bad");
   status.textContent = "…";
   try {
     const answer = await action();
-    status.textContent = done ? done(answer) : "Done.";
+    const said = done ? done(answer) : "Done.";
+    status.textContent = typeof said === "string" ? said : said.text;
+    if (typeof said !== "string" && said.bad) status.classList.add("bad");
     return answer;
   } catch (error) {
     status.classList.add("bad");
@@ -23,20 +28,17 @@ export async function run(statusId, action, done) {
 }
 
 const drawn = new WeakMap();
+const expanded = new Set(); // the keys of the detail rows the user opened
 
-// Redraw a table body only when its data changed, keeping open <details> and the focused
-// control (matched by their data-key) so a live update never takes the user's place away.
+// Redraw a table body only when its data changed, keeping the opened detail rows and the
+// focused control (matched by their data-key) so a live update never takes the user's place.
 function redraw(container, data, build) {
   const signature = JSON.stringify(data);
   if (drawn.get(container) === signature) return;
   drawn.set(container, signature);
-  const open = new Set([...container.querySelectorAll("details[open]")].map((d) => d.dataset.key));
   const active = document.activeElement;
   const focusKey = active && container.contains(active) ? active.dataset.key : null;
   replaceChildren(container, build());
-  for (const details of container.querySelectorAll("details")) {
-    if (open.has(details.dataset.key)) details.open = true;
-  }
   if (focusKey) {
     const again = [...container.querySelectorAll("[data-key]")].find((n) => n.dataset.key === focusKey);
     if (again) again.focus();
@@ -51,6 +53,29 @@ function block(title, value) {
   return el("div", {}, el("h4", {}, title), el("pre", {}, pretty(value)));
 }
 
+// A row's details (headers, bodies, attempts) open in a row of their own under it, across the
+// whole table, so a long body never squeezes the other columns; `label` names the button.
+function expandable(key, columns, label, content) {
+  const open = expanded.has(key);
+  // the body is as wide as the table, and no wider: it never widens a column (see the CSS)
+  const detail = el("tr", { className: "detail", hidden: !open, dataset: { key: `detail-${key}` } },
+    el("td", { colSpan: columns }, el("div", { className: "detail-body" }, content)));
+  const toggle = el("button", {
+    type: "button",
+    className: "toggle",
+    "aria-expanded": String(open),
+    dataset: { key: `toggle-${key}` },
+    onclick: () => {
+      const opening = detail.hidden;
+      detail.hidden = !opening;
+      toggle.setAttribute("aria-expanded", String(opening));
+      if (opening) expanded.add(key);
+      else expanded.delete(key);
+    },
+  }, label);
+  return { toggle, detail };
+}
+
 // -- clock ---------------------------------------------------------------------------------------
 export async function refreshClock() {
   const answer = await call("GET", "/clock/timers");
@@ -59,7 +84,7 @@ export async function refreshClock() {
   $("clock-mode").textContent = clock.mode === "scaled" ? `scaled ×${clock.scale}` : clock.mode;
   redraw($("timers-body"), answer.timers.map((t) => [t.at, t.label, t.action, t.args, t.where]), () => {
     const rows = answer.timers.map((t) => el("tr", {}, cells(t.at, duration(t.in_seconds), t.label,
-      t.action ? `${t.action} ${t.args && Object.keys(t.args).length ? JSON.stringify(t.args) : ""}` : "", t.where || "")));
+      t.action ? `${t.action}${t.args && Object.keys(t.args).length ? ` (${said(t.args)})` : ""}` : "", t.where || "")));
     return rows.length ? rows : el("tr", {}, el("td", { colSpan: 5 }, "no pending timers"));
   });
   $("timers-count").textContent = String(answer.count);
@@ -108,14 +133,14 @@ function deliveryRows(answer, refresh) {
       onclick: () => run("hook-status", () => call("POST", `/deliveries/${encodeURIComponent(d.id)}/redeliver`),
         (a) => `Redelivery ${a.id} queued.`).then(refresh),
     }, "Redeliver");
-    const details = el("details", { dataset: { key: d.id } }, el("summary", { dataset: { key: `summary-${d.id}` } }, "attempts, headers, body"),
+    const { toggle, detail } = expandable(`delivery-${d.id}`, 8, "attempts, headers, body", [
       el("table", { className: "attempts" }, el("thead", {}, el("tr", {}, ["#", "at", "status", "error", "latency"].map((h) => el("th", {}, h)))),
         el("tbody", {}, d.attempts.map((a) => el("tr", {}, cells(a.number, a.at, a.status, a.error || (a.simulated ? "simulated" : ""), `${a.duration_ms} ms`))))),
-      block("Headers", d.headers), block("Body", d.payload ?? d.body));
+      block("Headers", d.headers), block("Body", d.payload ?? d.body)]);
     rows.push(el("tr", { className: "delivery", dataset: { id: d.id, state: d.state } }, cells(
       d.id, d.vendor, d.event, el("span", { className: `state ${d.state}` }, d.state), d.url,
       last ? `${last.status ?? last.error} · ${last.duration_ms} ms` : "",
-      signature.map(([k, v]) => `${k}: ${v}`).join("\n"), el("div", {}, redeliver, details))));
+      signature.map(([k, v]) => `${k}: ${v}`).join("\n"), el("div", { className: "buttons" }, redeliver, toggle))), detail);
   }
   return rows.length ? rows : el("tr", {}, el("td", { colSpan: 8 }, "no deliveries"));
 }
@@ -146,12 +171,11 @@ function lenienceNote(note) {
 function journalRows(answer) {
   const rows = answer.entries.slice().reverse().map((e) => {
     const notes = Array.isArray(e.lenience) ? e.lenience : [];
-    const details = el("details", { dataset: { key: `call-${e.seq}` } }, el("summary", { dataset: { key: `summary-${e.seq}` } }, "request"),
-      block("Query", e.query), block("Headers", e.headers),
-      block("Body", e.body), e.response !== undefined ? block("Answer", e.response) : null);
-    return el("tr", { className: "call" }, cells(e.seq, e.at, e.vendor, `${e.method} ${e.path}`, e.status,
+    const { toggle, detail } = expandable(`call-${e.seq}`, 8, "request", [block("Query", e.query), block("Headers", e.headers),
+      block("Body", e.body), e.response !== undefined ? block("Answer", e.response) : null]);
+    return [el("tr", { className: "call" }, cells(e.seq, e.at, e.vendor, `${e.method} ${e.path}`, e.status,
       `${e.duration_ms} ms`, notes.length ? el("ul", { className: "lenience" }, notes.map((n) => el("li", {}, lenienceNote(n)))) : "",
-      details));
+      toggle)), detail];
   });
   return rows.length ? rows : el("tr", {}, el("td", { colSpan: 8 }, "no calls"));
 }
@@ -163,9 +187,14 @@ export async function refreshScenario() {
   $("scenario-source").textContent = s.source;
   $("scenario-description").textContent = s.description || "";
   replaceChildren($("scenario-problems"), s.problems.length ? s.problems.map((p) => el("li", {}, p)) : el("li", {}, "none"));
+  // the scenarios loaded (from --scenario, or `mockserver load`) and the packaged ready-made ones
   const select = $("scenario-select");
   const keep = select.value;
-  redraw(select, [s.available, s.name], () => s.available.map((name) => el("option", { value: name, selected: name === (keep || s.name) }, name)));
+  const option = (name) => el("option", { value: name, selected: name === (keep || s.name) }, name);
+  redraw(select, [s.available, s.ready_made, s.name], () => [
+    el("optgroup", { label: "loaded" }, s.available.map(option)),
+    s.ready_made.length ? el("optgroup", { label: "ready-made" }, s.ready_made.map(option)) : null,
+  ]);
   const reviewer = $("reviewer");
   const chosen = reviewer.value;
   redraw(reviewer, s.reviewers, () => [el("option", { value: "" }, "a scripted reviewer (random)"),
@@ -187,7 +216,7 @@ export function wireScenario(refresh) {
   const source = () => ({ source: $("paste-name").value.trim() || "pasted.yaml" });
   $("paste-check").addEventListener("click", () => {
     run("scenario-status", () => call("POST", "/scenario/validate", { text: $("paste-text").value, query: source() }),
-      (a) => { showProblems(a); return a.valid ? "No problems." : `${a.problems.length} problem(s).`; });
+      (a) => { showProblems(a); return a.valid ? "No problems." : { text: `${a.problems.length} problem(s).`, bad: true }; });
   });
   $("paste-form").addEventListener("submit", (event) => {
     event.preventDefault();

@@ -4,13 +4,16 @@
 // (mockserver/vendors/<name>/console.js, declared by its `Vendor.console_view()` and served as
 // /_mockserver/ui/vendors/<name>.js), an ES module that may export:
 //   title              a short name for headings and filters (default: the vendor's title);
-//   open               the statuses in which an item waits for a reviewer (the queue filter);
 //   facts(item)        <dt>/<dd> pairs shown under the item's age;
 //   content(item)      the nodes of what is under review (text, images, components);
-//   form(item, act)    the action area, or null when nothing can be done to the item any more;
-//                      `act(step)` sends one step in the scenario format to
+//   form(item, act)    the action area of an item that waits for a reviewer (the console asks
+//                      only for those); `act(step)` sends one step in the scenario format to
 //                      POST /_mockserver/items/{vendor}/{id}; `act.by()` is `{by}` or {}.
-// A vendor without one is shown generically: its summary, and no form.
+// Each item comes with `waiting`: true when its status is one the vendor declares as waiting
+// for a reviewer (`Vendor.waiting`, in GET /_mockserver/ui/vendors.json), so no view repeats
+// the vendor's statuses. A vendor without a view is shown generically: its summary, no form.
+// Text only ever goes in as text (`el` makes text nodes); tests/tooling/test_console_scripts.py
+// refuses any way of inserting markup.
 
 import { el } from "./api.js";
 
@@ -25,15 +28,28 @@ function safeUrl(url) {
   }
 }
 
+// An image under review, with its address underneath: offline, or when the address does not
+// load, the reviewer still reads where it points (a data: URL by its type and length).
 export function image(url, alt) {
-  const src = safeUrl(url);
-  return src ? el("img", { src, alt, loading: "lazy", referrerPolicy: "no-referrer" }) : el("code", {}, String(url));
+  const text = String(url);
+  const src = safeUrl(text);
+  const shown = text.startsWith("data:") ? `${text.slice(0, text.indexOf(",") + 1)}… (${text.length} characters)` : text;
+  return el("figure", { className: "image" },
+    src ? el("img", { src, alt, loading: "lazy", referrerPolicy: "no-referrer" }) : null,
+    el("figcaption", {}, el("code", {}, shown)));
 }
 
 export function fact(term, value, extra = {}) {
   if (value === null || value === undefined || value === "" || (Array.isArray(value) && !value.length)) return [];
-  const shown = typeof value === "object" ? JSON.stringify(value) : String(value);
-  return [el("dt", {}, term), el("dd", extra, shown)];
+  return [el("dt", {}, term), el("dd", extra, said(value))];
+}
+
+// A value as a person reads it: lists joined, a mapping as `key: value` pairs, text unquoted.
+export function said(value) {
+  if (value === null || value === undefined) return "";
+  if (Array.isArray(value)) return value.map(said).join(", ");
+  if (typeof value === "object") return Object.entries(value).map(([k, v]) => `${k}: ${typeof v === "object" && v !== null ? JSON.stringify(v) : said(v)}`).join("; ");
+  return String(value);
 }
 
 // Age and time left move with the item's namespace clock: spans carry the instant they count from.

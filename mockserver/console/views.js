@@ -8,13 +8,13 @@
 import { call, el } from "./api.js";
 
 const GENERIC = {
-  open: [],
   facts: () => [],
   content: (item) => [el("p", { className: "text" }, item.summary)],
   form: () => null,
 };
 const views = {};
 const titles = {};
+const waiting = {}; // vendor -> the statuses in which its items wait for a reviewer
 
 // The vendors this sandbox serves ([{name, title}]), their views loaded; [] when unreachable.
 export async function loadViews() {
@@ -26,6 +26,7 @@ export async function loadViews() {
   }
   await Promise.all(answer.vendors.map(async (v) => {
     titles[v.name] = v.title;
+    waiting[v.name] = v.waiting || [];
     if (!v.view) return;
     try {
       views[v.name] = { ...GENERIC, ...(await import(`./vendors/${encodeURIComponent(v.name)}.js`)) };
@@ -45,16 +46,17 @@ export function title(vendor) {
   return view(vendor).title || titles[vendor] || vendor;
 }
 
+// Whether the item waits for a reviewer, as its vendor declares (Vendor.waiting).
 export function isOpen(item) {
-  return view(item.vendor).open.includes(item.status);
+  return (waiting[item.vendor] || []).includes(item.status);
 }
 
 // The action area for an item, or null when nothing can be done to it any more.
 export function actionForm(item, act) {
-  return view(item.vendor).form(item, act);
+  return item.waiting ? view(item.vendor).form(item, act) : null;
 }
 
 // What the form depends on: rebuild it only when this changes, so typing is never lost.
 export function formKey(item) {
-  return `${item.status}|${(item.available_actions || []).join(",")}`;
+  return `${item.status}|${(item.available_actions || []).join(",")}|${(item.reviews || []).length}`;
 }

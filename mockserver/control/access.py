@@ -44,6 +44,29 @@ def _authorized(request: web.Request, token: str) -> bool:
     return hmac.compare_digest(given.strip().encode(), token.encode())
 
 
+def _routing_error(request: web.Request, exc: web.HTTPException) -> web.StreamResponse | None:
+    """The router's 404 and 405 in the control plane's error shape (`{"error": ...}`, with
+    `Allow` on a 405), as every other control answer; anything else as aiohttp made it."""
+    call = f"{request.method} {request.path}"
+    if isinstance(exc, web.HTTPMethodNotAllowed):
+        allowed = sorted(exc.allowed_methods)
+        answer = ok(
+            {"error": f"{call}: this path takes {', '.join(allowed)}", "allowed": allowed},
+            status=405,
+        )
+        answer.headers["Allow"] = ", ".join(allowed)
+        return answer
+    if exc.status == 404:
+        return ok(
+            {
+                "error": f"no control-plane call {call} (the calls: "
+                f"GET {appkeys.CONTROL_PREFIX}/openapi/control)"
+            },
+            status=404,
+        )
+    return None
+
+
 async def control_call(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Run a control-plane call if it may run, and log it."""
     settings = request.app[appkeys.SETTINGS]
@@ -74,15 +97,18 @@ async def control_call(request: web.Request, handler: Handler) -> web.StreamResp
             response = ok({"error": exc.message}, status=exc.status)
         except ClientGone:  # the client hung up mid-body: nobody to answer
             return web.Response(status=400)
-        except web.HTTPException as exc:  # a 404 or 405 under the prefix
-            log.info(
-                "control %s %s ns=%r -> %d",
-                request.method,
-                request.path,
-                appkeys.namespace_of(request),
-                exc.status,
-            )
-            raise
+        except web.HTTPException as exc:  # the router's 404 or 405 under the prefix
+            shaped = _routing_error(request, exc)
+            if shaped is None:  # a redirect
+                log.info(
+                    "control %s %s ns=%r -> %d",
+                    request.method,
+                    request.path,
+                    appkeys.namespace_of(request),
+                    exc.status,
+                )
+                raise
+            response = shaped
     log.info(
         "control %s %s ns=%r -> %d",
         request.method,

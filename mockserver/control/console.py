@@ -56,7 +56,9 @@ def _served(body: bytes, content_type: str) -> web.Response:
 
 
 async def console_page(request: web.Request) -> web.Response:
-    """The reviewer console (`?token=` once stores a control token in the browser tab)."""
+    """The reviewer console (`?token=` once stores a control token in the browser tab), at
+    `/_mockserver/ui` and, as people type it, `/_mockserver/ui/` (its files are named from the
+    root, so either address loads them)."""
     return _page_file("index.html")
 
 
@@ -65,11 +67,18 @@ async def console_file(request: web.Request) -> web.Response:
 
 
 async def console_vendors(request: web.Request) -> web.Response:
-    """The vendors the page shows: name, title, and whether the vendor ships its own view of
-    its items (`Vendor.console_view`, served by `vendor_view`)."""
+    """The vendors the page shows: name, title, whether the vendor ships its own view of its
+    items (`Vendor.console_view`, served by `vendor_view`) and the statuses in which an item
+    waits for a reviewer (`Vendor.waiting`: the queue's filter, and which items get a form)."""
     vendors = request.app[appkeys.VENDORS]
     listed = [
-        {"name": v.name, "title": v.title, "view": v.console_view() is not None} for v in vendors
+        {
+            "name": v.name,
+            "title": v.title,
+            "view": v.console_view() is not None,
+            "waiting": list(v.waiting),
+        }
+        for v in vendors
     ]
     return ok({"vendors": listed})
 

@@ -23,7 +23,7 @@ async def get_document(request: web.Request) -> web.Response:
         return ok(
             {"error": f"no OpenAPI description {name!r}", "available": list(names())}, status=404
         )
-    return web.Response(body=document_json(name), content_type="application/json")
+    return web.Response(body=document_json(name) + b"\n", content_type="application/json")
 
 
 def openapi_routes() -> list[web.RouteDef]:

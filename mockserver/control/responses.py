@@ -9,7 +9,6 @@ from aiohttp import web
 
 from mockserver import jsonio
 from mockserver.filters import FilterError, whole_number
-from mockserver.jsonio import json_response
 
 
 class ControlError(Exception):
@@ -25,7 +24,12 @@ def fail(status: int, message: str, **extra: Any) -> NoReturn:
 
 
 def ok(data: Any, status: int = 200) -> web.Response:
-    return json_response(data, status=status)
+    """A control-plane answer: JSON and a final newline, so `curl` output in a terminal ends
+    on a line of its own. (Vendor answers keep the vendors' bytes.)"""
+    return web.Response(body=jsonio.dumps(data) + b"\n", status=status, content_type=JSON)
+
+
+JSON = "application/json"
 
 
 async def read_json(request: web.Request, *, required: bool = False) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 import jsonschema
@@ -13,6 +14,7 @@ from mockserver.control.common import not_reached, vendor_named, world_for
 from mockserver.control.responses import fail, ok, query_float, query_int
 from mockserver.scenario.rules import parse_steps, rules_schema
 from mockserver.scenario.steps import MANUAL
+from mockserver.vendor import Vendor
 from mockserver.world import World
 
 log = logging.getLogger("mockserver.state")  # what changed; the calls themselves: access.py
@@ -27,15 +29,15 @@ async def list_items(request: web.Request) -> web.Response:
         listed = [worlds.get(ns) for ns in worlds.namespaces()] or [world_for(request)]
     else:
         listed = [world_for(request)]
-    status = request.query.get("status")
     wanted = request.query.get("vendor")
+    vendors = [v for v in request.app[appkeys.VENDORS] if not wanted or v.name == wanted]
+    statuses = _statuses(request.query.get("status"), vendors)
     items: list[dict[str, Any]] = []
     for world in listed:
         upcoming = _timers_by_item(world)
-        for vendor in request.app[appkeys.VENDORS]:
-            if wanted and vendor.name != wanted:
-                continue
-            for item in vendor.actions().items(world.state(vendor.name), status):
+        for vendor in vendors:
+            chosen = None if statuses is None else statuses[vendor.name]
+            for item in vendor.actions().items(world.state(vendor.name), chosen):
                 item = {"vendor": vendor.name, "namespace": world.namespace, **item}
                 item["next"] = upcoming.get(str(item["id"]).lower(), [])
                 items.append(item)
@@ -45,6 +47,31 @@ async def list_items(request: web.Request) -> web.Response:
         items = items[-limit:] if limit > 0 else []
     clocks = {world.namespace: world.clock.describe() for world in listed}
     return ok({"items": items, "count": count, "clocks": clocks})
+
+
+WAITING = "waiting"
+
+
+def _statuses(raw: str | None, vendors: Sequence[Vendor]) -> dict[str, set[str]] | None:
+    """`?status=` (comma-separated) as each vendor's statuses: `waiting` is every vendor's
+    own waiting ones (`Vendor.waiting`); None lists every status. A word no listed vendor
+    has is a 400 naming the words there are, so `pendng` is not an empty list."""
+    words = {w.strip() for w in (raw or "").split(",")} - {""}
+    if not words:
+        return None
+    known = {s for v in vendors for s in v.statuses}
+    unknown = sorted(words - known - {WAITING})
+    if unknown:
+        by_vendor = "; ".join(f"{v.name}: {', '.join(v.statuses)}" for v in vendors)
+        fail(
+            400,
+            f"no vendor has the status {', '.join(map(repr, unknown))}: use {WAITING!r} "
+            f"(what waits for a reviewer, every vendor) or one of {by_vendor}",
+        )
+    return {
+        v.name: (words - {WAITING}) | (set(v.waiting) if WAITING in words else set())
+        for v in vendors
+    }
 
 
 def _timers_by_item(world: World) -> dict[str, list[dict[str, Any]]]:

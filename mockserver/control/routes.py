@@ -34,6 +34,7 @@ from mockserver.control.logs import (
 )
 from mockserver.control.reviewers import act, list_items, wait_item
 from mockserver.control.setup import (
+    add_scenario,
     drop_namespace,
     get_scenario,
     get_schema,
@@ -60,6 +61,7 @@ def control_routes() -> list[web.RouteDef]:
         ("POST", "/reset", reset),
         ("GET", "/scenario", get_scenario),
         ("PUT", "/scenario", put_scenario),
+        ("POST", "/scenarios", add_scenario),
         ("GET", "/schema", get_schema),
         ("GET", "/scenario.schema.json", get_schema),  # a stable URL for `$schema=` lines
         ("GET", "/namespaces", list_namespaces),
@@ -88,6 +90,7 @@ def control_routes() -> list[web.RouteDef]:
         ("GET", "/clock/timers", list_timers),
         ("POST", "/scenario/validate", validate_scenario),
         ("GET", "/ui", console_page),
+        ("GET", "/ui/", console_page),
         ("GET", "/ui/vendors.json", console_vendors),
         ("GET", "/ui/vendors/{vendor}.js", vendor_view),
         ("GET", "/ui/{file}", console_file),

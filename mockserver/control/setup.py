@@ -17,6 +17,7 @@ from mockserver.control.common import world_for
 from mockserver.control.responses import fail, ok, read_json
 from mockserver.errors import ScenarioError
 from mockserver.scenario.loader import parse_scenario
+from mockserver.scenario.model import Scenario
 from mockserver.scenario.schema import scenario_schema
 from mockserver.vendor import Vendor
 
@@ -126,18 +127,7 @@ async def put_scenario(request: web.Request) -> web.Response:
             )
         scenario = found
     else:
-        try:
-            source = request.query.get("source") or "<uploaded>"
-            default_name = PurePosixPath(source).stem if "source" in request.query else "uploaded"
-            scenario = parse_scenario(raw, source, vendors, default_name=default_name)
-            empty = _declares_nothing(raw, vendors)
-            if empty:
-                raise ScenarioError([f"{source}:1:1: {empty}"])
-        except ScenarioError as exc:
-            problems = exc.problems
-            if "\n" not in raw.strip() and len(raw) > 40 and not raw.lstrip().startswith("{"):
-                problems = [*problems, f"{source}: {CURL_HINT}"]
-            fail(400, "scenario rejected", problems=problems)
+        scenario = _uploaded(request, raw)
     namespace = request.headers.get(appkeys.NAMESPACE_HEADER) or request.query.get("namespace")
     await app[appkeys.WORLDS].use_scenario(scenario, namespace)
     log.info(
@@ -149,6 +139,45 @@ async def put_scenario(request: web.Request) -> web.Response:
         extra={"namespace": namespace or "", "event": "scenario"},
     )
     return ok({"name": scenario.name, "source": scenario.source})
+
+
+def _uploaded(request: web.Request, raw: str) -> Scenario:
+    """The scenario an upload holds (`?source=` names it in messages); a 400 listing its
+    problems when it is broken or empty."""
+    vendors = request.app[appkeys.VENDORS]
+    try:
+        source = request.query.get("source") or "<uploaded>"
+        default_name = PurePosixPath(source).stem if "source" in request.query else "uploaded"
+        scenario = parse_scenario(raw, source, vendors, default_name=default_name)
+        empty = _declares_nothing(raw, vendors)
+        if empty:
+            raise ScenarioError([f"{source}:1:1: {empty}"])
+    except ScenarioError as exc:
+        problems = exc.problems
+        if "\n" not in raw.strip() and len(raw) > 40 and not raw.lstrip().startswith("{"):
+            problems = [*problems, f"{source}: {CURL_HINT}"]
+        fail(400, "scenario rejected", problems=problems)
+    return scenario
+
+
+async def add_scenario(request: web.Request) -> web.Response:
+    """`POST /_mockserver/scenarios`: add an uploaded scenario to the server's library without
+    using it, so every namespace can switch to it by name (`PUT /_mockserver/scenario
+    {"name": ...}`, `use_scenario`). What `mockserver load` sends for each file of a folder,
+    for a sandbox that could not mount them (a CI service container starts before checkout).
+    A name already in the library is replaced."""
+    raw = (await request.read()).decode("utf-8", "replace")
+    scenario = _uploaded(request, raw)
+    library = request.app[appkeys.LIBRARY]
+    library.named[scenario.name] = scenario
+    log.info(
+        "scenario %r added from %s, clock %s",
+        scenario.name,
+        scenario.source,
+        spelled(scenario.clock, scenario.scale),
+        extra={"event": "scenario"},
+    )
+    return ok({"name": scenario.name, "source": scenario.source, "available": library.available()})
 
 
 CURL_HINT = (

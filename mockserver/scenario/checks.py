@@ -10,26 +10,21 @@ Every problem is one `file:line:col: key: message` line, sorted by position with
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
-from functools import cache
 from pathlib import Path
-
-import jsonschema
 
 from mockserver.errors import ScenarioError
 from mockserver.scenario.context import SectionContext
-from mockserver.scenario.loader import parse_scenario, scenario_files
-from mockserver.scenario.schema import scenario_schema
+from mockserver.scenario.loader import (
+    by_position,
+    name_clashes,
+    parse_scenario,
+    scenario_files,
+    scenario_validator,
+)
+from mockserver.scenario.patterns import REGEX_KEYWORD
 from mockserver.scenario.yamlsource import YamlProblem, load_yaml
 from mockserver.vendor import Vendor
-
-_POSITION = re.compile(r"^.*?:(\d+):(\d+): ")
-
-
-@cache
-def _validator(vendors: tuple[Vendor, ...]) -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(scenario_schema(vendors))
 
 
 def check_text(text: str, filename: str, vendors: Sequence[Vendor]) -> list[str]:
@@ -40,7 +35,7 @@ def check_text(text: str, filename: str, vendors: Sequence[Vendor]) -> list[str]
     except ScenarioError as exc:
         problems += exc.problems
     problems += vendor_problems(text, filename, vendors)
-    return _ordered(problems)
+    return by_position(problems)
 
 
 def vendor_problems(text: str, filename: str, vendors: Sequence[Vendor]) -> list[str]:
@@ -52,10 +47,12 @@ def vendor_problems(text: str, filename: str, vendors: Sequence[Vendor]) -> list
         return []
     if not isinstance(data, dict):
         return []
+    # a section the format refuses is reported by the loader only; a bad regex does not
+    # count (the vendor's own checks read the section as well without it)
     broken = {
         str(error.absolute_path[0])
-        for error in _validator(tuple(vendors)).iter_errors(data)
-        if error.absolute_path
+        for error in scenario_validator(tuple(vendors)).iter_errors(data)
+        if error.absolute_path and error.validator != REGEX_KEYWORD
     }
     problems: list[str] = []
     for vendor in vendors:
@@ -72,6 +69,7 @@ def check_paths(paths: Iterable[str], vendors: Sequence[Vendor]) -> tuple[list[s
     and how many files were checked (each file once, however often it is named)."""
     problems: list[str] = []
     seen: set[Path] = set()
+    named: list[tuple[str, str]] = []  # (scenario name, file): two of a folder must differ
     for raw in paths:
         path = Path(raw)
         if not path.exists():
@@ -90,12 +88,15 @@ def check_paths(paths: Iterable[str], vendors: Sequence[Vendor]) -> tuple[list[s
                 problems.append(f"{file}: cannot read: {exc}")
                 continue
             problems += check_text(text, str(file), vendors)
-    return problems, len(seen)
+            named.append((_name_in(text, file), str(file)))
+    return problems + name_clashes(named), len(seen)
 
 
-def _ordered(problems: list[str]) -> list[str]:
-    def position(line: str) -> tuple[int, int]:
-        match = _POSITION.match(line)
-        return (int(match[1]), int(match[2])) if match else (0, 0)
-
-    return sorted(dict.fromkeys(problems), key=position)
+def _name_in(text: str, file: Path) -> str:
+    """The scenario name a file gives (its `name:`, else the file name)."""
+    try:
+        data, _smap = load_yaml(text, str(file))
+    except YamlProblem:
+        return file.stem
+    name = data.get("name") if isinstance(data, dict) else None
+    return str(name) if isinstance(name, str | int) and name != "" else file.stem

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from mockserver.errors import ScenarioError
-from mockserver.scenario.model import Reviewer, find_reviewer
+from mockserver.scenario import reviewer_refs
+from mockserver.scenario.model import Reviewer
 from mockserver.scenario.rules import RuleSet, parse_rules
 from mockserver.scenario.yamlsource import Path, SourceMap, dotted
 
@@ -14,10 +15,17 @@ from mockserver.scenario.yamlsource import Path, SourceMap, dotted
 class SectionContext:
     """Helpers bound to one vendor section (`path` is the section's key, e.g. ('hitl',))."""
 
-    def __init__(self, smap: SourceMap, path: Path, reviewers: tuple[Reviewer, ...]) -> None:
+    def __init__(
+        self,
+        smap: SourceMap,
+        path: Path,
+        reviewers: tuple[Reviewer, ...],
+        declared: Any = None,
+    ) -> None:
         self._smap = smap
         self._path = path
         self.reviewers = reviewers
+        self._declared = declared  # the file's `reviewers:` as written, for messages
 
     def where(self, sub: Path = ()) -> str:
         return self._smap.where((*self._path, *sub))
@@ -34,12 +42,13 @@ class SectionContext:
             key = "otherwise" if rule.otherwise else "then"
             for j, step in enumerate(rule.steps):
                 if step.by and step.by != "random" and not self.has_reviewer(step.by):
-                    names = ", ".join(r.email for r in self.reviewers) or "none declared"
-                    raise self.fail(
-                        (*sub, i, key, j),
-                        f"unknown reviewer {step.by!r} (reviewers: {names})",
-                    )
+                    raise self.fail((*sub, i, key, j), self.unknown_reviewer(step.by))
         return ruleset
 
     def has_reviewer(self, ref: str) -> bool:
-        return find_reviewer(self.reviewers, ref) is not None
+        """Whether `ref` is exactly the e-mail or name of a reviewer the scenario declares."""
+        return reviewer_refs.is_declared(ref, self.reviewers)
+
+    def unknown_reviewer(self, ref: str) -> str:
+        """Why `ref` names nobody: the reviewers the file writes out, and a close one."""
+        return reviewer_refs.unknown(ref, self.reviewers, self._declared)

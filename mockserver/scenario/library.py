@@ -5,9 +5,9 @@ works in-process and in the container without mounting anything."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from mockserver.clockspec import spelled
 from mockserver.errors import ScenarioError
@@ -30,6 +30,20 @@ def ready_made() -> dict[str, Path]:
     return {p.stem: p for p in sorted(READY_MADE.glob("*.yaml"))}
 
 
+def by_name(named: Mapping[str, Scenario], name: str) -> Scenario | None:
+    """The scenario called `name`, else the one loaded from the file `name.yaml` / `.yml`."""
+    if name in named:
+        return named[name]
+    return next((s for s in named.values() if PurePath(s.source).stem == name), None)
+
+
+def starting(named: Mapping[str, Scenario]) -> Scenario:
+    """Which of a file's or folder's scenarios a server starts with (and `mockserver load`
+    uses): the one named `default`, else the first in file-name order. `named` is in file
+    order (`load_library`), so a single file starts with its own scenario."""
+    return named.get("default") or next(iter(named.values()))
+
+
 @dataclass
 class ScenarioLibrary:
     default: Scenario
@@ -40,8 +54,9 @@ class ScenarioLibrary:
     def load(
         cls, vendors: Sequence[Vendor], path: str | None, active: str | None = None
     ) -> ScenarioLibrary:
-        """The embedded default, or the file given, or from a folder the scenario named
-        `active` (else one named `default`, else the embedded default)."""
+        """The embedded default, or the file given, or from a folder the scenario named (or
+        whose file is named) `active`, else the one named `default`, else the folder's first
+        file: a folder serves what it has."""
         embedded = load_default(vendors)
         if path is None:
             return cls(embedded, {embedded.name: embedded})
@@ -50,15 +65,14 @@ class ScenarioLibrary:
             raise ScenarioError([f"{path}: no such file or folder"])
         named = load_library(fs, vendors)
         if active is not None:
-            if active not in named:
+            chosen = by_name(named, active)
+            if chosen is None:
                 raise ScenarioError(
                     [f"{path}: no scenario named {active!r} (have: {', '.join(sorted(named))})"]
                 )
-            default = named[active]
-        elif fs.is_file():
-            default = next(iter(named.values()))
+            default = chosen
         else:
-            default = named.get("default", embedded)
+            default = starting(named)
         named.setdefault(embedded.name, embedded)
         return cls(default, named, fs)
 
@@ -71,9 +85,10 @@ class ScenarioLibrary:
         return sorted(set(ready_made()) - set(self.named))
 
     def find(self, name: str, vendors: Sequence[Vendor]) -> Scenario | None:
-        """A loaded scenario by name, else a packaged one (loaded now, then kept); None."""
-        if name in self.named:
-            return self.named[name]
+        """A loaded scenario by name (or file name), else a packaged one; None."""
+        found = by_name(self.named, name)
+        if found is not None:
+            return found
         file = ready_made().get(name)
         if file is None:
             return None
@@ -91,13 +106,14 @@ class ScenarioLibrary:
         embedded = d.source == str(EMBEDDED_DEFAULT)
         origin = "the embedded default" if embedded else f"from {d.source}"
         line = f"scenario {d.name!r} ({origin}), clock {spelled(d.clock, d.scale)}"
-        loaded = [n for n in sorted(self.named) if n != d.name]
-        if self.path is not None and self.path.is_dir():
-            if embedded:
-                line += f"; {self.path} has no 'default' scenario"
-            if loaded:
-                line += f"; {self.path} also has: {', '.join(loaded)}"
-                line += " (start with one: --scenario-name NAME)" if embedded else ""
+        loaded = [
+            n
+            for n, s in sorted(self.named.items())
+            if n != d.name and s.source != str(EMBEDDED_DEFAULT)
+        ]
+        if self.path is not None and self.path.is_dir() and loaded:
+            line += f"; {self.path} also has: {', '.join(loaded)}"
+            line += " (start with another: --scenario-name NAME)"
         if self.ready_made():
             line += f"; ready-made by name: {', '.join(self.ready_made())}"
         return line

@@ -8,20 +8,23 @@ from __future__ import annotations
 
 import difflib
 import random
+import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from functools import cache
 from pathlib import Path as FsPath
 from typing import Any
 
 import jsonschema
+import jsonschema.validators
 from jsonschema.exceptions import ValidationError
 
 from mockserver.clockspec import parse_clock
 from mockserver.durations import parse_duration
 from mockserver.errors import ScenarioError
 from mockserver.ids import IdFactory
+from mockserver.scenario import reviewer_refs
 from mockserver.scenario.context import SectionContext
 from mockserver.scenario.model import (
     DeliverySettings,
@@ -30,6 +33,7 @@ from mockserver.scenario.model import (
     Scenario,
     WebhookFault,
 )
+from mockserver.scenario.patterns import REGEX_KEYWORD, pattern_problem
 from mockserver.scenario.schema import scenario_schema
 from mockserver.scenario.sectionfile import ComposedSourceMap, SectionFile
 from mockserver.scenario.yamlsource import Path, SourceMap, YamlProblem, dotted, load_yaml
@@ -135,6 +139,8 @@ def _format(error: ValidationError, smap: SourceMap) -> list[str]:
             ]
         hint = _suggest(str(error.instance), options)
         return [f"{where}: {name}: {error.instance!r} is not one of: {', '.join(options)}{hint}"]
+    if v == REGEX_KEYWORD:
+        return [f"{where}: {name}: {error.message}"]
     if v in ("minProperties", "maxProperties"):
         return [f"{where}: {name}: a step names exactly one action, like `respond: {{...}}`"]
     if v in ("pattern", "anyOf") and description:
@@ -143,9 +149,38 @@ def _format(error: ValidationError, smap: SourceMap) -> list[str]:
     return [f"{where}: {name}: {error.message}"]
 
 
+def _regex(
+    validator: Any, marked: Any, instance: Any, schema: Mapping[str, Any]
+) -> Iterator[ValidationError]:
+    """The `x-regex` keyword (`patterns.regex_schema`): the string is a usable pattern."""
+    if marked and isinstance(instance, str):
+        problem = pattern_problem(instance)
+        if problem is not None:
+            yield ValidationError(problem)
+
+
+_ScenarioValidator = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
+    jsonschema.Draft202012Validator, {REGEX_KEYWORD: _regex}
+)
+
+
 @cache
-def _validator(vendors: tuple[Vendor, ...]) -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(scenario_schema(vendors))
+def scenario_validator(vendors: tuple[Vendor, ...]) -> Any:
+    """The validator of scenario files: the JSON Schema, plus the regex check it marks."""
+    return _ScenarioValidator(scenario_schema(vendors))
+
+
+_POSITION = re.compile(r"^.*?:(\d+):(\d+): ")
+
+
+def by_position(problems: Iterable[str]) -> list[str]:
+    """Problem lines once each, by line and column (lines without a position first)."""
+
+    def position(line: str) -> tuple[int, int]:
+        match = _POSITION.match(line)
+        return (int(match[1]), int(match[2])) if match else (0, 0)
+
+    return sorted(dict.fromkeys(problems), key=position)
 
 
 def _reviewers(raw: list[Any], seed: int) -> tuple[Reviewer, ...]:
@@ -196,11 +231,20 @@ def _parse_document(
     if not isinstance(data, dict):
         raise ScenarioError([f"{filename}:1:1: a scenario is a mapping of keys, like `name: x`"])
     errors = sorted(
-        _validator(tuple(vendors)).iter_errors(data), key=lambda e: smap.position(e.absolute_path)
+        scenario_validator(tuple(vendors)).iter_errors(data),
+        key=lambda e: smap.position(e.absolute_path),
     )
-    if errors:
-        problems = [line for e in errors for line in _format(e, smap)]
-        raise ScenarioError(list(dict.fromkeys(problems)))
+    problems = [line for e in errors for line in _format(e, smap)]
+    given = data.get("seed", 0)
+    seed = given if isinstance(given, int) and not isinstance(given, bool) else 0
+    # Who `by:` may name is known when `reviewers:` is well formed: then every unknown one is
+    # reported now, beside the format problems.
+    if not any(e.absolute_path and e.absolute_path[0] == "reviewers" for e in errors):
+        people = _reviewers(data.get("reviewers", ["3 generated"]), seed)
+        names = [v.name for v in vendors]
+        problems += reviewer_refs.problems(data, smap, names, people)
+    if problems:
+        raise ScenarioError(by_position(problems))
     seed = int(data.get("seed", 0))
     try:
         mode, scale = parse_clock(data.get("clock", "real"))
@@ -232,7 +276,7 @@ def _parse_document(
     )
     sections: dict[str, Any] = {}
     for vendor in vendors:
-        ctx = SectionContext(smap, (vendor.name,), reviewers)
+        ctx = SectionContext(smap, (vendor.name,), reviewers, data.get("reviewers"))
         try:
             sections[vendor.name] = vendor.parse_section(data.get(vendor.name), ctx)
         except ValueError as exc:
@@ -278,22 +322,54 @@ def scenario_files(path: FsPath, *, recursive: bool = False) -> list[FsPath]:
 
 
 def load_library(path: FsPath, vendors: Sequence[Vendor]) -> dict[str, Scenario]:
-    """Every scenario under `path` by name; all files' problems are reported together."""
+    """Every scenario under `path` by name, in file-name order; all files' problems are
+    reported together, two files with the same `name:` among them (`name_clashes`)."""
     library: dict[str, Scenario] = {}
     problems: list[str] = []
     files = scenario_files(path)
     if not files:
         raise ScenarioError([f"{path}: no scenario files (*.yaml) found"])
+    loaded: list[Scenario] = []
     for file in files:
         try:
             scenario = load_scenario_file(file, vendors)
         except ScenarioError as exc:
             problems.extend(exc.problems)
             continue
-        library[scenario.name] = scenario
+        loaded.append(scenario)
+        library.setdefault(scenario.name, scenario)
+    problems += name_clashes([(s.name, s.source) for s in loaded])
     if problems:
         raise ScenarioError(problems)
     return library
+
+
+def name_clashes(named: Sequence[tuple[str, str]]) -> list[str]:
+    """A problem for each file whose scenario name (`name:`, else the file name) an earlier
+    file of the same folder already has: a copied file that kept its `name:` would otherwise
+    be served and listed under the original's name. `named`: (name, file) in file order."""
+    first: dict[tuple[str, str], str] = {}
+    out: list[str] = []
+    for name, file in named:
+        key = (str(FsPath(file).parent), name)
+        if key not in first:
+            first[key] = file
+            continue
+        out.append(
+            f"{_name_position(file)}: name: {name!r} is already the name of {first[key]}: "
+            f"give this file its own `name:` (or leave `name:` out to use the file name, "
+            f"{FsPath(file).stem!r})"
+        )
+    return out
+
+
+def _name_position(file: str) -> str:
+    """`file:line:col` of the `name:` value in a scenario file (its first line if none)."""
+    try:
+        _data, smap = load_yaml(FsPath(file).read_text(encoding="utf-8"), file)
+    except (OSError, UnicodeDecodeError, YamlProblem):
+        return f"{file}:1:1"
+    return smap.where(("name",))
 
 
 def load_default(vendors: Sequence[Vendor]) -> Scenario:

@@ -93,8 +93,8 @@ class MockserverContainer:
 
     # -- configuration (no engine needed) -------------------------------------------------
     def with_scenarios(self, folder: str | Path) -> MockserverContainer:
-        """Mount a folder of scenario files read-only at /scenarios (its `default.yaml`, or the
-        one `with_scenario_name` names, is served)."""
+        """Mount a folder of scenario files read-only at /scenarios (the one `with_scenario_name`
+        names is served, else its scenario named `default`, else its first file)."""
         path = Path(folder).expanduser().resolve()
         if not path.is_dir():
             raise FileNotFoundError(f"scenario folder {str(folder)!r} not found ({path})")

@@ -63,18 +63,25 @@ def card(
     return wait_for(driver, css)
 
 
+def press(element: WebElement) -> None:
+    """Click `element` as a person would: scrolled to the middle of the window first (the
+    sticky section links cover the top edge, where the driver would otherwise click)."""
+    element.parent.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    element.click()
+
+
 def click(element: WebElement, label: str) -> None:
     """Click the button in `element` that says `label`."""
     buttons = [b for b in element.find_elements(By.TAG_NAME, "button") if b.text == label]
     assert buttons, f"no {label!r} button in {element.text!r}"
-    buttons[0].click()
+    press(buttons[0])
 
 
 def choose(element: WebElement, label: str) -> None:
     """Tick the radio or checkbox whose label says `label`."""
     labels = [lab for lab in element.find_elements(By.TAG_NAME, "label") if lab.text == label]
     assert labels, f"no {label!r} label in {element.text!r}"
-    labels[0].click()
+    press(labels[0])
 
 
 def test_a_hitl_request_is_claimed_and_answered_from_the_page(
@@ -141,7 +148,7 @@ def test_a_hitl_request_is_claimed_and_answered_from_the_page(
     wait_for(page, "#journal-body tr.call", f"POST /v1/api/loops/{LOOP}/requests")
     # Opened, each call shows what the client sent and the answer it got (the created id).
     for call in page.find_elements(By.CSS_SELECTOR, "#journal-body tr.call"):
-        call.find_element(By.TAG_NAME, "summary").click()
+        press(call.find_element(By.CSS_SELECTOR, "button.toggle"))
     opened = page.find_element(By.ID, "journal-body")
     WebDriverWait(page, WAIT).until(lambda _d: f'"request_id": "{request_id}"' in opened.text)
     assert "Answer" in opened.text

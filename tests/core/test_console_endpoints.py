@@ -198,5 +198,10 @@ async def test_a_vendor_without_a_view_of_its_own_is_listed_and_shown_genericall
         app = build_app(Settings(), vendors(), ScenarioLibrary.load(vendors(), None))
         client = await aiohttp_client(app)
         listed = await (await client.get("/_mockserver/ui/vendors.json")).json()
-        assert listed["vendors"][-1] == {"name": "minimal", "title": "Minimal", "view": False}
+        assert listed["vendors"][-1] == {
+            "name": "minimal",
+            "title": "Minimal",
+            "view": False,
+            "waiting": [],
+        }
         assert (await client.get("/_mockserver/ui/vendors/minimal.js")).status == 404

@@ -11,7 +11,8 @@ lower one, and the modules of one layer import each other without cycles:
 2. time and records: `clock`, `clockspec`, `notifier`, `changes`, `journal`.
 3. scenario engine: what a loaded scenario is and how it runs: `scenario.model`,
    `scenario.steps`, `scenario.vocabulary`, `scenario.rules`, `scenario.context`,
-   `scenario.yamlsource`, `scenario.sectionfile` (vendors build on these).
+   `scenario.yamlsource`, `scenario.sectionfile`, `scenario.patterns` (regexes in files),
+   `scenario.reviewer_refs` (`by:` names a declared reviewer) (vendors build on these).
 4. webhooks: `webhooks.*` (signing, retry policy, dispatcher, delivery log, transport).
 5. vendor kit: what a vendor declares itself with: `vendor`, `actions`, `matchers`,
    `drift.model` (drift probes).
@@ -23,8 +24,8 @@ lower one, and the modules of one layer import each other without cycles:
 9. world: `settings`, `world`, `openapi.*`.
 10. control plane: `control.*`.
 11. app: `app`, `watch`, `shutdown`, `server`.
-12. tools: `cli`, `trigger`, `trigger_verbs`, `control_client`, `control_transport`, `drift.*`
-    (but `drift.model`), `testing.*`.
+12. tools: `cli`, `load`, `trigger`, `trigger_verbs`, `control_client`, `control_transport`,
+    `drift.*` (but `drift.model`), `testing.*`.
 
 Also checked: no module outside `mockserver/vendors/` and `mockserver/registry.py` names a
 vendor in code (identifiers, imports, string constants, URL paths); docstrings, comments and
@@ -100,6 +101,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "mockserver.scenario.context",
             "mockserver.scenario.yamlsource",
             "mockserver.scenario.sectionfile",
+            "mockserver.scenario.patterns",
+            "mockserver.scenario.reviewer_refs",
         ),
     ),
     ("webhooks", ("mockserver.webhooks.*",)),
@@ -134,6 +137,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "tools",
         (
             "mockserver.cli",
+            "mockserver.load",  # `mockserver load` (issue 25)
             "mockserver.trigger",
             "mockserver.trigger_verbs",
             "mockserver.control_client",  # the control-plane client (issue 12, helper core-a)

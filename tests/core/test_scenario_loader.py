@@ -70,7 +70,10 @@ def test_duplicate_key_and_broken_yaml() -> None:
 def test_bad_regex_is_positioned() -> None:
     text = "hitl:\n  rules:\n    - when: {text_matches: '(unclosed'}\n      then: timeout\n"
     (line,) = problems(text)
-    assert line.startswith("qa.yaml:3:") and "bad regex" in line
+    assert line.startswith("qa.yaml:3:28: hitl.rules[0].when.text_matches: ")
+    explained = "the '(' at character 1 is never closed with ')'"
+    assert line.endswith(f"'(unclosed' is not a valid regex: {explained}")
+    assert "position" not in line and "subpattern" not in line  # not Python's words
 
 
 def test_all_problems_of_a_file_are_reported_together() -> None:

@@ -29,7 +29,7 @@ hitl:
   rules:
     - name: first two
       when: {first: 2}
-      then: [{respond: {after: 1m, by: dana}}]
+      then: [{respond: {after: 1m, by: dana@example.com}}]
     - otherwise: timeout
 reviewers: [{email: dana@example.com}]
 webhooks: {retry: [10s, 1m], timeout: 5s}
@@ -55,7 +55,11 @@ def test_every_field_of_faults_and_rules_is_kept_with_its_position() -> None:
         "hitl.rules",
         (
             Rule(
-                {}, (Step("respond", {}, 60.0, "dana", "qa.yaml:14:24"),), 2, False, "qa.yaml:12:7"
+                {},
+                (Step("respond", {}, 60.0, "dana@example.com", "qa.yaml:14:24"),),
+                2,
+                False,
+                "qa.yaml:12:7",
             ),
             Rule(
                 {}, (Step("timeout", {}, 0.0, None, "qa.yaml:15:18"),), None, True, "qa.yaml:15:7"

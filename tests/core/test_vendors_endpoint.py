@@ -93,6 +93,7 @@ async def test_a_vendor_registered_by_a_test_is_described(aiohttp_client: Any) -
             {"word": "reject", "bare": True, "description": "the item goes", "settings": {}},
         ],
         "statuses": ["open", "done"],
+        "waiting": [],
         "openapi": [],
         "signatures": [],
     }

@@ -37,6 +37,7 @@ def test_the_vendors_endpoint_describes_it(running: str) -> None:
             },
         ],
         "statuses": ["pending", "approved", "rejected"],
+        "waiting": ["pending"],
         "openapi": ["echo"],
         "signatures": ["hmac-sha256"],
     }

@@ -75,8 +75,8 @@ def test_scenario_words_come_from_its_tables_with_the_same_messages(echo: EchoVe
     ]
     people = "reviewers: [{email: dana@example.com}]\n"
     assert problems(people + "echo:\n  rules:\n    - otherwise: {approve: {by: bo@x.y}}\n") == [
-        "s.yaml:4:18: echo.rules[0].otherwise[0]: unknown reviewer 'bo@x.y' "
-        "(reviewers: dana@example.com)"
+        "s.yaml:4:33: echo.rules[0].otherwise.approve.by: unknown reviewer 'bo@x.y': name one "
+        "of the scenario's reviewers (dana@example.com)"
     ]
     parsed = parse_scenario(scenario(), "s.yaml", registry.vendors()).section("echo")
     assert [r.where for r in parsed.rules.rules] == ["s.yaml:9:7", "s.yaml:11:7", "s.yaml:13:7"]

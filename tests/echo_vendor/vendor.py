@@ -33,6 +33,7 @@ class EchoVendor(Vendor):
     path_prefixes = ("/echo",)
     hosts = (VendorHost("api.echo.example", "Echo review API"),)
     statuses = ("pending", "approved", "rejected")
+    waiting = ("pending",)
 
     def routes(self) -> list[Route]:
         return list(routes.ROUTES)

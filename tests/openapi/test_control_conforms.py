@@ -110,6 +110,9 @@ async def test_every_operation_answers_as_described(make_client: MakeClient) -> 
 
     await api.call("PUT", "/scenario", 200, data=BASE_SCENARIO.replace("openapi-tests", "swapped"))
     await api.call("PUT", "/scenario", 400, data="name: broken\nclock: manul\n")
+    added = BASE_SCENARIO.replace("openapi-tests", "added")
+    await api.call("POST", "/scenarios", 200, query={"source": "added.yaml"}, data=added)
+    await api.call("POST", "/scenarios", 400, data="name: broken\nclock: manul\n")
     await api.call("PUT", "/scenario", 400, data="{not json")
     await api.call("PUT", "/scenario", 404, json_body={"name": "no-such-scenario"})
     await api.call(
@@ -124,6 +127,7 @@ async def test_every_operation_answers_as_described(make_client: MakeClient) -> 
     await api.call("GET", "/wait/changes", 400, query={"since": "then"})
     await api.call("POST", "/scenario/validate", 200, data="name: x\nclock: manul\n")
     await api.call("GET", "/ui", 200)
+    await api.call("GET", "/ui/", 200)
     await api.call("GET", "/ui/{file}", 200, path={"file": "console.js"})
     await api.call("GET", "/ui/{file}", 404, path={"file": "secrets.txt"})
     await api.call("GET", "/ui/vendors.json", 200)

@@ -157,6 +157,14 @@ def ids_in(text: str) -> list[str]:
     return _ID.findall(text)
 
 
+def commands_of(block: Block) -> list[str]:
+    """What a reader runs from a `console` block (its `$ ` lines) or a `sh` block (its lines
+    that are not comments)."""
+    if block.lang == "console":
+        return [c.text for c in console_commands(block.text)]
+    return [x for x in block.text.splitlines() if not x.lstrip().startswith("#")]
+
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

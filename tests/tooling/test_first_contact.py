@@ -110,14 +110,22 @@ async def test_a_respond_by_someone_else_than_the_claimer_is_refused(
 # -- what is being served ---------------------------------------------------------------------
 def test_the_start_up_line_names_the_scenario_clock_and_the_others(tmp_path: Path) -> None:
     write(tmp_path / "qa.yaml", scenario("qa"))
+    write(tmp_path / "zz.yaml", scenario("zz"))
     library = ScenarioLibrary.load(VENDORS, str(tmp_path))
     line = library.describe_default()
-    assert line.startswith("scenario 'default' (the embedded default), clock real")
-    assert f"{tmp_path} has no 'default' scenario" in line
-    assert "also has: qa (start with one: --scenario-name NAME)" in line
+    # a folder without a 'default' serves what it has: its first file
+    assert line.startswith(f"scenario 'qa' (from {tmp_path / 'qa.yaml'}), clock manual")
+    assert "also has: zz (start with another: --scenario-name NAME)" in line
     assert "ready-made by name: " in line and "hitl-reject" in line
-    chosen = ScenarioLibrary.load(VENDORS, str(tmp_path), "qa").describe_default()
-    assert chosen.startswith(f"scenario 'qa' (from {tmp_path / 'qa.yaml'}), clock manual")
+    chosen = ScenarioLibrary.load(VENDORS, str(tmp_path), "zz").describe_default()
+    assert chosen.startswith(f"scenario 'zz' (from {tmp_path / 'zz.yaml'}), clock manual")
+    write(tmp_path / "default.yaml", scenario("default"))
+    assert ScenarioLibrary.load(VENDORS, str(tmp_path)).default.name == "default"
+    assert (
+        ScenarioLibrary.load(VENDORS, None)
+        .describe_default()
+        .startswith("scenario 'default' (the embedded default), clock real")
+    )
 
 
 def test_a_busy_port_is_the_first_line_and_says_what_to_do() -> None:
@@ -173,7 +181,7 @@ async def test_logs_carry_scripted_steps_namespaces_fields_and_failed_webhooks(
     hook = "http://127.0.0.1:9/hooks/hitl"
     text = scenario(
         "logs",
-        "    - otherwise: [{claim: {after: 1s, by: dana}}, {respond: {after: 1s}}]\n",
+        "    - otherwise: [{claim: {after: 1s, by: dana@example.com}}, {respond: {after: 1s}}]\n",
         extra=f"faults:\n  - {{webhook: '{hook}', answers: [500]}}\n",
     ).replace("hitl:\n", f"hitl:\n  webhooks:\n    - {{url: '{hook}', secret: s}}\n")
     stream = io.StringIO()
@@ -198,7 +206,7 @@ async def test_logs_carry_scripted_steps_namespaces_fields_and_failed_webhooks(
         ("scripted.claim", rid, "team-a"),
         ("scripted.respond", rid, "team-a"),
     ]
-    assert scripted[0]["message"].startswith(f"hitl {rid}: scripted claim by dana (")
+    assert scripted[0]["message"].startswith(f"hitl {rid}: scripted claim by dana@example.com (")
     failed = next(e for e in entries if e.get("event") == "request.claimed")
     assert (failed["level"], failed["status"], failed["item"]) == ("warning", 500, rid)
     assert failed["reason"] == "the receiver answered 500 (simulated by the scenario)"

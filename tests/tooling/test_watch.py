@@ -90,7 +90,7 @@ async def test_an_empty_folder_serves_the_default_until_a_file_arrives(
     assert await active(client) == "default"
     write(tmp_path / "notes.yaml", scenario("notes"))
     assert await reloader.check() == "applied"
-    assert await active(client) == "default"  # the embedded one: no file is named 'default'
+    assert await active(client) == "notes"  # a folder serves what it has: its only file
     write(tmp_path / "default.yaml", scenario("default", extra="description: mine\n"))
     assert await reloader.check() == "applied"
     answer = await (await client.get("/_mockserver/scenario")).json()

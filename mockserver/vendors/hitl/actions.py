@@ -104,7 +104,9 @@ ACTIONS = ActionTable(
         ),
         Action(
             "timeout",
-            "nobody answers: with `after`, time out then; alone, at timeout_at",
+            "the request times out, with its default_response: by hand (trigger, console, "
+            "control API) now; in a scenario, alone, at its timeout_at (nobody answers), "
+            "with `after`, then",
             _timeout,
             applies_from=OPEN,
             refusal=lambda _req, status: f"Request cannot time out in current state ({status})",

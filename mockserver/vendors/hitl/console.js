@@ -3,11 +3,9 @@
 
 import { bounds, button, clockSpan, el, fact, fieldId, image, labelled } from "../parts.js";
 
-export const open = ["pending", "claimed"];
-
 export function facts(item) {
   const list = [];
-  if (open.includes(item.status) && item.timeout_at) {
+  if (item.waiting && item.timeout_at) {
     list.push(el("dt", {}, "time left"), el("dd", {}, clockSpan("left", item.timeout_at, item.namespace), ` (times out ${item.timeout_at})`));
   }
   list.push(...fact("loop", item.loop), ...fact("priority", item.priority), ...fact("response type", item.response_type),
@@ -77,10 +75,11 @@ function answer(item, act) {
 }
 
 export function form(item, act) {
-  if (!open.includes(item.status)) return null;
   const buttons = el("div", { className: "buttons" });
   if (item.status === "pending") buttons.append(button("Claim", () => act({ claim: act.by() })));
   if (item.status === "claimed") buttons.append(button("Release", () => act("release")));
-  buttons.append(button("Let it time out", () => act("timeout")), button("Cancel request", () => act("cancel")));
+  // By hand, `timeout` times the request out at once, with its default response.
+  buttons.append(button("Time out now", () => act("timeout"), { title: "times out at once, with its default response" }),
+    button("Cancel request", () => act("cancel")));
   return el("div", {}, buttons, answer(item, act));
 }

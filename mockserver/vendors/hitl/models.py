@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from mockserver.clock import iso
+from mockserver.clock import Timer, iso
 from mockserver.scenario.model import Reviewer
 from mockserver.vendors.hitl.response_model import ResponseConfig
 
@@ -131,6 +131,9 @@ class HitlRequest:
     previous_status: str | None = None
     feedback: dict[str, Any] | None = None
     rule: str | None = None
+    timeout_timer: Timer | None = field(default=None, repr=False)
+    """The timer that times it out at `timeout_at`, cancelled once it is decided (so the
+    clock and the console list no plan for a finished request)."""
 
     @classmethod
     def new(cls, *, fields: dict[str, Any], **rest: Any) -> HitlRequest:

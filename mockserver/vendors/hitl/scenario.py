@@ -7,13 +7,13 @@ of scripted answers (`scenario_checks.py`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from mockserver.durations import parse_duration
 from mockserver.scenario.context import SectionContext
+from mockserver.scenario.patterns import compile_pattern
 from mockserver.scenario.rules import DURATION_SCHEMA, RuleSet, rules_schema
 from mockserver.scenario.sectionfile import section_file
 from mockserver.scenario.vocabulary import Vocabulary
@@ -142,15 +142,15 @@ def parse_section(data: Mapping[str, Any] | None, ctx: SectionContext) -> HitlCo
         pattern = (rule.get("when") or {}).get("text_matches")
         if pattern is not None:
             try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ctx.fail(("rules", i, "when", "text_matches"), f"bad regex: {exc}") from None
+                compile_pattern(pattern)
+            except ValueError as exc:
+                raise ctx.fail(("rules", i, "when", "text_matches"), str(exc)) from None
     loops = []
     for i, raw in enumerate(data.get("loops", [])):
         members = raw.get("members")
         for j, ref in enumerate(members or []):
             if not ctx.has_reviewer(ref):
-                raise ctx.fail(("loops", i, "members", j), f"unknown reviewer {ref!r}")
+                raise ctx.fail(("loops", i, "members", j), ctx.unknown_reviewer(ref))
         loops.append(
             LoopSeed(
                 id=raw.get("id", "").lower() or None,

@@ -133,7 +133,7 @@ class HitlState(VendorState):
     def delete_loop(self, loop: Loop) -> dict[str, int]:
         doomed = [r for r in self.requests.values() if r.loop_id == loop.id]
         for req in doomed:
-            self.world.engine.cancel(req.id)
+            self._finished(req)
             del self.requests[req.id]
         del self.loops[loop.id]
         self.world.changed()  # its requests are gone: every wait on an item re-checks
@@ -146,7 +146,9 @@ class HitlState(VendorState):
     # -- requests -----------------------------------------------------------------------------
     def add_request(self, req: HitlRequest, rule: Rule | None) -> None:
         self.requests[req.id] = req
-        self.world.engine.at(req.id, req.timeout_at, self._expire_later, "timeout")
+        req.timeout_timer = self.world.engine.at(
+            req.id, req.timeout_at, self._expire_later, "timeout"
+        )
         if rule is not None:
             req.rule = rule.where
             # a plain `timeout` step schedules nothing: the request expires at its timeout_at
@@ -191,26 +193,38 @@ class HitlState(VendorState):
         )
         req.previous_status = req.status
         req.status = "completed"
-        self.world.engine.cancel(req.id)
+        self._finished(req)
         self._emit("request.completed", req)
 
     def expire(self, req: HitlRequest) -> None:
         req.timed_out_at = self._touch(req)
         req.previous_status = req.status
         req.status = "timeout"
-        self.world.engine.cancel(req.id)
+        self._finished(req)
         self._emit("request.timeout", req)
 
     def set_timeout(self, req: HitlRequest, seconds: int) -> None:
         """A new `timeout_seconds` (PATCH): `timeout_at` moves, counted from creation."""
         req.set_field("timeout_seconds", seconds)
         req.timeout_at = req.created_at + seconds
-        self.world.engine.at(req.id, req.timeout_at, self._expire_later, "timeout")
+        if req.timeout_timer is not None:
+            req.timeout_timer.cancel()
+        req.timeout_timer = self.world.engine.at(
+            req.id, req.timeout_at, self._expire_later, "timeout"
+        )
+
+    def _finished(self, req: HitlRequest) -> None:
+        """A decided request has nothing left to happen: its scripted steps and its timeout
+        timer are dropped, so neither the clock nor the console lists a stale plan."""
+        self.world.engine.cancel(req.id)
+        if req.timeout_timer is not None:
+            req.timeout_timer.cancel()
+            req.timeout_timer = None
 
     async def _expire(self, request_id: str) -> None:
         req = self.requests.get(request_id)
-        # Timers are never moved, only added: one set before a PATCH of timeout_seconds that
-        # pushed `timeout_at` later finds the request not yet due and does nothing.
+        # A PATCH of timeout_seconds replaces the timer; the check stays for a timer already
+        # firing when it came.
         due = req is not None and self.world.clock.timestamp() >= req.timeout_at
         if req is not None and due and req.status in OPEN:
             self.expire(req)
@@ -236,7 +250,7 @@ class HitlState(VendorState):
         req.cancelled_at = self._touch(req)
         req.previous_status = req.status
         req.status = "cancelled"
-        self.world.engine.cancel(req.id)
+        self._finished(req)
         if req.previous_status == "pending":
             self.limiter.refund(req.owner.key, self.world.clock.timestamp())
         self._emit("request.cancelled", req)

@@ -42,6 +42,7 @@ class HitlVendor(Vendor):
     base_path = "/v1"
     hosts = (VendorHost("api.hitl.sh", "HITL.sh API"),)
     statuses = ("pending", "claimed", "completed", "timeout", "cancelled")
+    waiting = ("pending", "claimed")
     _built: ScenarioSection | None = None
 
     def routes(self) -> list[Route]:

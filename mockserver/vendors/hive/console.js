@@ -4,7 +4,6 @@
 import { button, el, fact, fieldId, image, labelled } from "../parts.js";
 
 export const title = "Hive";
-export const open = ["pending"];
 
 export function facts(item) {
   const review = item.review || {};
@@ -21,7 +20,6 @@ export function content(item) {
 }
 
 export function form(item, act) {
-  if (!open.includes(item.status)) return null;
   const boxes = [];
   const set = el("fieldset", {}, el("legend", {}, "Dashboard actions"));
   for (const action of item.available_actions || []) {

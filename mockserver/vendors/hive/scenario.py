@@ -20,6 +20,7 @@ from jsonschema.exceptions import best_match
 
 from mockserver.durations import parse_duration
 from mockserver.scenario.context import SectionContext
+from mockserver.scenario.patterns import compile_pattern
 from mockserver.scenario.rules import parse_rules
 from mockserver.scenario.sectionfile import section_file
 from mockserver.vendor import ScenarioSection
@@ -96,9 +97,9 @@ def parse_section(data: Mapping[str, Any] | None) -> HiveConfig:
 
 def _regex(where: KeyPath, pattern: str) -> re.Pattern[str]:
     try:
-        return re.compile(pattern)
-    except re.error as exc:
-        raise SectionError(where, f"bad regular expression {pattern!r}: {exc}") from None
+        return compile_pattern(pattern)
+    except ValueError as exc:
+        raise SectionError(where, str(exc)) from None
 
 
 def _text_rule(where: KeyPath, raw: Mapping[str, Any]) -> TextRule:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from mockserver.scenario.patterns import regex_schema
 from mockserver.scenario.rules import DURATION_SCHEMA, rules_schema
 from mockserver.scenario.vocabulary import Vocabulary
 
@@ -39,10 +40,7 @@ _TEXT_RULE: Final[dict[str, Any]] = {
     "required": ["class"],
     "oneOf": [{"required": ["matches"]}, {"required": ["contains"]}],
     "properties": {
-        "matches": {
-            "type": "string",
-            "description": "Python regular expression searched in the text.",
-        },
+        "matches": regex_schema("Python regular expression searched in the text."),
         "contains": {"type": "string", "description": "Substring, matched case-insensitively."},
         "class": {"enum": list(TEXT_CLASSES), "description": "Text class (head) this rule scores."},
         "score": {
@@ -83,7 +81,7 @@ _VISUAL_RULE: Final[dict[str, Any]] = {
     "required": ["class"],
     "oneOf": [{"required": ["url_matches"]}, {"required": ["url_contains"]}],
     "properties": {
-        "url_matches": {"type": "string", "description": "Python regular expression on the URL."},
+        "url_matches": regex_schema("Python regular expression on the URL."),
         "url_contains": {"type": "string", "description": "Substring of the URL, any case."},
         "class": {"enum": list(VISUAL_CLASSES), "description": "Visual class given the score."},
         "score": {

@@ -50,6 +50,7 @@ class HiveVendor(Vendor):
         VendorHost(MODELS_HOST, "Hive Models API"),
     )
     statuses = STATUSES
+    waiting = ("pending",)
 
     def routes(self) -> list[Route]:
         return routes.routes()

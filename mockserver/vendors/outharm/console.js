@@ -3,11 +3,25 @@
 
 import { button, el, fact, fieldId, image, labelled } from "../parts.js";
 
-export const open = ["queued"];
-
 export function facts(item) {
   return [...fact("schema", item.schema_id), ...fact("source", item.source), ...fact("appeal", item.appeal ? "yes" : null),
-    ...fact("verdict", item.result)];
+    ...fact("verdict", verdict(item.result))];
+}
+
+// A verdict as a reviewer says it: "harmful: title (spam); not harmful: images".
+function verdict(result) {
+  if (!result || !result.results) return null;
+  const harmful = [];
+  const fine = [];
+  for (const [name, component] of Object.entries(result.results)) {
+    const categories = [...new Set((component.detailed || []).flatMap((v) => v.categories || []))];
+    if (component.is_harmful) harmful.push(categories.length ? `${name} (${categories.join(", ")})` : name);
+    else fine.push(name);
+  }
+  const parts = [];
+  if (harmful.length) parts.push(`harmful: ${harmful.join("; ")}`);
+  if (fine.length) parts.push(`not harmful: ${fine.join(", ")}`);
+  return parts.join(" · ");
 }
 
 export function content(item) {
@@ -21,7 +35,6 @@ export function content(item) {
 }
 
 export function form(item, act) {
-  if (!open.includes(item.status)) return null;
   const rows = [];
   const body = el("div", { className: "answer" });
   for (const component of Object.keys(item.content || {})) {
@@ -52,5 +65,7 @@ export function form(item, act) {
     },
   }, body, el("div", { className: "buttons" },
     el("button", { type: "submit" }, "Send verdict"),
-    button("Uphold previous verdict", () => act({ decide: { uphold: true, ...act.by() } }))));
+    // `uphold` repeats the last verdict; a first review has none but automated scoring's
+    button(item.appeal ? "Uphold previous verdict" : "Agree with automated scoring",
+      () => act({ decide: { uphold: true, ...act.by() } }))));
 }

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from mockserver.scenario.patterns import compile_pattern, pattern_problem
 from mockserver.scenario.rules import RuleSet, parse_rules
 from mockserver.scenario.sectionfile import section_file
 from mockserver.scenario.yamlsource import dotted
@@ -201,11 +202,9 @@ def _parse_rule(index: int, data: Mapping[str, Any], types: dict[str, set[str]])
         contains = str(data[key])
     else:
         try:
-            pattern = re.compile(str(data[key]))
-        except re.error as exc:
-            raise OutharmConfigError(
-                (*path, key), f"invalid regular expression {data[key]!r}: {exc}"
-            ) from None
+            pattern = compile_pattern(str(data[key]))
+        except ValueError as exc:
+            raise OutharmConfigError((*path, key), str(exc)) from None
     return AutomatedRule(
         category=str(data["category"]),
         score=float(data.get("score", 1.0)),
@@ -238,10 +237,9 @@ def manual_problems(
         when = rule.get("when") or {}
         for key in REGEX_TESTS:
             if key in when:
-                try:
-                    re.compile(when[key])
-                except re.error as exc:
-                    yield (i, "when", key), f"invalid regular expression {when[key]!r}: {exc}"
+                problem = pattern_problem(str(when[key]))
+                if problem is not None:
+                    yield (i, "when", key), problem
         for name in options(when.get("field", [])):
             if name not in components:
                 yield (i, "when", "field"), f"{name!r} is not a component of any schema ({known})"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mockserver.scenario.patterns import regex_schema
 from mockserver.scenario.rules import rules_schema
 from mockserver.scenario.vocabulary import Vocabulary
 from mockserver.vendors.outharm.actions import ACTIONS, SLUG_PATTERN
@@ -76,7 +77,10 @@ _RULE = _obj(
     "One scoring rule: the values it matches get `category` with `score`.",
     {
         "field": _str("Only values of this component (e.g. title).", minLength=1),
-        **{key: _str(text) for key, text in _MATCHERS.items()},
+        **{
+            key: regex_schema(text) if key.endswith("matches") else _str(text)
+            for key, text in _MATCHERS.items()
+        },
         "category": _SLUG,
         "score": _s("Confidence 0.0-1.0 (default 1.0); harmful when >= threshold.", **_UNIT),
     },

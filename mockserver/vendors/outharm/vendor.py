@@ -46,6 +46,7 @@ class OutharmVendor(Vendor):
     base_path = ""  # clients call `{url}/moderation/...`: no version prefix
     hosts = (VendorHost("api.outharm.com", "Outharm API"),)
     statuses = STATUSES
+    waiting = ("queued",)
 
     def routes(self) -> list[Route]:
         return [

@@ -224,7 +224,7 @@ def test_bad_regex_raises_with_its_path() -> None:
         parse_section(section)
     assert info.value.path == ("automated", "rules", 0, "matches")
     assert str(info.value).startswith(
-        "outharm.automated.rules[0].matches: invalid regular expression '(kill'"
+        "outharm.automated.rules[0].matches: '(kill' is not a valid regex: the '(' at character 1"
     )
 
 
