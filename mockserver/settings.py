@@ -41,6 +41,10 @@ class Settings:
     namespace_idle: float = 3600.0
     control_token: str | None = None
     dump_on_exit: str | None = None
+    # The event-loop watchdog (mockserver/loopwatch.py): log every callback that holds the loop
+    # longer than this many milliseconds (0: off), and append each as a JSON line to the report.
+    loop_watchdog_ms: float = 0.0
+    loop_watchdog_report: str | None = None
 
     def __post_init__(self) -> None:
         """Refuse settings the server cannot run with, naming the variable."""
@@ -60,6 +64,8 @@ class Settings:
         for name in ("idle_timeout", "namespace_idle", "journal_max_bytes", "max_namespaces"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"{ENV_PREFIX}{name.upper()}: must be more than 0")
+        if not self.loop_watchdog_ms >= 0:
+            raise ValueError(f"{ENV_PREFIX}LOOP_WATCHDOG_MS: must be 0 (off) or more")
         if self.log_format not in ("text", "json"):
             raise ValueError(f"{ENV_PREFIX}LOG_FORMAT: must be text or json")
         if self.clock is not None:

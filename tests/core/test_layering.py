@@ -5,7 +5,8 @@ under `if TYPE_CHECKING:` are annotations only and do not count) only from its o
 lower one, and the modules of one layer import each other without cycles:
 
 1. base: building blocks that know no other part: `errors`, `ids`, `jsonio`, `durations`,
-   `boundedlog`, `redaction`, `requestbody`, `appkeys` (typed keys), `gcpolicy`, `cleanup`,
+   `boundedlog`, `redaction`, `requestbody`, `appkeys` (typed keys), `gcpolicy`, `loopwatch`,
+   `cleanup`,
    `lenience`, `ratelimit`, `logsetup`, `variants`, `filters`, the package itself (its version).
 2. time and records: `clock`, `clockspec`, `notifier`, `changes`, `journal`.
 3. scenario engine: what a loaded scenario is and how it runs: `scenario.model`,
@@ -67,6 +68,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "mockserver.requestbody",
             "mockserver.appkeys",
             "mockserver.gcpolicy",
+            "mockserver.loopwatch",
             "mockserver.cleanup",
             "mockserver.lenience",
             "mockserver.ratelimit",
