@@ -127,3 +127,10 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
         return (yield)
     finally:
         _check(item, "teardown")
+
+
+@pytest.fixture
+def loop_watch(request: pytest.FixtureRequest) -> SuiteWatch:
+    """The suite's watch, for a test that attributes stalls to each of its own cases (the
+    fuzz tests): what it takes, the per-phase check no longer sees."""
+    return request.config.stash[KEY]

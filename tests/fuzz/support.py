@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import zlib
 from collections import Counter
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -48,6 +49,11 @@ SCALE = float(os.environ.get("MOCKSERVER_FUZZ_SCALE", "1"))
 POSITIVE = round(15 * SCALE)
 NEGATIVE = round(8 * SCALE)
 GUESSED = round(3 * SCALE)  # examples with generated (unknown) ids, each mode
+HOSTILE = max(1, round(4 * SCALE))  # hostile variants per operation (test_fuzz_hostile.py)
+# `make fuzz` (or MOCKSERVER_FUZZ_SEED=N): random cases, a different run each time unless the
+# seed is given, shrunk to a minimal example on failure; `make test`: the same cases each run.
+SEED = os.environ.get("MOCKSERVER_FUZZ_SEED")
+LONG = SCALE > 1 or SEED is not None
 TIMEOUT = 10.0  # seconds per call: a hang is a failure, not a stuck suite
 
 HITL_KEY = "fuzz-hitl-key"
@@ -88,6 +94,43 @@ faults:
 
 # What every call to the sandbox's own descriptions must satisfy.
 Check = Callable[..., Any]
+
+
+def fuzz_settings(
+    examples: int, label: str
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Hypothesis settings for a fuzz property: `examples` cases; in `make test` the same cases
+    each run (seeded from `label`, so each operation gets cases of its own) and unshrunk (bounded
+    time), in `make fuzz` random (or from MOCKSERVER_FUZZ_SEED) and shrunk."""
+    phases = [Phase.explicit, Phase.generate] + ([Phase.shrink] if LONG else [])
+    fixed = int(SEED) if SEED is not None else None if LONG else zlib.crc32(label.encode())
+    chosen = settings(
+        max_examples=examples,
+        derandomize=False,
+        database=None,
+        deadline=None,
+        phases=phases,
+        suppress_health_check=list(HealthCheck),
+        print_blob=LONG,
+        report_multiple_bugs=False,
+    )
+
+    def apply(test: Callable[..., None]) -> Callable[..., None]:
+        test = chosen(test)
+        if fixed is not None:
+            test = hypothesis.seed(fixed)(test)
+        return test
+
+    return apply
+
+
+# Each description's auth header, with the fuzz scenario's keys (control plane: none).
+AUTH: dict[str, dict[str, str]] = {
+    "hitl": {"Authorization": f"Bearer {HITL_KEY}"},
+    "outharm": {"Authorization": f"Bearer {OUTHARM_TOKEN}"},
+    "hive-dashboard": {"authorization": f"token {HIVE_KEY}"},
+    "hive-models": {"authorization": f"token {HIVE_KEY}"},
+}
 
 
 def documented_status(ctx: Any, response: Any, case: Any) -> None:
