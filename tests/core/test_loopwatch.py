@@ -125,5 +125,9 @@ def test_the_suite_fails_a_test_that_stalls_a_loop(pytester: pytest.Pytester) ->
     )
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(
-        ["*the event loop was held too long during the test*", "*coroutine test_stalls.<locals>.main*", "*in burn*"]
+        [
+            "*the event loop was held too long during the test*",
+            "*coroutine test_stalls.<locals>.main*",
+            "*in burn*",
+        ]
     )

@@ -181,3 +181,20 @@ RAW_BODIES = (
     b'{"' + b"a" * 100_000 + b'": 1}',
     b"{" + b'"k":0,' * 50_000 + b'"z":1}',
 )
+
+
+# One value of each family, every operation gets each in `make test` (test_fuzz_hostile.py),
+# whatever the random draws: the families that broke the sandbox before (issue 23) stay covered.
+CORE: tuple[tuple[str, Any], ...] = (
+    ("lone surrogate", "a\ud83d"),
+    ("NUL and controls", "a\x00\x1b\x7f\u2028b"),
+    ("URL then a run of brackets", "see http://a.example/x" + ")" * 60_000),
+    ("huge integer", 10**30),
+    ("number beyond a double", RawNumber("1e999999")),
+    ("nested past the cap", _deep(101)),
+    ("exotic URL", "http://127.0.0.1:+8080/_mockserver/reset?all=1"),
+    ("run of dots after an address", "a@b" + "." * 60_000),
+)
+# Charsets every multipart operation gets in `make test`: one that decodes slowly, one whose
+# decoder cannot replace, one that does not exist.
+CORE_CHARSETS = ("punycode", "idna", "x-unknown")

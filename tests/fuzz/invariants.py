@@ -87,13 +87,14 @@ class Invariants:
         gc.collect()
         self.start_rss = rss()
 
-    def after(self, what: str, response: requests.Response | None) -> None:
-        """Every invariant, after the case `what` (its answer, None when it had none)."""
+    def after(self, what: str, response: requests.Response | None, *, reads: bool = True) -> None:
+        """Every invariant, after the case `what` (its answer, None for none); the reads
+        only with `reads`."""
         problems: list[str] = []
         if response is not None and response.status_code >= 500:
             problems.append(f"answered {response.status_code}: {response.text[:300]}")
         problems += [f"stalled the loop: {o.describe()}" for o in self.watch.take()]
-        for name, url in self.reads:
+        for name, url in self.reads if reads else ():
             headers = {**self.auth.get(name, {}), **self.headers}
             read = self.session.get(url, headers=headers, timeout=TIMEOUT)
             if read.status_code != 200:

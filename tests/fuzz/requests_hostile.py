@@ -150,9 +150,60 @@ def mutations(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
-def hostile_wire(
-    case: Any, base: str, mutation: Mapping[str, Any], fields: list[str]
-) -> Wire:
+def media_types(doc: Mapping[str, Any], definition: Mapping[str, Any]) -> list[str]:
+    """The content types an operation's body may have."""
+    body: Any = definition.get("requestBody", {})
+    while isinstance(body, dict) and "$ref" in body:
+        target: Any = doc
+        for part in str(body["$ref"]).lstrip("#/").split("/"):
+            target = target[part]
+        body = target
+    return list(body.get("content", {})) if isinstance(body, dict) else []
+
+
+def core_mutations(fields: list[str], offset: int, multipart: bool) -> list[dict[str, Any]]:
+    """`make test`'s fixed cases for one operation: each CORE value in a declared field (the
+    text fields first, then the others in turn from `offset`), and a multipart body in each
+    CORE charset."""
+    ordered = sorted(fields, key=_textual_rank) or ["q"]
+    found = [
+        {
+            "kind": "field",
+            "field": ordered[0 if index % 2 == 0 else (offset + index) % len(ordered)],
+            "value": value,
+            "note": name,
+            "raw": b"",
+            "charset": "utf-8",
+            "pick": 0,
+            "seed": index,
+        }
+        for index, (name, value) in enumerate(hostile.CORE)
+    ]
+    found += [
+        {
+            "kind": "charset",
+            "field": ordered[0],
+            "value": "a-" + "b" * 200_000,
+            "note": f"charset {charset}",
+            "raw": b"",
+            "charset": charset,
+            "pick": 0,
+            "seed": 0,
+        }
+        for charset in (hostile.CORE_CHARSETS if multipart else ())
+    ]
+    return found
+
+
+TEXTUAL = ("text", "content", "title", "body", "name", "reason", "feedback", "url")
+
+
+def _textual_rank(name: str) -> int:
+    """Fields that hold a client's text first (`text_data`, `request_text`, `content`)."""
+    return next((rank for rank, part in enumerate(TEXTUAL) if part in name), len(TEXTUAL))
+
+
+def hostile_wire(case: Any, base: str, mutation: Mapping[str, Any], fields: list[str]) -> Wire:
     """The request of `case` (schemathesis), with `mutation` applied."""
     sent = case.as_transport_kwargs(base_url=base)
     headers = {k: v for k, v in (sent.get("headers") or {}).items() if k.lower() != "content-type"}
@@ -167,11 +218,19 @@ def hostile_wire(
     media = case.media_type
     body = case.body if media else None
     paths = Body(body).paths if isinstance(body, (dict, list)) else []
-    if kind == "query" or not media:
+    if kind == "query" or (not media and "field" not in mutation):
         names = [*params, *(f for f in fields if f not in params), "q"]
         name = names[pick % len(names)]
         params[name] = value if isinstance(value, str) else hostile.json_text(value)
         wire.note = f"query {name}"
+    elif "field" in mutation and media:
+        name = mutation["field"]
+        if isinstance(body, dict) or body is None:
+            body = {**(body or {}), name: value}
+        wire.note = f"{mutation['note']} in field {name}"
+    elif "field" in mutation:
+        params[mutation["field"]] = value if isinstance(value, str) else hostile.json_text(value)
+        wire.note = f"{mutation['note']} in query {mutation['field']}"
     elif kind == "leaf" and paths:
         path = paths[pick % len(paths)]
         body = _set(body, path, value)

@@ -97,13 +97,21 @@ Check = Callable[..., Any]
 
 
 def fuzz_settings(
-    examples: int, label: str
+    examples: int, label: str, *, fixed_cases: bool = False
 ) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Hypothesis settings for a fuzz property: `examples` cases; in `make test` the same cases
     each run (seeded from `label`, so each operation gets cases of its own) and unshrunk (bounded
-    time), in `make fuzz` random (or from MOCKSERVER_FUZZ_SEED) and shrunk."""
-    phases = [Phase.explicit, Phase.generate] + ([Phase.shrink] if LONG else [])
-    fixed = int(SEED) if SEED is not None else None if LONG else zlib.crc32(label.encode())
+    time), in `make fuzz` random (or from MOCKSERVER_FUZZ_SEED) and shrunk. `fixed_cases`: the
+    property takes its cases from a list (never shrunk, always seeded from `label`)."""
+    shrink = LONG and not fixed_cases
+    phases = [Phase.explicit, Phase.generate] + ([Phase.shrink] if shrink else [])
+    fixed = (
+        zlib.crc32(label.encode())
+        if fixed_cases or not LONG
+        else int(SEED)
+        if SEED is not None
+        else None
+    )
     chosen = settings(
         max_examples=examples,
         derandomize=False,
@@ -111,7 +119,7 @@ def fuzz_settings(
         deadline=None,
         phases=phases,
         suppress_health_check=list(HealthCheck),
-        print_blob=LONG,
+        print_blob=shrink,
         report_multiple_bugs=False,
     )
 

@@ -86,7 +86,7 @@ def _multipart(charset: str) -> Callable[[str], Any]:
     def scan(text: str) -> Any:
         data = text.encode("utf-8", "surrogatepass")
         body = (
-            b"--b\r\nContent-Disposition: form-data; name=\"text_data\"\r\n"
+            b'--b\r\nContent-Disposition: form-data; name="text_data"\r\n'
             + f"Content-Type: text/plain; charset={charset}\r\n\r\n".encode()
             + data
             + b"\r\n--b--\r\n"

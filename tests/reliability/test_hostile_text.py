@@ -67,7 +67,7 @@ async def test_a_lone_surrogate_is_stored_as_a_replacement_character(sandbox: Ma
     listed = await (await client.get("/v1/api/requests", headers=HITL)).json()
     assert REPLACED in json.dumps(item, ensure_ascii=False)
     assert listed["data"]["requests"][0]["request_text"] == REPLACED
-    journal = await (await client.get("/_mockserver/journal")).json()
+    journal = await (await client.get("/_mockserver/journal?method=POST")).json()
     assert journal["entries"][-1]["body"]["request_text"] == REPLACED
 
 
