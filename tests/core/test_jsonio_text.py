@@ -16,8 +16,9 @@ from mockserver import jsonio
 ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=30)
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | ANY_TEXT,
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(ANY_TEXT, children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(ANY_TEXT, children, max_size=4)
+    ),
     max_leaves=20,
 )
 

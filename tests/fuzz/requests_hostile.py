@@ -50,12 +50,12 @@ class Body:
 def _leaves(node: Any, path: tuple[Any, ...]) -> Iterator[tuple[Any, ...]]:
     if isinstance(node, dict):
         for key, value in node.items():
-            yield path + (key,)
-            yield from _leaves(value, path + (key,))
+            yield (*path, key)
+            yield from _leaves(value, (*path, key))
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            yield path + (index,)
-            yield from _leaves(value, path + (index,))
+            yield (*path, index)
+            yield from _leaves(value, (*path, index))
 
 
 def _set(node: Any, path: tuple[Any, ...], value: Any) -> Any:

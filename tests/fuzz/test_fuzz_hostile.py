@@ -37,7 +37,6 @@ from .support import (
     HOSTILE,
     LONG,
     LOOP_ID,
-    OUTHARM_TOKEN,
     SCHEMA_ID,
     fuzz_settings,
     labels,
