@@ -233,7 +233,7 @@ def _install(watch: LoopWatch) -> None:
             return
         _watches.append(watch)
         _threshold = min(w.threshold for w in _watches)
-        asyncio.events.Handle._run = _timed_run  # type: ignore[method-assign]
+        asyncio.events.Handle._run = _timed_run  # type: ignore[method-assign,assignment]
         if _time_gc not in gc.callbacks:
             gc.callbacks.append(_time_gc)
         if _sampler is None or not _sampler.is_alive():

@@ -6,7 +6,7 @@ lower one, and the modules of one layer import each other without cycles:
 
 1. base: building blocks that know no other part: `errors`, `ids`, `jsonio`, `durations`,
    `boundedlog`, `redaction`, `requestbody`, `appkeys` (typed keys), `gcpolicy`, `loopwatch`,
-   `cleanup`,
+   `userregex`, `cleanup`,
    `lenience`, `ratelimit`, `logsetup`, `variants`, `filters`, the package itself (its version).
 2. time and records: `clock`, `clockspec`, `notifier`, `changes`, `journal`.
 3. scenario engine: what a loaded scenario is and how it runs: `scenario.model`,
@@ -69,6 +69,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "mockserver.appkeys",
             "mockserver.gcpolicy",
             "mockserver.loopwatch",
+            "mockserver.userregex",
             "mockserver.cleanup",
             "mockserver.lenience",
             "mockserver.ratelimit",

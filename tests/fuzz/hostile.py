@@ -84,7 +84,8 @@ def runs(draw: st.DrawFn) -> str:
 @st.composite
 def nested(draw: st.DrawFn) -> str:
     """Brackets nested deep, balanced or not."""
-    opening, closing = draw(st.sampled_from(("()", "[]", "{}", "<>", '""')))
+    pair = draw(st.sampled_from(("()", "[]", "{}", "<>", '""')))
+    opening, closing = pair[0], pair[1]
     depth = draw(st.sampled_from((10, 1000, 30_000)))
     inner = draw(st.sampled_from(("", "http://a", "a@b.co")))
     tail = closing * draw(st.sampled_from((0, depth, depth + 1)))

@@ -84,6 +84,8 @@ hive:
   keys: [{HIVE_KEY}]
   text:
     - {{matches: "(?i)idiot", class: bullying, score: 3}}
+    - {{matches: '\\b\\d{{3}}[ .-]\\d{{3}}[ .-]\\d{{4}}\\b', class: promotions}}
+  deny_list: [badword, "buy  now"]
   visual:
     - {{url_contains: nsfw, class: general_nsfw, score: 0.97}}
   rules:

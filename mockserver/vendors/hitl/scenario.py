@@ -7,7 +7,6 @@ of scripted answers (`scenario_checks.py`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +16,7 @@ from mockserver.scenario.context import SectionContext
 from mockserver.scenario.rules import DURATION_SCHEMA, RuleSet, rules_schema
 from mockserver.scenario.sectionfile import section_file
 from mockserver.scenario.vocabulary import Vocabulary
+from mockserver.userregex import UserRegexError, compile_user_pattern
 from mockserver.vendor import ScenarioSection
 from mockserver.vendors.hitl.scenario_checks import check_section
 
@@ -142,8 +142,8 @@ def parse_section(data: Mapping[str, Any] | None, ctx: SectionContext) -> HitlCo
         pattern = (rule.get("when") or {}).get("text_matches")
         if pattern is not None:
             try:
-                re.compile(pattern)
-            except re.error as exc:
+                compile_user_pattern(pattern)
+            except UserRegexError as exc:
                 raise ctx.fail(("rules", i, "when", "text_matches"), f"bad regex: {exc}") from None
     loops = []
     for i, raw in enumerate(data.get("loops", [])):

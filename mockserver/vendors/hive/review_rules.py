@@ -8,9 +8,10 @@ Matching a rule's `when` against an item is `matchers.py`'s.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
+
+from mockserver.userregex import UserRegexError, compile_user_pattern
 
 from .actions import DECIDE
 from .classes import ALL_CLASSES
@@ -41,8 +42,8 @@ def check_review(
                 raise SectionError((*where, "if"), str(exc)) from None
         if "text_matches" in when:
             try:
-                re.compile(when["text_matches"])
-            except re.error as exc:
+                compile_user_pattern(when["text_matches"])
+            except UserRegexError as exc:
                 raise SectionError((*where, "text_matches"), f"bad regex: {exc}") from None
         key = "otherwise" if "otherwise" in raw else "then"
         body = raw.get(key)

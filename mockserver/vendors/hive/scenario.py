@@ -10,7 +10,6 @@ while parsing, so `mockserver validate` needs no separate `check`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, Final
@@ -22,6 +21,7 @@ from mockserver.durations import parse_duration
 from mockserver.scenario.context import SectionContext
 from mockserver.scenario.rules import parse_rules
 from mockserver.scenario.sectionfile import section_file
+from mockserver.userregex import UserPattern, UserRegexError, compile_user_pattern, literal
 from mockserver.vendor import ScenarioSection
 
 from .classes import ALL_CLASSES, VISUAL_CLASS_HEAD
@@ -93,10 +93,10 @@ def parse_section(data: Mapping[str, Any] | None) -> HiveConfig:
     )
 
 
-def _regex(where: KeyPath, pattern: str) -> re.Pattern[str]:
+def _regex(where: KeyPath, pattern: str) -> UserPattern:
     try:
-        return re.compile(pattern)
-    except re.error as exc:
+        return compile_user_pattern(pattern)
+    except UserRegexError as exc:
         raise SectionError(where, f"bad regular expression {pattern!r}: {exc}") from None
 
 
@@ -104,7 +104,7 @@ def _text_rule(where: KeyPath, raw: Mapping[str, Any]) -> TextRule:
     if "matches" in raw:
         pattern = _regex((*where, "matches"), raw["matches"])
     else:
-        pattern = re.compile(re.escape(raw["contains"]), re.IGNORECASE)
+        pattern = literal(raw["contains"], ignore_case=True)
     return TextRule(pattern=pattern, cls=raw["class"], score=int(raw.get("score", 3)))
 
 
@@ -117,7 +117,7 @@ def _visual_rule(where: KeyPath, raw: Mapping[str, Any]) -> VisualRule:
     if "url_matches" in raw:
         pattern = _regex((*where, "url_matches"), raw["url_matches"])
     else:
-        pattern = re.compile(re.escape(raw["url_contains"]), re.IGNORECASE)
+        pattern = literal(raw["url_contains"], ignore_case=True)
     cls = raw["class"]
     return VisualRule(
         pattern=pattern, cls=cls, head=VISUAL_CLASS_HEAD[cls], score=float(raw.get("score", 0.95))

@@ -13,7 +13,6 @@ Vendor facts are from the reference notes (outharm-hive-api.md, part A); guesses
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from mockserver.scenario.rules import RuleSet, parse_rules
 from mockserver.scenario.sectionfile import section_file
 from mockserver.scenario.yamlsource import dotted
+from mockserver.userregex import UserPattern, UserRegexError, compile_user_pattern
 from mockserver.vendor import ScenarioSection
 from mockserver.vendors.outharm.matchers import REGEX_TESTS, options
 from mockserver.vendors.outharm.models import DEFAULT_SCHEMA, Schema
@@ -193,13 +193,13 @@ def _parse_rule(index: int, data: Mapping[str, Any], types: dict[str, set[str]])
                 (*path, key), f"{key} never matches: component {field_name!r} is not {target}"
             )
     contains: str | None = None
-    pattern: re.Pattern[str] | None = None
+    pattern: UserPattern | None = None
     if key.endswith("contains"):
         contains = str(data[key])
     else:
         try:
-            pattern = re.compile(str(data[key]))
-        except re.error as exc:
+            pattern = compile_user_pattern(str(data[key]))
+        except UserRegexError as exc:
             raise OutharmConfigError(
                 (*path, key), f"invalid regular expression {data[key]!r}: {exc}"
             ) from None
@@ -236,8 +236,8 @@ def manual_problems(
         for key in REGEX_TESTS:
             if key in when:
                 try:
-                    re.compile(when[key])
-                except re.error as exc:
+                    compile_user_pattern(when[key])
+                except UserRegexError as exc:
                     yield (i, "when", key), f"invalid regular expression {when[key]!r}: {exc}"
         for name in options(when.get("field", [])):
             if name not in components:
