@@ -183,7 +183,7 @@ def core_mutations(fields: list[str], offset: int, multipart: bool) -> list[dict
         {
             "kind": "charset",
             "field": ordered[0],
-            "value": "a-" + "b" * 200_000,
+            "value": "a-" + "b" * 100_000,
             "note": f"charset {charset}",
             "raw": b"",
             "charset": charset,

@@ -49,7 +49,7 @@ SCALE = float(os.environ.get("MOCKSERVER_FUZZ_SCALE", "1"))
 POSITIVE = round(15 * SCALE)
 NEGATIVE = round(8 * SCALE)
 GUESSED = round(3 * SCALE)  # examples with generated (unknown) ids, each mode
-HOSTILE = max(1, round(4 * SCALE))  # hostile variants per operation (test_fuzz_hostile.py)
+HOSTILE = max(1, round(2 * SCALE))  # hostile variants per operation (test_fuzz_hostile.py)
 # `make fuzz` (or MOCKSERVER_FUZZ_SEED=N): random cases, a different run each time unless the
 # seed is given, shrunk to a minimal example on failure; `make test`: the same cases each run.
 SEED = os.environ.get("MOCKSERVER_FUZZ_SEED")
