@@ -7,9 +7,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp import web
@@ -131,3 +135,35 @@ def test_the_suite_fails_a_test_that_stalls_a_loop(pytester: pytest.Pytester) ->
             "*in burn*",
         ]
     )
+
+
+STALLING_SANDBOX = """
+import asyncio, time
+from mockserver.loopwatch import serve_watch
+from mockserver.settings import Settings
+
+settings = Settings.from_env()  # MOCKSERVER_LOOP_WATCHDOG_MS and _REPORT, from the suite
+
+async def main():
+    loop = asyncio.get_running_loop()
+    serve_watch(settings.loop_watchdog_ms, settings.loop_watchdog_report, loop).install()
+    await asyncio.sleep(0)  # the watch times callbacks that start after it is installed
+    end = time.thread_time() + 0.3
+    while time.thread_time() < end:
+        pass
+    await asyncio.sleep(0)
+
+asyncio.run(main())
+"""
+
+
+def test_a_sandbox_the_suite_starts_as_a_subprocess_reports_its_stalls_to_it(
+    loop_watch: Any,
+) -> None:
+    """What `mockserver serve` does with the variables the suite exports: its stall reaches the
+    suite's hook (taken here, so this test does not fail for it)."""
+    done = subprocess.run([sys.executable, "-c", STALLING_SANDBOX], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "event loop stalled" in done.stderr  # the server's own warning
+    (stall,) = [o for o in loop_watch.take() if o.pid != os.getpid()]
+    assert "coroutine main" in stall.callback and stall.cpu_ms >= 300
