@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 from hypothesis import strategies as st
+from schemathesis.core import NotSet
 
 from . import hostile
 
@@ -216,7 +217,7 @@ def hostile_wire(case: Any, base: str, mutation: Mapping[str, Any], fields: list
         wire.note = "raw body"
         return wire
     media = case.media_type
-    body = case.body if media else None
+    body = case.body if media and not isinstance(case.body, NotSet) else None
     paths = Body(body).paths if isinstance(body, (dict, list)) else []
     if kind == "query" or (not media and "field" not in mutation):
         names = [*params, *(f for f in fields if f not in params), "q"]
