@@ -11,7 +11,10 @@ a millisecond."""
 from __future__ import annotations
 
 import encodings.aliases
+import functools
 import json
+import os
+import zlib
 from typing import Any
 
 from hypothesis import strategies as st
@@ -196,6 +199,22 @@ CORE: tuple[tuple[str, Any], ...] = (
     ("exotic URL", "http://127.0.0.1:+8080/_mockserver/reset?all=1"),
     ("run of dots after an address", "a@b" + "." * 30_000),
 )
+# Classes of hostile input that the `holes` helper fixes on its own branch (issue 23): generated
+# only with MOCKSERVER_FUZZ_KNOWN_HOLES=1 until the lead merges that branch, so that `make test`
+# stays green here meanwhile. With it, a gzip body that inflates to 512 MiB stalls the loop for
+# a quarter second or more before its 413 (the watchdog's finding).
+# TODO(issue 23, `holes` helper's "gzip bombs"): generate these always once merged.
+KNOWN_HOLES = os.environ.get("MOCKSERVER_FUZZ_KNOWN_HOLES") == "1"
+
+
+@functools.cache
+def gzip_bomb() -> bytes:
+    """510 KiB of gzip that inflates to 512 MiB of zeros (4 s to make, once)."""
+    packer = zlib.compressobj(6, zlib.DEFLATED, 31)
+    chunk = b"\0" * (1 << 24)
+    return b"".join(packer.compress(chunk) for _ in range(32)) + packer.flush()
+
+
 # Charsets every multipart operation gets in `make test`: one that decodes slowly, one whose
 # decoder cannot replace, one that does not exist.
 CORE_CHARSETS = ("punycode", "idna", "x-unknown")

@@ -136,19 +136,30 @@ def multipart(fields: Mapping[str, Any], charset: str, rng: random.Random) -> tu
     return b"".join(chunks), f"multipart/form-data; boundary={boundary}"
 
 
+class Mutation(dict[str, Any]):
+    """A mutation, shown short (a failing case's value may be 60 KiB long)."""
+
+    def __repr__(self) -> str:
+        value = repr(self.get("value"))
+        shown = value if len(value) <= 80 else f"{value[:60]}...({len(value)} characters)"
+        return f"Mutation(kind={self.get('kind')!r}, value={shown}, pick={self.get('pick')})"
+
+
 @st.composite
-def mutations(draw: st.DrawFn) -> dict[str, Any]:
+def mutations(draw: st.DrawFn) -> Mutation:
     """What to change in a case: a field (`leaf`), a declared field, a query parameter, the
     whole body, or the charset of a multipart body."""
     kind = draw(st.sampled_from(("leaf", "declared", "declared", "query", "raw", "charset")))
-    return {
-        "kind": kind,
-        "value": draw(hostile.values()),
-        "raw": draw(st.sampled_from(hostile.RAW_BODIES)),
-        "charset": draw(st.sampled_from(hostile.charsets())),
-        "pick": draw(st.integers(min_value=0, max_value=10_000)),
-        "seed": draw(st.integers(min_value=0, max_value=2**32)),
-    }
+    return Mutation(
+        {
+            "kind": kind,
+            "value": draw(hostile.values()),
+            "raw": draw(st.sampled_from(hostile.RAW_BODIES)),
+            "charset": draw(st.sampled_from(hostile.charsets())),
+            "pick": draw(st.integers(min_value=0, max_value=10_000)),
+            "seed": draw(st.integers(min_value=0, max_value=2**32)),
+        }
+    )
 
 
 def media_types(doc: Mapping[str, Any], definition: Mapping[str, Any]) -> list[str]:
@@ -193,6 +204,8 @@ def core_mutations(fields: list[str], offset: int, multipart: bool) -> list[dict
         }
         for charset in (hostile.CORE_CHARSETS if multipart else ())
     ]
+    if hostile.KNOWN_HOLES:
+        found.append({**found[0], "kind": "gzip", "note": "gzip bomb (512 MiB inflated)"})
     return found
 
 
@@ -215,6 +228,11 @@ def hostile_wire(case: Any, base: str, mutation: Mapping[str, Any], fields: list
     if kind == "raw":
         wire.body, wire.headers["Content-Type"] = mutation["raw"], "application/json"
         wire.note = "raw body"
+        return wire
+    if kind == "gzip":
+        wire.body, wire.headers["Content-Type"] = hostile.gzip_bomb(), "application/json"
+        wire.headers["Content-Encoding"] = "gzip"
+        wire.note = mutation["note"]
         return wire
     media = case.media_type
     body = case.body if media and not isinstance(case.body, NotSet) else None
