@@ -192,6 +192,7 @@ RAW_BODIES = (
 CORE: tuple[tuple[str, Any], ...] = (
     ("lone surrogate", "a\ud83d"),
     ("NUL and controls", "a\x00\x1b\x7f\u2028b"),
+    ("white space only", " \x85\u2028\u3000"),
     ("URL then a run of brackets", "see http://a.example/x" + ")" * 30_000),
     ("huge integer", 10**30),
     ("number beyond a double", RawNumber("1e999999")),
