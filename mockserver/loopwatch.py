@@ -174,7 +174,8 @@ def _report(
     loop = getattr(handle, "_loop", None)
     for watch in list(_watches):
         if watch.loop in (None, loop) and watch.over(wall, cpu, gc_wall, gc_cpu):
-            watch.record(overrun)
+            with contextlib.suppress(Exception):  # a watch never breaks the loop it watches
+                watch.record(overrun)
 
 
 def _time_gc(phase: str, info: dict[str, Any]) -> None:
