@@ -12,7 +12,7 @@ SCENARIO ?=
 HOST_PORTS ?= all
 CLOCK ?=
 
-.PHONY: run test lint typecheck format bench schema clean image-check mutate
+.PHONY: run test lint typecheck format bench schema clean image-check mutate fuzz
 
 $(RUN_STAMP): pyproject.toml
 	@echo "make: creating $(VENV) and installing the sandbox's dependencies (once; 15 to 40 s, most of it downloading)"
@@ -62,6 +62,14 @@ CONTAINER_CHECK ?= ../shared/tools/container-check
 
 image-check:
 	PROBE='sh tools/image-probe.sh' bash $(CONTAINER_CHECK) .
+
+# Longer fuzzing than `make test` (minutes; not in CI): FUZZ_SCALE times the random cases per
+# operation, a new random draw each run (FUZZ_SEED=N repeats one), each case followed by every
+# read endpoint, failures shrunk to a minimal case; a summary of the findings at the end.
+FUZZ_SCALE ?= 10
+fuzz: $(STAMP)
+	MOCKSERVER_FUZZ_SCALE=$(FUZZ_SCALE) $(if $(FUZZ_SEED),MOCKSERVER_FUZZ_SEED=$(FUZZ_SEED)) \
+		$(BIN)/pytest -q -n 2 --timeout=1800 tests/fuzz
 
 # Mutation testing of the core and one vendor (slow: about an hour on 2 cores; not in CI).
 # `make mutate GROUPS="clock journal"` runs some groups; tools/mutate.py --list names them.

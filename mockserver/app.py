@@ -20,6 +20,7 @@ from mockserver.control.routes import control_routes
 from mockserver.errors import ApiError
 from mockserver.hostports import HostBinding
 from mockserver.journal import ANSWER_LIMIT, JournalEntry
+from mockserver.loopwatch import serve_watch
 from mockserver.notifier import Notifier
 from mockserver.redaction import redact_url
 from mockserver.requestbody import (
@@ -257,9 +258,19 @@ def build_app(
     app[appkeys.WORLDS] = Worlds(library.default, settings, vendors, transport)
 
     async def lifetime(app: web.Application) -> AsyncIterator[None]:
+        watch = None
+        if settings.loop_watchdog_ms:
+            watch = serve_watch(
+                settings.loop_watchdog_ms,
+                settings.loop_watchdog_report,
+                asyncio.get_running_loop(),
+            )
+            watch.install()
         yield
         await shutdown.close_worlds(app)
         await transport.close()
+        if watch is not None:
+            watch.uninstall()
 
     app.on_shutdown.append(shutdown.answer_waits)
     app.cleanup_ctx.append(lifetime)

@@ -130,6 +130,20 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="on shutdown, write every namespace's journal and delivery log to PATH as JSON "
         "(env MOCKSERVER_DUMP_ON_EXIT)",
     )
+    p.add_argument(
+        "--loop-watchdog-ms",
+        type=float,
+        metavar="MS",
+        help="log a warning, with what ran and its stack, whenever one callback holds the "
+        "event loop (every tenant's calls) longer than MS milliseconds "
+        "(env MOCKSERVER_LOOP_WATCHDOG_MS; default 0: off)",
+    )
+    p.add_argument(
+        "--loop-watchdog-report",
+        metavar="PATH",
+        help="with --loop-watchdog-ms, also append each stall to PATH as a JSON line "
+        "(env MOCKSERVER_LOOP_WATCHDOG_REPORT)",
+    )
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
@@ -206,6 +220,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         control_token=args.control_token,
         dump_on_exit=args.dump_on_exit,
         allowed_host=",".join(args.allowed_host) if args.allowed_host else None,
+        loop_watchdog_ms=args.loop_watchdog_ms,
+        loop_watchdog_report=args.loop_watchdog_report,
     )
 
 

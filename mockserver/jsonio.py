@@ -1,8 +1,18 @@
 """Fast JSON for answers and webhook bodies (orjson), and the one bounded parser every
-request body goes through, in one place."""
+request body goes through, in one place.
+
+Unpaired surrogates: JSON text may hold `"\ud83d"` (half of an emoji, as a JavaScript client
+that cut a string in the middle of a pair writes it), which is valid JSON but no Unicode text:
+UTF-8 cannot encode it, so no answer, journal entry or webhook could show it. The parser
+replaces each one with U+FFFD (the replacement character), as UTF-8 decoders replace bytes they
+cannot decode (https://www.unicode.org/versions/Unicode15.0.0/ch03.pdf, U+FFFD substitution),
+and the encoder does the same for any that arrive by another way (a header, a query), so
+nothing the sandbox stores can fail to serialise later (docs/fidelity.md, "Text encoding").
+"""
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections.abc import Mapping
@@ -40,7 +50,48 @@ def loads(raw: bytes | str) -> Any:
         opens = raw.count("[") + raw.count("{")
     if opens > MAX_DEPTH and _too_deep(value):
         raise TooDeep()
+    if _may_hold_surrogates(raw):
+        value = _replace_surrogates(value)
     return value
+
+
+# A `\uD800`-`\uDFFF` escape: only text holding one can decode to an unpaired surrogate
+# (orjson refuses those texts, so only the standard library's path meets them).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE_ESCAPE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+
+
+def _may_hold_surrogates(raw: bytes | str) -> bool:
+    if isinstance(raw, bytes):
+        return _SURROGATE_ESCAPE_BYTES.search(raw) is not None
+    return _SURROGATE_ESCAPE.search(raw) is not None or _SURROGATE.search(raw) is not None
+
+
+def _replace_surrogates(value: Any) -> Any:
+    """`value` with every unpaired surrogate in its strings (keys too) replaced by U+FFFD (the
+    decoder joined every pair already). Depth is at most MAX_DEPTH here."""
+    if isinstance(value, str):
+        return _SURROGATE.sub(REPLACEMENT, value)
+    if isinstance(value, dict):
+        return {_replace_surrogates(k): _replace_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replace_surrogates(v) for v in value]
+    return value
+
+
+_REPLACEMENT_UTF8 = REPLACEMENT.encode()
+
+
+def _substitute(error: UnicodeError) -> tuple[bytes, int]:
+    """Codec error handler: U+FFFD for each character UTF-8 cannot encode (a surrogate)."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    return _REPLACEMENT_UTF8 * (error.end - error.start), error.end
+
+
+codecs.register_error("mockserver.replace", _substitute)
 
 
 # orjson reads integers beyond 64 bits as floats (the standard library keeps them exact): a
@@ -84,12 +135,15 @@ def dumps(value: Any) -> bytes:
     """Compact UTF-8 JSON; anything orjson cannot encode natively is turned into a string.
 
     orjson refuses integers beyond 64 bits, which a client may well send (and see echoed
-    back in metadata or context); those bodies take the standard library's slower path.
+    back in metadata or context), and unpaired surrogates (from a header or a query: bodies
+    never hold one); those values take the standard library's slower path, which writes each
+    surrogate as U+FFFD.
     """
     try:
         return orjson.dumps(value, default=str, option=_OPTIONS)
     except TypeError:
-        return json.dumps(value, default=str, ensure_ascii=False, separators=(",", ":")).encode()
+        text = json.dumps(value, default=str, ensure_ascii=False, separators=(",", ":"))
+        return text.encode("utf-8", "mockserver.replace")
 
 
 def json_response(

@@ -10,12 +10,12 @@ same `file:line:col` message for every vendor.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from mockserver.scenario.patterns import regex_schema
+from mockserver.userregex import compile_user_pattern
 
 
 @dataclass(frozen=True)
@@ -82,10 +82,11 @@ def text_matches(
     description: str = "text matches this regular expression",
     key: str = "text_matches",
 ) -> Matcher:
-    """The subject's text matches a regular expression (searched, case-sensitive)."""
+    """The subject's text matches a regular expression (searched, case-sensitive; RE2 syntax,
+    linear time: mockserver/userregex.py)."""
 
     def test(wanted: Any, subject: Any) -> bool:
-        return re.search(str(wanted), text(subject)) is not None
+        return compile_user_pattern(str(wanted)).search(text(subject))
 
     return Matcher(key, regex_schema(description), test)
 

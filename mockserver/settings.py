@@ -56,6 +56,10 @@ class Settings:
     allowed_host: str = ""
     """More names (or addresses) the control plane answers to, besides its own: separated by
     commas or spaces (`--allowed-host`, repeatable; MOCKSERVER_ALLOWED_HOSTS)."""
+    # The event-loop watchdog (mockserver/loopwatch.py): log every callback that holds the loop
+    # longer than this many milliseconds (0: off), and append each as a JSON line to the report.
+    loop_watchdog_ms: float = 0.0
+    loop_watchdog_report: str | None = None
 
     def __post_init__(self) -> None:
         """Refuse settings the server cannot run with, naming the variable."""
@@ -93,6 +97,8 @@ class Settings:
                 f"{ENV_PREFIX}BODY_MEMORY: must be at least MOCKSERVER_MAX_BODY "
                 f"({self.max_body}), or no body of the largest size could arrive"
             )
+        if not self.loop_watchdog_ms >= 0:
+            raise ValueError(f"{ENV_PREFIX}LOOP_WATCHDOG_MS: must be 0 (off) or more")
         if self.log_format not in ("text", "json"):
             raise ValueError(f"{ENV_PREFIX}LOG_FORMAT: must be text or json")
         if self.clock is not None:

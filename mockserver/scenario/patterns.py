@@ -6,8 +6,10 @@ schema carries the keyword `x-regex`, which editors ignore and the loader's vali
 (see `loader.scenario_validator`), so a broken pattern is one more `file:line:col` line beside
 every other problem of the file. Two kinds of mistake are caught:
 
-- a pattern Python cannot read (`(kill`, `*spam`): the message says what is wrong and where,
-  never Python's own wording ("nothing to repeat at position 0");
+- a pattern that cannot be read (`(kill`, `*spam`): the message says what is wrong and where,
+  never an engine's own wording ("nothing to repeat at position 0");
+- a lookaround or back-reference: patterns are matched with RE2 in time linear in the text
+  (`mockserver/userregex.py`), which has neither;
 - a backspace character, which is what YAML makes of `\\b` inside double quotes: `"\\bword\\b"`
   is valid and never matches a word boundary. The message says to use single quotes.
 """
@@ -16,6 +18,8 @@ from __future__ import annotations
 
 import re
 from typing import Any
+
+from mockserver.userregex import UserPattern, UserRegexError, compile_user_pattern
 
 REGEX_KEYWORD = "x-regex"
 """The schema keyword that marks a string as a regular expression (checked by the loader)."""
@@ -72,17 +76,27 @@ def pattern_problem(pattern: str) -> str | None:
             f"write the pattern in single quotes ('{shown}') or double each backslash"
         )
     try:
-        re.compile(pattern)
-    except re.error as exc:
-        return f"{pattern!r} is not a valid regex: {_explain(exc, pattern)}"
-    except (OverflowError, RecursionError):
-        return f"{pattern!r} is not a valid regex: it is too large or too deeply nested"
+        compile_user_pattern(pattern)
+    except UserRegexError as exc:
+        return f"{pattern!r} is not a valid regex: {_why_not(pattern, exc)}"
     return None
 
 
-def compile_pattern(pattern: str) -> re.Pattern[str]:
+def _why_not(pattern: str, exc: UserRegexError) -> str:
+    """Why RE2 refused `pattern`, in words: a syntax mistake as `_explain` says it (Python's
+    parser gives the position), else what RE2 leaves out (lookarounds, back-references)."""
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        return _explain(error, pattern)
+    except (OverflowError, RecursionError):
+        return "it is too large or too deeply nested"
+    return str(exc)
+
+
+def compile_pattern(pattern: str) -> UserPattern:
     """The compiled pattern; ValueError with `pattern_problem`'s words when it is not one."""
     problem = pattern_problem(pattern)
     if problem is not None:
         raise ValueError(problem)
-    return re.compile(pattern)
+    return compile_user_pattern(pattern)

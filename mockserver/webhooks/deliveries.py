@@ -4,10 +4,10 @@ shows them, and the bounded log with its index by id (queries and waits filter i
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from mockserver import jsonio
 from mockserver.boundedlog import BoundedLog
 from mockserver.redaction import redact_headers, redact_text, redact_url
 from mockserver.webhooks.policy import RetryPolicy
@@ -61,7 +61,7 @@ class Delivery:
 
     def payload(self) -> Any:
         try:
-            return json.loads(self.body)
+            return jsonio.loads(self.body)
         except ValueError:
             return self.body.decode("utf-8", "replace")
 

@@ -5,9 +5,9 @@ under `if TYPE_CHECKING:` are annotations only and do not count) only from its o
 lower one, and the modules of one layer import each other without cycles:
 
 1. base: building blocks that know no other part: `errors`, `ids`, `jsonio`, `durations`,
-   `boundedlog`, `redaction`, `requestbody`, `appkeys` (typed keys), `gcpolicy`, `cleanup`,
-   `lenience`, `ratelimit`, `logsetup`, `variants`, `filters`, `hostports`, `conveniences`,
-   `urls`, the package itself (its version).
+   `boundedlog`, `redaction`, `requestbody`, `appkeys` (typed keys), `gcpolicy`, `loopwatch`,
+   `userregex`, `cleanup`, `lenience`, `ratelimit`, `logsetup`, `variants`, `filters`,
+   `hostports`, `conveniences`, `urls`, the package itself (its version).
 2. time and records: `clock`, `clockspec`, `notifier`, `changes`, `journal`.
 3. scenario engine: what a loaded scenario is and how it runs: `scenario.model`,
    `scenario.steps`, `scenario.vocabulary`, `scenario.rules`, `scenario.context`,
@@ -69,6 +69,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "mockserver.requestbody",
             "mockserver.appkeys",
             "mockserver.gcpolicy",
+            "mockserver.loopwatch",
+            "mockserver.userregex",
             "mockserver.cleanup",
             "mockserver.lenience",
             "mockserver.ratelimit",

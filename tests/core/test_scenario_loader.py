@@ -76,6 +76,22 @@ def test_bad_regex_is_positioned() -> None:
     assert "position" not in line and "subpattern" not in line  # not Python's words
 
 
+def test_a_pattern_no_linear_time_engine_can_run_is_refused_with_its_position() -> None:
+    """Scenario patterns match in linear time (RE2, mockserver/userregex.py): a lookaround or a
+    backreference is refused at load, saying why, for every vendor's pattern keys."""
+    for where, key, pattern in [
+        (
+            "hitl:\n  rules:\n    - when: {text_matches: 'PLACE'}\n      then: timeout\n",
+            3,
+            "(?<!a)b",
+        ),
+        ("hive:\n  text:\n    - {matches: 'PLACE', class: bullying}\n", 3, "(a)\\1"),
+    ]:
+        (line,) = problems(where.replace("PLACE", pattern))
+        assert line.startswith(f"qa.yaml:{key}:"), line
+        assert "not supported: patterns match in linear time" in line, line
+
+
 def test_all_problems_of_a_file_are_reported_together() -> None:
     text = "clock: manul\nhitl:\n  rate_limt: 5\n"
     assert len(problems(text)) == 2

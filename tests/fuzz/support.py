@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import zlib
 from collections import Counter
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -48,6 +49,11 @@ SCALE = float(os.environ.get("MOCKSERVER_FUZZ_SCALE", "1"))
 POSITIVE = round(15 * SCALE)
 NEGATIVE = round(8 * SCALE)
 GUESSED = round(3 * SCALE)  # examples with generated (unknown) ids, each mode
+HOSTILE = max(1, round(2 * SCALE))  # hostile variants per operation (test_fuzz_hostile.py)
+# `make fuzz` (or MOCKSERVER_FUZZ_SEED=N): random cases, a different run each time unless the
+# seed is given, shrunk to a minimal example on failure; `make test`: the same cases each run.
+SEED = os.environ.get("MOCKSERVER_FUZZ_SEED")
+LONG = SCALE > 1 or SEED is not None
 TIMEOUT = 10.0  # seconds per call: a hang is a failure, not a stuck suite
 
 HITL_KEY = "fuzz-hitl-key"
@@ -78,6 +84,8 @@ hive:
   keys: [{HIVE_KEY}]
   text:
     - {{matches: "(?i)idiot", class: bullying, score: 3}}
+    - {{matches: '\\b\\d{{3}}[ .-]\\d{{3}}[ .-]\\d{{4}}\\b', class: promotions}}
+  deny_list: [badword, "buy  now"]
   visual:
     - {{url_contains: nsfw, class: general_nsfw, score: 0.97}}
   rules:
@@ -88,6 +96,51 @@ faults:
 
 # What every call to the sandbox's own descriptions must satisfy.
 Check = Callable[..., Any]
+
+
+def fuzz_settings(
+    examples: int, label: str, *, fixed_cases: bool = False
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Hypothesis settings for a fuzz property: `examples` cases; in `make test` the same cases
+    each run (seeded from `label`, so each operation gets cases of its own) and unshrunk (bounded
+    time), in `make fuzz` random (or from MOCKSERVER_FUZZ_SEED) and shrunk. `fixed_cases`: the
+    property takes its cases from a list (never shrunk, always seeded from `label`)."""
+    shrink = LONG and not fixed_cases
+    phases = [Phase.explicit, Phase.generate] + ([Phase.shrink] if shrink else [])
+    fixed = (
+        zlib.crc32(label.encode())
+        if fixed_cases or not LONG
+        else int(SEED)
+        if SEED is not None
+        else None
+    )
+    chosen = settings(
+        max_examples=examples,
+        derandomize=False,
+        database=None,
+        deadline=None,
+        phases=phases,
+        suppress_health_check=list(HealthCheck),
+        print_blob=shrink,
+        report_multiple_bugs=False,
+    )
+
+    def apply(test: Callable[..., None]) -> Callable[..., None]:
+        test = chosen(test)
+        if fixed is not None:
+            test = hypothesis.seed(fixed)(test)
+        return test
+
+    return apply
+
+
+# Each description's auth header, with the fuzz scenario's keys (control plane: none).
+AUTH: dict[str, dict[str, str]] = {
+    "hitl": {"Authorization": f"Bearer {HITL_KEY}"},
+    "outharm": {"Authorization": f"Bearer {OUTHARM_TOKEN}"},
+    "hive-dashboard": {"authorization": f"token {HIVE_KEY}"},
+    "hive-models": {"authorization": f"token {HIVE_KEY}"},
+}
 
 
 def documented_status(ctx: Any, response: Any, case: Any) -> None:

@@ -89,3 +89,68 @@ async def test_the_cli_and_the_plugin_client_send_the_token_from_the_environment
     assert (await asyncio.to_thread(plugin_reset))["reset"] == "t1"
     assert await asyncio.to_thread(cli_list) == 0
     assert "no items" in capsys.readouterr().out
+
+
+# The routes that answer without the token, as mockserver/control/access.py declares them: the
+# health check (the image's HEALTHCHECK) and the reviewer console's own files (the page asks for
+# the token, then sends it on every data call). Adding a route here is a decision, made here.
+EXEMPT = {
+    "/_mockserver/health",
+    "/_mockserver/ui",
+    "/_mockserver/ui/",
+    "/_mockserver/ui/{file}",
+    "/_mockserver/ui/vendors.json",
+    "/_mockserver/ui/vendors/{vendor}.js",
+}
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+PATH_VALUES = {
+    "{vendor}": "hitl",
+    "{id}": "x",
+    "{name}": "control",
+    "{namespace}": "t1",
+    "{file}": "console.js",
+}
+
+
+def control_routes(client: Any) -> dict[str, set[str]]:
+    """Every control-plane path template the app's router serves, with its methods."""
+    found: dict[str, set[str]] = {}
+    for route in client.app.router.routes():
+        info = route.resource.get_info() if route.resource is not None else {}
+        path = info.get("path") or info.get("formatter") or ""
+        if path.startswith("/_mockserver"):
+            found.setdefault(path, set()).add(route.method)
+    return found
+
+
+def concrete(template: str) -> str:
+    for name, value in PATH_VALUES.items():
+        template = template.replace(name, value)
+    return template + "?timeout=0"  # a long poll answers at once
+
+
+async def test_every_control_route_and_method_needs_the_token_but_the_declared_exempt_ones(
+    sandbox: MakeClient,
+) -> None:
+    """Derived from the router (every route, every method it has and every other one), so a
+    route added, or one that loses its check, is tested without anyone listing it."""
+    client = await sandbox(SCENARIO, control_token=TOKEN)
+    routes = control_routes(client)
+    assert len(routes) > 30 and set(routes) >= EXEMPT, sorted(routes)
+    answered_without: set[str] = set()
+    for template, registered in sorted(routes.items()):
+        url = concrete(template)
+        for method in METHODS:
+            for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN}):
+                resp = await client.request(method, url, headers=headers)
+                if resp.status != 401:
+                    answered_without.add(template)
+                    assert template in EXEMPT, (method, template, headers, resp.status)
+                else:
+                    assert resp.headers["WWW-Authenticate"].startswith("Bearer")
+            if method in registered:
+                resp = await client.request(
+                    method, url, headers={"Authorization": f"Bearer {TOKEN}"}
+                )
+                assert resp.status != 401, (method, template)
+    assert answered_without == EXEMPT

@@ -67,14 +67,29 @@ def find_urls(text: str) -> tuple[Span, ...]:
     spans: list[Span] = []
     for match in _URL.finditer(text):
         value = match.group()
-        while value and (
-            value[-1] in _URL_TRAILING or (value[-1] == ")" and value.count("(") < value.count(")"))
-        ):
-            value = value[:-1]
+        value = value[: _url_end(value)]
         if value.lower() in ("http://", "https://", "www."):
             continue
         spans.append(Span(match.start(), match.start() + len(value), value, URL_TYPE))
     return tuple(spans)
+
+
+def _url_end(value: str) -> int:
+    """Where a link ends once trailing punctuation is dropped: `.,;:!?'"]}>` always, and `)`
+    while the link has more `)` than `(` (so `(see http://a/b_(c))` keeps its own bracket).
+    One pass from the end, with the bracket counts taken once: linear in the match."""
+    opens, closes = value.count("("), value.count(")")
+    end = len(value)
+    while end:
+        last = value[end - 1]
+        if last in _URL_TRAILING:
+            end -= 1
+        elif last == ")" and opens < closes:
+            closes -= 1
+            end -= 1
+        else:
+            break
+    return end
 
 
 def find_filters(text: str, entries: Iterable[tuple[re.Pattern[str], str]]) -> tuple[Span, ...]:

@@ -10,7 +10,6 @@ while parsing, so `mockserver validate` needs no separate `check`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, Final
@@ -23,6 +22,7 @@ from mockserver.scenario.context import SectionContext
 from mockserver.scenario.patterns import compile_pattern
 from mockserver.scenario.rules import parse_rules
 from mockserver.scenario.sectionfile import section_file
+from mockserver.userregex import UserPattern, literal
 from mockserver.vendor import ScenarioSection
 
 from .classes import ALL_CLASSES, VISUAL_CLASS_HEAD
@@ -95,7 +95,7 @@ def parse_section(data: Mapping[str, Any] | None) -> HiveConfig:
     )
 
 
-def _regex(where: KeyPath, pattern: str) -> re.Pattern[str]:
+def _regex(where: KeyPath, pattern: str) -> UserPattern:
     try:
         return compile_pattern(pattern)
     except ValueError as exc:
@@ -106,7 +106,7 @@ def _text_rule(where: KeyPath, raw: Mapping[str, Any]) -> TextRule:
     if "matches" in raw:
         pattern = _regex((*where, "matches"), raw["matches"])
     else:
-        pattern = re.compile(re.escape(raw["contains"]), re.IGNORECASE)
+        pattern = literal(raw["contains"], ignore_case=True)
     return TextRule(pattern=pattern, cls=raw["class"], score=int(raw.get("score", 3)))
 
 
@@ -119,7 +119,7 @@ def _visual_rule(where: KeyPath, raw: Mapping[str, Any]) -> VisualRule:
     if "url_matches" in raw:
         pattern = _regex((*where, "url_matches"), raw["url_matches"])
     else:
-        pattern = re.compile(re.escape(raw["url_contains"]), re.IGNORECASE)
+        pattern = literal(raw["url_contains"], ignore_case=True)
     cls = raw["class"]
     return VisualRule(
         pattern=pattern,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from mockserver.scenario.steps import RuleSet
+from mockserver.userregex import UserPattern
 
 from .expressions import Condition
 
@@ -32,7 +33,7 @@ _BASE62: Final = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 class TextRule:
     """Gives `cls` the severity `score` when `pattern` is found in the text."""
 
-    pattern: re.Pattern[str]
+    pattern: UserPattern
     cls: str
     score: int
 
@@ -50,7 +51,7 @@ class DenyEntry:
 class VisualRule:
     """Gives visual class `cls` (of head `head`) the confidence `score` when the URL matches."""
 
-    pattern: re.Pattern[str]
+    pattern: UserPattern
     cls: str
     head: str
     score: float

@@ -179,7 +179,10 @@ def _content(fields: Fields, *, media: bool) -> Content:
             raise _bad("media must be a file in a multipart body", "unsupported_input")
         return Content(upload=upload)
     if given[0] == "url":
-        return Content(url=_url(fields, "url"))
+        url = _url(fields, "url")
+        if url is None:  # only white space (make fuzz: a lone U+0085 was a 500)
+            raise _bad(f"Send one of {listed}: url is blank", "missing_field")
+        return Content(url=url)
     text = fields["text_data"]
     if not isinstance(text, str):
         raise _bad("text_data must be a string")

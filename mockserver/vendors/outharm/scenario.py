@@ -13,7 +13,6 @@ Vendor facts are from the reference notes (outharm-hive-api.md, part A); guesses
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -22,6 +21,7 @@ from mockserver.scenario.patterns import compile_pattern, pattern_problem
 from mockserver.scenario.rules import RuleSet, parse_rules
 from mockserver.scenario.sectionfile import section_file
 from mockserver.scenario.yamlsource import dotted
+from mockserver.userregex import UserPattern
 from mockserver.vendor import ScenarioSection
 from mockserver.vendors.outharm.matchers import REGEX_TESTS, options
 from mockserver.vendors.outharm.models import DEFAULT_SCHEMA, Schema
@@ -197,7 +197,7 @@ def _parse_rule(index: int, data: Mapping[str, Any], types: dict[str, set[str]])
                 (*path, key), f"{key} never matches: component {field_name!r} is not {target}"
             )
     contains: str | None = None
-    pattern: re.Pattern[str] | None = None
+    pattern: UserPattern | None = None
     if key.endswith("contains"):
         contains = str(data[key])
     else:

@@ -13,10 +13,11 @@ rules, threshold, categories) are the frozen `AutomatedConfig` defined here.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
+
+from mockserver.userregex import UserPattern
 
 if TYPE_CHECKING:
     from mockserver.vendors.outharm.models import Schema
@@ -45,7 +46,7 @@ class AutomatedRule:
     field: str | None = None
     target: Target = "any"
     contains: str | None = None
-    pattern: re.Pattern[str] | None = None
+    pattern: UserPattern | None = None
 
     def applies(self, field_name: str, component_type: str, value: str) -> bool:
         """Whether this rule matches `value` of component `field_name` of type `component_type`."""
@@ -55,7 +56,7 @@ class AutomatedRule:
             return False
         if self.contains is not None:
             return self.contains.casefold() in value.casefold()
-        return self.pattern is not None and self.pattern.search(value) is not None
+        return self.pattern is not None and self.pattern.search(value)
 
 
 @dataclass(frozen=True)

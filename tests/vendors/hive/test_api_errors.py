@@ -77,6 +77,10 @@ async def test_models_api_needs_exactly_one_input(sandbox: Sandbox) -> None:
     form = {"url": "https://x.test/a.jpg", "text_data": "hi"}
     resp = await hive.post("/models/api/v2/task/sync", data=form)
     await hive.error(resp, 400, "conflicting_fields")
+    for blank in (" ", "\x85", "\u2028"):  # white space only (make fuzz found "\x85": a 500)
+        resp = await hive.post("/models/api/v2/task/sync", data={"url": blank})
+        error = await hive.error(resp, 400, "missing_field")
+        assert "url is blank" in error["message"]
 
 
 @pytest.mark.parametrize(
