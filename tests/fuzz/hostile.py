@@ -199,6 +199,8 @@ CORE: tuple[tuple[str, Any], ...] = (
     ("exotic URL", "http://127.0.0.1:+8080/_mockserver/reset?all=1"),
     ("run of dots after an address", "a@b" + "." * 30_000),
 )
+
+
 @functools.cache
 def gzip_bomb() -> bytes:
     """64 KiB of gzip that inflates to 64 MiB of zeros (64 times the default body cap; made
