@@ -40,8 +40,8 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     p.add_argument(
         "--scenario-name",
-        help="with a folder: the scenario to start with (env MOCKSERVER_SCENARIO_NAME; default: "
-        "the one named 'default', else the embedded one)",
+        help="with a folder: the scenario to start with, by its name: or file name (env "
+        "MOCKSERVER_SCENARIO_NAME; default: the one named 'default', else the folder's first file)",
     )
     p.add_argument(
         "--seed",

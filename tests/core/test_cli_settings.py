@@ -1,5 +1,5 @@
 """`mockserver serve` flags and `MOCKSERVER_*` variables reach the running sandbox: each one
-changes what a client sees (README, Settings). The command line is parsed by the real `main`;
+changes what a client sees (docs/settings.md). The command line is parsed by the real `main`;
 only the final `serve` (which would block on a port) is replaced by building the same app."""
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def test_every_serve_flag_reaches_the_settings(
     )
     assert (settings.journal_cap, settings.delivery_cap) == (3, 4)
     assert (settings.seed, settings.clock) == (7, "manual")
-    # Without the flags: the README's defaults.
+    # Without the flags: the documented defaults (docs/settings.md).
     plain = parsed()
     assert (plain.strict, plain.rate_limit, plain.journal_cap, plain.delivery_cap) == (
         False,
@@ -111,7 +111,7 @@ def test_variables_set_what_flags_set_and_a_flag_wins(
 async def test_strict_flag_rejects_what_lenient_accepts(
     parsed: Callable[..., Settings], make_app: MakeApp, scenario_file: Path
 ) -> None:
-    # README, Fidelity notes (HITL.sh, strict table): an unknown key is accepted (and noted)
+    # docs/fidelity.md (HITL.sh, strict table): an unknown key is accepted (and noted)
     # when lenient and a 400 naming it when strict.
     body = SELECT | {"request_text": "ok?", "source": "crm"}
     for flags, status in [((), 201), (("--strict",), 400)]:

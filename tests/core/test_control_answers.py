@@ -1,4 +1,4 @@
-"""Every control-plane answer is the JSON the README promises, ending with a newline (so
+"""Every control-plane answer is the JSON docs/control-api.md promises, ending with a newline (so
 `curl` output ends on its own line): the router's own 404 and 405 included, and
 `/_mockserver/ui/` with its trailing slash is the console, not a 404 (issue 25)."""
 

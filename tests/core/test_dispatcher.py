@@ -137,7 +137,7 @@ def test_the_log_keeps_the_newest_deliveries_and_forgets_the_rest_by_id() -> Non
 )
 def test_the_documented_policy(status: int, delivered: bool, retryable: bool) -> None:
     # reference/hitl-api.md §5: 2xx success, 4xx final except 408 and 429, 5xx retried; a
-    # 3xx is retried too, since redirects are never followed (README, Fidelity notes).
+    # 3xx is retried too, since redirects are never followed (docs/fidelity.md).
     assert DEFAULT_POLICY.delivered(status) is delivered
     if not delivered:
         assert DEFAULT_POLICY.retryable(status) is retryable
@@ -145,7 +145,7 @@ def test_the_documented_policy(status: int, delivered: bool, retryable: bool) ->
 
 
 def test_a_200_only_policy_retries_everything_else() -> None:
-    # Hive's action callbacks: anything but 200 counts as failed (README, Fidelity notes).
+    # Hive's action callbacks: anything but 200 counts as failed (docs/fidelity.md).
     strict = RetryPolicy((10.0,), success_only_200=True)
     assert strict.delivered(200) and not strict.delivered(201)
     assert strict.retryable(404) and strict.retryable(201)

@@ -1,5 +1,5 @@
 """Scenario latency (`faults: latency`, `fail: {latency}`), resetting every namespace at once,
-and the scripted `release` step: each promised by the README, each checked here."""
+and the scripted `release` step: each promised in docs/scenarios.md, each checked here."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ hitl:
   keys: [test-key]
 """
 
-# README, Fidelity notes (All vendors): scripted latency is real time, because it is what an
+# docs/fidelity.md (All vendors): scripted latency is real time, because it is what an
 # HTTP client's timeouts see. These tests assert a lower bound only (a slow machine can take
 # longer, never less), with a delay small enough to keep the suite fast.
 LATENCY = 0.2

@@ -47,7 +47,7 @@ def test_an_entry_as_the_control_api_shows_it() -> None:
         "method": "POST",
         "path": "/v1/api/loops",
         "query": {"limit": "2"},
-        # The sandbox's choice (README, Fidelity notes, All vendors): credentials are shown
+        # The sandbox's choice (docs/fidelity.md, All vendors): credentials are shown
         # as fingerprints (scheme kept, 8 hex digits of the value's SHA-256).
         "headers": {
             "Authorization": "Bearer <redacted:8254c329>",

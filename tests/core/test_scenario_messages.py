@@ -1,6 +1,6 @@
 """What a QA engineer reads when a scenario file is wrong: one `file:line:col: key: message`
-line per problem (README, "Mistakes are reported with file, line and key"), worded for someone
-who never reads Python. Each message here is exact, so a change to one is a decision."""
+line per problem (docs/scenarios.md, "Mistakes are reported with file, line and key"), worded
+for someone who never reads Python. Each message here is exact, so a change to one is a decision."""
 
 from __future__ import annotations
 

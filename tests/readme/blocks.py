@@ -1,5 +1,6 @@
-"""The README and every page under docs/ as executable documentation: their fenced blocks, how
-each one is run, and how the output a block shows is compared with what the sandbox printed.
+"""The README and every page under docs/ (subfolders included) as executable documentation:
+their fenced blocks, how each one is run, and how the output a block shows is compared with
+what the sandbox printed.
 
 Every `sh`, `console`, `python`, `yaml` (and `toml`) block is run by `test_readme.py`, unless an
 HTML comment on the line above marks it:
@@ -168,9 +169,11 @@ def commands_of(block: Block) -> list[str]:
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def pages() -> list[str]:
-    """Every page of executable documentation: the README, then each page under docs/."""
-    return ["README.md", *sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob("docs/*.md"))]
+def pages(root: Path = ROOT) -> list[str]:
+    """Every page of executable documentation: the README, then each page under docs/, in
+    subfolders too (docs/words/hitl.md), by path."""
+    found = (p.relative_to(root).as_posix() for p in (root / "docs").rglob("*.md"))
+    return ["README.md", *sorted(found)]
 
 
 def page_blocks(page: str) -> list[Block]:

@@ -196,7 +196,7 @@ async def test_malformed_and_unknown_ids(sandbox: Sandbox, loop_id: str) -> None
             ("DELETE", f"{API}/requests/{value}"),
             ("GET", f"/v1/requests/{value}/response"),
         ):
-            # The sandbox's own message (README, Fidelity notes: "Messages the docs do not give").
+            # The sandbox's own message (docs/fidelity.md: "Messages the docs do not give").
             await sandbox.fail(method, path, 400, "Invalid request ID format", request_problem)
     await sandbox.fail("GET", f"{API}/loops/{NO_SUCH_ID}/members", 404, "Loop not found")
     await sandbox.fail(
@@ -213,7 +213,7 @@ async def test_malformed_and_unknown_ids(sandbox: Sandbox, loop_id: str) -> None
 
 async def test_oversized_body_is_413_in_the_hitl_envelope(sandbox: Sandbox) -> None:
     huge = json.dumps({"name": "a", "description": "x" * (1024 * 1024)})
-    # The sandbox's own message (README, Fidelity notes: "Messages the docs do not give").
+    # The sandbox's own message (docs/fidelity.md: "Messages the docs do not give").
     await sandbox.fail(
         "POST",
         f"{API}/loops",

@@ -112,7 +112,7 @@ async def test_seed_polls_the_response_until_decided(sandbox: Sandbox, loop_id: 
     await sandbox.advance("3m")
     await sandbox.act(rid, {"respond": {"choose": "Needs Changes", "by": "dana@example.com"}})
     answer = await in_thread(flow.get_request_response, rid)
-    # The sandbox's own message (README, Fidelity notes: "Messages the docs do not give").
+    # The sandbox's own message (docs/fidelity.md: "Messages the docs do not give").
     assert (answer["error"], answer["msg"]) == (False, "Response retrieved successfully")
     assert (answer["status"], answer["decision"]) == ("completed", "needs_changes")
     data = answer["data"]
@@ -179,7 +179,7 @@ async def test_patch_of_a_field_sent_in_the_older_shape(sandbox: Sandbox, loop_i
     )
     rid = created["request_id"]
     assert created["request"]["priority"] == "normal"
-    # The sandbox's own message (README, Fidelity notes: "Messages the docs do not give").
+    # The sandbox's own message (docs/fidelity.md: "Messages the docs do not give").
     data = await sandbox.ok(
         "PATCH",
         f"/v1/requests/{rid}",

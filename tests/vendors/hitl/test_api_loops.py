@@ -266,7 +266,7 @@ async def test_remove_member_errors(sandbox: Sandbox, loop_id: str) -> None:
     creator, dana = members[0]["user_id"], members[1]["user_id"]
     await sandbox.fail("DELETE", f"{path}/{creator}", 400, "Loop creator cannot be removed")
     await sandbox.fail("DELETE", f"{path}/{NO_SUCH_LOOP}", 404, "Member not found in this loop")
-    # The sandbox's own message (README, Fidelity notes: "Messages the docs do not give").
+    # The sandbox's own message (docs/fidelity.md: "Messages the docs do not give").
     await sandbox.fail(
         "DELETE",
         f"{path}/nobody",

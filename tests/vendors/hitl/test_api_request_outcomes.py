@@ -90,7 +90,7 @@ async def test_feedback_on_completed_requests_once(sandbox: Sandbox, loop_id: st
     assert (data["request_id"], data["feedback"]) == (rid, feedback)
     assert (data["submitted_at"], data["reviewer_notified"]) == ("2026-01-05T10:02:00Z", True)
     assert len(data["feedback_id"]) == 24
-    # The sandbox's own message (README, Fidelity notes: "Messages the docs do not give").
+    # The sandbox's own message (docs/fidelity.md: "Messages the docs do not give").
     await sandbox.fail(
         "POST",
         path,
@@ -147,7 +147,7 @@ async def test_response_endpoint_before_and_after_a_decision(
         assert (waiting["status"], waiting["response_data"]) == ("pending", None)
     await sandbox.advance("15m")
     await sandbox.act(rid, {"respond": {"choose": "Approve", "by": "sam@example.com"}})
-    # The sandbox's own message (README, Fidelity notes: "Messages the docs do not give").
+    # The sandbox's own message (docs/fidelity.md: "Messages the docs do not give").
     data = await sandbox.ok(
         "GET", f"/v1/requests/{rid}/response", "Response retrieved successfully"
     )
@@ -172,7 +172,7 @@ async def test_response_endpoint_after_timeout_and_cancel(sandbox: Sandbox, loop
     cancelled = (await sandbox.new_request(loop_id))["id"]
     await sandbox.ok("DELETE", f"{API}/requests/{cancelled}", "Request cancelled successfully")
     await sandbox.advance("1h")
-    # The sandbox's own message (README, Fidelity notes: "Messages the docs do not give").
+    # The sandbox's own message (docs/fidelity.md: "Messages the docs do not give").
     data = await sandbox.ok(
         "GET", f"/v1/requests/{timed_out}/response", "Response retrieved successfully"
     )
@@ -184,7 +184,7 @@ async def test_response_endpoint_after_timeout_and_cancel(sandbox: Sandbox, loop
     assert data["response_by"] is None
     reply = await sandbox.call("GET", f"/v1/requests/{cancelled}/response")
     assert reply.status == 400
-    # The sandbox's own message (README, Fidelity notes: "Messages the docs do not give").
+    # The sandbox's own message (docs/fidelity.md: "Messages the docs do not give").
     assert reply.body["msg"] == "Request was cancelled and has no response"
     assert (reply.body["error"], reply.body["data"]["status"]) == (True, "cancelled")
     await sandbox.fail("GET", f"/v1/requests/{NO_SUCH_ID}/response", 404, "Request not found")

@@ -104,7 +104,7 @@ async def test_list_requests_sorts_and_filters(sandbox: Sandbox, loop_id: str) -
     assert await ids("?sort=created_at_asc") == [low["id"], critical["id"], high["id"]]
     assert await ids("?sort=priority_desc") == [critical["id"], high["id"], low["id"]]
     # reference/hitl-api.md lists `status_asc` but not its order; the sandbox's order is in the
-    # README, Fidelity notes, HITL.sh: pending (newest first), then completed.
+    # docs/fidelity.md, HITL.sh: pending (newest first), then completed.
     assert await ids("?sort=status_asc") == [high["id"], low["id"], critical["id"]]
     assert await ids("?status=completed") == [critical["id"]]
     assert await ids("?status=pending&priority=low") == [low["id"]]
@@ -145,7 +145,7 @@ async def test_list_requests_rejects_bad_filters(sandbox: Sandbox) -> None:
         "Invalid status filter value",
         f"status must be one of: {STATUSES}",
     )
-    # The sandbox's own message (README, Fidelity notes: "Messages the docs do not give").
+    # The sandbox's own message (docs/fidelity.md: "Messages the docs do not give").
     await sandbox.fail(
         "GET",
         path + "?priority=urgent",
@@ -190,7 +190,7 @@ async def test_get_request_errors(sandbox: Sandbox, loop_id: str) -> None:
     await sandbox.fail(
         "GET", f"{API}/requests/{rid}", 403, "Access denied to this request", key=OTHER_KEY
     )
-    # The sandbox's own message (README, Fidelity notes: "Messages the docs do not give").
+    # The sandbox's own message (docs/fidelity.md: "Messages the docs do not give").
     await sandbox.fail(
         "GET",
         f"{API}/requests/{rid}x",
@@ -211,7 +211,7 @@ async def test_patch_updates_mutable_fields(sandbox: Sandbox, loop_id: str) -> N
         "default_response": "Unsure",
         "tags": ["edited"],
     }
-    # The sandbox's own message (README, Fidelity notes: "Messages the docs do not give").
+    # The sandbox's own message (docs/fidelity.md: "Messages the docs do not give").
     data = await sandbox.ok(
         "PATCH", f"{API}/requests/{rid}", "Request updated successfully", json_body=changes
     )
@@ -227,7 +227,7 @@ async def test_patch_updates_mutable_fields(sandbox: Sandbox, loop_id: str) -> N
 async def test_patch_timeout_moves_the_deadline(sandbox: Sandbox, loop_id: str) -> None:
     longer = (await sandbox.new_request(loop_id))["id"]
     shorter = (await sandbox.new_request(loop_id))["id"]
-    # The sandbox's own message (README, Fidelity notes: "Messages the docs do not give").
+    # The sandbox's own message (docs/fidelity.md: "Messages the docs do not give").
     data = await sandbox.ok(
         "PATCH",
         f"{API}/requests/{longer}",
@@ -235,7 +235,7 @@ async def test_patch_timeout_moves_the_deadline(sandbox: Sandbox, loop_id: str) 
         json_body={"timeout_seconds": 7200},
     )
     assert data["request"]["timeout_at"] == "2026-01-05T12:00:00Z"
-    # The sandbox's own message (README, Fidelity notes: "Messages the docs do not give").
+    # The sandbox's own message (docs/fidelity.md: "Messages the docs do not give").
     await sandbox.ok(
         "PATCH",
         f"{API}/requests/{shorter}",
@@ -277,7 +277,7 @@ async def test_patch_errors(sandbox: Sandbox, loop_id: str) -> None:
         "PATCH", path, 403, "Access denied to this request", json_body={}, key=OTHER_KEY
     )
     await sandbox.act(rid, {"respond": {"choose": "Reject"}})
-    # The sandbox's own message (README, Fidelity notes: "Messages the docs do not give").
+    # The sandbox's own message (docs/fidelity.md: "Messages the docs do not give").
     await sandbox.fail(
         "PATCH",
         path,

@@ -46,7 +46,7 @@ def test_object_ids() -> None:
     assert check_object_id(LOOP_ID.upper(), "request") == LOOP_ID
     for kind, bad in (("loop", "123"), ("request", "z" * 24), ("user", LOOP_ID + "0")):
         err = raises(check_object_id, bad, kind)
-        # The sandbox's own message (README, Fidelity notes: "Messages the docs do not give").
+        # The sandbox's own message (docs/fidelity.md: "Messages the docs do not give").
         assert err.message == f"Invalid {kind} ID format"
         assert bad in err.data
 
@@ -135,7 +135,7 @@ def test_list_query_errors() -> None:
         "status must be one of: pending, claimed, completed, timeout, cancelled",
     )
     err = raises(parse_list_query, {"priority": "urgent"})
-    # The sandbox's own message (README, Fidelity notes: "Messages the docs do not give").
+    # The sandbox's own message (docs/fidelity.md: "Messages the docs do not give").
     assert (err.message, err.data) == (
         "Invalid priority filter value",
         "priority must be one of: low, medium, high, critical",

@@ -1,5 +1,5 @@
 """Every refusal answers a clear 4xx in one JSON shape: `{code, error, message[, details]}`
-(Hive documents no error body; README fidelity notes)."""
+(Hive documents no error body; docs/fidelity.md)."""
 
 from __future__ import annotations
 

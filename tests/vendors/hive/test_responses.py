@@ -195,13 +195,13 @@ def test_dashboard_legacy_has_the_seed_shape_key_for_key() -> None:
 def test_dashboard_legacy_values_match_the_seed() -> None:
     ours = seed_legacy()
     expected = copy.deepcopy(SEED_LEGACY)
-    # Known, documented differences (README fidelity notes):
+    # Known, documented differences (docs/fidelity.md):
     rule = expected["triggered_rules"][0]
     rule["conditions"] = [{"subject": "pii.phone"}]  # we report the scenario's condition
     rule["updated_at"] = rule["created_at"]  # one timestamp per scenario
     response = expected["status"][0]["response"]
     # The seed's hash is opaque (it is not the MD5 of its text, ca3edbed...); the sandbox chose
-    # the MD5 of the input text (README, Fidelity notes, Hive: "Legacy answers").
+    # the MD5 of the input text (docs/fidelity.md, Hive: "Legacy answers").
     text = response["input"]["text"]
     response["input"]["hash"] = hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
     response["moderated_classes"].insert(4, "drugs")  # we also moderate the drugs head
@@ -234,14 +234,14 @@ def test_dashboard_legacy_for_a_url_has_visual_frames() -> None:
         "mimetype": "image/jpeg",
         "num_frames": 1,
     }
-    # For media the input is the URL (README, Fidelity notes, Hive: "Legacy answers").
+    # For media the input is the URL (docs/fidelity.md, Hive: "Legacy answers").
     url = b"https://cdn.test/nsfw/nsfw_2.jpg"
     assert response["input"]["hash"] == hashlib.md5(url, usedforsecurity=False).hexdigest()
     (frame,) = response["output"]
     assert frame["time"] == 0
     scores = {c["class"]: c["score"] for c in frame["classes"]}
     # Hive documents no scores for a URL: the sandbox's default for a matching `visual` rule
-    # with no `score` (README, Fidelity notes, Hive: "Visual scores").
+    # with no `score` (docs/fidelity.md, Hive: "Visual scores").
     assert scores["general_nsfw"] == 0.95
     assert {"no_gun", "no_blood", "yes_female_nudity"} <= set(scores)
 

@@ -163,7 +163,7 @@ async def test_manual_endpoints_need_the_manual_subscription(sandbox: MakeSandbo
 
 
 async def test_a_rule_fail_latency_delays_the_answer_in_real_time(sandbox: MakeSandbox) -> None:
-    """README, Fidelity notes: scripted latency is real time (what a client's timeout sees).
+    """docs/fidelity.md: scripted latency is real time (what a client's timeout sees).
     A lower bound only: a slow machine can take longer, never less."""
     manual = [{"when": {"first": 1}, "then": {"fail": {"latency": "200ms"}}}]
     api = await sandbox({"manual": manual})
