@@ -101,6 +101,12 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="webhook deliveries kept (env MOCKSERVER_DELIVERY_CAP; default 10000)",
     )
     p.add_argument(
+        "--max-pending-deliveries",
+        type=int,
+        help="webhook deliveries pending (retrying) at once per namespace; past it the oldest is "
+        "abandoned and counted (env MOCKSERVER_MAX_PENDING_DELIVERIES; default 5000)",
+    )
+    p.add_argument(
         "--control-token",
         help="require `Authorization: Bearer TOKEN` on the control plane, health excepted "
         "(env MOCKSERVER_CONTROL_TOKEN, which the CLI and the pytest plugin also send; "
@@ -176,6 +182,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         rate_limit=args.rate_limit,
         journal_cap=args.journal_cap,
         delivery_cap=args.delivery_cap,
+        max_pending_deliveries=args.max_pending_deliveries,
         variant=",".join(args.variant) if args.variant else None,
         control_token=args.control_token,
         dump_on_exit=args.dump_on_exit,

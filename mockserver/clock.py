@@ -32,6 +32,7 @@ MAX_SCALE = 1_000_000.0
 TimerCallback = Callable[[], Awaitable[None]]
 T = TypeVar("T")
 _NO_ARG: Any = object()
+COMPACT_AFTER = 1024  # discarded timers the heap may hold before it is rebuilt without them
 
 
 @dataclass(slots=True)
@@ -106,6 +107,7 @@ class Clock:
         self._lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._runner: asyncio.Task[None] | None = None
+        self._discarded = 0  # timers discarded (cancelled) still in the heap, about
         self.fired = 0
 
     # -- reading -----------------------------------------------------------------------------
@@ -171,6 +173,19 @@ class Clock:
         self._push(timer)
         return timer
 
+    def discard(self, timer: Timer) -> None:
+        """Cancel `timer` for good. A cancelled timer stays in the heap until its time comes
+        (a webhook retry: up to a day), so once discarded ones outnumber the live ones the heap
+        is rebuilt without them: the heap stays within twice the timers that can still fire."""
+        if timer.cancelled:
+            return
+        timer.cancelled = True
+        self._discarded += 1
+        if self._discarded > COMPACT_AFTER and self._discarded * 2 > len(self._timers):
+            self._timers = [entry for entry in self._timers if not entry[2].cancelled]
+            heapq.heapify(self._timers)
+            self._discarded = 0
+
     def call_later(self, delay: float, callback: TimerCallback, label: str = "") -> Timer:
         return self.call_at(self.timestamp() + delay, callback, label)
 
@@ -218,6 +233,7 @@ class Clock:
         while self._timers and self._timers[0][0] <= limit:
             _, _, timer = heapq.heappop(self._timers)
             if timer.cancelled:
+                self._discarded = max(0, self._discarded - 1)
                 continue
             if jump and timer.when > self.timestamp():
                 self._jump_to(timer.when)
@@ -251,10 +267,12 @@ class Clock:
         act on, and a stopped clock can outlive its world (the runner's cancellation traceback
         keeps it), which must not keep a million stored requests alive."""
         self._timers.clear()
+        self._discarded = 0
 
     def _next_delay(self) -> float | None:
         while self._timers and self._timers[0][2].cancelled:
             heapq.heappop(self._timers)
+            self._discarded = max(0, self._discarded - 1)
         if not self._timers:
             return None
         ahead = self._timers[0][0] - self.timestamp()

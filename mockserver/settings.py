@@ -27,6 +27,8 @@ class Settings:
     rate_limit: int = 100
     journal_cap: int = 10_000
     delivery_cap: int = 10_000
+    max_pending_deliveries: int = 5_000
+    """Per namespace: past it the oldest pending delivery is abandoned (webhooks/dispatcher.py)."""
     max_body: int = 1024 * 1024
     watch: bool = False
     clock: str | None = None
@@ -49,6 +51,8 @@ class Settings:
                 raise ValueError(f"{ENV_PREFIX}{name.upper()}: must be 0 or more")
         if not 0 <= self.port <= 65535:
             raise ValueError(f"{ENV_PREFIX}PORT: must be between 0 and 65535, got {self.port}")
+        if self.max_pending_deliveries < 1:
+            raise ValueError(f"{ENV_PREFIX}MAX_PENDING_DELIVERIES: must be 1 or more")
         if self.rate_limit < 1:
             raise ValueError(f"{ENV_PREFIX}RATE_LIMIT: must be 1 or more")
         if self.max_body < 1:

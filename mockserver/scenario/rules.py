@@ -272,7 +272,7 @@ class Engine:
     def cancel(self, item_key: str) -> None:
         """Drop the steps still scheduled for an item (it was cancelled or decided by hand)."""
         for timer in self._timers.pop(item_key, []):
-            timer.cancel()
+            self._clock.discard(timer)
 
 
 __all__ = [

@@ -4,21 +4,25 @@ A delivery is a body (exact bytes), headers and a URL. Attempts are timers on th
 virtual clock: the first is due at once, retries follow the policy's schedule. A scenario can
 fake a receiver's answers (`faults: - webhook: URL, answers: [500, 200]`). Nothing is lost: a
 delivery ends `delivered`, `failed` (attempts exhausted or a final 4xx) or `abandoned` (the
-sandbox shut down first), and can be redelivered on demand.
+sandbox shut down first, or the pending bound below), and can be redelivered on demand.
+
+Pending deliveries are bounded (`max_pending`, MOCKSERVER_MAX_PENDING_DELIVERIES, per
+namespace): a receiver that fails every attempt keeps each delivery pending for a day of
+retries, so a spam wave would otherwise grow memory without limit. At the bound the oldest
+pending delivery is abandoned, its `abandoned_reason` says why, `abandoned_at_bound` counts it
+and a warning says so (at most one line per BOUND_LOG_EVERY seconds, with the count).
 """
 
 from __future__ import annotations
 
-import asyncio
 import fnmatch
 import logging
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
 
 import aiohttp
 
-from mockserver.clock import Clock, iso
+from mockserver.clock import Clock
 from mockserver.filters import EVERY_DELIVERY, DeliveryFilter
 from mockserver.ids import IdFactory
 from mockserver.notifier import Notifier
@@ -30,11 +34,24 @@ from mockserver.webhooks.deliveries import (
     DeliveryLog,
 )
 from mockserver.webhooks.policy import RetryPolicy
-from mockserver.webhooks.transport import ANSWER_PREFIX, Slots, Transport
+from mockserver.webhooks.sender import Sender
+from mockserver.webhooks.transport import (
+    ANSWER_PREFIX,
+    NAMESPACE_IN_FLIGHT,
+    TARGET_IN_FLIGHT,
+    Transport,
+)
 
 log = logging.getLogger("mockserver.webhooks")
 
 SessionFactory = Callable[[], aiohttp.ClientSession]
+MAX_PENDING = 5_000  # pending deliveries per namespace (MOCKSERVER_MAX_PENDING_DELIVERIES)
+BOUND_LOG_EVERY = 10.0  # seconds (real time) between two warnings about the pending bound
+AT_BOUND = (
+    "abandoned: {count} deliveries were pending (the bound, MOCKSERVER_MAX_PENDING_DELIVERIES)"
+    " and this was the oldest"
+)
+AT_SHUTDOWN = "abandoned: the sandbox shut down (or the namespace was reset) first"
 
 
 class Dispatcher:
@@ -47,6 +64,7 @@ class Dispatcher:
         cap: int,
         faults: tuple[WebhookFault, ...] = (),
         namespace: str = "",
+        max_pending: int = MAX_PENDING,
     ) -> None:
         self.namespace = namespace  # for log lines only
         self._clock = clock
@@ -56,12 +74,22 @@ class Dispatcher:
         self.log = DeliveryLog(cap)
         self._faults = faults
         self._fault_used: dict[int, int] = {}
-        self._in_flight: set[asyncio.Task[None]] = set()
-        self._sending: set[asyncio.Task[Any]] = set()  # the attempts past their receiver's lock
-        self._closing = False
-        self._receiver_locks: dict[str, asyncio.Lock] = {}
-        self._slots = Slots()
+        self.max_pending = max(1, max_pending)
+        self._pending: dict[str, Delivery] = {}  # id -> delivery, oldest first
+        self.abandoned_at_bound = 0
+        self._bound_logged_at = -BOUND_LOG_EVERY
+        self._bound_unlogged = 0
+        self._sender: Sender[Delivery] = Sender(
+            self._attempt_queued, _url_of, NAMESPACE_IN_FLIGHT, TARGET_IN_FLIGHT
+        )
+        self._due_later = self._due  # one bound method for every attempt's timer
         self._own = session.own if isinstance(session, Transport) else None
+        self._timeouts: dict[float, aiohttp.ClientTimeout] = {}
+
+    @property
+    def pending(self) -> int:
+        """Deliveries still pending (at most `max_pending`)."""
+        return len(self._pending)
 
     def get(self, delivery_id: str) -> Delivery | None:
         return self.log.get(delivery_id)
@@ -95,9 +123,55 @@ class Dispatcher:
             secret_headers=frozenset(h.lower() for h in secret_headers),
         )
         self.log.append(delivery)
+        if len(self._pending) >= self.max_pending:
+            self._abandon_oldest()
+        self._pending[delivery.id] = delivery
         self._schedule(delivery, self._clock.timestamp())
         self._notifier.notify("deliveries", delivery.subject, delivery)
         return delivery
+
+    def _abandon_oldest(self) -> None:
+        """The pending bound is reached: the oldest pending delivery is abandoned, recorded
+        (its state, its reason, the counter) and, at most every BOUND_LOG_EVERY s, logged."""
+        oldest = next(iter(self._pending.values()))
+        count = len(self._pending)
+        self._abandon(oldest, AT_BOUND.format(count=count))
+        self.abandoned_at_bound += 1
+        self._bound_unlogged += 1
+        now = time.monotonic()
+        if now - self._bound_logged_at >= BOUND_LOG_EVERY:
+            self._bound_logged_at = now
+            log.warning(
+                "webhooks: %d deliveries pending, the bound (MOCKSERVER_MAX_PENDING_DELIVERIES): "
+                "the oldest is abandoned for each new one; %d abandoned since the last line, "
+                "%d in all (this one: %s to %s)",
+                count,
+                self._bound_unlogged,
+                self.abandoned_at_bound,
+                oldest.event,
+                redact_url(oldest.url),
+                extra={
+                    "vendor": oldest.vendor,
+                    "namespace": self.namespace,
+                    "item": oldest.subject,
+                    "event": "delivery.abandoned",
+                    "reason": "pending bound",
+                },
+            )
+            self._bound_unlogged = 0
+
+    def _abandon(self, delivery: Delivery, reason: str) -> None:
+        delivery.state = "abandoned"
+        delivery.abandoned_reason = reason
+        self._unschedule(delivery)
+        self._pending.pop(delivery.id, None)
+        self._notifier.notify("deliveries", delivery.subject, delivery)
+
+    def _unschedule(self, delivery: Delivery) -> None:
+        delivery.next_due = None
+        if delivery.timer is not None:
+            self._clock.discard(delivery.timer)
+            delivery.timer = None
 
     def redeliver(self, delivery: Delivery) -> Delivery:
         return self.send(
@@ -113,24 +187,27 @@ class Dispatcher:
         )
 
     def _schedule(self, delivery: Delivery, due: float) -> None:
-        """An attempt as a timer at virtual time `due`.
+        """An attempt as a timer at virtual time `due` (one shared callback, the delivery's id
+        as its argument: no closure per attempt).
 
         On a manual clock the attempt runs inside the timer, so `advance` returns only once it
         is settled and everything happens in virtual-time order. On a real or scaled clock it
-        runs as a task, so a slow receiver never delays other timers (scripted reviewers,
-        timeouts, other receivers); attempts to one URL still go out one at a time, in order.
+        is queued for the sender's workers, so a slow receiver never delays other timers
+        (scripted reviewers, timeouts, other receivers); attempts to one URL still go out one
+        at a time, in order.
         """
-        delivery.next_attempt_at = iso(due)
+        delivery.next_due = due
+        delivery.timer = self._clock.call_at_with(due, self._due_later, delivery.id, "webhook")
 
-        async def attempt() -> None:
-            if self._clock.mode == "manual":
-                await self._attempt(delivery, due)
-                return
-            task = asyncio.get_running_loop().create_task(self._attempt(delivery, due))
-            self._in_flight.add(task)
-            task.add_done_callback(self._in_flight.discard)
-
-        self._clock.call_at(due, attempt, f"webhook:{delivery.id}")
+    async def _due(self, delivery_id: str) -> None:
+        delivery = self._pending.get(delivery_id)
+        if delivery is None or delivery.next_due is None:
+            return
+        delivery.timer = None
+        if self._clock.mode == "manual":
+            await self._attempt_now(delivery, delivery.next_due)
+            return
+        self._sender.put(delivery)
 
     def _fake_answer(self, url: str) -> int | str | None:
         for index, fault in enumerate(self._faults):
@@ -141,25 +218,15 @@ class Dispatcher:
                     return fault.answers[used]
         return None
 
-    async def _attempt(self, delivery: Delivery, due: float) -> None:
-        lock = self._receiver_locks.setdefault(delivery.url, asyncio.Lock())
-        async with lock:
-            if self._closing:
-                return  # shutting down: the delivery stays pending and is recorded abandoned
-            task = asyncio.current_task()
-            if task is not None:
-                self._sending.add(task)
-            try:
-                await self._attempt_now(delivery, due)
-            finally:
-                if task is not None:
-                    self._sending.discard(task)
+    async def _attempt_queued(self, delivery: Delivery) -> None:
+        if delivery.next_due is not None:
+            await self._attempt_now(delivery, delivery.next_due)
 
     async def _attempt_now(self, delivery: Delivery, due: float) -> None:
         if delivery.state != "pending":
             return
         attempt = Attempt(len(delivery.attempts) + 1, self._clock.now_iso())
-        delivery.next_attempt_at = None
+        delivery.next_due = None
         started = time.perf_counter()
         fake = self._fake_answer(delivery.url)
         if fake is not None:
@@ -169,11 +236,13 @@ class Dispatcher:
             else:
                 attempt.error = "timed out (simulated)" if fake == "timeout" else "connection reset"
         else:
-            async with self._slots.hold(delivery.url):
-                await self._post(delivery, attempt)
+            await self._post(delivery, attempt)
         attempt.duration_ms = (time.perf_counter() - started) * 1000
         delivery.attempts.append(attempt)
-        self._settle(delivery, attempt, due)
+        if delivery.state == "pending":  # (not abandoned at the bound while it was sending)
+            self._settle(delivery, attempt, due)
+            if delivery.state != "pending":
+                del self._pending[delivery.id]
         failed = attempt.status is None or not 200 <= attempt.status < 300
         log.log(
             logging.WARNING if failed else logging.INFO,
@@ -202,7 +271,11 @@ class Dispatcher:
             attempt.error, attempt.refused = refusal, True
             return
         try:
-            timeout = aiohttp.ClientTimeout(total=delivery.policy.timeout)
+            timeout = self._timeouts.get(delivery.policy.timeout)
+            if timeout is None:
+                timeout = aiohttp.ClientTimeout(total=delivery.policy.timeout)
+                if len(self._timeouts) < 16:
+                    self._timeouts[delivery.policy.timeout] = timeout
             async with self._session().post(
                 delivery.url,
                 data=delivery.body,
@@ -239,34 +312,17 @@ class Dispatcher:
         delivery.state = "failed"
 
     async def drain(self, grace: float) -> None:
-        """At shutdown: let attempts in flight finish within `grace` seconds, then stop them.
-
-        Attempts queued behind a receiver's lock are not cancelled one by one: cancelling a
-        lock's waiter removes it from the lock's queue, which costs the queue's length, so
-        ten thousand queued attempts (a busy receiver under load) took ten seconds. Once
-        closing, each queued attempt returns as soon as it gets the lock; only the attempts
-        actually sending are cancelled, and the queues behind them then empty at once."""
-        self._closing = True
-        if not self._in_flight:
-            return
-        _, late = await asyncio.wait(set(self._in_flight), timeout=grace)
-        if not late:
-            return
-        for task in list(self._sending):
-            task.cancel()
-        _, stuck = await asyncio.wait(late, timeout=grace)
-        for task in stuck:  # none expected: a queued attempt returns once it has the lock
-            task.cancel()
+        """At shutdown: let attempts sending finish within `grace` seconds, then stop them.
+        Queued attempts never start (they are entries in a queue, not tasks to cancel one by
+        one): their deliveries stay pending, and `abandon_pending` records them."""
+        await self._sender.drain(grace)
 
     def abandon_pending(self) -> int:
         """At shutdown: mark what was never delivered, so it is recorded rather than lost."""
-        count = 0
-        for delivery in self.log:
-            if delivery.state == "pending":
-                delivery.state = "abandoned"
-                delivery.next_attempt_at = None
-                count += 1
-        return count
+        doomed = list(self._pending.values())
+        for delivery in doomed:
+            self._abandon(delivery, AT_SHUTDOWN)
+        return len(doomed)
 
     def query(self, where: DeliveryFilter = EVERY_DELIVERY) -> list[Delivery]:
         """Deliveries `where` lets through, oldest first."""
@@ -293,6 +349,10 @@ async def _read_answer(resp: aiohttp.ClientResponse, attempt: Attempt) -> None:
     if not resp.content.at_eof():
         attempt.answer_truncated = True
         resp.close()
+
+
+def _url_of(delivery: Delivery) -> str:
+    return delivery.url
 
 
 def _reason(attempt: Attempt) -> str:

@@ -9,16 +9,14 @@ A receiver's answer is untrusted: at most `ANSWER_PREFIX` bytes of it are read, 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ipaddress
 import socket
-from collections.abc import AsyncIterator
 from urllib.parse import urlsplit
 
 import aiohttp
 
 ANSWER_PREFIX = 1024  # bytes of a receiver's answer read and recorded
-NAMESPACE_IN_FLIGHT = 16  # attempts one namespace has in flight at once
+NAMESPACE_IN_FLIGHT = 16  # attempts one namespace has in flight at once (sender.py's workers)
 TARGET_IN_FLIGHT = 4  # attempts to one scheme://host:port in flight at once, per namespace
 TOTAL_CONNECTIONS = 512  # connections of the shared session, all namespaces together
 
@@ -110,37 +108,3 @@ class Transport:
     async def close(self) -> None:
         if self._session is not None:
             await self._session.close()
-
-
-class Slots:
-    """One namespace's limits on attempts in flight: `total` in all, `per_target` to one
-    scheme://host:port. Waiting attempts queue in order; idle targets are forgotten."""
-
-    def __init__(self, total: int = NAMESPACE_IN_FLIGHT, per_target: int = TARGET_IN_FLIGHT):
-        self.per_target = per_target
-        self._total = asyncio.Semaphore(total)
-        self._targets: dict[str, tuple[asyncio.Semaphore, list[int]]] = {}
-
-    @contextlib.asynccontextmanager
-    async def hold(self, url: str) -> AsyncIterator[None]:
-        target = _origin(url)
-        sem, users = self._targets.setdefault(target, (asyncio.Semaphore(self.per_target), [0]))
-        users[0] += 1
-        try:
-            async with sem, self._total:
-                yield
-        finally:
-            users[0] -= 1
-            if users[0] == 0:
-                self._targets.pop(target, None)
-
-    def targets(self) -> int:
-        return len(self._targets)
-
-
-def _origin(url: str) -> str:
-    try:
-        parts = urlsplit(url)
-        return f"{parts.scheme}://{parts.hostname}:{parts.port}"
-    except ValueError:
-        return url
