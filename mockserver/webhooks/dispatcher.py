@@ -80,7 +80,7 @@ class Dispatcher:
         self._bound_logged_at = -BOUND_LOG_EVERY
         self._bound_unlogged = 0
         self._sender: Sender[Delivery] = Sender(
-            self._attempt_queued, _url_of, NAMESPACE_IN_FLIGHT, TARGET_IN_FLIGHT
+            self._attempt_queued, _queue_key, NAMESPACE_IN_FLIGHT, TARGET_IN_FLIGHT
         )
         self._due_later = self._due  # one bound method for every attempt's timer
         self._own = session.own if isinstance(session, Transport) else None
@@ -193,8 +193,8 @@ class Dispatcher:
         On a manual clock the attempt runs inside the timer, so `advance` returns only once it
         is settled and everything happens in virtual-time order. On a real or scaled clock it
         is queued for the sender's workers, so a slow receiver never delays other timers
-        (scripted reviewers, timeouts, other receivers); attempts to one URL still go out one
-        at a time, in order.
+        (scripted reviewers, timeouts, other receivers); one item's attempts to one URL still
+        go out one at a time, in order (sender.py).
         """
         delivery.next_due = due
         delivery.timer = self._clock.call_at_with(due, self._due_later, delivery.id, "webhook")
@@ -351,8 +351,8 @@ async def _read_answer(resp: aiohttp.ClientResponse, attempt: Attempt) -> None:
         resp.close()
 
 
-def _url_of(delivery: Delivery) -> str:
-    return delivery.url
+def _queue_key(delivery: Delivery) -> tuple[str, str | None]:
+    return delivery.url, delivery.subject
 
 
 def _reason(attempt: Attempt) -> str:

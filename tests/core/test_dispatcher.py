@@ -270,3 +270,45 @@ async def test_queued_attempts_are_no_tasks_and_shutdown_stops_only_the_one_send
         await clock.stop()
         for s in sessions:
             await s.close()
+
+
+async def test_one_items_webhooks_go_out_in_order_other_items_side_by_side(
+    aiohttp_server: Callable[..., Awaitable[TestServer]],
+) -> None:
+    """Under load a receiver gets many items' webhooks at once (up to the per-target limit),
+    but one item's `claimed` never overtakes nor races its `completed`."""
+    hold = asyncio.Event()
+    arrived: list[str] = []
+
+    async def slow(request: web.Request) -> web.Response:
+        arrived.append((await request.read()).decode())
+        await asyncio.wait_for(hold.wait(), 10)
+        return web.Response()
+
+    app = web.Application()
+    app.router.add_post("/slow", slow)
+    server = await aiohttp_server(app)
+    url = str(server.make_url("/slow"))
+    d, clock, sessions = dispatcher(mode="scaled", url=url)
+    clock.start()
+    try:
+        first = [send(d, url=url, body=f"{n}-claimed".encode(), subject=f"r{n}") for n in range(3)]
+        later = [
+            send(d, url=url, body=f"{n}-completed".encode(), subject=f"r{n}") for n in range(3)
+        ]
+        for _ in range(100):  # within a second: well before the 2 s timeout of the first
+            if len(arrived) >= 3:
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)
+        assert sorted(arrived) == ["0-claimed", "1-claimed", "2-claimed"]  # side by side
+        hold.set()
+        while any(x.state == "pending" for x in first + later):
+            await asyncio.sleep(0.01)
+        for n in range(3):
+            assert arrived.index(f"{n}-claimed") < arrived.index(f"{n}-completed")
+    finally:
+        hold.set()
+        await clock.stop()
+        for s in sessions:
+            await s.close()
