@@ -244,25 +244,28 @@ class Dispatcher:
             if delivery.state != "pending":
                 del self._pending[delivery.id]
         failed = attempt.status is None or not 200 <= attempt.status < 300
-        log.log(
-            logging.WARNING if failed else logging.INFO,
-            "webhook %s %s -> %s (attempt %d, %s)",
-            delivery.event,
-            redact_url(delivery.url),
-            attempt.status if attempt.status is not None else attempt.error,
-            attempt.number,
-            delivery.state,
-            extra={
-                "vendor": delivery.vendor,
-                "method": "POST",
-                "path": redact_url(delivery.url),
-                "status": attempt.status,
-                "namespace": self.namespace,
-                "item": delivery.subject,
-                "event": delivery.event,
-                "reason": _reason(attempt) if failed else None,
-            },
-        )
+        level = logging.WARNING if failed else logging.INFO
+        if log.isEnabledFor(level):  # the arguments alone (two URL redactions) cost µs
+            url = redact_url(delivery.url)
+            log.log(
+                level,
+                "webhook %s %s -> %s (attempt %d, %s)",
+                delivery.event,
+                url,
+                attempt.status if attempt.status is not None else attempt.error,
+                attempt.number,
+                delivery.state,
+                extra={
+                    "vendor": delivery.vendor,
+                    "method": "POST",
+                    "path": url,
+                    "status": attempt.status,
+                    "namespace": self.namespace,
+                    "item": delivery.subject,
+                    "event": delivery.event,
+                    "reason": _reason(attempt) if failed else None,
+                },
+            )
         self._notifier.notify("deliveries", delivery.subject, delivery)
 
     async def _post(self, delivery: Delivery, attempt: Attempt) -> None:

@@ -102,6 +102,8 @@ class Transport:
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=TOTAL_CONNECTIONS),
                 auto_decompress=False,
+                # a receiver's cookies are never sent back (nor filtered per attempt: cost)
+                cookie_jar=aiohttp.DummyCookieJar(),
             )
         return self._session
 
