@@ -63,6 +63,12 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="readable lines or JSON lines (env MOCKSERVER_LOG_FORMAT; default text)",
     )
     p.add_argument(
+        "--loop",
+        choices=["asyncio", "uvloop"],
+        help="the event loop: uvloop needs the extra, pip install 'mockserver[uvloop]' "
+        "(env MOCKSERVER_LOOP; default asyncio)",
+    )
+    p.add_argument(
         "--strict",
         action="store_true",
         default=None,
@@ -186,6 +192,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         variant=",".join(args.variant) if args.variant else None,
         control_token=args.control_token,
         dump_on_exit=args.dump_on_exit,
+        loop=args.loop,
     )
 
 
@@ -297,11 +304,15 @@ def _main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         print(f"mockserver: {exc}", file=sys.stderr)
         return 2
+    from mockserver.eventloop import LoopUnavailable
     from mockserver.server import PortBusy, serve
     from mockserver.variants import VariantError
 
     try:
         serve(settings)
+    except LoopUnavailable as exc:
+        print(f"mockserver: --loop: {exc}", file=sys.stderr)
+        return 2
     except VariantError as exc:
         print(f"mockserver: --variant: {exc}", file=sys.stderr)
         return 2

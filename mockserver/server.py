@@ -9,7 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
-from mockserver import appkeys, gcpolicy, watch
+from mockserver import appkeys, eventloop, gcpolicy, watch
 from mockserver.app import build_app
 from mockserver.logsetup import configure
 from mockserver.registry import vendors
@@ -65,6 +65,7 @@ def server_options(settings: Settings) -> dict[str, Any]:
 
 def serve(settings: Settings) -> None:
     configure(settings.log_level, settings.log_format)
+    eventloop.check(settings.loop)  # before anything else: a missing uvloop says how to add it
     app = create_app(settings)
     sock = bind(settings.host, settings.port)
     app[appkeys.TRANSPORT].own.add(settings.host, sock.getsockname()[1])  # never a webhook target
@@ -78,6 +79,7 @@ def serve(settings: Settings) -> None:
     log.info(app[appkeys.LIBRARY].describe_default(), extra={"event": "scenario"})
     web.run_app(
         app,
+        loop=eventloop.new_loop(settings.loop),
         sock=sock,
         print=None,
         access_log=None,

@@ -43,6 +43,8 @@ class Settings:
     namespace_idle: float = 3600.0
     control_token: str | None = None
     dump_on_exit: str | None = None
+    loop: str = "asyncio"
+    """The event loop: asyncio, or uvloop (the `mockserver[uvloop]` extra)."""
 
     def __post_init__(self) -> None:
         """Refuse settings the server cannot run with, naming the variable."""
@@ -64,6 +66,8 @@ class Settings:
         for name in ("idle_timeout", "namespace_idle", "journal_max_bytes", "max_namespaces"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"{ENV_PREFIX}{name.upper()}: must be more than 0")
+        if self.loop not in ("asyncio", "uvloop"):
+            raise ValueError(f"{ENV_PREFIX}LOOP: must be asyncio or uvloop, got {self.loop!r}")
         if self.log_format not in ("text", "json"):
             raise ValueError(f"{ENV_PREFIX}LOG_FORMAT: must be text or json")
         if self.clock is not None:
