@@ -8,11 +8,14 @@ raised out of the way.
 `prefilled N`: the `sandbox` holding N requests before it listens (growth measurements).
 `bare`: a bare aiohttp app answering the same JSON (the bytes of a real sandbox answer, from
 the file given after the port), the ceiling the sandbox is compared with.
+
+Every kind runs on the event loop MOCKSERVER_LOOP names (asyncio, or uvloop), the ceiling too.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -51,14 +54,20 @@ def bare_app(body: bytes = CANNED.encode(), status: int = 201) -> web.Applicatio
     return app
 
 
+LOOP_KIND = os.environ.get("MOCKSERVER_LOOP", "asyncio")
+
+
 def main() -> None:
     kind, port = sys.argv[1], int(sys.argv[2])
     if kind == "bare":
+        from mockserver.eventloop import new_loop
+
         app = bare_app()
         if len(sys.argv) > 3:
             sample = json.loads(Path(sys.argv[3]).read_text())
             app = bare_app(sample["body"].encode(), sample["status"])
-        web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
+        loop = new_loop(LOOP_KIND)
+        web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None, loop=loop)
         return
     from mockserver.server import serve
     from mockserver.settings import Settings
@@ -67,9 +76,9 @@ def main() -> None:
         prefilled(port, int(sys.argv[3]))
     # served as `mockserver serve` serves: same GC tuning, signal handling and shutdown
     elif kind == "default":
-        serve(Settings(port=port, log_level="warning", rate_limit=2_000_000_000))
+        serve(Settings(port=port, log_level="warning", rate_limit=2_000_000_000, loop=LOOP_KIND))
     else:
-        serve(Settings(port=port, scenario=str(SCENARIO), log_level="warning"))
+        serve(Settings(port=port, scenario=str(SCENARIO), log_level="warning", loop=LOOP_KIND))
 
 
 def prefilled(port: int, count: int) -> None:
