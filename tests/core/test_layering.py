@@ -6,7 +6,8 @@ lower one, and the modules of one layer import each other without cycles:
 
 1. base: building blocks that know no other part: `errors`, `ids`, `jsonio`, `durations`,
    `boundedlog`, `redaction`, `requestbody`, `appkeys` (typed keys), `gcpolicy`, `cleanup`,
-   `lenience`, `ratelimit`, `logsetup`, `variants`, `filters`, the package itself (its version).
+   `lenience`, `ratelimit`, `logsetup`, `variants`, `filters`, `eventloop`, the package itself
+   (its version).
 2. time and records: `clock`, `clockspec`, `notifier`, `changes`, `journal`.
 3. scenario engine: what a loaded scenario is and how it runs: `scenario.model`,
    `scenario.steps`, `scenario.vocabulary`, `scenario.rules`, `scenario.context`,
@@ -73,6 +74,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "mockserver.logsetup",
             "mockserver.variants",
             "mockserver.filters",  # journal and delivery filters (issue 12, helper core-a)
+            "mockserver.eventloop",  # asyncio or uvloop (issue 26)
         ),
     ),
     (
