@@ -15,6 +15,7 @@ and a warning says so (at most one line per BOUND_LOG_EVERY seconds, with the co
 
 from __future__ import annotations
 
+import asyncio
 import fnmatch
 import logging
 import time
@@ -28,11 +29,13 @@ from mockserver.ids import IdFactory
 from mockserver.notifier import Notifier
 from mockserver.redaction import redact_url
 from mockserver.scenario.model import WebhookFault
+from mockserver.webhooks import fastpost
 from mockserver.webhooks.deliveries import (
     Attempt,
     Delivery,
     DeliveryLog,
 )
+from mockserver.webhooks.fastpost import Target
 from mockserver.webhooks.policy import RetryPolicy
 from mockserver.webhooks.sender import Sender
 from mockserver.webhooks.transport import (
@@ -84,6 +87,7 @@ class Dispatcher:
         )
         self._due_later = self._due  # one bound method for every attempt's timer
         self._own = session.own if isinstance(session, Transport) else None
+        self._fast = session.fast if isinstance(session, Transport) else None
         self._timeouts: dict[float, aiohttp.ClientTimeout] = {}
 
     @property
@@ -273,6 +277,10 @@ class Dispatcher:
         if refusal is not None:
             attempt.error, attempt.refused = refusal, True
             return
+        target = fastpost.parse(delivery.url) if self._fast is not None else None
+        if target is not None:
+            await self._fast_post(delivery, attempt, target)
+            return
         try:
             timeout = self._timeouts.get(delivery.policy.timeout)
             if timeout is None:
@@ -297,6 +305,27 @@ class Dispatcher:
             attempt.error = f"{type(exc).__name__}: {exc}"
         except ValueError as exc:  # an unusable URL
             attempt.error = f"invalid URL: {exc}"
+
+    async def _fast_post(self, delivery: Delivery, attempt: Attempt, target: Target) -> None:
+        """A plain-HTTP receiver: the pooled keep-alive client (fastpost.py)."""
+        assert self._fast is not None
+        try:
+            async with asyncio.timeout(delivery.policy.timeout):
+                answer = await self._fast.post(
+                    target, delivery.body, delivery.headers, ANSWER_PREFIX
+                )
+        except TimeoutError:
+            attempt.error = f"timed out after {delivery.policy.timeout:g}s"
+            return
+        except fastpost.Refused as exc:
+            attempt.error = str(exc)
+            return
+        attempt.status = answer.status
+        if 300 <= answer.status < 400:
+            attempt.location = answer.headers.get("location")
+            attempt.error = f"redirect to {attempt.location} not followed"
+        encoding = answer.headers.get("content-encoding", "identity")
+        _record_answer(attempt, answer.body, encoding, answer.truncated)
 
     def _settle(self, delivery: Delivery, attempt: Attempt, due: float) -> None:
         """Delivered, failed, or the next attempt: its wait counts from this attempt's due
@@ -343,15 +372,20 @@ async def _read_answer(resp: aiohttp.ClientResponse, attempt: Attempt) -> None:
             break
         chunks.append(chunk)
         left -= len(chunk)
-    raw = b"".join(chunks)
-    encoding = resp.headers.get("Content-Encoding", "identity").strip().lower()
+    truncated = not resp.content.at_eof()
+    _record_answer(attempt, b"".join(chunks), resp.headers.get("Content-Encoding", ""), truncated)
+    if truncated:
+        resp.close()
+
+
+def _record_answer(attempt: Attempt, raw: bytes, encoding: str, truncated: bool) -> None:
+    """The answer's prefix as the delivery log shows it: text, or what a compressed one was."""
+    encoding = encoding.strip().lower() or "identity"
     if raw and encoding != "identity":
         attempt.answer = f"<{len(raw)} bytes of {encoding} content, not decoded>"
     else:
         attempt.answer = raw.decode("utf-8", "replace") if raw else None
-    if not resp.content.at_eof():
-        attempt.answer_truncated = True
-        resp.close()
+    attempt.answer_truncated = truncated
 
 
 def _queue_key(delivery: Delivery) -> tuple[str, str | None]:

@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
+from mockserver.webhooks.fastpost import FastPost
+
 ANSWER_PREFIX = 1024  # bytes of a receiver's answer read and recorded
 NAMESPACE_IN_FLIGHT = 16  # attempts one namespace has in flight at once (sender.py's workers)
 TARGET_IN_FLIGHT = 4  # attempts to one scheme://host:port in flight at once, per namespace
@@ -96,6 +98,7 @@ class Transport:
     def __init__(self) -> None:
         self.own = OwnAddresses()
         self._session: aiohttp.ClientSession | None = None
+        self.fast = FastPost(TOTAL_CONNECTIONS)  # plain http:// receivers (fastpost.py)
 
     def __call__(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
@@ -108,5 +111,6 @@ class Transport:
         return self._session
 
     async def close(self) -> None:
+        await self.fast.close()
         if self._session is not None:
             await self._session.close()

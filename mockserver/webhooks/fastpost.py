@@ -1,0 +1,263 @@
+"""One webhook POST over plain HTTP/1.1 with keep-alive, for the live path's common case: a
+signed JSON body to an `http://host:port/path` receiver.
+
+Why not the aiohttp client for these: under a spam wave every request answered by a scripted
+reviewer sends two webhooks, and one aiohttp client request cost about three times a bare
+exchange on a kept-alive socket (a request object, headers multidicts, a response object,
+stream readers, tasks; docs/benchmarks.md has the figures). Here a request is one prebuilt
+`bytes` written on a pooled connection, and the answer is parsed by hand: the status line,
+the few headers the delivery log needs, and at most `limit` bytes of body (read as sent, never
+decompressed; a longer answer is cut and its connection dropped).
+
+Anything else (https, a URL with credentials or an unusual form) goes through the aiohttp
+session as before (`parse` answers None), so its behaviour and error messages stay aiohttp's.
+Errors are reported in aiohttp's words too, so a delivery log reads the same either way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import platform
+import time
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import aiohttp
+
+KEEPALIVE = 15.0  # seconds an idle connection is kept (aiohttp's default too)
+IDLE_PER_ORIGIN = 16  # idle connections kept per host:port
+HEAD_LIMIT = 64 * 1024  # bytes of status line and headers read at most
+_MAJOR, _MINOR, _ = platform.python_version_tuple()
+USER_AGENT = f"Python/{_MAJOR}.{_MINOR} aiohttp/{aiohttp.__version__}"  # the wire stays as it was
+
+
+class Refused(Exception):
+    """An attempt failed: `str()` is the delivery log's error text."""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a plain-HTTP webhook goes: host, port, the Host header and the request target."""
+
+    host: str
+    port: int
+    host_header: str
+    path: str
+
+
+@dataclass(slots=True)
+class Answer:
+    status: int
+    headers: dict[str, str]  # lower-case names; the last value of a repeated header
+    body: bytes
+    truncated: bool
+
+
+@dataclass(slots=True)
+class _Conn:
+    reader: asyncio.StreamReader
+    writer: asyncio.StreamWriter
+    idle_since: float = field(default_factory=time.monotonic)
+
+
+def parse(url: str) -> Target | None:
+    """The target of a plain `http://` URL this client sends to; None for anything else."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or 80
+    except ValueError:
+        return None
+    host = parts.hostname
+    if parts.scheme != "http" or not host or parts.username is not None or parts.password:
+        return None
+    if not parts.netloc.isascii() or any(c in url for c in " \r\n\t"):
+        return None
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    if not path.isascii():
+        return None
+    return Target(host, port, netloc, path)
+
+
+class FastPost:
+    """Pooled keep-alive connections per host:port, shared by every namespace."""
+
+    def __init__(self, connections: int) -> None:
+        self._idle: dict[tuple[str, int], list[_Conn]] = {}
+        self._closed = False
+        self._in_use = asyncio.Semaphore(connections)  # connections busy at once, in all
+
+    async def post(
+        self, target: Target, body: bytes, headers: dict[str, str], limit: int
+    ) -> Answer:
+        """POST `body`; the answer with at most `limit` bytes of its body. Raises Refused (a
+        connection or protocol failure, in aiohttp's words) or TimeoutError (the caller's)."""
+        async with self._in_use:
+            return await self._post(target, body, headers, limit)
+
+    async def _post(
+        self, target: Target, body: bytes, headers: dict[str, str], limit: int
+    ) -> Answer:
+        head = [f"POST {target.path} HTTP/1.1", f"Host: {target.host_header}"]
+        for name, value in headers.items():
+            head.append(f"{name}: {value}")
+        head.append("Accept: */*")
+        head.append("Accept-Encoding: gzip, deflate")
+        head.append(f"User-Agent: {USER_AGENT}")
+        head.append(f"Content-Length: {len(body)}")
+        request = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body
+        key = (target.host, target.port)
+        conn = self._take(key)
+        if conn is not None:
+            try:
+                return await self._exchange(key, conn, request, limit)
+            except _Stale:
+                pass  # the receiver closed the idle connection: once more on a new one
+        try:
+            reader, writer = await asyncio.open_connection(
+                target.host, target.port, limit=HEAD_LIMIT
+            )
+        except OSError as exc:
+            raise Refused(
+                f"ClientConnectorError: Cannot connect to host {target.host}:{target.port} "
+                f"ssl:default [{exc.strerror or exc}]"
+            ) from None
+        try:
+            return await self._exchange(key, _Conn(reader, writer), request, limit)
+        except _Stale:
+            raise Refused("ServerDisconnectedError: Server disconnected") from None
+
+    def _take(self, key: tuple[str, int]) -> _Conn | None:
+        pool = self._idle.get(key)
+        now = time.monotonic()
+        while pool:
+            conn = pool.pop()
+            if now - conn.idle_since < KEEPALIVE and not conn.reader.at_eof():
+                return conn
+            conn.writer.close()
+        return None
+
+    def _give_back(self, key: tuple[str, int], conn: _Conn) -> None:
+        pool = self._idle.setdefault(key, [])
+        if self._closed or len(pool) >= IDLE_PER_ORIGIN:
+            conn.writer.close()
+            return
+        conn.idle_since = time.monotonic()
+        pool.append(conn)
+
+    async def _exchange(
+        self, key: tuple[str, int], conn: _Conn, request: bytes, limit: int
+    ) -> Answer:
+        reusable = False
+        try:
+            conn.writer.write(request)
+            status, headers, http10 = await _head(conn.reader)
+            body, truncated, ended = await _body(conn.reader, status, headers, limit)
+            reusable = ended and not http10 and headers.get("connection", "").lower() != "close"
+            return Answer(status, headers, body, truncated)
+        except asyncio.IncompleteReadError:
+            raise Refused("ClientPayloadError: Response payload is not completed") from None
+        except asyncio.LimitOverrunError:
+            raise Refused("ClientResponseError: 400, message='Got more than 65536 bytes'") from None
+        except OSError as exc:
+            raise Refused(f"ClientOSError: {exc}") from None
+        finally:
+            if reusable:
+                self._give_back(key, conn)
+            else:
+                conn.writer.close()
+
+    async def close(self) -> None:
+        self._closed = True
+        for pool in self._idle.values():
+            for conn in pool:
+                conn.writer.close()
+        self._idle.clear()
+
+
+class _Stale(Exception):
+    """The receiver closed the connection before any byte of an answer (a kept-alive
+    connection it had timed out, typically)."""
+
+
+async def _head(reader: asyncio.StreamReader) -> tuple[int, dict[str, str], bool]:
+    """Status, headers and whether it is HTTP/1.0, skipping interim 1xx answers."""
+    first = True
+    while True:
+        try:
+            raw = await reader.readuntil(b"\r\n\r\n")
+        except asyncio.IncompleteReadError as exc:
+            if first and not exc.partial:
+                raise _Stale from None
+            raise Refused("ServerDisconnectedError: Server disconnected") from None
+        except (ConnectionResetError, BrokenPipeError):
+            if first:
+                raise _Stale from None
+            raise
+        first = False
+        lines = raw.decode("latin-1").split("\r\n")
+        parts = lines[0].split(" ", 2)
+        if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or not parts[1].isdigit():
+            raise Refused(f"ClientResponseError: 400, message='Bad status line {lines[0]!r}'")
+        status = int(parts[1])
+        headers: dict[str, str] = {}
+        for line in lines[1:]:
+            if line:
+                name, sep, value = line.partition(":")
+                if not sep:
+                    raise Refused("ClientResponseError: 400, message='Bad header line'")
+                headers[name.strip().lower()] = value.strip()
+        if 100 <= status < 200 and status != 101:
+            continue
+        return status, headers, parts[0] == "HTTP/1.0"
+
+
+async def _body(
+    reader: asyncio.StreamReader, status: int, headers: dict[str, str], limit: int
+) -> tuple[bytes, bool, bool]:
+    """At most `limit` bytes of the body; whether more was left unread (truncated); whether
+    the body ended where the connection can carry the next request."""
+    if status in (204, 304):
+        return b"", False, True
+    if "chunked" in headers.get("transfer-encoding", "").lower():
+        return await _chunked(reader, limit)
+    length_text = headers.get("content-length")
+    if length_text is not None:
+        if not length_text.isdigit():
+            raise Refused("ClientResponseError: 400, message='Invalid Content-Length'")
+        length = int(length_text)
+        data = await reader.readexactly(min(length, limit))
+        return data, length > limit, length <= limit
+    # no length: the body runs to the end of the connection, which is never reused
+    chunks: list[bytes] = []
+    kept = 0
+    while kept < limit:
+        data = await reader.read(limit - kept)
+        if not data:
+            return b"".join(chunks), False, False
+        chunks.append(data)
+        kept += len(data)
+    return b"".join(chunks), not reader.at_eof(), False  # (aiohttp's test, too)
+
+
+async def _chunked(reader: asyncio.StreamReader, limit: int) -> tuple[bytes, bool, bool]:
+    chunks: list[bytes] = []
+    kept = 0
+    while True:
+        size_line = await reader.readuntil(b"\r\n")
+        try:
+            size = int(size_line.split(b";", 1)[0].strip(), 16)
+        except ValueError:
+            raise Refused("ClientPayloadError: Response payload is not completed") from None
+        if size == 0:
+            while (await reader.readuntil(b"\r\n")) != b"\r\n":  # trailers, the blank line
+                pass
+            return b"".join(chunks), False, True
+        if kept + size > limit:
+            chunks.append(await reader.readexactly(limit - kept))
+            return b"".join(chunks), True, False
+        chunks.append(await reader.readexactly(size))
+        kept += size
+        await reader.readexactly(2)  # the chunk's CRLF
