@@ -69,6 +69,7 @@ class Timer:
         return self.callback() if self.arg is _NO_ARG else self.callback(self.arg)
 
 
+@functools.lru_cache(maxsize=8192)  # a request's times are shown again in every answer and webhook
 def iso(ts: float) -> str:
     """ISO-8601 UTC with a `Z`, to the millisecond when there is a fraction."""
     whole = math.floor(ts)

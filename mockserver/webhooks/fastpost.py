@@ -17,6 +17,7 @@ Errors are reported in aiohttp's words too, so a delivery log reads the same eit
 from __future__ import annotations
 
 import asyncio
+import functools
 import platform
 import time
 from dataclasses import dataclass, field
@@ -60,6 +61,7 @@ class _Conn:
     idle_since: float = field(default_factory=time.monotonic)
 
 
+@functools.lru_cache(maxsize=1024)  # a wave sends to a few URLs, thousands of times each
 def parse(url: str) -> Target | None:
     """The target of a plain `http://` URL this client sends to; None for anything else."""
     try:
