@@ -106,7 +106,7 @@ class Clock:
         self._timers: list[tuple[float, int, Timer]] = []
         self._seq = itertools.count()
         self._lock = asyncio.Lock()
-        self._wake = asyncio.Event()
+        self._sleeping: asyncio.Future[None] | None = None  # the runner's, while it sleeps
         self._runner: asyncio.Task[None] | None = None
         self._discarded = 0  # timers discarded (cancelled) still in the heap, about
         self.fired = 0
@@ -163,7 +163,7 @@ class Clock:
         if self._timers[0][2] is timer:
             # the runner sleeps until the earliest timer: only a new earliest one wakes it
             # (not every request's timeout: each wake would cost a loop turn per request)
-            self._wake.set()
+            self._wake()
 
     def call_at_with(
         self, when: float, callback: Callable[[T], Awaitable[None]], arg: T, label: str = ""
@@ -206,7 +206,7 @@ class Clock:
             fired = await self._fire_due(target, jump=True)
             if target > self.timestamp():
                 self._jump_to(target)
-            self._wake.set()
+            self._wake()
             return fired
 
     async def set_time(self, ts: float) -> int:
@@ -217,7 +217,7 @@ class Clock:
             return await self.advance(ts - self.timestamp())
         async with self._lock:
             self._jump_to(ts)
-            self._wake.set()
+            self._wake()
             return 0
 
     def set_mode(self, mode: ClockMode, scale: float = 1.0) -> None:
@@ -227,7 +227,7 @@ class Clock:
         self._jump_to(self.timestamp())
         self._mode = mode
         self._scale = scale if mode == "scaled" else 1.0
-        self._wake.set()
+        self._wake()
 
     async def _fire_due(self, limit: float, *, jump: bool) -> int:
         fired = 0
@@ -282,13 +282,32 @@ class Clock:
         rate = self._rate
         return None if rate == 0 else ahead / rate
 
+    def _wake(self) -> None:
+        """The runner sleeps until the earliest timer: wake it to look again."""
+        sleeping = self._sleeping
+        if sleeping is not None and not sleeping.done():
+            sleeping.set_result(None)
+
     async def _run(self) -> None:
+        # One future and one loop timer per sleep (asyncio.wait_for made a task each time,
+        # and under load the runner sleeps and wakes for every batch of due timers).
+        loop = asyncio.get_running_loop()
         while True:
-            self._wake.clear()
             delay = self._next_delay()
             if delay == 0.0:
                 async with self._lock:
                     await self._fire_due(self.timestamp(), jump=False)
                 continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), delay)
+            sleeping = self._sleeping = loop.create_future()
+            alarm = None if delay is None else loop.call_later(delay, _ring, sleeping)
+            try:
+                await sleeping
+            finally:
+                self._sleeping = None
+                if alarm is not None:
+                    alarm.cancel()
+
+
+def _ring(sleeping: asyncio.Future[None]) -> None:
+    if not sleeping.done():
+        sleeping.set_result(None)

@@ -196,11 +196,15 @@ class Dispatcher:
 
         On a manual clock the attempt runs inside the timer, so `advance` returns only once it
         is settled and everything happens in virtual-time order. On a real or scaled clock it
-        is queued for the sender's workers, so a slow receiver never delays other timers
+        is queued for the sender's workers (at once, when it is due now), so a slow receiver
+        never delays other timers
         (scripted reviewers, timeouts, other receivers); one item's attempts to one URL still
         go out one at a time, in order (sender.py).
         """
         delivery.next_due = due
+        if self._clock.mode != "manual" and due <= self._clock.timestamp():
+            self._sender.put(delivery)  # due now on a running clock: no timer to wait for
+            return
         delivery.timer = self._clock.call_at_with(due, self._due_later, delivery.id, "webhook")
 
     async def _due(self, delivery_id: str) -> None:
