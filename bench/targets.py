@@ -91,9 +91,9 @@ def prefilled(port: int, count: int) -> None:
     from mockserver.jsonio import loads
     from mockserver.server import create_app, tune_gc
     from mockserver.settings import Settings
+    from mockserver.vendors.hitl.matchers import MATCHERS, RequestSubject
     from mockserver.vendors.hitl.models import ApiUser, HitlRequest
     from mockserver.vendors.hitl.routes_requests import _fields
-    from mockserver.vendors.hitl.state import rule_matches
     from mockserver.vendors.hitl.validation import parse_create_request
 
     logging.basicConfig(level=logging.WARNING)
@@ -112,7 +112,8 @@ def prefilled(port: int, count: int) -> None:
             inp = parse_create_request(loads(body), strict=state.strict)
             fields = _fields(inp)
             rule = world.engine.choose(
-                state.cfg.rules, lambda when, f=fields: rule_matches(dict(when), f, loop)
+                state.cfg.rules,
+                lambda when, f=fields: MATCHERS.matches(when, RequestSubject(f, loop)),
             )
             now = world.clock.timestamp()
             req = HitlRequest.new(
