@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -109,6 +110,7 @@ def case_rows(
                 time.sleep(1.5)  # the reviewers join it a second later
             sample = asyncio.run(answer_of(f"http://127.0.0.1:{port}{path}", body, headers))
             got = measure(port, proc.pid, path, body, headers, warmup)
+            hooks = webhook_fate(f"http://127.0.0.1:{port}") if kind == "default" else ""
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
             json.dump(sample, f)
         try:
@@ -122,9 +124,21 @@ def case_rows(
             f"**{got.p99_ms / ceiling.p99_ms:.1f}x** | "
             f"{got.server_cpu:.0%} / {got.client_cpu:.0%} | "
             f"{ceiling.server_cpu:.0%} / {ceiling.client_cpu:.0%} | "
-            f"{_us(got)} / {_us(ceiling)} | {got.tool}, load {got.loadavg} |"
+            f"{_us(got)} / {_us(ceiling)} | {got.tool}, load {got.loadavg}{hooks} |"
         )
     return rows
+
+
+def webhook_fate(base: str) -> str:
+    """What became of the live path's webhooks by the end of the run (a receiver slower than
+    the wave leaves them pending, then abandoned at the bound: a row must say so)."""
+    with urllib.request.urlopen(f"{base}/_mockserver/deliveries?event=none", timeout=60) as r:
+        sent = json.loads(r.read())
+    done = sent["total"] - sent["pending"] - sent["abandoned_at_bound"]
+    return (
+        f"; webhooks: {sent['total']:,} made, {done:,} settled, {sent['pending']:,} pending, "
+        f"{sent['abandoned_at_bound']:,} abandoned at the bound"
+    )
 
 
 def _us(load: Load) -> str:
@@ -223,7 +237,7 @@ def instructions(kind: str) -> float:
         total = next(
             line.split()[1]
             for line in out.read_text(errors="replace").splitlines()
-            if line.startswith(("totals:", "summary:"))
+            if line.startswith("totals:")  # what was counted (`summary:` may read 0)
         )
     return int(total) / 1000
 
