@@ -16,6 +16,7 @@ and a warning says so (at most one line per BOUND_LOG_EVERY seconds, with the co
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fnmatch
 import logging
 import time
@@ -49,6 +50,7 @@ log = logging.getLogger("mockserver.webhooks")
 
 SessionFactory = Callable[[], aiohttp.ClientSession]
 MAX_PENDING = 5_000  # pending deliveries per namespace (MOCKSERVER_MAX_PENDING_DELIVERIES)
+BATCH = 32  # attempts to one receiver sent together on one connection (sender.py, fastpost.py)
 BOUND_LOG_EVERY = 10.0  # seconds (real time) between two warnings about the pending bound
 AT_BOUND = (
     "abandoned: {count} deliveries were pending (the bound, MOCKSERVER_MAX_PENDING_DELIVERIES)"
@@ -83,12 +85,17 @@ class Dispatcher:
         self._bound_logged_at = -BOUND_LOG_EVERY
         self._bound_unlogged = 0
         self._sender: Sender[Delivery] = Sender(
-            self._attempt_queued, _queue_key, NAMESPACE_IN_FLIGHT, TARGET_IN_FLIGHT
+            self._attempt_batch, _queue_key, NAMESPACE_IN_FLIGHT, TARGET_IN_FLIGHT, self._batch
         )
         self._due_later = self._due  # one bound method for every attempt's timer
         self._own = session.own if isinstance(session, Transport) else None
         self._fast = session.fast if isinstance(session, Transport) else None
         self._timeouts: dict[float, aiohttp.ClientTimeout] = {}
+
+    def _batch(self, url: str) -> int:
+        """Attempts to one receiver sent together: BATCH on one connection for a plain-HTTP
+        receiver (fastpost.py), one at a time through the aiohttp session otherwise."""
+        return BATCH if self._fast is not None and fastpost.parse(url) is not None else 1
 
     @property
     def pending(self) -> int:
@@ -226,16 +233,51 @@ class Dispatcher:
                     return fault.answers[used]
         return None
 
-    async def _attempt_queued(self, delivery: Delivery) -> None:
-        if delivery.next_due is not None:
-            await self._attempt_now(delivery, delivery.next_due)
+    async def _attempt_batch(self, deliveries: list[Delivery]) -> None:
+        """The sender's batch (one receiver, different items): scenario fakes, the guard and
+        non-plain-HTTP receivers one by one; the rest together on one connection."""
+        together: list[tuple[Delivery, Attempt, float, Target]] = []
+        for delivery in deliveries:
+            due = delivery.next_due
+            if delivery.state != "pending" or due is None:
+                continue  # abandoned at the bound while queued
+            attempt = self._begin(delivery)
+            started = time.perf_counter()
+            if not attempt.simulated:
+                refusal = await self._refusal(delivery)
+                target = fastpost.parse(delivery.url) if self._fast is not None else None
+                if refusal is not None:
+                    attempt.error, attempt.refused = refusal, True
+                elif target is not None:
+                    together.append((delivery, attempt, due, target))
+                    continue
+                else:
+                    await self._post(delivery, attempt)
+            self._finish(delivery, attempt, due, started)
+        if together:
+            await self._post_together(together)
 
     async def _attempt_now(self, delivery: Delivery, due: float) -> None:
         if delivery.state != "pending":
             return
+        attempt = self._begin(delivery)
+        started = time.perf_counter()
+        if not attempt.simulated:
+            refusal = await self._refusal(delivery)
+            target = fastpost.parse(delivery.url) if self._fast is not None else None
+            if refusal is not None:
+                attempt.error, attempt.refused = refusal, True
+            elif target is not None:
+                await self._post_together([(delivery, attempt, due, target)])
+                return
+            else:
+                await self._post(delivery, attempt)
+        self._finish(delivery, attempt, due, started)
+
+    def _begin(self, delivery: Delivery) -> Attempt:
+        """A new attempt; a scenario's fake answer (`faults: webhook`) settles it at once."""
         attempt = Attempt(len(delivery.attempts) + 1, self._clock.now_iso())
         delivery.next_due = None
-        started = time.perf_counter()
         fake = self._fake_answer(delivery.url)
         if fake is not None:
             attempt.simulated = True
@@ -243,8 +285,13 @@ class Dispatcher:
                 attempt.status = fake
             else:
                 attempt.error = "timed out (simulated)" if fake == "timeout" else "connection reset"
-        else:
-            await self._post(delivery, attempt)
+        return attempt
+
+    async def _refusal(self, delivery: Delivery) -> str | None:
+        """Why the self-delivery guard refuses this URL (transport.OwnAddresses), or None."""
+        return await self._own.refusal(delivery.url) if self._own is not None else None
+
+    def _finish(self, delivery: Delivery, attempt: Attempt, due: float, started: float) -> None:
         attempt.duration_ms = (time.perf_counter() - started) * 1000
         delivery.attempts.append(attempt)
         if delivery.state == "pending":  # (not abandoned at the bound while it was sending)
@@ -277,14 +324,7 @@ class Dispatcher:
         self._notifier.notify("deliveries", delivery.subject, delivery)
 
     async def _post(self, delivery: Delivery, attempt: Attempt) -> None:
-        refusal = await self._own.refusal(delivery.url) if self._own is not None else None
-        if refusal is not None:
-            attempt.error, attempt.refused = refusal, True
-            return
-        target = fastpost.parse(delivery.url) if self._fast is not None else None
-        if target is not None:
-            await self._fast_post(delivery, attempt, target)
-            return
+        """One attempt through the aiohttp session (https, or a URL fastpost leaves alone)."""
         try:
             timeout = self._timeouts.get(delivery.policy.timeout)
             if timeout is None:
@@ -310,26 +350,30 @@ class Dispatcher:
         except ValueError as exc:  # an unusable URL
             attempt.error = f"invalid URL: {exc}"
 
-    async def _fast_post(self, delivery: Delivery, attempt: Attempt, target: Target) -> None:
-        """A plain-HTTP receiver: the pooled keep-alive client (fastpost.py)."""
+    async def _post_together(self, sending: list[tuple[Delivery, Attempt, float, Target]]) -> None:
+        """Plain-HTTP attempts to one receiver, on one connection (fastpost.py); each settles
+        with its own answer. The batch waits as long as its most patient policy allows; an
+        attempt not answered by then timed out after its own timeout."""
         assert self._fast is not None
-        try:
-            async with asyncio.timeout(delivery.policy.timeout):
-                answer = await self._fast.post(
-                    target, delivery.body, delivery.headers, ANSWER_PREFIX
-                )
-        except TimeoutError:
-            attempt.error = f"timed out after {delivery.policy.timeout:g}s"
-            return
-        except fastpost.Refused as exc:
-            attempt.error = str(exc)
-            return
-        attempt.status = answer.status
-        if 300 <= answer.status < 400:
-            attempt.location = answer.headers.get("location")
-            attempt.error = f"redirect to {attempt.location} not followed"
-        encoding = answer.headers.get("content-encoding", "identity")
-        _record_answer(attempt, answer.body, encoding, answer.truncated)
+        results: list[fastpost.Result] = [None] * len(sending)
+        started = time.perf_counter()
+        items = [(target, d.body, d.headers) for d, _, _, target in sending]
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(max(d.policy.timeout for d, _, _, _ in sending)):
+                await self._fast.post_many(items, ANSWER_PREFIX, results)
+        for (delivery, attempt, due, _), result in zip(sending, results, strict=True):
+            if result is None:
+                attempt.error = f"timed out after {delivery.policy.timeout:g}s"
+            elif isinstance(result, fastpost.Refused):
+                attempt.error = str(result)
+            else:
+                attempt.status = result.status
+                if 300 <= result.status < 400:
+                    attempt.location = result.headers.get("location")
+                    attempt.error = f"redirect to {attempt.location} not followed"
+                encoding = result.headers.get("content-encoding", "identity")
+                _record_answer(attempt, result.body, encoding, result.truncated)
+            self._finish(delivery, attempt, due, started)
 
     def _settle(self, delivery: Delivery, attempt: Attempt, due: float) -> None:
         """Delivered, failed, or the next attempt: its wait counts from this attempt's due

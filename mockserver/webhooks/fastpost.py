@@ -20,6 +20,7 @@ import asyncio
 import functools
 import platform
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -83,53 +84,95 @@ def parse(url: str) -> Target | None:
     return Target(host, port, netloc, path)
 
 
+Item = tuple[Target, bytes, Mapping[str, str]]  # one POST: where, the body, its headers
+Result = Answer | Refused | None  # None: not settled yet (the caller's timeout came first)
+
+
 class FastPost:
-    """Pooled keep-alive connections per host:port, shared by every namespace."""
+    """Pooled keep-alive connections per host:port, shared by every namespace.
+
+    `post_many` sends a batch of POSTs to one host:port pipelined on one connection (HTTP/1.1
+    allows it; the receiver answers them in order): under a wave, a busy event loop needs
+    several turns for one exchange, and one exchange for a whole batch keeps the deliveries up
+    with the calls. A receiver that closes the connection after an answer (HTTP/1.0,
+    `Connection: close`) has processed nothing after it (RFC 9112, 9.6): the rest of the batch
+    goes again on a new connection, and that receiver gets one request per connection from
+    then on."""
 
     def __init__(self, connections: int) -> None:
         self._idle: dict[tuple[str, int], list[_Conn]] = {}
         self._closed = False
         self._in_use = asyncio.Semaphore(connections)  # connections busy at once, in all
+        self._one_by_one: set[tuple[str, int]] = set()  # receivers that close after an answer
 
     async def post(
-        self, target: Target, body: bytes, headers: dict[str, str], limit: int
+        self, target: Target, body: bytes, headers: Mapping[str, str], limit: int
     ) -> Answer:
         """POST `body`; the answer with at most `limit` bytes of its body. Raises Refused (a
         connection or protocol failure, in aiohttp's words) or TimeoutError (the caller's)."""
-        async with self._in_use:
-            return await self._post(target, body, headers, limit)
+        results: list[Result] = [None]
+        await self.post_many([(target, body, headers)], limit, results)
+        result = results[0]
+        if isinstance(result, Refused):
+            raise result
+        assert result is not None
+        return result
 
-    async def _post(
-        self, target: Target, body: bytes, headers: dict[str, str], limit: int
-    ) -> Answer:
-        head = [f"POST {target.path} HTTP/1.1", f"Host: {target.host_header}"]
-        for name, value in headers.items():
-            head.append(f"{name}: {value}")
-        head.append("Accept: */*")
-        head.append("Accept-Encoding: gzip, deflate")
-        head.append(f"User-Agent: {USER_AGENT}")
-        head.append(f"Content-Length: {len(body)}")
-        request = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body
-        key = (target.host, target.port)
+    async def post_many(self, items: Sequence[Item], limit: int, results: list[Result]) -> None:
+        """POST every item (all to one host:port), each answer or failure into `results` (same
+        order) as it comes, so a caller's timeout keeps what was settled before it."""
+        async with self._in_use:
+            requests = [_request(*item) for item in items]
+            key = (items[0][0].host, items[0][0].port)
+            todo = list(range(len(items)))
+            retried = False
+            while todo:
+                if key in self._one_by_one and len(todo) > 1:
+                    for index in todo:
+                        await self._batch(key, [index], requests, limit, results)
+                    return
+                todo = await self._batch(key, todo, requests, limit, results, retried)
+                retried = True
+
+    async def _batch(
+        self,
+        key: tuple[str, int],
+        todo: list[int],
+        requests: list[bytes],
+        limit: int,
+        results: list[Result],
+        retried: bool = True,
+    ) -> list[int]:
+        """One connection's go at `todo`: what is left to send again on a new connection."""
         conn = self._take(key)
-        if conn is not None:
+        fresh = conn is None
+        if conn is None:
             try:
-                return await self._exchange(key, conn, request, limit)
-            except _Stale:
-                pass  # the receiver closed the idle connection: once more on a new one
-        try:
-            reader, writer = await asyncio.open_connection(
-                target.host, target.port, limit=HEAD_LIMIT
-            )
-        except OSError as exc:
-            raise Refused(
-                f"ClientConnectorError: Cannot connect to host {target.host}:{target.port} "
-                f"ssl:default [{exc.strerror or exc}]"
-            ) from None
-        try:
-            return await self._exchange(key, _Conn(reader, writer), request, limit)
-        except _Stale:
-            raise Refused("ServerDisconnectedError: Server disconnected") from None
+                reader, writer = await asyncio.open_connection(*key, limit=HEAD_LIMIT)
+            except OSError as exc:
+                refused = Refused(
+                    f"ClientConnectorError: Cannot connect to host {key[0]}:{key[1]} "
+                    f"ssl:default [{exc.strerror or exc}]"
+                )
+                for index in todo:
+                    results[index] = refused
+                return []
+            conn = _Conn(reader, writer)
+        answered, why = await self._exchange(key, conn, [requests[i] for i in todo], limit)
+        for index, answer in zip(todo, answered, strict=False):
+            results[index] = answer
+        left = todo[len(answered) :]
+        if not left:
+            return []
+        if why is _STALE and not fresh and not retried:
+            return left  # a kept-alive connection the receiver had closed: once more
+        if why is _CLOSED:
+            self._one_by_one.add(key)
+            return left  # never processed (the receiver closed after an answer): again
+        failure = why if isinstance(why, Refused) else DISCONNECTED
+        for index in left:
+            results[index] = failure
+        return []
 
     def _take(self, key: tuple[str, int]) -> _Conn | None:
         pool = self._idle.get(key)
@@ -150,21 +193,35 @@ class FastPost:
         pool.append(conn)
 
     async def _exchange(
-        self, key: tuple[str, int], conn: _Conn, request: bytes, limit: int
-    ) -> Answer:
+        self, key: tuple[str, int], conn: _Conn, requests: list[bytes], limit: int
+    ) -> tuple[list[Answer], object]:
+        """Send `requests` on `conn` and read their answers in order: the answers read, and why
+        it stopped short (_STALE, _CLOSED or a Refused) or None when all were answered."""
+        answers: list[Answer] = []
         reusable = False
         try:
-            conn.writer.write(request)
-            status, headers, http10 = await _head(conn.reader)
-            body, truncated, ended = await _body(conn.reader, status, headers, limit)
-            reusable = ended and not http10 and headers.get("connection", "").lower() != "close"
-            return Answer(status, headers, body, truncated)
+            conn.writer.write(b"".join(requests))
+            for _ in requests:
+                try:
+                    status, headers, http10 = await _head(conn.reader)
+                except _Stale:
+                    return answers, _STALE if not answers else DISCONNECTED
+                body, truncated, ended = await _body(conn.reader, status, headers, limit)
+                answers.append(Answer(status, headers, body, truncated))
+                closing = http10 or headers.get("connection", "").lower() == "close"
+                if not ended or closing:  # this connection carries nothing more
+                    more = len(answers) < len(requests)
+                    return answers, (_CLOSED if ended and more else DISCONNECTED)
+            reusable = True
+            return answers, None
         except asyncio.IncompleteReadError:
-            raise Refused("ClientPayloadError: Response payload is not completed") from None
+            return answers, Refused("ClientPayloadError: Response payload is not completed")
         except asyncio.LimitOverrunError:
-            raise Refused("ClientResponseError: 400, message='Got more than 65536 bytes'") from None
+            return answers, Refused("ClientResponseError: 400, message='Got more than 65536 bytes'")
+        except Refused as exc:
+            return answers, exc
         except OSError as exc:
-            raise Refused(f"ClientOSError: {exc}") from None
+            return answers, Refused(f"ClientOSError: {exc}")
         finally:
             if reusable:
                 self._give_back(key, conn)
@@ -182,6 +239,22 @@ class FastPost:
 class _Stale(Exception):
     """The receiver closed the connection before any byte of an answer (a kept-alive
     connection it had timed out, typically)."""
+
+
+_STALE = object()  # the connection was closed before any answer
+_CLOSED = object()  # the receiver closed it after an answer, as it said it would
+DISCONNECTED = Refused("ServerDisconnectedError: Server disconnected")
+
+
+def _request(target: Target, body: bytes, headers: Mapping[str, str]) -> bytes:
+    """The request's bytes: what aiohttp sent (its automatic headers too)."""
+    head = [f"POST {target.path} HTTP/1.1", f"Host: {target.host_header}"]
+    head.extend(f"{name}: {value}" for name, value in headers.items())
+    head.append("Accept: */*")
+    head.append("Accept-Encoding: gzip, deflate")
+    head.append(f"User-Agent: {USER_AGENT}")
+    head.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body
 
 
 async def _head(reader: asyncio.StreamReader) -> tuple[int, dict[str, str], bool]:

@@ -10,7 +10,15 @@ from contextlib import asynccontextmanager
 
 import pytest
 
-from mockserver.webhooks.fastpost import FastPost, Refused, Target, parse
+from mockserver.webhooks.fastpost import (
+    Answer,
+    FastPost,
+    Item,
+    Refused,
+    Result,
+    Target,
+    parse,
+)
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
@@ -225,3 +233,60 @@ async def test_a_closed_port_says_it_cannot_connect() -> None:
         Refused, match=r"^ClientConnectorError: Cannot connect to host 127\.0\.0\.1"
     ):
         await FastPost(8).post(target, b"{}", {}, 1024)
+
+
+async def test_a_batch_goes_pipelined_on_one_connection_each_with_its_answer() -> None:
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        for n in range(3):
+            await read_request(reader)
+            answer = f"answer {n}".encode()
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(answer) + answer)
+        await reader.read()
+
+    client = FastPost(8)
+    async with receiver(handle) as (target, accepted):
+        results: list[Result] = [None, None, None]
+        items: list[Item] = [(target, f"{{{n}}}".encode(), {}) for n in range(3)]
+        await client.post_many(items, 1024, results)
+        await client.close()
+    assert [r.body for r in results if isinstance(r, Answer)] == [
+        b"answer 0",
+        b"answer 1",
+        b"answer 2",
+    ]
+    assert len(accepted) == 1
+
+
+async def test_a_receiver_closing_after_each_answer_gets_the_rest_again_one_by_one() -> None:
+    """HTTP/1.0 or `Connection: close`: the receiver processed nothing after that answer, so
+    the rest of the batch is sent again on new connections, each exactly once."""
+    got: list[bytes] = []
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        request = await read_request(reader)
+        got.append(request.rpartition(b"\r\n\r\n")[2])
+        writer.write(b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok")
+        await writer.drain()
+
+    client = FastPost(8)
+    async with receiver(handle) as (target, accepted):
+        results: list[Result] = [None] * 4
+        await client.post_many([(target, b"%d" % n, {}) for n in range(4)], 1024, results)
+        await client.close()
+    assert all(isinstance(r, Answer) and r.status == 200 for r in results)
+    assert sorted(got) == [b"0", b"1", b"2", b"3"] and len(accepted) == 4
+
+
+async def test_a_connection_lost_mid_batch_fails_only_the_unanswered() -> None:
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        writer.write(OK)
+        await writer.drain()  # then hangs up without a word about the others
+
+    client = FastPost(8)
+    async with receiver(handle) as (target, _):
+        results: list[Result] = [None] * 3
+        await client.post_many([(target, b"{}", {})] * 3, 1024, results)
+        await client.close()
+    assert isinstance(results[0], Answer) and results[0].status == 200
+    assert [str(r) for r in results[1:]] == ["ServerDisconnectedError: Server disconnected"] * 2
