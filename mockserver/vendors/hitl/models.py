@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from mockserver.clock import iso
+from mockserver.clock import Timer, iso
 from mockserver.scenario.model import Reviewer
 from mockserver.vendors.hitl.response_model import ResponseConfig
 
@@ -78,6 +78,15 @@ class Loop:
     updated_at: float
     members: list[Member] = field(default_factory=list)
     invite_code: str = ""
+    _broadcast: tuple[Member, ...] = field(default=(), repr=False, compare=False)
+
+    def broadcast(self) -> tuple[Member, ...]:
+        """The members a new request is broadcast to: one tuple shared by every request made
+        while they stay the same (a spam wave stores a hundred thousand requests)."""
+        kept, members = self._broadcast, self.members
+        if len(kept) != len(members) or any(a is not b for a, b in zip(kept, members, strict=True)):
+            kept = self._broadcast = tuple(members)
+        return kept
 
     def has_member(self, user_id: str) -> bool:
         return any(m.user_id == user_id for m in self.members)
@@ -130,6 +139,7 @@ class HitlRequest:
     previous_status: str | None = None
     feedback: dict[str, Any] | None = None
     rule: str | None = None
+    timeout_timer: Timer | None = None  # its timeout's, until it is decided or cancelled
 
     @classmethod
     def new(cls, *, fields: dict[str, Any], **rest: Any) -> HitlRequest:

@@ -134,6 +134,7 @@ class HitlState(VendorState):
         doomed = [r for r in self.requests.values() if r.loop_id == loop.id]
         for req in doomed:
             self.world.engine.cancel(req.id)
+            self._drop_timeout(req)
             del self.requests[req.id]
         del self.loops[loop.id]
         self.world.changed()  # its requests are gone: every wait on an item re-checks
@@ -146,7 +147,9 @@ class HitlState(VendorState):
     # -- requests -----------------------------------------------------------------------------
     def add_request(self, req: HitlRequest, rule: Rule | None) -> None:
         self.requests[req.id] = req
-        self.world.engine.at(req.id, req.timeout_at, self._expire_later, "timeout")
+        req.timeout_timer = self.world.engine.at(
+            req.id, req.timeout_at, self._expire_later, "timeout"
+        )
         if rule is not None:
             req.rule = rule.where
             # a plain `timeout` step schedules nothing: the request expires at its timeout_at
@@ -192,6 +195,7 @@ class HitlState(VendorState):
         req.previous_status = req.status
         req.status = "completed"
         self.world.engine.cancel(req.id)
+        self._drop_timeout(req)
         self._emit("request.completed", req)
 
     def expire(self, req: HitlRequest) -> None:
@@ -199,13 +203,24 @@ class HitlState(VendorState):
         req.previous_status = req.status
         req.status = "timeout"
         self.world.engine.cancel(req.id)
+        self._drop_timeout(req)
         self._emit("request.timeout", req)
 
     def set_timeout(self, req: HitlRequest, seconds: int) -> None:
         """A new `timeout_seconds` (PATCH): `timeout_at` moves, counted from creation."""
         req.set_field("timeout_seconds", seconds)
         req.timeout_at = req.created_at + seconds
-        self.world.engine.at(req.id, req.timeout_at, self._expire_later, "timeout")
+        self._drop_timeout(req)
+        req.timeout_timer = self.world.engine.at(
+            req.id, req.timeout_at, self._expire_later, "timeout"
+        )
+
+    def _drop_timeout(self, req: HitlRequest) -> None:
+        """A decided, timed-out or cancelled request's timeout timer is discarded: the clock's
+        heap does not keep a timer (and its heap entry) per stored request for an hour."""
+        if req.timeout_timer is not None:
+            self.world.clock.discard(req.timeout_timer)
+            req.timeout_timer = None
 
     async def _expire(self, request_id: str) -> None:
         req = self.requests.get(request_id)
@@ -237,6 +252,7 @@ class HitlState(VendorState):
         req.previous_status = req.status
         req.status = "cancelled"
         self.world.engine.cancel(req.id)
+        self._drop_timeout(req)
         if req.previous_status == "pending":
             self.limiter.refund(req.owner.key, self.world.clock.timestamp())
         self._emit("request.cancelled", req)
