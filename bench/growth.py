@@ -173,8 +173,8 @@ def live(n: int) -> list[str]:
         f"{count:,} in {took:.0f} s ({count / took:,.0f}/s, p99 {load.p99_ms:.0f} ms)",
         f"{rss:,.0f} MiB ({per:,.0f} B per request)",
         f"{peak:,.0f} MiB ({per_peak:,.0f} B per request)",
-        f"{sent['total']:,} / {sent['pending']:,} (bound {sent['max_pending']:,}) / "
-        f"{sent['abandoned_at_bound']:,}",
+        f"{sent['total']:,} / {sent.get('pending', '?')} (bound {sent.get('max_pending', 'none')}"
+        f") / {sent.get('abandoned_at_bound', 0):,}",
         f"{idle:.0f} MiB; load {loadavg()}",
     ]
 
