@@ -85,7 +85,13 @@ class Dispatcher:
         self._bound_logged_at = -BOUND_LOG_EVERY
         self._bound_unlogged = 0
         self._sender: Sender[Delivery] = Sender(
-            self._attempt_batch, _queue_key, NAMESPACE_IN_FLIGHT, TARGET_IN_FLIGHT, self._batch
+            self._attempt_batch,
+            _queue_key,
+            NAMESPACE_IN_FLIGHT,
+            TARGET_IN_FLIGHT,
+            self._batch,
+            alive=_still_pending,
+            most=2 * self.max_pending + 64,
         )
         self._due_later = self._due  # one bound method for every attempt's timer
         self._own = session.own if isinstance(session, Transport) else None
@@ -434,6 +440,10 @@ def _record_answer(attempt: Attempt, raw: bytes, encoding: str, truncated: bool)
     else:
         attempt.answer = raw.decode("utf-8", "replace") if raw else None
     attempt.answer_truncated = truncated
+
+
+def _still_pending(delivery: Delivery) -> bool:
+    return delivery.state == "pending"
 
 
 def _queue_key(delivery: Delivery) -> tuple[str, str | None]:

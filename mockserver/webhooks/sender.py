@@ -42,9 +42,18 @@ class Sender(Generic[J]):
         total: int,
         per_target: int,
         batch: Callable[[str], int],
+        alive: Callable[[J], bool] = lambda _job: True,
+        most: int = 0,
     ) -> None:
+        """`alive(job)`: whether a queued attempt is still to be sent (one abandoned while it
+        waited is not); once more than `most` attempts are queued (0: no limit), the queues
+        drop those that are not, so a receiver that hangs cannot make them grow without
+        bound while the dispatcher abandons what they hold."""
         self._send = send
         self._key = key
+        self._alive = alive
+        self._most = most
+        self._queued = 0
         self.total = total
         self.per_target = per_target
         self.batch = batch
@@ -64,10 +73,23 @@ class Sender(Generic[J]):
             queue = self._queues[key] = deque()
             self._make_ready(key)  # (a key sending now is readied again once it is done)
         queue.append(job)
+        self._queued += 1
+        if self._most and self._queued > self._most:
+            self._sweep()
         if len(self._workers) < self.total and not self.closing:
             task = asyncio.get_running_loop().create_task(self._work())
             self._workers.add(task)
             task.add_done_callback(self._workers.discard)
+
+    def _sweep(self) -> None:
+        """Drop queued attempts that are no longer to be sent (a key left with none is
+        forgotten when its turn comes)."""
+        for queue in self._queues.values():
+            kept = [job for job in queue if self._alive(job)]
+            if len(kept) != len(queue):
+                queue.clear()
+                queue.extend(kept)
+        self._queued = sum(len(q) for q in self._queues.values())
 
     def waiting(self) -> int:
         """Attempts queued, those sending included."""
@@ -106,7 +128,8 @@ class Sender(Generic[J]):
             if taken is None:
                 return
             origin, keys = taken
-            jobs = [self._queues[key].popleft() for key in keys]
+            jobs = [queue.popleft() for key in keys if (queue := self._queues[key])]
+            self._queued -= len(jobs)
             self._busy[origin] = self._busy.get(origin, 0) + 1
             self._sending += len(jobs)
             try:

@@ -5,6 +5,7 @@ delivery is abandoned and recorded (state, reason, counter, a log line), never s
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import random
@@ -18,6 +19,7 @@ from mockserver.notifier import Notifier
 from mockserver.scenario.model import WebhookFault
 from mockserver.webhooks.dispatcher import Dispatcher
 from mockserver.webhooks.policy import DEFAULT_POLICY
+from mockserver.webhooks.transport import TARGET_IN_FLIGHT, Transport
 
 START = 1_767_225_600.0
 URL = "http://receiver.invalid/hook"
@@ -117,3 +119,37 @@ async def test_the_bound_is_logged_with_the_count_never_silently(
     assert len(lines) == 1, lines
     assert f"{BOUND} deliveries pending" in lines[0] and "1 in all" in lines[0]
     assert d.abandoned_at_bound == 5
+
+
+async def test_a_receiver_that_never_answers_cannot_grow_the_queues_past_the_bound() -> None:
+    """Its few connections hang, every further attempt queues behind them, and the bound
+    abandons the oldest deliveries while they wait: the queues let go of those too."""
+
+    async def hang(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            await reader.read()  # never answers; the sandbox hangs up at its timeout or shutdown
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(hang, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/hook"
+    clock = Clock(START, "real")
+    transport = Transport()
+    d = Dispatcher(clock, IdFactory(random.Random(1)), Notifier(), transport, LOG_CAP, (), "",
+                   max_pending=BOUND)  # fmt: skip
+    clock.start()
+    try:
+        for n in range(1_000):
+            d.send(vendor="hitl", event="e", url=url, body=BODY, headers={},
+                   policy=DEFAULT_POLICY, subject=f"r{n}")  # fmt: skip
+            if n % 100 == 99:
+                await asyncio.sleep(0.01)  # the workers take their batches, which hang
+        assert d.pending == BOUND and d.abandoned_at_bound == 1_000 - BOUND
+        assert d._sender.waiting() <= 2 * BOUND + 64 + TARGET_IN_FLIGHT * 32
+    finally:
+        await d.drain(0.1)
+        await clock.stop()
+        await transport.close()
+        server.close()
+        await server.wait_closed()
+        await asyncio.sleep(0.05)  # the connections' transports finish closing
