@@ -31,6 +31,7 @@ from mockserver.notifier import Notifier
 from mockserver.redaction import redact_url
 from mockserver.scenario.model import WebhookFault
 from mockserver.webhooks import fastpost
+from mockserver.webhooks.answers import read_answer, reason, record_answer
 from mockserver.webhooks.deliveries import (
     Attempt,
     Delivery,
@@ -324,7 +325,7 @@ class Dispatcher:
                     "namespace": self.namespace,
                     "item": delivery.subject,
                     "event": delivery.event,
-                    "reason": _reason(attempt) if failed else None,
+                    "reason": reason(attempt) if failed else None,
                 },
             )
         self._notifier.notify("deliveries", delivery.subject, delivery)
@@ -348,7 +349,7 @@ class Dispatcher:
                 if 300 <= resp.status < 400:
                     attempt.location = resp.headers.get("Location")
                     attempt.error = f"redirect to {attempt.location} not followed"
-                await _read_answer(resp, attempt)
+                await read_answer(resp, attempt)
         except TimeoutError:
             attempt.error = f"timed out after {delivery.policy.timeout:g}s"
         except aiohttp.ClientError as exc:
@@ -378,7 +379,7 @@ class Dispatcher:
                     attempt.location = result.headers.get("location")
                     attempt.error = f"redirect to {attempt.location} not followed"
                 encoding = result.headers.get("content-encoding", "identity")
-                _record_answer(attempt, result.body, encoding, result.truncated)
+                record_answer(attempt, result.body, encoding, result.truncated)
             self._finish(delivery, attempt, due, started)
 
     def _settle(self, delivery: Delivery, attempt: Attempt, due: float) -> None:
@@ -415,44 +416,9 @@ class Dispatcher:
         return self.log.select(where.matches)
 
 
-async def _read_answer(resp: aiohttp.ClientResponse, attempt: Attempt) -> None:
-    """Record at most ANSWER_PREFIX bytes of the answer, as sent (the session never
-    decompresses); a longer answer is cut and its connection dropped, not read to the end."""
-    chunks: list[bytes] = []
-    left = ANSWER_PREFIX
-    while left > 0:
-        chunk = await resp.content.read(left)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        left -= len(chunk)
-    truncated = not resp.content.at_eof()
-    _record_answer(attempt, b"".join(chunks), resp.headers.get("Content-Encoding", ""), truncated)
-    if truncated:
-        resp.close()
-
-
-def _record_answer(attempt: Attempt, raw: bytes, encoding: str, truncated: bool) -> None:
-    """The answer's prefix as the delivery log shows it: text, or what a compressed one was."""
-    encoding = encoding.strip().lower() or "identity"
-    if raw and encoding != "identity":
-        attempt.answer = f"<{len(raw)} bytes of {encoding} content, not decoded>"
-    else:
-        attempt.answer = raw.decode("utf-8", "replace") if raw else None
-    attempt.answer_truncated = truncated
-
-
 def _still_pending(delivery: Delivery) -> bool:
     return delivery.state == "pending"
 
 
 def _queue_key(delivery: Delivery) -> tuple[str, str | None]:
     return delivery.url, delivery.subject
-
-
-def _reason(attempt: Attempt) -> str:
-    """Why an attempt failed, in words a log reader acts on."""
-    if attempt.error:
-        return attempt.error + (" (simulated by the scenario)" if attempt.simulated else "")
-    why = f"the receiver answered {attempt.status}"
-    return why + (" (simulated by the scenario)" if attempt.simulated else "")

@@ -125,11 +125,11 @@ async def test_a_receiver_that_never_answers_cannot_grow_the_queues_past_the_bou
     """Its few connections hang, every further attempt queues behind them, and the bound
     abandons the oldest deliveries while they wait: the queues let go of those too."""
 
+    held: list[asyncio.StreamWriter] = []
+
     async def hang(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            await reader.read()  # never answers; the sandbox hangs up at its timeout or shutdown
-        finally:
-            writer.close()
+        held.append(writer)
+        await reader.read()  # never answers; the sandbox hangs up at its timeout or shutdown
 
     server = await asyncio.start_server(hang, "127.0.0.1", 0)
     url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/hook"
@@ -151,5 +151,8 @@ async def test_a_receiver_that_never_answers_cannot_grow_the_queues_past_the_bou
         await clock.stop()
         await transport.close()
         server.close()
+        for writer in held:
+            writer.close()
         await server.wait_closed()
-        await asyncio.sleep(0.05)  # the connections' transports finish closing
+        for _ in range(20):  # the connections' transports finish closing (a loop turn or two)
+            await asyncio.sleep(0.01)
