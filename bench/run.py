@@ -326,7 +326,7 @@ async def webhooks() -> list[tuple[str, str, str]]:
     ) + f'  webhooks: [{{url: "http://127.0.0.1:{rport}/hook", secret: whsec_bench}}]\n'
     scenario = parse_scenario(text, "bench-webhooks.yaml", VENDORS)
     app = build_app(
-        Settings(log_level="warning", delivery_cap=20_000),
+        Settings(log_level="warning", delivery_cap=20_000, max_pending_deliveries=20_000),
         VENDORS,
         ScenarioLibrary(default=scenario),
     )
