@@ -51,8 +51,13 @@ format: $(STAMP)
 schema: $(STAMP)
 	$(BIN)/mockserver schema > scenarios/scenario.schema.json
 
+# Every benchmark row of docs/benchmarks.md, printed as Markdown (about half an hour; wrk and,
+# for instruction counts, valgrind). `make bench BENCH_ARGS=--quick` in a few minutes;
+# BENCH_ARGS="--only throughput" and the other sections: bench/run.py's docstring lists them.
+BENCH_ARGS ?=
+
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # The real image where no Docker engine runs (CI calls this after `make test`): container-check
 # builds the Dockerfile with podman, runs the image's command as its container would, waits for

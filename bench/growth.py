@@ -1,5 +1,7 @@
 """Growth: what storing 10k, 100k and 1M requests does to create-request latency, memory, reset
-and journal queries; and how long SIGTERM takes under full load. Part of `make bench`.
+and journal queries; what 100,000 requests on the live path (reviewers answering, every webhook
+failing and retrying) cost in memory; and how long SIGTERM takes under full load. Part of
+`make bench`.
 
 Each level starts a fresh sandbox (bench scenario, pinned to core 0) holding that many
 requests (made in-process through the create-request handler before it listens: the same stored
@@ -20,16 +22,21 @@ from pathlib import Path
 
 import wrk
 from common import AUTH, HITL_BODY, HITL_PATH, QUICK, arg, free_port, new_loop, server, table
+from wrk import loadavg
 
 LEVELS = [10_000, 50_000] if QUICK else [10_000, 100_000, 1_000_000]
-if arg("--levels", ""):
-    LEVELS = [int(x) for x in arg("--levels", "").split(",")]
+if arg("--levels", ""):  # `--levels none`: the live path and SIGTERM only
+    LEVELS = [int(x) for x in arg("--levels", "").split(",") if x != "none"]
 MEASURE = 3.0 if QUICK else 5.0
+LIVE = 20_000 if QUICK else 100_000  # live-path requests (`--live N`)
+if arg("--live", ""):
+    LIVE = int(arg("--live", ""))
 
 
-def rss_mib(pid: int) -> float:
+def rss_mib(pid: int, field: str = "VmRSS") -> float:
+    """Resident memory of a process, MiB (`VmHWM`: its peak so far)."""
     status = Path(f"/proc/{pid}/status").read_text()
-    kib = next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS"))
+    kib = next(line.split()[1] for line in status.splitlines() if line.startswith(field))
     return int(kib) / 1024
 
 
@@ -140,6 +147,38 @@ wrk.run(sys.argv[1], sys.argv[2], AUTH, 30, int(sys.argv[3]))
 """
 
 
+def live(n: int) -> list[str]:
+    """The live path at `n` requests: the default scenario (each request claimed a second
+    later, answered two seconds after), every webhook to a closed port, so each delivery fails
+    and retries on its schedule (15 s, 1 min, ...) until the pending bound abandons it. Bytes
+    per request: RSS (and peak RSS) above the idle sandbox's, over `n`; journal (capped),
+    pending deliveries (bounded), timers and the stored requests included."""
+    closed = free_port()
+    body = json.dumps({**json.loads(HITL_BODY), "callback_url": f"http://127.0.0.1:{closed}/h"})
+    with server("default") as (port, proc):
+        base = f"http://127.0.0.1:{port}"
+        url = base + new_loop(base)
+        time.sleep(1.5)  # the reviewers join the new loop
+        idle = rss_mib(proc.pid)
+        started = time.perf_counter()
+        load = wrk.run(url, body, AUTH, 3600, proc.pid, until=lambda: journal_total(base) >= n)
+        took = time.perf_counter() - started
+        time.sleep(4.0)  # the last requests are claimed and answered, their webhooks fail
+        count = journal_total(base) - 1  # the loop's creation is not a request
+        rss, peak = rss_mib(proc.pid), rss_mib(proc.pid, "VmHWM")
+        with urllib.request.urlopen(f"{base}/_mockserver/deliveries?event=none", timeout=60) as r:
+            sent = json.loads(r.read())
+    per, per_peak = ((x - idle) * 1024 * 1024 / count for x in (rss, peak))
+    return [
+        f"{count:,} in {took:.0f} s ({count / took:,.0f}/s, p99 {load.p99_ms:.0f} ms)",
+        f"{rss:,.0f} MiB ({per:,.0f} B per request)",
+        f"{peak:,.0f} MiB ({per_peak:,.0f} B per request)",
+        f"{sent['total']:,} / {sent.get('pending', '?')} (bound {sent.get('max_pending', 'none')}"
+        f") / {sent.get('abandoned_at_bound', 0):,}",
+        f"{idle:.0f} MiB; load {loadavg()}",
+    ]
+
+
 def rows() -> list[str]:
     head = [
         "Stored requests",
@@ -150,8 +189,17 @@ def rows() -> list[str]:
         "journal ms: scan / last 100 / all",
         "prefill time; load avg",
     ]
-    empty = empty_rss()
+    empty = empty_rss() if LEVELS else 0.0
     out = table(head, [level(n, empty) for n in LEVELS])
+    out.append("")
+    live_head = [
+        "Live path (default scenario, webhooks to a closed port)",
+        "RSS after",
+        "peak RSS",
+        "deliveries made / pending / abandoned at the bound",
+        "idle RSS; load avg",
+    ]
+    out += table(live_head, [live(LIVE)])
     out.append("")
     out.append(f"SIGTERM under full load (default scenario, webhooks): {sigterm()}")
     return out

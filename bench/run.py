@@ -1,28 +1,42 @@
-"""mockserver benchmarks: prints tables of figures. Benchmarks, not tests: nothing here fails.
+"""mockserver benchmarks: prints tables of figures, as Markdown rows for docs/benchmarks.md.
+Benchmarks, not tests: nothing here fails.
 
     make bench    (or: .venv/bin/python bench/run.py [--quick] [--repeat N] [--only SECTION]
                                                     [--case TEXT] [--levels 10000,100000])
 
-1. Throughput and latency at 50 connections, driven by wrk (2 threads, pinned to core 1; the
-   server pinned to core 0): HITL create-request with the bench scenario (nobody answers, manual
-   clock) and with the default scenario (reviewers answer on a real clock, signed webhooks to a
-   local receiver), Hive sync task and Outharm automated, each against a bare aiohttp app that
-   answers the same bytes in the same run (the ceiling). The CPU share of server and load
-   generator shows the ceiling was saturated (server near 100%, wrk not).
-2. Growth (bench/growth.py): create-request latency, RSS, reset time and journal queries at
-   10k, 100k and 1M stored requests; SIGTERM under full load.
-3. In-process start-up and reset; 10,000 scripted decisions with signed webhooks.
+Sections (`--only` one of them; all by default):
+1. throughput: throughput and latency at 50 connections, driven by wrk (2 threads, pinned to
+   core 1; the server pinned to core 0), each row against a bare aiohttp app that answers the
+   same bytes in the same run (the ceiling): HITL create-request on the quiet path (bench
+   scenario: nobody answers, manual clock) and on the live path (embedded default scenario:
+   each request claimed a second later and answered two seconds after, a signed webhook for
+   each, to a local receiver or to a closed port, where every attempt fails and retries),
+   Hive sync task and Outharm automated. The CPU share of server and load generator shows the
+   ceiling was saturated (server near 100%, wrk not).
+2. uvloop: the quiet and live rows with the sandbox and the ceiling both on uvloop.
+3. warm: the quiet and live rows after a 30 s warm-up (10 s with --quick), ceiling likewise.
+4. growth (bench/growth.py): the quiet path at 10k, 100k and 1M stored requests; the live path
+   at 100,000 requests with every webhook failing (memory per request, pending deliveries,
+   abandoned at the bound); SIGTERM under full load.
+5. instructions: callgrind instruction counts per call (bench/instructions.py) for the quiet
+   path, the live path and the bare ceiling, when valgrind is installed.
+6. inprocess: start-up and reset; 10,000 scripted decisions with signed webhooks.
+Every section prints the load average before and after it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -48,33 +62,60 @@ HERE = Path(__file__).resolve().parent
 PY = sys.executable
 DURATION = 3.0 if QUICK else 10.0
 WARMUP = 1.0 if QUICK else 3.0
+WARM = 10.0 if QUICK else 30.0  # the warm section's warm-up
 REPEAT = int(arg("--repeat", "1"))
-ONLY = arg("--only", "")  # throughput, growth or inprocess
+ONLY = arg("--only", "")  # throughput, uvloop, warm, growth, instructions or inprocess
 CASE = arg("--case", "")  # a part of a throughput row's label
+SECTIONS = ("throughput", "uvloop", "warm", "growth", "instructions", "inprocess")
 
 
-def measure(port: int, pid: int, path: str, body: str, headers: dict[str, str]) -> Load:
+def measure(
+    port: int, pid: int, path: str, body: str, headers: dict[str, str], warmup: float
+) -> Load:
     import wrk
 
     url = f"http://127.0.0.1:{port}{path}"
-    wrk.run(url, body, headers, WARMUP, pid)
+    wrk.run(url, body, headers, warmup, pid)
     return wrk.run(url, body, headers, DURATION, pid)
 
 
-def case_rows(label: str, kind: str, path: str, body: str, headers: dict[str, str]) -> list[str]:
+@contextlib.contextmanager
+def event_loop(name: str) -> Iterator[None]:
+    """The servers started meanwhile (sandbox and ceiling) run on this loop (targets.py)."""
+    before = os.environ.get("MOCKSERVER_LOOP")
+    os.environ["MOCKSERVER_LOOP"] = name
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["MOCKSERVER_LOOP"]
+        else:
+            os.environ["MOCKSERVER_LOOP"] = before
+
+
+def case_rows(
+    label: str,
+    kind: str,
+    path: str,
+    body: str,
+    headers: dict[str, str],
+    warmup: float = WARMUP,
+) -> list[str]:
     """Sandbox and ceiling, alternated REPEAT times; one table row per pair."""
     rows = []
     for _ in range(REPEAT):
         with server(kind) as (port, proc):
             if kind == "default":  # the default scenario seeds no loop: make one, as a client does
                 path = new_loop(f"http://127.0.0.1:{port}")
+                time.sleep(1.5)  # the reviewers join it a second later
             sample = asyncio.run(answer_of(f"http://127.0.0.1:{port}{path}", body, headers))
-            got = measure(port, proc.pid, path, body, headers)
+            got = measure(port, proc.pid, path, body, headers, warmup)
+            hooks = webhook_fate(f"http://127.0.0.1:{port}") if kind == "default" else ""
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
             json.dump(sample, f)
         try:
             with server("bare", f.name) as (port, proc):
-                ceiling = measure(port, proc.pid, path, body, headers)
+                ceiling = measure(port, proc.pid, path, body, headers, warmup)
         finally:
             os.unlink(f.name)
         rows.append(
@@ -83,9 +124,23 @@ def case_rows(label: str, kind: str, path: str, body: str, headers: dict[str, st
             f"**{got.p99_ms / ceiling.p99_ms:.1f}x** | "
             f"{got.server_cpu:.0%} / {got.client_cpu:.0%} | "
             f"{ceiling.server_cpu:.0%} / {ceiling.client_cpu:.0%} | "
-            f"{_us(got)} / {_us(ceiling)} | {got.tool}, load {got.loadavg} |"
+            f"{_us(got)} / {_us(ceiling)} | {got.tool}, load {got.loadavg}{hooks} |"
         )
     return rows
+
+
+def webhook_fate(base: str) -> str:
+    """What became of the live path's webhooks by the end of the run (a receiver slower than
+    the wave leaves them pending, then abandoned at the bound: a row must say so)."""
+    with urllib.request.urlopen(f"{base}/_mockserver/deliveries?event=none", timeout=60) as r:
+        sent = json.loads(r.read())
+    if "pending" not in sent:  # older code (a before/after run): no pending bound
+        return f"; webhooks: {sent['total']:,} made"
+    done = sent["total"] - sent["pending"] - sent["abandoned_at_bound"]
+    return (
+        f"; webhooks: {sent['total']:,} made, {done:,} settled, {sent['pending']:,} pending, "
+        f"{sent['abandoned_at_bound']:,} abandoned at the bound"
+    )
 
 
 def _us(load: Load) -> str:
@@ -93,31 +148,100 @@ def _us(load: Load) -> str:
     return f"{load.server_cpu * load.seconds / max(1, load.requests) * 1e6:.0f}"
 
 
-def throughput() -> list[str]:
-    receiver_port = free_port()
-    hook = f"http://127.0.0.1:{receiver_port}/hook"
-    default_body = json.dumps({**json.loads(HITL_BODY), "callback_url": hook})
-    cases = [
-        ("HITL create-request, bench scenario", "sandbox", HITL_PATH, HITL_BODY, AUTH),
-        ("HITL create-request, default scenario", "default", HITL_PATH, default_body, AUTH),
+HEAD = [
+    "| Call | req/s | ceiling req/s | ratio | p99 ms (ceiling) | CPU server / wrk | "
+    "ceiling CPU server / wrk | server CPU µs per call (ceiling) | tool, load avg |",
+    "|---|---|---|---|---|---|---|---|---|",
+]
+QUIET = "HITL create-request, quiet path (bench scenario)"
+LIVE = "HITL create-request, live path (default scenario, webhooks to a local receiver)"
+LIVE_CLOSED = "HITL create-request, live path (default scenario, webhooks to a closed port)"
+
+
+def cases(receiver_port: int) -> list[tuple[str, str, str, str, dict[str, str]]]:
+    def with_hook(port: int) -> str:
+        hook = f"http://127.0.0.1:{port}/hook"
+        return json.dumps({**json.loads(HITL_BODY), "callback_url": hook})
+
+    return [
+        (QUIET, "sandbox", HITL_PATH, HITL_BODY, AUTH),
+        (LIVE, "default", HITL_PATH, with_hook(receiver_port), AUTH),
+        (LIVE_CLOSED, "default", HITL_PATH, with_hook(free_port()), AUTH),
         ("Hive sync task", "sandbox", "/api/v1/task/sync", HIVE_BODY, HIVE_AUTH),
         ("Outharm automated", "sandbox", "/moderation/automated", OUTHARM_BODY, AUTH),
     ]
-    rows = [
-        "| Call | req/s | ceiling req/s | ratio | p99 ms (ceiling) | CPU server / wrk | "
-        "ceiling CPU server / wrk | server CPU µs per call (ceiling) | tool, load avg |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
-    receiver = subprocess.Popen([*pin(1), PY, str(HERE / "targets.py"), "bare", str(receiver_port)])
+
+
+def throughput(only: tuple[str, ...] = (), warmup: float = WARMUP, suffix: str = "") -> list[str]:
+    """Rows for every case (or those labelled in `only`), after `warmup` seconds of load."""
+    receiver_port = free_port()
+    rows = list(HEAD)
+    receiver = subprocess.Popen(
+        [*pin(1), PY, str(HERE / "targets.py"), "bare", str(receiver_port)],
+        env={k: v for k, v in os.environ.items() if k != "MOCKSERVER_LOOP"},
+    )
     try:
-        for label, kind, path, body, headers in cases:
-            if CASE and CASE not in label:
+        for label, kind, path, body, headers in cases(receiver_port):
+            if (only and label not in only) or (CASE and CASE not in label):
                 continue
-            rows += case_rows(label, kind, path, body, headers)
+            rows += case_rows(label + suffix, kind, path, body, headers, warmup)
     finally:
         receiver.terminate()
         receiver.wait(10)
     return rows
+
+
+def uvloop_rows() -> list[str]:
+    try:
+        import uvloop  # noqa: F401
+    except ImportError:
+        return ["uvloop is not installed: pip install 'mockserver[uvloop]' (the dev extra has it)"]
+    with event_loop("uvloop"):
+        return throughput((QUIET, LIVE), suffix=" on uvloop (ceiling on uvloop)")
+
+
+def warm_rows() -> list[str]:
+    return throughput((QUIET, LIVE), warmup=WARM, suffix=f", after a {WARM:.0f} s warm-up")
+
+
+def instruction_rows() -> list[str]:
+    """Instructions per call under callgrind (repeatable on a busy machine)."""
+    if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
+        return ["valgrind is not installed (apt-get install valgrind): no instruction counts"]
+    rows = ["| Calls (1,000, 10 connections, server and client counted) | instructions per call |"]
+    rows.append("|---|---|")
+    for kind, label in (
+        ("sandbox", "HITL create-request, quiet path"),
+        ("live", "HITL create-request, live path: the call, its claim and answer, two webhooks"),
+        ("bare", "bare aiohttp ceiling"),
+    ):
+        rows.append(f"| {label} | {instructions(kind):,.0f} |")
+    return rows
+
+
+def instructions(kind: str) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "callgrind.out"
+        subprocess.run(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                "--instr-atstart=no",
+                f"--callgrind-out-file={out}",
+                PY,
+                str(HERE / "instructions.py"),
+                kind,
+            ],
+            cwd=HERE,
+            check=True,
+            capture_output=True,
+        )
+        total = next(
+            line.split()[1]
+            for line in out.read_text(errors="replace").splitlines()
+            if line.startswith("totals:")  # what was counted (`summary:` may read 0)
+        )
+    return int(total) / 1000
 
 
 async def answer_of(url: str, body: str, headers: dict[str, str]) -> dict[str, Any]:
@@ -202,7 +326,7 @@ async def webhooks() -> list[tuple[str, str, str]]:
     ) + f'  webhooks: [{{url: "http://127.0.0.1:{rport}/hook", secret: whsec_bench}}]\n'
     scenario = parse_scenario(text, "bench-webhooks.yaml", VENDORS)
     app = build_app(
-        Settings(log_level="warning", delivery_cap=20_000),
+        Settings(log_level="warning", delivery_cap=20_000, max_pending_deliveries=20_000),
         VENDORS,
         ScenarioLibrary(default=scenario),
     )
@@ -233,17 +357,25 @@ async def webhooks() -> list[tuple[str, str, str]]:
 def main() -> None:
     os.environ.setdefault("PYTHONHASHSEED", "0")
     ensure_wrk()
-    print(f"load average at start: {loadavg()}")
-    if not ONLY or ONLY == "throughput":
-        print("\n".join(throughput()))
-    if not ONLY or ONLY == "growth":
-        import growth
+    import growth
 
-        print("\n".join(growth.rows()))
-    if not ONLY or ONLY == "inprocess":
-        rows = asyncio.run(startup_and_reset()) + asyncio.run(webhooks())
-        print("\n".join(table(["Measure", "Figure", "Target"], rows)))
-    print(f"load average at end: {loadavg()}")
+    runs: dict[str, Callable[[], list[str]]] = {
+        "throughput": throughput,
+        "uvloop": uvloop_rows,
+        "warm": warm_rows,
+        "growth": growth.rows,
+        "instructions": instruction_rows,
+        "inprocess": lambda: table(
+            ["Measure", "Figure", "Target"],
+            asyncio.run(startup_and_reset()) + asyncio.run(webhooks()),
+        ),
+    }
+    for section in SECTIONS:
+        if ONLY and section != ONLY:
+            continue
+        print(f"\n## {section} (load average at start: {loadavg()})", flush=True)
+        print("\n".join(runs[section]()), flush=True)
+        print(f"(load average at end: {loadavg()})", flush=True)
 
 
 if __name__ == "__main__":

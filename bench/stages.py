@@ -45,9 +45,9 @@ async def main() -> None:
     from mockserver.server import create_app
     from mockserver.settings import Settings
     from mockserver.vendors.hitl import http, routes_requests
+    from mockserver.vendors.hitl.matchers import MATCHERS, RequestSubject
     from mockserver.vendors.hitl.models import HitlRequest
     from mockserver.vendors.hitl.routes_loops import _loop
-    from mockserver.vendors.hitl.state import rule_matches
     from mockserver.vendors.hitl.validation import parse_create_request
 
     app = create_app(Settings(port=0, scenario=str(HERE / "bench-scenario.yaml")))
@@ -134,7 +134,8 @@ async def main() -> None:
             "rule choice",
             best(
                 lambda: world.engine.choose(
-                    state.cfg.rules, lambda when: rule_matches(dict(when), fields, loop)
+                    state.cfg.rules,
+                    lambda when: MATCHERS.matches(when, RequestSubject(fields, loop)),
                 )
             ),
         ),

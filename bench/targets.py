@@ -8,13 +8,17 @@ raised out of the way.
 `prefilled N`: the `sandbox` holding N requests before it listens (growth measurements).
 `bare`: a bare aiohttp app answering the same JSON (the bytes of a real sandbox answer, from
 the file given after the port), the ceiling the sandbox is compared with.
+
+Every kind runs on the event loop MOCKSERVER_LOOP names (asyncio, or uvloop), the ceiling too.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 
@@ -51,6 +55,9 @@ def bare_app(body: bytes = CANNED.encode(), status: int = 201) -> web.Applicatio
     return app
 
 
+LOOP_KIND = os.environ.get("MOCKSERVER_LOOP", "asyncio")
+
+
 def main() -> None:
     kind, port = sys.argv[1], int(sys.argv[2])
     if kind == "bare":
@@ -58,7 +65,7 @@ def main() -> None:
         if len(sys.argv) > 3:
             sample = json.loads(Path(sys.argv[3]).read_text())
             app = bare_app(sample["body"].encode(), sample["status"])
-        web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
+        web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None, **on_loop())
         return
     from mockserver.server import serve
     from mockserver.settings import Settings
@@ -67,9 +74,24 @@ def main() -> None:
         prefilled(port, int(sys.argv[3]))
     # served as `mockserver serve` serves: same GC tuning, signal handling and shutdown
     elif kind == "default":
-        serve(Settings(port=port, log_level="warning", rate_limit=2_000_000_000))
+        serve(Settings(port=port, log_level="warning", rate_limit=2_000_000_000, **loop_setting()))
     else:
-        serve(Settings(port=port, scenario=str(SCENARIO), log_level="warning"))
+        serve(Settings(port=port, scenario=str(SCENARIO), log_level="warning", **loop_setting()))
+
+
+def on_loop() -> dict[str, Any]:
+    """run_app's `loop` argument for MOCKSERVER_LOOP (none for asyncio: its default)."""
+    if LOOP_KIND == "asyncio":
+        return {}
+    from mockserver.eventloop import new_loop
+
+    return {"loop": new_loop(LOOP_KIND)}
+
+
+def loop_setting() -> dict[str, Any]:
+    """The `loop` setting for MOCKSERVER_LOOP (none for asyncio, so that the bench also runs
+    against older code, which has no such setting, for before/after figures)."""
+    return {} if LOOP_KIND == "asyncio" else {"loop": LOOP_KIND}
 
 
 def prefilled(port: int, count: int) -> None:
@@ -82,9 +104,9 @@ def prefilled(port: int, count: int) -> None:
     from mockserver.jsonio import loads
     from mockserver.server import create_app, tune_gc
     from mockserver.settings import Settings
+    from mockserver.vendors.hitl.matchers import MATCHERS, RequestSubject
     from mockserver.vendors.hitl.models import ApiUser, HitlRequest
     from mockserver.vendors.hitl.routes_requests import _fields
-    from mockserver.vendors.hitl.state import rule_matches
     from mockserver.vendors.hitl.validation import parse_create_request
 
     logging.basicConfig(level=logging.WARNING)
@@ -103,7 +125,8 @@ def prefilled(port: int, count: int) -> None:
             inp = parse_create_request(loads(body), strict=state.strict)
             fields = _fields(inp)
             rule = world.engine.choose(
-                state.cfg.rules, lambda when, f=fields: rule_matches(dict(when), f, loop)
+                state.cfg.rules,
+                lambda when, f=fields: MATCHERS.matches(when, RequestSubject(f, loop)),
             )
             now = world.clock.timestamp()
             req = HitlRequest.new(

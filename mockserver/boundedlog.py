@@ -36,6 +36,9 @@ class BoundedLog(Generic[T]):
     def __iter__(self) -> Iterator[T]:
         return iter(self._entries)
 
+    def __reversed__(self) -> Iterator[T]:
+        return reversed(self._entries)
+
     def __len__(self) -> int:
         return len(self._entries)
 

@@ -64,6 +64,12 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="readable lines or JSON lines (env MOCKSERVER_LOG_FORMAT; default text)",
     )
     p.add_argument(
+        "--loop",
+        choices=["asyncio", "uvloop"],
+        help="the event loop: uvloop needs the extra, pip install 'mockserver[uvloop]' "
+        "(env MOCKSERVER_LOOP; default asyncio)",
+    )
+    p.add_argument(
         "--strict",
         action="store_true",
         default=None,
@@ -109,6 +115,12 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--delivery-cap",
         type=int,
         help="webhook deliveries kept (env MOCKSERVER_DELIVERY_CAP; default 10000)",
+    )
+    p.add_argument(
+        "--max-pending-deliveries",
+        type=int,
+        help="webhook deliveries pending (retrying) at once per namespace; past it the oldest is "
+        "abandoned and counted (env MOCKSERVER_MAX_PENDING_DELIVERIES; default 5000)",
     )
     p.add_argument(
         "--control-token",
@@ -215,6 +227,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         rate_limit=args.rate_limit,
         journal_cap=args.journal_cap,
         delivery_cap=args.delivery_cap,
+        max_pending_deliveries=args.max_pending_deliveries,
         variant=",".join(args.variant) if args.variant else None,
         host_ports=",".join(args.host_port) if args.host_port else None,
         control_token=args.control_token,
@@ -222,6 +235,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         allowed_host=",".join(args.allowed_host) if args.allowed_host else None,
         loop_watchdog_ms=args.loop_watchdog_ms,
         loop_watchdog_report=args.loop_watchdog_report,
+        loop=args.loop,
     )
 
 
@@ -356,12 +370,16 @@ def _main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         print(f"mockserver: {exc}", file=sys.stderr)
         return 2
+    from mockserver.eventloop import LoopUnavailable
     from mockserver.hostports import HostPortError
     from mockserver.server import PortBusy, serve
     from mockserver.variants import VariantError
 
     try:
         serve(settings)
+    except LoopUnavailable as exc:
+        print(f"mockserver: --loop: {exc}", file=sys.stderr)
+        return 2
     except VariantError as exc:
         print(f"mockserver: --variant: {exc}", file=sys.stderr)
         return 2

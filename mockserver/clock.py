@@ -32,6 +32,7 @@ MAX_SCALE = 1_000_000.0
 TimerCallback = Callable[[], Awaitable[None]]
 T = TypeVar("T")
 _NO_ARG: Any = object()
+COMPACT_AFTER = 1024  # discarded timers the heap may hold before it is rebuilt without them
 
 
 @dataclass(slots=True)
@@ -68,6 +69,7 @@ class Timer:
         return self.callback() if self.arg is _NO_ARG else self.callback(self.arg)
 
 
+@functools.lru_cache(maxsize=8192)  # a request's times are shown again in every answer and webhook
 def iso(ts: float) -> str:
     """ISO-8601 UTC with a `Z`, to the millisecond when there is a fraction."""
     whole = math.floor(ts)
@@ -104,8 +106,9 @@ class Clock:
         self._timers: list[tuple[float, int, Timer]] = []
         self._seq = itertools.count()
         self._lock = asyncio.Lock()
-        self._wake = asyncio.Event()
+        self._sleeping: asyncio.Future[None] | None = None  # the runner's, while it sleeps
         self._runner: asyncio.Task[None] | None = None
+        self._discarded = 0  # timers discarded (cancelled) still in the heap, about
         self.fired = 0
 
     # -- reading -----------------------------------------------------------------------------
@@ -164,7 +167,7 @@ class Clock:
         if self._timers[0][2] is timer:
             # the runner sleeps until the earliest timer: only a new earliest one wakes it
             # (not every request's timeout: each wake would cost a loop turn per request)
-            self._wake.set()
+            self._wake()
 
     def call_at_with(
         self, when: float, callback: Callable[[T], Awaitable[None]], arg: T, label: str = ""
@@ -174,6 +177,19 @@ class Clock:
         timer = Timer(when, next(self._seq), label, callback, arg=arg)
         self._push(timer)
         return timer
+
+    def discard(self, timer: Timer) -> None:
+        """Cancel `timer` for good. A cancelled timer stays in the heap until its time comes
+        (a webhook retry: up to a day), so once discarded ones outnumber the live ones the heap
+        is rebuilt without them: the heap stays within twice the timers that can still fire."""
+        if timer.cancelled:
+            return
+        timer.cancelled = True
+        self._discarded += 1
+        if self._discarded > COMPACT_AFTER and self._discarded * 2 > len(self._timers):
+            self._timers = [entry for entry in self._timers if not entry[2].cancelled]
+            heapq.heapify(self._timers)
+            self._discarded = 0
 
     def call_later(self, delay: float, callback: TimerCallback, label: str = "") -> Timer:
         return self.call_at(self.timestamp() + delay, callback, label)
@@ -194,7 +210,7 @@ class Clock:
             fired = await self._fire_due(target, jump=True)
             if target > self.timestamp():
                 self._jump_to(target)
-            self._wake.set()
+            self._wake()
             return fired
 
     async def set_time(self, ts: float) -> int:
@@ -205,7 +221,7 @@ class Clock:
             return await self.advance(ts - self.timestamp())
         async with self._lock:
             self._jump_to(ts)
-            self._wake.set()
+            self._wake()
             return 0
 
     def set_mode(self, mode: ClockMode, scale: float = 1.0) -> None:
@@ -215,13 +231,14 @@ class Clock:
         self._jump_to(self.timestamp())
         self._mode = mode
         self._scale = scale if mode == "scaled" else 1.0
-        self._wake.set()
+        self._wake()
 
     async def _fire_due(self, limit: float, *, jump: bool) -> int:
         fired = 0
         while self._timers and self._timers[0][0] <= limit:
             _, _, timer = heapq.heappop(self._timers)
             if timer.cancelled:
+                self._discarded = max(0, self._discarded - 1)
                 continue
             if jump and timer.when > self.timestamp():
                 self._jump_to(timer.when)
@@ -255,10 +272,12 @@ class Clock:
         act on, and a stopped clock can outlive its world (the runner's cancellation traceback
         keeps it), which must not keep a million stored requests alive."""
         self._timers.clear()
+        self._discarded = 0
 
     def _next_delay(self) -> float | None:
         while self._timers and self._timers[0][2].cancelled:
             heapq.heappop(self._timers)
+            self._discarded = max(0, self._discarded - 1)
         if not self._timers:
             return None
         ahead = self._timers[0][0] - self.timestamp()
@@ -267,13 +286,32 @@ class Clock:
         rate = self._rate
         return None if rate == 0 else ahead / rate
 
+    def _wake(self) -> None:
+        """The runner sleeps until the earliest timer: wake it to look again."""
+        sleeping = self._sleeping
+        if sleeping is not None and not sleeping.done():
+            sleeping.set_result(None)
+
     async def _run(self) -> None:
+        # One future and one loop timer per sleep (asyncio.wait_for made a task each time,
+        # and under load the runner sleeps and wakes for every batch of due timers).
+        loop = asyncio.get_running_loop()
         while True:
-            self._wake.clear()
             delay = self._next_delay()
             if delay == 0.0:
                 async with self._lock:
                     await self._fire_due(self.timestamp(), jump=False)
                 continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), delay)
+            sleeping = self._sleeping = loop.create_future()
+            alarm = None if delay is None else loop.call_later(delay, _ring, sleeping)
+            try:
+                await sleeping
+            finally:
+                self._sleeping = None
+                if alarm is not None:
+                    alarm.cancel()
+
+
+def _ring(sleeping: asyncio.Future[None]) -> None:
+    if not sleeping.done():
+        sleeping.set_result(None)

@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from mockserver import appkeys, gcpolicy, hostports, watch
+from mockserver import appkeys, eventloop, gcpolicy, hostports, watch
 from mockserver.app import build_app
 from mockserver.clockspec import parse_clock
 from mockserver.logsetup import configure
@@ -131,6 +131,7 @@ def serve(settings: Settings) -> None:
     if settings.host_ports:  # refuse an unknown host before anything else
         hostports.resolve(settings.host_ports, vendors(), settings.port)
     configure(settings.log_level, settings.log_format)
+    eventloop.check(settings.loop)  # before anything else: a missing uvloop says how to add it
     app = create_app(settings)
     sock = bind(settings.host, settings.port)
     app[appkeys.TRANSPORT].own.add(settings.host, sock.getsockname()[1])  # never a webhook target
@@ -160,6 +161,7 @@ def serve(settings: Settings) -> None:
         log.log(level, line)
     web.run_app(
         app,
+        loop=eventloop.new_loop(settings.loop),
         sock=[sock, *host_socks],
         print=None,
         access_log=None,

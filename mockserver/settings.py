@@ -29,6 +29,8 @@ class Settings:
     rate_limit: int = 100
     journal_cap: int = 10_000
     delivery_cap: int = 10_000
+    max_pending_deliveries: int = 5_000
+    """Per namespace: past it the oldest pending delivery is abandoned (webhooks/dispatcher.py)."""
     max_body: int = 1024 * 1024
     watch: bool = False
     clock: str | None = None
@@ -60,6 +62,8 @@ class Settings:
     # longer than this many milliseconds (0: off), and append each as a JSON line to the report.
     loop_watchdog_ms: float = 0.0
     loop_watchdog_report: str | None = None
+    loop: str = "asyncio"
+    """The event loop: asyncio, or uvloop (the `mockserver[uvloop]` extra)."""
 
     def __post_init__(self) -> None:
         """Refuse settings the server cannot run with, naming the variable."""
@@ -68,6 +72,8 @@ class Settings:
                 raise ValueError(f"{ENV_PREFIX}{name.upper()}: must be 0 or more")
         if not 0 <= self.port <= 65535:
             raise ValueError(f"{ENV_PREFIX}PORT: must be between 0 and 65535, got {self.port}")
+        if self.max_pending_deliveries < 1:
+            raise ValueError(f"{ENV_PREFIX}MAX_PENDING_DELIVERIES: must be 1 or more")
         if self.rate_limit < 1:
             raise ValueError(f"{ENV_PREFIX}RATE_LIMIT: must be 1 or more")
         if self.max_body < 1:
@@ -99,6 +105,8 @@ class Settings:
             )
         if not self.loop_watchdog_ms >= 0:
             raise ValueError(f"{ENV_PREFIX}LOOP_WATCHDOG_MS: must be 0 (off) or more")
+        if self.loop not in ("asyncio", "uvloop"):
+            raise ValueError(f"{ENV_PREFIX}LOOP: must be asyncio or uvloop, got {self.loop!r}")
         if self.log_format not in ("text", "json"):
             raise ValueError(f"{ENV_PREFIX}LOG_FORMAT: must be text or json")
         if self.clock is not None:

@@ -72,6 +72,7 @@ class World:
             settings.delivery_cap,
             scenario.webhook_faults,
             namespace=namespace,
+            max_pending=settings.max_pending_deliveries,
         )
         self.engine = Engine(self.clock, namespace, self.changed)
         self.registry = registry or variant_registry(vendors)

@@ -39,6 +39,9 @@ async def get_deliveries(request: web.Request) -> web.Response:
             "count": len(found),
             "total": world.dispatcher.log.total,
             "dropped": world.dispatcher.log.dropped,
+            "pending": world.dispatcher.pending,
+            "max_pending": world.dispatcher.max_pending,
+            "abandoned_at_bound": world.dispatcher.abandoned_at_bound,
         }
     )
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 from mockserver.clock import Clock, Timer
@@ -202,6 +203,7 @@ class Engine:
         self._counts: dict[tuple[str, int], int] = {}
         self._timers: dict[str, list[Timer]] = {}
         self._notifying: dict[ItemCallback, ItemCallback] = {}
+        self._details: dict[int, tuple[Step, Mapping[str, Any]]] = {}
 
     def at(self, item_key: str, due: float, callback: ItemCallback, word: str) -> Timer:
         """A vendor's own timer for an item (a request's timeout, an async task's completion):
@@ -244,35 +246,44 @@ class Engine:
                 continue
 
             async def run(step: Step = step) -> None:
-                log.info(
-                    "%s %s: scripted %s%s (%s)",
-                    vendor or "item",
-                    item_key,
-                    step.word,
-                    f" by {step.by}" if step.by else "",
-                    step.where,
-                    extra={
-                        "vendor": vendor or None,
-                        "namespace": self._namespace,
-                        "item": item_key,
-                        "event": f"scripted.{step.word}",
-                    },
-                )
+                if log.isEnabledFor(logging.INFO):  # the arguments alone cost microseconds
+                    log.info(
+                        "%s %s: scripted %s%s (%s)",
+                        vendor or "item",
+                        item_key,
+                        step.word,
+                        f" by {step.by}" if step.by else "",
+                        step.where,
+                        extra={
+                            "vendor": vendor or None,
+                            "namespace": self._namespace,
+                            "item": item_key,
+                            "event": f"scripted.{step.word}",
+                        },
+                    )
                 await perform(step)
                 self._changed(item_key)
 
-            detail = {
-                "action": step.word,
-                "args": dict(step.args),
-                "by": step.by,
-                "where": step.where,
-            }
-            timers.append(self._clock.call_at(due, run, f"{item_key}:{step.word}", detail))
+            label = f"{item_key}:{step.word}"
+            timers.append(self._clock.call_at(due, run, label, self._detail(step)))
+
+    def _detail(self, step: Step) -> Mapping[str, Any]:
+        """What the console shows of a scripted step's timer: one read-only mapping per step
+        of the scenario, shared by every item's timer (was a dict per item and step)."""
+        kept = self._details.get(id(step))
+        if kept is None or kept[0] is not step:
+            detail = {"action": step.word, "args": dict(step.args), "by": step.by}
+            detail["where"] = step.where
+            kept = (step, MappingProxyType(detail))
+            if len(self._details) >= 1024:
+                self._details.clear()
+            self._details[id(step)] = kept
+        return kept[1]
 
     def cancel(self, item_key: str) -> None:
         """Drop the steps still scheduled for an item (it was cancelled or decided by hand)."""
         for timer in self._timers.pop(item_key, []):
-            timer.cancel()
+            self._clock.discard(timer)
 
 
 __all__ = [

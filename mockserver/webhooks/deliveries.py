@@ -1,6 +1,10 @@
 """What the delivery log holds: each webhook delivery with every attempt, as the control plane
 shows them, and the bounded log with its index by id (queries and waits filter it with
-`filters.DeliveryFilter`). The dispatcher (`dispatcher.py`) makes and settles them."""
+`filters.DeliveryFilter`). The dispatcher (`dispatcher.py`) makes and settles them.
+
+A spam wave keeps thousands of deliveries pending (a failing receiver retries for a day), so a
+record is slotted, its body is the one bytes object every target of the event shares, and its
+times are floats formatted only when shown."""
 
 from __future__ import annotations
 
@@ -9,13 +13,14 @@ from typing import Any, Literal
 
 from mockserver import jsonio
 from mockserver.boundedlog import BoundedLog
+from mockserver.clock import Timer, iso
 from mockserver.redaction import redact_headers, redact_text, redact_url
 from mockserver.webhooks.policy import RetryPolicy
 
 DeliveryState = Literal["pending", "delivered", "failed", "abandoned"]
 
 
-@dataclass
+@dataclass(slots=True)
 class Attempt:
     number: int
     at: str
@@ -42,7 +47,7 @@ class Attempt:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class Delivery:
     id: str
     vendor: str
@@ -55,9 +60,15 @@ class Delivery:
     subject: str | None = None
     state: DeliveryState = "pending"
     attempts: list[Attempt] = field(default_factory=list)
-    next_attempt_at: str | None = None
+    next_due: float | None = None  # virtual time of the next attempt, while one is scheduled
     redelivery_of: str | None = None
     secret_headers: frozenset[str] = frozenset()  # lower-case names shown only as fingerprints
+    abandoned_reason: str | None = None  # why it was abandoned (shutdown, the pending bound)
+    timer: Timer | None = field(default=None, repr=False)  # the next attempt's, while scheduled
+
+    @property
+    def next_attempt_at(self) -> str | None:
+        return iso(self.next_due) if self.next_due is not None else None
 
     def payload(self) -> Any:
         try:
@@ -80,6 +91,7 @@ class Delivery:
             "next_attempt_at": self.next_attempt_at,
             "created_at": self.created_at,
             "redelivery_of": self.redelivery_of,
+            "abandoned_reason": self.abandoned_reason,
         }
 
 

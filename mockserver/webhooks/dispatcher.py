@@ -4,44 +4,63 @@ A delivery is a body (exact bytes), headers and a URL. Attempts are timers on th
 virtual clock: the first is due at once, retries follow the policy's schedule. A scenario can
 fake a receiver's answers (`faults: - webhook: URL, answers: [500, 200]`). Nothing is lost: a
 delivery ends `delivered`, `failed` (attempts exhausted or a final 4xx) or `abandoned` (the
-sandbox shut down first), and can be redelivered on demand.
+sandbox shut down first, or the pending bound below), and can be redelivered on demand.
+
+Pending deliveries are bounded (`max_pending`, MOCKSERVER_MAX_PENDING_DELIVERIES, per
+namespace): a receiver that fails every attempt keeps each delivery pending for a day of
+retries, so a spam wave would otherwise grow memory without limit. At the bound the oldest
+pending delivery is abandoned, its `abandoned_reason` says why, `abandoned_at_bound` counts it
+and a warning says so (at most one line per BOUND_LOG_EVERY seconds, with the count).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fnmatch
 import logging
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
 
 import aiohttp
-from yarl import URL
 
-from mockserver.clock import Clock, iso
+from mockserver.clock import Clock
 from mockserver.filters import EVERY_DELIVERY, DeliveryFilter
 from mockserver.ids import IdFactory
 from mockserver.notifier import Notifier
 from mockserver.redaction import redact_text, redact_url
 from mockserver.scenario.model import WebhookFault
 from mockserver.urls import url_problem
+from mockserver.webhooks import fastpost
+from mockserver.webhooks.answers import read_answer, reason, record_answer
 from mockserver.webhooks.deliveries import (
     Attempt,
     Delivery,
     DeliveryLog,
 )
+from mockserver.webhooks.fastpost import Target
 from mockserver.webhooks.policy import RetryPolicy
+from mockserver.webhooks.sender import Sender
 from mockserver.webhooks.transport import (
     ANSWER_PREFIX,
-    Slots,
+    NAMESPACE_IN_FLIGHT,
+    TARGET_IN_FLIGHT,
     Transport,
+    refused_as_own,
     self_delivery,
 )
 
 log = logging.getLogger("mockserver.webhooks")
 
 SessionFactory = Callable[[], aiohttp.ClientSession]
+MAX_PENDING = 5_000  # pending deliveries per namespace (MOCKSERVER_MAX_PENDING_DELIVERIES)
+BATCH = 32  # attempts to one receiver sent together on one connection (sender.py, fastpost.py)
+BOUND_LOG_EVERY = 10.0  # seconds (real time) between two warnings about the pending bound
+AT_BOUND = (
+    "abandoned: {count} deliveries were pending (the bound, MOCKSERVER_MAX_PENDING_DELIVERIES)"
+    " and this was the oldest"
+)
+AT_SHUTDOWN = "abandoned: the sandbox shut down (or the namespace was reset) first"
 
 
 class Dispatcher:
@@ -54,6 +73,7 @@ class Dispatcher:
         cap: int,
         faults: tuple[WebhookFault, ...] = (),
         namespace: str = "",
+        max_pending: int = MAX_PENDING,
     ) -> None:
         self.namespace = namespace  # for log lines only
         self._clock = clock
@@ -63,12 +83,34 @@ class Dispatcher:
         self.log = DeliveryLog(cap)
         self._faults = faults
         self._fault_used: dict[int, int] = {}
-        self._in_flight: set[asyncio.Task[None]] = set()
-        self._sending: set[asyncio.Task[Any]] = set()  # the attempts past their receiver's lock
-        self._closing = False
-        self._receiver_locks: dict[str, asyncio.Lock] = {}
-        self._slots = Slots()
+        self.max_pending = max(1, max_pending)
+        self._pending: dict[str, Delivery] = {}  # id -> delivery, oldest first
+        self.abandoned_at_bound = 0
+        self._bound_logged_at = -BOUND_LOG_EVERY
+        self._bound_unlogged = 0
+        self._sender: Sender[Delivery] = Sender(
+            self._attempt_batch,
+            _queue_key,
+            NAMESPACE_IN_FLIGHT,
+            TARGET_IN_FLIGHT,
+            self._batch,
+            alive=_still_pending,
+            most=2 * self.max_pending + 64,
+        )
+        self._due_later = self._due  # one bound method for every attempt's timer
         self._own = session.own if isinstance(session, Transport) else None
+        self._fast = session.fast if isinstance(session, Transport) else None
+        self._timeouts: dict[float, aiohttp.ClientTimeout] = {}
+
+    def _batch(self, url: str) -> int:
+        """Attempts to one receiver sent together: BATCH on one connection for a plain-HTTP
+        receiver (fastpost.py), one at a time through the aiohttp session otherwise."""
+        return BATCH if self._fast is not None and fastpost.parse(url) is not None else 1
+
+    @property
+    def pending(self) -> int:
+        """Deliveries still pending (at most `max_pending`)."""
+        return len(self._pending)
 
     def get(self, delivery_id: str) -> Delivery | None:
         return self.log.get(delivery_id)
@@ -102,9 +144,55 @@ class Dispatcher:
             secret_headers=frozenset(h.lower() for h in secret_headers),
         )
         self.log.append(delivery)
+        if len(self._pending) >= self.max_pending:
+            self._abandon_oldest()
+        self._pending[delivery.id] = delivery
         self._schedule(delivery, self._clock.timestamp())
         self._notifier.notify("deliveries", delivery.subject, delivery)
         return delivery
+
+    def _abandon_oldest(self) -> None:
+        """The pending bound is reached: the oldest pending delivery is abandoned, recorded
+        (its state, its reason, the counter) and, at most every BOUND_LOG_EVERY s, logged."""
+        oldest = next(iter(self._pending.values()))
+        count = len(self._pending)
+        self._abandon(oldest, AT_BOUND.format(count=count))
+        self.abandoned_at_bound += 1
+        self._bound_unlogged += 1
+        now = time.monotonic()
+        if now - self._bound_logged_at >= BOUND_LOG_EVERY:
+            self._bound_logged_at = now
+            log.warning(
+                "webhooks: %d deliveries pending, the bound (MOCKSERVER_MAX_PENDING_DELIVERIES): "
+                "the oldest is abandoned for each new one; %d abandoned since the last line, "
+                "%d in all (this one: %s to %s)",
+                count,
+                self._bound_unlogged,
+                self.abandoned_at_bound,
+                oldest.event,
+                redact_url(oldest.url),
+                extra={
+                    "vendor": oldest.vendor,
+                    "namespace": self.namespace,
+                    "item": oldest.subject,
+                    "event": "delivery.abandoned",
+                    "reason": "pending bound",
+                },
+            )
+            self._bound_unlogged = 0
+
+    def _abandon(self, delivery: Delivery, reason: str) -> None:
+        delivery.state = "abandoned"
+        delivery.abandoned_reason = reason
+        self._unschedule(delivery)
+        self._pending.pop(delivery.id, None)
+        self._notifier.notify("deliveries", delivery.subject, delivery)
+
+    def _unschedule(self, delivery: Delivery) -> None:
+        delivery.next_due = None
+        if delivery.timer is not None:
+            self._clock.discard(delivery.timer)
+            delivery.timer = None
 
     def redeliver(self, delivery: Delivery) -> Delivery:
         return self.send(
@@ -120,24 +208,31 @@ class Dispatcher:
         )
 
     def _schedule(self, delivery: Delivery, due: float) -> None:
-        """An attempt as a timer at virtual time `due`.
+        """An attempt as a timer at virtual time `due` (one shared callback, the delivery's id
+        as its argument: no closure per attempt).
 
         On a manual clock the attempt runs inside the timer, so `advance` returns only once it
         is settled and everything happens in virtual-time order. On a real or scaled clock it
-        runs as a task, so a slow receiver never delays other timers (scripted reviewers,
-        timeouts, other receivers); attempts to one URL still go out one at a time, in order.
+        is queued for the sender's workers (at once, when it is due now), so a slow receiver
+        never delays other timers
+        (scripted reviewers, timeouts, other receivers); one item's attempts to one URL still
+        go out one at a time, in order (sender.py).
         """
-        delivery.next_attempt_at = iso(due)
+        delivery.next_due = due
+        if self._clock.mode != "manual" and due <= self._clock.timestamp():
+            self._sender.put(delivery)  # due now on a running clock: no timer to wait for
+            return
+        delivery.timer = self._clock.call_at_with(due, self._due_later, delivery.id, "webhook")
 
-        async def attempt() -> None:
-            if self._clock.mode == "manual":
-                await self._attempt(delivery, due)
-                return
-            task = asyncio.get_running_loop().create_task(self._attempt(delivery, due))
-            self._in_flight.add(task)
-            task.add_done_callback(self._in_flight.discard)
-
-        self._clock.call_at(due, attempt, f"webhook:{delivery.id}")
+    async def _due(self, delivery_id: str) -> None:
+        delivery = self._pending.get(delivery_id)
+        if delivery is None or delivery.next_due is None:
+            return
+        delivery.timer = None
+        if self._clock.mode == "manual":
+            await self._attempt_now(delivery, delivery.next_due)
+            return
+        self._sender.put(delivery)
 
     def _fake_answer(self, url: str) -> int | str | None:
         for index, fault in enumerate(self._faults):
@@ -148,26 +243,51 @@ class Dispatcher:
                     return fault.answers[used]
         return None
 
-    async def _attempt(self, delivery: Delivery, due: float) -> None:
-        lock = self._receiver_locks.setdefault(delivery.url, asyncio.Lock())
-        async with lock:
-            if self._closing:
-                return  # shutting down: the delivery stays pending and is recorded abandoned
-            task = asyncio.current_task()
-            if task is not None:
-                self._sending.add(task)
-            try:
-                await self._attempt_now(delivery, due)
-            finally:
-                if task is not None:
-                    self._sending.discard(task)
+    async def _attempt_batch(self, deliveries: list[Delivery]) -> None:
+        """The sender's batch (one receiver, different items): scenario fakes, the guard and
+        non-plain-HTTP receivers one by one; the rest together on one connection."""
+        together: list[tuple[Delivery, Attempt, float, Target]] = []
+        for delivery in deliveries:
+            due = delivery.next_due
+            if delivery.state != "pending" or due is None:
+                continue  # abandoned at the bound while queued
+            attempt = self._begin(delivery)
+            started = time.perf_counter()
+            if not attempt.simulated:
+                refusal = await self._refusal(delivery)
+                target = fastpost.parse(delivery.url) if self._fast is not None else None
+                if refusal is not None:
+                    attempt.error, attempt.refused = refusal, True
+                elif target is not None:
+                    together.append((delivery, attempt, due, target))
+                    continue
+                else:
+                    await self._post(delivery, attempt)
+            self._finish(delivery, attempt, due, started)
+        if together:
+            await self._post_together(together)
 
     async def _attempt_now(self, delivery: Delivery, due: float) -> None:
         if delivery.state != "pending":
             return
-        attempt = Attempt(len(delivery.attempts) + 1, self._clock.now_iso())
-        delivery.next_attempt_at = None
+        attempt = self._begin(delivery)
         started = time.perf_counter()
+        if not attempt.simulated:
+            refusal = await self._refusal(delivery)
+            target = fastpost.parse(delivery.url) if self._fast is not None else None
+            if refusal is not None:
+                attempt.error, attempt.refused = refusal, True
+            elif target is not None:
+                await self._post_together([(delivery, attempt, due, target)])
+                return
+            else:
+                await self._post(delivery, attempt)
+        self._finish(delivery, attempt, due, started)
+
+    def _begin(self, delivery: Delivery) -> Attempt:
+        """A new attempt; a scenario's fake answer (`faults: webhook`) settles it at once."""
+        attempt = Attempt(len(delivery.attempts) + 1, self._clock.now_iso())
+        delivery.next_due = None
         fake = self._fake_answer(delivery.url)
         if fake is not None:
             attempt.simulated = True
@@ -175,48 +295,67 @@ class Dispatcher:
                 attempt.status = fake
             else:
                 attempt.error = "timed out (simulated)" if fake == "timeout" else "connection reset"
-        else:
-            async with self._slots.hold(delivery.url):
-                await self._post(delivery, attempt)
+        return attempt
+
+    async def _refusal(self, delivery: Delivery) -> str | None:
+        """Why this URL is refused before anything is sent (one that cannot be read strictly:
+        `urls.url_problem`), or None. Whether it reaches the sandbox itself is checked where
+        the effect happens: on the address each connection is about to reach or reached
+        (transport.OwnAddresses), and on arrival (its mark header)."""
+        problem = url_problem(delivery.url)
+        return f"invalid URL: {problem}" if problem is not None else None
+
+    def _headers(self, delivery: Delivery) -> Mapping[str, str]:
+        """What an attempt sends: the delivery's headers and the sandbox's mark, so that one
+        which comes back to the sandbox (a port forward) is refused on arrival."""
+        if self._own is None:
+            return delivery.headers
+        return {**delivery.headers, self._own.MARK_HEADER: self._own.marker}
+
+    def _finish(self, delivery: Delivery, attempt: Attempt, due: float, started: float) -> None:
         attempt.duration_ms = (time.perf_counter() - started) * 1000
         delivery.attempts.append(attempt)
-        self._settle(delivery, attempt, due)
+        if delivery.state == "pending":  # (not abandoned at the bound while it was sending)
+            self._settle(delivery, attempt, due)
+            if delivery.state != "pending":
+                del self._pending[delivery.id]
         failed = attempt.status is None or not 200 <= attempt.status < 300
-        log.log(
-            logging.WARNING if failed else logging.INFO,
-            "webhook %s %s -> %s (attempt %d, %s)",
-            delivery.event,
-            redact_url(delivery.url),
-            attempt.status if attempt.status is not None else attempt.error,
-            attempt.number,
-            delivery.state,
-            extra={
-                "vendor": delivery.vendor,
-                "method": "POST",
-                "path": redact_url(delivery.url),
-                "status": attempt.status,
-                "namespace": self.namespace,
-                "item": delivery.subject,
-                "event": delivery.event,
-                "reason": _reason(attempt) if failed else None,
-            },
-        )
+        level = logging.WARNING if failed else logging.INFO
+        if log.isEnabledFor(level):  # the arguments alone (two URL redactions) cost µs
+            url = redact_url(delivery.url)
+            log.log(
+                level,
+                "webhook %s %s -> %s (attempt %d, %s)",
+                delivery.event,
+                url,
+                attempt.status if attempt.status is not None else attempt.error,
+                attempt.number,
+                delivery.state,
+                extra={
+                    "vendor": delivery.vendor,
+                    "method": "POST",
+                    "path": url,
+                    "status": attempt.status,
+                    "namespace": self.namespace,
+                    "item": delivery.subject,
+                    "event": delivery.event,
+                    "reason": reason(attempt) if failed else None,
+                },
+            )
         self._notifier.notify("deliveries", delivery.subject, delivery)
 
     async def _post(self, delivery: Delivery, attempt: Attempt) -> None:
-        problem = url_problem(delivery.url)
-        if problem is not None:
-            attempt.error, attempt.refused = f"invalid URL: {problem}", True
-            return
-        headers = delivery.headers
-        if self._own is not None:  # the sandbox's mark: refused should it come back to it
-            headers = {**headers, self._own.MARK_HEADER: self._own.marker}
+        """One attempt through the aiohttp session (https, or a URL fastpost leaves alone)."""
         try:
-            timeout = aiohttp.ClientTimeout(total=delivery.policy.timeout)
+            timeout = self._timeouts.get(delivery.policy.timeout)
+            if timeout is None:
+                timeout = aiohttp.ClientTimeout(total=delivery.policy.timeout)
+                if len(self._timeouts) < 16:
+                    self._timeouts[delivery.policy.timeout] = timeout
             async with self._session().post(
                 delivery.url,
                 data=delivery.body,
-                headers=headers,
+                headers=self._headers(delivery),
                 timeout=timeout,
                 allow_redirects=False,  # a redirect is a failure; secrets never follow it
             ) as resp:
@@ -224,18 +363,45 @@ class Dispatcher:
                 if 300 <= resp.status < 400:
                     attempt.location = resp.headers.get("Location")
                     attempt.error = f"redirect to {attempt.location} not followed"
-                await _read_answer(resp, attempt)
+                await read_answer(resp, attempt)
         except TimeoutError:
             attempt.error = f"timed out after {delivery.policy.timeout:g}s"
         except aiohttp.InvalidURL as exc:  # the client's own reading: it will not get better
             attempt.error, attempt.refused = f"invalid URL: {redact_text(str(exc))}", True
         except aiohttp.ClientError as exc:
             if self_delivery(exc):
-                attempt.error, attempt.refused = _refusal(delivery.url), True
+                attempt.error, attempt.refused = refused_as_own(delivery.url), True
             else:
                 attempt.error = f"{type(exc).__name__}: {redact_text(str(exc))}"
         except ValueError as exc:  # an unusable URL
             attempt.error = f"invalid URL: {exc}"
+
+    async def _post_together(self, sending: list[tuple[Delivery, Attempt, float, Target]]) -> None:
+        """Plain-HTTP attempts to one receiver, on one connection (fastpost.py); each settles
+        with its own answer. The batch waits as long as its most patient policy allows; an
+        attempt not answered by then timed out after its own timeout."""
+        assert self._fast is not None
+        results: list[fastpost.Result] = [None] * len(sending)
+        started = time.perf_counter()
+        items = [(target, d.body, self._headers(d)) for d, _, _, target in sending]
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(max(d.policy.timeout for d, _, _, _ in sending)):
+                await self._fast.post_many(items, ANSWER_PREFIX, results)
+        for (delivery, attempt, due, _), result in zip(sending, results, strict=True):
+            if result is None:
+                attempt.error = f"timed out after {delivery.policy.timeout:g}s"
+            elif isinstance(result, fastpost.OwnAddress):
+                attempt.error, attempt.refused = refused_as_own(delivery.url), True
+            elif isinstance(result, fastpost.Refused):
+                attempt.error = redact_text(str(result))
+            else:
+                attempt.status = result.status
+                if 300 <= result.status < 400:
+                    attempt.location = result.headers.get("location")
+                    attempt.error = f"redirect to {attempt.location} not followed"
+                encoding = result.headers.get("content-encoding", "identity")
+                record_answer(attempt, result.body, encoding, result.truncated)
+            self._finish(delivery, attempt, due, started)
 
     def _settle(self, delivery: Delivery, attempt: Attempt, due: float) -> None:
         """Delivered, failed, or the next attempt: its wait counts from this attempt's due
@@ -254,74 +420,26 @@ class Dispatcher:
         delivery.state = "failed"
 
     async def drain(self, grace: float) -> None:
-        """At shutdown: let attempts in flight finish within `grace` seconds, then stop them.
-
-        Attempts queued behind a receiver's lock are not cancelled one by one: cancelling a
-        lock's waiter removes it from the lock's queue, which costs the queue's length, so
-        ten thousand queued attempts (a busy receiver under load) took ten seconds. Once
-        closing, each queued attempt returns as soon as it gets the lock; only the attempts
-        actually sending are cancelled, and the queues behind them then empty at once."""
-        self._closing = True
-        if not self._in_flight:
-            return
-        _, late = await asyncio.wait(set(self._in_flight), timeout=grace)
-        if not late:
-            return
-        for task in list(self._sending):
-            task.cancel()
-        _, stuck = await asyncio.wait(late, timeout=grace)
-        for task in stuck:  # none expected: a queued attempt returns once it has the lock
-            task.cancel()
+        """At shutdown: let attempts sending finish within `grace` seconds, then stop them.
+        Queued attempts never start (they are entries in a queue, not tasks to cancel one by
+        one): their deliveries stay pending, and `abandon_pending` records them."""
+        await self._sender.drain(grace)
 
     def abandon_pending(self) -> int:
         """At shutdown: mark what was never delivered, so it is recorded rather than lost."""
-        count = 0
-        for delivery in self.log:
-            if delivery.state == "pending":
-                delivery.state = "abandoned"
-                delivery.next_attempt_at = None
-                count += 1
-        return count
+        doomed = list(self._pending.values())
+        for delivery in doomed:
+            self._abandon(delivery, AT_SHUTDOWN)
+        return len(doomed)
 
     def query(self, where: DeliveryFilter = EVERY_DELIVERY) -> list[Delivery]:
         """Deliveries `where` lets through, oldest first."""
         return self.log.select(where.matches)
 
 
-async def _read_answer(resp: aiohttp.ClientResponse, attempt: Attempt) -> None:
-    """Record at most ANSWER_PREFIX bytes of the answer, as sent (the session never
-    decompresses); a longer answer is cut and its connection dropped, not read to the end."""
-    chunks: list[bytes] = []
-    left = ANSWER_PREFIX
-    while left > 0:
-        chunk = await resp.content.read(left)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        left -= len(chunk)
-    raw = b"".join(chunks)
-    encoding = resp.headers.get("Content-Encoding", "identity").strip().lower()
-    if raw and encoding != "identity":
-        attempt.answer = f"<{len(raw)} bytes of {encoding} content, not decoded>"
-    else:
-        attempt.answer = raw.decode("utf-8", "replace") if raw else None
-    if not resp.content.at_eof():
-        attempt.answer_truncated = True
-        resp.close()
+def _still_pending(delivery: Delivery) -> bool:
+    return delivery.state == "pending"
 
 
-def _refusal(url: str) -> str:
-    """Why an attempt to `url` was refused, naming the host and port as the client read them."""
-    target = URL(url)
-    return (
-        f"refused: {target.host}:{target.port} is this sandbox's own address; webhooks are "
-        "never delivered to the sandbox itself"
-    )
-
-
-def _reason(attempt: Attempt) -> str:
-    """Why an attempt failed, in words a log reader acts on."""
-    if attempt.error:
-        return attempt.error + (" (simulated by the scenario)" if attempt.simulated else "")
-    why = f"the receiver answered {attempt.status}"
-    return why + (" (simulated by the scenario)" if attempt.simulated else "")
+def _queue_key(delivery: Delivery) -> tuple[str, str | None]:
+    return delivery.url, delivery.subject

@@ -8,23 +8,21 @@ A receiver's answer is untrusted: at most `ANSWER_PREFIX` bytes of it are read, 
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import hmac
 import ipaddress
 import secrets
 import socket
-from collections.abc import AsyncIterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import aiohttp
 from aiohttp import web
+from yarl import URL
 
 from mockserver.urls import is_local_address
+from mockserver.webhooks.fastpost import FastPost
 
 ANSWER_PREFIX = 1024  # bytes of a receiver's answer read and recorded
-NAMESPACE_IN_FLIGHT = 16  # attempts one namespace has in flight at once
+NAMESPACE_IN_FLIGHT = 16  # attempts one namespace has in flight at once (sender.py's workers)
 TARGET_IN_FLIGHT = 4  # attempts to one scheme://host:port in flight at once, per namespace
 TOTAL_CONNECTIONS = 512  # connections of the shared session, all namespaces together
 
@@ -113,12 +111,23 @@ def self_delivery(exc: BaseException) -> bool:
     return isinstance(cause, SelfDelivery) or SelfDelivery.TEXT in str(cause)
 
 
+def refused_as_own(url: str) -> str:
+    """Why an attempt to `url` was refused, naming the host and port as the client read them."""
+    target = URL(url)
+    return (
+        f"refused: {target.host}:{target.port} is this sandbox's own address; webhooks are "
+        "never delivered to the sandbox itself"
+    )
+
+
 class Transport:
     """Shared by the dispatchers of every namespace: the client session and own addresses."""
 
     def __init__(self) -> None:
         self.own = OwnAddresses()
         self._session: aiohttp.ClientSession | None = None
+        # plain http:// receivers (fastpost.py), with the same guard on the connected address
+        self.fast = FastPost(TOTAL_CONNECTIONS, self.own.reaches_us)
 
     def __call__(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
@@ -127,43 +136,12 @@ class Transport:
                     limit=TOTAL_CONNECTIONS, socket_factory=self.own.socket_factory
                 ),
                 auto_decompress=False,
+                # a receiver's cookies are never sent back (nor filtered per attempt: cost)
+                cookie_jar=aiohttp.DummyCookieJar(),
             )
         return self._session
 
     async def close(self) -> None:
+        await self.fast.close()
         if self._session is not None:
             await self._session.close()
-
-
-class Slots:
-    """One namespace's limits on attempts in flight: `total` in all, `per_target` to one
-    scheme://host:port. Waiting attempts queue in order; idle targets are forgotten."""
-
-    def __init__(self, total: int = NAMESPACE_IN_FLIGHT, per_target: int = TARGET_IN_FLIGHT):
-        self.per_target = per_target
-        self._total = asyncio.Semaphore(total)
-        self._targets: dict[str, tuple[asyncio.Semaphore, list[int]]] = {}
-
-    @contextlib.asynccontextmanager
-    async def hold(self, url: str) -> AsyncIterator[None]:
-        target = _origin(url)
-        sem, users = self._targets.setdefault(target, (asyncio.Semaphore(self.per_target), [0]))
-        users[0] += 1
-        try:
-            async with sem, self._total:
-                yield
-        finally:
-            users[0] -= 1
-            if users[0] == 0:
-                self._targets.pop(target, None)
-
-    def targets(self) -> int:
-        return len(self._targets)
-
-
-def _origin(url: str) -> str:
-    try:
-        parts = urlsplit(url)
-        return f"{parts.scheme}://{parts.hostname}:{parts.port}"
-    except ValueError:
-        return url

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -19,7 +20,7 @@ from mockserver.filters import DeliveryFilter
 from mockserver.ids import IdFactory
 from mockserver.notifier import Notifier
 from mockserver.scenario.model import WebhookFault
-from mockserver.webhooks.dispatcher import Dispatcher
+from mockserver.webhooks.dispatcher import AT_SHUTDOWN, Dispatcher
 from mockserver.webhooks.policy import DEFAULT_POLICY, RetryPolicy
 
 START = 1_767_225_600.0  # 2026-01-01T00:00:00Z
@@ -105,6 +106,7 @@ async def test_a_delivery_as_the_control_api_shows_it() -> None:
         "next_attempt_at": None,
         "created_at": "2026-01-01T00:00:00Z",
         "redelivery_of": None,
+        "abandoned_reason": None,
     }
 
 
@@ -229,13 +231,13 @@ async def test_on_a_running_clock_attempts_run_as_tasks_and_shutdown_settles_the
             await s.close()
 
 
-async def test_shutdown_stops_only_the_attempt_sending_not_each_one_queued(
+async def test_queued_attempts_are_no_tasks_and_shutdown_stops_only_the_one_sending(
     aiohttp_server: Callable[..., Awaitable[TestServer]],
 ) -> None:
-    """A busy receiver under load has thousands of attempts queued behind it. Cancelling each
-    queued one costs the queue's length (a lock's waiter is removed from its queue), which
-    once made `docker stop` wait ten seconds; at shutdown only the attempt sending is stopped,
-    and the queued ones give up as they reach the lock."""
+    """A busy receiver under load has thousands of attempts queued behind it. Each was once a
+    task waiting on a lock (kilobytes apiece, and cancelling a lock's waiter costs the queue's
+    length: `docker stop` waited ten seconds). Queued attempts are entries in the receiver's
+    queue: one worker sends to the one URL, and at shutdown only that attempt is stopped."""
     hold = asyncio.Event()
     arrived = asyncio.Event()
 
@@ -253,13 +255,60 @@ async def test_shutdown_stops_only_the_attempt_sending_not_each_one_queued(
     try:
         deliveries = [send(d, url=url) for _ in range(300)]
         await asyncio.wait_for(arrived.wait(), 10)
-        while len(d._in_flight) < len(deliveries):  # every attempt is out of the clock
+        while any(t.label == "webhook" for t in clock.pending()):  # every attempt is queued
             await asyncio.sleep(0)
-        tasks = list(d._in_flight)
+        assert d._sender.workers() == 1  # one URL: one attempt at a time, the rest queued
+        assert d._sender.waiting() == len(deliveries)
+        before = len(asyncio.all_tasks())
+        started = time.perf_counter()
         await d.drain(0.05)
-        assert all(t.done() for t in tasks)
-        assert sum(t.cancelled() for t in tasks) == 1  # the one that was sending
+        assert time.perf_counter() - started < 1.0
+        assert d._sender.workers() == 0 and len(asyncio.all_tasks()) == before - 1
+        assert [x.attempts for x in deliveries[:2]] == [[], []]  # stopped mid-attempt; queued
         assert d.abandon_pending() == len(deliveries)  # nothing lost: all recorded
+        assert {x.abandoned_reason for x in deliveries} == {AT_SHUTDOWN}
+    finally:
+        hold.set()
+        await clock.stop()
+        for s in sessions:
+            await s.close()
+
+
+async def test_one_items_webhooks_go_out_in_order_other_items_side_by_side(
+    aiohttp_server: Callable[..., Awaitable[TestServer]],
+) -> None:
+    """Under load a receiver gets many items' webhooks at once (up to the per-target limit),
+    but one item's `claimed` never overtakes nor races its `completed`."""
+    hold = asyncio.Event()
+    arrived: list[str] = []
+
+    async def slow(request: web.Request) -> web.Response:
+        arrived.append((await request.read()).decode())
+        await asyncio.wait_for(hold.wait(), 10)
+        return web.Response()
+
+    app = web.Application()
+    app.router.add_post("/slow", slow)
+    server = await aiohttp_server(app)
+    url = str(server.make_url("/slow"))
+    d, clock, sessions = dispatcher(mode="scaled", url=url)
+    clock.start()
+    try:
+        first = [send(d, url=url, body=f"{n}-claimed".encode(), subject=f"r{n}") for n in range(3)]
+        later = [
+            send(d, url=url, body=f"{n}-completed".encode(), subject=f"r{n}") for n in range(3)
+        ]
+        for _ in range(100):  # within a second: well before the 2 s timeout of the first
+            if len(arrived) >= 3:
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.05)
+        assert sorted(arrived) == ["0-claimed", "1-claimed", "2-claimed"]  # side by side
+        hold.set()
+        while any(x.state == "pending" for x in first + later):
+            await asyncio.sleep(0.01)
+        for n in range(3):
+            assert arrived.index(f"{n}-claimed") < arrived.index(f"{n}-completed")
     finally:
         hold.set()
         await clock.stop()

@@ -55,7 +55,6 @@ def make(
     clock = Clock(START, "manual", 1.0)
     sessions = Sessions()
     faults = (WebhookFault("*/hook*", tuple(answers)),) if answers else ()
-    extra = {} if namespace is None else {"namespace": namespace}
     d = Dispatcher(
         clock,
         IdFactory(random.Random(1)),
@@ -63,7 +62,7 @@ def make(
         sessions,
         10,
         faults,
-        **extra,
+        namespace="" if namespace is None else namespace,
     )
     return d, clock, sessions
 

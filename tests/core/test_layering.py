@@ -7,7 +7,7 @@ lower one, and the modules of one layer import each other without cycles:
 1. base: building blocks that know no other part: `errors`, `ids`, `jsonio`, `durations`,
    `boundedlog`, `redaction`, `requestbody`, `appkeys` (typed keys), `gcpolicy`, `loopwatch`,
    `userregex`, `cleanup`, `lenience`, `ratelimit`, `logsetup`, `variants`, `filters`,
-   `hostports`, `conveniences`, `urls`, the package itself (its version).
+   `hostports`, `conveniences`, `urls`, `eventloop`, the package itself (its version).
 2. time and records: `clock`, `clockspec`, `notifier`, `changes`, `journal`.
 3. scenario engine: what a loaded scenario is and how it runs: `scenario.model`,
    `scenario.steps`, `scenario.vocabulary`, `scenario.rules`, `scenario.context`,
@@ -80,6 +80,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "mockserver.hostports",  # one port per real host (issue 22)
             "mockserver.conveniences",  # strict or noted, for every vendor (issue 22)
             "mockserver.urls",  # strict URL reading, local addresses (issue 23)
+            "mockserver.eventloop",  # asyncio or uvloop (issue 26)
         ),
     ),
     (

@@ -79,6 +79,15 @@ class Loop:
     updated_at: float
     members: list[Member] = field(default_factory=list)
     invite_code: str = ""
+    _broadcast: tuple[Member, ...] = field(default=(), repr=False, compare=False)
+
+    def broadcast(self) -> tuple[Member, ...]:
+        """The members a new request is broadcast to: one tuple shared by every request made
+        while they stay the same (a spam wave stores a hundred thousand requests)."""
+        kept, members = self._broadcast, self.members
+        if len(kept) != len(members) or any(a is not b for a, b in zip(kept, members, strict=True)):
+            kept = self._broadcast = tuple(members)
+        return kept
 
     def has_member(self, user_id: str) -> bool:
         return any(m.user_id == user_id for m in self.members)

@@ -71,7 +71,7 @@ async def create_request(request: web.Request) -> web.Response:
         )
     # Broadcast to the loop's active members; a new loop's creator is one (create-loop.mdx), so
     # the quickstart's request on a loop nobody joined yet is accepted (its step 3 says so).
-    members = list(loop.members)
+    members = loop.broadcast()
     if not members:
         raise ApiError(400, "No active members found in the loop")
     req_fields = _fields(inp)
@@ -90,7 +90,7 @@ async def create_request(request: web.Request) -> web.Response:
         default_response=inp.default_response,
         timeout_at=now + timeout,
         created_at=now,
-        broadcasted_to=tuple(members),
+        broadcasted_to=members,
         legacy=dict(inp.legacy or {}),
         updated_at=now,
     )

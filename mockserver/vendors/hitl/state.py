@@ -207,8 +207,7 @@ class HitlState(VendorState):
         """A new `timeout_seconds` (PATCH): `timeout_at` moves, counted from creation."""
         req.set_field("timeout_seconds", seconds)
         req.timeout_at = req.created_at + seconds
-        if req.timeout_timer is not None:
-            req.timeout_timer.cancel()
+        self._drop_timeout(req)
         req.timeout_timer = self.world.engine.at(
             req.id, req.timeout_at, self._expire_later, "timeout"
         )
@@ -217,8 +216,13 @@ class HitlState(VendorState):
         """A decided request has nothing left to happen: its scripted steps and its timeout
         timer are dropped, so neither the clock nor the console lists a stale plan."""
         self.world.engine.cancel(req.id)
+        self._drop_timeout(req)
+
+    def _drop_timeout(self, req: HitlRequest) -> None:
+        """Its timeout timer is discarded from the clock's heap (which keeps no timer, and no
+        heap entry, per stored request for an hour)."""
         if req.timeout_timer is not None:
-            req.timeout_timer.cancel()
+            self.world.clock.discard(req.timeout_timer)
             req.timeout_timer = None
 
     async def _expire(self, request_id: str) -> None:

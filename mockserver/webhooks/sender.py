@@ -1,0 +1,178 @@
+"""Webhook attempts due on a running clock, sent in batches by a few worker tasks per namespace.
+
+An attempt waiting its turn is one entry in a queue, not a task of its own: a spam wave
+against a receiver that never answers once held tens of thousands of tasks (each a coroutine
+frame waiting on a lock, kilobytes apiece). Attempts are queued by URL and subject (the item
+the webhook is about): one item's webhooks to one URL go out one at a time, in the order they
+fell due (`request.claimed` before `request.completed`), while different items' webhooks to
+one receiver go out together. A worker takes a batch: the next attempt of up to `batch(url)`
+queues of one receiver (scheme://host:port), which the dispatcher sends on one connection
+(fastpost.py; a receiver it does not serve gets batches of one). At most `total` workers send
+for a namespace, at most `per_target` of them to one receiver (so a receiver that never
+answers holds a few connections, never everyone's). What is queued is bounded by the
+dispatcher's pending deliveries, each of which has at most one attempt scheduled or queued.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Generic, TypeVar
+from urllib.parse import urlsplit
+
+log = logging.getLogger("mockserver.webhooks")
+
+J = TypeVar("J")  # one attempt (the dispatcher's: a delivery)
+Send = Callable[[list[J]], Awaitable[None]]
+Key = tuple[str, str | None]  # (url, subject): the attempts that go out in order
+
+
+class Sender(Generic[J]):
+    """Queues of attempts per (url, subject), and the workers that empty them in batches
+    (`send(jobs)` each); `key(job)` is the job's (url, subject)."""
+
+    def __init__(
+        self,
+        send: Send[J],
+        key: Callable[[J], Key],
+        total: int,
+        per_target: int,
+        batch: Callable[[str], int],
+        alive: Callable[[J], bool] = lambda _job: True,
+        most: int = 0,
+    ) -> None:
+        """`alive(job)`: whether a queued attempt is still to be sent (one abandoned while it
+        waited is not); once more than `most` attempts are queued (0: no limit), the queues
+        drop those that are not, so a receiver that hangs cannot make them grow without
+        bound while the dispatcher abandons what they hold."""
+        self._send = send
+        self._key = key
+        self._alive = alive
+        self._most = most
+        self._queued = 0
+        self.total = total
+        self.per_target = per_target
+        self.batch = batch
+        self._queues: dict[Key, deque[J]] = {}  # attempts waiting, while any waits or sends
+        self._ready: dict[str, deque[Key]] = {}  # origin -> keys waiting, none of them sending
+        self._turns: deque[str] = deque()  # origins with keys ready, in turn
+        self._busy: dict[str, int] = {}  # origin -> batches sending to it
+        self._sending = 0  # attempts in those batches
+        self._workers: set[asyncio.Task[None]] = set()
+        self.closing = False
+
+    def put(self, job: J) -> None:
+        """Queue an attempt behind those already waiting for its URL and subject."""
+        key = self._key(job)
+        queue = self._queues.get(key)
+        if queue is None:
+            queue = self._queues[key] = deque()
+            self._make_ready(key)  # (a key sending now is readied again once it is done)
+        queue.append(job)
+        self._queued += 1
+        if self._most and self._queued > self._most:
+            self._sweep()
+        if len(self._workers) < self.total and not self.closing:
+            task = asyncio.get_running_loop().create_task(self._work())
+            self._workers.add(task)
+            task.add_done_callback(self._workers.discard)
+
+    def _sweep(self) -> None:
+        """Drop queued attempts that are no longer to be sent (a key left with none is
+        forgotten when its turn comes)."""
+        for queue in self._queues.values():
+            kept = [job for job in queue if self._alive(job)]
+            if len(kept) != len(queue):
+                queue.clear()
+                queue.extend(kept)
+        self._queued = sum(len(q) for q in self._queues.values())
+
+    def waiting(self) -> int:
+        """Attempts queued, those sending included."""
+        return sum(len(q) for q in self._queues.values()) + self._sending
+
+    def workers(self) -> int:
+        return len(self._workers)
+
+    def _make_ready(self, key: Key) -> None:
+        origin = _origin(key[0])
+        ready = self._ready.get(origin)
+        if ready is None:
+            ready = self._ready[origin] = deque()
+            self._turns.append(origin)
+        ready.append(key)
+
+    def _next(self) -> tuple[str, list[Key]] | None:
+        """The next receiver in turn with a slot free, and up to `batch` of its ready keys."""
+        for _ in range(len(self._turns)):
+            origin = self._turns.popleft()
+            if self._busy.get(origin, 0) >= self.per_target:
+                self._turns.append(origin)  # its turn comes again once a slot frees
+                continue
+            ready = self._ready[origin]
+            keys = [ready.popleft() for _ in range(min(self.batch(ready[0][0]), len(ready)))]
+            if ready:
+                self._turns.append(origin)
+            else:
+                del self._ready[origin]
+            return origin, keys
+        return None
+
+    async def _work(self) -> None:
+        while not self.closing:
+            taken = self._next()
+            if taken is None:
+                return
+            origin, keys = taken
+            jobs = [queue.popleft() for key in keys if (queue := self._queues[key])]
+            self._queued -= len(jobs)
+            self._busy[origin] = self._busy.get(origin, 0) + 1
+            self._sending += len(jobs)
+            try:
+                await self._send(jobs)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # one attempt's bug must never stop the namespace's webhooks
+                log.exception("webhook attempts to %s failed unexpectedly", origin)
+            finally:
+                self._done(origin, keys, len(jobs))
+
+    def _done(self, origin: str, keys: list[Key], sent: int) -> None:
+        self._sending -= sent
+        busy = self._busy[origin] - 1
+        if busy:
+            self._busy[origin] = busy
+        else:
+            del self._busy[origin]
+        for key in keys:
+            if self._queues[key]:
+                self._make_ready(key)
+            else:
+                del self._queues[key]
+
+    async def drain(self, grace: float) -> None:
+        """At shutdown: no new attempt starts; those sending get `grace` seconds, then stop.
+        Queued attempts are left as they are (their deliveries stay pending, and the
+        dispatcher records them abandoned)."""
+        self.closing = True
+        if not self._workers:
+            return
+        _, late = await asyncio.wait(set(self._workers), timeout=grace)
+        for task in late:
+            task.cancel()
+        for task in late:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+
+@functools.lru_cache(maxsize=1024)
+def _origin(url: str) -> str:
+    try:
+        parts = urlsplit(url)
+        return f"{parts.scheme}://{parts.hostname}:{parts.port}"
+    except ValueError:
+        return url
