@@ -113,7 +113,8 @@ async def test_serve_logs_each_lenience_rule_once_per_server(
     assert logged == [
         "lenience hitl.validation: response_type is required: accepted here; the real service "
         "would answer 400 Validation failed: response_type is required "
-        "(api-reference/requests/create-request.mdx; OpenAPI CreateRequestRequest)"
+        "(hitl-sh/docs.hitl.sh api-reference/requests/create-request.mdx, "
+        "api-reference/openapi.json CreateRequestRequest @0e23b17)"
     ]
     report = await (await client.get("/_mockserver/lenience")).json()
     assert [(r["count"], r["first_call"]["seq"]) for r in report["rules"]] == [(2, 1)]

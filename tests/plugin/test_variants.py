@@ -182,7 +182,7 @@ def test_the_session_ends_with_the_lenience_summary(suite: pytest.Pytester) -> N
             "*mockserver lenience*",
             "1 call(s) or step(s) got something the real service would refuse*",
             "  hitl.validation: response_type is required (x1): the real service would answer "
-            "400 Validation failed: response_type is required ?api-reference/*",
+            "400 Validation failed: response_type is required ?hitl-sh/docs.hitl.sh api-reference/*",
             "      first in test_the_session_ends_with_the_lenience_summary.py::test_lenient_call",
         ]
     )

@@ -1,10 +1,11 @@
 """HITL.sh answer checks: reviewer-submitted `response_data`, `default_response`, rendering.
 
-Answers are always returned in the form the request's config used (reference §4): legacy configs
-get scalars (`"Approve"`, `["Spam"]`, `4`, `299.99`, `true`), structured configs get objects
-(`{"selected_value", "selected_label"}`, `{"selected_values", "selected_labels"}`,
-`{"rating", "rating_label"}`, `{"number", "formatted_value"}`, `{"boolean", "boolean_label"}`).
-Text answers are plain strings in both forms.
+Answers are always returned in the form the request's config used (both generations are documented:
+hitl-sh/docs.hitl.sh responses/*.mdx and api-reference/requests/create-request.mdx @0e23b17): legacy
+configs get scalars (`"Approve"`, `["Spam"]`, `4`, `299.99`, `true`), structured configs get objects
+(`{"selected_value", "selected_label"}`, `{"selected_values", "selected_labels"}`, `{"rating",
+"rating_label"}`, `{"number", "formatted_value"}`, `{"boolean", "boolean_label"}`). Text answers are
+plain strings in both forms.
 
 Submitted data must name options exactly (by value or label); a structured answer's label, if
 given, must match the option's label. `answers` is the public module (scripted specs plus

@@ -314,7 +314,9 @@ async def test_strict_mode_enforces_what_lenient_mode_notes(
     report = await lenient_box.control("GET", "/lenience")
     [rule] = report["rules"]
     assert rule["real"] == f"answer 400 {msg}: {detail}"
-    assert rule["source"].startswith("api-reference/requests/create-request.mdx")
+    assert rule["source"].startswith(
+        "hitl-sh/docs.hitl.sh api-reference/requests/create-request.mdx"
+    )
     assert (rule["count"], rule["first_call"]["method"]) == (1, "POST")
     [entry] = (await lenient_box.control("GET", "/journal?method=POST&path=*/requests"))["entries"]
     assert [n["rule"] for n in entry["lenience"]] == [rule["rule"]]

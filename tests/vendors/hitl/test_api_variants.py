@@ -255,7 +255,7 @@ async def test_a_reviewer_who_never_joined_is_auto_joined_with_a_note_or_refused
     assert (await lenient.get_request(rid))["status"] == "completed"
     [rule] = (await lenient.control("GET", "/lenience"))["rules"]
     assert rule["rule"] == "hitl.reviewer_auto_joined"
-    assert rule["source"].startswith("api-reference/loops/loop-members.mdx")
+    assert rule["source"].startswith("hitl-sh/docs.hitl.sh api-reference/loops/loop-members.mdx")
     assert rule["detail"].startswith("sam@example.com (test.yaml:")
     assert rule["first_call"] is None  # a scripted step, not a call
 
