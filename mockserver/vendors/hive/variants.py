@@ -1,8 +1,9 @@
-"""Hive's documented variants: where its documents disagree (reference/outharm-hive-api.md B).
+"""Hive's documented variants: where its documents disagree (https://docs.thehive.ai/).
 
 Each default is the form with the strongest evidence of what the live service sends: real
 answers kept by production integrations first, then the newest docs pages, then the seed
-(seeds/hive-dashboard-api.txt). docs/fidelity.md gives the deciding evidence of each.
+(https://docs.thehive.ai/docs/dashboard-api-reference). docs/fidelity.md gives the deciding
+evidence of each.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ VARIANTS: tuple[Variant, ...] = (
         (
             Form(
                 "seed",
-                "seeds/hive-dashboard-api.txt (Example Legacy Response)",
+                "https://docs.thehive.ai/docs/dashboard-api-reference (Example Legacy Response)",
                 "six classes: output spam, sexual, hate, violence, bullying, promotions; "
                 "moderated_classes sexual, hate, violence, bullying, spam, promotions",
                 Shape(equals={_MODERATED: list(SEED_MODERATED)}),
@@ -96,14 +97,16 @@ VARIANTS: tuple[Variant, ...] = (
         (
             Form(
                 "uuid1",
-                "seeds/hive-dashboard-api.txt (`538e5b30-4d7a-11ec-a5d3-5de59255ac47`, "
+                "https://docs.thehive.ai/docs/dashboard-api-reference "
+                "(`538e5b30-4d7a-11ec-a5d3-5de59255ac47`, "
                 "a time-based UUID)",
                 "a version-1 UUID from the virtual time",
                 Shape(pattern={"task_id": _UUID1}),
             ),
             Form(
                 "uuid4",
-                "reference B.1 (`dd52c0d0-...` task ids of the Models API, version not shown)",
+                "https://docs.thehive.ai/reference/submit-a-task-asynchronously (`dd52c0d0-...` "
+                "task ids of the Models API, version not shown)",
                 "a random version-4 UUID",
                 Shape(pattern={"task_id": _UUID4}),
             ),
