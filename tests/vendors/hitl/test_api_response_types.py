@@ -1,5 +1,7 @@
 """The six HITL.sh response types end to end over HTTP: legacy and structured configs, answers in
-the request's own form, `default_response` checks, and lenient vs strict mode (reference §4)."""
+the request's own form, `default_response` checks, and lenient vs strict mode (responses/*.mdx and
+api-reference/requests/create-request.mdx; pages cited by path are in
+github.com/hitl-sh/docs.hitl.sh @0e23b17)."""
 
 from __future__ import annotations
 
