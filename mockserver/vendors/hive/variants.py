@@ -19,7 +19,8 @@ VISUAL_CLASSES = "hive.visual_classes"
 # The seed's legacy example: `output[].classes` in this order, `moderated_classes` in another.
 SEED_OUTPUT = ("spam", "sexual", "hate", "violence", "bullying", "promotions")
 SEED_MODERATED = ("sexual", "hate", "violence", "bullying", "spam", "promotions")
-# docs.thehive.ai classification-text: the multilevel heads plus `drugs`, then the binary ones.
+# https://docs.thehive.ai/docs/classification-text: the multilevel heads plus `drugs`, then the
+# binary ones.
 SEVEN_HEADS = ("sexual", "hate", "violence", "bullying", "drugs", "spam", "promotions")
 # A real 2021 answer kept in tank-bohr/pleroma lib/pleroma/hive_moderation.ex (commit
 # bc730aced8fd1076e3c14ac923722683896f56a9): the seed's orders without `promotions`.
@@ -48,7 +49,7 @@ VARIANTS: tuple[Variant, ...] = (
             ),
             Form(
                 "seven_heads",
-                "docs.thehive.ai classification-text (multilevel heads include drugs)",
+                "https://docs.thehive.ai/docs/classification-text (multilevel heads include drugs)",
                 "seven classes, also `drugs`: sexual, hate, violence, bullying, drugs, spam, "
                 "promotions",
                 Shape(equals={_MODERATED: list(SEVEN_HEADS)}),
@@ -82,7 +83,9 @@ VARIANTS: tuple[Variant, ...] = (
             ),
             Form(
                 "documented",
-                "docs.thehive.ai class descriptions (sexual-content, class-descriptions-*)",
+                "Hive's class descriptions (https://docs.thehive.ai/docs/sexual-content, "
+                "https://docs.thehive.ai/docs/class-descriptions-violence-gore, "
+                "https://docs.thehive.ai/docs/class-descriptions-hate-bullying)",
                 f"also the {len(DOCUMENTED_HEADS)} heads those pages add (genitals, breast, "
                 "bra, fight, ...), after the others",
                 Shape(equals={f"{_VISUAL}.{_2023_COUNT}.class": DOCUMENTED_HEADS[0].classes[0]}),

@@ -277,7 +277,7 @@ def test_models_task_sync_text() -> None:
         created_on="2022-11-02T23:28:48.546Z",
         project_id=41392,
     )
-    # docs.thehive.ai/reference/text-moderation: the top level of a sync answer
+    # https://docs.thehive.ai/reference/text-moderation: the top level of a sync answer
     assert list(body) == [
         "id",
         "code",
