@@ -50,8 +50,10 @@ def check_default_response(cfg: ResponseConfig, value: Any, *, strict: bool) -> 
         return
     if cfg.response_type == "text" and isinstance(value, str):
         # A default is not a reviewer's answer: the vendor's MCP client sends "No summary
-        # provided" with `min_length: 20` (scripts/test-all-response-types.mjs), and the docs'
-        # own text example is shorter than its min_length; the samples win in strict mode too.
+        # provided" with `min_length: 20` (hitl-sh/mcp.hitl.sh
+        # scripts/test-all-response-types.mjs @8230553), and the docs' own text example
+        # (hitl-sh/docs.hitl.sh responses/text.mdx @0e23b17) is shorter than its min_length; the
+        # samples win in strict mode too.
         try:
             check_text(cfg, value, "default_response", loose=True)
         except ValueError as exc:

@@ -4,7 +4,7 @@ The model (`ResponseConfig`, and which keys make a config "structured") is in `r
 
 Lenient (default) vs strict. Rules applied ONLY when `strict=True`:
 - text `max_length` is required and must be 1-5000 (lenient: default 1000, range 1-50000 as in
-  the Handoff server);
+  the vendor's Handoff server, Go module github.com/hitl-sh/handoff-server, no public commit);
 - options count 2-20 (lenient 1-20); option label <=100 characters (lenient <=200);
 - option objects need both `value` and `label` (lenient: a missing one copies the other);
   option `color` must be a hex colour;

@@ -20,6 +20,8 @@ OPENAPI = "hitl-sh/docs.hitl.sh api-reference/openapi.json @0e23b17"
 DOCS = "hitl-sh/docs.hitl.sh"
 QUICKSTART = "https://docs.hitl.sh/quickstart (hitl-sh/docs.hitl.sh quickstart.mdx @0e23b17)"
 WEBHOOKS_PAGE = "https://docs.hitl.sh/api-reference/webhooks"
+# The vendor's Go server (module github.com/hitl-sh/handoff-server): its files were read where
+# published, but the repository is not public as a whole, so no commit can be named.
 HANDOFF = "hitl-sh/handoff-server events.WebhookSender"
 
 CREATED_ID = "hitl.created_id"
