@@ -24,7 +24,8 @@ class IdFactory:
 
     def uuid1(self, timestamp: float) -> str:
         """A version-1 (time-based) UUID for `timestamp`, with seeded clock sequence and node,
-        as Hive's task ids are (seeds/hive-dashboard-api.txt `538e5b30-4d7a-11ec-...`)."""
+        as Hive's task ids are (https://docs.thehive.ai/docs/dashboard-api-reference
+        `538e5b30-4d7a-11ec-...`)."""
         ticks = int((timestamp + 12219292800) * 10_000_000)  # 100 ns since 1582-10-15
         fields = (
             ticks & 0xFFFFFFFF,

@@ -39,6 +39,6 @@ class RetryPolicy:
 
 # HITL.sh's documented schedule: immediate, 15 s, 1 min, 5 min, 30 min, 2 h, 12 h, 24 h (final);
 # 2xx = success, 4xx = no retry except 408 and 429, 5xx = retry, respond within 30 s.
-# (reference/hitl-api.md §5, variant A)
+# (github.com/hitl-sh/docs.hitl.sh api-reference/webhooks.mdx @0e23b17, "Retry Logic")
 DOCUMENTED_SCHEDULE = (15.0, 60.0, 300.0, 1800.0, 7200.0, 43200.0, 86400.0)
 DEFAULT_POLICY = RetryPolicy(DOCUMENTED_SCHEDULE, timeout=30.0)

@@ -231,7 +231,11 @@ def test_scenario_check_redelivery_and_namespace_reset_from_the_page(
     plain = JournalEntry.to_json
 
     def noted(entry: JournalEntry) -> dict[str, Any]:
-        note = {"rule": "priority-case", "real": "the real API answers 400", "source": "ref §2"}
+        note = {
+            "rule": "priority-case",
+            "real": "the real API answers 400",
+            "source": "docs.hitl.sh/api-reference/errors",
+        }
         return {**plain(entry), "lenience": [note]}
 
     monkeypatch.setattr(JournalEntry, "to_json", noted)
@@ -263,7 +267,8 @@ def test_scenario_check_redelivery_and_namespace_reset_from_the_page(
     wait_for(page, "#hook-status", "queued")
 
     note = wait_for(page, "#journal-body .lenience li", "priority-case")
-    assert note.text == "priority-case: the real API answers 400 (ref §2)"
+    source = "(docs.hitl.sh/api-reference/errors)"
+    assert note.text == f"priority-case: the real API answers 400 {source}"
 
     # Reset the namespace: its items leave the queue.
     page.find_element(By.ID, "reset-current").click()

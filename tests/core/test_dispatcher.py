@@ -138,8 +138,9 @@ def test_the_log_keeps_the_newest_deliveries_and_forgets_the_rest_by_id() -> Non
     ],
 )
 def test_the_documented_policy(status: int, delivered: bool, retryable: bool) -> None:
-    # reference/hitl-api.md §5: 2xx success, 4xx final except 408 and 429, 5xx retried; a
-    # 3xx is retried too, since redirects are never followed (docs/fidelity.md).
+    # github.com/hitl-sh/docs.hitl.sh api-reference/webhooks.mdx @0e23b17 ("Retry Logic"): 2xx
+    # success, 4xx final except 408 and 429, 5xx retried; a 3xx is retried too, since redirects are
+    # never followed (docs/fidelity.md).
     assert DEFAULT_POLICY.delivered(status) is delivered
     if not delivered:
         assert DEFAULT_POLICY.retryable(status) is retryable

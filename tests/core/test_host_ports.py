@@ -73,8 +73,9 @@ def _multipart(name: str, filename: str, data: bytes) -> aiohttp.FormData:
 
 
 async def test_a_models_client_switches_by_origin_alone(serve: Serve) -> None:
-    # The Models API's own path and form (docs.thehive.ai submit-a-task-synchronously): a
-    # multipart `media` file to /api/v2/task/sync, `authorization: token`; no /models alias.
+    # The Models API's own path and form
+    # (https://docs.thehive.ai/reference/submit-a-task-synchronously): a multipart `media` file to
+    # /api/v2/task/sync, `authorization: token`; no /models alias.
     served = await serve(f"{MODELS}=0")
     status, body = await served.call(
         "POST",
@@ -112,7 +113,7 @@ async def test_an_outharm_port_answers_every_other_path_in_outharms_shape(serve:
             "message": f"No such endpoint: {method} {path}",
             "status_code": "404",
         }
-    # Outharm's own route, with Outharm's auth errors (outharm.com/docs/api/auth).
+    # Outharm's own route, with Outharm's auth errors (https://outharm.com/docs/api/auth).
     status, body = await served.call("POST", base + "/moderation/automated")
     assert (status, body["name"], body["status_code"]) == (401, "token-required", "401")
     # The main port still serves the control plane and every vendor by path.

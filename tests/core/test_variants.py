@@ -113,7 +113,8 @@ async def test_serve_logs_each_lenience_rule_once_per_server(
     assert logged == [
         "lenience hitl.validation: response_type is required: accepted here; the real service "
         "would answer 400 Validation failed: response_type is required "
-        "(api-reference/requests/create-request.mdx; OpenAPI CreateRequestRequest)"
+        "(hitl-sh/docs.hitl.sh api-reference/requests/create-request.mdx, "
+        "api-reference/openapi.json CreateRequestRequest @0e23b17)"
     ]
     report = await (await client.get("/_mockserver/lenience")).json()
     assert [(r["count"], r["first_call"]["seq"]) for r in report["rules"]] == [(2, 1)]
@@ -135,6 +136,7 @@ def test_the_variants_command_lists_every_form_with_its_source_and_default(
     text = capsys.readouterr().out
     assert "hitl.webhook_body: the body of a request webhook" in text
     assert "  * A: `{event, timestamp, data: {request, loop, reviewer}}`" in text
+    # form A's source: a page of hitl-sh/docs.hitl.sh at its newest commit (@6bcdeba) and @0e23b17
     assert "      source: hitl-sh/docs.hitl.sh api-reference/webhooks.mdx (its newest" in text
     # each default says what decided it
     assert all(v["evidence"] for v in listed if v["name"].startswith("hitl."))

@@ -1,6 +1,8 @@
 # ruff: noqa
 # fmt: off
-"""The Python code blocks of seeds/hitl-quickstart.txt, in order, as one script.
+"""The Python code blocks of HITL.sh's quickstart as published at https://docs.hitl.sh/quickstart
+(the generation with `/api/...` paths; hitl-sh/docs.hitl.sh quickstart.mdx @0e23b17 is an
+earlier one), in order, as one script.
 
 Copied verbatim; the only changes are the lines marked `# SANDBOX:`:
 - `BASE_URL`, `self.base_url` and `API_KEY` point at the sandbox (the test injects

@@ -1,8 +1,10 @@
 # ruff: noqa
 # fmt: off
-"""The request examples and the "API Integration" functions of seeds/hitl-requests.txt (the
+"""The request examples and the "API Integration" functions of HITL.sh's older requests page
+(https://docs.hitl.sh/concepts/requests as of hitl-sh/docs.hitl.sh concepts/requests.mdx
+@cce3de9, first at @ccaf0b6; requests/introduction.mdx there has the same examples), in the
 older request shape: `content`, `content_type`, `priority` low|normal|high|urgent, `ai_analysis`,
-`metadata`, `context`), verbatim except the lines marked `# SANDBOX:` (the host of the two URLs,
+`metadata`, `context`; verbatim except the lines marked `# SANDBOX:` (the host of the two URLs,
 and `API_KEY`, which the seed uses without defining). The test sets `BASE_URL` and `API_KEY`.
 """
 

@@ -1,7 +1,8 @@
 """Fuzz the sandbox with the vendor's own HITL.sh OpenAPI file (tests/data/hitl-openapi.json, a
-copy of ../shared/reference/hitl-openapi.json), with the relaxations the HITL OpenAPI tests
-document: whatever a client written from that file sends, the sandbox never answers 5xx, every
-status it answers is one the file lists, and every answer fits the file's schema.
+copy of api-reference/openapi.json in github.com/hitl-sh/docs.hitl.sh @0e23b17, where the pages
+cited by path below are too), with the relaxations the HITL OpenAPI tests document: whatever a
+client written from that file sends, the sandbox never answers 5xx, every status it answers is
+one the file lists, and every answer fits the file's schema.
 
 The file's schemas are relaxed where they contradict the file's own examples (RELAXATIONS in
 tests/vendors/hitl/test_api_openapi.py); the statuses are patched below (STATUS_PATCHES) where
@@ -28,14 +29,14 @@ from .test_fuzz_hitl import known_ids
 
 # (method, path, status the file leaves out, the vendor document that lists it)
 STATUS_PATCHES = [
-    # Malformed ids: reference/hitl-api.md, "IDs" (get-loop.mdx): 400 "Invalid loop ID format".
+    # Malformed ids: api-reference/loops/get-loop.mdx: 400 "Invalid loop ID format".
     ("get", "/loops/{id}", "400", "get-loop.mdx: a malformed loop id is a 400"),
     ("delete", "/loops/{id}", "400", "get-loop.mdx: a malformed loop id is a 400"),
     ("get", "/loops/{id}/members", "400", "get-loop.mdx: a malformed loop id is a 400"),
     ("get", "/requests/{id}", "400", "get-loop.mdx: a malformed id is a 400"),
     ("get", "/loops/{loopId}/requests", "400", "get-loop.mdx: a malformed loop id is a 400"),
-    # Bad filters: reference/hitl-api.md, error table (get-requests.mdx): 400 "Invalid status
-    # filter value" and "Invalid pagination parameters".
+    # Bad filters: api-reference/requests/get-requests.mdx: 400 "Invalid status filter value"
+    # and "Invalid pagination parameters".
     ("get", "/requests", "400", "get-requests.mdx: a bad filter or page is a 400"),
 ]
 

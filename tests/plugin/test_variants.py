@@ -31,7 +31,8 @@ def create(mockserver):
 
 
 def created_id_docs_only(answer):
-    # reads the API reference's form only (create-request.mdx)
+    # reads the API reference's form only (hitl-sh/docs.hitl.sh
+    # api-reference/requests/create-request.mdx @0e23b17)
     return answer["data"]["request_id"]
 
 
@@ -182,7 +183,7 @@ def test_the_session_ends_with_the_lenience_summary(suite: pytest.Pytester) -> N
             "*mockserver lenience*",
             "1 call(s) or step(s) got something the real service would refuse*",
             "  hitl.validation: response_type is required (x1): the real service would answer "
-            "400 Validation failed: response_type is required ?api-reference/*",
+            "400 Validation failed: response_type is required ?hitl-sh/docs.hitl.sh *",
             "      first in test_the_session_ends_with_the_lenience_summary.py::test_lenient_call",
         ]
     )

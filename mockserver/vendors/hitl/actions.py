@@ -1,12 +1,16 @@
 """HITL.sh reviewer words: what a scripted or manual reviewer can do to a review request.
 
 One table (`mockserver/actions.py`) gives each word its settings, the request statuses it
-applies from (with the message the real service answers when it does not, reference §3) and a
+applies from (with the message the real service answers when it does not: the statuses of the
+OpenAPI's `Request.status`, the message of api-reference/requests/cancel-request.mdx) and a
 handler calling the state's lifecycle methods; the core derives from it the scenario words,
 the control plane's `act`, the `actions` each request offers and the "step skipped" problems.
 
 `join` is aimed at a loop: its target is a request (the request's loop) or a loop by id or
-invite code (what a reviewer types in the app; loop-members.mdx).
+invite code (what a reviewer types in the app; api-reference/loops/loop-members.mdx).
+
+Pages cited by path, the OpenAPI file (api-reference/openapi.json) included, are in
+github.com/hitl-sh/docs.hitl.sh @0e23b17.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """HITL.sh answer checks: reviewer-submitted `response_data`, `default_response`, rendering.
 
-Answers are always returned in the form the request's config used (reference §4): legacy configs
-get scalars (`"Approve"`, `["Spam"]`, `4`, `299.99`, `true`), structured configs get objects
-(`{"selected_value", "selected_label"}`, `{"selected_values", "selected_labels"}`,
-`{"rating", "rating_label"}`, `{"number", "formatted_value"}`, `{"boolean", "boolean_label"}`).
-Text answers are plain strings in both forms.
+Answers are always returned in the form the request's config used (both generations are documented:
+hitl-sh/docs.hitl.sh responses/*.mdx and api-reference/requests/create-request.mdx @0e23b17): legacy
+configs get scalars (`"Approve"`, `["Spam"]`, `4`, `299.99`, `true`), structured configs get objects
+(`{"selected_value", "selected_label"}`, `{"selected_values", "selected_labels"}`, `{"rating",
+"rating_label"}`, `{"number", "formatted_value"}`, `{"boolean", "boolean_label"}`). Text answers are
+plain strings in both forms.
 
 Submitted data must name options exactly (by value or label); a structured answer's label, if
 given, must match the option's label. `answers` is the public module (scripted specs plus
@@ -49,8 +50,10 @@ def check_default_response(cfg: ResponseConfig, value: Any, *, strict: bool) -> 
         return
     if cfg.response_type == "text" and isinstance(value, str):
         # A default is not a reviewer's answer: the vendor's MCP client sends "No summary
-        # provided" with `min_length: 20` (scripts/test-all-response-types.mjs), and the docs'
-        # own text example is shorter than its min_length; the samples win in strict mode too.
+        # provided" with `min_length: 20` (hitl-sh/mcp.hitl.sh
+        # scripts/test-all-response-types.mjs @8230553), and the docs' own text example
+        # (hitl-sh/docs.hitl.sh responses/text.mdx @0e23b17) is shorter than its min_length; the
+        # samples win in strict mode too.
         try:
             check_text(cfg, value, "default_response", loose=True)
         except ValueError as exc:

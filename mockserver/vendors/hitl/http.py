@@ -1,5 +1,6 @@
 """HITL.sh request/response plumbing: the `{error, msg, data}` envelope, JSON bodies, auth and
-the hourly per-key rate limit (reference/hitl-api.md §1.2, §1.3, §1.5, §6)."""
+the hourly per-key rate limit (api-reference/introduction.mdx, authentication.mdx and
+errors.mdx; pages cited by path are in github.com/hitl-sh/docs.hitl.sh @0e23b17)."""
 
 from __future__ import annotations
 

@@ -16,8 +16,16 @@ from mockserver.appkeys import note_lenience
 from mockserver.errors import ApiError
 from mockserver.lenience import Lenience
 
-REQUEST_SOURCE = "api-reference/requests/create-request.mdx; OpenAPI CreateRequestRequest"
-LOOP_SOURCE = "api-reference/loops/create-loop.mdx; OpenAPI CreateLoopRequest"
+# The documented rule each note cites: a page and the OpenAPI schema of one commit of
+# github.com/hitl-sh/docs.hitl.sh.
+REQUEST_SOURCE = (
+    "hitl-sh/docs.hitl.sh api-reference/requests/create-request.mdx, "
+    "api-reference/openapi.json CreateRequestRequest @0e23b17"
+)
+LOOP_SOURCE = (
+    "hitl-sh/docs.hitl.sh api-reference/loops/create-loop.mdx, "
+    "api-reference/openapi.json CreateLoopRequest @0e23b17"
+)
 
 
 VERDICTS_KEPT = 1024

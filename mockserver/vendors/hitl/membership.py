@@ -1,5 +1,6 @@
-"""HITL.sh loop membership: reviewers join a loop only with its invite code (loop-members.mdx),
-so a scripted reviewer acts on a request only once they are an active member of its loop.
+"""HITL.sh loop membership: reviewers join a loop only with its invite code
+(hitl-sh/docs.hitl.sh api-reference/loops/loop-members.mdx @0e23b17), so a scripted reviewer acts
+on a request only once they are an active member of its loop.
 
 A scenario says when its reviewers join (`join:` in the `hitl:` section, a `join` step, or the
 control plane); a reviewer who acts without having joined is joined on the spot in lenient mode,
@@ -60,7 +61,8 @@ def acting_reviewer(
         Lenience(
             "hitl.reviewer_auto_joined",
             "not show the request to a reviewer who has not joined the loop with its invite code",
-            "api-reference/loops/loop-members.mdx (members join only by invite code)",
+            "hitl-sh/docs.hitl.sh api-reference/loops/loop-members.mdx @0e23b17 "
+            "(members join only by invite code)",
             f"{reviewer.email} ({where or 'control plane'})",
         )
     )

@@ -228,7 +228,8 @@ class HitlRequest:
             out["timed_out_at"] = iso(self.timed_out_at)
         if response_by == "id_and_user":
             out["response_by_user"] = _person(reviewer)
-        # The older request shape (seeds/hitl-requests.txt) is returned as it was sent.
+        # The older request shape (https://docs.hitl.sh/concepts/requests as of
+        # hitl-sh/docs.hitl.sh @cce3de9) is returned as it was sent.
         out.update(self.legacy)
         return out
 

@@ -1,4 +1,5 @@
-"""Loop invite QR codes: a real PNG of the join URL, as a data URL (reference §2.2)."""
+"""Loop invite QR codes: a real PNG of the join URL, as a data URL (`qr_code_base64`,
+https://docs.hitl.sh/api-reference/loops/create-loop)."""
 
 from __future__ import annotations
 

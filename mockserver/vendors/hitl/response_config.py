@@ -4,7 +4,7 @@ The model (`ResponseConfig`, and which keys make a config "structured") is in `r
 
 Lenient (default) vs strict. Rules applied ONLY when `strict=True`:
 - text `max_length` is required and must be 1-5000 (lenient: default 1000, range 1-50000 as in
-  the Handoff server);
+  the vendor's Handoff server, Go module github.com/hitl-sh/handoff-server, no public commit);
 - options count 2-20 (lenient 1-20); option label <=100 characters (lenient <=200);
 - option objects need both `value` and `label` (lenient: a missing one copies the other);
   option `color` must be a hex colour;
@@ -18,6 +18,8 @@ Lenient (default) vs strict. Rules applied ONLY when `strict=True`:
   (lenient: missing labels default to "Yes"/"No");
 - unknown config keys are rejected (lenient: accepted and ignored). n8n's `prompt` and the
   documented legacy keys (`guidelines`, `allow_other`, `step`, `unit`, ...) are known keys.
+
+Pages cited by path are in github.com/hitl-sh/docs.hitl.sh @0e23b17.
 Rules applied in both modes: value types, `options` present and unique non-empty values,
 `scale_max`/`max` present for rating, max > min, steps > 0, `decimal_places` 0-10.
 """
@@ -219,8 +221,9 @@ def _parse_rating(
         raise config_error(f"{hi_key if legacy_keys else 'scale_max'} is required")
     low = _opt_num(cfg, lo_key)
     if low is None:
-        # types.mdx requires scale_min, but the vendor's MCP client sends only `scale_max: 5`
-        # (scripts/test-all-response-types.mjs): the sample wins, in strict mode too.
+        # responses/types.mdx requires scale_min, but the vendor's MCP client sends only
+        # `scale_max: 5` (hitl-sh/mcp.hitl.sh scripts/test-all-response-types.mjs @8230553): the
+        # sample wins, in strict mode too.
         low = 1
     step = _opt_num(cfg, step_key)
     step = 1 if step is None else step

@@ -1,9 +1,11 @@
 """HITL.sh response-config model: the normalized form of a request's `response_config`.
 
-Two config generations coexist (reference §4). A `ResponseConfig` records which one a request
-used (`form`) so answers can be returned in that same form, keeps the config exactly as sent in
-`raw`, and holds normalized fields the rest of the emulator reads. Parsing lives in
-`response_config`; answers in `answers` and `answer_checks`.
+Two config generations coexist (structured: responses/*.mdx; legacy:
+api-reference/requests/create-request.mdx and the OpenAPI examples; all in
+github.com/hitl-sh/docs.hitl.sh @0e23b17). A `ResponseConfig` records which one a request used
+(`form`) so answers can be returned in that same form, keeps the config exactly as sent in `raw`,
+and holds normalized fields the rest of the emulator reads. Parsing lives in `response_config`;
+answers in `answers` and `answer_checks`.
 
 Which config counts as structured, per type:
 - selects: options are objects (`{"value", "label", "description"?, "color"?}`); string options
@@ -68,7 +70,7 @@ class ResponseConfig:
 
 
 def config_error(detail: str) -> ApiError:
-    """The 400 HITL answers for a config it cannot use (reference §6)."""
+    """The 400 HITL answers for a config it cannot use (api-reference/errors.mdx)."""
     return ApiError(400, "Invalid response configuration", data=detail)
 
 

@@ -2,7 +2,8 @@
 and `routes_requests.py`).
 
 Current docs and the official clients use `/v1/api/...`; the vendor's OpenAPI file uses
-`/v1/...` (reference §1.1). Both are served.
+`/v1/...` (its `paths`: hitl-sh/docs.hitl.sh api-reference/openapi.json @0e23b17). Both are
+served.
 """
 
 from __future__ import annotations

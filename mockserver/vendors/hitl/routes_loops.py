@@ -1,4 +1,6 @@
-"""HITL.sh `GET /v1/test` and the loop endpoints (reference/hitl-api.md §2.1–§2.2)."""
+"""HITL.sh `GET /v1/test` and the loop endpoints (api-reference/test-api-key.mdx and
+api-reference/loops/*.mdx; pages cited by path are in github.com/hitl-sh/docs.hitl.sh @0e23b17).
+"""
 
 from __future__ import annotations
 
@@ -92,7 +94,8 @@ async def get_loop(request: web.Request) -> web.Response:
 async def update_loop(request: web.Request) -> web.Response:
     loop = _loop(request, owner_only=True)
     body = await json_body(request, optional=True)
-    # No body at all is an update without fields, as `{}` is (reference §2.2).
+    # No body at all is an update without fields, as `{}` is (api-reference/loops/update-loop.mdx:
+    # "At least one field must be provided for update").
     body = {} if body is None else body
     strict = state_of(request).strict
     changes = parse_update_loop(body, strict=strict)

@@ -1,5 +1,9 @@
 """HITL.sh review-request endpoints (https://docs.hitl.sh/api-reference/requests/create-request
-and the pages beside it; `GET /v1/requests/{id}/response` from concepts/integrations.mdx)."""
+and the pages beside it; `GET /v1/requests/{id}/response` from concepts/integrations.mdx).
+
+Pages cited by path are in github.com/hitl-sh/docs.hitl.sh @0e23b17 unless another commit is
+named.
+"""
 
 from __future__ import annotations
 
@@ -278,7 +282,8 @@ async def add_feedback(request: web.Request) -> web.Response:
 @endpoint()
 async def get_response(request: web.Request) -> web.Response:
     """`GET /v1/requests/{id}/response` (concepts/integrations.mdx): 200 once decided; before
-    that 202 "Response not ready yet" (the seed treats any non-200 as not ready)."""
+    that 202 "Response not ready yet" (the seed requests page, concepts/requests.mdx @cce3de9,
+    treats any non-200 as not ready)."""
     req = _request(request)
     data = {
         "request_id": req.id,

@@ -1,6 +1,7 @@
 """HITL.sh state for one world: loops, requests, their lifecycle and the scripted reviewers.
 
-Lifecycle (reference §3, model A with the optional `claimed` state):
+Lifecycle (the OpenAPI's `Request.status`, get-request.mdx and concepts/requests.mdx: the older
+model, with the optional `claimed` state; the newest pages drop `claimed`):
 pending -claim-> claimed -respond-> completed; pending/claimed -> timeout at `timeout_at`
 (the default response applies); pending/claimed -cancel-> cancelled.
 
@@ -8,6 +9,9 @@ Reviewers act through the action table (`actions.py`), which checks the status a
 from and wakes the request's waits after it; timers (a request's timeout, a delayed join) run
 through the scenario engine (`world.engine.at`), which wakes them too. HTTP handlers that
 change a request say so (`changed`).
+
+Pages cited by path, the OpenAPI file (api-reference/openapi.json) included, are in
+github.com/hitl-sh/docs.hitl.sh @0e23b17.
 """
 
 from __future__ import annotations
@@ -89,8 +93,9 @@ class HitlState(VendorState):
         return loop.creator_id in (user.user_id, SANDBOX_OWNER_ID)
 
     def new_loop(self, user: ApiUser, name: str, description: str, icon: str) -> Loop:
-        """A loop with its creator as the one active member (create-loop.mdx); scenario
-        reviewers join as the section's `join` says (loop-members.mdx: only by invite code)."""
+        """A loop with its creator as the one active member (api-reference/loops/create-loop.mdx);
+        scenario reviewers join as the section's `join` says
+        (api-reference/loops/loop-members.mdx: only by invite code)."""
         now = self.world.clock.timestamp()
         members = [Member(user.user_id, user.email, "API user", "admin", now)]
         loop = Loop(
@@ -246,7 +251,8 @@ class HitlState(VendorState):
 
     def cancel(self, req: HitlRequest) -> None:
         """The `cancel` action and `DELETE /requests/{id}` (which says `changed` itself)."""
-        # `hitl.cancel_rule`: older cancel-request.mdx also cancels claimed requests (no refund)
+        # `hitl.cancel_rule`: api-reference/requests/cancel-request.mdx @0e23b17 also cancels
+        # claimed requests (no refund); newer published pages allow only pending ones
         pending_only = self.world.variants.is_(variants.CANCEL, "pending_only")
         allowed = {"pending"} if pending_only else OPEN
         if req.status not in allowed:

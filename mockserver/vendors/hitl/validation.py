@@ -1,8 +1,10 @@
 """HITL.sh input validation: ids, loop bodies, list queries, feedback, and (re-exported) requests.
 
-Every check raises `ApiError` with HITL's messages (reference §2.2, §2.3, §6); the vendor's
-renderer turns it into `{"error": true, "msg": ..., "data": ...}`. Request bodies are validated
-in `validation_requests` and re-exported here, so handlers import from this one module.
+Every check raises `ApiError` with HITL's messages (api-reference/loops/*.mdx,
+api-reference/requests/*.mdx and api-reference/errors.mdx in github.com/hitl-sh/docs.hitl.sh
+@0e23b17); the vendor's renderer turns it into `{"error": true, "msg": ..., "data": ...}`. Request
+bodies are validated in `validation_requests` and re-exported here, so handlers import from this one
+module.
 
 Lenient vs strict for loops: strict requires `icon` (openapi) and rejects unknown keys; lenient
 defaults `icon` to "shield-check" (the seed sends an emoji, which both modes accept). The

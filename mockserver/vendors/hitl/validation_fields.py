@@ -1,9 +1,9 @@
 """Field checks shared by the HITL.sh body validators; every failure is a 400 naming the field.
 
-HITL answers body problems with `{"error": true, "msg": "Validation failed", "data": "<field>
-must be ..."}` (reference §6), so each helper raises `ApiError(400, "Validation failed",
-data=...)` with the field name at the start of `data`. JSON `null` counts as absent. Booleans are
-never accepted where a number is expected.
+HITL answers body problems with `{"error": true, "msg": "Validation failed", "data": "<field> must
+be ..."}` (hitl-sh/docs.hitl.sh api-reference/errors.mdx @0e23b17), so each helper raises
+`ApiError(400, "Validation failed", data=...)` with the field name at the start of `data`. JSON
+`null` counts as absent. Booleans are never accepted where a number is expected.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """HITL.sh review-request bodies: create (current and older shape) and PATCH, lenient or strict.
 
-Current shape (reference §2.3): `processing_type`, `type`, `priority`, `request_text`,
-`response_type`, `response_config`, `default_response`, `timeout_seconds`, `platform`, ...
+Current shape (api-reference/requests/create-request.mdx and the OpenAPI's
+`CreateRequestRequest`): `processing_type`, `type`, `priority`, `request_text`, `response_type`,
+`response_config`, `default_response`, `timeout_seconds`, `platform`, ...
 
 Lenient (default) vs strict:
 - lenient defaults: `processing_type` "time-sensitive", `type` "markdown", `priority` "medium",
@@ -18,12 +19,17 @@ Lenient (default) vs strict:
 - lenient mode with neither `response_type` nor `response_config` makes a single_select with the
   legacy options `DEFAULT_LEGACY_OPTIONS` (the decisions of the older docs).
 
-Older shape (seed hitl-requests.txt; lenient only, strict answers "request_text is required"):
+Older shape (the seed requests page, https://docs.hitl.sh/concepts/requests as of
+concepts/requests.mdx @cce3de9; lenient only, strict answers "request_text is required"):
 `content`, `content_type` text|image|video|document, `priority` low|normal|high|urgent,
 `ai_analysis`, `metadata`, `context`. Mapping: text -> `type` markdown with `request_text` =
 content; image/video/document -> `type` image/video/file with `image_url`/`video_url`/`file_url`
 = content (a bare base64 string becomes a `data:` URL) and `request_text` "Review this image" (or
 video, document); normal -> medium, urgent -> critical. The fields as sent are kept in `legacy`.
+
+Pages cited by path, the OpenAPI file (api-reference/openapi.json) included, are in
+github.com/hitl-sh/docs.hitl.sh @0e23b17 unless another commit is named; the seed quickstart is
+https://docs.hitl.sh/quickstart (quickstart.mdx).
 """
 
 from __future__ import annotations
@@ -120,7 +126,8 @@ class CreateRequestInput:
 
 
 def is_older_shape(body: Any) -> bool:
-    """The older body of seeds/hitl-requests.txt: `content` / `content_type`, no request_text."""
+    """The older body of the seed requests page (concepts/requests.mdx @cce3de9): `content` /
+    `content_type`, no request_text."""
     return (
         isinstance(body, Mapping)
         and "request_text" not in body
@@ -267,8 +274,9 @@ def _timeout(obj: Mapping[str, Any], processing: str, *, strict: bool) -> int:
     if value is None:
         if processing == "deferred":
             return DEFERRED_DEFAULT_TIMEOUT
-        # errors.mdx documents "timeout_seconds is required for time-sensitive requests", but
-        # the seed quickstart's step 7 sends none: the sample wins, in strict mode too.
+        # api-reference/errors.mdx documents "timeout_seconds is required for time-sensitive
+        # requests", but the seed quickstart's step 7 sends none: the sample wins, in strict
+        # mode too.
         return TIME_SENSITIVE_DEFAULT_TIMEOUT
     if not is_int(value):
         raise invalid("timeout_seconds must be an integer")

@@ -16,9 +16,12 @@ N8N = "hitl-sh/n8n-plugin nodes/HitlNode/HitlNode.node.ts @0d86f4f"
 MCP_SCRIPT = "hitl-sh/mcp.hitl.sh scripts/test-all-tools.mjs @8230553"
 MCP_CLIENT = "hitl-sh/mcp.hitl.sh lib/hitl-client.ts @8230553"
 OPENAPI = "hitl-sh/docs.hitl.sh api-reference/openapi.json @0e23b17"
+# Pages cited by path: github.com/hitl-sh/docs.hitl.sh @0e23b17 unless another commit is named.
 DOCS = "hitl-sh/docs.hitl.sh"
 QUICKSTART = "https://docs.hitl.sh/quickstart (hitl-sh/docs.hitl.sh quickstart.mdx @0e23b17)"
 WEBHOOKS_PAGE = "https://docs.hitl.sh/api-reference/webhooks"
+# The vendor's Go server (module github.com/hitl-sh/handoff-server): its files were read where
+# published, but the repository is not public as a whole, so no commit can be named.
 HANDOFF = "hitl-sh/handoff-server events.WebhookSender"
 
 CREATED_ID = "hitl.created_id"

@@ -1,8 +1,8 @@
 """HITL.sh webhook payloads and signing (https://docs.hitl.sh/api-reference/webhooks).
 
 Four payload variants are published; the body is the `hitl.webhook_body` variant (default A,
-the event envelope of the newest webhooks.mdx, which the quickstart's handler reads:
-`data.request`, `data.reviewer`), and
+the event envelope of hitl-sh/docs.hitl.sh api-reference/webhooks.mdx, @0e23b17 and its newest
+commit @6bcdeba, which the quickstart's handler reads: `data.request`, `data.reviewer`), and
 the signature header the `hitl.signature_header` variant (default `X-HITL-Signature-256:
 sha256=<hex HMAC-SHA256 of the exact raw body>`, when a secret is set; `bare`:
 `X-HITL-Signature: <hex>`). `SIGNATURES` and `RETRY` are the vendor's webhook policy: the same
@@ -30,7 +30,8 @@ BARE_SIGNATURE_HEADER = "X-HITL-Signature"
 WRONG_SECRET_SUFFIX = "-wrong"
 
 # The documented schedule: immediate, 15 s, 1 min, 5 min, 30 min, 2 h, 12 h, 24 h (final); 2xx
-# success, 4xx no retry except 408 and 429, answer within 30 s (api-reference/webhooks.mdx).
+# success, 4xx no retry except 408 and 429, answer within 30 s
+# (hitl-sh/docs.hitl.sh api-reference/webhooks.mdx @0e23b17, "Retry Logic").
 RETRY: RetryPolicy = DEFAULT_POLICY
 SHA256 = HmacSignature(SIGNATURE_HEADER, "sha256=", name="hitl-hmac")
 BARE = HmacSignature(BARE_SIGNATURE_HEADER, name="hitl-hmac-bare")

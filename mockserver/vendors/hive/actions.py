@@ -1,9 +1,11 @@
 """The words a Review Feed moderator has, as the core's action table (`mockserver/actions.py`).
 
 An item reaches the Review Feed when a triggered Dashboard rule has `action: review`, or when a
-user report names its post or user (reference B.2 Reports API, B.3 Actions). A moderator then
-`decide`s (each chosen Dashboard action's callback is POSTed) or `dismiss`es; scripted by the
-scenario's `hive.review`, or sent by a tester through the control plane:
+user report names its post or user
+(https://docs.thehive.ai/docs/submit-user-reports-to-the-dashboard,
+https://docs.thehive.ai/docs/actions). A moderator then `decide`s (each chosen Dashboard
+action's callback is POSTed) or `dismiss`es; scripted by the scenario's `hive.review`, or sent
+by a tester through the control plane:
 
     review:
       - when: {rule: Send to Review Feed, if: "bullying >= 3"}
@@ -11,8 +13,9 @@ scenario's `hive.review`, or sent by a tester through the control plane:
       - otherwise: {dismiss: {after: 1h}}
 
 A completed Dashboard task that is not in the Review Feed is acted on from the Content Feed
-(B.3), and a decided one can be decided again, so both words apply from every status but
-`processing`. A Models API task has no Review Feed: the state refuses it (409).
+(https://docs.thehive.ai/docs/actions), and a decided one can be decided again, so both words
+apply from every status but `processing`. A Models API task has no Review Feed: the state
+refuses it (409).
 """
 
 from __future__ import annotations

@@ -35,8 +35,9 @@ VIOLENCE_DOCS: Final = "https://docs.thehive.ai/docs/class-descriptions-violence
 HATE_DOCS: Final = "https://docs.thehive.ai/docs/class-descriptions-hate-bullying"
 TEXT_DOCS: Final = "https://docs.thehive.ai/docs/classification-text"
 
-# Text Moderation heads, in the order we report them (reference B.1). `drugs` is a documented
-# multilevel head that the seed's example does not list (variant `hive.text_classes`).
+# Text Moderation heads, in the order we report them (TEXT_DOCS). `drugs` is a documented
+# multilevel head that the seed's example (https://docs.thehive.ai/docs/dashboard-api-reference)
+# does not list (variant `hive.text_classes`).
 TEXT_CLASSES: tuple[str, ...] = (
     "sexual",
     "hate",
@@ -47,13 +48,13 @@ TEXT_CLASSES: tuple[str, ...] = (
     "promotions",
 )
 
-# Binary text heads return only 0 or 3 (reference B.1, classification-text).
+# Binary text heads return only 0 or 3 (TEXT_DOCS).
 BINARY_TEXT_CLASSES: frozenset[str] = frozenset({"spam", "promotions"})
 
 # Highest severity of a text head.
 MAX_TEXT_SCORE = 3
 
-# Score of every text head when the language is "UNSUPPORTED" (reference B.1: -1).
+# Score of every text head when the language is "UNSUPPORTED" (TEXT_DOCS: -1).
 UNSUPPORTED_SCORE = -1
 
 

@@ -1,4 +1,5 @@
-"""Hive Moderation Dashboard probes for `mockserver drift` (seeds/hive-dashboard-api.txt).
+"""Hive Moderation Dashboard probes for `mockserver drift`
+(https://docs.thehive.ai/docs/dashboard-api-reference, the seed).
 
 A sync text task on v1 (the seed's endpoint), v2 and v1 `?legacy=1` (the long classifier
 answer), and a call with an invalid key. A text task creates nothing to clean up, but each is

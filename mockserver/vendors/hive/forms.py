@@ -2,9 +2,10 @@
 
 The Dashboard docs label the fields "Form Data" but send JSON in every example; third-party
 integrations also send `application/x-www-form-urlencoded`, and the Models API examples use
-multipart (`--form`, including a `media` file). All three are accepted (reference B.2 [I]).
-The core has already read the body (for the journal), so multipart is parsed from those bytes
-(multipart.py, with its limits).
+multipart (`--form`, including a `media` file). All three are accepted (the sandbox's choice;
+https://docs.thehive.ai/docs/dashboard-api-reference,
+https://docs.thehive.ai/reference/submit-a-task-synchronously). The core has already read the
+body (for the journal), so multipart is parsed from those bytes (multipart.py, with its limits).
 """
 
 from __future__ import annotations

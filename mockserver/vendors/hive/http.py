@@ -1,12 +1,14 @@
 """Hive request plumbing: the error body, `authorization: token <KEY>`, body fields, and which
 of Hive's two products a request is for.
 
-Error body (Hive documents none, reference B.5): `{"code": <HTTP status>, "error": <short code>,
+Error body (no public Hive page documents one): `{"code": <HTTP status>, "error": <short code>,
 "message": <text>}`, plus `"details"` when there is more. `code` mirrors the `code: 200` of
 Hive's successful answers. 401 for a missing or malformed authorization header, 403 for a key
 the scenario does not accept.
 
-Two products share `/api/v1|v2/task/sync|async` (reference B.1, B.2). On a host's own port
+Two products share `/api/v1|v2/task/sync|async`
+(https://docs.thehive.ai/reference/submit-a-task-synchronously,
+https://docs.thehive.ai/docs/dashboard-api-reference). On a host's own port
 (`--host-port api.thehive.ai=8081`) the port decides. On the main port a request is for the
 Models API (api.thehive.ai) when its Host is `api.thehive.ai` or starts with `models.` (e.g.
 `models.localhost:8080`), or when its path starts with `/models` (`/models/api/v2/task/sync`);
@@ -74,7 +76,8 @@ def state_of(request: web.Request) -> HiveState:
 
 
 def authenticate(request: web.Request, state: HiveState) -> str:
-    """The API key from `authorization: token <KEY>` (`Token` too, reference B.1)."""
+    """The API key from `authorization: token <KEY>` (`Token` too,
+    https://docs.thehive.ai/reference/authentication)."""
     header = request.headers.get("Authorization", "").strip()
     if not header:
         raise ApiError(

@@ -20,7 +20,7 @@ Api = Literal["dashboard", "models"]
 TaskStatus = Literal["processing", "completed"]
 ReviewStatus = Literal["pending", "decided", "dismissed"]
 # How an item reached review: a triggered `action: review` rule, a user report, or a moderator
-# acting on it directly from the Content Feed (reference B.3).
+# acting on it directly from the Content Feed (https://docs.thehive.ai/docs/actions).
 ReviewSource = Literal["rule", "report", "content_feed"]
 
 

@@ -1,7 +1,8 @@
 """Hive's pattern-matching side of text moderation: PII entities, URLs and deny-list filters.
 
 Every match is a `Span` with Hive's item shape `{value, start_index, end_index, type}`, indices
-into the submitted text with `end_index` exclusive (reference B.1, text-moderation).
+into the submitted text with `end_index` exclusive
+(https://docs.thehive.ai/reference/text-moderation).
 """
 
 from __future__ import annotations

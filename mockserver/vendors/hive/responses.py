@@ -1,9 +1,11 @@
 """Builders for Hive's answer bodies, as plain dicts ready for `json.dumps`.
 
-Dashboard API (api.hivemoderation.com, seed `hive-dashboard-api.txt`): the short sync answer,
-the long `?legacy=1` answer, the v1 and v2 async acknowledgements. Models API (api.thehive.ai,
-reference B.1): the task object. Key order follows the vendor's examples. Ids and timestamps
-are always passed in: nothing here reads the clock or a random source.
+Dashboard API (api.hivemoderation.com; the seed,
+https://docs.thehive.ai/docs/dashboard-api-reference): the short sync answer, the long
+`?legacy=1` answer, the v1 and v2 async acknowledgements. Models API (api.thehive.ai,
+https://docs.thehive.ai/reference/text-moderation): the task object. Key order follows the
+vendor's examples. Ids and timestamps are always passed in: nothing here reads the clock or a
+random source.
 """
 
 from __future__ import annotations
@@ -56,7 +58,8 @@ def v2_async_ack(
     user_id: str,
     project_status_map: Mapping[str, Mapping[str, Any]],
 ) -> dict[str, Any]:
-    """The v2 async acknowledgement (reference B.2, submit-to-thorn-api example)."""
+    """The v2 async acknowledgement (the example of
+    https://docs.thehive.ai/docs/submit-to-thorn-api)."""
     return {
         "task_ids": list(task_ids),
         "post_id": post_id,

@@ -2,10 +2,12 @@
 async acknowledgement, for each API form, built with `responses.py`.
 
 Dashboard v1: `{patron_id|user_id, post_id, task_id, triggered_rules}`, or with `?legacy=1` the
-long classifier answer (seed). Dashboard v2: the v2 acknowledgement's shape
-`{task_ids, post_id, user_id, project_status_map}` (reference B.2); the v2 sync answer and
-callback add `triggered_rules` with every status `completed` (our reading: the v2 answer table
-could not be read). Models API: the task object (reference B.1).
+long classifier answer (the seed, https://docs.thehive.ai/docs/dashboard-api-reference).
+Dashboard v2: the v2 acknowledgement's shape `{task_ids, post_id, user_id, project_status_map}`
+(https://docs.thehive.ai/docs/submit-to-thorn-api); the v2 sync answer and callback add
+`triggered_rules` with every status `completed` (our reading: the v2 answer table could not be
+read). Models API: the task object
+(https://docs.thehive.ai/reference/submit-a-task-asynchronously).
 """
 
 from __future__ import annotations

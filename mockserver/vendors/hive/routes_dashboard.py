@@ -1,4 +1,5 @@
-"""Moderation Dashboard API handlers (api.hivemoderation.com; seed, reference B.2)."""
+"""Moderation Dashboard API handlers (api.hivemoderation.com;
+https://docs.thehive.ai/docs/dashboard-api-reference and the pages beside it)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""Models API handlers (api.thehive.ai; reference B.1): submit a task, fetch it later."""
+"""Models API handlers (api.thehive.ai; https://docs.thehive.ai/reference/submit-a-task-synchronously
+and https://docs.thehive.ai/reference/submit-a-task-asynchronously): submit a task, fetch it
+later."""
 
 from __future__ import annotations
 
@@ -38,7 +40,8 @@ async def submit_task(request: web.Request, version: str, is_async: bool) -> web
 
 
 async def get_task(request: web.Request) -> web.Response:
-    """`GET /api/v1/task?task_id=<uuid>` (Hive Postman collection, reference B.1): the task
+    """`GET /api/v1/task?task_id=<uuid>` (Hive's Postman collection,
+    https://documenter.gw.postman.com/api/collections/10761036/SzmZcLbX): the task
     object once finished, else the task id with an empty `status` and an in-progress message.
     `frame_limit`/`frame_offset` are accepted and ignored."""
     if not is_models_request(request):

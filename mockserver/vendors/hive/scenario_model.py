@@ -20,7 +20,8 @@ from .expressions import Condition
 
 ACTION_REVIEW: Final = "review"
 ACTION_NONE: Final = "none"
-# The Dashboard's action id for "send to Review Feed" (seed legacy example).
+# The Dashboard's action id for "send to Review Feed" (the seed's legacy example,
+# https://docs.thehive.ai/docs/dashboard-api-reference).
 REVIEW_ACTION_ID: Final = "send_post_to_review"
 DEFAULT_PARAMS: Final[dict[str, str]] = {"user_id": "user_id", "post_id": "post_id"}
 # Async results are POSTed this long after the acknowledgement unless the scenario says otherwise.

@@ -5,8 +5,9 @@ Lifecycle of a task: `processing` -> `completed` (at once for sync; `callback_de
 async, through the scenario engine, when the result is POSTed to callback_url). On completion
 every triggered rule with a named action fires it, and the first with `action: review` puts the
 task in the Review Feed (`pending`), as does a user report. A moderator then `decide`s (each
-chosen Dashboard action is POSTed, reference B.3) or `dismiss`es, through the action table
-(`actions.py`). Control-plane item ids are task ids (any of a v2 task's per-model ids).
+chosen Dashboard action is POSTed, https://docs.thehive.ai/docs/actions) or `dismiss`es, through
+the action table (`actions.py`). Control-plane item ids are task ids (any of a v2 task's
+per-model ids).
 """
 
 from __future__ import annotations
@@ -153,7 +154,8 @@ class HiveState(VendorState):
             t for t in self.tasks.values() if t.api == "dashboard" and getattr(t, key) == value
         ]
         if not found:
-            # Reference B.2: the content must first have been submitted through the Dashboard.
+            # The content must first have been submitted through the Dashboard
+            # (https://docs.thehive.ai/docs/submit-user-reports-to-the-dashboard).
             raise ApiError(404, f"No content was submitted with {key} {value!r}", code="not_found")
         task = found[-1]
         report = Report(
@@ -209,7 +211,7 @@ class HiveState(VendorState):
 
     def _pending(self, task: HiveTask) -> Review:
         """The open review a moderator acts on; a completed task that is not in the Review
-        Feed is acted on from the Content Feed (reference B.3)."""
+        Feed is acted on from the Content Feed (https://docs.thehive.ai/docs/actions)."""
         if task.api != "dashboard":
             raise ApiError(409, "Models API tasks have no Review Feed", code="not_reviewable")
         if task.review is not None and task.review.status == "pending":

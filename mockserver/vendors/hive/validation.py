@@ -1,9 +1,9 @@
 """Checking Hive request fields and turning them into typed submissions.
 
-Dashboard v1/v2 (seed `hive-dashboard-api.txt`, reference B.2): exactly one of `text_data` and
+Dashboard v1/v2 (DASHBOARD_DOCS, the seed, and V2_DOCS): exactly one of `text_data` and
 `url`; `post_id` and the user id (`patron_id`, newer docs `user_id`) required; `callback_url`
-required for v1 async (v2 docs mark it optional); metadata objects. Models API (reference B.1):
-exactly one of `media`, `url`, `text_data`. Reports (B.2): `post_id` or `user_id`,
+required for v1 async (v2 docs mark it optional); metadata objects. Models API (MODELS_DOCS):
+exactly one of `media`, `url`, `text_data`. Reports (REPORT_DOCS): `post_id` or `user_id`,
 `report_categories` required. Hive publishes no error catalogue, so every failure here is our
 own 4xx with a short `error` code (README fidelity notes).
 
@@ -39,7 +39,10 @@ DASHBOARD_DOCS: Final = "https://docs.thehive.ai/docs/dashboard-api-reference"
 V2_DOCS: Final = "https://docs.thehive.ai/docs/dashboard-api-reference-v2-multi-model-support"
 MODELS_DOCS: Final = "https://docs.thehive.ai/reference/submit-a-task-synchronously"
 REPORT_DOCS: Final = "https://docs.thehive.ai/docs/submit-user-reports-to-the-dashboard"
-# The fields each endpoint's documents list (reference B.1, B.2; conversation context, Thorn).
+# The fields each endpoint's documents list (the pages above; conversation context:
+# https://docs.thehive.ai/docs/view-conversation-context; metadata:
+# https://docs.thehive.ai/docs/metadata-configuration; Thorn:
+# https://docs.thehive.ai/docs/submit-to-thorn-api).
 DASHBOARD_FIELDS: Final = frozenset(
     {
         *("text_data", "url", "post_id", "patron_id", "user_id", "callback_url", "models"),

@@ -1,8 +1,9 @@
-"""Hive's documented variants: where its documents disagree (reference/outharm-hive-api.md B).
+"""Hive's documented variants: where its documents disagree (https://docs.thehive.ai/).
 
 Each default is the form with the strongest evidence of what the live service sends: real
 answers kept by production integrations first, then the newest docs pages, then the seed
-(seeds/hive-dashboard-api.txt). docs/fidelity.md gives the deciding evidence of each.
+(https://docs.thehive.ai/docs/dashboard-api-reference). docs/fidelity.md gives the deciding
+evidence of each.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ VISUAL_CLASSES = "hive.visual_classes"
 # The seed's legacy example: `output[].classes` in this order, `moderated_classes` in another.
 SEED_OUTPUT = ("spam", "sexual", "hate", "violence", "bullying", "promotions")
 SEED_MODERATED = ("sexual", "hate", "violence", "bullying", "spam", "promotions")
-# docs.thehive.ai classification-text: the multilevel heads plus `drugs`, then the binary ones.
+# https://docs.thehive.ai/docs/classification-text: the multilevel heads plus `drugs`, then the
+# binary ones.
 SEVEN_HEADS = ("sexual", "hate", "violence", "bullying", "drugs", "spam", "promotions")
 # A real 2021 answer kept in tank-bohr/pleroma lib/pleroma/hive_moderation.ex (commit
 # bc730aced8fd1076e3c14ac923722683896f56a9): the seed's orders without `promotions`.
@@ -40,14 +42,14 @@ VARIANTS: tuple[Variant, ...] = (
         (
             Form(
                 "seed",
-                "seeds/hive-dashboard-api.txt (Example Legacy Response)",
+                "https://docs.thehive.ai/docs/dashboard-api-reference (Example Legacy Response)",
                 "six classes: output spam, sexual, hate, violence, bullying, promotions; "
                 "moderated_classes sexual, hate, violence, bullying, spam, promotions",
                 Shape(equals={_MODERATED: list(SEED_MODERATED)}),
             ),
             Form(
                 "seven_heads",
-                "docs.thehive.ai classification-text (multilevel heads include drugs)",
+                "https://docs.thehive.ai/docs/classification-text (multilevel heads include drugs)",
                 "seven classes, also `drugs`: sexual, hate, violence, bullying, drugs, spam, "
                 "promotions",
                 Shape(equals={_MODERATED: list(SEVEN_HEADS)}),
@@ -81,7 +83,9 @@ VARIANTS: tuple[Variant, ...] = (
             ),
             Form(
                 "documented",
-                "docs.thehive.ai class descriptions (sexual-content, class-descriptions-*)",
+                "Hive's class descriptions (https://docs.thehive.ai/docs/sexual-content, "
+                "https://docs.thehive.ai/docs/class-descriptions-violence-gore, "
+                "https://docs.thehive.ai/docs/class-descriptions-hate-bullying)",
                 f"also the {len(DOCUMENTED_HEADS)} heads those pages add (genitals, breast, "
                 "bra, fight, ...), after the others",
                 Shape(equals={f"{_VISUAL}.{_2023_COUNT}.class": DOCUMENTED_HEADS[0].classes[0]}),
@@ -96,14 +100,16 @@ VARIANTS: tuple[Variant, ...] = (
         (
             Form(
                 "uuid1",
-                "seeds/hive-dashboard-api.txt (`538e5b30-4d7a-11ec-a5d3-5de59255ac47`, "
+                "https://docs.thehive.ai/docs/dashboard-api-reference "
+                "(`538e5b30-4d7a-11ec-a5d3-5de59255ac47`, "
                 "a time-based UUID)",
                 "a version-1 UUID from the virtual time",
                 Shape(pattern={"task_id": _UUID1}),
             ),
             Form(
                 "uuid4",
-                "reference B.1 (`dd52c0d0-...` task ids of the Models API, version not shown)",
+                "https://docs.thehive.ai/reference/submit-a-task-asynchronously (`dd52c0d0-...` "
+                "task ids of the Models API, version not shown)",
                 "a random version-4 UUID",
                 Shape(pattern={"task_id": _UUID4}),
             ),

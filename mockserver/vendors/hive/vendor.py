@@ -70,8 +70,9 @@ class HiveVendor(Vendor):
     def webhook_policy(self) -> WebhookPolicy:
         """Task callbacks' retry schedule (Dashboard action callbacks retry on the same
         schedule but count only HTTP 200 as delivered, `webhooks.ACTION_POLICY`). No signature
-        scheme: Hive documents none (reference B.4); an action's optional static header is a
-        credential the scenario sets, journalled as a secret, not a signature."""
+        scheme: Hive documents none (https://docs.thehive.ai/docs/actions documents only the
+        static header); an action's optional static header is a credential the scenario sets,
+        journalled as a secret, not a signature."""
         return WebhookPolicy(retry=CALLBACK_POLICY, signatures=())
 
     def openapi_documents(self) -> tuple[OpenApiDocument, ...]:

@@ -1,14 +1,17 @@
 """What Hive POSTs out: async results to `callback_url`, and Dashboard action callbacks.
 
-Task callbacks (reference B.1/B.2): the finished task's answer, as JSON, to the submitted
-`callback_url`. No signature: Hive documents none (B.4). Hive's retry schedule is unknown; we
-retry network errors and non-2xx on the schedule below (a scenario's `webhooks.retry` overrides).
+Task callbacks (https://docs.thehive.ai/reference/submit-a-task-asynchronously,
+https://docs.thehive.ai/docs/dashboard-api-reference): the finished task's answer, as JSON, to
+the submitted `callback_url`. No signature: Hive documents none. Hive's retry schedule is
+unknown; we retry network errors and non-2xx on the schedule below (a scenario's
+`webhooks.retry` overrides).
 
-Action callbacks (B.3): a POST to the action's Endpoint URL with its optional static auth
-header, and user and post metadata as query parameters under the names the scenario chooses
-(`params`). "Anything other than HTTP 200 counts as failed" and failed actions are retried, so
-they use a `success_only_200` policy. Whether the Dashboard sends a body is not documented; we
-send the same values as a small JSON object, which receivers may ignore.
+Action callbacks (https://docs.thehive.ai/docs/actions): a POST to the action's Endpoint URL
+with its optional static auth header, and user and post metadata as query parameters under the
+names the scenario chooses (`params`). "Anything other than HTTP 200 counts as failed" and
+failed actions are retried, so they use a `success_only_200` policy. Whether the Dashboard sends
+a body is not documented; we send the same values as a small JSON object, which receivers may
+ignore.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """Outharm's reviewer words, as an action table: `decide` and `hold`.
 
 `decide` gives the human verdict per field and per value, which becomes the documented
-`moderation.manual.completed` webhook (reference A.6); it applies to a submission whose review
-is open (`queued`). `hold` does nothing: the submission stays queued until someone decides it
-through the control plane. Scripted steps apply only to the review round they were scripted
-for (`OutharmState.enqueue` guards them).
+`moderation.manual.completed` webhook (https://outharm.com/docs/api/webhooks); it applies to a
+submission whose review is open (`queued`). `hold` does nothing: the submission stays queued until
+someone decides it through the control plane. Scripted steps apply only to the review round they
+were scripted for (`OutharmState.enqueue` guards them).
 
 Verdicts, most specific first: `values[field][i]`, then `fields[field]`, then the base: the
 previous verdict with `uphold`, else `harmful` (default false) - limited, with `matching`, to

@@ -1,4 +1,5 @@
-"""Outharm probes for `mockserver drift` (seeds/outharm-manual-moderation.txt; reference A.4).
+"""Outharm probes for `mockserver drift` (https://outharm.com/docs/api/manual,
+https://outharm.com/docs/api/automated).
 
 One automated moderation call against a schema the user names (`--param schema_id=...`, with
 `--param component=...` naming one of its text components, default `title`), and one with an

@@ -1,5 +1,6 @@
 """Outharm request/response plumbing: the error body, bearer-token auth, the JSON submission body
-and the `fail` step of scenario rules (reference A.1, A.3, A.7)."""
+and the `fail` step of scenario rules (https://outharm.com/docs/api/auth, /docs/api/automated,
+/docs/api/manual, /docs/api/errors)."""
 
 from __future__ import annotations
 
@@ -28,10 +29,12 @@ from mockserver.vendors.outharm.variants import CURRENT, GENERATION, LEGACY
 
 
 def render_error(error: ApiError) -> web.Response:
-    """`{"name", "message", "status_code"}` with the status as a STRING (A.7)."""
+    """`{"name", "message", "status_code"}` with the status as a STRING
+    (https://outharm.com/docs/api/errors)."""
     status = error.status
     if status == 413:
-        # A.7 lists `content-too-large` among the 400s: the sandbox's body-size limit answers so.
+        # https://outharm.com/docs/api/errors lists `content-too-large` among the 400s: the
+        # sandbox's body-size limit answers so.
         status = 400
     body = {"name": error.code or _name_for(status), "message": error.message}
     body["status_code"] = str(status)
@@ -57,7 +60,8 @@ def state_of(request: web.Request) -> OutharmState:
 
 
 def authenticate(request: web.Request, cfg: OutharmConfig) -> str:
-    """The bearer token, or the documented auth errors (A.1, word for word)."""
+    """The bearer token, or the documented auth errors (https://outharm.com/docs/api/auth, word
+    for word)."""
     header = request.headers.get("Authorization", "").strip()
     if not header:
         # [I] An empty header value counts as no header: there is no token to judge.
@@ -77,7 +81,8 @@ def authenticate(request: web.Request, cfg: OutharmConfig) -> str:
 
 
 def require_webhook(request: web.Request, cfg: OutharmConfig) -> None:
-    """Manual moderation needs a webhook endpoint set in the Console (A.5): without one the
+    """Manual moderation needs a webhook endpoint set in the Console
+    (https://outharm.com/docs/api/manual, "Requirements"): without one the
     sandbox still queues (the verdict shows on the control plane), a convenience."""
     if cfg.webhook is None:
         refusal = ApiError(
@@ -116,7 +121,7 @@ def legacy_endpoint(handler: Endpoint) -> Endpoint:
 
 def require_manual_subscription(cfg: OutharmConfig) -> None:
     if not cfg.manual_subscription:
-        # The seed docs' 403, word for word.
+        # The 403 of https://outharm.com/docs/api/manual, word for word.
         raise ApiError(
             403,
             "Manual moderation subscription required",

@@ -4,8 +4,9 @@ A submission is created by `POST /moderation/automated` (scored at once) or
 `POST /moderation/manual` (queued at once). `POST /submissions/{id}/moderation/manual` queues
 it (again) for a human: each time is one `Review`, decided once. Status, for the control plane:
 `scored` (automated only, never queued), `queued` (a review waits for its verdict),
-`completed` (the last review is decided). A content `Schema` (A.2) is what a submission is
-checked against; the scenario's `schemas:` list gives them (default: `DEFAULT_SCHEMA`).
+`completed` (the last review is decided). A content `Schema`
+(https://outharm.com/docs/concepts/schemas) is what a submission is checked against; the
+scenario's `schemas:` list gives them (default: `DEFAULT_SCHEMA`).
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ class Component:
 
 @dataclass(frozen=True)
 class Schema:
-    """A content schema (A.2); `components` maps component name to `text` or `image`."""
+    """A content schema (https://outharm.com/docs/concepts/schemas); `components` maps component
+    name to `text` or `image`."""
 
     id: str
     name: str

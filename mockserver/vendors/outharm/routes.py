@@ -1,8 +1,10 @@
-"""Outharm's moderation endpoints (seeds/outharm-manual-moderation.txt; reference A.4, A.5).
+"""Outharm's moderation endpoints (https://outharm.com/docs/api/automated,
+https://outharm.com/docs/api/manual).
 
-Not emulated: billing (fragments, review units), the automated subscription / free-trial
-credits (its error name is unknown, A.4), image downloading, and any submission lookup API
-(none is documented, A.5): the control plane shows submissions instead.
+Not emulated: billing (fragments, review units), the automated subscription / free-trial credits
+(its error name is unknown: the part of https://outharm.com/docs/api/automated that gives it
+could not be read), image downloading, and any submission lookup API (none is documented): the
+control plane shows submissions instead.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ from mockserver.vendors.outharm.http import (
 async def automated(request: web.Request) -> web.StreamResponse:
     """`POST /moderation/automated`: score at once and keep the submission for later appeals.
 
-    The response shape is the sandbox's choice (A.4 UNKNOWN): the manual webhook's `data`
-    (submission_id, schema_id, is_harmful, per-field `detailed`) plus per-value `scores`.
+    The response shape is the sandbox's choice (UNKNOWN: the part of
+    https://outharm.com/docs/api/automated that gives it could not be read): the manual webhook's
+    `data` (submission_id, schema_id, is_harmful, per-field `detailed`) plus per-value `scores`.
     """
     state = state_of(request)
     schema, content = await submission_body(request, state.cfg)
@@ -64,10 +67,12 @@ async def add_to_queue(request: web.Request) -> web.StreamResponse:
     require_manual_subscription(state.cfg)
     sub = state.find(request.match_info["submission_id"])
     if sub is None:
-        # The seed docs' 404, word for word; an id that is not a UUID is not found either [I].
+        # The 404 of https://outharm.com/docs/api/manual, word for word; an id that is not a
+        # UUID is not found either [I].
         raise ApiError(404, "Submission not found or not accessible", code="submission-not-found")
     if sub.open_review is not None:
-        # The seed docs' 422: "already in the manual moderation queue".
+        # The 422 of https://outharm.com/docs/api/manual: "already in the manual moderation
+        # queue".
         raise ApiError(422, "Request already processed", code="request-already-processed")
     require_webhook(request, state.cfg)
     rule = state.choose(sub, appeal=True)

@@ -8,7 +8,7 @@ errors are `OutharmConfigError` (a `ValueError`) carrying the key path inside th
 the loader can point at a line. `check_section` is what `mockserver validate` reports all at
 once (the loader stops at the first).
 
-Vendor facts are from the reference notes (outharm-hive-api.md, part A); guesses are marked [I].
+Vendor facts are from Outharm's pages (https://outharm.com/docs/); guesses are marked [I].
 """
 
 from __future__ import annotations
@@ -54,8 +54,8 @@ class OutharmConfigError(ValueError):
 
 @dataclass(frozen=True)
 class WebhookConfig:
-    """The manual-results webhook endpoint, its shared secret and the header carrying it (A.6;
-    how it is sent: `webhooks.signature`)."""
+    """The manual-results webhook endpoint, its shared secret and the header carrying it
+    (https://outharm.com/docs/api/webhooks; how it is sent: `webhooks.signature`)."""
 
     url: str
     secret: str

@@ -1,8 +1,8 @@
 """The JSON Schema of the `outharm:` scenario section, and the scenario words it is built from.
 
 The `manual` reviewer rules use the shared rule format with Outharm's words, derived from the
-action and matcher tables (`actions.py`, `matchers.py`). Vendor facts are from the reference
-notes (outharm-hive-api.md, part A); guesses are marked [I].
+action and matcher tables (`actions.py`, `matchers.py`). Vendor facts are from Outharm's pages
+(https://outharm.com/docs/); guesses are marked [I].
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from mockserver.vendors.outharm.matchers import MATCHERS
 from mockserver.vendors.outharm.models import DEFAULT_SCHEMA_ID
 from mockserver.vendors.outharm.scoring import DEFAULT_CATEGORIES
 
-MAX_COMPONENTS = 20  # A.2: "A schema holds at most 20 components"
-COMPONENT_TYPES = ("text", "image")  # A.2: a component is Text or Image
+# https://outharm.com/docs/concepts/schemas: at most 20 components, each Text or Image.
+MAX_COMPONENTS = 20
+COMPONENT_TYPES = ("text", "image")
 UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
 # `fail` is the core's word; what it does here is Outharm's.

@@ -1,13 +1,15 @@
 """Deterministic automated moderation, and the bodies of moderation results.
 
-Automated (A.4): every enabled category gets a score from the scenario's rules (the highest
-score of the rules that match a value); `score >= threshold` is harmful, with one global
-threshold. A value no rule matches gets no categories and is safe. Same input, same output.
+Automated (https://outharm.com/docs/concepts/automated): every enabled category gets a score from
+the scenario's rules (the highest score of the rules that match a value); `score >= threshold` is
+harmful, with one global threshold. A value no rule matches gets no categories and is safe. Same
+input, same output.
 
-The automated response shape is UNKNOWN (A.4): the sandbox's documented choice mirrors the
-manual webhook (A.6) plus `submission_id` and per-value `scores`. The manual result is the
-documented `moderation.manual.completed` body: no scores, `detailed` parallel to the values,
-`categories` only on harmful values. The automated settings a scenario gives (`automated:`
+The automated response shape is UNKNOWN (the part of https://outharm.com/docs/api/automated
+that gives it could not be read): the sandbox's documented choice mirrors the manual webhook
+(https://outharm.com/docs/api/webhooks) plus `submission_id` and per-value `scores`. The manual
+result is the documented `moderation.manual.completed` body: no scores, `detailed` parallel to the
+values, `categories` only on harmful values. The automated settings a scenario gives (`automated:`
 rules, threshold, categories) are the frozen `AutomatedConfig` defined here.
 """
 
@@ -24,8 +26,11 @@ if TYPE_CHECKING:
 
 MANUAL_COMPLETED = "moderation.manual.completed"
 
-# A.8: the full list of 24 slugs is unknown. Documented slugs [S], then guesses [I] for the
-# Console's "Harassment" and "Self-Harm & Suicide" and for `spam`, which scenarios commonly use.
+# The full list of 24 slugs is unknown. Documented slugs
+# (https://outharm.com/docs/concepts/categories; `violence` and `hate` from the example of
+# https://outharm.com/docs/api/webhooks), then guesses [I] for the Console's "Harassment" and
+# "Self-Harm & Suicide" (https://outharm.com/docs/console) and for `spam`, which scenarios
+# commonly use.
 _DOCUMENTED_CATEGORIES = ("sexual", "violence", "hate", "fascism", "alcohol", "smoking", "blood")
 _MORE_CATEGORIES = ("knife", "gun", "harassment", "self-harm", "spam")
 DEFAULT_CATEGORIES: tuple[str, ...] = _DOCUMENTED_CATEGORIES + _MORE_CATEGORIES
@@ -61,7 +66,8 @@ class AutomatedRule:
 
 @dataclass(frozen=True)
 class AutomatedConfig:
-    """The project's automated moderation settings: one global threshold (A.4)."""
+    """The project's automated moderation settings: one global threshold
+    (https://outharm.com/docs/concepts/automated)."""
 
     threshold: float = 0.5
     categories: tuple[str, ...] = DEFAULT_CATEGORIES
@@ -151,14 +157,16 @@ def score_value(
 ) -> ValueResult:
     """Score one value: each enabled category gets the highest score of the rules matching it.
 
-    Only enabled categories are analysed (A.4), so rules for other categories are skipped.
+    Only enabled categories are analysed (https://outharm.com/docs/concepts/automated), so rules
+    for other categories are skipped.
     """
     enabled = set(cfg.categories)
     scores: dict[str, float] = {}
     for rule in cfg.rules:
         if rule.category in enabled and rule.applies(field_name, component_type, value):
             scores[rule.category] = max(scores.get(rule.category, rule.score), rule.score)
-    # A.4: "score >= threshold -> harmful"; a score equal to the threshold is harmful.
+    # https://outharm.com/docs/concepts/automated: "score >= threshold -> harmful"; a score equal
+    # to the threshold is harmful.
     harmful = tuple(c for c, s in scores.items() if s >= cfg.threshold)
     return ValueResult(scores=scores, categories=harmful)
 
@@ -186,7 +194,8 @@ def score_submission(
 def manual_result_json(
     submission_id: str, schema_id: str, decisions: ManualDecisions
 ) -> dict[str, Any]:
-    """The documented `moderation.manual.completed` webhook body (A.6).
+    """The documented `moderation.manual.completed` webhook body
+    (https://outharm.com/docs/api/webhooks).
 
     `decisions` gives one `(is_harmful, categories)` per submitted value, per field. A harmful
     value carries its categories (possibly an empty list); a safe value carries none.

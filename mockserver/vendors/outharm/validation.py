@@ -1,16 +1,17 @@
 """Request validation shared by Outharm's automated and manual moderation endpoints.
 
-The documented rules (reference A.3, seed docs "Validation Rules") and the documented error
-names (A.7) are all there is; which name goes with which rule is not documented, so each check
-says which name it uses and why. The naming principle:
+The documented rules ("Validation Rules" of https://outharm.com/docs/api/automated and
+https://outharm.com/docs/api/manual) and the documented error names
+(https://outharm.com/docs/api/errors) are all there is; which name goes with which rule is not
+documented, so each check says which name it uses and why. The naming principle:
 
 - `missing-field`: a required top-level field (`schema_id`, `content`) is absent or null.
 - `invalid-field-value`: a field has the wrong JSON type or format (schema_id not a UUID,
   content not an object, a field's value not an array, an array item not a string).
-- `validation-error`: a rule from the documented validation list is broken; the seed docs use
-  this name for one of them ("Content cannot be empty").
+- `validation-error`: a rule from the documented validation list is broken; the manual page
+  uses this name for one of them ("Content cannot be empty").
 - `invalid-image-format`: an image component value is not an http(s) URL or a base64 data URL.
-- `schema-not-found` (404): the seed docs' exact name and message.
+- `schema-not-found` (404): the manual page's exact name and message.
 
 Order [I]: body shape and content structure first, then the schema lookup, then the checks
 that need the schema (field names, image values), as a validate-then-load backend would.
@@ -50,7 +51,8 @@ def check_content_type(content_type: str | None) -> None:
     """Require `Content-Type: application/json` (parameters such as charset are allowed)."""
     media_type = (content_type or "").split(";", 1)[0].strip().lower()
     if media_type != "application/json":
-        # invalid-content-type: A.7 lists it with the hint "use application/json".
+        # invalid-content-type: https://outharm.com/docs/api/errors lists it with the hint "use
+        # application/json".
         raise _bad("invalid-content-type", "Content-Type must be application/json")
 
 
@@ -94,7 +96,7 @@ def validate_submission(
     values = _check_structure(content)
     schema = schemas.get(schema_id.lower())
     if schema is None:
-        # schema-not-found: the seed docs' name, status and message, word for word.
+        # schema-not-found: the manual page's name, status and message, word for word.
         raise _bad("schema-not-found", "Schema not found or not accessible", 404)
     for name, items in values.items():
         kind = schema.components.get(name)
@@ -129,7 +131,7 @@ def unknown_fields(body: Any) -> list[Convenience]:
 def _check_structure(content: dict[Any, Any]) -> dict[str, list[str]]:
     """The rules that need no schema: counts, names, array shapes and value types."""
     if not content:
-        # validation-error: the seed docs' own example, message word for word.
+        # validation-error: the manual page's own example, message word for word.
         raise _bad("validation-error", "Content cannot be empty")
     if len(content) > MAX_FIELDS:
         # validation-error: "Maximum 50 fields per request" is a listed rule.

@@ -1,12 +1,14 @@
-"""The `moderation.manual.completed` webhook (reference A.6) and how it is sent.
+"""The `moderation.manual.completed` webhook (https://outharm.com/docs/api/webhooks) and how it
+is sent.
 
 Body: the documented envelope `{"event", "data": {submission_id, schema_id, is_harmful,
 results}}` built by `scoring.manual_result_json`. Authentication: Outharm says to "compare"
 the endpoint's shared secret, not an HMAC; which header carries it is UNKNOWN, so the header is
 configurable and defaults to `Authorization: Bearer <secret>` as the legacy demo checks it
-(A.6 [3P]/[I]). Retries: Outharm documents none (A.6 UNKNOWN); the sandbox's choice is the
-shared default schedule (immediate, 15 s, 1 min, 5 min, 30 min, 2 h, 12 h, 24 h; 2xx delivered,
-5xx/408/429/network errors retried), overridable by the scenario's `webhooks:` settings.
+(github.com/deswif/outharm-demo src/handers/outharmWebhook.ts @2c0b50a; [I] for the current
+API). Retries: Outharm documents none; the sandbox's choice is the shared default schedule
+(immediate, 15 s, 1 min, 5 min, 30 min, 2 h, 12 h, 24 h; 2xx delivered, 5xx/408/429/network
+errors retried), overridable by the scenario's `webhooks:` settings.
 """
 
 from __future__ import annotations
@@ -33,8 +35,8 @@ POLICY = WebhookPolicy(retry=DEFAULT_POLICY, signatures=(BEARER,))
 
 
 def signature(target: WebhookConfig) -> Signature:
-    """How the secret is sent: `Bearer <secret>` in Authorization (A.6 [I]), else the bare
-    secret in the header the scenario names (the receiver's `secret_header`)."""
+    """How the secret is sent: `Bearer <secret>` in Authorization ([I], as the legacy demo checks
+    it), else the bare secret in the header the scenario names (the receiver's `secret_header`)."""
     if target.header.lower() == "authorization":
         return SharedSecret(target.header, "Bearer ", name=BEARER.name)
     return SharedSecret(target.header, "", name="header")

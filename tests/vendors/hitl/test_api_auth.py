@@ -1,4 +1,6 @@
-"""HITL.sh authentication and the hourly per-key rate limit (reference/hitl-api.md §1.2, §1.5)."""
+"""HITL.sh authentication and the hourly per-key rate limit (api-reference/authentication.mdx,
+api-reference/introduction.mdx; pages cited by path are in github.com/hitl-sh/docs.hitl.sh
+@0e23b17)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,8 @@ async def test_missing_or_malformed_authorization(sandbox: Sandbox, header: str 
     headers = {} if header is None else {"Authorization": header}
     for method, path in (("GET", "/v1/test"), ("GET", f"{API}/loops"), ("POST", f"{API}/loops")):
         reply = await sandbox.fail(method, path, 401, MISSING, key=None, headers=headers)
-        # The headers are on every answer (introduction.mdx), and nothing was counted.
+        # The headers are on every answer (api-reference/introduction.mdx), and nothing was
+        # counted.
         assert reply.headers["X-RateLimit-Limit"] == "100"
         assert reply.headers["X-RateLimit-Remaining"] == "100"
         assert reply.headers["X-RateLimit-Reset"] == str(NEXT_HOUR)
@@ -45,7 +48,7 @@ async def test_any_key_is_accepted_unless_the_scenario_lists_keys(
 
 async def test_rate_limit_headers_on_every_answer(sandbox: Sandbox) -> None:
     first = await sandbox.call("GET", "/v1/test")
-    # The real budget by default: 100 calls per key per hour (introduction.mdx).
+    # The real budget by default: 100 calls per key per hour (api-reference/introduction.mdx).
     assert first.headers["X-RateLimit-Limit"] == "100"
     assert first.headers["X-RateLimit-Remaining"] == "99"
     assert first.headers["X-RateLimit-Reset"] == str(NEXT_HOUR)

@@ -1,10 +1,10 @@
-"""The older request shape of the seed requests page (https://docs.hitl.sh/requests/introduction
-as of hitl-sh/docs.hitl.sh @cce3de9): mapped onto the current shape and returned as sent, under
-the variants that page needs, declared here (`SEED_FORMS`): `hitl.older_request_shape: mapped`
-(the default refuses the shape, as the OpenAPI requires `request_text`) and
-`hitl.get_response: decision`. The seed's own `submit_request` / `get_request_response` run
-unchanged (but for the host) against the sandbox's real port, with `requests` in a worker
-thread."""
+"""The older request shape of the seed requests page (https://docs.hitl.sh/concepts/requests as
+of hitl-sh/docs.hitl.sh concepts/requests.mdx @cce3de9; requests/introduction.mdx there has the
+same examples): mapped onto the current shape and returned as sent, under the variants that page
+needs, declared here (`SEED_FORMS`): `hitl.older_request_shape: mapped` (the default refuses the
+shape, as the OpenAPI requires `request_text`) and `hitl.get_response: decision`. The seed's own
+`submit_request` / `get_request_response` run unchanged (but for the host) against the sandbox's
+real port, with `requests` in a worker thread."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""HITL.sh `GET /v1/test` and the loop endpoints over HTTP (reference/hitl-api.md §2.1–§2.2)."""
+"""HITL.sh `GET /v1/test` and the loop endpoints over HTTP (hitl-sh/docs.hitl.sh
+api-reference/test-api-key.mdx and api-reference/loops/*.mdx @0e23b17)."""
 
 from __future__ import annotations
 

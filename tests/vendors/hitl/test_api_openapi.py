@@ -1,10 +1,12 @@
 """Responses on the `/v1/...` paths validated against the vendor's OpenAPI file.
 
-tests/data/hitl-openapi.json is a copy of reference/hitl-openapi.json. It says `openapi: 3.1.0`
-but is written in OAS 3.0 (`nullable: true`), so it is read with `OAS30Validator`, with formats
-(date-time, email) checked and `$ref`s resolved through a `referencing` registry. The file
-contradicts its own examples in places; RELAXATIONS below lists every change made to it, and
-`test_each_relaxation_is_needed` shows the unrelaxed file rejecting a documented answer for each.
+tests/data/hitl-openapi.json is a copy of api-reference/openapi.json in
+github.com/hitl-sh/docs.hitl.sh @0e23b17 (pages cited by path are there too). It says
+`openapi: 3.1.0` but is written in OAS 3.0 (`nullable: true`), so it is read with
+`OAS30Validator`, with formats (date-time, email) checked and `$ref`s resolved through a
+`referencing` registry. The file contradicts its own examples in places; RELAXATIONS below lists
+every change made to it, and `test_each_relaxation_is_needed` shows the unrelaxed file rejecting
+a documented answer for each.
 """
 
 from __future__ import annotations
@@ -89,14 +91,16 @@ RELAXATIONS: list[Relaxation] = [
     ),
     Relaxation(
         f"{SCHEMAS}/Request/properties/default_response",
-        "typed object, but the file's own example is the string 'Approve' (raw values, §4.8)",
+        "typed object, but the file's own example is the string 'Approve' (raw values, as in "
+        "responses/*.mdx and api-reference/requests/create-request.mdx)",
         _untyped,
         f"{SCHEMAS}/Request",
         {**_REQUEST, "default_response": "Approve"},
     ),
     Relaxation(
         f"{SCHEMAS}/Error/properties/data",
-        "typed object, but the file's own BadRequest example (and errors.mdx) carry a string",
+        "typed object, but the file's own BadRequest example (and api-reference/errors.mdx) "
+        "carry a string",
         _untyped,
         f"{SCHEMAS}/Error",
         {"error": True, "msg": "Validation failed", "data": "name is required"},
@@ -118,7 +122,8 @@ RELAXATIONS: list[Relaxation] = [
     ),
     Relaxation(
         f"{SCHEMAS}/Request/properties/priority",
-        "the older request shape (seeds/hitl-requests.txt) is returned as sent: normal, urgent",
+        "the older request shape (the seed requests page, concepts/requests.mdx @cce3de9) is "
+        "returned as sent: normal, urgent",
         _extend_enum("normal", "urgent"),
         f"{SCHEMAS}/Request",
         {**_REQUEST, "priority": "normal"},

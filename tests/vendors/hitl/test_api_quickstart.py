@@ -1,5 +1,6 @@
-"""The seed quickstart (https://docs.hitl.sh/quickstart, hitl-sh/docs.hitl.sh quickstart.mdx
-@0e23b17) run against a real sandbox port.
+"""The seed quickstart (https://docs.hitl.sh/quickstart as published; hitl-sh/docs.hitl.sh
+quickstart.mdx @0e23b17 is an earlier generation, without the `/api` paths) run against a real
+sandbox port.
 
 tests/data/hitl_quickstart_flow.py holds the seed's Python blocks verbatim but for BASE_URL,
 API_KEY and `time` (whose `sleep` advances the sandbox's manual clock). The flow runs with the

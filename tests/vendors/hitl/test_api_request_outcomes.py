@@ -1,5 +1,7 @@
 """What happens to a HITL.sh request after it is made: cancel (DELETE), feedback, and
-`GET /v1/requests/{id}/response` (reference/hitl-api.md §1.5, §2.3, §3; seeds/hitl-requests.txt)."""
+`GET /v1/requests/{id}/response` (api-reference/requests/cancel-request.mdx, add-feedback.mdx
+and concepts/integrations.mdx; the seed requests page, concepts/requests.mdx @cce3de9; pages
+cited by path are in github.com/hitl-sh/docs.hitl.sh @0e23b17 unless another commit is named)."""
 
 from __future__ import annotations
 

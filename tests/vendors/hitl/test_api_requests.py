@@ -1,6 +1,6 @@
 """HITL.sh review requests over HTTP: create, list (filters, sort, pagination), get and PATCH
-(reference/hitl-api.md §2.3). Cancel, feedback and the response endpoint are in
-test_api_request_outcomes.py."""
+(api-reference/requests/*.mdx in github.com/hitl-sh/docs.hitl.sh @0e23b17). Cancel, feedback and
+the response endpoint are in test_api_request_outcomes.py."""
 
 from __future__ import annotations
 
@@ -103,7 +103,8 @@ async def test_list_requests_sorts_and_filters(sandbox: Sandbox, loop_id: str) -
     assert await ids("?sort=created_at_desc") == [high["id"], critical["id"], low["id"]]
     assert await ids("?sort=created_at_asc") == [low["id"], critical["id"], high["id"]]
     assert await ids("?sort=priority_desc") == [critical["id"], high["id"], low["id"]]
-    # reference/hitl-api.md lists `status_asc` but not its order; the sandbox's order is in the
+    # api-reference/requests/get-requests.mdx lists `status_asc` but not its order; the sandbox's
+    # order is in the
     # docs/fidelity.md, HITL.sh: pending (newest first), then completed.
     assert await ids("?sort=status_asc") == [high["id"], low["id"], critical["id"]]
     assert await ids("?status=completed") == [critical["id"]]

@@ -1,5 +1,7 @@
 """The six HITL.sh response types end to end over HTTP: legacy and structured configs, answers in
-the request's own form, `default_response` checks, and lenient vs strict mode (reference §4)."""
+the request's own form, `default_response` checks, and lenient vs strict mode (responses/*.mdx and
+api-reference/requests/create-request.mdx; pages cited by path are in
+github.com/hitl-sh/docs.hitl.sh @0e23b17)."""
 
 from __future__ import annotations
 
@@ -314,7 +316,9 @@ async def test_strict_mode_enforces_what_lenient_mode_notes(
     report = await lenient_box.control("GET", "/lenience")
     [rule] = report["rules"]
     assert rule["real"] == f"answer 400 {msg}: {detail}"
-    assert rule["source"].startswith("api-reference/requests/create-request.mdx")
+    assert rule["source"].startswith(
+        "hitl-sh/docs.hitl.sh api-reference/requests/create-request.mdx"
+    )
     assert (rule["count"], rule["first_call"]["method"]) == (1, "POST")
     [entry] = (await lenient_box.control("GET", "/journal?method=POST&path=*/requests"))["entries"]
     assert [n["rule"] for n in entry["lenience"]] == [rule["rule"]]

@@ -112,7 +112,8 @@ async def test_cancel_rule_and_join_url_and_response_decision_defaults(
     _, rid = await _create(sandbox, loop_id)
     await sandbox.act(rid, {"respond": {"choose": "Reject"}})
     answer = await sandbox.call("GET", f"/v1/requests/{rid}/response")
-    # concepts/integrations.mdx reads `status` and `decision` at the top level
+    # hitl-sh/docs.hitl.sh concepts/integrations.mdx @0e23b17 reads `status` and `decision` at
+    # the top level
     assert (answer.body["status"], answer.body["decision"]) == ("completed", "rejected")
     assert answer.body["data"]["decision"] == "rejected"
     assert match_forms(BY_NAME["hitl.get_response"], answer.body) == ["decision"]
@@ -255,7 +256,9 @@ async def test_a_reviewer_who_never_joined_is_auto_joined_with_a_note_or_refused
     assert (await lenient.get_request(rid))["status"] == "completed"
     [rule] = (await lenient.control("GET", "/lenience"))["rules"]
     assert rule["rule"] == "hitl.reviewer_auto_joined"
-    assert rule["source"].startswith("api-reference/loops/loop-members.mdx")
+    assert rule["source"].startswith(
+        "hitl-sh/docs.hitl.sh api-reference/loops/loop-members.mdx @0e23b17"
+    )
     assert rule["detail"].startswith("sam@example.com (test.yaml:")
     assert rule["first_call"] is None  # a scripted step, not a call
 

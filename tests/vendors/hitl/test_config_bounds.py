@@ -3,8 +3,9 @@ the default (lenient) mode and in strict mode; and every bound a reviewer's answ
 
 A bound strict mode enforces and lenient mode does not is accepted in lenient mode with a
 lenience note naming the rule (docs/fidelity.md, HITL.sh). Each table row says what each mode
-answers: None (accepted) or the `data` of the 400. The limits come from create-request.mdx, the
-response-type pages (responses/*.mdx) and the OpenAPI file (hitl-sh/docs.hitl.sh @0e23b17).
+answers: None (accepted) or the `data` of the 400. The limits come from
+api-reference/requests/create-request.mdx, the response-type pages (responses/*.mdx) and the
+OpenAPI file (api-reference/openapi.json), all in github.com/hitl-sh/docs.hitl.sh @0e23b17.
 """
 
 from __future__ import annotations

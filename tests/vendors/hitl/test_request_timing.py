@@ -1,6 +1,7 @@
 """A request's `timeout_at` when `timeout_seconds` changes later (`PATCH`, which the vendor's MCP
 server sends: github.com/hitl-sh/mcp.hitl.sh lib/hitl-client.ts @8230553 `updateRequest`): it
-stays counted from the request's creation (create-request.mdx: `timeout_at` = creation +
+stays counted from the request's creation (hitl-sh/docs.hitl.sh
+api-reference/requests/create-request.mdx @0e23b17: `timeout_at` = creation +
 `timeout_seconds`), however late the change is made, and the request times out then."""
 
 from __future__ import annotations

@@ -185,7 +185,8 @@ def test_rating_structured_and_seed_shorthand() -> None:
     assert cfg.labels == RATING_LABELS
     seed = parse("rating", {"scale_max": 5})  # the seed quickstart: "scale_min defaults to 1"
     assert (seed.form, seed.min_value, seed.max_value, seed.step) == ("structured", 1, 5, 1)
-    # types.mdx requires scale_min; the vendor's MCP client sends none: the sample wins
+    # hitl-sh/docs.hitl.sh responses/types.mdx @0e23b17 requires scale_min; the vendor's MCP
+    # client sends none: the sample wins
     assert parse("rating", {"scale_max": 5}, strict=True) == seed
     assert config_problem("rating", {}) == "scale_max is required"
     assert config_problem("rating", {"scale_min": 1}) == "scale_max is required"

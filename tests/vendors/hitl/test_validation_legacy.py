@@ -1,4 +1,5 @@
-"""HITL create-request bodies in the older seed shape (hitl-requests.txt): mapping and errors."""
+"""HITL create-request bodies in the older seed shape (https://docs.hitl.sh/concepts/requests as of
+hitl-sh/docs.hitl.sh concepts/requests.mdx @cce3de9): mapping and errors."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from mockserver.errors import ApiError
 from mockserver.vendors.hitl.validation import CreateRequestInput, parse_create_request
 
-# hitl-requests.txt, the older shape
+# The seed requests page, the older shape
 LEGACY_TEXT = {
     "loop_id": "content_moderation",
     "content": "User submitted comment text",
@@ -33,7 +34,7 @@ def lenient(body: Any) -> CreateRequestInput:
     return parse_create_request(body, strict=False)
 
 
-# --- older request shape (hitl-requests.txt) ------------------------------------------------
+# --- older request shape (the seed requests page) -------------------------------------------
 
 
 def test_legacy_text_request_is_mapped_and_kept() -> None:

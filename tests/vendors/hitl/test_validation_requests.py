@@ -22,7 +22,8 @@ SEED_OPTIONS = [
     "❌ Reject - Violates guidelines",
     "🚨 Reject and Flag - Serious violation",
 ]
-# hitl-quickstart.txt, step 4 (no `type`, no `platform`, a default outside the options)
+# The seed quickstart (https://docs.hitl.sh/quickstart), step 4 (no `type`, no `platform`, a
+# default outside the options)
 SEED_STEP4 = {
     "loop_id": "65f1234567890abcdef12345",
     "request_text": 'Please review this user comment:\n\n"Check out my link in bio!"',
@@ -33,7 +34,8 @@ SEED_STEP4 = {
     "default_response": "❌ Reject - Review timeout",
     "timeout_seconds": 3600,
 }
-# A body with every field openapi marks required (docs responses/types.mdx)
+# A body with every field openapi marks required (hitl-sh/docs.hitl.sh responses/types.mdx
+# @0e23b17)
 DOCS_BODY = {
     "processing_type": "time-sensitive",
     "type": "markdown",

@@ -6,6 +6,8 @@ handlers read (`data.request`, `data.reviewer`, `data.estimated_completion`, `da
 and what the quickstart's handler reads (`data['request']['id']`, `['response_data']`,
 `data['reviewer']['email']`); B is the published callback_url page's flat payload
 (https://docs.hitl.sh/api-reference/webhooks), C Handoff's, D api-reference/introduction.mdx's.
+Pages cited by path are in github.com/hitl-sh/docs.hitl.sh @0e23b17 (webhooks.mdx shows A there
+and at its newest commit, @6bcdeba).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ BODY = {
     "priority": "high",
 }
 T0 = "2026-01-05T10:00:00Z"
-COMPLETED_READS = (  # webhooks.mdx's request.completed example, field by field
+COMPLETED_READS = (  # api-reference/webhooks.mdx's request.completed example, field by field
     *("id", "loop_id", "processing_type", "type", "priority", "request_text", "response_type"),
     *("status", "response_data", "response_by", "response_at", "response_time_seconds"),
     *("timeout_at", "created_at", "updated_at"),

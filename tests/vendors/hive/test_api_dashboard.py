@@ -10,7 +10,8 @@ import aiohttp
 
 from .conftest import Receiver, Sandbox
 
-# The seed's examples (hive-dashboard-api.txt), pointed at the sandbox.
+# The seed's examples (https://docs.thehive.ai/docs/dashboard-api-reference), pointed at the
+# sandbox.
 SEED_SYNC = {
     "patron_id": "945455793",
     "post_id": "7756488575",

@@ -148,7 +148,8 @@ async def _send(client: Any, case: Case) -> tuple[int, Any]:
 
 
 async def _first_report(client: Any) -> None:
-    """Reports need the post (or user) to have been submitted first (reference B.2)."""
+    """Reports need the post (or user) to have been submitted first
+    (https://docs.thehive.ai/docs/submit-user-reports-to-the-dashboard)."""
     for post in ({**TEXT, "patron_id": "42"}, {**TEXT, "user_id": "42"}):
         resp = await client.post("/api/v1/task/sync", json=post, headers=AUTH)
         assert resp.status == 200

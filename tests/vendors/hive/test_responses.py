@@ -1,4 +1,6 @@
-"""Answer bodies match the vendor's documented examples key for key (seed and reference B)."""
+"""Answer bodies match the vendor's documented examples key for key (the seed,
+https://docs.thehive.ai/docs/dashboard-api-reference, and the pages of docs.thehive.ai named
+beside each example)."""
 
 from __future__ import annotations
 
@@ -108,7 +110,7 @@ SEED_LEGACY = json.loads("""{
     "from_cache": false
 }""")
 
-# Reference B.2 (submit-to-thorn-api example).
+# The example of https://docs.thehive.ai/docs/submit-to-thorn-api.
 SEED_V2_ACK = json.loads("""{"task_ids":["task_id_1","task_id_2"],"post_id":"jan7-4",
   "user_id":"jan7-4","project_status_map":{
   "32952":{"moderation_type":"visual","status":"awaiting_thorn"},
@@ -275,7 +277,7 @@ def test_models_task_sync_text() -> None:
         created_on="2022-11-02T23:28:48.546Z",
         project_id=41392,
     )
-    # docs.thehive.ai/reference/text-moderation: the top level of a sync answer
+    # https://docs.thehive.ai/reference/text-moderation: the top level of a sync answer
     assert list(body) == [
         "id",
         "code",

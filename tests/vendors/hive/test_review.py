@@ -1,5 +1,6 @@
 """The Review Feed: scripted moderators on the virtual clock, decisions by hand through the
-control plane, and the Dashboard action callbacks each decision fires (reference B.3)."""
+control plane, and the Dashboard action callbacks each decision fires
+(https://docs.thehive.ai/docs/actions)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """`POST /moderation/automated` through HTTP: the synchronous result (its shape is the sandbox's
-documented choice, reference A.4), scores from scenario rules, and the stored submission."""
+documented choice: the part of https://outharm.com/docs/api/automated that gives it could not be
+read), scores from scenario rules, and the stored submission."""
 
 from __future__ import annotations
 
@@ -61,7 +62,7 @@ async def test_rules_give_categories_and_scores_per_value(sandbox: MakeSandbox) 
 async def test_the_threshold_decides(sandbox: MakeSandbox) -> None:
     api = await sandbox({"automated": {**RULES, "threshold": 0.4}})
     result = await api.automated({"description": ["cheap"]})
-    # A.4: score >= threshold is harmful.
+    # https://outharm.com/docs/concepts/automated: score >= threshold is harmful.
     assert result["results"]["description"]["detailed"] == [
         {"is_harmful": True, "categories": ["spam"], "scores": {"spam": 0.4}}
     ]

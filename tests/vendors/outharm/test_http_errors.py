@@ -1,5 +1,6 @@
-"""Outharm errors through HTTP: auth (reference A.1), the error body shape with `status_code` as
-a string (A.7), and the core's not-found / not-allowed / too-large / injected-fault answers."""
+"""Outharm errors through HTTP: auth (https://outharm.com/docs/api/auth), the error body shape
+with `status_code` as a string (https://outharm.com/docs/api/errors), and the core's not-found /
+not-allowed / too-large / injected-fault answers."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ ENDPOINTS = ["/moderation/automated", "/moderation/manual"]
 async def error_of(resp: Any) -> tuple[int, dict[str, Any]]:
     body = await resp.json()
     assert set(body) == {"name", "message", "status_code"}
-    assert body["status_code"] == str(resp.status)  # a STRING (A.7)
+    assert body["status_code"] == str(resp.status)  # a STRING (outharm.com/docs/api/errors)
     return resp.status, body
 
 
@@ -116,7 +117,7 @@ async def test_a_body_over_the_size_limit_is_content_too_large_400(sandbox: Make
     api = await sandbox({}, settings={"max_body": 2000})
     big = {"schema_id": SCHEMA_ID, "content": {"title": ["x" * 5000]}}
     status, body = await error_of(await api.post(ENDPOINTS[0], big))
-    # A.7 lists content-too-large among the 400s.
+    # https://outharm.com/docs/api/errors lists content-too-large among the 400s.
     assert (status, body["name"]) == (400, "content-too-large")
 
 

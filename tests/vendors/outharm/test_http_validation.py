@@ -1,5 +1,6 @@
-"""Every documented validation rule (reference A.3, seed "Validation Rules"), through HTTP on
-both endpoints that share them, asserting status, name, message and the string status_code."""
+"""Every documented validation rule ("Validation Rules" of https://outharm.com/docs/api/automated
+and https://outharm.com/docs/api/manual), through HTTP on both endpoints that share them,
+asserting status, name, message and the string status_code."""
 
 from __future__ import annotations
 

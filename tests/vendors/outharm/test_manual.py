@@ -128,7 +128,7 @@ async def test_per_field_and_per_value_verdicts_give_the_documented_example(
     )
     sub_id = await api.manual(SEED_CONTENT)
     await api.advance("10m")
-    # The webhook example of reference A.6, value for value.
+    # The webhook example of https://outharm.com/docs/api/webhooks, value for value.
     assert receiver.payloads()[0]["data"] == {
         "submission_id": sub_id,
         "schema_id": SCHEMA_ID,

@@ -1,6 +1,6 @@
 """Webhook delivery through the shared dispatcher: retries on the virtual clock (the sandbox's
-choice; Outharm documents none, reference A.6), the scenario's retry override, faked receiver
-answers, and redelivery from the control plane."""
+choice; Outharm documents none, https://outharm.com/docs/api/webhooks), the scenario's retry
+override, faked receiver answers, and redelivery from the control plane."""
 
 from __future__ import annotations
 
