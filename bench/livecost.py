@@ -95,8 +95,8 @@ def _count(stats: pstats.Stats, name: str) -> int:
 def main() -> None:
     from aiohttp import web
 
-    from mockserver.server import create_app, tune_gc
-    from mockserver.settings import Settings
+    from mockserver.http.server import create_app, tune_gc
+    from mockserver.http.settings import Settings
 
     profiler = cProfile.Profile(time.process_time)
     if "--manual" in sys.argv:

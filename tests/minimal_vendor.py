@@ -12,11 +12,11 @@ from typing import Any
 
 from aiohttp import web
 
-from mockserver.actions import ActionTable
-from mockserver.errors import ApiError
-from mockserver.matchers import MatcherTable
-from mockserver.vendor import Route, ScenarioSection, Vendor, VendorState
-from mockserver.world import World
+from mockserver.base.errors import ApiError
+from mockserver.http.world import World
+from mockserver.kit.actions import ActionTable
+from mockserver.kit.matchers import MatcherTable
+from mockserver.kit.vendor import Route, ScenarioSection, Vendor, VendorState
 
 
 class DictState(VendorState):

@@ -18,11 +18,11 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
-from mockserver import appkeys, hostports
-from mockserver.control.setup import reset_worlds
-from mockserver.server import bind_each, create_app
-from mockserver.settings import Settings
-from mockserver.vendor import Vendor
+from mockserver.http import appkeys, hostports
+from mockserver.http.control.setup import reset_worlds
+from mockserver.http.server import bind_each, create_app
+from mockserver.http.settings import Settings
+from mockserver.kit.vendor import Vendor
 
 T = TypeVar("T")
 

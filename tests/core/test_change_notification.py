@@ -8,14 +8,14 @@ from typing import Any
 
 from aiohttp import web
 
-from mockserver import appkeys
-from mockserver.app import build_app
-from mockserver.errors import ApiError
+from mockserver.base.errors import ApiError
+from mockserver.http import appkeys
+from mockserver.http.app import build_app
+from mockserver.http.settings import Settings
+from mockserver.http.world import World
+from mockserver.kit.vendor import Route, VendorState
 from mockserver.registry import register, vendors
-from mockserver.scenario.library import ScenarioLibrary
-from mockserver.settings import Settings
-from mockserver.vendor import Route, VendorState
-from mockserver.world import World
+from mockserver.scenario.loading.library import ScenarioLibrary
 from tests.minimal_vendor import DictState, MinimalVendor
 
 

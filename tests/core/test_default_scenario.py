@@ -12,16 +12,16 @@ import yaml
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
-from mockserver.app import build_app
-from mockserver.errors import ApiError, ScenarioError
+from mockserver.base.errors import ApiError, ScenarioError
+from mockserver.http.app import build_app
+from mockserver.http.settings import Settings
+from mockserver.http.world import World
+from mockserver.kit.vendor import Route, VendorState
 from mockserver.registry import VENDORS, register, vendors
-from mockserver.scenario.library import ScenarioLibrary
-from mockserver.scenario.loader import load_default
+from mockserver.scenario.loading.library import ScenarioLibrary
+from mockserver.scenario.loading.loader import load_default
 from mockserver.scenario.sectionfile import SectionFile
 from mockserver.scenario.yamlsource import load_yaml
-from mockserver.settings import Settings
-from mockserver.vendor import Route, VendorState
-from mockserver.world import World
 from tests.minimal_vendor import DictState, MinimalVendor
 
 from .conftest import AUTH, advance, create_loop, create_request, get_request

@@ -17,9 +17,9 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from mockserver.clock import Clock
-from mockserver.ids import IdFactory
-from mockserver.notifier import Notifier
+from mockserver.base.ids import IdFactory
+from mockserver.records.clock import Clock
+from mockserver.records.notifier import Notifier
 from mockserver.scenario.model import WebhookFault
 from mockserver.webhooks import dispatcher as dispatcher_module
 from mockserver.webhooks.dispatcher import Dispatcher

@@ -14,9 +14,10 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from mockserver import appkeys, cli, hostports, server
+from mockserver.cli import main as cli
+from mockserver.http import appkeys, hostports, server
+from mockserver.http.settings import Settings
 from mockserver.registry import vendors
-from mockserver.settings import Settings
 
 OUTHARM = "api.outharm.com"
 MODELS = "api.thehive.ai"

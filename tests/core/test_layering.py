@@ -60,37 +60,39 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "base",
         (
             "mockserver",
-            "mockserver.errors",
-            "mockserver.ids",
-            "mockserver.jsonio",
-            "mockserver.durations",
-            "mockserver.boundedlog",
-            "mockserver.redaction",
-            "mockserver.requestbody",
-            "mockserver.appkeys",
-            "mockserver.gcpolicy",
-            "mockserver.loopwatch",
-            "mockserver.userregex",
-            "mockserver.cleanup",
-            "mockserver.lenience",
-            "mockserver.ratelimit",
-            "mockserver.logsetup",
-            "mockserver.variants",
-            "mockserver.filters",  # journal and delivery filters (issue 12, helper core-a)
-            "mockserver.hostports",  # one port per real host (issue 22)
-            "mockserver.conveniences",  # strict or noted, for every vendor (issue 22)
-            "mockserver.urls",  # strict URL reading, local addresses (issue 23)
-            "mockserver.eventloop",  # asyncio or uvloop (issue 26)
+            "mockserver.base",
+            "mockserver.base.errors",
+            "mockserver.base.ids",
+            "mockserver.base.jsonio",
+            "mockserver.base.durations",
+            "mockserver.base.boundedlog",
+            "mockserver.base.redaction",
+            "mockserver.base.requestbody",
+            "mockserver.http.appkeys",
+            "mockserver.base.gcpolicy",
+            "mockserver.base.loopwatch",
+            "mockserver.base.userregex",
+            "mockserver.base.cleanup",
+            "mockserver.records.lenience",
+            "mockserver.base.ratelimit",
+            "mockserver.base.logsetup",
+            "mockserver.kit.variants",
+            "mockserver.base.filters",  # journal and delivery filters (issue 12, helper core-a)
+            "mockserver.http.hostports",  # one port per real host (issue 22)
+            "mockserver.kit.conveniences",  # strict or noted, for every vendor (issue 22)
+            "mockserver.base.urls",  # strict URL reading, local addresses (issue 23)
+            "mockserver.base.eventloop",  # asyncio or uvloop (issue 26)
         ),
     ),
     (
         "time and records",
         (
-            "mockserver.clock",
-            "mockserver.clockspec",
-            "mockserver.notifier",
-            "mockserver.changes",
-            "mockserver.journal",
+            "mockserver.records",
+            "mockserver.records.clock",
+            "mockserver.records.clockmodes",
+            "mockserver.records.notifier",
+            "mockserver.records.changes",
+            "mockserver.records.journal",
         ),
     ),
     (
@@ -112,40 +114,57 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "vendor kit",
         (
-            "mockserver.vendor",
-            "mockserver.actions",
-            "mockserver.matchers",
-            "mockserver.drift.model",
+            "mockserver.kit",
+            "mockserver.kit.vendor",
+            "mockserver.kit.actions",
+            "mockserver.kit.matchers",
+            "mockserver.kit.drift_probes",
         ),
     ),
     (
         "scenario loading",
         (
-            "mockserver.scenario.schema",
-            "mockserver.scenario.loader",
-            "mockserver.scenario.checks",
-            "mockserver.scenario.library",
-            "mockserver.scenario.files",
+            "mockserver.scenario.loading",
+            "mockserver.scenario.loading.schema",
+            "mockserver.scenario.loading.loader",
+            "mockserver.scenario.loading.checks",
+            "mockserver.scenario.loading.library",
+            "mockserver.scenario.loading.files",
         ),
     ),
     ("vendors", ("mockserver.vendors.*",)),
     ("registry", ("mockserver.registry",)),
-    ("world", ("mockserver.settings", "mockserver.world", "mockserver.openapi.*")),
-    ("control plane", ("mockserver.control.*",)),
+    (
+        "world",
+        (
+            "mockserver.http",
+            "mockserver.http.settings",
+            "mockserver.http.world",
+            "mockserver.http.openapi.*",
+        ),
+    ),
+    ("control plane", ("mockserver.http.control.*",)),
     (
         "app",
-        ("mockserver.app", "mockserver.watch", "mockserver.shutdown", "mockserver.server"),
+        (
+            "mockserver.http.app",
+            "mockserver.http.watch",
+            "mockserver.http.shutdown",
+            "mockserver.http.server",
+        ),
     ),
     (
         "tools",
         (
             "mockserver.cli",
-            "mockserver.load",  # `mockserver load` (issue 25)
-            "mockserver.trigger",
-            "mockserver.trigger_verbs",
-            "mockserver.control_client",  # the control-plane client (issue 12, helper core-a)
-            "mockserver.control_transport",
-            "mockserver.drift.*",
+            "mockserver.client",
+            "mockserver.cli.main",
+            "mockserver.cli.load",  # `mockserver load` (issue 25)
+            "mockserver.cli.trigger",
+            "mockserver.cli.trigger_verbs",
+            "mockserver.client.control",  # the control-plane client (issue 12, helper core-a)
+            "mockserver.client.transport",
+            "mockserver.cli.drift.*",
             "mockserver.testing.*",
         ),
     ),
@@ -234,7 +253,7 @@ def test_the_reviewer_console_names_no_vendor() -> None:
     (`mockserver/vendors/<name>/console.js`); only their comments may name one."""
     found = [
         f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
-        for path in sorted((ROOT / PACKAGE / "console").iterdir())
+        for path in sorted((ROOT / PACKAGE / "http" / "console").iterdir())
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if VENDOR_WORD.search(line) and not line.strip().startswith(("//", "/*", "*", "<!--"))
     ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from mockserver.actions import Action, ActionTable
+from mockserver.kit.actions import Action, ActionTable
 from mockserver.scenario.steps import Step
 from tests.echo_vendor import webhooks
 

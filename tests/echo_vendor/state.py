@@ -1,6 +1,6 @@
 """Echo's store for one world: the messages, and the scripted reviewer each one gets.
 
-What the core needs from it (`mockserver.actions.ItemStore`) is the six members at the end;
+What the core needs from it (`mockserver.kit.actions.ItemStore`) is the six members at the end;
 the vendor's own logic is `receive`.
 """
 
@@ -10,14 +10,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from mockserver.kit.vendor import VendorState
 from mockserver.scenario.rules import answer_fault
-from mockserver.vendor import VendorState
 from tests.echo_vendor.actions import ACTIONS
 from tests.echo_vendor.matchers import MATCHERS
 from tests.echo_vendor.scenario import EchoConfig
 
 if TYPE_CHECKING:
-    from mockserver.world import World
+    from mockserver.http.world import World
 
 
 @dataclass
@@ -64,7 +64,7 @@ class EchoState(VendorState):
         self.changed(message.id)
         return message
 
-    # -- what the core's action table reads (mockserver.actions.ItemStore) -------------------
+    # -- what the core's action table reads (mockserver.kit.actions.ItemStore) -------------------
     def find(self, item_id: str) -> Message | None:
         return self.messages.get(item_id)
 

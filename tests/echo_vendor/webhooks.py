@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from mockserver.vendor import WebhookPolicy
+from mockserver.kit.vendor import WebhookPolicy
 from mockserver.webhooks.policy import RetryPolicy
-from mockserver.webhooks.signature import HmacSignature
+from mockserver.webhooks.signatures import HmacSignature
 
 if TYPE_CHECKING:
     from tests.echo_vendor.state import EchoState, Message

@@ -1,6 +1,6 @@
 """HITL.sh reviewer words: what a scripted or manual reviewer can do to a review request.
 
-One table (`mockserver/actions.py`) gives each word its settings, the request statuses it
+One table (`mockserver/kit/actions.py`) gives each word its settings, the request statuses it
 applies from (with the message the real service answers when it does not, reference §3) and a
 handler calling the state's lifecycle methods; the core derives from it the scenario words,
 the control plane's `act`, the `actions` each request offers and the "step skipped" problems.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from mockserver.actions import Action, ActionTable
+from mockserver.kit.actions import Action, ActionTable
 from mockserver.scenario.steps import Step
 from mockserver.vendors.hitl.models import OPEN, HitlRequest, Loop
 

@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 from aiohttp import web
 
-from mockserver.appkeys import note_lenience
-from mockserver.errors import ApiError
-from mockserver.lenience import Lenience
+from mockserver.base.errors import ApiError
+from mockserver.http.appkeys import note_lenience
+from mockserver.records.lenience import Lenience
 
 REQUEST_SOURCE = "api-reference/requests/create-request.mdx; OpenAPI CreateRequestRequest"
 LOOP_SOURCE = "api-reference/loops/create-loop.mdx; OpenAPI CreateLoopRequest"

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mockserver.errors import ApiError
-from mockserver.lenience import Lenience
+from mockserver.base.errors import ApiError
+from mockserver.records.lenience import Lenience
 from mockserver.scenario.model import Reviewer
 from mockserver.vendors.hitl.models import Loop, Member
 
 if TYPE_CHECKING:
-    from mockserver.world import World
+    from mockserver.http.world import World
 
 
 def join(world: World, loop: Loop, by: str | None) -> list[Reviewer]:

@@ -7,7 +7,7 @@ Current docs and the official clients use `/v1/api/...`; the vendor's OpenAPI fi
 
 from __future__ import annotations
 
-from mockserver.vendor import Handler, Route
+from mockserver.kit.vendor import Handler, Route
 from mockserver.vendors.hitl import routes_loops as loops
 from mockserver.vendors.hitl import routes_requests as requests
 

@@ -16,12 +16,12 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from mockserver.errors import ApiError
-from mockserver.lenience import Lenience
-from mockserver.ratelimit import RateLimiter
+from mockserver.base.errors import ApiError
+from mockserver.base.ratelimit import RateLimiter
+from mockserver.kit.vendor import VendorState
+from mockserver.records.lenience import Lenience
 from mockserver.scenario.model import Reviewer
 from mockserver.scenario.rules import Rule
-from mockserver.vendor import VendorState
 from mockserver.vendors.hitl import membership, variants, webhooks
 from mockserver.vendors.hitl.actions import ACTIONS
 from mockserver.vendors.hitl.answer_forms import reshape
@@ -38,7 +38,7 @@ from mockserver.vendors.hitl.response_model import answer_form
 from mockserver.vendors.hitl.scenario import HitlConfig
 
 if TYPE_CHECKING:
-    from mockserver.world import World
+    from mockserver.http.world import World
 
 log = logging.getLogger("mockserver.hitl")
 

@@ -14,16 +14,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from mockserver.clock import iso
-from mockserver.jsonio import dumps
+from mockserver.base.jsonio import dumps
+from mockserver.records.clock import iso
 from mockserver.vendors.hitl import variants
 from mockserver.vendors.hitl.models import HitlRequest, Loop, person
 from mockserver.vendors.hitl.scenario import HitlConfig, WebhookTarget
 from mockserver.webhooks.policy import DEFAULT_POLICY, RetryPolicy
-from mockserver.webhooks.signature import HmacSignature
+from mockserver.webhooks.signatures import HmacSignature
 
 if TYPE_CHECKING:
-    from mockserver.world import World
+    from mockserver.http.world import World
 
 SIGNATURE_HEADER = "X-HITL-Signature-256"
 BARE_SIGNATURE_HEADER = "X-HITL-Signature"

@@ -1,4 +1,4 @@
-"""The words a Review Feed moderator has, as the core's action table (`mockserver/actions.py`).
+"""The words a Review Feed moderator has, as the core's action table (`mockserver/kit/actions.py`).
 
 An item reaches the Review Feed when a triggered Dashboard rule has `action: review`, or when a
 user report names its post or user (reference B.2 Reports API, B.3 Actions). A moderator then
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
-from mockserver.actions import Action, ActionTable
+from mockserver.kit.actions import Action, ActionTable
 from mockserver.scenario.steps import Step
 
 if TYPE_CHECKING:

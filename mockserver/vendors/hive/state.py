@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from mockserver.errors import ApiError
+from mockserver.base.errors import ApiError
+from mockserver.kit.vendor import VendorState
 from mockserver.scenario.steps import Step
-from mockserver.vendor import VendorState
 
 from . import results, variants, webhooks
 from .actions import ACTIONS
@@ -27,7 +27,7 @@ from .scenario_model import ACTION_NONE, ACTION_REVIEW, HiveConfig, Rule
 from .validation import Content, DashboardSubmission, ModelsSubmission, ReportSubmission
 
 if TYPE_CHECKING:
-    from mockserver.world import World
+    from mockserver.http.world import World
 
 
 class HiveState(VendorState):

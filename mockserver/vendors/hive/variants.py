@@ -7,7 +7,7 @@ answers kept by production integrations first, then the newest docs pages, then 
 
 from __future__ import annotations
 
-from mockserver.variants import Form, Shape, Variant
+from mockserver.kit.variants import Form, Shape, Variant
 
 from .classes import DOCUMENTED_HEADS, MODEL_2023_HEADS
 

@@ -26,7 +26,7 @@ from .models import HiveTask
 from .scenario_model import Action, Rule
 
 if TYPE_CHECKING:
-    from mockserver.world import World
+    from mockserver.http.world import World
 
 VENDOR: Final = "hive"
 CALLBACK_EVENT: Final = "task.callback"

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from mockserver.actions import Action, ActionTable
+from mockserver.kit.actions import Action, ActionTable
 from mockserver.scenario.steps import Step
 from mockserver.vendors.outharm.matchers import VALUE_TESTS, Candidate, value_matches
 

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from mockserver.userregex import UserPattern
+from mockserver.base.userregex import UserPattern
 
 if TYPE_CHECKING:
     from mockserver.vendors.outharm.models import Schema

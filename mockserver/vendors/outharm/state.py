@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from mockserver.kit.vendor import VendorState
 from mockserver.scenario.rules import Rule, Step
-from mockserver.vendor import VendorState
 from mockserver.vendors.outharm import webhooks
 from mockserver.vendors.outharm.actions import ACTIONS
 from mockserver.vendors.outharm.matchers import rule_matches
@@ -32,7 +32,7 @@ from mockserver.vendors.outharm.scenario import OutharmConfig
 from mockserver.vendors.outharm.scoring import score_submission
 
 if TYPE_CHECKING:
-    from mockserver.world import World
+    from mockserver.http.world import World
 
 DEFAULT_DELAY = 60.0
 DEFAULT_RULE = Rule(

@@ -12,7 +12,7 @@ describe that generation, so it is served only by name; docs/fidelity.md says wh
 
 from __future__ import annotations
 
-from mockserver.variants import Form, Shape, Variant
+from mockserver.kit.variants import Form, Shape, Variant
 
 GENERATION = "outharm.generation"
 CURRENT = "current"

@@ -14,16 +14,16 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from mockserver.vendor import WebhookPolicy
+from mockserver.kit.vendor import WebhookPolicy
 from mockserver.vendors.outharm.models import Decisions, Submission
 from mockserver.vendors.outharm.scenario import WebhookConfig
 from mockserver.vendors.outharm.scoring import MANUAL_COMPLETED, manual_result_json
 from mockserver.webhooks.policy import DEFAULT_POLICY
-from mockserver.webhooks.signature import SharedSecret, Signature
+from mockserver.webhooks.signatures import SharedSecret, Signature
 
 if TYPE_CHECKING:
+    from mockserver.http.world import World
     from mockserver.webhooks.deliveries import Delivery
-    from mockserver.world import World
 
 
 BEARER = SharedSecret("Authorization", "Bearer ", name="bearer")
