@@ -51,7 +51,7 @@ GROUPS: dict[str, Group] = {
         [
             "mockserver/webhooks/dispatcher.py",
             "mockserver/webhooks/deliveries.py",
-            "mockserver/webhooks/signing.py",
+            "mockserver/webhooks/signatures.py",
             "mockserver/webhooks/policy.py",
         ],
         [

@@ -2,17 +2,27 @@
 receiver got, so the pytest receiver checks any vendor's deliveries through the same code.
 
 `verify` answers None when the headers carry none of this scheme's headers (unsigned for it),
-else whether the signature or secret is right.
+else whether the signature or secret is right. Signing and verifying share one code path:
+HMAC-SHA256 over the exact bytes sent, compared in constant time.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from mockserver.webhooks.signing import hmac_sha256_hex
+
+def hmac_sha256_hex(secret: str, body: bytes) -> str:
+    return hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+
+
+def verify_hmac_sha256(secret: str, body: bytes, signature: str, prefix: str = "") -> bool:
+    """Constant-time check of `signature` (optionally `prefix` + hex) against the body."""
+    expected = prefix + hmac_sha256_hex(secret, body)
+    return hmac.compare_digest(expected.encode(), signature.encode())
 
 
 class Signature(Protocol):
@@ -46,8 +56,7 @@ class HmacSignature:
         got = _header(headers, self.header)
         if got is None:
             return None
-        expected = self.prefix + hmac_sha256_hex(secret, body)
-        return hmac.compare_digest(expected.encode(), got.encode())
+        return verify_hmac_sha256(secret, body, got, self.prefix)
 
 
 @dataclass(frozen=True)
