@@ -40,9 +40,10 @@ def best(fn: Callable[[], Any], n: int = 2000, repeat: int = 7) -> float:
 
 
 async def main() -> None:
-    from mockserver.http.appkeys import WORLD, WORLDS
+    from mockserver.http.appkeys import WORLDS
     from mockserver.http.server import create_app
     from mockserver.http.settings import Settings
+    from mockserver.kit.worldview import WORLD
     from mockserver.records.journal import JournalEntry
     from mockserver.vendors.hitl import http, routes_requests
     from mockserver.vendors.hitl.matchers import MATCHERS, RequestSubject

@@ -32,6 +32,7 @@ from mockserver.http.hostports import HostBinding
 from mockserver.http.settings import Settings
 from mockserver.http.world import World, Worlds
 from mockserver.kit.vendor import Vendor
+from mockserver.kit.worldview import ENTRY, SERVED_HOST, WORLD
 from mockserver.records.journal import ANSWER_LIMIT, JournalEntry
 from mockserver.records.notifier import Notifier
 from mockserver.scenario.loading.library import ScenarioLibrary
@@ -108,7 +109,7 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
     vendors = app[appkeys.VENDORS]
     vendor = _vendor_for(request, vendors)
     if host is not None:  # a host's own port: that host's vendor answers, whatever the path
-        request[appkeys.SERVED_HOST] = host.host
+        request[SERVED_HOST] = host.host
         if not _served_by_host(request, host, vendor):
             handler = _not_served
         vendor = next(v for v in vendors if v.name == host.vendor)
@@ -137,20 +138,20 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
         headers=request.headers,
         body=b"",
     )
-    request[appkeys.ENTRY] = entry
+    request[ENTRY] = entry
     world: World | None = None
     response: web.StreamResponse
     try:
         entry.body = await read_body(request, app[appkeys.BODY_LIMITS])
         # The namespace's world as it is now that the call has arrived whole: a reset while
         # the body was on its way replaced the world it found, and the call belongs to the new.
-        world = request[appkeys.WORLD] = worlds.get(namespace)
+        world = request[WORLD] = worlds.get(namespace)
         entry.at = world.clock.now_iso()
         fault = world.http_fault(vendor.name, request.method, request.path)
         if fault is not None and fault.latency:
             await asyncio.sleep(fault.latency)
             if world.closed:  # reset meanwhile: the call, which did nothing yet, goes to the new
-                world = request[appkeys.WORLD] = worlds.get(namespace)
+                world = request[WORLD] = worlds.get(namespace)
         if fault is not None and fault.status:
             raise ApiError(fault.status, fault.message or _fault_message(fault.status))
         response = await handler(request)

@@ -1,4 +1,6 @@
-"""Typed keys for what the aiohttp application and each request carry."""
+"""Typed keys for what the aiohttp application carries, and the control plane's prefix and
+namespace header. What a vendor's request carries (its world, its journal entry, the host port
+it came on) is the kit's (`mockserver/kit/worldview.py`)."""
 
 from __future__ import annotations
 
@@ -10,10 +12,8 @@ if TYPE_CHECKING:
     from mockserver.base.requestbody import BodyLimits
     from mockserver.http.hostports import HostBinding
     from mockserver.http.settings import Settings
-    from mockserver.http.world import World, Worlds
+    from mockserver.http.world import Worlds
     from mockserver.kit.vendor import Vendor
-    from mockserver.records.journal import JournalEntry
-    from mockserver.records.lenience import Lenience
     from mockserver.scenario.loading.library import ScenarioLibrary
     from mockserver.webhooks.transport import Transport
 
@@ -30,17 +30,8 @@ ROUTE_HOSTS: web.AppKey[dict[web.AbstractRoute, tuple[str, ...]]] = web.AppKey("
 HOST_PORTS: web.AppKey[dict[int, HostBinding]] = web.AppKey("host_ports")
 """Listening port -> the declared host it serves (`--host-port`); empty: none."""
 
-WORLD: web.RequestKey[World] = web.RequestKey("mockserver.world")
-ENTRY: web.RequestKey[JournalEntry] = web.RequestKey("mockserver.entry")
-SERVED_HOST: web.RequestKey[str] = web.RequestKey("mockserver.served_host")
-
 NAMESPACE_HEADER = "X-Mockserver-Namespace"
 CONTROL_PREFIX = "/_mockserver"
-
-
-def world_of(request: web.Request) -> World:
-    """The world the current vendor call runs in (set by the core middleware)."""
-    return request[WORLD]
 
 
 def namespace_of(request: web.Request) -> str:
@@ -51,14 +42,3 @@ def namespace_of(request: web.Request) -> str:
 def vendor_namespace(request: web.Request) -> str:
     """A vendor call's namespace: the header only, so vendor query strings stay the vendor's."""
     return request.headers.get(NAMESPACE_HEADER, "")
-
-
-def served_host(request: web.Request) -> str | None:
-    """The declared host whose own port a vendor call arrived on (`--host-port`), else None
-    (the main port, which serves every vendor)."""
-    return request.get(SERVED_HOST)
-
-
-def note_lenience(request: web.Request, note: Lenience) -> None:
-    """Record that this vendor call got something the real service would refuse or not do."""
-    request[WORLD].note_lenience(note, request.get(ENTRY))

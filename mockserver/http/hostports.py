@@ -18,14 +18,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
-from mockserver.http import appkeys
-
 if TYPE_CHECKING:
     import socket
 
-    from aiohttp import web
-
     from mockserver.kit.vendor import Vendor
+    from mockserver.webhooks.transport import OwnAddresses
 
 ALL: Final = "all"
 
@@ -94,16 +91,20 @@ def resolve(text: str, vendors: Sequence[Vendor], main_port: int) -> tuple[HostB
     return tuple(bindings)
 
 
-def install(app: web.Application, bound: Iterable[tuple[HostBinding, socket.socket]]) -> None:
-    """Tell the app which of its listening ports serves which host (before it serves)."""
-    table = app[appkeys.HOST_PORTS]
-    own = app[appkeys.TRANSPORT].own
+def install(
+    table: dict[int, HostBinding],
+    own: OwnAddresses,
+    bound: Iterable[tuple[HostBinding, socket.socket]],
+) -> None:
+    """Record which listening port serves which host (the app's `HOST_PORTS`, before it
+    serves), and that each is the sandbox's own address (`Transport.own`)."""
     for binding, sock in bound:
         address, port = sock.getsockname()[:2]
         table[port] = HostBinding(binding.host, binding.vendor, port)
         own.add(str(address), port)  # never a webhook target either
 
 
-def ports(app: web.Application) -> dict[str, int]:
-    """Declared host -> the port serving it, for `GET /_mockserver/vendors`."""
-    return {b.host: port for port, b in app[appkeys.HOST_PORTS].items()}
+def ports(table: dict[int, HostBinding]) -> dict[str, int]:
+    """Declared host -> the port serving it (from the app's `HOST_PORTS`), for
+    `GET /_mockserver/vendors`."""
+    return {b.host: port for port, b in table.items()}

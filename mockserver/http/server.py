@@ -75,7 +75,7 @@ def bind_hosts(app: web.Application, settings: Settings) -> list[socket.socket]:
     served: tuple[Vendor, ...] = app[appkeys.VENDORS]
     wanted = hostports.resolve(settings.host_ports, served, settings.port)
     bound = bind_each(wanted, settings.host)
-    hostports.install(app, bound)
+    hostports.install(app[appkeys.HOST_PORTS], app[appkeys.TRANSPORT].own, bound)
     return [sock for _, sock in bound]
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from mockserver.base.errors import ApiError
-from mockserver.http.appkeys import note_lenience
+from mockserver.kit.worldview import note_lenience
 from mockserver.records.lenience import Lenience
 
 

@@ -25,8 +25,8 @@ from mockserver.webhooks.policy import DEFAULT_POLICY, RetryPolicy
 from mockserver.webhooks.signatures import Signature
 
 if TYPE_CHECKING:
-    from mockserver.http.world import World
     from mockserver.kit.drift_probes import ProbeSet
+    from mockserver.kit.worldview import WorldView
     from mockserver.scenario.context import SectionContext
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -112,7 +112,7 @@ class VendorState(ABC):
     `mockserver/kit/actions.py`): the action table acts on them, the control plane lists them.
     """
 
-    world: World
+    world: WorldView
     problems: list[str]
     """Scripted steps that could not apply at run time (file:line and why); stores set it."""
 
@@ -237,7 +237,7 @@ class Vendor(ABC):
         return self.scenario_section().parse(data, ctx)
 
     @abstractmethod
-    def new_state(self, world: World) -> VendorState: ...
+    def new_state(self, world: WorldView) -> VendorState: ...
 
     def check_section(self, data: Mapping[str, Any], ctx: SectionContext) -> list[str]:
         """For `mockserver validate`: what a schema-valid section says that the vendor would

@@ -15,8 +15,8 @@ from aiohttp.test_utils import TestClient
 from mockserver.base.errors import ApiError, ScenarioError
 from mockserver.http.app import build_app
 from mockserver.http.settings import Settings
-from mockserver.http.world import World
 from mockserver.kit.vendor import Route, VendorState
+from mockserver.kit.worldview import WorldView
 from mockserver.registry import VENDORS, register, vendors
 from mockserver.scenario.loading.library import ScenarioLibrary
 from mockserver.scenario.loading.loader import load_default
@@ -74,7 +74,7 @@ class _Tiny(MinimalVendor):
     def default_section(self) -> SectionFile:
         return self.section
 
-    def new_state(self, world: World) -> VendorState:
+    def new_state(self, world: WorldView) -> VendorState:
         return DictState(world)
 
 

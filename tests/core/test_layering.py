@@ -79,7 +79,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "mockserver.kit.variants",
             "mockserver.base.filters",  # journal and delivery filters (issue 12, helper core-a)
             "mockserver.http.hostports",  # one port per real host (issue 22)
-            "mockserver.kit.conveniences",  # strict or noted, for every vendor (issue 22)
             "mockserver.base.urls",  # strict URL reading, local addresses (issue 23)
             "mockserver.base.eventloop",  # asyncio or uvloop (issue 26)
         ),
@@ -116,6 +115,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "mockserver.kit",
             "mockserver.kit.vendor",
+            "mockserver.kit.worldview",
+            "mockserver.kit.conveniences",
             "mockserver.kit.actions",
             "mockserver.kit.matchers",
             "mockserver.kit.drift_probes",

@@ -6,8 +6,8 @@ from aiohttp import web
 
 from mockserver.base import jsonio
 from mockserver.base.errors import ApiError
-from mockserver.http.appkeys import world_of
 from mockserver.kit.vendor import Route
+from mockserver.kit.worldview import world_of
 from tests.echo_vendor.http import authenticate
 from tests.echo_vendor.state import EchoState
 

@@ -17,7 +17,7 @@ from tests.echo_vendor.matchers import MATCHERS
 from tests.echo_vendor.scenario import EchoConfig
 
 if TYPE_CHECKING:
-    from mockserver.http.world import World
+    from mockserver.kit.worldview import WorldView
 
 
 @dataclass
@@ -43,7 +43,7 @@ class Message:
 
 
 class EchoState(VendorState):
-    def __init__(self, world: World, cfg: EchoConfig) -> None:
+    def __init__(self, world: WorldView, cfg: EchoConfig) -> None:
         self.world = world
         self.cfg = cfg
         self.messages: dict[str, Message] = {}

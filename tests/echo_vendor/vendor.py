@@ -24,7 +24,7 @@ from tests.echo_vendor.matchers import MATCHERS
 from tests.echo_vendor.state import EchoState
 
 if TYPE_CHECKING:
-    from mockserver.http.world import World
+    from mockserver.kit.worldview import WorldView
 
 
 class EchoVendor(Vendor):
@@ -56,5 +56,5 @@ class EchoVendor(Vendor):
     def openapi_documents(self) -> tuple[OpenApiDocument, ...]:
         return (OpenApiDocument("echo", __package__ or "", "openapi.yaml"),)
 
-    def new_state(self, world: World) -> VendorState:
+    def new_state(self, world: WorldView) -> VendorState:
         return EchoState(world, world.scenario.section(self.name))

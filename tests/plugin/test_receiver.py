@@ -13,8 +13,8 @@ import pytest
 from aiohttp import web
 
 from mockserver.base.errors import ApiError
-from mockserver.http.world import World
 from mockserver.kit.vendor import Route, VendorState, WebhookPolicy
+from mockserver.kit.worldview import WorldView
 from mockserver.registry import register
 from mockserver.testing import ReceiverEndpoint, WebhookReceiver
 from mockserver.testing.receiver import check_signature
@@ -118,7 +118,7 @@ class _Signed(MinimalVendor):
     def render_error(self, error: ApiError) -> web.Response:
         return web.json_response({}, status=error.status)
 
-    def new_state(self, world: World) -> VendorState:
+    def new_state(self, world: WorldView) -> VendorState:
         return DictState(world)
 
 

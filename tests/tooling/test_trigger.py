@@ -19,9 +19,9 @@ from mockserver.http import appkeys
 from mockserver.http.app import build_app
 from mockserver.http.server import create_app
 from mockserver.http.settings import Settings
-from mockserver.http.world import World
 from mockserver.kit.actions import Action, ActionTable
 from mockserver.kit.vendor import Route, VendorState
+from mockserver.kit.worldview import WorldView
 from mockserver.registry import VENDORS, register, vendors
 from mockserver.scenario.loading.library import ScenarioLibrary
 from mockserver.scenario.steps import Step
@@ -266,7 +266,7 @@ class _Tiny(MinimalVendor):
     def parse_section(self, data: Any, ctx: Any) -> Any:
         return data
 
-    def new_state(self, world: World) -> VendorState:
+    def new_state(self, world: WorldView) -> VendorState:
         return _Echo()
 
 

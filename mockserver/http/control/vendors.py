@@ -16,7 +16,7 @@ from mockserver.http.control.responses import ok
 
 async def list_vendors(request: web.Request) -> web.Response:
     """`{"vendors": [vendor.describe(), ...]}`, in the order the sandbox serves them."""
-    ports = hostports.ports(request.app)
+    ports = hostports.ports(request.app[appkeys.HOST_PORTS])
     described = []
     for vendor in request.app[appkeys.VENDORS]:
         entry = vendor.describe()

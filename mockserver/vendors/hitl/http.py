@@ -13,7 +13,7 @@ from mockserver.base import jsonio
 from mockserver.base.errors import ApiError
 from mockserver.base.jsonio import json_response
 from mockserver.base.ratelimit import Usage
-from mockserver.http.appkeys import world_of
+from mockserver.kit.worldview import world_of
 from mockserver.records.clock import iso
 from mockserver.vendors.hitl import variants
 from mockserver.vendors.hitl.models import ApiUser

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from aiohttp import web
 
 from mockserver.base.errors import ApiError
-from mockserver.http.appkeys import note_lenience
+from mockserver.kit.worldview import note_lenience
 from mockserver.records.lenience import Lenience
 
 REQUEST_SOURCE = "api-reference/requests/create-request.mdx; OpenAPI CreateRequestRequest"

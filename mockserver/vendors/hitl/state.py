@@ -38,13 +38,13 @@ from mockserver.vendors.hitl.response_model import answer_form
 from mockserver.vendors.hitl.scenario import HitlConfig
 
 if TYPE_CHECKING:
-    from mockserver.http.world import World
+    from mockserver.kit.worldview import WorldView
 
 log = logging.getLogger("mockserver.hitl")
 
 
 class HitlState(VendorState):
-    def __init__(self, world: World, cfg: HitlConfig) -> None:
+    def __init__(self, world: WorldView, cfg: HitlConfig) -> None:
         self.world = world
         self.cfg = cfg
         self.strict = cfg.strict if cfg.strict is not None else world.settings.strict

@@ -32,7 +32,7 @@ from mockserver.vendors.hitl.state import HitlState
 from mockserver.vendors.hitl.variants import VARIANTS
 
 if TYPE_CHECKING:
-    from mockserver.http.world import World
+    from mockserver.kit.worldview import WorldView
 
 
 class HitlVendor(Vendor):
@@ -83,5 +83,5 @@ class HitlVendor(Vendor):
     def drift_probes(self) -> ProbeSet:
         return drift_probes.PROBES
 
-    def new_state(self, world: World) -> VendorState:
+    def new_state(self, world: WorldView) -> VendorState:
         return HitlState(world, world.scenario.section(self.name))

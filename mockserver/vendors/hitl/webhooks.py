@@ -23,7 +23,7 @@ from mockserver.webhooks.policy import DEFAULT_POLICY, RetryPolicy
 from mockserver.webhooks.signatures import HmacSignature
 
 if TYPE_CHECKING:
-    from mockserver.http.world import World
+    from mockserver.kit.worldview import WorldView
 
 SIGNATURE_HEADER = "X-HITL-Signature-256"
 BARE_SIGNATURE_HEADER = "X-HITL-Signature"
@@ -130,7 +130,9 @@ def _headers(target: WebhookTarget, body: bytes, form: str) -> Mapping[str, str]
     return scheme.sign(target.secret, body)
 
 
-def emit(world: World, cfg: HitlConfig, event: str, req: HitlRequest, loop: Loop | None) -> None:
+def emit(
+    world: WorldView, cfg: HitlConfig, event: str, req: HitlRequest, loop: Loop | None
+) -> None:
     """Send `event` for `req` to its callback_url and the scenario's targets."""
     targets = _targets(cfg, req, event)
     if not targets:

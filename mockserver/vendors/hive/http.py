@@ -21,8 +21,8 @@ from typing import Final
 from aiohttp import web
 
 from mockserver.base.errors import ApiError
-from mockserver.http.appkeys import served_host, world_of
 from mockserver.kit.conveniences import Convenience, allow, convenience
+from mockserver.kit.worldview import served_host, world_of
 
 from .forms import Fields, parse_body
 from .state import HiveState

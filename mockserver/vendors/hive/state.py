@@ -27,11 +27,11 @@ from .scenario_model import ACTION_NONE, ACTION_REVIEW, HiveConfig, Rule
 from .validation import Content, DashboardSubmission, ModelsSubmission, ReportSubmission
 
 if TYPE_CHECKING:
-    from mockserver.http.world import World
+    from mockserver.kit.worldview import WorldView
 
 
 class HiveState(VendorState):
-    def __init__(self, world: World, cfg: HiveConfig) -> None:
+    def __init__(self, world: WorldView, cfg: HiveConfig) -> None:
         self.world = world
         self.cfg = cfg
         self.strict = cfg.strict if cfg.strict is not None else world.settings.strict

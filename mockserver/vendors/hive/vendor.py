@@ -37,7 +37,7 @@ from .variants import VARIANTS
 from .webhooks import CALLBACK_POLICY
 
 if TYPE_CHECKING:
-    from mockserver.http.world import World
+    from mockserver.kit.worldview import WorldView
 
 
 class HiveVendor(Vendor):
@@ -89,5 +89,5 @@ class HiveVendor(Vendor):
     def drift_probes(self) -> ProbeSet:
         return drift_probes.PROBES
 
-    def new_state(self, world: World) -> VendorState:
+    def new_state(self, world: WorldView) -> VendorState:
         return HiveState(world, world.scenario.section(self.name))

@@ -10,8 +10,8 @@ from http import HTTPStatus
 from aiohttp import web
 
 from mockserver.base.errors import ApiError
-from mockserver.http.appkeys import world_of
 from mockserver.kit.conveniences import allow, convenience
+from mockserver.kit.worldview import world_of
 from mockserver.scenario.rules import Rule, answer_fault
 from mockserver.vendors.outharm.models import Schema
 from mockserver.vendors.outharm.scenario import OutharmConfig

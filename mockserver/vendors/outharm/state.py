@@ -32,7 +32,7 @@ from mockserver.vendors.outharm.scenario import OutharmConfig
 from mockserver.vendors.outharm.scoring import score_submission
 
 if TYPE_CHECKING:
-    from mockserver.http.world import World
+    from mockserver.kit.worldview import WorldView
 
 DEFAULT_DELAY = 60.0
 DEFAULT_RULE = Rule(
@@ -44,7 +44,7 @@ DEFAULT_RULE = Rule(
 
 
 class OutharmState(VendorState):
-    def __init__(self, world: World, cfg: OutharmConfig) -> None:
+    def __init__(self, world: WorldView, cfg: OutharmConfig) -> None:
         self.world = world
         self.cfg = cfg
         self.strict = cfg.strict if cfg.strict is not None else world.settings.strict

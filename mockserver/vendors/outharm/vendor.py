@@ -34,7 +34,7 @@ from mockserver.vendors.outharm.state import OutharmState
 from mockserver.vendors.outharm.variants import VARIANTS
 
 if TYPE_CHECKING:
-    from mockserver.http.world import World
+    from mockserver.kit.worldview import WorldView
 
 
 class OutharmVendor(Vendor):
@@ -92,5 +92,5 @@ class OutharmVendor(Vendor):
     def drift_probes(self) -> ProbeSet:
         return drift_probes.PROBES
 
-    def new_state(self, world: World) -> VendorState:
+    def new_state(self, world: WorldView) -> VendorState:
         return OutharmState(world, world.scenario.section(self.name))

@@ -22,7 +22,7 @@ from mockserver.webhooks.policy import DEFAULT_POLICY
 from mockserver.webhooks.signatures import SharedSecret, Signature
 
 if TYPE_CHECKING:
-    from mockserver.http.world import World
+    from mockserver.kit.worldview import WorldView
     from mockserver.webhooks.deliveries import Delivery
 
 
@@ -56,7 +56,7 @@ def body(sub: Submission, decisions: Decisions, request_id: int | None = None) -
 
 
 def emit(
-    world: World,
+    world: WorldView,
     target: WebhookConfig | None,
     sub: Submission,
     decisions: Decisions,
