@@ -23,7 +23,7 @@ from mockserver.records.lenience import Lenience
 from mockserver.scenario.model import Reviewer
 from mockserver.scenario.rules import Rule
 from mockserver.vendors.hitl import membership, variants, webhooks
-from mockserver.vendors.hitl.actions import ACTIONS
+from mockserver.vendors.hitl.actions import ACTIONS, RequestStore
 from mockserver.vendors.hitl.answer_forms import reshape
 from mockserver.vendors.hitl.answers import answer_from_spec
 from mockserver.vendors.hitl.models import (
@@ -309,3 +309,8 @@ class HitlState(VendorState):
             "response_data": r.response_data,
             "rule": r.rule,
         }
+
+
+# The action table's handlers are typed against `RequestStore`; the table cannot import this module
+# (this module imports the table), so mypy checks here that this store is one.
+_STORE: type[RequestStore] = HitlState

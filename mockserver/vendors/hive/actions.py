@@ -17,14 +17,13 @@ A completed Dashboard task that is not in the Review Feed is acted on from the C
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
-from mockserver.kit.actions import Action, ActionTable
+from mockserver.kit.actions import Action, ActionTable, ItemStore
 from mockserver.scenario.steps import Step
 
 if TYPE_CHECKING:
     from .models import HiveTask
-    from .state import HiveState
 
 DECIDE: Final = "decide"
 DISMISS: Final = "dismiss"
@@ -45,15 +44,24 @@ _NOTE: Final[dict[str, Any]] = {
 }
 
 
+class TaskStore(ItemStore, Protocol):
+    """What the words do to the store (`state.HiveState`, which imports this table and is
+    checked against this protocol there)."""
+
+    def decide(self, task: HiveTask, step: Step) -> None: ...
+
+    def dismiss(self, task: HiveTask, step: Step) -> None: ...
+
+
 def _still_processing(task: HiveTask, _status: str) -> str:
     return f"task {task.id} is still processing"
 
 
-def _decide(state: HiveState, task: HiveTask, step: Step) -> None:
+def _decide(state: TaskStore, task: HiveTask, step: Step) -> None:
     state.decide(task, step)
 
 
-def _dismiss(state: HiveState, task: HiveTask, step: Step) -> None:
+def _dismiss(state: TaskStore, task: HiveTask, step: Step) -> None:
     state.dismiss(task, step)
 
 

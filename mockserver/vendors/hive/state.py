@@ -18,7 +18,7 @@ from mockserver.kit.vendor import VendorState
 from mockserver.scenario.steps import Step
 
 from . import results, variants, webhooks
-from .actions import ACTIONS
+from .actions import ACTIONS, TaskStore
 from .analysis import Analysis, analyze_text, analyze_url, triggered_rules
 from .classes import ALL_VISUAL_HEADS, MODEL_2023_HEADS
 from .matchers import MATCHERS, ReviewFacts
@@ -281,3 +281,8 @@ class HiveState(VendorState):
     def all_items(self) -> list[HiveTask]:
         """Tasks that reached the Review Feed (or were acted on), oldest first."""
         return [t for t in self.tasks.values() if t.review is not None]
+
+
+# The action table's handlers are typed against `TaskStore`; the table cannot import this module
+# (this module imports the table), so mypy checks here that this store is one.
+_STORE: type[TaskStore] = HiveState

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from mockserver.kit.vendor import VendorState
 from mockserver.scenario.rules import Rule, Step
 from mockserver.vendors.outharm import webhooks
-from mockserver.vendors.outharm.actions import ACTIONS
+from mockserver.vendors.outharm.actions import ACTIONS, SubmissionStore
 from mockserver.vendors.outharm.matchers import rule_matches
 from mockserver.vendors.outharm.models import (
     LEGACY_SCHEMA,
@@ -85,7 +85,7 @@ class OutharmState(VendorState):
             source=source,
         )
         if source == "automated":
-            sub.automated = score_submission(schema, content, self.cfg.automated)
+            sub.automated = score_submission(schema.components, content, self.cfg.automated)
         return sub
 
     def new_prediction(self, filename: str) -> Submission:
@@ -139,7 +139,9 @@ class OutharmState(VendorState):
         automated scoring says."""
         previous = sub.previous_decisions()
         if previous is None:
-            previous = score_submission(sub.schema, sub.content, self.cfg.automated).decisions()
+            previous = score_submission(
+                sub.schema.components, sub.content, self.cfg.automated
+            ).decisions()
         return previous
 
     def record(self, sub: Submission, verdicts: Decisions, by: str | None) -> None:
@@ -154,3 +156,8 @@ class OutharmState(VendorState):
         self.world.engine.cancel(sub.id)
         delivery = webhooks.emit(self.world, self.cfg.webhook, sub, verdicts, entry.request_id)
         entry.delivery_id = delivery.id if delivery is not None else None
+
+
+# The action table's handlers are typed against `SubmissionStore`; the table cannot import this
+# module (this module imports the table), so mypy checks here that this store is one.
+_STORE: type[SubmissionStore] = OutharmState
