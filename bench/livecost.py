@@ -60,10 +60,10 @@ STAGES: list[tuple[str, list[str], list[str], str]] = [
     (
         "webhook payload: request JSON, envelope, encode",
         ["hitl/webhooks.py:emit"],
-        ["dispatcher.py:send", "signature.py:sign"],
+        ["dispatcher.py:send", "signatures.py:sign"],
         "delivery",
     ),
-    ("signing (HMAC-SHA256)", ["signature.py:sign"], [], "delivery"),
+    ("signing (HMAC-SHA256)", ["signatures.py:sign"], [], "delivery"),
     ("delivery scheduling (record, bound, queue)", ["dispatcher.py:send"], [], "delivery"),
     (
         "the outgoing request (guard, client, answer, settle, log line)",
