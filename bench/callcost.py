@@ -72,8 +72,8 @@ def main() -> None:
 
     from aiohttp import web
 
-    from mockserver.server import create_app, tune_gc
-    from mockserver.settings import Settings
+    from mockserver.http.server import create_app, tune_gc
+    from mockserver.http.settings import Settings
 
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1][0].isdigit() else 5.0
     port = free_port()

@@ -44,7 +44,7 @@ def sandbox() -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
     port = free_port()
     env = {**os.environ, "PYTHONPATH": SOURCE, "MOCKSERVER_LOG_LEVEL": "warning"}
     serve = ["serve", "--port", str(port), "--scenario", str(SCENARIO)]
-    cmd = [*pin(0), sys.executable, "-m", "mockserver.cli", *serve]
+    cmd = [*pin(0), sys.executable, "-m", "mockserver.cli.main", *serve]
     proc = subprocess.Popen(cmd, env=env, cwd="/")
     for _ in range(400):
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):

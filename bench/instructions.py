@@ -70,8 +70,8 @@ def callgrind(switch: str) -> bool:
 
 
 async def main(kind: str) -> None:
-    from mockserver.server import create_app, tune_gc
-    from mockserver.settings import Settings
+    from mockserver.http.server import create_app, tune_gc
+    from mockserver.http.settings import Settings
 
     receiver, receiver_port = None, 0
     if kind == "bare":
@@ -130,7 +130,7 @@ def run_batch(port: int, request: bytes) -> Batch:
 async def live_batch(app: web.Application, port: int, rport: int) -> Batch:
     """Calls with a callback_url to the receiver on `rport`; after each batch the manual clock
     moves on until every request is answered and its webhooks are settled."""
-    from mockserver.appkeys import WORLDS
+    from mockserver.http.appkeys import WORLDS
 
     world = app[WORLDS].get()
     base = f"http://127.0.0.1:{port}"

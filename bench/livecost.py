@@ -60,10 +60,10 @@ STAGES: list[tuple[str, list[str], list[str], str]] = [
     (
         "webhook payload: request JSON, envelope, encode",
         ["hitl/webhooks.py:emit"],
-        ["dispatcher.py:send", "signature.py:sign"],
+        ["dispatcher.py:send", "signatures.py:sign"],
         "delivery",
     ),
-    ("signing (HMAC-SHA256)", ["signature.py:sign"], [], "delivery"),
+    ("signing (HMAC-SHA256)", ["signatures.py:sign"], [], "delivery"),
     ("delivery scheduling (record, bound, queue)", ["dispatcher.py:send"], [], "delivery"),
     (
         "the outgoing request (guard, client, answer, settle, log line)",
@@ -95,8 +95,8 @@ def _count(stats: pstats.Stats, name: str) -> int:
 def main() -> None:
     from aiohttp import web
 
-    from mockserver.server import create_app, tune_gc
-    from mockserver.settings import Settings
+    from mockserver.http.server import create_app, tune_gc
+    from mockserver.http.settings import Settings
 
     profiler = cProfile.Profile(time.process_time)
     if "--manual" in sys.argv:

@@ -270,12 +270,12 @@ async def create_many(base: str, n: int, conns: int = 50) -> None:
 async def startup_and_reset() -> list[tuple[str, str, str]]:
     from aiohttp import web
 
-    from mockserver.app import build_app
-    from mockserver.appkeys import WORLDS
+    from mockserver.http.app import build_app
+    from mockserver.http.appkeys import WORLDS
+    from mockserver.http.settings import Settings
     from mockserver.registry import VENDORS
-    from mockserver.scenario.library import ScenarioLibrary
-    from mockserver.scenario.loader import load_scenario_file
-    from mockserver.settings import Settings
+    from mockserver.scenario.loading.library import ScenarioLibrary
+    from mockserver.scenario.loading.loader import load_scenario_file
 
     scenario = load_scenario_file(HERE / "bench-scenario.yaml", VENDORS)
     started = time.perf_counter()
@@ -309,13 +309,13 @@ async def startup_and_reset() -> list[tuple[str, str, str]]:
 async def webhooks() -> list[tuple[str, str, str]]:
     from aiohttp import web
 
-    from mockserver.app import build_app
-    from mockserver.appkeys import WORLDS
-    from mockserver.filters import DeliveryFilter
+    from mockserver.base.filters import DeliveryFilter
+    from mockserver.http.app import build_app
+    from mockserver.http.appkeys import WORLDS
+    from mockserver.http.settings import Settings
     from mockserver.registry import VENDORS
-    from mockserver.scenario.library import ScenarioLibrary
-    from mockserver.scenario.loader import parse_scenario
-    from mockserver.settings import Settings
+    from mockserver.scenario.loading.library import ScenarioLibrary
+    from mockserver.scenario.loading.loader import parse_scenario
 
     rport = free_port()
     receiver = subprocess.Popen([*pin(1), PY, str(HERE / "targets.py"), "bare", str(rport)])

@@ -40,10 +40,11 @@ def best(fn: Callable[[], Any], n: int = 2000, repeat: int = 7) -> float:
 
 
 async def main() -> None:
-    from mockserver.appkeys import WORLD, WORLDS
-    from mockserver.journal import JournalEntry
-    from mockserver.server import create_app
-    from mockserver.settings import Settings
+    from mockserver.http.appkeys import WORLDS
+    from mockserver.http.server import create_app
+    from mockserver.http.settings import Settings
+    from mockserver.kit.worldview import WORLD
+    from mockserver.records.journal import JournalEntry
     from mockserver.vendors.hitl import http, routes_requests
     from mockserver.vendors.hitl.matchers import MATCHERS, RequestSubject
     from mockserver.vendors.hitl.models import HitlRequest
@@ -54,7 +55,7 @@ async def main() -> None:
     world = app[WORLDS].get()
     state = world.state("hitl")
     body = HITL_BODY.encode()
-    loads = getattr(__import__("mockserver.jsonio").jsonio, "loads", None)
+    loads = getattr(__import__("mockserver.base.jsonio").base.jsonio, "loads", None)
     if loads is None:  # before orjson parsing
         import json
 

@@ -67,8 +67,8 @@ def main() -> None:
             app = bare_app(sample["body"].encode(), sample["status"])
         web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None, **on_loop())
         return
-    from mockserver.server import serve
-    from mockserver.settings import Settings
+    from mockserver.http.server import serve
+    from mockserver.http.settings import Settings
 
     if kind == "prefilled":
         prefilled(port, int(sys.argv[3]))
@@ -83,7 +83,7 @@ def on_loop() -> dict[str, Any]:
     """run_app's `loop` argument for MOCKSERVER_LOOP (none for asyncio: its default)."""
     if LOOP_KIND == "asyncio":
         return {}
-    from mockserver.eventloop import new_loop
+    from mockserver.base.eventloop import new_loop
 
     return {"loop": new_loop(LOOP_KIND)}
 
@@ -100,10 +100,10 @@ def prefilled(port: int, count: int) -> None:
     over HTTP. Mirrors mockserver/vendors/hitl/routes_requests.py:create_request."""
     import logging
 
-    from mockserver.appkeys import WORLDS
-    from mockserver.jsonio import loads
-    from mockserver.server import create_app, tune_gc
-    from mockserver.settings import Settings
+    from mockserver.base.jsonio import loads
+    from mockserver.http.appkeys import WORLDS
+    from mockserver.http.server import create_app, tune_gc
+    from mockserver.http.settings import Settings
     from mockserver.vendors.hitl.matchers import MATCHERS, RequestSubject
     from mockserver.vendors.hitl.models import ApiUser, HitlRequest
     from mockserver.vendors.hitl.routes_requests import _fields

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from mockserver.vendor import Vendor
+from mockserver.kit.vendor import Vendor
 from mockserver.vendors.hitl.vendor import HitlVendor
 from mockserver.vendors.hive.vendor import HiveVendor
 from mockserver.vendors.outharm.vendor import OutharmVendor

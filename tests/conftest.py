@@ -34,7 +34,7 @@ from typing import Any
 
 import pytest
 
-from mockserver.loopwatch import LoopWatch, Overrun
+from mockserver.base.loopwatch import LoopWatch, Overrun
 
 BUDGET_MS = float(os.environ.get("MOCKSERVER_TEST_LOOP_BUDGET_MS") or 100)
 SLOWDOWN = float(os.environ.get("MOCKSERVER_TEST_SLOWDOWN") or 1)

@@ -12,17 +12,17 @@ from typing import Any
 
 from aiohttp import web
 
-from mockserver.actions import ActionTable
-from mockserver.errors import ApiError
-from mockserver.matchers import MatcherTable
-from mockserver.vendor import Route, ScenarioSection, Vendor, VendorState
-from mockserver.world import World
+from mockserver.base.errors import ApiError
+from mockserver.kit.actions import ActionTable
+from mockserver.kit.matchers import MatcherTable
+from mockserver.kit.vendor import Route, ScenarioSection, Vendor, VendorState
+from mockserver.kit.worldview import WorldView
 
 
 class DictState(VendorState):
     """Items are ids with a status; `item_json` shows both."""
 
-    def __init__(self, world: World | None = None, status: Mapping[str, str] | None = None):
+    def __init__(self, world: WorldView | None = None, status: Mapping[str, str] | None = None):
         if world is not None:
             self.world = world
         self.status: dict[str, str] = dict(status or {})
@@ -65,5 +65,5 @@ class MinimalVendor(Vendor):
     def scenario_section(self) -> ScenarioSection:
         return ScenarioSection({"type": "object"}, _parse)
 
-    def new_state(self, world: World) -> VendorState:
+    def new_state(self, world: WorldView) -> VendorState:
         return DictState(world)

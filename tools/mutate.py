@@ -42,16 +42,16 @@ class Group:
 
 
 GROUPS: dict[str, Group] = {
-    "clock": Group(["mockserver/clock.py"], CORE_TESTS),
+    "clock": Group(["mockserver/records/clock.py"], CORE_TESTS),
     "scenario": Group(
-        ["mockserver/scenario/rules.py", "mockserver/scenario/loader.py"],
+        ["mockserver/scenario/rules.py", "mockserver/scenario/loading/loader.py"],
         [*CORE_TESTS, "tests/tooling/test_validate.py"],
     ),
     "webhooks": Group(
         [
             "mockserver/webhooks/dispatcher.py",
             "mockserver/webhooks/deliveries.py",
-            "mockserver/webhooks/signing.py",
+            "mockserver/webhooks/signatures.py",
             "mockserver/webhooks/policy.py",
         ],
         [
@@ -64,10 +64,10 @@ GROUPS: dict[str, Group] = {
         ],
     ),
     "journal": Group(
-        ["mockserver/journal.py"], [*CORE_TESTS, "tests/reliability/test_bounded_logs.py"]
+        ["mockserver/records/journal.py"], [*CORE_TESTS, "tests/reliability/test_bounded_logs.py"]
     ),
     "ratelimit": Group(
-        ["mockserver/ratelimit.py"],
+        ["mockserver/base/ratelimit.py"],
         [
             *CORE_TESTS,
             "tests/vendors/hitl/test_api_auth.py",
@@ -78,9 +78,9 @@ GROUPS: dict[str, Group] = {
     # reviewer actions and route table are exercised by their own suites, not measured here).
     "control": Group(
         [
-            "mockserver/control/setup.py",
-            "mockserver/control/clock_routes.py",
-            "mockserver/control/logs.py",
+            "mockserver/http/control/setup.py",
+            "mockserver/http/control/clock_routes.py",
+            "mockserver/http/control/logs.py",
         ],
         [
             *CORE_TESTS,

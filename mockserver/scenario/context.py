@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from mockserver.errors import ScenarioError
+from mockserver.base.errors import ScenarioError
 from mockserver.scenario import reviewer_refs
 from mockserver.scenario.model import Reviewer
 from mockserver.scenario.rules import RuleSet, parse_rules

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from mockserver.clock import ClockMode
+from mockserver.records.clock import ClockMode
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ every other problem of the file. Two kinds of mistake are caught:
 - a pattern that cannot be read (`(kill`, `*spam`): the message says what is wrong and where,
   never an engine's own wording ("nothing to repeat at position 0");
 - a lookaround or back-reference: patterns are matched with RE2 in time linear in the text
-  (`mockserver/userregex.py`), which has neither;
+  (`mockserver/base/userregex.py`), which has neither;
 - a backspace character, which is what YAML makes of `\\b` inside double quotes: `"\\bword\\b"`
   is valid and never matches a word boundary. The message says to use single quotes.
 """
@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from mockserver.userregex import UserPattern, UserRegexError, compile_user_pattern
+from mockserver.base.userregex import UserPattern, UserRegexError, compile_user_pattern
 
 REGEX_KEYWORD = "x-regex"
 """The schema keyword that marks a string as a regular expression (checked by the loader)."""

@@ -23,9 +23,9 @@ from collections.abc import Awaitable, Callable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from mockserver.clock import Clock, Timer
-from mockserver.durations import DURATION_PATTERN, parse_duration
-from mockserver.errors import ApiError
+from mockserver.base.durations import DURATION_PATTERN, parse_duration
+from mockserver.base.errors import ApiError
+from mockserver.records.clock import Clock, Timer
 from mockserver.scenario.steps import Rule, RuleSet, Step
 from mockserver.scenario.vocabulary import Vocabulary
 

@@ -1,7 +1,7 @@
 """The words a vendor adds to the shared rule format: matcher keys and action words.
 
 A vendor does not write this by hand: `Vocabulary.of(actions, matchers)` builds it from the
-vendor's action and matcher tables (`mockserver/actions.py`, `mockserver/matchers.py`).
+vendor's action and matcher tables (`mockserver/kit/actions.py`, `mockserver/kit/matchers.py`).
 """
 
 from __future__ import annotations

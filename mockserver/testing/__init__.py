@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from mockserver.filters import DeliveryFilter, JournalFilter
+from mockserver.base.filters import DeliveryFilter, JournalFilter
 from mockserver.testing.aio import AsyncControlClient
 from mockserver.testing.client import ControlClient, ControlError, ScenarioRejected, WaitTimedOut
 from mockserver.testing.receiver import ReceivedWebhook, ReceiverEndpoint, WebhookReceiver

@@ -1,7 +1,7 @@
 """The control client for async tests: the same calls, awaitable.
 
 It builds no request of its own: every call is the synchronous `ControlClient`'s (paths, filter
-queries, namespace header, control token: `mockserver.control_client`).
+queries, namespace header, control token: `mockserver.client.control`).
 
 Each call runs the synchronous client in a worker thread (`asyncio.to_thread`), so a long-poll
 wait never blocks the test's event loop, and anything the test serves on that loop (an aiohttp
@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Unpack
 
-from mockserver.filters import (
+from mockserver.base.filters import (
     DeliveryCriteria,
     DeliveryFields,
     DeliveryFilter,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from mockserver.filters import DeliveryFilter, JournalFilter
+from mockserver.base.filters import DeliveryFilter, JournalFilter
 
 LISTED = 50  # entries listed in a failure message; the rest are counted
 

@@ -1,4 +1,4 @@
-"""The control client of tests: `mockserver.control_client.ControlClient` (the one client, which
+"""The control client of tests: `mockserver.client.control.ControlClient` (the one client, which
 `mockserver trigger` uses too), plus scenario files, waits whose failure lists what did arrive,
 and assertions.
 
@@ -17,8 +17,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Unpack
 
-from mockserver import control_client
-from mockserver.control_client import (
+from mockserver.base.filters import (
+    DeliveryCriteria,
+    DeliveryFields,
+    DeliveryFilter,
+    JournalFields,
+    JournalFilter,
+)
+from mockserver.client import control
+from mockserver.client.control import (
     NAMESPACE_HEADER,
     ControlError,
     Json,
@@ -27,17 +34,10 @@ from mockserver.control_client import (
     delivery_filter,
     journal_filter,
 )
-from mockserver.filters import (
-    DeliveryCriteria,
-    DeliveryFields,
-    DeliveryFilter,
-    JournalFields,
-    JournalFilter,
-)
 from mockserver.testing import assertions
 from mockserver.testing.scenarios import ScenarioSource, scenario_text
 
-PREFIX = control_client.CONTROL_PREFIX
+PREFIX = control.CONTROL_PREFIX
 
 __all__ = [
     "NAMESPACE_HEADER",
@@ -50,7 +50,7 @@ __all__ = [
 ]
 
 
-class ControlClient(control_client.ControlClient):
+class ControlClient(control.ControlClient):
     """The control plane of the sandbox at `url`, scoped to `namespace`."""
 
     def load_scenario(

@@ -27,7 +27,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol
 
-from mockserver import hostports
+from mockserver.http import hostports
 from mockserver.testing.client import ControlClient, ControlError
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from mockserver.variants import VariantRegistry
+    from mockserver.kit.variants import VariantRegistry
 
 MARKER = "mockserver_variants"
 FULL_GRID_LIMIT = 16
@@ -26,8 +26,8 @@ Case = dict[str, str]
 @cache
 def registry() -> VariantRegistry:
     """The variants the installed vendors declare (the same code a sandbox runs)."""
+    from mockserver.http.world import variant_registry
     from mockserver.registry import vendors
-    from mockserver.world import variant_registry
 
     return variant_registry(vendors())
 

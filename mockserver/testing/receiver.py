@@ -24,7 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from mockserver.webhooks.signature import Signature as Scheme
+    from mockserver.webhooks.signatures import Signature as Scheme
 
 Signature = Literal["valid", "invalid", "missing"]
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Unpack
 from urllib.parse import urlsplit
 
-from mockserver.filters import DeliveryCriteria, DeliveryFilter, JournalFields, JournalFilter
+from mockserver.base.filters import DeliveryCriteria, DeliveryFilter, JournalFields, JournalFilter
 from mockserver.testing.aio import AsyncControlClient
 from mockserver.testing.client import ControlClient, ControlError, Json, ScenarioRejected
 from mockserver.testing.scenarios import ScenarioSource, in_test_file, placeholders

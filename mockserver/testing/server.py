@@ -18,11 +18,11 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
-from mockserver import appkeys, hostports
-from mockserver.control.setup import reset_worlds
-from mockserver.server import bind_each, create_app
-from mockserver.settings import Settings
-from mockserver.vendor import Vendor
+from mockserver.http import appkeys, hostports
+from mockserver.http.control.setup import reset_worlds
+from mockserver.http.server import bind_each, create_app
+from mockserver.http.settings import Settings
+from mockserver.kit.vendor import Vendor
 
 T = TypeVar("T")
 
@@ -93,7 +93,7 @@ class InProcessServer:
         served: tuple[Vendor, ...] = app[appkeys.VENDORS]
         every_host = hostports.resolve(hostports.ALL, served, 0)
         bound = bind_each(every_host, self.host)
-        hostports.install(app, bound)
+        hostports.install(app[appkeys.HOST_PORTS], app[appkeys.TRANSPORT].own, bound)
         runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
         await runner.setup()
         for one in (sock, *(s for _, s in bound)):
@@ -103,7 +103,7 @@ class InProcessServer:
     def host_url(self, host: str) -> str:
         """`http://127.0.0.1:PORT` of the port answering as `host` alone (KeyError listing the
         declared hosts for any other name)."""
-        served = hostports.ports(self.app)
+        served = hostports.ports(self.app[appkeys.HOST_PORTS])
         if host not in served:
             raise KeyError(f"no vendor declares the host {host!r} (hosts: {', '.join(served)})")
         return f"http://{self.host}:{served[host]}"

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from mockserver import jsonio
-from mockserver.boundedlog import BoundedLog
-from mockserver.clock import Timer, iso
-from mockserver.redaction import redact_headers, redact_text, redact_url
+from mockserver.base import jsonio
+from mockserver.base.boundedlog import BoundedLog
+from mockserver.base.redaction import redact_headers, redact_text, redact_url
+from mockserver.records.clock import Timer, iso
 from mockserver.webhooks.policy import RetryPolicy
 
 DeliveryState = Literal["pending", "delivered", "failed", "abandoned"]

@@ -24,13 +24,13 @@ from collections.abc import Callable, Mapping
 
 import aiohttp
 
-from mockserver.clock import Clock
-from mockserver.filters import EVERY_DELIVERY, DeliveryFilter
-from mockserver.ids import IdFactory
-from mockserver.notifier import Notifier
-from mockserver.redaction import redact_text, redact_url
+from mockserver.base.filters import EVERY_DELIVERY, DeliveryFilter
+from mockserver.base.ids import IdFactory
+from mockserver.base.redaction import redact_text, redact_url
+from mockserver.base.urls import url_problem
+from mockserver.records.clock import Clock
+from mockserver.records.notifier import Notifier
 from mockserver.scenario.model import WebhookFault
-from mockserver.urls import url_problem
 from mockserver.webhooks import fastpost
 from mockserver.webhooks.answers import read_answer, reason, record_answer
 from mockserver.webhooks.deliveries import (

@@ -18,7 +18,7 @@ import aiohttp
 from aiohttp import web
 from yarl import URL
 
-from mockserver.urls import is_local_address
+from mockserver.base.urls import is_local_address
 from mockserver.webhooks.fastpost import FastPost
 
 ANSWER_PREFIX = 1024  # bytes of a receiver's answer read and recorded

@@ -22,7 +22,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 
-from mockserver.settings import Settings
+from mockserver.http.settings import Settings
 from mockserver.testing.receiver import ReceiverEndpoint, WebhookReceiver
 from mockserver.testing.server import InProcessServer
 

@@ -19,8 +19,8 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
-from mockserver.journal import JournalEntry
-from mockserver.settings import Settings
+from mockserver.http.settings import Settings
+from mockserver.records.journal import JournalEntry
 from mockserver.testing.receiver import ReceiverEndpoint
 from mockserver.testing.server import InProcessServer
 

@@ -1,5 +1,6 @@
 """Reading the package's source for tests/core/test_layering.py: its modules, the imports each
-makes at run time, import cycles, and where code (not text for people) names a vendor."""
+makes (at run time or for type checking alike), import cycles, and where code (not text for
+people) names a vendor."""
 
 from __future__ import annotations
 
@@ -44,9 +45,12 @@ class Import:
     source: str
     target: str
     line: int
+    typing_only: bool = False
+    """Under `if TYPE_CHECKING:`: still an edge (a type names what it depends on)."""
 
     def __str__(self) -> str:
-        return f"{modules()[self.source].relative_to(ROOT)}:{self.line}: imports {self.target}"
+        kind = "imports for type checking" if self.typing_only else "imports"
+        return f"{modules()[self.source].relative_to(ROOT)}:{self.line}: {kind} {self.target}"
 
 
 def _type_checking(node: ast.If) -> bool:
@@ -56,16 +60,21 @@ def _type_checking(node: ast.If) -> bool:
     )
 
 
-def _statements(node: ast.AST) -> Iterator[ast.AST]:
-    """Every node under `node`, function bodies included, skipping `if TYPE_CHECKING:` bodies."""
+def _statements(node: ast.AST, typing_only: bool = False) -> Iterator[tuple[ast.AST, bool]]:
+    """(node, whether under `if TYPE_CHECKING:`) for every node under `node`, function bodies
+    included."""
     for child in ast.iter_child_nodes(node):
+        under = typing_only
         if isinstance(child, ast.If) and _type_checking(child):
+            for other in child.body:
+                yield other, True
+                yield from _statements(other, True)
             for other in child.orelse:
-                yield other
-                yield from _statements(other)
+                yield other, under
+                yield from _statements(other, under)
             continue
-        yield child
-        yield from _statements(child)
+        yield child, under
+        yield from _statements(child, under)
 
 
 def _known(dotted: str) -> str | None:
@@ -76,10 +85,11 @@ def _known(dotted: str) -> str | None:
 
 
 def imports(source: str) -> list[Import]:
-    """The run-time imports of package modules that module `source` makes."""
+    """The imports of package modules that module `source` makes: at run time (top-level or
+    inside a function) and for type checking (`if TYPE_CHECKING:`) alike."""
     path = modules()[source]
     found: list[Import] = []
-    for node in _statements(tree(path)):
+    for node, typing_only in _statements(tree(path)):
         targets: list[str] = []
         if isinstance(node, ast.Import):
             targets = [alias.name for alias in node.names]
@@ -97,7 +107,7 @@ def imports(source: str) -> list[Import]:
         for target in targets:
             known = _known(target) if target.split(".")[0] == PACKAGE else None
             if known is not None and known != source:
-                found.append(Import(source, known, node.lineno))
+                found.append(Import(source, known, node.lineno, typing_only))
     return list(dict.fromkeys(found))
 
 

@@ -8,25 +8,25 @@ from typing import Any
 
 from aiohttp import web
 
-from mockserver import appkeys
-from mockserver.app import build_app
-from mockserver.errors import ApiError
+from mockserver.base.errors import ApiError
+from mockserver.http import appkeys
+from mockserver.http.app import build_app
+from mockserver.http.settings import Settings
+from mockserver.kit.vendor import Route, VendorState
+from mockserver.kit.worldview import WorldView, world_of
 from mockserver.registry import register, vendors
-from mockserver.scenario.library import ScenarioLibrary
-from mockserver.settings import Settings
-from mockserver.vendor import Route, VendorState
-from mockserver.world import World
+from mockserver.scenario.loading.library import ScenarioLibrary
 from tests.minimal_vendor import DictState, MinimalVendor
 
 
 class _Store(DictState):
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: WorldView) -> None:
         super().__init__(world, {"a1": "open", "a2": "open"})
 
 
 async def _close(request: web.Request) -> web.Response:
     """Closes an item and, on purpose, notifies nobody."""
-    store: _Store = request[appkeys.WORLD].state("quiet")
+    store: _Store = world_of(request).state("quiet")
     store.status[request.match_info["item_id"]] = "closed"
     return web.json_response({"closed": True})
 
@@ -48,7 +48,7 @@ class _Quiet(MinimalVendor):
     def parse_section(self, data: Any, ctx: Any) -> Any:
         return data
 
-    def new_state(self, world: World) -> VendorState:
+    def new_state(self, world: WorldView) -> VendorState:
         return _Store(world)
 
 

@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from mockserver import cli, server
-from mockserver.settings import Settings
+from mockserver.cli.main import main
+from mockserver.http import server
+from mockserver.http.settings import Settings
 
 from .conftest import AUTH, SELECT, Client, Receiver, advance, create_loop
 
@@ -48,7 +49,7 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Settings]:
     def parse(*argv: str) -> Settings:
         got: list[Settings] = []
         monkeypatch.setattr(server, "serve", got.append)
-        assert cli.main(["serve", *argv]) == 0
+        assert main(["serve", *argv]) == 0
         return got[0]
 
     return parse
@@ -200,7 +201,16 @@ def test_a_broken_scenario_stops_serve_with_file_line_messages(tmp_path: Path) -
     broken = tmp_path / "broken.yaml"
     broken.write_text("clock: manual\nhitl:\n  rules:\n    - otherwise: [nonsense]\n")
     done = subprocess.run(
-        [sys.executable, "-m", "mockserver.cli", "serve", "--scenario", str(broken), "--port", "0"],
+        [
+            sys.executable,
+            "-m",
+            "mockserver.cli.main",
+            "serve",
+            "--scenario",
+            str(broken),
+            "--port",
+            "0",
+        ],
         capture_output=True,
         text=True,
         timeout=30,

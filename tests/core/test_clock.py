@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from mockserver.clock import EARLIEST, LATEST, MAX_SCALE, Clock, iso
+from mockserver.records.clock import EARLIEST, LATEST, MAX_SCALE, Clock, iso
 
 START = 1_767_225_600.0  # 2026-01-01T00:00:00Z
 

@@ -10,11 +10,11 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from mockserver.app import build_app
-from mockserver.control.console import FILES
+from mockserver.http.app import build_app
+from mockserver.http.control.console import FILES
+from mockserver.http.settings import Settings
 from mockserver.registry import register, vendors
-from mockserver.scenario.library import ScenarioLibrary
-from mockserver.settings import Settings
+from mockserver.scenario.loading.library import ScenarioLibrary
 from tests.minimal_vendor import MinimalVendor
 
 from .conftest import AUTH, MakeClient, create_loop, create_request
@@ -144,12 +144,12 @@ def test_every_console_file_is_served_and_shipped_as_package_data() -> None:
     """The Docker image installs the package (not the source tree): each file of the page must
     be package data, and each one is served (nothing in the folder left unreachable)."""
     root = Path(__file__).resolve().parents[2]
-    folder = root / "mockserver" / "console"
+    folder = root / "mockserver" / "http" / "console"
     assert sorted(p.name for p in folder.iterdir()) == sorted(FILES)
     project = tomllib.loads((root / "pyproject.toml").read_text())
     globs = project["tool"]["setuptools"]["package-data"]["mockserver"]
     for name in FILES:
-        assert any(fnmatch.fnmatch(f"console/{name}", g) for g in globs), name
+        assert any(fnmatch.fnmatch(f"http/console/{name}", g) for g in globs), name
     views = sorted((root / "mockserver" / "vendors").glob("*/console.js"))
     assert len(views) == 3  # each vendor's own view of its items ships too
     for view in views:

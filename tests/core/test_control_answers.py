@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from mockserver.app import build_app
-from mockserver.control.routes import control_routes
+from mockserver.http.app import build_app
+from mockserver.http.control.routes import control_routes
+from mockserver.http.settings import Settings
 from mockserver.registry import VENDORS
-from mockserver.scenario.library import ScenarioLibrary
-from mockserver.settings import Settings
+from mockserver.scenario.loading.library import ScenarioLibrary
 
 from .conftest import Client, MakeClient
 

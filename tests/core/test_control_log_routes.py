@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from mockserver import appkeys
+from mockserver.http import appkeys
 
 from .conftest import AUTH, Client, MakeClient, Receiver, advance, create_loop, create_request
 

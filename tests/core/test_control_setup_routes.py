@@ -12,12 +12,13 @@ from typing import Any
 
 import pytest
 
-from mockserver import __version__, appkeys
-from mockserver.app import build_app
+from mockserver import __version__
+from mockserver.http import appkeys
+from mockserver.http.app import build_app
+from mockserver.http.settings import Settings
 from mockserver.registry import VENDORS
-from mockserver.scenario.library import ScenarioLibrary
-from mockserver.scenario.loader import parse_scenario
-from mockserver.settings import Settings
+from mockserver.scenario.loading.library import ScenarioLibrary
+from mockserver.scenario.loading.loader import parse_scenario
 
 from .conftest import AUTH, Client, MakeClient, advance, create_loop
 

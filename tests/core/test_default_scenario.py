@@ -12,16 +12,16 @@ import yaml
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
-from mockserver.app import build_app
-from mockserver.errors import ApiError, ScenarioError
+from mockserver.base.errors import ApiError, ScenarioError
+from mockserver.http.app import build_app
+from mockserver.http.settings import Settings
+from mockserver.kit.vendor import Route, VendorState
+from mockserver.kit.worldview import WorldView
 from mockserver.registry import VENDORS, register, vendors
-from mockserver.scenario.library import ScenarioLibrary
-from mockserver.scenario.loader import load_default
+from mockserver.scenario.loading.library import ScenarioLibrary
+from mockserver.scenario.loading.loader import load_default
 from mockserver.scenario.sectionfile import SectionFile
 from mockserver.scenario.yamlsource import load_yaml
-from mockserver.settings import Settings
-from mockserver.vendor import Route, VendorState
-from mockserver.world import World
 from tests.minimal_vendor import DictState, MinimalVendor
 
 from .conftest import AUTH, advance, create_loop, create_request, get_request
@@ -74,7 +74,7 @@ class _Tiny(MinimalVendor):
     def default_section(self) -> SectionFile:
         return self.section
 
-    def new_state(self, world: World) -> VendorState:
+    def new_state(self, world: WorldView) -> VendorState:
         return DictState(world)
 
 

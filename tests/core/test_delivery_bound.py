@@ -13,9 +13,9 @@ import tracemalloc
 
 import pytest
 
-from mockserver.clock import COMPACT_AFTER, Clock
-from mockserver.ids import IdFactory
-from mockserver.notifier import Notifier
+from mockserver.base.ids import IdFactory
+from mockserver.records.clock import COMPACT_AFTER, Clock
+from mockserver.records.notifier import Notifier
 from mockserver.scenario.model import WebhookFault
 from mockserver.webhooks.dispatcher import Dispatcher
 from mockserver.webhooks.policy import DEFAULT_POLICY

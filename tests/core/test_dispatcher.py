@@ -15,10 +15,10 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from mockserver.clock import Clock
-from mockserver.filters import DeliveryFilter
-from mockserver.ids import IdFactory
-from mockserver.notifier import Notifier
+from mockserver.base.filters import DeliveryFilter
+from mockserver.base.ids import IdFactory
+from mockserver.records.clock import Clock
+from mockserver.records.notifier import Notifier
 from mockserver.scenario.model import WebhookFault
 from mockserver.webhooks.dispatcher import AT_SHUTDOWN, Dispatcher
 from mockserver.webhooks.policy import DEFAULT_POLICY, RetryPolicy

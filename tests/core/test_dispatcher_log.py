@@ -17,14 +17,14 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from mockserver.clock import Clock
-from mockserver.ids import IdFactory
-from mockserver.notifier import Notifier
+from mockserver.base.ids import IdFactory
+from mockserver.records.clock import Clock
+from mockserver.records.notifier import Notifier
 from mockserver.scenario.model import WebhookFault
 from mockserver.webhooks import dispatcher as dispatcher_module
 from mockserver.webhooks.dispatcher import Dispatcher
 from mockserver.webhooks.policy import RetryPolicy
-from mockserver.webhooks.signing import hmac_sha256_hex, verify_hmac_sha256
+from mockserver.webhooks.signatures import hmac_sha256_hex, verify_hmac_sha256
 
 START = 1_767_225_600.0  # 2026-01-01T00:00:00Z
 URL = "http://127.0.0.1:9/hook?token=s3cret"

@@ -14,8 +14,8 @@ import urllib.request
 
 import pytest
 
-from mockserver import eventloop
-from mockserver.settings import Settings
+from mockserver.base import eventloop
+from mockserver.http.settings import Settings
 
 
 def free_port() -> int:
@@ -29,13 +29,13 @@ def test_serve_runs_on_uvloop_and_stops_on_sigterm() -> None:
     env = {**os.environ, "MOCKSERVER_LOOP": "uvloop", "MOCKSERVER_LOG_LEVEL": "warning"}
     code = (
         "import asyncio, sys\n"
-        "from mockserver import server\n"
+        "from mockserver.http import server\n"
         "real = server.web.run_app\n"
         "def run_app(app, **kw):\n"  # report the loop the app runs on, then serve as usual
         "    print(type(kw['loop']).__module__, flush=True)\n"
         "    real(app, **kw)\n"
         "server.web.run_app = run_app\n"
-        "from mockserver.cli import main\n"
+        "from mockserver.cli.main import main\n"
         f"sys.exit(main(['serve', '--port', '{port}']))\n"
     )
     with subprocess.Popen(

@@ -12,7 +12,7 @@ import weakref
 
 import pytest
 
-from mockserver import jsonio
+from mockserver.base import jsonio
 
 BODIES = [
     b'{"a": 1, "b": [true, null, 0.1, -0], "c": "\\u00e9"}',
@@ -46,7 +46,7 @@ def test_frozen_long_lived_objects_are_freed_once_their_world_is_dropped() -> No
     script = textwrap.dedent(
         """
         import gc, weakref
-        from mockserver import gcpolicy
+        from mockserver.base import gcpolicy
 
         class World:  # a dropped world is a reference cycle
             pass
@@ -71,12 +71,12 @@ def test_frozen_long_lived_objects_are_freed_once_their_world_is_dropped() -> No
 
 
 async def test_a_reset_releases_the_old_worlds_store() -> None:
-    from mockserver.app import build_app
-    from mockserver.appkeys import WORLDS
+    from mockserver.http.app import build_app
+    from mockserver.http.appkeys import WORLDS
+    from mockserver.http.settings import Settings
     from mockserver.registry import VENDORS
-    from mockserver.scenario.library import ScenarioLibrary
-    from mockserver.scenario.loader import parse_scenario
-    from mockserver.settings import Settings
+    from mockserver.scenario.loading.library import ScenarioLibrary
+    from mockserver.scenario.loading.loader import parse_scenario
 
     text = "name: t\nclock: real\nhitl:\n  loops: [{id: 65f1234567890abcdef12345, name: L}]\n"
     scenario = parse_scenario(text, "t.yaml", VENDORS)

@@ -8,14 +8,14 @@ from typing import Any
 
 import pytest
 
-from mockserver.filters import (
+from mockserver.base.filters import (
     DeliveryFields,
     DeliveryFilter,
     FilterError,
     JournalFields,
     JournalFilter,
 )
-from mockserver.journal import Journal, JournalEntry
+from mockserver.records.journal import Journal, JournalEntry
 from mockserver.webhooks.deliveries import Delivery
 from mockserver.webhooks.policy import RetryPolicy
 

@@ -14,9 +14,10 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from mockserver import appkeys, cli, hostports, server
+from mockserver.cli.main import main
+from mockserver.http import appkeys, hostports, server
+from mockserver.http.settings import Settings
 from mockserver.registry import vendors
-from mockserver.settings import Settings
 
 OUTHARM = "api.outharm.com"
 MODELS = "api.thehive.ai"
@@ -50,15 +51,17 @@ async def serve() -> AsyncIterator[Serve]:
     async def start(host_ports: str) -> Served:
         settings = Settings(port=0, host_ports=host_ports)
         app = server.create_app(settings)
-        main = server.bind("127.0.0.1", 0)
+        main_sock = server.bind("127.0.0.1", 0)
         extra = server.bind_hosts(app, settings)
         runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await runner.setup()
         runners.append(runner)
-        for sock in (main, *extra):
+        for sock in (main_sock, *extra):
             await web.SockSite(runner, sock).start()
-        urls = {h: f"http://127.0.0.1:{p}" for h, p in hostports.ports(app).items()}
-        return Served(f"http://127.0.0.1:{main.getsockname()[1]}", urls, app, session)
+        urls = {
+            h: f"http://127.0.0.1:{p}" for h, p in hostports.ports(app[appkeys.HOST_PORTS]).items()
+        }
+        return Served(f"http://127.0.0.1:{main_sock.getsockname()[1]}", urls, app, session)
 
     yield start
     await session.close()
@@ -194,12 +197,12 @@ def test_flags_and_variable_reach_the_settings_and_an_unknown_host_stops_serve(
     got: list[Settings] = []
     monkeypatch.setattr(server, "serve", got.append)
     monkeypatch.setenv("MOCKSERVER_HOST_PORTS", "api.outharm.com=9002")
-    assert cli.main(["serve"]) == 0
-    assert cli.main(["serve", "--host-port", f"{MODELS}=1", "--host-port", f"{OUTHARM}=2"]) == 0
+    assert main(["serve"]) == 0
+    assert main(["serve", "--host-port", f"{MODELS}=1", "--host-port", f"{OUTHARM}=2"]) == 0
     assert [s.host_ports for s in got] == ["api.outharm.com=9002", f"{MODELS}=1,{OUTHARM}=2"]
     monkeypatch.undo()
     monkeypatch.setenv("MOCKSERVER_PORT", "0")
-    assert cli.main(["serve", "--host-port", "api.outharm.co=0"]) == 2
+    assert main(["serve", "--host-port", "api.outharm.co=0"]) == 2
     assert "did you mean 'api.outharm.com'" in capsys.readouterr().err
 
 
@@ -218,7 +221,7 @@ def test_the_hosts_command_lists_each_host_and_its_port_under_all(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("MOCKSERVER_PORT", "9000")
-    assert cli.main(["hosts"]) == 0
+    assert main(["hosts"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert [line.split("  ")[0] for line in lines[:-1]] == [
         "api.hitl.sh",

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockserver.filters import JournalFilter
-from mockserver.journal import BODY_LIMIT, Journal, JournalEntry
-from mockserver.ratelimit import RateLimiter
+from mockserver.base.filters import JournalFilter
+from mockserver.base.ratelimit import RateLimiter
+from mockserver.records.journal import BODY_LIMIT, Journal, JournalEntry
 
 HOUR = 3600.0
 START = 1_767_225_600.0  # 2026-01-01T00:00:00Z, the top of an hour

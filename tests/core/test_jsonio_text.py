@@ -1,4 +1,4 @@
-"""The one JSON decoder and encoder (mockserver/jsonio.py) over any text a client can write:
+"""The one JSON decoder and encoder (mockserver/base/jsonio.py) over any text a client can write:
 whatever parses is stored as Unicode text that encodes, so nothing kept can fail to serialise
 later (issue 23: a lone surrogate made every later list of its namespace a 500)."""
 
@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mockserver import jsonio
+from mockserver.base import jsonio
 
 # Any code point, surrogates included, as JSON can spell them with `\uXXXX` escapes.
 ANY_TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=30)

@@ -1,40 +1,28 @@
-"""The `mockserver/` tree reads top-down (issue 12), checked on the source with `ast`.
+"""The `mockserver/` tree reads bottom-up (issues 12 and 24), checked on the source with `ast`.
 
-Layers, lowest first. A module imports (at run time: top-level or inside a function; imports
-under `if TYPE_CHECKING:` are annotations only and do not count) only from its own layer or a
-lower one, and the modules of one layer import each other without cycles:
+The layers are the packages on disk: a module's layer is its package (the most specific one
+`LAYERS` names: `scenario.loading` before `scenario`), and `LAYERS` below is the one place
+their order lives, lowest first. What each package is for is its `__init__.py` docstring and
+the tree in docs/contributing.md, which lists them in this order (checked here too).
 
-1. base: building blocks that know no other part: `errors`, `ids`, `jsonio`, `durations`,
-   `boundedlog`, `redaction`, `requestbody`, `appkeys` (typed keys), `gcpolicy`, `loopwatch`,
-   `userregex`, `cleanup`, `lenience`, `ratelimit`, `logsetup`, `variants`, `filters`,
-   `hostports`, `conveniences`, `urls`, `eventloop`, the package itself (its version).
-2. time and records: `clock`, `clockspec`, `notifier`, `changes`, `journal`.
-3. scenario engine: what a loaded scenario is and how it runs: `scenario.model`,
-   `scenario.steps`, `scenario.vocabulary`, `scenario.rules`, `scenario.context`,
-   `scenario.yamlsource`, `scenario.sectionfile`, `scenario.patterns` (regexes in files),
-   `scenario.reviewer_refs` (`by:` names a declared reviewer) (vendors build on these).
-4. webhooks: `webhooks.*` (signing, retry policy, dispatcher, delivery log, transport).
-5. vendor kit: what a vendor declares itself with: `vendor`, `actions`, `matchers`,
-   `drift.model` (drift probes).
-6. scenario loading: reading scenario files, each vendor's section through the kit:
-   `scenario.schema`, `scenario.loader`, `scenario.checks`, `scenario.library`,
-   `scenario.files`.
-7. vendors: `vendors.<name>.*`; a vendor imports no other vendor.
-8. registry: `registry`, the one module that imports the vendors.
-9. world: `settings`, `world`, `openapi.*`.
-10. control plane: `control.*`.
-11. app: `app`, `watch`, `shutdown`, `server`.
-12. tools: `cli`, `load`, `trigger`, `trigger_verbs`, `control_client`, `control_transport`,
-    `drift.*` (but `drift.model`), `testing.*`.
-
-Also checked: no module outside `mockserver/vendors/` and `mockserver/registry.py` names a
-vendor in code (identifiers, imports, string constants, URL paths); docstrings, comments and
-help or description text may; the reviewer console's files likewise (outside comments). And
-every module stays under MAX_LINES lines.
+- Every import counts: at run time (top-level or inside a function) and for type checking
+  (`if TYPE_CHECKING:`) alike, since a type names what its module depends on.
+- A module imports only from its own layer or a lower one, and no modules import each other in
+  a circle, within a layer or across.
+- Every module is in a layer: a new module goes in the package of its layer (the root package
+  holds only its version, and imports nothing of the package); every entry of `LAYERS` is a
+  package or module on disk, with a docstring.
+- Only `mockserver/registry.py` imports a vendor, and no vendor imports another; no module
+  outside `mockserver/vendors/` and the registry names a vendor in code (identifiers, imports,
+  string constants, URL paths); docstrings, comments and help or description text may; the
+  reviewer console's files likewise (outside comments).
+- Every module stays under MAX_LINES lines.
 """
 
 from __future__ import annotations
 
+import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -48,107 +36,26 @@ from .source_graph import (
     imports,
     is_vendor_module,
     modules,
+    tree,
     vendor_names_in_code,
     vendor_neutral_modules,
     vendor_of,
 )
 
-# (layer, the modules in it): a name ending in `.*` covers a package and everything under it;
-# the most specific entry wins (`drift.model` before `drift.*`).
-LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (
-        "base",
-        (
-            "mockserver",
-            "mockserver.errors",
-            "mockserver.ids",
-            "mockserver.jsonio",
-            "mockserver.durations",
-            "mockserver.boundedlog",
-            "mockserver.redaction",
-            "mockserver.requestbody",
-            "mockserver.appkeys",
-            "mockserver.gcpolicy",
-            "mockserver.loopwatch",
-            "mockserver.userregex",
-            "mockserver.cleanup",
-            "mockserver.lenience",
-            "mockserver.ratelimit",
-            "mockserver.logsetup",
-            "mockserver.variants",
-            "mockserver.filters",  # journal and delivery filters (issue 12, helper core-a)
-            "mockserver.hostports",  # one port per real host (issue 22)
-            "mockserver.conveniences",  # strict or noted, for every vendor (issue 22)
-            "mockserver.urls",  # strict URL reading, local addresses (issue 23)
-            "mockserver.eventloop",  # asyncio or uvloop (issue 26)
-        ),
-    ),
-    (
-        "time and records",
-        (
-            "mockserver.clock",
-            "mockserver.clockspec",
-            "mockserver.notifier",
-            "mockserver.changes",
-            "mockserver.journal",
-        ),
-    ),
-    (
-        "scenario engine",
-        (
-            "mockserver.scenario",
-            "mockserver.scenario.model",
-            "mockserver.scenario.steps",
-            "mockserver.scenario.vocabulary",
-            "mockserver.scenario.rules",
-            "mockserver.scenario.context",
-            "mockserver.scenario.yamlsource",
-            "mockserver.scenario.sectionfile",
-            "mockserver.scenario.patterns",
-            "mockserver.scenario.reviewer_refs",
-        ),
-    ),
-    ("webhooks", ("mockserver.webhooks.*",)),
-    (
-        "vendor kit",
-        (
-            "mockserver.vendor",
-            "mockserver.actions",
-            "mockserver.matchers",
-            "mockserver.drift.model",
-        ),
-    ),
-    (
-        "scenario loading",
-        (
-            "mockserver.scenario.schema",
-            "mockserver.scenario.loader",
-            "mockserver.scenario.checks",
-            "mockserver.scenario.library",
-            "mockserver.scenario.files",
-        ),
-    ),
-    ("vendors", ("mockserver.vendors.*",)),
-    ("registry", ("mockserver.registry",)),
-    ("world", ("mockserver.settings", "mockserver.world", "mockserver.openapi.*")),
-    ("control plane", ("mockserver.control.*",)),
-    (
-        "app",
-        ("mockserver.app", "mockserver.watch", "mockserver.shutdown", "mockserver.server"),
-    ),
-    (
-        "tools",
-        (
-            "mockserver.cli",
-            "mockserver.load",  # `mockserver load` (issue 25)
-            "mockserver.trigger",
-            "mockserver.trigger_verbs",
-            "mockserver.control_client",  # the control-plane client (issue 12, helper core-a)
-            "mockserver.control_transport",
-            "mockserver.drift.*",
-            "mockserver.testing.*",
-        ),
-    ),
+# The packages of mockserver/, lowest layer first (names under `mockserver.`).
+LAYERS: tuple[str, ...] = (
+    "base",  # building blocks that know no other part
+    "records",  # the virtual clock, waits, the journal, lenience notes
+    "scenario",  # the scenario engine
+    "webhooks",  # signatures, retry policy, the dispatcher
+    "kit",  # what a vendor author uses: the Vendor contract, its tables, its view of a world
+    "scenario.loading",  # scenario files, each vendor's section read through the kit
+    "vendors",  # one folder per vendor; none imports another
+    "registry",  # the one module that imports the vendors
+    "http",  # the server: settings, worlds, the app, the control plane, OpenAPI, the console
+    "client",  # the control-plane client
+    "testing",  # the pytest plugin
+    "cli",  # the `mockserver` command
 )
 
 MAX_LINES = 450
@@ -161,32 +68,46 @@ KNOWN_OFFENDERS: frozenset[tuple[str, str]] = frozenset()
 
 
 def layer_of(module: str) -> int | None:
-    """The index in LAYERS of the most specific entry covering `module`."""
-    best: tuple[int, int] | None = None  # (specificity, layer)
-    for index, (_, members) in enumerate(LAYERS):
-        for member in members:
-            if member.endswith(".*"):
-                prefix = member[:-2]
-                covers = module == prefix or module.startswith(prefix + ".")
-                weight = len(prefix)
-            else:
-                covers = module == member
-                weight = len(member) + 1  # an exact name beats a package of the same name
-            if covers and (best is None or weight > best[0]):
-                best = (weight, index)
+    """The index in LAYERS of the package `module` is in (the most specific entry), -1 for the
+    root package itself, None for a module in no layer."""
+    if module == PACKAGE:
+        return -1
+    best: tuple[int, int] | None = None  # (length of the entry, layer)
+    for index, entry in enumerate(LAYERS):
+        name = f"{PACKAGE}.{entry}"
+        if (module == name or module.startswith(name + ".")) and (
+            best is None or len(name) > best[0]
+        ):
+            best = (len(name), index)
     return None if best is None else best[1]
 
 
 def test_no_import_cycles() -> None:
     found = cycles(edges())
-    assert not found, "import cycles among mockserver modules:\n" + "\n".join(
-        " <-> ".join(c) for c in found
+    assert not found, "import cycles among mockserver modules (type-only imports count):\n" + (
+        "\n".join(" <-> ".join(c) for c in found)
     )
 
 
 def test_every_module_has_a_layer() -> None:
     missing = [m for m in modules() if layer_of(m) is None]
-    assert not missing, f"modules with no layer (add them to LAYERS and the docstring): {missing}"
+    assert not missing, f"modules in no layer (move each into its layer's package): {missing}"
+
+
+def test_every_layer_is_a_package_on_disk_that_says_what_it_is_for() -> None:
+    wrong = []
+    for entry in LAYERS:
+        name = f"{PACKAGE}.{entry}"
+        if name not in modules():
+            wrong.append(f"{name}: no such package or module")
+        elif not ast.get_docstring(tree(modules()[name])):
+            wrong.append(f"{modules()[name].relative_to(ROOT)}: no docstring saying what it is for")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_root_package_imports_nothing_of_its_own() -> None:
+    """It is below every layer (everything may read its version)."""
+    assert imports(PACKAGE) == []
 
 
 def test_no_module_imports_a_higher_layer() -> None:
@@ -195,10 +116,31 @@ def test_no_module_imports_a_higher_layer() -> None:
         for i in imports(module):
             source, target = layer_of(module), layer_of(i.target)
             if source is not None and target is not None and target > source:
-                upward.append(f"{i} ({LAYERS[source][0]} -> {LAYERS[target][0]})")
-    assert not upward, "imports upward (see the layers in this module's docstring):\n" + "\n".join(
+                upward.append(f"{i} ({LAYERS[source]} -> {LAYERS[target]})")
+    assert not upward, "imports upward (LAYERS in tests/core/test_layering.py):\n" + "\n".join(
         upward
     )
+
+
+def test_the_contributor_guide_shows_the_layers_in_order() -> None:
+    """docs/contributing.md's tree of `mockserver/` lists the layers' packages, lowest first."""
+    text = (ROOT / "docs" / "contributing.md").read_text(encoding="utf-8")
+    block = next(
+        b
+        for b in re.findall(r"```[a-z]*\n(.*?)```", text, re.DOTALL)
+        if b.startswith("mockserver/")
+    )
+    shown = [
+        line.split()[0].removesuffix("/").removesuffix(".py").replace("/", ".")
+        for line in block.splitlines()
+        if re.match(r"  \S", line)
+    ]
+    assert [name for name in shown if name in LAYERS] == list(LAYERS)
+
+
+def test_the_checks_see_type_only_imports() -> None:
+    """An import under `if TYPE_CHECKING:` is an edge like any other (the package has some)."""
+    assert any(i.typing_only for m in modules() for i in imports(m))
 
 
 def test_only_the_registry_imports_vendors_and_no_vendor_imports_another() -> None:
@@ -234,7 +176,7 @@ def test_the_reviewer_console_names_no_vendor() -> None:
     (`mockserver/vendors/<name>/console.js`); only their comments may name one."""
     found = [
         f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
-        for path in sorted((ROOT / PACKAGE / "console").iterdir())
+        for path in sorted((ROOT / PACKAGE / "http" / "console").iterdir())
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if VENDOR_WORD.search(line) and not line.strip().startswith(("//", "/*", "*", "<!--"))
     ]

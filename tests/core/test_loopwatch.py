@@ -1,4 +1,4 @@
-"""The event-loop watchdog (mockserver/loopwatch.py): what it records, the server's
+"""The event-loop watchdog (mockserver/base/loopwatch.py): what it records, the server's
 `--loop-watchdog-ms` option, and the suite's own hook (tests/conftest.py) failing a test that
 stalls a loop."""
 
@@ -19,12 +19,12 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
-from mockserver.app import build_app
-from mockserver.loopwatch import LoopWatch
+from mockserver.base.loopwatch import LoopWatch
+from mockserver.http.app import build_app
+from mockserver.http.settings import Settings
 from mockserver.registry import VENDORS
-from mockserver.scenario.library import ScenarioLibrary
-from mockserver.scenario.loader import parse_scenario
-from mockserver.settings import Settings
+from mockserver.scenario.loading.library import ScenarioLibrary
+from mockserver.scenario.loading.loader import parse_scenario
 
 pytest_plugins = ["pytester"]
 Client = TestClient[web.Request, web.Application]
@@ -139,8 +139,8 @@ def test_the_suite_fails_a_test_that_stalls_a_loop(pytester: pytest.Pytester) ->
 
 STALLING_SANDBOX = """
 import asyncio, time
-from mockserver.loopwatch import serve_watch
-from mockserver.settings import Settings
+from mockserver.base.loopwatch import serve_watch
+from mockserver.http.settings import Settings
 
 settings = Settings.from_env()  # MOCKSERVER_LOOP_WATCHDOG_MS and _REPORT, from the suite
 

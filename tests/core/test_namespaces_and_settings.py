@@ -10,7 +10,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from mockserver.settings import Settings
+from mockserver.http.settings import Settings
 
 from .conftest import SELECT, MakeClient, create_loop
 

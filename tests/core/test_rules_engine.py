@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from mockserver.clock import Clock
+from mockserver.records.clock import Clock
 from mockserver.scenario.rules import Engine, Rule, RuleSet, Step
 
 START = 1_767_225_600.0

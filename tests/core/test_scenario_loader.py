@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.errors import ScenarioError
+from mockserver.base.errors import ScenarioError
 from mockserver.registry import VENDORS
-from mockserver.scenario.loader import load_library, parse_scenario
-from mockserver.scenario.schema import scenario_schema
+from mockserver.scenario.loading.loader import load_library, parse_scenario
+from mockserver.scenario.loading.schema import scenario_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -77,7 +77,7 @@ def test_bad_regex_is_positioned() -> None:
 
 
 def test_a_pattern_no_linear_time_engine_can_run_is_refused_with_its_position() -> None:
-    """Scenario patterns match in linear time (RE2, mockserver/userregex.py): a lookaround or a
+    """Scenario patterns match in linear time (RE2, mockserver/base/userregex.py): a lookaround or a
     backreference is refused at load, saying why, for every vendor's pattern keys."""
     for where, key, pattern in [
         (

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from faker import Faker
 
-from mockserver.errors import ScenarioError
+from mockserver.base.errors import ScenarioError
 from mockserver.registry import VENDORS
-from mockserver.scenario.loader import parse_scenario, scenario_files
+from mockserver.scenario.loading.loader import parse_scenario, scenario_files
 from mockserver.scenario.model import DeliverySettings, HttpFault, WebhookFault
 from mockserver.scenario.rules import Rule, RuleSet, Step
 

@@ -8,8 +8,7 @@ import logging
 
 import pytest
 
-from mockserver.testing.matrix import pairwise
-from mockserver.variants import (
+from mockserver.kit.variants import (
     MERGED,
     Form,
     Shape,
@@ -20,6 +19,7 @@ from mockserver.variants import (
     match_forms,
     parse_assignments,
 )
+from mockserver.testing.matrix import pairwise
 
 from .conftest import AUTH, MakeClient
 
@@ -123,16 +123,16 @@ async def test_serve_logs_each_lenience_rule_once_per_server(
 def test_the_variants_command_lists_every_form_with_its_source_and_default(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from mockserver import cli
+    from mockserver.cli.main import main
+    from mockserver.http.world import variant_registry
     from mockserver.registry import VENDORS
-    from mockserver.world import variant_registry
 
-    assert cli.main(["variants", "--json"]) == 0
+    assert main(["variants", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     registry = variant_registry(VENDORS)
     assert [v["name"] for v in listed] == registry.names()
     assert all(f["source"] for v in listed for f in v["forms"])
-    assert cli.main(["variants"]) == 0
+    assert main(["variants"]) == 0
     text = capsys.readouterr().out
     assert "hitl.webhook_body: the body of a request webhook" in text
     assert "  * A: `{event, timestamp, data: {request, loop, reviewer}}`" in text

@@ -7,14 +7,14 @@ from typing import Any
 
 from aiohttp import web
 
-from mockserver.actions import Action, ActionTable
-from mockserver.app import build_app
-from mockserver.errors import ApiError
+from mockserver.base.errors import ApiError
+from mockserver.http.app import build_app
+from mockserver.http.settings import Settings
+from mockserver.kit.actions import Action, ActionTable
+from mockserver.kit.vendor import Route, VendorState
+from mockserver.kit.worldview import WorldView
 from mockserver.registry import register, vendors
-from mockserver.scenario.library import ScenarioLibrary
-from mockserver.settings import Settings
-from mockserver.vendor import Route, VendorState
-from mockserver.world import World
+from mockserver.scenario.loading.library import ScenarioLibrary
 from tests.minimal_vendor import DictState, MinimalVendor
 
 from .conftest import MakeClient
@@ -55,7 +55,7 @@ class _Tiny(MinimalVendor):
     def parse_section(self, data: Any, ctx: Any) -> Any:
         return data
 
-    def new_state(self, world: World) -> VendorState:
+    def new_state(self, world: WorldView) -> VendorState:
         return DictState(world)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockserver.webhooks.signing import verify_hmac_sha256
+from mockserver.webhooks.signatures import verify_hmac_sha256
 
 from .conftest import (
     AUTH,

@@ -18,9 +18,9 @@ import pytest
 import requests
 from aiohttp import web
 
-from mockserver.cli import main
-from mockserver.server import create_app
-from mockserver.settings import Settings
+from mockserver.cli.main import main
+from mockserver.http.server import create_app
+from mockserver.http.settings import Settings
 from mockserver.testing.client import ControlClient
 from mockserver.testing.server import InProcessServer
 

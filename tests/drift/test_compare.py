@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from mockserver.drift.compare import compare_bodies, compare_headers, shape
-from mockserver.drift.model import Call, fill
-from mockserver.drift.report import Redactor
+from mockserver.cli.drift.compare import compare_bodies, compare_headers, shape
+from mockserver.cli.drift.report import Redactor
+from mockserver.kit.drift_probes import Call, fill
 
 
 def paths(real: object, sandbox: object, *, soft: bool = False) -> list[tuple[str, str, str]]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockserver.drift.detect import KnownVariant, detect_variants, variants_block
-from mockserver.drift.listener import Delivery
-from mockserver.drift.model import Call, Probe, ProbeSet, Reveal
-from mockserver.drift.target import Answer
+from mockserver.cli.drift.detect import KnownVariant, detect_variants, variants_block
+from mockserver.cli.drift.listener import Delivery
+from mockserver.cli.drift.target import Answer
+from mockserver.kit.drift_probes import Call, Probe, ProbeSet, Reveal
 
 
 def has(path: str) -> Any:

@@ -17,7 +17,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from mockserver.drift import session
+from mockserver.cli.drift import session
 
 from .conftest import Result, StandIn, write
 

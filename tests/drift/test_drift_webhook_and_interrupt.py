@@ -69,7 +69,7 @@ def test_interrupted_run_undoes_what_it_created(
     env = {**os.environ, "HITL_API_KEY": KEY, "MOCKSERVER_DRIFT_PACE": "0.1"}
     report = tmp_path / "drift.json"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mockserver.cli", "drift", "--vendor", "hitl",
+        [sys.executable, "-m", "mockserver.cli.main", "drift", "--vendor", "hitl",
          "--base", f"{real.url}/v1", "--allow-writes", "--report", str(report),
          "--scenario", joined],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

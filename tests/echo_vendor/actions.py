@@ -6,25 +6,27 @@ is skipped and noted (`GET /_mockserver/scenario` lists it under `problems`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from mockserver.actions import Action, ActionTable
+from mockserver.kit.actions import Action, ActionTable, ItemStore
 from mockserver.scenario.steps import Step
-from tests.echo_vendor import webhooks
 
 if TYPE_CHECKING:
-    from tests.echo_vendor.state import EchoState, Message
+    from tests.echo_vendor.models import Message
 
 PENDING = frozenset({"pending"})
 
 
-def _decide(status: str) -> Callable[[EchoState, Message, Step], None]:
-    def handler(state: EchoState, message: Message, step: Step) -> None:
-        message.decided_by = state.world.reviewer(step.by).email  # ValueError: unknown person
-        message.status = status
-        message.reason = step.args.get("reason")
-        message.decided_at = state.world.clock.now_iso()
-        webhooks.emit(state, message)
+class MessageStore(ItemStore, Protocol):
+    """What the words do to the store (`state.EchoState`, which imports this table and is
+    checked against this protocol there)."""
+
+    def decide(self, message: Message, status: str, step: Step) -> None: ...
+
+
+def _decide(status: str) -> Callable[[MessageStore, Message, Step], None]:
+    def handler(state: MessageStore, message: Message, step: Step) -> None:
+        state.decide(message, status, step)
 
     return handler
 

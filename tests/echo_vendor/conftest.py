@@ -14,8 +14,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from mockserver import registry
-from mockserver.server import create_app
-from mockserver.settings import Settings
+from mockserver.http.server import create_app
+from mockserver.http.settings import Settings
 from mockserver.testing.receiver import ReceiverEndpoint
 from mockserver.testing.server import InProcessServer
 from tests.echo_vendor.vendor import EchoVendor

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockserver.matchers import MatcherTable, text_contains
+from mockserver.kit.matchers import MatcherTable, text_contains
 
 
 def _text(message: Any) -> str:

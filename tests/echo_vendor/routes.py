@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from mockserver import jsonio
-from mockserver.appkeys import world_of
-from mockserver.errors import ApiError
-from mockserver.vendor import Route
+from mockserver.base import jsonio
+from mockserver.base.errors import ApiError
+from mockserver.kit.vendor import Route
+from mockserver.kit.worldview import world_of
 from tests.echo_vendor.http import authenticate
 from tests.echo_vendor.state import EchoState
 

@@ -18,10 +18,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from mockserver.kit.vendor import ScenarioSection
 from mockserver.scenario.context import SectionContext
 from mockserver.scenario.rules import RuleSet, rules_schema
 from mockserver.scenario.vocabulary import Vocabulary
-from mockserver.vendor import ScenarioSection
 from tests.echo_vendor.actions import ACTIONS
 from tests.echo_vendor.matchers import MATCHERS
 

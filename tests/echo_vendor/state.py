@@ -1,49 +1,29 @@
 """Echo's store for one world: the messages, and the scripted reviewer each one gets.
 
-What the core needs from it (`mockserver.actions.ItemStore`) is the six members at the end;
-the vendor's own logic is `receive`.
+What the core needs from it (`mockserver.kit.actions.ItemStore`) is the six members at the end;
+the vendor's own logic is `receive`, and `decide`, what its reviewer words do (`actions.py`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from mockserver.kit.vendor import VendorState
 from mockserver.scenario.rules import answer_fault
-from mockserver.vendor import VendorState
-from tests.echo_vendor.actions import ACTIONS
+from mockserver.scenario.steps import Step
+from tests.echo_vendor import webhooks
+from tests.echo_vendor.actions import ACTIONS, MessageStore
 from tests.echo_vendor.matchers import MATCHERS
+from tests.echo_vendor.models import Message
 from tests.echo_vendor.scenario import EchoConfig
 
 if TYPE_CHECKING:
-    from mockserver.world import World
-
-
-@dataclass
-class Message:
-    id: str
-    text: str
-    created_at: str
-    status: str = "pending"
-    decided_by: str | None = None
-    decided_at: str | None = None
-    reason: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "text": self.text,
-            "status": self.status,
-            "created_at": self.created_at,
-            "decided_by": self.decided_by,
-            "decided_at": self.decided_at,
-            "reason": self.reason,
-        }
+    from mockserver.kit.worldview import WorldView
 
 
 class EchoState(VendorState):
-    def __init__(self, world: World, cfg: EchoConfig) -> None:
+    def __init__(self, world: WorldView, cfg: EchoConfig) -> None:
         self.world = world
         self.cfg = cfg
         self.messages: dict[str, Message] = {}
@@ -64,7 +44,15 @@ class EchoState(VendorState):
         self.changed(message.id)
         return message
 
-    # -- what the core's action table reads (mockserver.actions.ItemStore) -------------------
+    def decide(self, message: Message, status: str, step: Step) -> None:
+        """A reviewer's verdict (`approve` or `reject`), sent as the `message.decided` webhook."""
+        message.decided_by = self.world.reviewer(step.by).email  # ValueError: unknown person
+        message.status = status
+        message.reason = step.args.get("reason")
+        message.decided_at = self.world.clock.now_iso()
+        webhooks.emit(self.world, self.cfg, message)
+
+    # -- what the core's action table reads (mockserver.kit.actions.ItemStore) -------------------
     def find(self, item_id: str) -> Message | None:
         return self.messages.get(item_id)
 
@@ -79,3 +67,8 @@ class EchoState(VendorState):
 
     def changed(self, item_id: str) -> None:
         self.world.changed(item_id)
+
+
+# The words' handlers are typed against `MessageStore`; the table cannot import this module
+# (this module imports the table), so mypy checks here that this store is one.
+_STORE: type[MessageStore] = EchoState

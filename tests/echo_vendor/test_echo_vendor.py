@@ -3,7 +3,7 @@ scenario words and `file:line:col` errors, rules played on the virtual clock, co
 items and actions, signed webhooks with its own retry schedule verified by the pytest receiver,
 journal filtering and its OpenAPI description. Nothing under `mockserver/` names it: the test
 registers it with `mockserver.registry.register` and builds the app the way `mockserver serve`
-does (`mockserver.server.create_app`)."""
+does (`mockserver.http.server.create_app`)."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 
 from mockserver import registry
-from mockserver.cli import main
-from mockserver.errors import ScenarioError
-from mockserver.scenario.loader import parse_scenario
-from mockserver.server import create_app
-from mockserver.settings import Settings
+from mockserver.base.errors import ScenarioError
+from mockserver.cli.main import main
+from mockserver.http.server import create_app
+from mockserver.http.settings import Settings
+from mockserver.scenario.loading.loader import parse_scenario
 from mockserver.testing.receiver import ReceiverEndpoint
 from tests.echo_vendor.vendor import EchoVendor
 from tests.echo_vendor.webhooks import SIGNATURE

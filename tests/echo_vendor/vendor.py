@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from mockserver.actions import ActionTable
-from mockserver.errors import ApiError
-from mockserver.matchers import MatcherTable
-from mockserver.vendor import (
+from mockserver.base.errors import ApiError
+from mockserver.kit.actions import ActionTable
+from mockserver.kit.matchers import MatcherTable
+from mockserver.kit.vendor import (
     OpenApiDocument,
     Route,
     ScenarioSection,
@@ -24,7 +24,7 @@ from tests.echo_vendor.matchers import MATCHERS
 from tests.echo_vendor.state import EchoState
 
 if TYPE_CHECKING:
-    from mockserver.world import World
+    from mockserver.kit.worldview import WorldView
 
 
 class EchoVendor(Vendor):
@@ -56,5 +56,5 @@ class EchoVendor(Vendor):
     def openapi_documents(self) -> tuple[OpenApiDocument, ...]:
         return (OpenApiDocument("echo", __package__ or "", "openapi.yaml"),)
 
-    def new_state(self, world: World) -> VendorState:
+    def new_state(self, world: WorldView) -> VendorState:
         return EchoState(world, world.scenario.section(self.name))

@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from mockserver.vendor import WebhookPolicy
+from mockserver.kit.vendor import WebhookPolicy
 from mockserver.webhooks.policy import RetryPolicy
-from mockserver.webhooks.signature import HmacSignature
+from mockserver.webhooks.signatures import HmacSignature
 
 if TYPE_CHECKING:
-    from tests.echo_vendor.state import EchoState, Message
+    from mockserver.kit.worldview import WorldView
+    from tests.echo_vendor.models import Message
+    from tests.echo_vendor.scenario import EchoConfig
 
 EVENT = "message.decided"
 SIGNATURE = HmacSignature("X-Echo-Signature", prefix="sha256=")
@@ -19,18 +21,18 @@ SIGNATURE = HmacSignature("X-Echo-Signature", prefix="sha256=")
 POLICY = WebhookPolicy(RetryPolicy((10.0, 60.0, 300.0), timeout=10.0), (SIGNATURE,))
 
 
-def emit(state: EchoState, message: Message) -> None:
+def emit(world: WorldView, cfg: EchoConfig, message: Message) -> None:
     """Queue `message.decided` for the scenario's `echo.webhook` (nothing when it has none)."""
-    hook = state.cfg.webhook
+    hook = cfg.webhook
     if hook is None:
         return
     body = json.dumps({"event": EVENT, "message": message.to_json()}).encode()
-    state.world.dispatcher.send(
+    world.dispatcher.send(
         vendor="echo",
         event=EVENT,
         url=hook.url,
         body=body,
         headers=SIGNATURE.sign(hook.secret, body),
-        policy=POLICY.retry.with_settings(state.world.scenario.delivery),
+        policy=POLICY.retry.with_settings(world.scenario.delivery),
         subject=message.id,
     )

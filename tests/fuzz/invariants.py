@@ -18,7 +18,7 @@ from typing import Any
 
 import requests
 
-from mockserver.openapi import document, names
+from mockserver.http.openapi import document, names
 
 # The sandbox keeps a 64 KiB prefix of each body in the journal (32 MiB per namespace at most):
 # one fuzz test's few hundred cases stay far below this, whatever they send.

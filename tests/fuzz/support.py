@@ -38,8 +38,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from mockserver.openapi import document
-from mockserver.settings import Settings
+from mockserver.http.openapi import document
+from mockserver.http.settings import Settings
 from mockserver.testing.server import InProcessServer
 
 Operation = APIOperation[Any, Any, Any, Any]

@@ -19,7 +19,7 @@ import requests
 from hypothesis import given
 from schemathesis import GenerationMode
 
-from mockserver.openapi import document, names
+from mockserver.http.openapi import document, names
 from mockserver.testing.server import InProcessServer
 
 from .invariants import Invariants, server_prefix

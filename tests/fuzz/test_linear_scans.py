@@ -26,10 +26,10 @@ from typing import Any
 
 import pytest
 
-from mockserver import jsonio
-from mockserver.journal import JournalEntry
+from mockserver.base import jsonio
+from mockserver.records.journal import JournalEntry
 from mockserver.registry import VENDORS
-from mockserver.scenario.loader import parse_scenario
+from mockserver.scenario.loading.loader import parse_scenario
 from mockserver.vendors.hive.analysis import analyze_text
 from mockserver.vendors.hive.forms import parse_body
 from mockserver.vendors.hive.patterns import find_urls
@@ -182,7 +182,7 @@ CATASTROPHIC = [
 ]
 SCRIPT = """
 import json, sys, time
-from mockserver.userregex import compile_user_pattern
+from mockserver.base.userregex import compile_user_pattern
 out = []
 for pattern, unit, tail in json.loads(sys.argv[1]):
     compiled = compile_user_pattern(pattern)

@@ -23,7 +23,7 @@ from openapi_schema_validator import OAS31Validator, oas31_format_checker
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-from mockserver.openapi import document
+from mockserver.http.openapi import document
 
 METHODS = ("get", "put", "post", "delete", "patch")
 _UNSET: Any = object()

@@ -10,8 +10,8 @@ import yaml
 from aiohttp import web
 from openapi_spec_validator import validate
 
-from mockserver import appkeys
-from mockserver.openapi import DocumentError, document, names, parse, source
+from mockserver.http import appkeys
+from mockserver.http.openapi import DocumentError, document, names, parse, source
 from mockserver.registry import VENDORS
 
 from .conftest import BASE_SCENARIO, MakeClient, build

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from mockserver.filters import EVERY_CALL, DeliveryFilter, JournalFilter
+from mockserver.base.filters import EVERY_CALL, DeliveryFilter, JournalFilter
 from mockserver.testing.assertions import assert_request_made, assert_webhook_delivered, contains
 
 JOURNAL = [

@@ -1,5 +1,5 @@
 """The example suite (tests/examples, written as a user would) passes in-process and against a
-separately started sandbox (`python -m mockserver.cli serve`) shared by two xdist workers.
+separately started sandbox (`python -m mockserver.cli.main serve`) shared by two xdist workers.
 
 In-process it runs inline (`pytester`), which costs no new interpreter; `make test` also runs
 tests/examples in-process under `-n 2`. Against the sandbox process it runs in a subprocess
@@ -48,7 +48,7 @@ def clean_env(**extra: str) -> dict[str, str]:
 def sandbox_process() -> Iterator[str]:
     """A sandbox in its own process, as the container would run it; its URL."""
     port = free_port()
-    command = [sys.executable, "-m", "mockserver.cli", "serve", "--port", str(port)]
+    command = [sys.executable, "-m", "mockserver.cli.main", "serve", "--port", str(port)]
     proc = subprocess.Popen(
         [*command, "--log-level", "warning"],
         env=clean_env(),

@@ -12,13 +12,13 @@ import urllib.request
 import pytest
 from aiohttp import web
 
-from mockserver.errors import ApiError
+from mockserver.base.errors import ApiError
+from mockserver.kit.vendor import Route, VendorState, WebhookPolicy
+from mockserver.kit.worldview import WorldView
 from mockserver.registry import register
 from mockserver.testing import ReceiverEndpoint, WebhookReceiver
 from mockserver.testing.receiver import check_signature
-from mockserver.vendor import Route, VendorState, WebhookPolicy
-from mockserver.webhooks.signature import HmacSignature
-from mockserver.world import World
+from mockserver.webhooks.signatures import HmacSignature
 from tests.minimal_vendor import DictState, MinimalVendor
 
 BODY = json.dumps({"event": "request.completed", "request_id": "r1"}).encode()
@@ -118,7 +118,7 @@ class _Signed(MinimalVendor):
     def render_error(self, error: ApiError) -> web.Response:
         return web.json_response({}, status=error.status)
 
-    def new_state(self, world: World) -> VendorState:
+    def new_state(self, world: WorldView) -> VendorState:
         return DictState(world)
 
 

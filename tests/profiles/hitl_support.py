@@ -19,11 +19,11 @@ import pytest
 from aiohttp.test_utils import TestClient
 from multidict import CIMultiDictProxy
 
-from mockserver.app import build_app
+from mockserver.http.app import build_app
+from mockserver.http.settings import Settings
 from mockserver.registry import VENDORS
-from mockserver.scenario.library import ScenarioLibrary
-from mockserver.scenario.loader import parse_scenario
-from mockserver.settings import Settings
+from mockserver.scenario.loading.library import ScenarioLibrary
+from mockserver.scenario.loading.loader import parse_scenario
 from tests.control_plane import VendorControl
 
 KEY = "hitl_live_" + "5" * 48

@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from mockserver import hostports
+from mockserver.http import hostports
+from mockserver.http.settings import Settings
 from mockserver.registry import vendors
-from mockserver.settings import Settings
 from mockserver.testing import ControlClient, InProcessServer
 
 from . import blocks as rb

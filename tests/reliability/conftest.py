@@ -19,14 +19,14 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from mockserver import appkeys
-from mockserver.app import build_app
+from mockserver.http import appkeys
+from mockserver.http.app import build_app
+from mockserver.http.server import server_options
+from mockserver.http.settings import Settings
+from mockserver.http.world import Worlds
 from mockserver.registry import VENDORS
-from mockserver.scenario.library import ScenarioLibrary
-from mockserver.scenario.loader import parse_scenario
-from mockserver.server import server_options
-from mockserver.settings import Settings
-from mockserver.world import Worlds
+from mockserver.scenario.loading.library import ScenarioLibrary
+from mockserver.scenario.loading.loader import parse_scenario
 
 Client = TestClient[web.Request, web.Application]
 MakeClient = Callable[..., Awaitable[Client]]

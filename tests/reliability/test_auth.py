@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from mockserver import appkeys
+from mockserver.http import appkeys
 
 from .conftest import LOOP_ID, START, MakeClient, build
 

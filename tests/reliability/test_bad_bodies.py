@@ -13,7 +13,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from mockserver.jsonio import MAX_DEPTH
+from mockserver.base.jsonio import MAX_DEPTH
 
 from .conftest import LOOP_ID, START, Client, MakeClient, Served, journal, until
 

@@ -4,8 +4,8 @@ such route, taken from the router, answers the same bytes whatever the sandbox h
 
 from __future__ import annotations
 
-from mockserver import appkeys
-from mockserver.control.access import is_open
+from mockserver.http import appkeys
+from mockserver.http.control.access import is_open
 
 from .conftest import LOOP_ID, LOOP_SCENARIO, Client, MakeClient
 

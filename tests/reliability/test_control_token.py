@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from mockserver.cli import main
+from mockserver.cli.main import main
 from mockserver.testing.client import ControlClient, ControlError
 
 from .conftest import START, MakeClient, journal
@@ -91,7 +91,7 @@ async def test_the_cli_and_the_plugin_client_send_the_token_from_the_environment
     assert "no items" in capsys.readouterr().out
 
 
-# The routes that answer without the token, as mockserver/control/access.py declares them: the
+# The routes that answer without the token, as mockserver/http/control/access.py declares them: the
 # health check (the image's HEALTHCHECK) and the reviewer console's own files (the page asks for
 # the token, then sends it on every data call). Adding a route here is a decision, made here.
 EXEMPT = {

@@ -14,7 +14,7 @@ import sys
 import types
 from pathlib import Path
 
-from mockserver.journal import BODY_LIMIT, JournalEntry
+from mockserver.records.journal import BODY_LIMIT, JournalEntry
 
 from .conftest import START, MakeClient, worlds_of
 

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import pytest
 
-from mockserver.logsetup import JsonLines, TextLines
+from mockserver.base.logsetup import JsonLines, TextLines
 
 from .conftest import LOOP_ID, LOOP_SCENARIO, MakeClient
 

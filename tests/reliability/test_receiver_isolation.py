@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from mockserver import appkeys
+from mockserver.http import appkeys
 from mockserver.webhooks.transport import TARGET_IN_FLIGHT
 
 from .conftest import LOOP_ID, Client, MakeClient, Receiver, advance, control, until

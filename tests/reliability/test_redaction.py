@@ -11,7 +11,7 @@ import logging
 import aiohttp
 import pytest
 
-from mockserver.shutdown import dump
+from mockserver.http.shutdown import dump
 
 from .conftest import (
     LOOP_ID,

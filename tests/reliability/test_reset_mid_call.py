@@ -9,7 +9,7 @@ import asyncio
 import json
 from typing import Any
 
-from mockserver import appkeys
+from mockserver.http import appkeys
 
 from .conftest import LOOP_ID, LOOP_SCENARIO, Client, MakeClient, control, until
 

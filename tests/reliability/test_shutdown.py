@@ -92,7 +92,7 @@ def test_sigterm_stops_fast_answers_waits_abandons_and_dumps(tmp_path: Path) -> 
     dump = tmp_path / "out" / "mockserver-dump.json"
     port = free_port()
     env = {**os.environ, "MOCKSERVER_DUMP_ON_EXIT": str(dump), "MOCKSERVER_LOG_LEVEL": "warning"}
-    cmd = [sys.executable, "-m", "mockserver.cli", "serve", "--port", str(port)]
+    cmd = [sys.executable, "-m", "mockserver.cli.main", "serve", "--port", str(port)]
     log = tmp_path / "stderr.txt"
     with log.open("w") as err:
         proc = subprocess.Popen([*cmd, "--scenario", str(scenario)], env=env, stderr=err)

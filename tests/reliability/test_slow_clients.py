@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 import aiohttp
 import pytest
 
-from mockserver import appkeys
+from mockserver.http import appkeys
 
 from .conftest import START, Served, until
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from mockserver import appkeys
-from mockserver.filters import JournalFilter
+from mockserver.base.filters import JournalFilter
+from mockserver.http import appkeys
 
 from .conftest import LOOP_ID, NS_HEADER, Client, MakeClient, until
 from .test_webhook_faults import AUTH, scenario

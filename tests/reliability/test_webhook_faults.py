@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from mockserver import appkeys
-from mockserver.filters import DeliveryFilter
+from mockserver.base.filters import DeliveryFilter
+from mockserver.http import appkeys
 
 from .conftest import (
     LOOP_ID,

@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-from mockserver.cli import main
-from mockserver.errors import ScenarioError
+from mockserver.base.errors import ScenarioError
+from mockserver.cli.main import main
+from mockserver.http.server import create_app
+from mockserver.http.settings import Settings
+from mockserver.http.watch import RELOADER
 from mockserver.scenario.yamlsource import MAX_DEPTH, MAX_NODES
-from mockserver.server import create_app
-from mockserver.settings import Settings
-from mockserver.watch import RELOADER
 
 from .conftest import START, MakeClient
 

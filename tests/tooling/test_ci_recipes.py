@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 import yaml
 
-from mockserver.cli import build_parser
+from mockserver.cli.main import build_parser
 from mockserver.registry import vendors
-from mockserver.scenario.checks import check_paths
+from mockserver.scenario.loading.checks import check_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 RECIPES = ROOT / "docs" / "ci"

@@ -10,7 +10,7 @@ from importlib import resources
 
 import pytest
 
-from mockserver.control.console import FILES
+from mockserver.http.control.console import FILES
 from mockserver.registry import vendors
 
 # Each way a script turns a string into markup or code, with what to use instead.
@@ -43,7 +43,7 @@ def forbidden(text: str, patterns: dict[str, str] = FORBIDDEN) -> list[str]:
 def page_scripts() -> dict[str, str]:
     """Every script the console loads: its own files and each vendor's view."""
     scripts = {
-        name: resources.files("mockserver").joinpath("console", name).read_text("utf-8")
+        name: resources.files("mockserver.http").joinpath("console", name).read_text("utf-8")
         for name, kind in FILES.items()
         if kind == "text/javascript"
     }
@@ -66,7 +66,7 @@ def test_no_script_inserts_markup(name: str) -> None:
 
 
 def test_the_page_has_no_inline_script_or_handler() -> None:
-    html = resources.files("mockserver").joinpath("console", "index.html").read_text("utf-8")
+    html = resources.files("mockserver.http").joinpath("console", "index.html").read_text("utf-8")
     assert forbidden(html, FORBIDDEN_IN_HTML) == []
 
 

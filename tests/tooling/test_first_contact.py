@@ -16,14 +16,14 @@ from typing import Any
 
 import pytest
 
-from mockserver.cli import main
-from mockserver.clockspec import parse_clock
-from mockserver.logsetup import configure
+from mockserver.base.logsetup import configure
+from mockserver.cli.main import main
+from mockserver.http.server import create_app
+from mockserver.http.settings import Settings
+from mockserver.records.clockmodes import parse_clock
 from mockserver.registry import VENDORS
-from mockserver.scenario.library import ScenarioLibrary
+from mockserver.scenario.loading.library import ScenarioLibrary
 from mockserver.scenario.yamlsource import YamlProblem, load_yaml
-from mockserver.server import create_app
-from mockserver.settings import Settings
 from mockserver.testing import ControlClient, ControlError, InProcessServer
 from mockserver.testing.sandbox import Sandbox
 from mockserver.testing.scenarios import in_test_file

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from mockserver.hostports import declared
+from mockserver.http.hostports import declared
 from mockserver.registry import VENDORS
 
 from . import dockerfile

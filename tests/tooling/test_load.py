@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from mockserver import load
-from mockserver.cli import main
-from mockserver.control_client import ControlError
-from mockserver.settings import Settings
+from mockserver.cli import load
+from mockserver.cli.main import main
+from mockserver.client.control import ControlError
+from mockserver.http.settings import Settings
 from mockserver.testing import ControlClient, InProcessServer
 
 from .helpers import scenario, write

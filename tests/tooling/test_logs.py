@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from mockserver.logsetup import configure
-from mockserver.server import create_app
-from mockserver.settings import Settings
+from mockserver.base.logsetup import configure
+from mockserver.http.server import create_app
+from mockserver.http.settings import Settings
 
 from .helpers import AUTH, new_request, scenario, write
 

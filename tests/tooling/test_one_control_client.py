@@ -16,9 +16,11 @@ from typing import Any
 
 import pytest
 
-from mockserver import appkeys, control_client, trigger
-from mockserver.cli import main
-from mockserver.filters import DeliveryFilter, JournalFilter
+from mockserver.base.filters import DeliveryFilter, JournalFilter
+from mockserver.cli import trigger
+from mockserver.cli.main import main
+from mockserver.client import control
+from mockserver.http import appkeys
 from mockserver.testing import AsyncControlClient, ControlClient
 
 Seen = tuple[str, str, str | None, str | None]  # method, path+query, namespace, authorization
@@ -72,13 +74,13 @@ def recorder(monkeypatch: pytest.MonkeyPatch) -> Iterator[Recorder]:
 
 
 def test_one_class_for_every_caller() -> None:
-    assert vars(trigger)["ControlClient"] is control_client.ControlClient
-    assert issubclass(ControlClient, control_client.ControlClient)
-    assert ControlClient.request is control_client.ControlClient.request  # one way to call
+    assert vars(trigger)["ControlClient"] is control.ControlClient
+    assert issubclass(ControlClient, control.ControlClient)
+    assert ControlClient.request is control.ControlClient.request  # one way to call
     assert isinstance(AsyncControlClient(ControlClient("http://127.0.0.1:1")).sync, ControlClient)
     # the client's own copies of the server's names (appkeys loads aiohttp; the client must not)
-    assert control_client.CONTROL_PREFIX == appkeys.CONTROL_PREFIX
-    assert control_client.NAMESPACE_HEADER == appkeys.NAMESPACE_HEADER
+    assert control.CONTROL_PREFIX == appkeys.CONTROL_PREFIX
+    assert control.NAMESPACE_HEADER == appkeys.NAMESPACE_HEADER
 
 
 def test_trigger_and_testing_send_the_same_request(
@@ -139,7 +141,7 @@ def test_the_trigger_reaches_a_loopback_sandbox_past_a_proxy(
 
 
 def test_both_say_the_same_when_nothing_answers(capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(control_client.ControlError) as caught:
+    with pytest.raises(control.ControlError) as caught:
         ControlClient("http://127.0.0.1:1", timeout=2).items()
     assert caught.value.message.startswith("cannot reach the sandbox at http://127.0.0.1:1: ")
     assert main(["trigger", "list", "--url", "http://127.0.0.1:1"]) == 1
@@ -150,7 +152,7 @@ def test_both_say_the_same_when_something_else_answers(
     recorder: Recorder, capsys: pytest.CaptureFixture[str]
 ) -> None:
     recorder.answer = b"<html>not a sandbox</html>"
-    with pytest.raises(control_client.ControlError) as caught:
+    with pytest.raises(control.ControlError) as caught:
         ControlClient(recorder.url).health()
     assert caught.value.message == (
         f"{recorder.url}/_mockserver/health did not answer JSON: is this a mockserver?"

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from mockserver.cli import main
+from mockserver.cli.main import main
+from mockserver.http.server import create_app
+from mockserver.http.settings import Settings
 from mockserver.registry import VENDORS
-from mockserver.server import create_app
-from mockserver.settings import Settings
 
 from .helpers import AUTH, new_request, write
 

@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.cli import main
+from mockserver.cli.main import main
+from mockserver.http.server import create_app, start_up_notes
+from mockserver.http.settings import Settings
 from mockserver.registry import VENDORS
-from mockserver.scenario.checks import check_text
-from mockserver.scenario.library import ScenarioLibrary, ready_made
-from mockserver.scenario.loader import load_scenario_file
+from mockserver.scenario.loading.checks import check_text
+from mockserver.scenario.loading.library import ScenarioLibrary, ready_made
+from mockserver.scenario.loading.loader import load_scenario_file
 from mockserver.scenario.patterns import pattern_problem
-from mockserver.server import create_app, start_up_notes
-from mockserver.settings import Settings
 from mockserver.testing import ControlClient
 
 from .helpers import scenario, write

@@ -13,18 +13,18 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from mockserver import appkeys
-from mockserver.actions import Action, ActionTable
-from mockserver.app import build_app
-from mockserver.cli import main
-from mockserver.errors import ApiError
+from mockserver.base.errors import ApiError
+from mockserver.cli.main import main
+from mockserver.http import appkeys
+from mockserver.http.app import build_app
+from mockserver.http.server import create_app
+from mockserver.http.settings import Settings
+from mockserver.kit.actions import Action, ActionTable
+from mockserver.kit.vendor import Route, VendorState
+from mockserver.kit.worldview import WorldView
 from mockserver.registry import VENDORS, register, vendors
-from mockserver.scenario.library import ScenarioLibrary
+from mockserver.scenario.loading.library import ScenarioLibrary
 from mockserver.scenario.steps import Step
-from mockserver.server import create_app
-from mockserver.settings import Settings
-from mockserver.vendor import Route, VendorState
-from mockserver.world import World
 from tests.minimal_vendor import MinimalVendor
 
 from .helpers import AUTH, new_request, scenario, write
@@ -266,7 +266,7 @@ class _Tiny(MinimalVendor):
     def parse_section(self, data: Any, ctx: Any) -> Any:
         return data
 
-    def new_state(self, world: World) -> VendorState:
+    def new_state(self, world: WorldView) -> VendorState:
         return _Echo()
 
 

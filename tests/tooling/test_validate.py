@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mockserver.cli import main
+from mockserver.cli.main import main
 from mockserver.registry import VENDORS
-from mockserver.scenario.loader import EMBEDDED_DEFAULT
+from mockserver.scenario.loading.loader import EMBEDDED_DEFAULT
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,13 +14,13 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
-from mockserver.cli import _settings, build_parser
-from mockserver.errors import ScenarioError
+from mockserver.base.errors import ScenarioError
+from mockserver.cli.main import _settings, build_parser
+from mockserver.http.server import create_app
+from mockserver.http.settings import Settings
+from mockserver.http.watch import RELOADER, Reloader
 from mockserver.registry import VENDORS
-from mockserver.scenario.files import load_scenarios
-from mockserver.server import create_app
-from mockserver.settings import Settings
-from mockserver.watch import RELOADER, Reloader
+from mockserver.scenario.loading.files import load_scenarios
 
 from .helpers import new_request, request_status, scenario, write
 

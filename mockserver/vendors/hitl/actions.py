@@ -1,6 +1,6 @@
 """HITL.sh reviewer words: what a scripted or manual reviewer can do to a review request.
 
-One table (`mockserver/actions.py`) gives each word its settings, the request statuses it
+One table (`mockserver/kit/actions.py`) gives each word its settings, the request statuses it
 applies from (with the message the real service answers when it does not: the statuses of the
 OpenAPI's `Request.status`, the message of api-reference/requests/cancel-request.mdx) and a
 handler calling the state's lifecycle methods; the core derives from it the scenario words,
@@ -15,14 +15,41 @@ github.com/hitl-sh/docs.hitl.sh @0e23b17.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from mockserver.actions import Action, ActionTable
+from mockserver.kit.actions import Action, ActionTable, ItemStore
 from mockserver.scenario.steps import Step
 from mockserver.vendors.hitl.models import OPEN, HitlRequest, Loop
 
 if TYPE_CHECKING:
-    from mockserver.vendors.hitl.state import HitlState
+    from mockserver.scenario.model import Reviewer
+
+
+class RequestStore(ItemStore, Protocol):
+    """What the words do to the store (`state.HitlState`, which imports this table and is
+    checked against this protocol there): its lifecycle methods."""
+
+    @property
+    def last_joined(self) -> list[Reviewer]: ...
+
+    def loop_of(self, req: HitlRequest) -> Loop | None: ...
+
+    def loop_by_ref(self, ref: str) -> Loop | None: ...
+
+    def join(self, loop: Loop, by: str | None) -> list[Reviewer]: ...
+
+    def claim(self, req: HitlRequest, by: str | None, where: str = "") -> None: ...
+
+    def respond(self, req: HitlRequest, answer: Any, by: str | None, where: str = "") -> None: ...
+
+    def answer(self, req: HitlRequest, spec: dict[str, Any]) -> Any: ...
+
+    def expire(self, req: HitlRequest) -> None: ...
+
+    def cancel(self, req: HitlRequest) -> None: ...
+
+    def release(self, req: HitlRequest) -> None: ...
+
 
 # Settings of a `respond` step: one key names the answer (`answers.answer_from_spec`).
 ANSWER_SETTINGS: dict[str, Any] = {
@@ -45,38 +72,38 @@ ANSWER_SETTINGS: dict[str, Any] = {
 }
 
 
-def _claim(state: HitlState, req: HitlRequest, step: Step) -> None:
+def _claim(state: RequestStore, req: HitlRequest, step: Step) -> None:
     state.claim(req, step.by, step.where)
 
 
-def _join(state: HitlState, target: HitlRequest | Loop, step: Step) -> None:
+def _join(state: RequestStore, target: HitlRequest | Loop, step: Step) -> None:
     loop = target if isinstance(target, Loop) else state.loop_of(target)
     if loop is not None:
         state.join(loop, step.by)
 
 
-def _joined(state: HitlState, target: HitlRequest | Loop) -> dict[str, Any]:
+def _joined(state: RequestStore, target: HitlRequest | Loop) -> dict[str, Any]:
     """A loop joined by id or invite code: the loop with who joined now; a request: itself."""
     if isinstance(target, Loop):
         return {**target.to_json(), "joined": [r.email for r in state.last_joined]}
     return ACTIONS.describe(state, target)
 
 
-def _respond(state: HitlState, req: HitlRequest, step: Step) -> None:
+def _respond(state: RequestStore, req: HitlRequest, step: Step) -> None:
     state.respond(req, state.answer(req, dict(step.args)), step.by, step.where)
 
 
-def _timeout(state: HitlState, req: HitlRequest, step: Step) -> None:
+def _timeout(state: RequestStore, req: HitlRequest, step: Step) -> None:
     if step.after == 0 and not step.manual:
         return  # plain scripted `timeout`: nobody answers, the request expires at its timeout_at
     state.expire(req)
 
 
-def _cancel(state: HitlState, req: HitlRequest, step: Step) -> None:
+def _cancel(state: RequestStore, req: HitlRequest, step: Step) -> None:
     state.cancel(req)
 
 
-def _release(state: HitlState, req: HitlRequest, step: Step) -> None:
+def _release(state: RequestStore, req: HitlRequest, step: Step) -> None:
     state.release(req)
 
 

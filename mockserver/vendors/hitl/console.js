@@ -1,5 +1,5 @@
 // HITL.sh in the reviewer console: a request's loop, response type and answer, and its answer
-// form by response type (mockserver/console/parts.js says what a vendor's view exports).
+// form by response type (mockserver/http/console/parts.js says what a vendor's view exports).
 
 import { bounds, button, clockSpan, el, fact, fieldId, image, labelled } from "../parts.js";
 

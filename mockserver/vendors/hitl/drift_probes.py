@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockserver.drift.model import Call, Param, Probe, ProbeSet, Reveal
+from mockserver.kit.drift_probes import Call, Param, Probe, ProbeSet, Reveal
 
 _NOTE = "{tag} automated drift check; please ignore, it is cancelled within minutes"
 _COMMON: dict[str, Any] = {

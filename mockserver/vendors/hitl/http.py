@@ -10,12 +10,12 @@ from typing import Any
 
 from aiohttp import web
 
-from mockserver import jsonio
-from mockserver.appkeys import world_of
-from mockserver.clock import iso
-from mockserver.errors import ApiError
-from mockserver.jsonio import json_response
-from mockserver.ratelimit import Usage
+from mockserver.base import jsonio
+from mockserver.base.errors import ApiError
+from mockserver.base.jsonio import json_response
+from mockserver.base.ratelimit import Usage
+from mockserver.kit.worldview import world_of
+from mockserver.records.clock import iso
 from mockserver.vendors.hitl import variants
 from mockserver.vendors.hitl.models import ApiUser
 from mockserver.vendors.hitl.state import HitlState

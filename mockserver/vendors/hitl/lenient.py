@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 from aiohttp import web
 
-from mockserver.appkeys import note_lenience
-from mockserver.errors import ApiError
-from mockserver.lenience import Lenience
+from mockserver.base.errors import ApiError
+from mockserver.kit.worldview import note_lenience
+from mockserver.records.lenience import Lenience
 
 # The documented rule each note cites: a page and the OpenAPI schema of one commit of
 # github.com/hitl-sh/docs.hitl.sh.

@@ -2,7 +2,7 @@
 
 A rule is chosen when a request is created, from the request's fields as validated and the
 loop it is created in (`RequestSubject`). Text, one-of and subset keys are the core's common
-matchers (`mockserver/matchers.py`), so they behave as they do for every vendor.
+matchers (`mockserver/kit/matchers.py`), so they behave as they do for every vendor.
 """
 
 from __future__ import annotations
@@ -11,7 +11,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from mockserver.matchers import Matcher, MatcherTable, one_of, subset, text_contains, text_matches
+from mockserver.kit.matchers import (
+    Matcher,
+    MatcherTable,
+    one_of,
+    subset,
+    text_contains,
+    text_matches,
+)
 from mockserver.vendors.hitl.models import Loop
 from mockserver.vendors.hitl.response_model import RESPONSE_TYPES
 from mockserver.vendors.hitl.validation_requests import PRIORITIES, PROCESSING_TYPES

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mockserver.errors import ApiError
-from mockserver.lenience import Lenience
+from mockserver.base.errors import ApiError
+from mockserver.records.lenience import Lenience
 from mockserver.scenario.model import Reviewer
 from mockserver.vendors.hitl.models import Loop, Member
 
 if TYPE_CHECKING:
-    from mockserver.world import World
+    from mockserver.kit.worldview import WorldView
 
 
-def join(world: World, loop: Loop, by: str | None) -> list[Reviewer]:
+def join(world: WorldView, loop: Loop, by: str | None) -> list[Reviewer]:
     """Reviewers join `loop` with its invite code: `by` one (e-mail, name or id), else every
     scenario reviewer. Returns who joined now."""
     if by is not None and by != "random":
@@ -40,7 +40,7 @@ def join(world: World, loop: Loop, by: str | None) -> list[Reviewer]:
 
 
 def acting_reviewer(
-    world: World, loop: Loop | None, by: str | None, where: str, strict: bool
+    world: WorldView, loop: Loop | None, by: str | None, where: str, strict: bool
 ) -> Reviewer:
     """The reviewer a step names (random: one who joined the loop), who must be an active
     member: lenient joins one who never did (noted), strict refuses the step."""

@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from mockserver.clock import Timer, iso
+from mockserver.records.clock import Timer, iso
 from mockserver.scenario.model import Reviewer
 from mockserver.vendors.hitl.response_model import ResponseConfig
 

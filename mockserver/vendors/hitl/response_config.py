@@ -33,7 +33,7 @@ from typing import Any
 
 import orjson
 
-from mockserver.errors import ApiError
+from mockserver.base.errors import ApiError
 from mockserver.vendors.hitl.response_model import (
     RESPONSE_TYPES,
     ConfigForm,

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from mockserver.errors import ApiError
+from mockserver.base.errors import ApiError
 
 RESPONSE_TYPES = ("text", "single_select", "multi_select", "rating", "number", "boolean")
 ConfigForm = Literal["legacy", "structured"]

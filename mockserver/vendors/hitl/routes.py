@@ -8,7 +8,7 @@ served.
 
 from __future__ import annotations
 
-from mockserver.vendor import Handler, Route
+from mockserver.kit.vendor import Handler, Route
 from mockserver.vendors.hitl import routes_loops as loops
 from mockserver.vendors.hitl import routes_requests as requests
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from mockserver.clock import iso
-from mockserver.errors import ApiError
+from mockserver.base.errors import ApiError
+from mockserver.records.clock import iso
 from mockserver.vendors.hitl import variants
 from mockserver.vendors.hitl.http import endpoint, envelope, json_body, state_of, user_of
 from mockserver.vendors.hitl.lenient import LOOP_SOURCE, shadow

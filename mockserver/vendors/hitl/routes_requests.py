@@ -12,9 +12,9 @@ from typing import Any
 
 from aiohttp import web
 
-from mockserver.clock import iso
-from mockserver.errors import ApiError
-from mockserver.jsonio import json_response
+from mockserver.base.errors import ApiError
+from mockserver.base.jsonio import json_response
+from mockserver.records.clock import iso
 from mockserver.scenario.rules import answer_fault
 from mockserver.vendors.hitl import variants
 from mockserver.vendors.hitl.http import endpoint, envelope, json_body, state_of, user_of

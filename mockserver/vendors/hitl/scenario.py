@@ -11,13 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockserver.durations import parse_duration
+from mockserver.base.durations import parse_duration
+from mockserver.kit.vendor import ScenarioSection
 from mockserver.scenario.context import SectionContext
 from mockserver.scenario.patterns import compile_pattern
 from mockserver.scenario.rules import DURATION_SCHEMA, RuleSet, rules_schema
 from mockserver.scenario.sectionfile import section_file
 from mockserver.scenario.vocabulary import Vocabulary
-from mockserver.vendor import ScenarioSection
 from mockserver.vendors.hitl.scenario_checks import check_section
 
 WEBHOOK_EVENTS = ["request.claimed", "request.completed", "request.timeout", "request.cancelled"]

@@ -20,14 +20,14 @@ import logging
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from mockserver.errors import ApiError
-from mockserver.lenience import Lenience
-from mockserver.ratelimit import RateLimiter
+from mockserver.base.errors import ApiError
+from mockserver.base.ratelimit import RateLimiter
+from mockserver.kit.vendor import VendorState
+from mockserver.records.lenience import Lenience
 from mockserver.scenario.model import Reviewer
 from mockserver.scenario.rules import Rule
-from mockserver.vendor import VendorState
 from mockserver.vendors.hitl import membership, variants, webhooks
-from mockserver.vendors.hitl.actions import ACTIONS
+from mockserver.vendors.hitl.actions import ACTIONS, RequestStore
 from mockserver.vendors.hitl.answer_forms import reshape
 from mockserver.vendors.hitl.answers import answer_from_spec
 from mockserver.vendors.hitl.models import (
@@ -42,13 +42,13 @@ from mockserver.vendors.hitl.response_model import answer_form
 from mockserver.vendors.hitl.scenario import HitlConfig
 
 if TYPE_CHECKING:
-    from mockserver.world import World
+    from mockserver.kit.worldview import WorldView
 
 log = logging.getLogger("mockserver.hitl")
 
 
 class HitlState(VendorState):
-    def __init__(self, world: World, cfg: HitlConfig) -> None:
+    def __init__(self, world: WorldView, cfg: HitlConfig) -> None:
         self.world = world
         self.cfg = cfg
         self.strict = cfg.strict if cfg.strict is not None else world.settings.strict
@@ -315,3 +315,8 @@ class HitlState(VendorState):
             "response_data": r.response_data,
             "rule": r.rule,
         }
+
+
+# The action table's handlers are typed against `RequestStore`; the table cannot import this module
+# (this module imports the table), so mypy checks here that this store is one.
+_STORE: type[RequestStore] = HitlState

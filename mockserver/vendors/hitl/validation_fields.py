@@ -12,8 +12,8 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from mockserver.errors import ApiError
-from mockserver.urls import url_problem
+from mockserver.base.errors import ApiError
+from mockserver.base.urls import url_problem
 
 UPDATE_NEEDS_A_FIELD = "At least one field must be provided for update"
 
@@ -127,7 +127,7 @@ def get_url(obj: Mapping[str, Any], key: str, *, allow_data: bool = False) -> st
     if allow_data and value.startswith("data:"):
         return value
     # The core's strict reading: a port such as `+8080` or `８０８０`, which the webhook client
-    # would read as 8080, is refused here rather than called (mockserver/urls.py).
+    # would read as 8080, is refused here rather than called (mockserver/base/urls.py).
     if url_problem(value) is not None:
         raise invalid(f"{key} must be a valid http or https URL")
     return value

@@ -41,7 +41,7 @@ from typing import Any
 
 import orjson
 
-from mockserver.errors import ApiError
+from mockserver.base.errors import ApiError
 from mockserver.vendors.hitl.answer_checks import check_default_response
 from mockserver.vendors.hitl.response_config import parse_response_config
 from mockserver.vendors.hitl.response_model import RESPONSE_TYPES, ResponseConfig

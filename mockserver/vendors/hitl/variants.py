@@ -9,7 +9,7 @@ name, `merged` (every form at once, the sandbox's former answer) included, never
 
 from __future__ import annotations
 
-from mockserver.variants import MERGED, Form, Shape, Variant
+from mockserver.kit.variants import MERGED, Form, Shape, Variant
 
 # The public sources, each at the commit read (github.com/<repo>, a path at a commit).
 N8N = "hitl-sh/n8n-plugin nodes/HitlNode/HitlNode.node.ts @0d86f4f"

@@ -8,13 +8,12 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from mockserver.actions import ActionTable
-from mockserver.drift.model import ProbeSet
-from mockserver.errors import ApiError
-from mockserver.matchers import MatcherTable
-from mockserver.scenario.vocabulary import Vocabulary
-from mockserver.variants import Variant
-from mockserver.vendor import (
+from mockserver.base.errors import ApiError
+from mockserver.kit.actions import ActionTable
+from mockserver.kit.drift_probes import ProbeSet
+from mockserver.kit.matchers import MatcherTable
+from mockserver.kit.variants import Variant
+from mockserver.kit.vendor import (
     ConsoleView,
     OpenApiDocument,
     Route,
@@ -24,6 +23,7 @@ from mockserver.vendor import (
     VendorState,
     WebhookPolicy,
 )
+from mockserver.scenario.vocabulary import Vocabulary
 from mockserver.vendors.hitl import drift_probes, routes, scenario, webhooks
 from mockserver.vendors.hitl.actions import ACTIONS
 from mockserver.vendors.hitl.http import render_error
@@ -32,7 +32,7 @@ from mockserver.vendors.hitl.state import HitlState
 from mockserver.vendors.hitl.variants import VARIANTS
 
 if TYPE_CHECKING:
-    from mockserver.world import World
+    from mockserver.kit.worldview import WorldView
 
 
 class HitlVendor(Vendor):
@@ -83,5 +83,5 @@ class HitlVendor(Vendor):
     def drift_probes(self) -> ProbeSet:
         return drift_probes.PROBES
 
-    def new_state(self, world: World) -> VendorState:
+    def new_state(self, world: WorldView) -> VendorState:
         return HitlState(world, world.scenario.section(self.name))

@@ -14,16 +14,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from mockserver.clock import iso
-from mockserver.jsonio import dumps
+from mockserver.base.jsonio import dumps
+from mockserver.records.clock import iso
 from mockserver.vendors.hitl import variants
 from mockserver.vendors.hitl.models import HitlRequest, Loop, person
 from mockserver.vendors.hitl.scenario import HitlConfig, WebhookTarget
 from mockserver.webhooks.policy import DEFAULT_POLICY, RetryPolicy
-from mockserver.webhooks.signature import HmacSignature
+from mockserver.webhooks.signatures import HmacSignature
 
 if TYPE_CHECKING:
-    from mockserver.world import World
+    from mockserver.kit.worldview import WorldView
 
 SIGNATURE_HEADER = "X-HITL-Signature-256"
 BARE_SIGNATURE_HEADER = "X-HITL-Signature"
@@ -131,7 +131,9 @@ def _headers(target: WebhookTarget, body: bytes, form: str) -> Mapping[str, str]
     return scheme.sign(target.secret, body)
 
 
-def emit(world: World, cfg: HitlConfig, event: str, req: HitlRequest, loop: Loop | None) -> None:
+def emit(
+    world: WorldView, cfg: HitlConfig, event: str, req: HitlRequest, loop: Loop | None
+) -> None:
     """Send `event` for `req` to its callback_url and the scenario's targets."""
     targets = _targets(cfg, req, event)
     if not targets:

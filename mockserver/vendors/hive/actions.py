@@ -1,4 +1,4 @@
-"""The words a Review Feed moderator has, as the core's action table (`mockserver/actions.py`).
+"""The words a Review Feed moderator has, as the core's action table (`mockserver/kit/actions.py`).
 
 An item reaches the Review Feed when a triggered Dashboard rule has `action: review`, or when a
 user report names its post or user
@@ -20,14 +20,13 @@ refuses it (409).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
-from mockserver.actions import Action, ActionTable
+from mockserver.kit.actions import Action, ActionTable, ItemStore
 from mockserver.scenario.steps import Step
 
 if TYPE_CHECKING:
     from .models import HiveTask
-    from .state import HiveState
 
 DECIDE: Final = "decide"
 DISMISS: Final = "dismiss"
@@ -48,15 +47,24 @@ _NOTE: Final[dict[str, Any]] = {
 }
 
 
+class TaskStore(ItemStore, Protocol):
+    """What the words do to the store (`state.HiveState`, which imports this table and is
+    checked against this protocol there)."""
+
+    def decide(self, task: HiveTask, step: Step) -> None: ...
+
+    def dismiss(self, task: HiveTask, step: Step) -> None: ...
+
+
 def _still_processing(task: HiveTask, _status: str) -> str:
     return f"task {task.id} is still processing"
 
 
-def _decide(state: HiveState, task: HiveTask, step: Step) -> None:
+def _decide(state: TaskStore, task: HiveTask, step: Step) -> None:
     state.decide(task, step)
 
 
-def _dismiss(state: HiveState, task: HiveTask, step: Step) -> None:
+def _dismiss(state: TaskStore, task: HiveTask, step: Step) -> None:
     state.dismiss(task, step)
 
 

@@ -1,5 +1,5 @@
 // Hive in the reviewer console: a review task's post, rules and reports, and the Dashboard's
-// actions or a dismissal (mockserver/console/parts.js says what a vendor's view exports).
+// actions or a dismissal (mockserver/http/console/parts.js says what a vendor's view exports).
 
 import { button, el, fact, fieldId, image, labelled } from "../parts.js";
 

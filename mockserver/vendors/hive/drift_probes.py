@@ -9,7 +9,7 @@ async task whose callback the run records), at most one a second.
 
 from __future__ import annotations
 
-from mockserver.drift.model import Call, Probe, ProbeSet, Reveal
+from mockserver.kit.drift_probes import Call, Probe, ProbeSet, Reveal
 
 _TEXT = {
     "patron_id": "mockserver-drift",

@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl
 
-from mockserver import jsonio
-from mockserver.errors import ApiError
+from mockserver.base import jsonio
+from mockserver.base.errors import ApiError
 
 from .multipart import Upload, parse_multipart
 

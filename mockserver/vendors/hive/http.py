@@ -22,9 +22,9 @@ from typing import Final
 
 from aiohttp import web
 
-from mockserver.appkeys import served_host, world_of
-from mockserver.conveniences import Convenience, allow, convenience
-from mockserver.errors import ApiError
+from mockserver.base.errors import ApiError
+from mockserver.kit.conveniences import Convenience, allow, convenience
+from mockserver.kit.worldview import served_host, world_of
 
 from .forms import Fields, parse_body
 from .state import HiveState

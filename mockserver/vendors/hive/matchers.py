@@ -3,7 +3,7 @@
 A rule's `when` is tested against the `ReviewFacts` of one item entering the Review Feed: the
 task's triggered Dashboard rules and scores, its text or URL, ids and metadata, and the user
 reports that brought it there. The text, id and metadata keys are the core's common matchers
-(`mockserver/matchers.py`), with Hive's stricter schema (no empty strings) kept; `rule`, `if`,
+(`mockserver/kit/matchers.py`), with Hive's stricter schema (no empty strings) kept; `rule`, `if`,
 `reported` and `report_category` are Hive's own.
 """
 
@@ -13,7 +13,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
-from mockserver.matchers import Matcher, MatcherTable, one_of, subset, text_contains, text_matches
+from mockserver.kit.matchers import (
+    Matcher,
+    MatcherTable,
+    one_of,
+    subset,
+    text_contains,
+    text_matches,
+)
 
 from .classes import ALL_CLASSES
 from .expressions import Condition, Env, compile_condition

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Final
 
-from mockserver.errors import ApiError
+from mockserver.base.errors import ApiError
 
 from .charsets import DESCRIBED, decode, text_codec
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from mockserver.vendor import Handler, Route
+from mockserver.kit.vendor import Handler, Route
 
 from . import routes_dashboard, routes_models
 from .http import DASHBOARD_HOST, MODELS_HOST, MODELS_PATH_PREFIX, is_models_request

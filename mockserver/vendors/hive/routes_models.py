@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from mockserver.errors import ApiError
+from mockserver.base.errors import ApiError
 
 from . import results
 from .http import (

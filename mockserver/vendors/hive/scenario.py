@@ -17,13 +17,13 @@ from typing import Any, Final
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
-from mockserver.durations import parse_duration
+from mockserver.base.durations import parse_duration
+from mockserver.base.userregex import UserPattern, literal
+from mockserver.kit.vendor import ScenarioSection
 from mockserver.scenario.context import SectionContext
 from mockserver.scenario.patterns import compile_pattern
 from mockserver.scenario.rules import parse_rules
 from mockserver.scenario.sectionfile import section_file
-from mockserver.userregex import UserPattern, literal
-from mockserver.vendor import ScenarioSection
 
 from .classes import ALL_CLASSES, VISUAL_CLASS_HEAD
 from .expressions import compile_condition

@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
+from mockserver.base.userregex import UserPattern
 from mockserver.scenario.steps import RuleSet
-from mockserver.userregex import UserPattern
 
 from .expressions import Condition
 

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from mockserver.errors import ApiError
+from mockserver.base.errors import ApiError
+from mockserver.kit.vendor import VendorState
 from mockserver.scenario.steps import Step
-from mockserver.vendor import VendorState
 
 from . import results, variants, webhooks
-from .actions import ACTIONS
+from .actions import ACTIONS, TaskStore
 from .analysis import Analysis, analyze_text, analyze_url, triggered_rules
 from .classes import ALL_VISUAL_HEADS, MODEL_2023_HEADS
 from .matchers import MATCHERS, ReviewFacts
@@ -28,11 +28,11 @@ from .scenario_model import ACTION_NONE, ACTION_REVIEW, HiveConfig, Rule
 from .validation import Content, DashboardSubmission, ModelsSubmission, ReportSubmission
 
 if TYPE_CHECKING:
-    from mockserver.world import World
+    from mockserver.kit.worldview import WorldView
 
 
 class HiveState(VendorState):
-    def __init__(self, world: World, cfg: HiveConfig) -> None:
+    def __init__(self, world: WorldView, cfg: HiveConfig) -> None:
         self.world = world
         self.cfg = cfg
         self.strict = cfg.strict if cfg.strict is not None else world.settings.strict
@@ -283,3 +283,8 @@ class HiveState(VendorState):
     def all_items(self) -> list[HiveTask]:
         """Tasks that reached the Review Feed (or were acted on), oldest first."""
         return [t for t in self.tasks.values() if t.review is not None]
+
+
+# The action table's handlers are typed against `TaskStore`; the table cannot import this module
+# (this module imports the table), so mypy checks here that this store is one.
+_STORE: type[TaskStore] = HiveState

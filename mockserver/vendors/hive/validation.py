@@ -8,7 +8,7 @@ exactly one of `media`, `url`, `text_data`. Reports (REPORT_DOCS): `post_id` or 
 own 4xx with a short `error` code (README fidelity notes).
 
 What is accepted beyond the documents is returned as `conveniences` (noted when lenient,
-refused when strict, `mockserver/conveniences.py`): a JSON number for an id, `patron_id` on v2
+refused when strict, `mockserver/kit/conveniences.py`): a JSON number for an id, `patron_id` on v2
 (whose docs name it `user_id`) or both names at once, `callback_url` on a sync call, and any
 field the endpoint's docs do not list. v1 takes `patron_id` (older docs, the seed) or `user_id`
 (newer docs, and oneprojectorg/common sends it to v1 in production): both are documented.
@@ -19,10 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
-from mockserver import jsonio
-from mockserver.conveniences import Convenience, convenience
-from mockserver.errors import ApiError
-from mockserver.urls import url_problem
+from mockserver.base import jsonio
+from mockserver.base.errors import ApiError
+from mockserver.base.urls import url_problem
+from mockserver.kit.conveniences import Convenience, convenience
 
 from .forms import Fields, Upload
 
@@ -158,7 +158,7 @@ def _url(fields: Fields, name: str) -> str | None:
     if value is not None and not value.lower().startswith(("http://", "https://")):
         raise _bad(f"{name} must be an http(s) URL, got {value!r}", "unsupported_input")
     if value is not None and (problem := url_problem(value)) is not None:
-        # e.g. an unclosed IPv6 bracket, or a port such as `+8080` (mockserver/urls.py)
+        # e.g. an unclosed IPv6 bracket, or a port such as `+8080` (mockserver/base/urls.py)
         raise _bad(f"{name} is not a valid URL: {problem}", "unsupported_input")
     return value
 

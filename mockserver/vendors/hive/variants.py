@@ -8,7 +8,7 @@ evidence of each.
 
 from __future__ import annotations
 
-from mockserver.variants import Form, Shape, Variant
+from mockserver.kit.variants import Form, Shape, Variant
 
 from .classes import DOCUMENTED_HEADS, MODEL_2023_HEADS
 

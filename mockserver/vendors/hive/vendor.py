@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from mockserver.actions import ActionTable
-from mockserver.drift.model import ProbeSet
-from mockserver.errors import ApiError
-from mockserver.matchers import MatcherTable
-from mockserver.variants import Variant
-from mockserver.vendor import (
+from mockserver.base.errors import ApiError
+from mockserver.kit.actions import ActionTable
+from mockserver.kit.drift_probes import ProbeSet
+from mockserver.kit.matchers import MatcherTable
+from mockserver.kit.variants import Variant
+from mockserver.kit.vendor import (
     ConsoleView,
     OpenApiDocument,
     Route,
@@ -37,7 +37,7 @@ from .variants import VARIANTS
 from .webhooks import CALLBACK_POLICY
 
 if TYPE_CHECKING:
-    from mockserver.world import World
+    from mockserver.kit.worldview import WorldView
 
 
 class HiveVendor(Vendor):
@@ -90,5 +90,5 @@ class HiveVendor(Vendor):
     def drift_probes(self) -> ProbeSet:
         return drift_probes.PROBES
 
-    def new_state(self, world: World) -> VendorState:
+    def new_state(self, world: WorldView) -> VendorState:
         return HiveState(world, world.scenario.section(self.name))

@@ -29,7 +29,7 @@ from .models import HiveTask
 from .scenario_model import Action, Rule
 
 if TYPE_CHECKING:
-    from mockserver.world import World
+    from mockserver.kit.worldview import WorldView
 
 VENDOR: Final = "hive"
 CALLBACK_EVENT: Final = "task.callback"
@@ -40,7 +40,7 @@ CALLBACK_POLICY: Final = RetryPolicy(RETRY_SCHEDULE, timeout=30.0)
 ACTION_POLICY: Final = RetryPolicy(RETRY_SCHEDULE, timeout=30.0, success_only_200=True)
 
 
-def send_callback(world: World, task: HiveTask, body: Mapping[str, Any]) -> Delivery | None:
+def send_callback(world: WorldView, task: HiveTask, body: Mapping[str, Any]) -> Delivery | None:
     """POST a finished async task to its callback_url (nothing when it has none)."""
     if not task.callback_url:
         return None
@@ -84,7 +84,7 @@ def action_url(url: str, params: Mapping[str, str], values: Mapping[str, str]) -
 
 
 def fire_action(
-    world: World,
+    world: WorldView,
     action: Action,
     task: HiveTask,
     *,

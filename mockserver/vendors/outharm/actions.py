@@ -16,16 +16,15 @@ step sent through the control plane is refused.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from mockserver.actions import Action, ActionTable
+from mockserver.kit.actions import Action, ActionTable, ItemStore
 from mockserver.scenario.steps import Step
 from mockserver.vendors.outharm.matchers import VALUE_TESTS, Candidate, value_matches
 
 if TYPE_CHECKING:
     from mockserver.vendors.outharm.models import Decisions, Submission
     from mockserver.vendors.outharm.scoring import ValueDecision
-    from mockserver.vendors.outharm.state import OutharmState
 
 SLUG_PATTERN = "^[a-z][a-z0-9-]*$"
 _SLUG: dict[str, Any] = {"type": "string", "pattern": SLUG_PATTERN}
@@ -134,7 +133,16 @@ def _check_fits(args: Mapping[str, Any], sub: Submission) -> None:
             )
 
 
-def _decide(state: OutharmState, sub: Submission, step: Step) -> None:
+class SubmissionStore(ItemStore, Protocol):
+    """What the words do to the store (`state.OutharmState`, which imports this table and is
+    checked against this protocol there)."""
+
+    def previous_decisions(self, sub: Submission) -> Decisions: ...
+
+    def record(self, sub: Submission, verdicts: Decisions, by: str | None) -> None: ...
+
+
+def _decide(state: SubmissionStore, sub: Submission, step: Step) -> None:
     entry = sub.open_review
     assert entry is not None  # `applies_from`: only a queued submission reaches here
     # A manual call is strict and reads no rule; a scripted step reads the rule that queued it.
@@ -143,7 +151,7 @@ def _decide(state: OutharmState, sub: Submission, step: Step) -> None:
     state.record(sub, verdicts, step.by)
 
 
-def _hold(state: OutharmState, sub: Submission, step: Step) -> None:
+def _hold(state: SubmissionStore, sub: Submission, step: Step) -> None:
     """Nobody decides; the scripted steps after it still run."""
 
 

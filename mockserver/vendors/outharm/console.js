@@ -1,5 +1,5 @@
 // Outharm in the reviewer console: a submission's components, and a verdict per component
-// (mockserver/console/parts.js says what a vendor's view exports).
+// (mockserver/http/console/parts.js says what a vendor's view exports).
 
 import { button, el, fact, fieldId, image, labelled } from "../parts.js";
 

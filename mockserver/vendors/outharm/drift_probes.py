@@ -10,7 +10,7 @@ up; manual moderation (which queues work for human reviewers) is never probed.
 
 from __future__ import annotations
 
-from mockserver.drift.model import Call, Param, Probe, ProbeSet
+from mockserver.kit.drift_probes import Call, Param, Probe, ProbeSet
 
 _BODY = {
     "schema_id": "{schema_id}",

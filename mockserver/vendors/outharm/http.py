@@ -10,9 +10,9 @@ from http import HTTPStatus
 
 from aiohttp import web
 
-from mockserver.appkeys import world_of
-from mockserver.conveniences import allow, convenience
-from mockserver.errors import ApiError
+from mockserver.base.errors import ApiError
+from mockserver.kit.conveniences import allow, convenience
+from mockserver.kit.worldview import world_of
 from mockserver.scenario.rules import Rule, answer_fault
 from mockserver.vendors.outharm.models import Schema
 from mockserver.vendors.outharm.scenario import OutharmConfig

@@ -29,7 +29,7 @@ from typing import Final
 
 from aiohttp import web
 
-from mockserver.errors import ApiError
+from mockserver.base.errors import ApiError
 from mockserver.vendors.outharm.http import (
     apply_fault,
     legacy_endpoint,

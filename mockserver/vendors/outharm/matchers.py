@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from mockserver.matchers import Matcher, MatcherTable, text_contains, text_matches
+from mockserver.kit.matchers import Matcher, MatcherTable, text_contains, text_matches
 from mockserver.vendors.outharm.models import Submission
 
 _TEXTS: dict[str, Any] = {

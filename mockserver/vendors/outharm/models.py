@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from mockserver.clock import iso
+from mockserver.records.clock import iso
 from mockserver.scenario.model import Reviewer
 from mockserver.vendors.outharm.scoring import AutomatedResult, ValueDecision, manual_result_json
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from mockserver.errors import ApiError
+from mockserver.base.errors import ApiError
 from mockserver.vendors.outharm.http import (
     apply_fault,
     endpoint,

@@ -17,12 +17,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from mockserver.base.userregex import UserPattern
+from mockserver.kit.vendor import ScenarioSection
 from mockserver.scenario.patterns import compile_pattern, pattern_problem
 from mockserver.scenario.rules import RuleSet, parse_rules
 from mockserver.scenario.sectionfile import section_file
 from mockserver.scenario.yamlsource import dotted
-from mockserver.userregex import UserPattern
-from mockserver.vendor import ScenarioSection
 from mockserver.vendors.outharm.matchers import REGEX_TESTS, options
 from mockserver.vendors.outharm.models import DEFAULT_SCHEMA, Schema
 from mockserver.vendors.outharm.scenario_schema import (

@@ -17,12 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-from mockserver.userregex import UserPattern
-
-if TYPE_CHECKING:
-    from mockserver.vendors.outharm.models import Schema
+from mockserver.base.userregex import UserPattern
 
 MANUAL_COMPLETED = "moderation.manual.completed"
 
@@ -172,9 +169,10 @@ def score_value(
 
 
 def score_submission(
-    schema: Schema, content: Mapping[str, Sequence[str]], cfg: AutomatedConfig
+    components: Mapping[str, str], content: Mapping[str, Sequence[str]], cfg: AutomatedConfig
 ) -> AutomatedResult:
-    """Score validated content (see `validate_submission`) against the schema's components.
+    """Score validated content (see `validate_submission`) against a schema's components
+    (`Schema.components`: name -> `text` or `image`).
 
     A field the schema does not know is scored as text; validation normally rejects it first.
     """
@@ -182,8 +180,7 @@ def score_submission(
         results={
             name: FieldResult(
                 tuple(
-                    score_value(name, schema.components.get(name, "text"), value, cfg)
-                    for value in values
+                    score_value(name, components.get(name, "text"), value, cfg) for value in values
                 )
             )
             for name, values in content.items()

@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from mockserver.kit.vendor import VendorState
 from mockserver.scenario.rules import Rule, Step
-from mockserver.vendor import VendorState
 from mockserver.vendors.outharm import webhooks
-from mockserver.vendors.outharm.actions import ACTIONS
+from mockserver.vendors.outharm.actions import ACTIONS, SubmissionStore
 from mockserver.vendors.outharm.matchers import rule_matches
 from mockserver.vendors.outharm.models import (
     LEGACY_SCHEMA,
@@ -32,7 +32,7 @@ from mockserver.vendors.outharm.scenario import OutharmConfig
 from mockserver.vendors.outharm.scoring import score_submission
 
 if TYPE_CHECKING:
-    from mockserver.world import World
+    from mockserver.kit.worldview import WorldView
 
 DEFAULT_DELAY = 60.0
 DEFAULT_RULE = Rule(
@@ -44,7 +44,7 @@ DEFAULT_RULE = Rule(
 
 
 class OutharmState(VendorState):
-    def __init__(self, world: World, cfg: OutharmConfig) -> None:
+    def __init__(self, world: WorldView, cfg: OutharmConfig) -> None:
         self.world = world
         self.cfg = cfg
         self.strict = cfg.strict if cfg.strict is not None else world.settings.strict
@@ -85,7 +85,7 @@ class OutharmState(VendorState):
             source=source,
         )
         if source == "automated":
-            sub.automated = score_submission(schema, content, self.cfg.automated)
+            sub.automated = score_submission(schema.components, content, self.cfg.automated)
         return sub
 
     def new_prediction(self, filename: str) -> Submission:
@@ -139,7 +139,9 @@ class OutharmState(VendorState):
         automated scoring says."""
         previous = sub.previous_decisions()
         if previous is None:
-            previous = score_submission(sub.schema, sub.content, self.cfg.automated).decisions()
+            previous = score_submission(
+                sub.schema.components, sub.content, self.cfg.automated
+            ).decisions()
         return previous
 
     def record(self, sub: Submission, verdicts: Decisions, by: str | None) -> None:
@@ -154,3 +156,8 @@ class OutharmState(VendorState):
         self.world.engine.cancel(sub.id)
         delivery = webhooks.emit(self.world, self.cfg.webhook, sub, verdicts, entry.request_id)
         entry.delivery_id = delivery.id if delivery is not None else None
+
+
+# The action table's handlers are typed against `SubmissionStore`; the table cannot import this
+# module (this module imports the table), so mypy checks here that this store is one.
+_STORE: type[SubmissionStore] = OutharmState

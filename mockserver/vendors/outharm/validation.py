@@ -25,9 +25,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from mockserver import jsonio
-from mockserver.conveniences import Convenience, convenience
-from mockserver.errors import ApiError
+from mockserver.base import jsonio
+from mockserver.base.errors import ApiError
+from mockserver.kit.conveniences import Convenience, convenience
 from mockserver.vendors.outharm.models import Schema
 
 AUTH_DOCS = "https://outharm.com/docs/api/auth"

@@ -13,7 +13,7 @@ name; docs/fidelity.md says why.
 
 from __future__ import annotations
 
-from mockserver.variants import Form, Shape, Variant
+from mockserver.kit.variants import Form, Shape, Variant
 
 GENERATION = "outharm.generation"
 CURRENT = "current"

@@ -8,13 +8,12 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from mockserver.actions import ActionTable
-from mockserver.drift.model import ProbeSet
-from mockserver.errors import ApiError
-from mockserver.matchers import MatcherTable
-from mockserver.scenario.vocabulary import Vocabulary
-from mockserver.variants import Variant
-from mockserver.vendor import (
+from mockserver.base.errors import ApiError
+from mockserver.kit.actions import ActionTable
+from mockserver.kit.drift_probes import ProbeSet
+from mockserver.kit.matchers import MatcherTable
+from mockserver.kit.variants import Variant
+from mockserver.kit.vendor import (
     ConsoleView,
     OpenApiDocument,
     Route,
@@ -24,6 +23,7 @@ from mockserver.vendor import (
     VendorState,
     WebhookPolicy,
 )
+from mockserver.scenario.vocabulary import Vocabulary
 from mockserver.vendors.outharm import drift_probes, legacy, routes, scenario, webhooks
 from mockserver.vendors.outharm.actions import ACTIONS
 from mockserver.vendors.outharm.http import render_error
@@ -34,7 +34,7 @@ from mockserver.vendors.outharm.state import OutharmState
 from mockserver.vendors.outharm.variants import VARIANTS
 
 if TYPE_CHECKING:
-    from mockserver.world import World
+    from mockserver.kit.worldview import WorldView
 
 
 class OutharmVendor(Vendor):
@@ -92,5 +92,5 @@ class OutharmVendor(Vendor):
     def drift_probes(self) -> ProbeSet:
         return drift_probes.PROBES
 
-    def new_state(self, world: World) -> VendorState:
+    def new_state(self, world: WorldView) -> VendorState:
         return OutharmState(world, world.scenario.section(self.name))

@@ -16,16 +16,16 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from mockserver.vendor import WebhookPolicy
+from mockserver.kit.vendor import WebhookPolicy
 from mockserver.vendors.outharm.models import Decisions, Submission
 from mockserver.vendors.outharm.scenario import WebhookConfig
 from mockserver.vendors.outharm.scoring import MANUAL_COMPLETED, manual_result_json
 from mockserver.webhooks.policy import DEFAULT_POLICY
-from mockserver.webhooks.signature import SharedSecret, Signature
+from mockserver.webhooks.signatures import SharedSecret, Signature
 
 if TYPE_CHECKING:
+    from mockserver.kit.worldview import WorldView
     from mockserver.webhooks.deliveries import Delivery
-    from mockserver.world import World
 
 
 BEARER = SharedSecret("Authorization", "Bearer ", name="bearer")
@@ -58,7 +58,7 @@ def body(sub: Submission, decisions: Decisions, request_id: int | None = None) -
 
 
 def emit(
-    world: World,
+    world: WorldView,
     target: WebhookConfig | None,
     sub: Submission,
     decisions: Decisions,

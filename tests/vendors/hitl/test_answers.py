@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from mockserver.errors import ApiError
+from mockserver.base.errors import ApiError
 from mockserver.vendors.hitl.response_types import (
     ResponseConfig,
     answer_from_spec,

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from mockserver.errors import ScenarioError
+from mockserver.base.errors import ScenarioError
+from mockserver.http.settings import Settings
+from mockserver.kit.variants import match_forms
 from mockserver.registry import VENDORS
-from mockserver.scenario.loader import parse_scenario
-from mockserver.settings import Settings
-from mockserver.variants import match_forms
+from mockserver.scenario.loading.loader import parse_scenario
 from mockserver.vendors.hitl.variants import VARIANTS
 
 from .conftest import API, MakeSandbox, Sandbox, scenario_text

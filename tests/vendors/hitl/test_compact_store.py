@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from mockserver.errors import ApiError
+from mockserver.base.errors import ApiError
 from mockserver.vendors.hitl import validation_requests
 from mockserver.vendors.hitl.validation import parse_create_request
 

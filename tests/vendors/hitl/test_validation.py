@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from mockserver.errors import ApiError
+from mockserver.base.errors import ApiError
 from mockserver.vendors.hitl.validation import (
     ListQuery,
     check_object_id,

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from mockserver.errors import ApiError
+from mockserver.base.errors import ApiError
 from mockserver.vendors.hitl.response_types import SelectOption
 from mockserver.vendors.hitl.validation import (
     CreateRequestInput,

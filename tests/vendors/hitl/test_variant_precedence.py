@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from mockserver.settings import Settings
-from mockserver.variants import match_forms
+from mockserver.http.settings import Settings
+from mockserver.kit.variants import match_forms
 from mockserver.vendors.hitl.variants import CREATED_ID, VARIANTS
 
 from .conftest import API, MakeSandbox, Sandbox, scenario_text

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from mockserver import appkeys
+from mockserver.http import appkeys
 from mockserver.vendors.hitl.models import OPEN, TERMINAL
 from mockserver.vendors.hitl.vendor import HitlVendor
 from mockserver.vendors.hitl.webhooks import BARE, SHA256

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from mockserver.webhooks.signing import verify_hmac_sha256
+from mockserver.webhooks.signatures import verify_hmac_sha256
 
 from .conftest import API, MakeSandbox, Sandbox
 

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from mockserver.app import build_app
+from mockserver.http.app import build_app
+from mockserver.http.settings import Settings
+from mockserver.kit.variants import match_forms
 from mockserver.registry import VENDORS
-from mockserver.scenario.checks import check_paths
-from mockserver.scenario.library import ScenarioLibrary
-from mockserver.scenario.loader import parse_scenario
-from mockserver.settings import Settings
-from mockserver.variants import match_forms
+from mockserver.scenario.loading.checks import check_paths
+from mockserver.scenario.loading.library import ScenarioLibrary
+from mockserver.scenario.loading.loader import parse_scenario
 from mockserver.vendors.hive.classes import (
     ALL_VISUAL_HEADS,
     DOCUMENTED_HEADS,

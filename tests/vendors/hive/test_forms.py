@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mockserver.errors import ApiError
+from mockserver.base.errors import ApiError
 from mockserver.vendors.hive.forms import Upload, parse_body
 from mockserver.vendors.hive.validation import dashboard_submission, report_submission
 

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from mockserver.app import build_app
+from mockserver.http.app import build_app
+from mockserver.http.settings import Settings
 from mockserver.registry import VENDORS
-from mockserver.scenario.library import ScenarioLibrary
-from mockserver.scenario.loader import parse_scenario
-from mockserver.settings import Settings
+from mockserver.scenario.loading.library import ScenarioLibrary
+from mockserver.scenario.loading.loader import parse_scenario
 
 AUTH = {"authorization": "token k"}
 TEXT = {"text_data": "hello", "post_id": "p1"}

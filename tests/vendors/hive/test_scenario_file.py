@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.errors import ScenarioError
+from mockserver.base.errors import ScenarioError
 from mockserver.registry import VENDORS
-from mockserver.scenario.loader import load_default, load_scenario_file, parse_scenario
+from mockserver.scenario.loading.loader import load_default, load_scenario_file, parse_scenario
 
 from .conftest import Receiver, Sandbox
 

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from mockserver.app import build_app
+from mockserver.http.app import build_app
+from mockserver.http.settings import Settings
+from mockserver.kit.variants import match_forms
 from mockserver.registry import VENDORS
-from mockserver.scenario.library import ScenarioLibrary
-from mockserver.scenario.loader import parse_scenario
-from mockserver.settings import Settings
-from mockserver.variants import match_forms
+from mockserver.scenario.loading.library import ScenarioLibrary
+from mockserver.scenario.loading.loader import parse_scenario
 from mockserver.vendors.hive.variants import SEED_MODERATED, SEED_OUTPUT, SEVEN_HEADS, VARIANTS
 
 BY_NAME = {v.name: v for v in VARIANTS}

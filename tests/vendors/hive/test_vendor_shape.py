@@ -9,9 +9,9 @@ from pathlib import Path
 import yaml
 
 import mockserver
-from mockserver import appkeys
+from mockserver.http import appkeys
 from mockserver.registry import vendor, vendors
-from mockserver.scenario.loader import load_default
+from mockserver.scenario.loading.loader import load_default
 from mockserver.vendors.hive.scenario import DEFAULT_SECTION, SECTION
 
 from .conftest import MODELS_HOST, Sandbox

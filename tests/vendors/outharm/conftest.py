@@ -13,11 +13,11 @@ import yaml
 from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestServer
 
-from mockserver.app import build_app
+from mockserver.http.app import build_app
+from mockserver.http.settings import Settings
 from mockserver.registry import VENDORS
-from mockserver.scenario.library import ScenarioLibrary
-from mockserver.scenario.loader import parse_scenario
-from mockserver.settings import Settings
+from mockserver.scenario.loading.library import ScenarioLibrary
+from mockserver.scenario.loading.loader import parse_scenario
 from tests.control_plane import VendorControl
 
 SCHEMA_ID = "550e8400-e29b-41d4-a716-446655440000"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from aiohttp import FormData
 
-from mockserver.variants import match_forms
+from mockserver.kit.variants import match_forms
 from mockserver.vendors.outharm.variants import VARIANTS
 
 from .conftest import AUTH, SCHEMA_ID, MakeSandbox, Receiver

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from mockserver.app import build_app
+from mockserver.http.app import build_app
+from mockserver.http.settings import Settings
 from mockserver.registry import VENDORS
-from mockserver.scenario.library import ScenarioLibrary
-from mockserver.scenario.loader import parse_scenario
-from mockserver.settings import Settings
+from mockserver.scenario.loading.library import ScenarioLibrary
+from mockserver.scenario.loading.loader import parse_scenario
 
 SCHEMA_ID = "550e8400-e29b-41d4-a716-446655440000"
 BODY = {"schema_id": SCHEMA_ID, "content": {"title": ["Blog post about AI safety"]}}

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from mockserver.app import build_app
-from mockserver.errors import ScenarioError
+from mockserver.base.errors import ScenarioError
+from mockserver.http.app import build_app
+from mockserver.http.settings import Settings
 from mockserver.registry import VENDORS
-from mockserver.scenario.checks import check_text
-from mockserver.scenario.library import ScenarioLibrary
-from mockserver.scenario.loader import load_scenario_file, parse_scenario
-from mockserver.settings import Settings
+from mockserver.scenario.loading.checks import check_text
+from mockserver.scenario.loading.library import ScenarioLibrary
+from mockserver.scenario.loading.loader import load_scenario_file, parse_scenario
 from mockserver.vendors.outharm.scenario import OutharmConfig
 
 from .conftest import MakeSandbox, Receiver, scenario_text

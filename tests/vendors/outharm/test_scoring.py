@@ -15,6 +15,7 @@ from mockserver.vendors.outharm.scoring import (
     uniform_decisions,
 )
 
+COMPONENTS = DEFAULT_SCHEMA.components  # what scoring reads of a schema
 SUB = "123e4567-e89b-12d3-a456-426614174000"
 
 
@@ -42,7 +43,7 @@ def test_rules_give_per_value_scores_and_the_documented_shape() -> None:
         "description": ["what an idiot", "meh"],
         "images": ["https://cdn.example.com/nsfw/1.jpg", "https://cdn.example.com/cat.jpg"],
     }
-    result = score_submission(DEFAULT_SCHEMA, content, RULES)
+    result = score_submission(COMPONENTS, content, RULES)
     assert result.to_json(SUB, DEFAULT_SCHEMA_ID) == {
         "submission_id": SUB,
         "schema_id": DEFAULT_SCHEMA_ID,
@@ -79,22 +80,22 @@ def test_rules_give_per_value_scores_and_the_documented_shape() -> None:
 
 def test_scoring_is_deterministic() -> None:
     content = {"title": ["Buy now, idiot", "kill"], "body": ["fine"]}
-    first = score_submission(DEFAULT_SCHEMA, content, RULES).to_json(SUB, DEFAULT_SCHEMA_ID)
+    first = score_submission(COMPONENTS, content, RULES).to_json(SUB, DEFAULT_SCHEMA_ID)
     for _ in range(5):
-        assert score_submission(DEFAULT_SCHEMA, content, RULES).to_json(SUB, DEFAULT_SCHEMA_ID) == (
+        assert score_submission(COMPONENTS, content, RULES).to_json(SUB, DEFAULT_SCHEMA_ID) == (
             first
         )
 
 
 def test_contains_is_case_insensitive_and_field_scoped() -> None:
-    result = score_submission(DEFAULT_SCHEMA, {"title": ["BUY NOW!"], "body": ["buy now"]}, RULES)
+    result = score_submission(COMPONENTS, {"title": ["BUY NOW!"], "body": ["buy now"]}, RULES)
     assert result.results["title"].detailed[0].categories == ("spam",)
     assert not result.results["body"].is_harmful
 
 
 def test_text_rules_skip_images_and_image_rules_skip_text() -> None:
     content = {"images": ["https://example.com/idiot.jpg"], "body": ["nsfw talk"]}
-    result = score_submission(DEFAULT_SCHEMA, content, RULES)
+    result = score_submission(COMPONENTS, content, RULES)
     assert not result.is_harmful
 
 
@@ -102,7 +103,7 @@ def test_score_equal_to_threshold_is_harmful() -> None:
     cfg = automated(
         {"threshold": 0.7, "rules": [{"contains": "x", "category": "hate", "score": 0.7}]}
     )
-    value = score_submission(DEFAULT_SCHEMA, {"title": ["x"]}, cfg).results["title"].detailed[0]
+    value = score_submission(COMPONENTS, {"title": ["x"]}, cfg).results["title"].detailed[0]
     assert value.is_harmful and value.categories == ("hate",)
 
 
@@ -110,7 +111,7 @@ def test_score_just_below_threshold_is_safe_but_scored() -> None:
     cfg = automated(
         {"threshold": 0.7, "rules": [{"contains": "x", "category": "hate", "score": 0.69}]}
     )
-    result = score_submission(DEFAULT_SCHEMA, {"title": ["x"]}, cfg)
+    result = score_submission(COMPONENTS, {"title": ["x"]}, cfg)
     assert not result.is_harmful
     assert result.to_json(SUB, DEFAULT_SCHEMA_ID)["results"]["title"]["detailed"] == [
         {"is_harmful": False, "scores": {"hate": 0.69}}
@@ -119,7 +120,7 @@ def test_score_just_below_threshold_is_safe_but_scored() -> None:
 
 def test_threshold_zero_flags_any_scored_value_but_not_unmatched_ones() -> None:
     cfg = automated({"threshold": 0, "rules": [{"contains": "x", "category": "hate", "score": 0}]})
-    result = score_submission(DEFAULT_SCHEMA, {"title": ["x", "y"]}, cfg)
+    result = score_submission(COMPONENTS, {"title": ["x", "y"]}, cfg)
     assert [v.is_harmful for v in result.results["title"].detailed] == [True, False]
 
 
@@ -133,7 +134,7 @@ def test_highest_score_wins_and_categories_keep_rule_order() -> None:
             ]
         }
     )
-    value = score_submission(DEFAULT_SCHEMA, {"title": ["a"]}, cfg).results["title"].detailed[0]
+    value = score_submission(COMPONENTS, {"title": ["a"]}, cfg).results["title"].detailed[0]
     assert value.scores == {"violence": 0.9, "hate": 0.8}
     assert value.categories == ("violence", "hate")
 
@@ -142,14 +143,14 @@ def test_disabled_categories_are_not_analysed() -> None:
     cfg = automated(
         {"categories": ["hate"], "rules": [{"contains": "a", "category": "spam", "score": 1}]}
     )
-    result = score_submission(DEFAULT_SCHEMA, {"title": ["a"]}, cfg)
+    result = score_submission(COMPONENTS, {"title": ["a"]}, cfg)
     assert result.to_json(SUB, DEFAULT_SCHEMA_ID)["results"]["title"]["detailed"] == [
         {"is_harmful": False}
     ]
 
 
 def test_no_rules_means_everything_is_safe() -> None:
-    result = score_submission(DEFAULT_SCHEMA, {"title": ["kill"]}, AutomatedConfig())
+    result = score_submission(COMPONENTS, {"title": ["kill"]}, AutomatedConfig())
     assert result.to_json(SUB, DEFAULT_SCHEMA_ID)["is_harmful"] is False
 
 
@@ -202,7 +203,7 @@ def test_uniform_decisions_and_automated_decisions_feed_the_manual_body() -> Non
         "title": [(False, ()), (False, ())],
         "images": [(False, ())],
     }
-    upheld = score_submission(DEFAULT_SCHEMA, {"title": ["I hate it", "ok"]}, RULES).decisions()
+    upheld = score_submission(COMPONENTS, {"title": ["I hate it", "ok"]}, RULES).decisions()
     body = manual_result_json(SUB, DEFAULT_SCHEMA_ID, upheld)
     assert body["data"]["results"]["title"]["detailed"] == [
         {"is_harmful": True, "categories": ["hate"]},

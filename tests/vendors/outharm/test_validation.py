@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from mockserver.errors import ApiError
+from mockserver.base.errors import ApiError
 from mockserver.vendors.outharm.models import DEFAULT_SCHEMA, DEFAULT_SCHEMA_ID, Schema
 from mockserver.vendors.outharm.validation import (
     check_content_type,

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import asyncio
 
-from mockserver import appkeys
-from mockserver.notifier import Notifier
+from mockserver.http import appkeys
+from mockserver.records.notifier import Notifier
 from mockserver.registry import vendor
 from mockserver.vendors.outharm.scenario_schema import SECTION_SCHEMA
 

@@ -1,0 +1,291 @@
+"""The aiohttp application: every vendor's routes at their real paths, the control plane under
+its reserved prefix, and the one middleware that gives each vendor call its world, journal
+entry, injected faults and vendor-shaped errors."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Sequence
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+from multidict import CIMultiDict
+
+from mockserver.base.errors import ApiError
+from mockserver.base.loopwatch import serve_watch
+from mockserver.base.redaction import redact_url
+from mockserver.base.requestbody import (
+    BodyLimits,
+    BodyRefused,
+    ClientGone,
+    HeldBytes,
+    close_if_abandoned,
+    read_body,
+)
+from mockserver.http import appkeys, shutdown
+from mockserver.http.control.access import control_call
+from mockserver.http.control.openapi_routes import openapi_routes
+from mockserver.http.control.routes import control_routes
+from mockserver.http.hostports import HostBinding
+from mockserver.http.settings import Settings
+from mockserver.http.world import World, Worlds
+from mockserver.kit.vendor import Vendor
+from mockserver.kit.worldview import ENTRY, SERVED_HOST, WORLD
+from mockserver.records.journal import ANSWER_LIMIT, JournalEntry
+from mockserver.records.notifier import Notifier
+from mockserver.scenario.loading.library import ScenarioLibrary
+from mockserver.webhooks.transport import Transport
+
+log = logging.getLogger("mockserver.http")
+
+
+def _vendor_for(request: web.Request, vendors: Sequence[Vendor]) -> Vendor | None:
+    owner = request.app[appkeys.ROUTE_OWNERS].get(request.match_info.route)
+    if owner is not None:
+        return next((v for v in vendors if v.name == owner), None)
+    return next((v for v in vendors if v.owns(request)), None)
+
+
+def _host_of(request: web.Request) -> HostBinding | None:
+    """The declared host whose own port the call arrived on (`--host-port`), if any."""
+    table = request.app[appkeys.HOST_PORTS]
+    if not table:
+        return None
+    sockname = request.get_extra_info("sockname")
+    port = sockname[1] if isinstance(sockname, tuple) and len(sockname) >= 2 else None
+    return table.get(port) if isinstance(port, int) else None
+
+
+def _served_by_host(request: web.Request, host: HostBinding, vendor: Vendor | None) -> bool:
+    """Whether the route a call matched is one its host serves: the host's vendor's, and not
+    limited to the vendor's other hosts or to the main port (`Route.hosts`)."""
+    if vendor is None or vendor.name != host.vendor:
+        return False
+    only = request.app[appkeys.ROUTE_HOSTS].get(request.match_info.route)
+    return only is None or host.host in only
+
+
+def _namespace_from_key(request: web.Request) -> tuple[str, web.Request]:
+    """`Authorization: <scheme> <key>~<namespace>` runs the call in that namespace, with the
+    suffix removed before the vendor checks the key. Isolation by API key for clients that
+    can change only the base URL and the key (every vendor here sends its key this way)."""
+    header = request.headers.get("Authorization", "")
+    if "~" not in header:
+        return "", request
+    scheme, _, rest = header.strip().partition(" ")
+    key, _, namespace = rest.rpartition("~")
+    if not key or not namespace:
+        return "", request
+    headers = CIMultiDict(request.headers)
+    headers["Authorization"] = f"{scheme} {key}"
+    return namespace, request.clone(headers=headers)
+
+
+def _http_error(exc: web.HTTPException, request: web.Request) -> ApiError:
+    if exc.status == 404:
+        return ApiError(404, f"No such endpoint: {request.method} {request.path}", code="not-found")
+    if exc.status == 405:
+        return ApiError(
+            405, f"Method {request.method} is not allowed on {request.path}", code="not-allowed"
+        )
+    if exc.status == 413:
+        return ApiError(413, "Request body is too large", code="content-too-large")
+    return ApiError(exc.status, exc.reason, code="http-error")
+
+
+@web.middleware
+async def vendor_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    own = request.app[appkeys.TRANSPORT].own
+    if not own.ports:  # started without naming its port (port 0, a test server): learn it
+        own.learn(request.get_extra_info("sockname"))
+    host = _host_of(request)
+    if host is None and request.path.startswith(appkeys.CONTROL_PREFIX):
+        return await control_call(request, handler)
+    if host is None and request.path == "/":  # the reviewer console is the sandbox's home page
+        raise web.HTTPFound(appkeys.CONTROL_PREFIX + "/ui")
+    app = request.app
+    vendors = app[appkeys.VENDORS]
+    vendor = _vendor_for(request, vendors)
+    if host is not None:  # a host's own port: that host's vendor answers, whatever the path
+        request[SERVED_HOST] = host.host
+        if not _served_by_host(request, host, vendor):
+            handler = _not_served
+        vendor = next(v for v in vendors if v.name == host.vendor)
+    if vendor is None:
+        return web.json_response(
+            {"error": f"no emulated API serves {request.method} {request.path}"}, status=404
+        )
+    if own.marked(request):  # a webhook of this sandbox that came back to it (a port forward)
+        return vendor.render_error(ApiError(403, own.REFUSAL, code="self-delivery"))
+    namespace = appkeys.vendor_namespace(request)
+    if not namespace and app[appkeys.SETTINGS].key_namespaces:
+        namespace, request = _namespace_from_key(request)
+    worlds = app[appkeys.WORLDS]
+    try:
+        worlds.get(namespace)  # no room for another namespace: refused before its body is read
+    except ApiError as exc:
+        return vendor.render_error(exc)
+    started = time.perf_counter()
+    entry = JournalEntry(
+        seq=0,  # numbered by the journal when appended
+        at="",  # the world's time once the call has arrived whole
+        vendor=vendor.name,
+        method=request.method,
+        path=request.path,
+        query=request.query_string,
+        headers=request.headers,
+        body=b"",
+    )
+    request[ENTRY] = entry
+    world: World | None = None
+    response: web.StreamResponse
+    try:
+        entry.body = await read_body(request, app[appkeys.BODY_LIMITS])
+        # The namespace's world as it is now that the call has arrived whole: a reset while
+        # the body was on its way replaced the world it found, and the call belongs to the new.
+        world = request[WORLD] = worlds.get(namespace)
+        entry.at = world.clock.now_iso()
+        fault = world.http_fault(vendor.name, request.method, request.path)
+        if fault is not None and fault.latency:
+            await asyncio.sleep(fault.latency)
+            if world.closed:  # reset meanwhile: the call, which did nothing yet, goes to the new
+                world = request[WORLD] = worlds.get(namespace)
+        if fault is not None and fault.status:
+            raise ApiError(fault.status, fault.message or _fault_message(fault.status))
+        response = await handler(request)
+        if world.closed and request.method not in SAFE_METHODS:
+            raise ApiError(503, RESET_MEANWHILE, code="namespace-reset")
+    except BodyRefused as exc:
+        response = vendor.render_error(exc.error)
+        await close_if_abandoned(request, response)
+    except ApiError as exc:
+        response = vendor.render_error(exc)
+    except ClientGone:  # nothing to answer, nor to journal: the call never fully arrived
+        log.info("%s %s %s: client hung up mid-body", vendor.name, request.method, request.path)
+        return web.Response(status=400)
+    except web.HTTPException as exc:
+        response = vendor.render_error(_http_error(exc, request))
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("unexpected error in %s %s", request.method, request.path)
+        response = vendor.render_error(ApiError(500, "Internal server error", code="internal"))
+    entry.status = response.status
+    if isinstance(response, web.Response) and isinstance(response.body, bytes):
+        entry.answer = response.body[:ANSWER_LIMIT]  # a reference when short: no copy
+    entry.duration_ms = (time.perf_counter() - started) * 1000
+    world = _journal_world(worlds, namespace, world)
+    if world is not None:
+        if not entry.at:
+            entry.at = world.clock.now_iso()
+        world.journal.append(entry)
+        world.notifier.notify("journal", entry.path, entry)
+        if request.method not in SAFE_METHODS:
+            _items_changed(world.notifier, request)
+    if log.isEnabledFor(logging.INFO):  # the arguments alone cost a few µs per call
+        log.info(
+            "%s %s %s -> %d",
+            vendor.name,
+            request.method,
+            redact_url(request.path_qs),
+            response.status,
+            extra={
+                "vendor": vendor.name,
+                "method": request.method,
+                "path": request.path,
+                "status": response.status,
+                "namespace": namespace,
+                "event": "call",
+            },
+        )
+    return response
+
+
+async def _not_served(request: web.Request) -> web.StreamResponse:
+    """What a host's own port answers for a path that host does not serve: the vendor's 404."""
+    raise web.HTTPNotFound()
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+RESET_MEANWHILE = (
+    "The sandbox namespace was reset while this call was being handled: nothing it did was "
+    "kept; send it again"
+)
+
+
+def _journal_world(worlds: Worlds, namespace: str, world: World | None) -> World | None:
+    """The world whose journal records a call: the one it ran in, or, when that was reset
+    meanwhile (or the call never got one), the namespace's world now (None: no room)."""
+    if world is not None and not world.closed:
+        return world
+    try:
+        return worlds.get(namespace)
+    except ApiError:
+        return None
+
+
+def _items_changed(notifier: Notifier, request: web.Request) -> None:
+    """After a call that may change something, wake the item waits it can concern: those on
+    each id its path names (`{request_id}`, `{loop_id}`, ...), and those on no id in
+    particular. A create names no id: its path is a key no item wait uses, which wakes only
+    the waits on no id. So vendors write no `world.changed()` for their HTTP calls."""
+    keys = set(request.match_info.values()) or {request.path}
+    for key in keys:
+        notifier.notify("item", key)
+
+
+def _fault_message(status: int) -> str:
+    if status == 429:
+        return "Too many requests"
+    if status >= 500:
+        return "Service temporarily unavailable"
+    return "Request failed"
+
+
+def build_app(
+    settings: Settings, vendors: Sequence[Vendor], library: ScenarioLibrary
+) -> web.Application:
+    app = web.Application(middlewares=[vendor_middleware], client_max_size=settings.max_body)
+    app[appkeys.SETTINGS] = settings
+    app[appkeys.BODY_LIMITS] = BodyLimits(
+        settings.max_body, settings.body_timeout, HeldBytes(settings.body_memory)
+    )
+    app[appkeys.VENDORS] = tuple(vendors)
+    app[appkeys.LIBRARY] = library
+    app[appkeys.STARTED_AT] = time.time()
+    transport = app[appkeys.TRANSPORT] = Transport()
+    app[appkeys.WORLDS] = Worlds(library.default, settings, vendors, transport)
+
+    async def lifetime(app: web.Application) -> AsyncIterator[None]:
+        watch = None
+        if settings.loop_watchdog_ms:
+            watch = serve_watch(
+                settings.loop_watchdog_ms,
+                settings.loop_watchdog_report,
+                asyncio.get_running_loop(),
+            )
+            watch.install()
+        yield
+        await shutdown.close_worlds(app)
+        await transport.close()
+        if watch is not None:
+            watch.uninstall()
+
+    app.on_shutdown.append(shutdown.answer_waits)
+    app.cleanup_ctx.append(lifetime)
+    owners: dict[web.AbstractRoute, str] = {}
+    only_on: dict[web.AbstractRoute, tuple[str, ...]] = {}
+    for vendor in vendors:
+        for route in vendor.routes():
+            added = app.router.add_route(route.method, route.path, route.handler)
+            owners[added] = vendor.name
+            if route.hosts is not None:
+                only_on[added] = route.hosts
+    app[appkeys.ROUTE_OWNERS] = owners
+    app[appkeys.ROUTE_HOSTS] = only_on
+    app[appkeys.HOST_PORTS] = {}  # filled by whoever binds the host ports (hostports.install)
+    app.router.add_routes(control_routes())
+    app.router.add_routes(openapi_routes())
+    return app

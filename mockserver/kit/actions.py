@@ -1,0 +1,218 @@
+"""Reviewer actions: what a vendor declares once, and what the core derives from it.
+
+A vendor lists its reviewer words in an `ActionTable`: each `Action` has its JSON Schema, the
+item statuses it applies from and a handler. From that one table the core builds the scenario
+vocabulary (schema, bare words, descriptions), the control plane's `act`, the `actions` listed
+on each item, and the "step skipped" problems a scripted step that no longer applies leaves.
+
+The table reaches items through what every vendor state has (see `ItemStore`): `find(id)`,
+`all_items()`, `status_of(item)`, `item_json(item)`, `changed(id)` and the list `problems`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from mockserver.base.errors import ApiError
+from mockserver.scenario.steps import Step
+
+log = logging.getLogger("mockserver.scenario")
+
+# Every core-level word; `fail` answers the submission itself and is no reviewer action.
+CORE_WORDS = frozenset({"fail"})
+
+
+class ItemStore(Protocol):
+    """What the core needs from a vendor's state to run its actions."""
+
+    problems: list[str]
+
+    def find(self, item_id: str) -> Any | None: ...
+
+    def all_items(self) -> Iterable[Any]:
+        """Every item the control plane lists, oldest first."""
+        ...
+
+    def status_of(self, item: Any) -> str: ...
+
+    def item_json(self, item: Any) -> dict[str, Any]: ...
+
+    def changed(self, item_id: str) -> None: ...
+
+
+Handle = Callable[[Any, Any, Step], None]
+"""`handler(state, item, step)`: do it now, or raise ApiError/ValueError saying why not."""
+
+
+@dataclass(frozen=True)
+class Action:
+    """One reviewer word.
+
+    `schema`: JSON Schema properties of its settings (the core adds `after` and `by`).
+    `applies_from`: item statuses it applies from (None: any; the handler may still refuse).
+    `refusal(item, status)`: the message when it does not apply (default: a generic one).
+    `bare`: it may be written as the plain word (`timeout`).
+    `find(state, id)`: another way to reach its target (HITL's `join` takes a loop).
+    `result(state, target)`: what the control plane answers (default: the item's JSON).
+    `listed`: whether items offer it in their `actions` (False for a word aimed elsewhere).
+    `missing(id)`: the 404 message when nothing answers to the id (default: the table's).
+    """
+
+    word: str
+    description: str
+    handler: Handle
+    schema: Mapping[str, Any] = field(default_factory=dict)
+    applies_from: frozenset[str] | None = None
+    refusal: Callable[[Any, str], str] | None = None
+    bare: bool = True
+    find: Callable[[Any, str], Any | None] | None = None
+    result: Callable[[Any, Any], dict[str, Any]] | None = None
+    listed: bool = True
+    missing: Callable[[str], str] | None = None
+
+    def applies(self, status: str) -> bool:
+        return self.applies_from is None or status in self.applies_from
+
+    def refuse(self, item: Any, status: str) -> str:
+        if self.refusal is not None:
+            return self.refusal(item, status)
+        allowed = ", ".join(sorted(self.applies_from or ()))
+        return f"{self.word} applies to items that are {allowed}; this one is {status}"
+
+
+class ActionTable:
+    """A vendor's reviewer words, in the order its documentation lists them.
+
+    `kind` names an item in messages ("request", "task"); `missing(id)` is the message of the
+    404 the control plane answers for an unknown id.
+    """
+
+    def __init__(
+        self,
+        actions: Iterable[Action],
+        *,
+        kind: str = "item",
+        missing: Callable[[str], str] | None = None,
+    ) -> None:
+        self._actions = {a.word: a for a in actions}
+        clash = CORE_WORDS & set(self._actions)
+        if clash:
+            raise ValueError(f"{', '.join(sorted(clash))} is a core word, not a vendor action")
+        self.kind = kind
+        self._missing = missing or (lambda item_id: f"no {kind} {item_id!r}")
+
+    def __iter__(self) -> Iterator[Action]:
+        return iter(self._actions.values())
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(self._actions)
+
+    # -- what the scenario format derives ------------------------------------------------------
+    def schemas(self) -> dict[str, dict[str, Any]]:
+        return {a.word: dict(a.schema) for a in self}
+
+    def bare_words(self) -> frozenset[str]:
+        return frozenset(a.word for a in self if a.bare)
+
+    def descriptions(self) -> dict[str, str]:
+        return {a.word: a.description for a in self}
+
+    # -- what the control plane and the console derive ----------------------------------------
+    def available(self, status: str) -> list[str]:
+        """The words an item in `status` offers (what the console shows as buttons)."""
+        return [a.word for a in self if a.listed and a.applies(status)]
+
+    def describe(self, state: ItemStore, item: Any) -> dict[str, Any]:
+        """An item for the control plane: the vendor's JSON plus the actions it offers now."""
+        return {**state.item_json(item), "actions": self.available(state.status_of(item))}
+
+    def items(
+        self, state: ItemStore, statuses: Collection[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """Every item described (only those in one of `statuses`, when given), oldest first."""
+        return [
+            self.describe(state, item)
+            for item in state.all_items()
+            if statuses is None or state.status_of(item) in statuses
+        ]
+
+    @staticmethod
+    def status(state: ItemStore, item_id: str) -> str | None:
+        """The status of the item `item_id` names; None when there is no such item."""
+        item = state.find(item_id)
+        return None if item is None else state.status_of(item)
+
+    # -- running a word -----------------------------------------------------------------------
+    def _target(self, state: ItemStore, action: Action, item_id: str) -> tuple[Any, bool]:
+        """The item (or, for a word with its own `find`, its other target) and whether it is
+        an item, whose status then decides whether the word applies."""
+        item = state.find(item_id)
+        if item is None and action.find is not None:
+            return action.find(state, item_id), False
+        return item, item is not None
+
+    def _run(
+        self, state: ItemStore, action: Action, target: Any, is_item: bool, step: Step
+    ) -> None:
+        if is_item:
+            status = state.status_of(target)
+            if not action.applies(status):
+                raise ApiError(400, action.refuse(target, status))
+        action.handler(state, target, step)
+
+    async def act(self, state: ItemStore, item_id: str, step: Step) -> dict[str, Any]:
+        """The control plane's `act`: 404 for an unknown item, 400 when the word does not apply
+        (ValueError from the handler becomes a 400 too); answers the item as it is now."""
+        action = self._actions.get(step.word)
+        if action is None and step.word in CORE_WORDS:  # `fail` answers the arriving call
+            if state.find(item_id) is None:
+                raise ApiError(404, self._missing(item_id))
+            raise ApiError(400, f"`{step.word}` applies only when a {self.kind} arrives")
+        if action is None:
+            raise ApiError(400, f"unknown action {step.word!r} (actions: {', '.join(self.words)})")
+        target, is_item = self._target(state, action, item_id)
+        if target is None:
+            raise ApiError(404, (action.missing or self._missing)(item_id))
+        try:
+            self._run(state, action, target, is_item, step)
+        except ValueError as exc:
+            raise ApiError(400, str(exc)) from None
+        state.changed(item_id)
+        if action.result is not None:
+            return action.result(state, target)
+        return self.describe(state, target)
+
+    async def perform(self, state: ItemStore, item_id: str, step: Step) -> None:
+        """Run a scripted step now (the engine calls it, then wakes the item's waits). An item
+        gone is ignored; a step that no longer applies is skipped and noted in `state.problems`
+        as `where: word on kind id: why`."""
+        action = self._actions.get(step.word)
+        if action is None:
+            return  # `fail` (core) or a word the schema let through for another vendor
+        target, is_item = self._target(state, action, item_id)
+        if target is None:
+            return
+        try:
+            self._run(state, action, target, is_item, step)
+        except (ApiError, ValueError) as exc:
+            message = exc.message if isinstance(exc, ApiError) else str(exc)
+            note = f"{step.where}: {step.word} on {self.kind} {item_id}: {message}"
+            state.problems.append(note)
+            log.warning("scenario step skipped: %s", note)
+        # no `state.changed` here: the engine that ran this step wakes the item's waits
+
+    def performer(
+        self, state: ItemStore, item_id: str, guard: Callable[[], bool] | None = None
+    ) -> Callable[[Step], Any]:
+        """What the engine calls for each scripted step of one item; `guard()` False skips
+        the step silently (say, the review round it was scripted for is over)."""
+
+        async def perform(step: Step) -> None:
+            if guard is None or guard():
+                await self.perform(state, item_id, step)
+
+        return perform
