@@ -76,7 +76,7 @@ def vendor_schemes() -> tuple[Scheme, ...]:
 
     found: list[Scheme] = []
     for vendor in vendors():
-        found += [s for s in vendor.webhook_policy().signatures if s not in found]
+        found += [s for s in vendor.webhooks.signatures if s not in found]
     return tuple(found)
 
 

@@ -15,7 +15,7 @@ from mockserver.http.control.console import FILES
 from mockserver.http.settings import Settings
 from mockserver.registry import register, vendors
 from mockserver.scenario.loading.library import ScenarioLibrary
-from tests.minimal_vendor import MinimalVendor
+from tests.minimal_vendor import MINIMAL
 
 from .conftest import AUTH, MakeClient, create_loop, create_request
 
@@ -194,7 +194,7 @@ async def test_the_page_lists_the_vendors_and_serves_each_vendors_own_view(
 async def test_a_vendor_without_a_view_of_its_own_is_listed_and_shown_generically(
     aiohttp_client: Any,
 ) -> None:
-    with register(MinimalVendor()):
+    with register(MINIMAL):
         app = build_app(Settings(), vendors(), ScenarioLibrary.load(vendors(), None))
         client = await aiohttp_client(app)
         listed = await (await client.get("/_mockserver/ui/vendors.json")).json()
@@ -202,6 +202,8 @@ async def test_a_vendor_without_a_view_of_its_own_is_listed_and_shown_genericall
             "name": "minimal",
             "title": "Minimal",
             "view": False,
-            "waiting": [],
+            "statuses": ["open", "closed"],
+            "waiting": ["open"],
+            "final": ["closed"],
         }
         assert (await client.get("/_mockserver/ui/vendors/minimal.js")).status == 404
