@@ -131,8 +131,8 @@ class KeyAuth:
 class SmokeCall:
     """One documented call that must answer 2xx with the default scenario and any key: the
     image probe (`tools/image-probe.sh`) sends it to a running image, on the main port and, for
-    a call naming one of the vendor's `hosts`, on that host's own port too. `body`: JSON (None:
-    none); `expect`: a key the JSON answer has."""
+    a call naming one of the vendor's `hosts` (sent as its `Host`), on that host's own port
+    too. `body`: JSON (None: none); `expect`: a key the JSON answer has."""
 
     method: str
     path: str
