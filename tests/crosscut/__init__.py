@@ -7,3 +7,7 @@ test (tests/generated/) runs every one of them over a vendor the generator write
 returns the problems it found, one line each, naming the vendor (empty: none), so a failure
 lists everything at once.
 """
+
+NO_VENDOR = "-no-such-vendor-"
+"""A name no vendor can have (a vendor's name starts with a letter: `mockserver/kit/contract.py`),
+for the tests of what the sandbox answers about a vendor it does not serve."""
