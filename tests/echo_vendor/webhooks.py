@@ -12,15 +12,17 @@ from mockserver.webhooks.policy import RetryPolicy
 from mockserver.webhooks.signatures import HmacSignature
 
 if TYPE_CHECKING:
+    from mockserver.kit.vendor import VendorState
+
     from .models import Message
-    from .state import EchoState
+    from .scenario import EchoConfig
 
 SIGNATURE = HmacSignature("X-Echo-Signature", prefix="sha256=")
 # Waits before the 2nd, 3rd and 4th attempt; 2xx is delivered, 5xx/408/429 retried.
 POLICY = WebhookPolicy(RetryPolicy((10.0, 60.0, 300.0), timeout=10.0), (SIGNATURE,))
 
 
-def emit(state: EchoState, message: Message) -> None:
+def emit(state: VendorState[EchoConfig], message: Message) -> None:
     """Queue the decision for the scenario's `echo.webhook` (nothing when it has none)."""
     hook = state.cfg.webhook
     event = state.lifecycle.event_of(message.status)

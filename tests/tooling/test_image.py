@@ -4,7 +4,6 @@ SIGTERM), and the probe that `make image-check` runs against the real image."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -17,7 +16,6 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -25,6 +23,7 @@ from mockserver.http.hostports import declared
 from mockserver.registry import vendors
 from tests.core.source_graph import VENDOR_WORD
 from tools import image_probe
+from tools.image_probe import http
 
 from . import dockerfile
 from .helpers import KEY, scenario, write
@@ -39,20 +38,6 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
-
-
-def http(
-    url: str, method: str = "GET", headers: dict[str, str] | None = None, body: Any = None
-) -> tuple[int, Any]:
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(request, timeout=5) as answer:
-            return answer.status, json.loads(answer.read() or b"null")
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read() or b"null")
 
 
 @dataclass
