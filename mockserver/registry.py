@@ -1,4 +1,5 @@
-"""The emulated vendors. Adding a vendor: a new folder under `vendors/` and one line here.
+"""The emulated vendors. Adding a vendor: a new folder under `vendors/` and one line here, its
+package in `PACKAGES` (the `VENDOR` its `vendor.py` declares is imported from there).
 
 `vendors()` is what every part of the sandbox asks; `register(vendor)` adds one at run time
 (a test's own vendor) until the returned handle is closed, or, `instead=True`, serves it in
@@ -8,16 +9,30 @@ is checked against the contract when it is listed or registered (`mockserver/kit
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from mockserver.kit.contract import check
+from mockserver.kit.contract import VendorContractError, check
 from mockserver.kit.vendor import Vendor
-from mockserver.vendors.hitl.vendor import VENDOR as HITL
-from mockserver.vendors.hive.vendor import VENDOR as HIVE
-from mockserver.vendors.outharm.vendor import VENDOR as OUTHARM
 
-VENDORS: tuple[Vendor, ...] = (HITL, OUTHARM, HIVE)
+# The vendors, one line each, in the order the sandbox lists them.
+PACKAGES: tuple[str, ...] = (
+    "mockserver.vendors.hitl",
+    "mockserver.vendors.outharm",
+    "mockserver.vendors.hive",
+)
+
+
+def declared(package: str) -> Vendor:
+    """The `VENDOR = Vendor(...)` that `<package>.vendor` declares."""
+    found = getattr(importlib.import_module(f"{package}.vendor"), "VENDOR", None)
+    if not isinstance(found, Vendor):
+        raise VendorContractError(f"{package}.vendor declares no `VENDOR = Vendor(...)`")
+    return found
+
+
+VENDORS: tuple[Vendor, ...] = tuple(declared(p) for p in PACKAGES)
 
 for _index, _vendor in enumerate(VENDORS):
     check(_vendor, VENDORS[:_index])
