@@ -45,7 +45,7 @@ def check(vendor: Vendor, others: tuple[Vendor, ...] = ()) -> None:
 def problems(vendor: Vendor, others: tuple[Vendor, ...] = ()) -> list[str]:
     """Everything wrong with a vendor declaration, one line each (empty: none)."""
     found: list[str] = []
-    for part in (_naming, _lifecycle, _errors, _files, _section, _smoke, _routes):
+    for part in (_naming, _lifecycle, _errors, _files, _section, _state, _smoke, _routes):
         found += part(vendor)
     found += _clashes(vendor, others)
     return found
@@ -144,6 +144,16 @@ def _section(vendor: Vendor) -> list[str]:
             "(the auth tests and `key~namespace` clients set it)"
         )
     return found
+
+
+def _state(vendor: Vendor) -> list[str]:
+    """The store's class defines what the core reads of items (`VendorState`'s abstract
+    methods: `find`, `all_items`, `status_of`, `summary`, `item_json`)."""
+    missing = sorted(getattr(vendor.state, "__abstractmethods__", ()))
+    if missing:
+        name = getattr(vendor.state, "__name__", repr(vendor.state))
+        return [f"state: {name} does not define {', '.join(missing)} (VendorState's methods)"]
+    return []
 
 
 def _smoke(vendor: Vendor) -> list[str]:

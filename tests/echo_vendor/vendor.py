@@ -1,7 +1,7 @@
 """Echo review as a vendor of the core: one declaration saying everything the core needs.
 
-Adding a vendor to the sandbox is its folder and this object listed in `mockserver/registry.py`
-(`VENDORS`); a test serves one of its own with `registry.register(VENDOR)`.
+Adding a vendor to the sandbox is its folder and its package listed in `mockserver/registry.py`
+(`PACKAGES`); a test serves one of its own with `registry.register(VENDOR)`.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 `tools/new_vendor.py` writes a text-moderation vendor (one create call, one read, scripted
 `approve`/`reject`, a signed webhook, an OpenAPI description) into a temporary folder; nothing
 else is written for it: no module by hand, no edit under `mockserver/` or `tests/`. The one line
-is `registry.register(VENDOR)` here (`VENDORS` in `mockserver/registry.py` for a built-in one).
+is `registry.register(VENDOR)` here (its package in `PACKAGES` of `mockserver/registry.py` for a
+built-in one).
 Then every cross-cutting suite runs over it, the very checks each suite runs for the built-in
 vendors (tests/crosscut/): the contract, auth, the console, OpenAPI, the image probe and the
 scenario schema; and its own behaviour: rules played on the virtual clock, a scripted `fail`

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 BEARER = SharedSecret("Authorization", "Bearer ", name="bearer")
 POLICY = WebhookPolicy(retry=DEFAULT_POLICY, signatures=(BEARER,))
-"""What `OutharmVendor.webhook_policy()` declares: the shared schedule, `Authorization: Bearer
+"""What the vendor declares as its `webhooks`: the shared schedule, `Authorization: Bearer
 <secret>` by default (a scenario's `webhook.header` sends the bare secret in another header)."""
 
 
