@@ -82,7 +82,7 @@ export function form(item, act) {
   if (offers("claim")) buttons.append(button("Claim", () => act({ claim: act.by() })));
   if (offers("release")) buttons.append(button("Release", () => act("release")));
   // By hand, `timeout` times the request out at once, with its default response.
-  buttons.append(button("Time out now", () => act("timeout"), { title: "times out at once, with its default response" }),
-    button("Cancel request", () => act("cancel")));
-  return el("div", {}, buttons, answer(item, act));
+  if (offers("timeout")) buttons.append(button("Time out now", () => act("timeout"), { title: "times out at once, with its default response" }));
+  if (offers("cancel")) buttons.append(button("Cancel request", () => act("cancel")));
+  return el("div", {}, buttons, offers("respond") ? answer(item, act) : null);
 }
