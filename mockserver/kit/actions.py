@@ -150,11 +150,11 @@ class ActionTable:
         """An item for the control plane: the vendor's JSON, its status and summary, and the
         actions it offers now."""
         status = state.status_of(item)
-        shown = state.item_json(item)
-        described = {key: shown.pop(key) for key in _FIRST if key in shown}
+        shown = state.item_json(item)  # the vendor's: read, not changed
+        described = {key: shown[key] for key in _FIRST if key in shown}
         described["status"] = status
         described["summary"] = state.summary(item)
-        described.update(shown)
+        described.update((key, value) for key, value in shown.items() if key not in described)
         described["actions"] = self.available(status, state.lifecycle)
         return described
 
