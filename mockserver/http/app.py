@@ -36,6 +36,7 @@ from mockserver.kit.worldview import ENTRY, SERVED_HOST, WORLD
 from mockserver.records.journal import ANSWER_LIMIT, JournalEntry
 from mockserver.records.notifier import Notifier
 from mockserver.scenario.loading.library import ScenarioLibrary
+from mockserver.scenario.rules import ScriptedFault, scripted_latency
 from mockserver.webhooks.transport import Transport
 
 log = logging.getLogger("mockserver.http")
@@ -154,12 +155,19 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
                 world = request[WORLD] = worlds.get(namespace)
         if fault is not None and fault.status:
             raise ApiError(fault.status, fault.message or _fault_message(fault.status))
+        scripted_latency(reset=True)
         response = await handler(request)
+        if latency := scripted_latency():  # a rule's `fail: {latency}`: the answer waits
+            await asyncio.sleep(latency)
         if world.closed and request.method not in SAFE_METHODS:
             raise ApiError(503, RESET_MEANWHILE, code="namespace-reset")
     except BodyRefused as exc:
         response = vendor.render_error(exc.error)
         await close_if_abandoned(request, response)
+    except ScriptedFault as exc:  # a rule's `fail` with a status, for every vendor
+        if exc.latency:
+            await asyncio.sleep(exc.latency)
+        response = vendor.render_error(exc.error(vendor.fault_message))
     except ApiError as exc:
         response = vendor.render_error(exc)
     except ClientGone:  # nothing to answer, nor to journal: the call never fully arrived
@@ -278,7 +286,7 @@ def build_app(
     owners: dict[web.AbstractRoute, str] = {}
     only_on: dict[web.AbstractRoute, tuple[str, ...]] = {}
     for vendor in vendors:
-        for route in vendor.routes():
+        for route in vendor.routes:
             added = app.router.add_route(route.method, route.path, route.handler)
             owners[added] = vendor.name
             if route.hosts is not None:

@@ -82,7 +82,7 @@ class World:
         )
         self.lenience = LenienceReport(logged)
         self._fault_hits: dict[int, int] = {}
-        self.states: dict[str, VendorState] = {v.name: v.new_state(self) for v in vendors}
+        self.states: dict[str, VendorState[Any]] = {v.name: v.new_state(self) for v in vendors}
 
     def state(self, vendor: str) -> Any:
         return self.states[vendor]
@@ -158,7 +158,7 @@ class World:
 
 def variant_registry(vendors: Sequence[Vendor]) -> VariantRegistry:
     """Every variant the vendors declare."""
-    return VariantRegistry(v for vendor in vendors for v in vendor.variants())
+    return VariantRegistry(v for vendor in vendors for v in vendor.variants)
 
 
 def _clock_mode(override: str | None, scenario: Scenario) -> tuple[ClockMode, float]:

@@ -6,7 +6,9 @@ vocabulary (schema, bare words, descriptions), the control plane's `act`, the `a
 on each item, and the "step skipped" problems a scripted step that no longer applies leaves.
 
 The table reaches items through what every vendor state has (see `ItemStore`): `find(id)`,
-`all_items()`, `status_of(item)`, `item_json(item)`, `changed(id)` and the list `problems`.
+`all_items()`, `status_of(item)`, `summary(item)`, `item_json(item)`, `changed(id)`, the list
+`problems` and the vendor's `lifecycle` (an action may apply from a phase of it, `WAITING`,
+rather than from listed statuses, and so follows a status added to the lifecycle).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from mockserver.base.errors import ApiError
+from mockserver.kit.lifecycle import Lifecycle, Phase
 from mockserver.scenario.steps import Step
 
 log = logging.getLogger("mockserver.scenario")
@@ -29,6 +32,7 @@ class ItemStore(Protocol):
     """What the core needs from a vendor's state to run its actions."""
 
     problems: list[str]
+    lifecycle: Lifecycle
 
     def find(self, item_id: str) -> Any | None: ...
 
@@ -38,10 +42,14 @@ class ItemStore(Protocol):
 
     def status_of(self, item: Any) -> str: ...
 
+    def summary(self, item: Any) -> str: ...
+
     def item_json(self, item: Any) -> dict[str, Any]: ...
 
     def changed(self, item_id: str) -> None: ...
 
+
+_FIRST = ("id", "kind")  # an item's fields begin with these, then its status and summary
 
 Handle = Callable[[Any, Any, Step], None]
 """`handler(state, item, step)`: do it now, or raise ApiError/ValueError saying why not."""
@@ -52,7 +60,8 @@ class Action:
     """One reviewer word.
 
     `schema`: JSON Schema properties of its settings (the core adds `after` and `by`).
-    `applies_from`: item statuses it applies from (None: any; the handler may still refuse).
+    `applies_from`: item statuses it applies from, listed or as a phase of the vendor's
+    lifecycle (`WAITING`); None: any (the handler may still refuse).
     `refusal(item, status)`: the message when it does not apply (default: a generic one).
     `bare`: it may be written as the plain word (`timeout`).
     `find(state, id)`: another way to reach its target (HITL's `join` takes a loop).
@@ -65,7 +74,7 @@ class Action:
     description: str
     handler: Handle
     schema: Mapping[str, Any] = field(default_factory=dict)
-    applies_from: frozenset[str] | None = None
+    applies_from: frozenset[str] | Phase | None = None
     refusal: Callable[[Any, str], str] | None = None
     bare: bool = True
     find: Callable[[Any, str], Any | None] | None = None
@@ -73,13 +82,19 @@ class Action:
     listed: bool = True
     missing: Callable[[str], str] | None = None
 
-    def applies(self, status: str) -> bool:
-        return self.applies_from is None or status in self.applies_from
+    def allowed(self, lifecycle: Lifecycle) -> frozenset[str] | None:
+        """The statuses it applies from in `lifecycle` (None: any)."""
+        wanted = self.applies_from
+        return wanted.of(lifecycle) if isinstance(wanted, Phase) else wanted
 
-    def refuse(self, item: Any, status: str) -> str:
+    def applies(self, status: str, lifecycle: Lifecycle) -> bool:
+        allowed = self.allowed(lifecycle)
+        return allowed is None or status in allowed
+
+    def refuse(self, item: Any, status: str, lifecycle: Lifecycle) -> str:
         if self.refusal is not None:
             return self.refusal(item, status)
-        allowed = ", ".join(sorted(self.applies_from or ()))
+        allowed = ", ".join(sorted(self.allowed(lifecycle) or ()))
         return f"{self.word} applies to items that are {allowed}; this one is {status}"
 
 
@@ -102,7 +117,12 @@ class ActionTable:
         if clash:
             raise ValueError(f"{', '.join(sorted(clash))} is a core word, not a vendor action")
         self.kind = kind
+        self._given_missing = missing
         self._missing = missing or (lambda item_id: f"no {kind} {item_id!r}")
+
+    def adding(self, *actions: Action) -> ActionTable:
+        """This table with more words (a derived vendor's)."""
+        return ActionTable([*self, *actions], kind=self.kind, missing=self._given_missing)
 
     def __iter__(self) -> Iterator[Action]:
         return iter(self._actions.values())
@@ -122,13 +142,21 @@ class ActionTable:
         return {a.word: a.description for a in self}
 
     # -- what the control plane and the console derive ----------------------------------------
-    def available(self, status: str) -> list[str]:
+    def available(self, status: str, lifecycle: Lifecycle) -> list[str]:
         """The words an item in `status` offers (what the console shows as buttons)."""
-        return [a.word for a in self if a.listed and a.applies(status)]
+        return [a.word for a in self if a.listed and a.applies(status, lifecycle)]
 
     def describe(self, state: ItemStore, item: Any) -> dict[str, Any]:
-        """An item for the control plane: the vendor's JSON plus the actions it offers now."""
-        return {**state.item_json(item), "actions": self.available(state.status_of(item))}
+        """An item for the control plane: the vendor's JSON, its status and summary, and the
+        actions it offers now."""
+        status = state.status_of(item)
+        shown = state.item_json(item)  # the vendor's: read, not changed
+        described = {key: shown[key] for key in _FIRST if key in shown}
+        described["status"] = status
+        described["summary"] = state.summary(item)
+        described.update((key, value) for key, value in shown.items() if key not in described)
+        described["actions"] = self.available(status, state.lifecycle)
+        return described
 
     def items(
         self, state: ItemStore, statuses: Collection[str] | None = None
@@ -160,8 +188,8 @@ class ActionTable:
     ) -> None:
         if is_item:
             status = state.status_of(target)
-            if not action.applies(status):
-                raise ApiError(400, action.refuse(target, status))
+            if not action.applies(status, state.lifecycle):
+                raise ApiError(400, action.refuse(target, status, state.lifecycle))
         action.handler(state, target, step)
 
     async def act(self, state: ItemStore, item_id: str, step: Step) -> dict[str, Any]:

@@ -76,7 +76,8 @@ class WorldView(Protocol):
 
     @property
     def dispatcher(self) -> Dispatcher:
-        """Webhook delivery: `send` with the vendor's policy, retries on the virtual clock."""
+        """Webhook delivery, the core's: a vendor sends through its store's `webhooks` (an
+        `Outbox`, `mockserver/kit/outbox.py`), which adds its name and its retry policy."""
         ...
 
     @property

@@ -12,14 +12,15 @@ Every vendor's scripted reviewers use the same shape:
 `after` is measured from the previous step (from arrival for the first one). The first rule
 whose `when` matches wins; `first: N` stops a rule after N matches; `otherwise` catches the rest.
 Vendors contribute matcher keys and action words (`Vocabulary`); the engine is the same for all.
-`fail` is a core action: the submission itself is answered with an error or delayed.
+`fail` is a core action: the submission itself is answered with an error or delayed; `choose`
+raises it (`ScriptedFault`), so the server answers it for every vendor.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from contextvars import ContextVar
 from types import MappingProxyType
 from typing import Any
 
@@ -171,19 +172,46 @@ def parse_rules(
     return RuleSet(name, tuple(rules))
 
 
-async def answer_fault(rule: Rule | None, phrase: Callable[[int], str]) -> None:
-    """The core's `fail` step, for the call that brought a submission in: when the chosen
-    rule starts with `fail`, wait its `latency` (real time: the client's own timeout is what
-    is tested) and/or raise its `status` as an ApiError the vendor renders in its own error
-    body, with its `message` or, without one, `phrase(status)` (the vendor's wording)."""
-    fault = rule.fault if rule is not None else None
-    if fault is None:
-        return
-    if fault.args.get("latency"):
-        await asyncio.sleep(parse_duration(fault.args["latency"]))
+class ScriptedFault(ApiError):
+    """The rule chosen for an arriving item starts with `fail` and a `status`: the call that
+    brought the item in is answered with that status (after the step's `latency`, real time: a
+    client's own timeout is what is tested) instead of creating it. Raised by `Engine.choose`,
+    so no vendor can forget it; the server answers it in the vendor's error body, worded by the
+    step's `message` or, without one, by the vendor (`Vendor.fault_message`)."""
+
+    def __init__(self, status: int, message: str | None, latency: float) -> None:
+        super().__init__(status, message or "")
+        self.worded = message is not None
+        self.latency = latency
+
+    def error(self, phrase: Callable[[int], str]) -> ApiError:
+        """The error to render, worded by `phrase(status)` when the step gave no message."""
+        return ApiError(self.status, self.message if self.worded else phrase(self.status))
+
+
+_LATENCY: ContextVar[float] = ContextVar("mockserver_scripted_latency", default=0.0)
+
+
+def scripted_latency(reset: bool = False) -> float:
+    """The latency (seconds, real time) a chosen rule's leading `fail: {latency}` (with no
+    status) adds to the current call's answer; the server waits it before answering. `reset`
+    clears it (the server does so before each vendor call: a connection's calls share one
+    context)."""
+    if reset:
+        _LATENCY.set(0.0)
+        return 0.0
+    return _LATENCY.get()
+
+
+def _fault(fault: Step) -> None:
+    """The core's `fail` step for the call that brought an item in: ScriptedFault with a
+    status; a latency alone is noted for the server to wait before answering."""
+    latency = parse_duration(fault.args["latency"]) if fault.args.get("latency") else 0.0
     if fault.args.get("status"):
-        status = int(fault.args["status"])
-        raise ApiError(status, str(fault.args.get("message") or phrase(status)))
+        message = fault.args.get("message")
+        raise ScriptedFault(int(fault.args["status"]), str(message) if message else None, latency)
+    if latency:
+        _LATENCY.set(_LATENCY.get() + latency)
 
 
 Matcher = Callable[[Mapping[str, Any]], bool]
@@ -222,7 +250,10 @@ class Engine:
         return self._clock.call_at_with(due, notifying, item_key, word)  # named "<key>:<word>"
 
     def choose(self, ruleset: RuleSet, matches: Matcher) -> Rule | None:
-        """The first rule whose `when` holds (`matches(when)`), counting it toward `first`."""
+        """The first rule whose `when` holds (`matches(when)`), counting it toward `first`.
+        A rule that starts with the core's `fail` answers the call that brought the item in:
+        ScriptedFault with its status (so the vendor stores nothing), or, a latency alone, a
+        delay the server adds to the answer (`scripted_latency`)."""
         for index, rule in enumerate(ruleset.rules):
             key = (ruleset.name, index)
             if rule.first is not None and self._counts.get(key, 0) >= rule.first:
@@ -230,6 +261,9 @@ class Engine:
             if rule.when and not matches(rule.when):
                 continue
             self._counts[key] = self._counts.get(key, 0) + 1
+            fault = rule.fault
+            if fault is not None:
+                _fault(fault)
             return rule
         return None
 
@@ -291,8 +325,9 @@ __all__ = [
     "Engine",
     "Rule",
     "RuleSet",
+    "ScriptedFault",
     "Step",
-    "answer_fault",
     "parse_rules",
     "parse_steps",
+    "scripted_latency",
 ]

@@ -2,7 +2,7 @@
 
 Each endpoint has its own URL (`/hooks/<token>`) and secret, records every call it gets (exact
 body bytes, headers) and checks its signature the way a careful application would, through the
-very objects the sandbox signs with: each vendor's `webhook_policy().signatures` (HITL.sh's
+very objects the sandbox signs with: each vendor's `webhooks.signatures` (HITL.sh's
 `X-HITL-Signature-256` HMAC, Outharm's `Authorization: Bearer <secret>`, and those of a vendor
 a test registers), or the bare secret in `secret_header` when the endpoint says so.
 
@@ -76,7 +76,7 @@ def vendor_schemes() -> tuple[Scheme, ...]:
 
     found: list[Scheme] = []
     for vendor in vendors():
-        found += [s for s in vendor.webhook_policy().signatures if s not in found]
+        found += [s for s in vendor.webhooks.signatures if s not in found]
     return tuple(found)
 
 

@@ -77,9 +77,9 @@ def _statements(node: ast.AST, typing_only: bool = False) -> Iterator[tuple[ast.
         yield from _statements(child, under)
 
 
-def _known(dotted: str) -> str | None:
-    """The package module `dotted` is, or lives in (`a.b.name` -> `a.b` when name is no module)."""
-    while dotted and dotted not in modules():
+def _known(dotted: str, known: dict[str, Path]) -> str | None:
+    """The module `dotted` is, or lives in (`a.b.name` -> `a.b` when name is no module)."""
+    while dotted and dotted not in known:
         dotted = dotted.rpartition(".")[0]
     return dotted or None
 
@@ -87,7 +87,12 @@ def _known(dotted: str) -> str | None:
 def imports(source: str) -> list[Import]:
     """The imports of package modules that module `source` makes: at run time (top-level or
     inside a function) and for type checking (`if TYPE_CHECKING:`) alike."""
-    path = modules()[source]
+    return _imports(source, modules(), PACKAGE)
+
+
+def _imports(source: str, known: dict[str, Path], package: str) -> list[Import]:
+    """The imports of the modules in `known` (those of `package`) that `source` makes."""
+    path = known[source]
     found: list[Import] = []
     for node, typing_only in _statements(tree(path)):
         targets: list[str] = []
@@ -101,14 +106,23 @@ def imports(source: str) -> list[Import]:
                 base = ".".join([*here, *([node.module] if node.module else [])])
             # `from a import b`: the module a.b when it is one, else a
             targets = [f"{base}.{alias.name}" for alias in node.names]
-            targets = [t if t in modules() else base for t in targets]
+            targets = [t if t in known else base for t in targets]
         else:
             continue
         for target in targets:
-            known = _known(target) if target.split(".")[0] == PACKAGE else None
-            if known is not None and known != source:
-                found.append(Import(source, known, node.lineno, typing_only))
+            inside = target == package or target.startswith(package + ".")
+            found_module = _known(target, known) if inside else None
+            if found_module is not None and found_module != source:
+                found.append(Import(source, found_module, node.lineno, typing_only))
     return list(dict.fromkeys(found))
+
+
+def package_edges(folder: str) -> dict[str, set[str]]:
+    """The import graph of another package of the repository (`tests/echo_vendor`), type-only
+    imports included."""
+    known = {module_name(p): p for p in sorted((ROOT / folder).rglob("*.py"))}
+    package = folder.replace("/", ".")
+    return {m: {i.target for i in _imports(m, known, package)} for m in known}
 
 
 def cycles(edges: dict[str, set[str]]) -> list[list[str]]:

@@ -4,24 +4,23 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from aiohttp import web
 
-from mockserver.base.errors import ApiError
 from mockserver.http import appkeys
 from mockserver.http.app import build_app
 from mockserver.http.settings import Settings
-from mockserver.kit.vendor import Route, VendorState
-from mockserver.kit.worldview import WorldView, world_of
+from mockserver.kit.vendor import Route
+from mockserver.kit.worldview import world_of
 from mockserver.registry import register, vendors
 from mockserver.scenario.loading.library import ScenarioLibrary
-from tests.minimal_vendor import DictState, MinimalVendor
+from tests.minimal_vendor import DictState, minimal
 
 
 class _Store(DictState):
-    def __init__(self, world: WorldView) -> None:
-        super().__init__(world, {"a1": "open", "a2": "open"})
+    initial: ClassVar[Mapping[str, str]] = {"a1": "open", "a2": "open"}
 
 
 async def _close(request: web.Request) -> web.Response:
@@ -31,31 +30,19 @@ async def _close(request: web.Request) -> web.Response:
     return web.json_response({"closed": True})
 
 
-class _Quiet(MinimalVendor):
-    name = "quiet"
-    title = "Quiet"
-    path_prefixes = ("/quiet/",)
-
-    def routes(self) -> list[Route]:
-        return [Route("POST", "/quiet/items/{item_id}/close", _close)]
-
-    def render_error(self, error: ApiError) -> web.Response:
-        return web.json_response({}, status=error.status)
-
-    def section_schema(self) -> dict[str, Any]:
-        return {"type": "object"}
-
-    def parse_section(self, data: Any, ctx: Any) -> Any:
-        return data
-
-    def new_state(self, world: WorldView) -> VendorState:
-        return _Store(world)
+_QUIET = minimal(
+    name="quiet",
+    title="Quiet",
+    path_prefixes=("/quiet/",),
+    routes=(Route("POST", "/quiet/items/{item_id}/close", _close),),
+    state=_Store,
+)
 
 
 async def test_a_vendor_call_wakes_the_waits_on_the_items_its_path_names(
     aiohttp_client: Any,
 ) -> None:
-    with register(_Quiet()):
+    with register(_QUIET):
         app = build_app(Settings(), vendors(), ScenarioLibrary.load(vendors(), None))
     client = await aiohttp_client(app)
     # A long timeout: only the notification can answer this wait in time.

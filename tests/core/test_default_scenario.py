@@ -12,17 +12,17 @@ import yaml
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 
-from mockserver.base.errors import ApiError, ScenarioError
+from mockserver.base.errors import ScenarioError
 from mockserver.http.app import build_app
 from mockserver.http.settings import Settings
-from mockserver.kit.vendor import Route, VendorState
-from mockserver.kit.worldview import WorldView
+from mockserver.kit.vendor import ScenarioSection, Vendor
 from mockserver.registry import VENDORS, register, vendors
 from mockserver.scenario.loading.library import ScenarioLibrary
 from mockserver.scenario.loading.loader import load_default
 from mockserver.scenario.sectionfile import SectionFile
+from mockserver.scenario.vocabulary import Vocabulary
 from mockserver.scenario.yamlsource import load_yaml
-from tests.minimal_vendor import DictState, MinimalVendor
+from tests.minimal_vendor import minimal
 
 from .conftest import AUTH, advance, create_loop, create_request, get_request
 
@@ -49,33 +49,17 @@ async def test_default_scenario_decides_a_request_within_seconds(
     assert (await client.get("/v1/test", headers=AUTH)).status == 200
 
 
-class _Tiny(MinimalVendor):
+def _tiny(default: SectionFile) -> Vendor:
     """A vendor of this test only, whose default section comes from a file."""
 
-    name = "tiny"
-    title = "Tiny"
-    path_prefixes = ("/tiny/",)
+    def schema(words: Vocabulary) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "properties": {"n": {"type": "integer"}, "keys": {"type": "array"}},
+        }
 
-    def __init__(self, section: SectionFile) -> None:
-        self.section = section
-
-    def routes(self) -> list[Route]:
-        return []
-
-    def render_error(self, error: ApiError) -> web.Response:
-        return web.json_response({}, status=error.status)
-
-    def section_schema(self) -> dict[str, Any]:
-        return {"type": "object", "properties": {"n": {"type": "integer"}}}
-
-    def parse_section(self, data: Any, ctx: Any) -> Any:
-        return data
-
-    def default_section(self) -> SectionFile:
-        return self.section
-
-    def new_state(self, world: WorldView) -> VendorState:
-        return DictState(world)
+    section = ScenarioSection(schema, lambda data, ctx: data, default=default)
+    return minimal(name="tiny", title="Tiny", path_prefixes=("/tiny/",), section=section)
 
 
 def test_the_default_is_composed_from_each_vendors_section(tmp_path: Path) -> None:
@@ -84,7 +68,7 @@ def test_the_default_is_composed_from_each_vendors_section(tmp_path: Path) -> No
     assert not set(core) & {v.name for v in vendors()}
     good = tmp_path / "good.yaml"
     good.write_text("# the tiny default\nn: 3\n")
-    with register(_Tiny(SectionFile(*load_yaml(good.read_text(), str(good))))):
+    with register(_tiny(SectionFile(*load_yaml(good.read_text(), str(good))))):
         scenario = load_default(vendors())
     assert scenario.section("tiny") == {"n": 3}
     assert scenario.section("hitl").rules.rules, "HITL's default section is there too"
@@ -94,7 +78,7 @@ def test_a_broken_default_section_is_reported_in_its_own_file(tmp_path: Path) ->
     bad = tmp_path / "bad.yaml"
     bad.write_text("# the tiny default\n\nn: many\n")
     with (
-        register(_Tiny(SectionFile(*load_yaml(bad.read_text(), str(bad))))),
+        register(_tiny(SectionFile(*load_yaml(bad.read_text(), str(bad))))),
         pytest.raises(ScenarioError) as caught,
     ):
         load_default(vendors())

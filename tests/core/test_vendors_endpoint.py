@@ -7,56 +7,41 @@ from typing import Any
 
 from aiohttp import web
 
-from mockserver.base.errors import ApiError
 from mockserver.http.app import build_app
 from mockserver.http.settings import Settings
 from mockserver.kit.actions import Action, ActionTable
-from mockserver.kit.vendor import Route, VendorState
-from mockserver.kit.worldview import WorldView
+from mockserver.kit.lifecycle import Lifecycle, Status
+from mockserver.kit.vendor import Route
 from mockserver.registry import register, vendors
 from mockserver.scenario.loading.library import ScenarioLibrary
-from tests.minimal_vendor import DictState, MinimalVendor
+from tests.minimal_vendor import minimal
 
 from .conftest import MakeClient
 
 
-class _Tiny(MinimalVendor):
-    """A vendor that lives in this test: one route, two reviewer words."""
+async def _ping(request: web.Request) -> web.Response:
+    return web.json_response({"ok": True})
 
-    name = "tiny"
-    title = "Tiny Review"
-    path_prefixes = ("/tiny/",)
-    base_path = "/tiny/api"
-    statuses = ("open", "done")
 
-    def actions(self) -> ActionTable:
-        def nothing(state: Any, item: Any, step: Any) -> None:
-            return None
+def _nothing(state: Any, item: Any, step: Any) -> None:
+    return None
 
-        return ActionTable(
-            [
-                Action("approve", "the item is fine", nothing, {"note": {"type": "string"}}),
-                Action("reject", "the item goes", nothing, applies_from=frozenset({"open"})),
-            ]
-        )
 
-    def routes(self) -> list[Route]:
-        async def ping(request: web.Request) -> web.Response:
-            return web.json_response({"ok": True})
-
-        return [Route("GET", "/tiny/api/ping", ping)]
-
-    def render_error(self, error: ApiError) -> web.Response:
-        return web.json_response({"oops": error.message}, status=error.status)
-
-    def section_schema(self) -> dict[str, Any]:
-        return {"type": "object"}
-
-    def parse_section(self, data: Any, ctx: Any) -> Any:
-        return data
-
-    def new_state(self, world: WorldView) -> VendorState:
-        return DictState(world)
+# A vendor that lives in this test: one route, two reviewer words.
+_TINY = minimal(
+    name="tiny",
+    title="Tiny Review",
+    path_prefixes=("/tiny/",),
+    base_path="/tiny/api",
+    lifecycle=Lifecycle(Status("open"), Status("done")),
+    actions=ActionTable(
+        [
+            Action("approve", "the item is fine", _nothing, {"note": {"type": "string"}}),
+            Action("reject", "the item goes", _nothing, applies_from=frozenset({"open"})),
+        ]
+    ),
+    routes=(Route("GET", "/tiny/api/ping", _ping),),
+)
 
 
 async def test_every_vendor_is_described(sandbox: MakeClient) -> None:
@@ -72,7 +57,7 @@ async def test_every_vendor_is_described(sandbox: MakeClient) -> None:
 
 
 async def test_a_vendor_registered_by_a_test_is_described(aiohttp_client: Any) -> None:
-    with register(_Tiny()):
+    with register(_TINY):
         app = build_app(Settings(), vendors(), ScenarioLibrary.load(vendors(), None))
         client = await aiohttp_client(app)
         got = await (await client.get("/_mockserver/vendors")).json()
@@ -94,6 +79,16 @@ async def test_a_vendor_registered_by_a_test_is_described(aiohttp_client: Any) -
         ],
         "statuses": ["open", "done"],
         "waiting": [],
-        "openapi": [],
+        "lifecycle": [
+            {"status": "open", "description": "", "waiting": False, "final": False, "event": None},
+            {"status": "done", "description": "", "waiting": False, "final": False, "event": None},
+        ],
+        "events": [],
+        "auth": {"header": "Authorization", "scheme": "Bearer"},
+        "error_message": ["message"],
+        "openapi": ["tiny"],
         "signatures": [],
+        "smoke": [
+            {"method": "GET", "path": "/tiny/ping", "body": None, "expect": None, "host": None}
+        ],
     }

@@ -9,12 +9,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from mockserver.kit.actions import Action, ActionTable, ItemStore
+from mockserver.kit.lifecycle import WAITING
 from mockserver.scenario.steps import Step
 
 if TYPE_CHECKING:
-    from tests.echo_vendor.models import Message
-
-PENDING = frozenset({"pending"})
+    from .models import Message
 
 
 class MessageStore(ItemStore, Protocol):
@@ -33,13 +32,13 @@ def _decide(status: str) -> Callable[[MessageStore, Message, Step], None]:
 
 ACTIONS = ActionTable(
     [
-        Action("approve", "approve the message", _decide("approved"), applies_from=PENDING),
+        Action("approve", "approve the message", _decide("approved"), applies_from=WAITING),
         Action(
             "reject",
             "reject the message, optionally saying why",
             _decide("rejected"),
             schema={"reason": {"type": "string", "description": "why, sent in the webhook"}},
-            applies_from=PENDING,
+            applies_from=WAITING,
         ),
     ],
     kind="message",

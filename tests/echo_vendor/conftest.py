@@ -16,9 +16,10 @@ from aiohttp.test_utils import TestClient
 from mockserver import registry
 from mockserver.http.server import create_app
 from mockserver.http.settings import Settings
+from mockserver.kit.vendor import Vendor
 from mockserver.testing.receiver import ReceiverEndpoint
 from mockserver.testing.server import InProcessServer
-from tests.echo_vendor.vendor import EchoVendor
+from tests.echo_vendor.vendor import VENDOR
 
 Client = TestClient[web.Request, web.Application]
 Serve = Callable[..., Awaitable[Client]]
@@ -49,14 +50,13 @@ def scenario(webhook: ReceiverEndpoint | None = None, secret: str | None = None)
 
 
 @pytest.fixture
-def echo() -> Iterator[EchoVendor]:
-    vendor = EchoVendor()
-    with registry.register(vendor):
+def echo() -> Iterator[Vendor]:
+    with registry.register(VENDOR) as vendor:
         yield vendor
 
 
 @pytest.fixture
-def serve(echo: EchoVendor, aiohttp_client: MakeClient, tmp_path: Path) -> Serve:
+def serve(echo: Vendor, aiohttp_client: MakeClient, tmp_path: Path) -> Serve:
     """`await serve(yaml)`: the app `mockserver serve --scenario FILE` builds, as a client."""
 
     async def make(text: str) -> Client:
@@ -68,7 +68,7 @@ def serve(echo: EchoVendor, aiohttp_client: MakeClient, tmp_path: Path) -> Serve
 
 
 @pytest.fixture
-def running(echo: EchoVendor, tmp_path: Path) -> Iterator[str]:
+def running(echo: Vendor, tmp_path: Path) -> Iterator[str]:
     """A sandbox serving echo on a free loopback port, as the pytest plugin runs one; its URL."""
     path = tmp_path / "echo.yaml"
     path.write_text(scenario(), encoding="utf-8")

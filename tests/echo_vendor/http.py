@@ -6,11 +6,16 @@ from __future__ import annotations
 from aiohttp import web
 
 from mockserver.base.errors import ApiError
+from mockserver.kit.vendor import ErrorFormat
 
 
 def render_error(error: ApiError) -> web.Response:
     body = {"status": error.status, "code": error.code or "error", "message": error.message}
     return web.json_response({"error": body}, status=error.status, headers=error.headers)
+
+
+ERRORS = ErrorFormat(render_error, message=("error", "message"))
+"""Where a client reads an error's message: `error.message`."""
 
 
 def authenticate(request: web.Request, keys: tuple[str, ...] | None) -> None:

@@ -8,8 +8,9 @@ from mockserver.base import jsonio
 from mockserver.base.errors import ApiError
 from mockserver.kit.vendor import Route
 from mockserver.kit.worldview import world_of
-from tests.echo_vendor.http import authenticate
-from tests.echo_vendor.state import EchoState
+
+from .http import authenticate
+from .state import EchoState
 
 MAX_TEXT = 10_000
 
@@ -32,7 +33,7 @@ async def create_message(request: web.Request) -> web.Response:
         raise ApiError(400, "`text` is required: a non-empty string", code="bad_request")
     if len(text) > MAX_TEXT:
         raise ApiError(400, f"`text` is longer than {MAX_TEXT} characters", code="bad_request")
-    message = await state.receive(text)
+    message = state.receive(text)
     return web.json_response(message.to_json(), status=201)
 
 
@@ -44,7 +45,7 @@ async def get_message(request: web.Request) -> web.Response:
     return web.json_response(message.to_json())
 
 
-ROUTES = [
+ROUTES = (
     Route("POST", "/echo/messages", create_message),
     Route("GET", "/echo/messages/{id}", get_message),
-]
+)

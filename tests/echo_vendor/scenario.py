@@ -8,8 +8,9 @@
           then: [{reject: {after: 30s, reason: spam}}]
         - otherwise: {approve: {after: 1m}}
 
-The rule words come from the action and matcher tables, so a typo'd word is reported like any
-vendor's: `file:line:col: echo.rules[0].then[0].aprove: unknown key (did you mean 'approve'?)`.
+The rule words come from the action and matcher tables (the core derives them and hands them to
+`section_schema`), so a typo'd word is reported like any vendor's:
+`file:line:col: echo.rules[0].then[0].aprove: unknown key (did you mean 'approve'?)`.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from mockserver.kit.vendor import ScenarioSection
 from mockserver.scenario.context import SectionContext
 from mockserver.scenario.rules import RuleSet, rules_schema
 from mockserver.scenario.vocabulary import Vocabulary
-from tests.echo_vendor.actions import ACTIONS
-from tests.echo_vendor.matchers import MATCHERS
+
+from .actions import ACTIONS
 
 DECISIONS = frozenset(ACTIONS.words)
 
@@ -41,31 +42,26 @@ class EchoConfig:
     rules: RuleSet
 
 
-VOCABULARY = Vocabulary(
-    when=MATCHERS.schemas(),
-    actions=ACTIONS.schemas(),
-    bare_words=ACTIONS.bare_words(),
-    descriptions=ACTIONS.descriptions(),
-)
-
-SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "additionalProperties": False,
-    "description": "Echo review: keys, webhook endpoint and scripted reviewers",
-    "properties": {
-        "keys": {"type": "array", "items": {"type": "string"}, "description": "API keys"},
-        "webhook": {
-            "type": "object",
-            "additionalProperties": False,
-            "required": ["url", "secret"],
-            "properties": {
-                "url": {"type": "string", "description": "where `message.decided` is sent"},
-                "secret": {"type": "string", "description": "the HMAC key of its signature"},
+def section_schema(words: Vocabulary) -> dict[str, Any]:
+    """The section's JSON Schema; its rules take the vendor's words."""
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "description": "Echo review: keys, webhook endpoint and scripted reviewers",
+        "properties": {
+            "keys": {"type": "array", "items": {"type": "string"}, "description": "API keys"},
+            "webhook": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["url", "secret"],
+                "properties": {
+                    "url": {"type": "string", "description": "where decisions are sent"},
+                    "secret": {"type": "string", "description": "the HMAC key of its signature"},
+                },
             },
+            "rules": rules_schema(words, "messages"),
         },
-        "rules": rules_schema(VOCABULARY, "messages"),
-    },
-}
+    }
 
 
 def parse(data: Mapping[str, Any] | None, ctx: SectionContext) -> EchoConfig:
@@ -96,4 +92,4 @@ def check(data: Mapping[str, Any], ctx: SectionContext) -> list[str]:
     return problems
 
 
-SECTION = ScenarioSection(SCHEMA, parse, check)
+SECTION = ScenarioSection(section_schema, parse, check)

@@ -1,7 +1,8 @@
 """Echo's store for one world: the messages, and the scripted reviewer each one gets.
 
-What the core needs from it (`mockserver.kit.actions.ItemStore`) is the six members at the end;
+What the core needs from it (`mockserver.kit.vendor.VendorState`) is the members at the end;
 the vendor's own logic is `receive`, and `decide`, what its reviewer words do (`actions.py`).
+The core gives it `world`, `cfg` (its scenario section), `lifecycle` and `webhooks`.
 """
 
 from __future__ import annotations
@@ -10,49 +11,46 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from mockserver.kit.vendor import VendorState
-from mockserver.scenario.rules import answer_fault
 from mockserver.scenario.steps import Step
-from tests.echo_vendor import webhooks
-from tests.echo_vendor.actions import ACTIONS, MessageStore
-from tests.echo_vendor.matchers import MATCHERS
-from tests.echo_vendor.models import Message
-from tests.echo_vendor.scenario import EchoConfig
+
+from . import webhooks
+from .actions import ACTIONS, MessageStore
+from .matchers import MATCHERS
+from .models import Message
+from .scenario import EchoConfig
 
 if TYPE_CHECKING:
+    from mockserver.kit.vendor import Vendor
     from mockserver.kit.worldview import WorldView
 
 
-class EchoState(VendorState):
-    def __init__(self, world: WorldView, cfg: EchoConfig) -> None:
-        self.world = world
-        self.cfg = cfg
+class EchoState(VendorState[EchoConfig]):
+    def __init__(self, world: WorldView, vendor: Vendor) -> None:
+        super().__init__(world, vendor)
         self.messages: dict[str, Message] = {}
-        self.problems: list[str] = []
 
-    async def receive(self, text: str) -> Message:
-        """Store a new message and schedule the first matching rule's steps; a rule starting
-        with `fail` answers this call instead (after its `latency`, real time)."""
+    def receive(self, text: str) -> Message:
+        """Store a new message and schedule the first matching rule's steps (a rule starting
+        with `fail` answers this call instead: `choose` raises it, the core answers it)."""
         message = Message(self.world.ids.uuid(), text, self.world.clock.now_iso())
         rule = self.world.engine.choose(
             self.cfg.rules, lambda when: MATCHERS.matches(when, message)
         )
-        await answer_fault(rule, lambda _status: "Injected failure")
         self.messages[message.id] = message
         if rule is not None:
             performer = ACTIONS.performer(self, message.id)
-            self.world.engine.schedule(message.id, rule.steps, performer, "echo")
-        self.changed(message.id)
+            self.world.engine.schedule(message.id, rule.steps, performer, self.vendor.name)
         return message
 
     def decide(self, message: Message, status: str, step: Step) -> None:
-        """A reviewer's verdict (`approve` or `reject`), sent as the `message.decided` webhook."""
+        """A reviewer's verdict (`approve` or `reject`), sent as its status's webhook event."""
         message.decided_by = self.world.reviewer(step.by).email  # ValueError: unknown person
         message.status = status
         message.reason = step.args.get("reason")
         message.decided_at = self.world.clock.now_iso()
-        webhooks.emit(self.world, self.cfg, message)
+        webhooks.emit(self, message)
 
-    # -- what the core's action table reads (mockserver.kit.actions.ItemStore) -------------------
+    # -- what the core reads (mockserver.kit.vendor.VendorState) --------------------------------
     def find(self, item_id: str) -> Message | None:
         return self.messages.get(item_id)
 
@@ -62,11 +60,11 @@ class EchoState(VendorState):
     def status_of(self, item: Message) -> str:
         return item.status
 
+    def summary(self, item: Message) -> str:
+        return item.text[:80]
+
     def item_json(self, item: Message) -> dict[str, Any]:
         return item.to_json()
-
-    def changed(self, item_id: str) -> None:
-        self.world.changed(item_id)
 
 
 # The words' handlers are typed against `MessageStore`; the table cannot import this module

@@ -38,8 +38,43 @@ def test_the_vendors_endpoint_describes_it(running: str) -> None:
         ],
         "statuses": ["pending", "approved", "rejected"],
         "waiting": ["pending"],
+        "lifecycle": [
+            {
+                "status": "pending",
+                "description": "waits for a reviewer",
+                "waiting": True,
+                "final": False,
+                "event": None,
+            },
+            {
+                "status": "approved",
+                "description": "a reviewer approved it",
+                "waiting": False,
+                "final": True,
+                "event": "message.decided",
+            },
+            {
+                "status": "rejected",
+                "description": "a reviewer rejected it",
+                "waiting": False,
+                "final": True,
+                "event": "message.decided",
+            },
+        ],
+        "events": ["message.decided"],
+        "auth": {"header": "Authorization", "scheme": "Bearer"},
+        "error_message": ["error", "message"],
         "openapi": ["echo"],
         "signatures": ["hmac-sha256"],
+        "smoke": [
+            {
+                "method": "POST",
+                "path": "/echo/messages",
+                "body": {"text": "hello"},
+                "expect": "id",
+                "host": None,
+            }
+        ],
     }
 
 

@@ -18,9 +18,9 @@ from mockserver.base.errors import ScenarioError
 from mockserver.cli.main import main
 from mockserver.http.server import create_app
 from mockserver.http.settings import Settings
+from mockserver.kit.vendor import Vendor
 from mockserver.scenario.loading.loader import parse_scenario
 from mockserver.testing.receiver import ReceiverEndpoint
-from tests.echo_vendor.vendor import EchoVendor
 from tests.echo_vendor.webhooks import SIGNATURE
 
 from .conftest import AUTH, Client, MakeClient, Serve, post_message, scenario
@@ -49,7 +49,7 @@ async def advance(client: Client, by: str) -> None:
 # -- scenario words and validation -----------------------------------------------------------
 
 
-def test_scenario_words_come_from_its_tables_with_the_same_messages(echo: EchoVendor) -> None:
+def test_scenario_words_come_from_its_tables_with_the_same_messages(echo: Vendor) -> None:
     def problems(text: str) -> list[str]:
         with pytest.raises(ScenarioError) as caught:
             parse_scenario(text, "s.yaml", registry.vendors())
@@ -90,7 +90,7 @@ def test_unregistered_the_section_is_an_unknown_key() -> None:
 
 
 def test_validate_reports_format_and_vendor_checks_with_file_and_line(
-    echo: EchoVendor, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    echo: Vendor, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
     good.write_text(scenario(), encoding="utf-8")
@@ -276,7 +276,7 @@ def test_the_trigger_cli_lists_its_items_and_acts_with_its_words(
     assert main(["trigger", "--url", running, "list", "--vendor", "echo"]) == 0
     header, row = capsys.readouterr().out.splitlines()
     assert header.split() == ["VENDOR", "ID", "STATUS", "TYPE", "SUMMARY"]
-    assert row.split() == ["echo", message["id"], "pending"]
+    assert row.split() == ["echo", message["id"], "pending", "hello"]  # its summary
     # the verbs and their options are echo's words and settings, as the sandbox declares them
     verb = ["trigger", "--url", running, "reject", message["id"], "--reason", "by hand"]
     assert main(verb) == 0

@@ -1,60 +1,36 @@
-"""Echo review as a vendor of the core: one object saying everything the core needs."""
+"""Echo review as a vendor of the core: one declaration saying everything the core needs.
+
+Adding a vendor to the sandbox is its folder and its package listed in `mockserver/registry.py`
+(`PACKAGES`); a test serves one of its own with `registry.register(VENDOR)`.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Final
 
-from aiohttp import web
+from mockserver.kit.vendor import KeyAuth, SmokeCall, Vendor, VendorHost
 
-from mockserver.base.errors import ApiError
-from mockserver.kit.actions import ActionTable
-from mockserver.kit.matchers import MatcherTable
-from mockserver.kit.vendor import (
-    OpenApiDocument,
-    Route,
-    ScenarioSection,
-    Vendor,
-    VendorHost,
-    VendorState,
-    WebhookPolicy,
+from . import http, routes, scenario, webhooks
+from .actions import ACTIONS
+from .lifecycle import LIFECYCLE
+from .matchers import MATCHERS
+from .state import EchoState
+
+VENDOR: Final = Vendor(
+    name="echo",
+    title="Echo review",
+    package=__package__ or "",
+    path_prefixes=("/echo",),
+    hosts=(VendorHost("api.echo.example", "Echo review API"),),
+    lifecycle=LIFECYCLE,
+    auth=KeyAuth("Authorization", "Bearer", keys="keys"),
+    errors=http.ERRORS,
+    routes=routes.ROUTES,
+    actions=ACTIONS,
+    matchers=MATCHERS,
+    section=scenario.SECTION,
+    state=EchoState,
+    webhooks=webhooks.POLICY,
+    openapi=("openapi.yaml",),
+    smoke=(SmokeCall("POST", "/echo/messages", {"text": "hello"}, expect="id"),),
 )
-from tests.echo_vendor import http, routes, scenario, webhooks
-from tests.echo_vendor.actions import ACTIONS
-from tests.echo_vendor.matchers import MATCHERS
-from tests.echo_vendor.state import EchoState
-
-if TYPE_CHECKING:
-    from mockserver.kit.worldview import WorldView
-
-
-class EchoVendor(Vendor):
-    name = "echo"
-    title = "Echo review"
-    path_prefixes = ("/echo",)
-    hosts = (VendorHost("api.echo.example", "Echo review API"),)
-    statuses = ("pending", "approved", "rejected")
-    waiting = ("pending",)
-
-    def routes(self) -> list[Route]:
-        return list(routes.ROUTES)
-
-    def render_error(self, error: ApiError) -> web.Response:
-        return http.render_error(error)
-
-    def actions(self) -> ActionTable:
-        return ACTIONS
-
-    def matchers(self) -> MatcherTable:
-        return MATCHERS
-
-    def webhook_policy(self) -> WebhookPolicy:
-        return webhooks.POLICY
-
-    def scenario_section(self) -> ScenarioSection:
-        return scenario.SECTION
-
-    def openapi_documents(self) -> tuple[OpenApiDocument, ...]:
-        return (OpenApiDocument("echo", __package__ or "", "openapi.yaml"),)
-
-    def new_state(self, world: WorldView) -> VendorState:
-        return EchoState(world, world.scenario.section(self.name))

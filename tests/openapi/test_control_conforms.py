@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.crosscut import NO_VENDOR
+
 from .conftest import BASE_SCENARIO, MakeClient
 from .described import Described
 
@@ -53,7 +55,7 @@ async def test_every_operation_answers_as_described(make_client: MakeClient) -> 
     await api.call("GET", "/items", 200, query={"vendor": "hitl", "status": "pending"})
     await api.call("POST", "/items/{vendor}/{id}", 200, path=item, json_body="claim")
     await api.call("POST", "/items/{vendor}/{id}", 400, path=item, json_body={"dance": {}})
-    await api.call("POST", "/items/{vendor}/{id}", 404, path={**item, "vendor": "acme"})
+    await api.call("POST", "/items/{vendor}/{id}", 404, path={**item, "vendor": NO_VENDOR})
     await api.call("GET", "/wait/items/{vendor}/{id}", 200, path=item, query={"status": "claimed"})
     await api.call("GET", "/wait/items/{vendor}/{id}", 400, path=item)
     await api.call(

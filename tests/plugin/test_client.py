@@ -18,6 +18,7 @@ from mockserver.testing import (
     WaitTimedOut,
 )
 from mockserver.testing.sandbox import host_urls_from_env
+from tests.crosscut import NO_VENDOR
 
 LOOP = "65f1234567890abcdef12345"
 MANUAL = {
@@ -156,8 +157,8 @@ def test_url_for_is_a_vendors_base_url(mockserver: Sandbox) -> None:
     assert mockserver.url_for("hitl") == mockserver.url + "/v1"
     assert mockserver.url_for("outharm") == mockserver.url
     assert mockserver.url_for("hive") == mockserver.url
-    with pytest.raises(KeyError, match=r"no vendor 'acme' .*hitl"):
-        mockserver.url_for("acme")
+    with pytest.raises(KeyError, match=rf"no vendor '{NO_VENDOR}' .*hitl"):
+        mockserver.url_for(NO_VENDOR)
 
 
 def test_url_for_a_host_is_the_port_answering_as_that_host(mockserver: Sandbox) -> None:

@@ -10,16 +10,13 @@ import urllib.error
 import urllib.request
 
 import pytest
-from aiohttp import web
 
-from mockserver.base.errors import ApiError
-from mockserver.kit.vendor import Route, VendorState, WebhookPolicy
-from mockserver.kit.worldview import WorldView
+from mockserver.kit.vendor import WebhookPolicy
 from mockserver.registry import register
 from mockserver.testing import ReceiverEndpoint, WebhookReceiver
 from mockserver.testing.receiver import check_signature
 from mockserver.webhooks.signatures import HmacSignature
-from tests.minimal_vendor import DictState, MinimalVendor
+from tests.minimal_vendor import minimal
 
 BODY = json.dumps({"event": "request.completed", "request_id": "r1"}).encode()
 
@@ -102,24 +99,13 @@ def test_endpoints_are_separate_and_closed_ones_answer_404() -> None:
         receiver.stop()
 
 
-class _Signed(MinimalVendor):
-    """A vendor of this test only, signing with a header of its own."""
-
-    name = "signed"
-    title = "Signed"
-    path_prefixes = ("/signed/",)
-
-    def webhook_policy(self) -> WebhookPolicy:
-        return WebhookPolicy(signatures=(HmacSignature("X-Signed", "v1=", name="signed-v1"),))
-
-    def routes(self) -> list[Route]:
-        return []
-
-    def render_error(self, error: ApiError) -> web.Response:
-        return web.json_response({}, status=error.status)
-
-    def new_state(self, world: WorldView) -> VendorState:
-        return DictState(world)
+# A vendor of this test only, signing with a header of its own.
+_SIGNED = minimal(
+    name="signed",
+    title="Signed",
+    path_prefixes=("/signed/",),
+    webhooks=WebhookPolicy(signatures=(HmacSignature("X-Signed", "v1=", name="signed-v1"),)),
+)
 
 
 def test_a_vendor_registered_by_a_test_is_verified_by_its_own_scheme(
@@ -127,7 +113,7 @@ def test_a_vendor_registered_by_a_test_is_verified_by_its_own_scheme(
 ) -> None:
     signed = HmacSignature("X-Signed", "v1=").sign(webhook_receiver.secret, BODY)
     assert post(webhook_receiver.url, signed) == 200  # not a scheme any vendor declares yet
-    with register(_Signed()):
+    with register(_SIGNED):
         assert post(webhook_receiver.url, signed) == 200
         assert post(webhook_receiver.url, {"X-Signed": "v1=00"}) == 200
     unknown, good, wrong = webhook_receiver.received

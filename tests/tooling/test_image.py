@@ -1,10 +1,9 @@
 """The Docker image: hadolint, what the Dockerfile promises, its exact command line and
-environment run as a local process (health, one call per vendor, graceful SIGTERM), and the
-probe that `make image-check` runs against the real image."""
+environment run as a local process (health, the image probe's call of every vendor, graceful
+SIGTERM), and the probe that `make image-check` runs against the real image."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -17,37 +16,21 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from mockserver.http.hostports import declared
-from mockserver.registry import VENDORS
+from mockserver.registry import vendors
+from tests.core.source_graph import VENDOR_WORD
+from tools import image_probe
+from tools.image_probe import http
 
 from . import dockerfile
 from .helpers import KEY, scenario, write
 
 BIN = Path(sys.executable).parent
 IMAGE = dockerfile.read()
-OUTHARM_SCHEMA = "550e8400-e29b-41d4-a716-446655440000"
-HOSTS = tuple(declared(VENDORS))
-
-# One call per vendor, at a documented path: (method, path, headers, JSON body).
-PROBES: dict[str, tuple[str, str, dict[str, str], Any]] = {
-    "hitl": ("GET", "/v1/test", {"Authorization": f"Bearer {KEY}"}, None),
-    "outharm": (
-        "POST",
-        "/moderation/automated",
-        {"Authorization": "Bearer sandbox-token"},
-        {"schema_id": OUTHARM_SCHEMA, "content": {"title": ["hello"]}},
-    ),
-    "hive": (
-        "POST",
-        "/api/v1/task/sync",
-        {"Authorization": "token sandbox-key"},
-        {"text_data": "hello", "post_id": "p1", "user_id": "u1"},
-    ),
-}
+HOSTS = tuple(declared(vendors()))
 
 
 def free_port() -> int:
@@ -55,20 +38,6 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
-
-
-def http(
-    url: str, method: str = "GET", headers: dict[str, str] | None = None, body: Any = None
-) -> tuple[int, Any]:
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
-    if data is not None:
-        request.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(request, timeout=5) as answer:
-            return answer.status, json.loads(answer.read() or b"null")
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read() or b"null")
 
 
 @dataclass
@@ -166,7 +135,7 @@ def test_the_dockerfile_promises() -> None:
 def test_empty_scenario_folder_serves_the_default_and_is_healthy(container: Running) -> None:
     status, health = http(container.url + "/_mockserver/health")
     assert (status, health["status"], health["scenario"]) == (200, "ok", "default")
-    assert health["vendors"] == [v.name for v in VENDORS]
+    assert health["vendors"] == [v.name for v in vendors()]
     check = subprocess.run(IMAGE.healthcheck, env=container.env, capture_output=True, check=False)
     assert check.returncode == 0, check.stderr
     # The same command fails when nothing listens on MOCKSERVER_PORT.
@@ -174,26 +143,27 @@ def test_empty_scenario_folder_serves_the_default_and_is_healthy(container: Runn
     assert subprocess.run(IMAGE.healthcheck, env=elsewhere, capture_output=True).returncode == 1
 
 
-def test_each_vendor_host_answers_on_its_own_port(container: Running) -> None:
-    ports = dict(pair.split("=") for pair in container.env["MOCKSERVER_HOST_PORTS"].split(","))
-    models = f"http://127.0.0.1:{ports['api.thehive.ai']}"
-    status, answer = http(
-        models + "/api/v2/task/sync", "POST", {"Authorization": "token k"}, {"text_data": "hi"}
-    )
-    assert status == 200 and answer["code"] == 200, answer  # the Models API, by origin alone
-    status, answer = http(f"http://127.0.0.1:{ports['api.outharm.com']}/_mockserver/health")
-    assert (status, answer["status_code"]) == (404, "404")  # Outharm's shape, no control plane
+def test_the_probe_calls_every_vendor_as_it_declares(container: Running) -> None:
+    """tools/image_probe.py, as `make image-check` runs it: each vendor's smoke calls on the main
+    port and on its hosts' own ports, each host port answering as its vendor alone, and the
+    journal counting exactly what was sent."""
+    said: list[str] = []
+    sent = image_probe.probe(container.url, said.append)
+    assert set(sent) == {v.name for v in vendors()}
+    for vendor in vendors():
+        on_host_ports = sum(1 for call in vendor.smoke if call.host is not None)
+        assert sent[vendor.name] == len(vendor.smoke) + on_host_ports + len(vendor.hosts)
+    assert said[-1].startswith("journal: each vendor's calls recorded")
+    # run again: it counts what it sent this time, whatever the journal held before
+    assert image_probe.probe(container.url, said.append) == sent
 
 
-@pytest.mark.parametrize("vendor", sorted(PROBES))
-def test_one_call_per_vendor(container: Running, vendor: str) -> None:
-    if vendor not in {v.name for v in VENDORS}:
-        pytest.skip(f"the {vendor} vendor is not registered in mockserver.registry yet")
-    method, path, headers, body = PROBES[vendor]
-    status, answer = http(container.url + path, method, headers, body)
-    assert status == 200, answer
-    _, journal = http(f"{container.url}/_mockserver/journal?vendor={vendor}&path={path}")
-    assert journal["count"] >= 1
+def test_the_probe_fails_on_a_wrong_answer(container: Running) -> None:
+    """A smoke call the sandbox does not serve: the probe says which vendor and call."""
+    described = [v.describe() for v in vendors()]
+    broken = {**described[0], "smoke": [{**described[0]["smoke"][0], "path": "/nowhere"}]}
+    with pytest.raises(image_probe.ProbeFailed, match=f"{broken['name']}: .* /nowhere answered"):
+        image_probe.check_smoke(container.url, broken, broken["smoke"][0], "")
 
 
 def console_page(url: str) -> str:
@@ -252,14 +222,19 @@ def test_sigterm_stops_gracefully_and_records_pending_webhooks(tmp_path: Path) -
 
 def test_image_check_probes_every_vendor_and_the_health_check() -> None:
     """The real image is built and run by `make image-check` (container-check, no Docker engine
-    needed; CI runs it after `make test`). Its probe calls each registered vendor at the path
-    this module's PROBES use, and the control plane's health."""
+    needed; CI runs it after `make test`). Its probe checks the control plane's health and the
+    console, then runs tools/image_probe.py, which reads the vendors from the image itself:
+    the script names no vendor and counts nothing by hand."""
     root = dockerfile.DOCKERFILE.parent
     probe = (root / "tools" / "image-probe.sh").read_text()
     assert "$url/_mockserver/health" in probe
     assert "$url/_mockserver/ui" in probe  # the reviewer console is package data in the image
-    for vendor in VENDORS:
-        assert f"$url{PROBES[vendor.name][1]}" in probe, vendor.name
+    assert 'python3 "$(dirname "$0")/image_probe.py" "$url"' in probe
+    code = [line for line in probe.splitlines() if not line.startswith("#")]
+    assert not [line for line in code if VENDOR_WORD.search(line)], "the probe names a vendor"
+    assert not [line for line in code if "count" in line], "the probe counts by hand"
+    module = (root / "tools" / "image_probe.py").read_text()
+    assert not VENDOR_WORD.search(module), "the probe names a vendor"
     makefile = (root / "Makefile").read_text()
     assert "PROBE='sh tools/image-probe.sh' bash $(CONTAINER_CHECK) ." in makefile
     assert "make image-check" in (root / ".ci" / "run").read_text()

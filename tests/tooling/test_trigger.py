@@ -10,22 +10,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from mockserver.base.errors import ApiError
 from mockserver.cli.main import main
 from mockserver.http import appkeys
 from mockserver.http.app import build_app
 from mockserver.http.server import create_app
 from mockserver.http.settings import Settings
 from mockserver.kit.actions import Action, ActionTable
-from mockserver.kit.vendor import Route, VendorState
+from mockserver.kit.lifecycle import Lifecycle, Status
+from mockserver.kit.vendor import Vendor
 from mockserver.kit.worldview import WorldView
 from mockserver.registry import VENDORS, register, vendors
 from mockserver.scenario.loading.library import ScenarioLibrary
 from mockserver.scenario.steps import Step
-from tests.minimal_vendor import MinimalVendor
+from tests.minimal_vendor import DictState, minimal
 
 from .helpers import AUTH, new_request, scenario, write
 
@@ -206,13 +205,12 @@ async def test_decide_an_outharm_submission(
     assert items[0]["result"]["is_harmful"] is True
 
 
-class _Echo(VendorState):
+class _Echo(DictState):
     """Every id is an item; each records the steps that reached it (the action table's store)."""
 
-    def __init__(self) -> None:
+    def __init__(self, world: WorldView, vendor: Vendor) -> None:
+        super().__init__(world, vendor)
         self.steps: list[tuple[str, dict[str, Any], str | None]] = []
-        self.status: dict[str, str] = {}
-        self.problems: list[str] = []
 
     def find(self, item_id: str) -> str:
         return item_id
@@ -220,54 +218,31 @@ class _Echo(VendorState):
     def status_of(self, item: str) -> str:
         return self.status.get(item, "open")
 
-    def all_items(self) -> list[str]:
-        return list(self.status)
 
-    def item_json(self, item: str) -> dict[str, Any]:
-        return {"id": item, "status": self.status_of(item)}
-
-    def changed(self, item_id: str) -> None:
-        return None
+def _record(state: _Echo, item: str, step: Step) -> None:
+    state.steps.append((step.word, dict(step.args), step.by))
+    state.status[item] = f"{step.word}d"
 
 
-class _Tiny(MinimalVendor):
-    """A vendor that lives in this test: two reviewer words, one with settings."""
-
-    name = "tiny"
-    title = "Tiny Review"
-    path_prefixes = ("/tiny/",)
-
-    def actions(self) -> ActionTable:
-        def record(state: _Echo, item: str, step: Step) -> None:
-            state.steps.append((step.word, dict(step.args), step.by))
-            state.status[item] = f"{step.word}d"
-
-        settings = {
-            "note": {"type": "string", "description": "why"},
-            "labels": {"type": "array", "items": {"type": "string"}, "description": "tags"},
-            "score": {"type": "integer", "minimum": 0, "description": "how sure"},
-        }
-        return ActionTable(
-            [
-                Action("approve", "the item is fine", record, settings),
-                Action("purge", "gone", record),
-            ]
-        )
-
-    def routes(self) -> list[Route]:
-        return []
-
-    def render_error(self, error: ApiError) -> web.Response:
-        return web.json_response({"oops": error.message}, status=error.status)
-
-    def section_schema(self) -> dict[str, Any]:
-        return {"type": "object"}
-
-    def parse_section(self, data: Any, ctx: Any) -> Any:
-        return data
-
-    def new_state(self, world: WorldView) -> VendorState:
-        return _Echo()
+_SETTINGS = {
+    "note": {"type": "string", "description": "why"},
+    "labels": {"type": "array", "items": {"type": "string"}, "description": "tags"},
+    "score": {"type": "integer", "minimum": 0, "description": "how sure"},
+}
+# A vendor that lives in this test: two reviewer words, one with settings.
+_TINY = minimal(
+    name="tiny",
+    title="Tiny Review",
+    path_prefixes=("/tiny/",),
+    lifecycle=Lifecycle(Status("open", waiting=True), Status("approved"), Status("purged")),
+    actions=ActionTable(
+        [
+            Action("approve", "the item is fine", _record, _SETTINGS),
+            Action("purge", "gone", _record),
+        ]
+    ),
+    state=_Echo,
+)
 
 
 async def test_verbs_and_options_come_from_the_sandbox(
@@ -275,7 +250,7 @@ async def test_verbs_and_options_come_from_the_sandbox(
 ) -> None:
     """The vendor is registered only while the sandbox is built: the CLI learns its words and
     settings from `GET /_mockserver/vendors`, not from the vendors installed here."""
-    with register(_Tiny()):
+    with register(_TINY):
         app = build_app(Settings(), vendors(), ScenarioLibrary.load(vendors(), None))
     client: Client = await aiohttp_client(app)
     with pytest.raises(SystemExit):

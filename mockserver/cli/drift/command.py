@@ -33,7 +33,7 @@ PACE_ENV = "MOCKSERVER_DRIFT_PACE"
 def _probe_sets() -> dict[str, ProbeSet]:
     from mockserver.registry import vendors
 
-    return {v.name: ps for v in vendors() if (ps := v.drift_probes()) is not None}
+    return {v.name: ps for v in vendors() if (ps := v.drift_probes) is not None}
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -162,7 +162,7 @@ def variant_source(vendor: str) -> list[KnownVariant]:
         )
         for v in vendors()
         if v.name == vendor
-        for variant in v.variants()
+        for variant in v.variants
     ]
 
 

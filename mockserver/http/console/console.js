@@ -3,7 +3,7 @@
 
 import { call, duration, el, replaceChildren, setToken, takeTokenFromUrl, token } from "./api.js";
 import { clockSpan, said } from "./parts.js";
-import { actionForm, formKey, isOpen, loadViews, title, view } from "./views.js";
+import { actionForm, formKey, isOpen, loadViews, phase, title, view } from "./views.js";
 import {
   refreshClock, refreshDeliveries, refreshJournal, refreshNamespaces, refreshScenario,
   wireClock, wireNamespaces, wireScenario,
@@ -75,6 +75,7 @@ function actor(item, card) {
 
 function updateCard(card, item) {
   card.dataset.status = item.status;
+  card.dataset.phase = phase(item);
   card.querySelector(".view").replaceChildren(header(item), facts(item), content(item), upcoming(item));
   const key = formKey(item);
   if (card.dataset.form !== key) {

@@ -15,6 +15,7 @@ const GENERIC = {
 const views = {};
 const titles = {};
 const waiting = {}; // vendor -> the statuses in which its items wait for a reviewer
+const final = {}; // vendor -> the statuses after which nothing changes an item
 
 // The vendors this sandbox serves ([{name, title}]), their views loaded; [] when unreachable.
 export async function loadViews() {
@@ -27,6 +28,7 @@ export async function loadViews() {
   await Promise.all(answer.vendors.map(async (v) => {
     titles[v.name] = v.title;
     waiting[v.name] = v.waiting || [];
+    final[v.name] = v.final || [];
     if (!v.view) return;
     try {
       views[v.name] = { ...GENERIC, ...(await import(`./vendors/${encodeURIComponent(v.name)}.js`)) };
@@ -51,6 +53,13 @@ export function isOpen(item) {
   return (waiting[item.vendor] || []).includes(item.status);
 }
 
+// Where the item is in its vendor's lifecycle (GET /_mockserver/ui/vendors.json): "waiting" for a
+// reviewer, "final", or "moving" (neither); the page colours items by it, naming no status.
+export function phase(item) {
+  if (isOpen(item)) return "waiting";
+  return (final[item.vendor] || []).includes(item.status) ? "final" : "moving";
+}
+
 // The action area for an item, or null when nothing can be done to it any more.
 export function actionForm(item, act) {
   return item.waiting ? view(item.vendor).form(item, act) : null;
@@ -58,5 +67,6 @@ export function actionForm(item, act) {
 
 // What the form depends on: rebuild it only when this changes, so typing is never lost.
 export function formKey(item) {
-  return `${item.status}|${(item.available_actions || []).join(",")}|${(item.reviews || []).length}`;
+  const words = [...(item.actions || []), ...(item.available_actions || [])];
+  return `${item.status}|${words.join(",")}|${(item.reviews || []).length}`;
 }

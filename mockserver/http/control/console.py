@@ -68,15 +68,18 @@ async def console_file(request: web.Request) -> web.Response:
 
 async def console_vendors(request: web.Request) -> web.Response:
     """The vendors the page shows: name, title, whether the vendor ships its own view of its
-    items (`Vendor.console_view`, served by `vendor_view`) and the statuses in which an item
-    waits for a reviewer (`Vendor.waiting`: the queue's filter, and which items get a form)."""
+    items (`Vendor.console_view`, served by `vendor_view`) and its lifecycle (`Vendor.lifecycle`):
+    every status, those in which an item waits for a reviewer (the queue's filter, and which
+    items get a form) and the final ones; the page names no status itself."""
     vendors = request.app[appkeys.VENDORS]
     listed = [
         {
             "name": v.name,
             "title": v.title,
             "view": v.console_view() is not None,
+            "statuses": list(v.statuses),
             "waiting": list(v.waiting),
+            "final": list(v.lifecycle.final),
         }
         for v in vendors
     ]

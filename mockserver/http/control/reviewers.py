@@ -38,7 +38,7 @@ async def list_items(request: web.Request) -> web.Response:
         upcoming = _timers_by_item(world)
         for vendor in vendors:
             chosen = None if statuses is None else statuses[vendor.name]
-            for item in vendor.actions().items(world.state(vendor.name), chosen):
+            for item in vendor.actions.items(world.state(vendor.name), chosen):
                 item = {"vendor": vendor.name, "namespace": world.namespace, **item}
                 item["next"] = upcoming.get(str(item["id"]).lower(), [])
                 items.append(item)
@@ -118,7 +118,7 @@ async def act(request: web.Request) -> web.Response:
                 reviewers=known,
             )
     state = world.state(vendor.name)
-    table = vendor.actions()
+    table = vendor.actions
     item_id = request.match_info["id"]
     result: dict[str, Any] = {}
     for step in steps:
@@ -152,7 +152,7 @@ async def wait_item(request: web.Request) -> web.Response:
     timeout = query_float(request, "timeout", 10.0)
     world = world_for(request)
     state = world.state(vendor.name)
-    table = vendor.actions()
+    table = vendor.actions
     item_id = request.match_info["id"]
     if table.status(state, item_id) is None:
         fail(404, f"no {vendor.name} item {item_id!r}")

@@ -1,5 +1,7 @@
 """Load the shipped OpenAPI descriptions, parsed once: the control plane's (next to this
-module) and each vendor's (in its folder, as `Vendor.openapi_documents()` declares them).
+module) and each vendor's (in its folder, as `Vendor.openapi_documents()` declares them), whose
+`x-lifecycle: <which>` nodes get their `enum` from the vendor's lifecycle here
+(`mockserver/kit/lifecycle.py`), so a status added to a vendor reaches its description.
 
 YAML 1.1 quietly turns some unquoted words into other types (`200:` into an integer key,
 `yes` into true, `2026-01-01` into a date), which JSON and OpenAPI do not allow; a file that
@@ -17,6 +19,7 @@ import yaml
 
 from mockserver.base.jsonio import dumps
 from mockserver.http.appkeys import CONTROL_PREFIX
+from mockserver.kit.vendor import OpenApiDocument
 
 CONTROL: Final = "control"
 _SCALARS: Final = (str, int, float, bool, type(None))
@@ -26,12 +29,17 @@ class DocumentError(ValueError):
     """A description file that is not plain JSON data once parsed."""
 
 
-def _locations() -> dict[str, tuple[str, str]]:
-    """Each description's name -> (package, file), the vendors' first, then the control's."""
+_CONTROL_DOCUMENT: Final = OpenApiDocument(
+    CONTROL, __package__ or "mockserver.http.openapi", f"{CONTROL}.yaml"
+)
+
+
+def _locations() -> dict[str, OpenApiDocument]:
+    """Each description by name, the vendors' first, then the control's."""
     from mockserver.registry import vendors  # at call time: a test may register one
 
-    found = {d.name: (d.package, d.resource) for v in vendors() for d in v.openapi_documents()}
-    found[CONTROL] = (__package__ or "mockserver.http.openapi", f"{CONTROL}.yaml")
+    found = {d.name: d for v in vendors() for d in v.openapi_documents()}
+    found[CONTROL] = _CONTROL_DOCUMENT
     return found
 
 
@@ -40,10 +48,14 @@ def names() -> tuple[str, ...]:
     return tuple(_locations())
 
 
+def _text(doc: OpenApiDocument) -> str:
+    return resources.files(doc.package).joinpath(doc.resource).read_text(encoding="utf-8")
+
+
 def source(name: str) -> str:
-    """The YAML text of description `name`; KeyError for a name not in `names()`."""
-    package, resource = _locations()[name]
-    return resources.files(package).joinpath(resource).read_text(encoding="utf-8")
+    """The YAML text of description `name` as written (its `x-lifecycle` markers unfilled);
+    KeyError for a name not in `names()`."""
+    return _text(_locations()[name])
 
 
 def parse(text: str, where: str) -> dict[str, Any]:
@@ -56,8 +68,19 @@ def parse(text: str, where: str) -> dict[str, Any]:
 
 
 @functools.cache
+def _parsed_document(doc: OpenApiDocument) -> dict[str, Any]:
+    data = parse(_text(doc), doc.resource)
+    if doc.lifecycle is not None:
+        try:
+            doc.lifecycle.fill(data)
+        except ValueError as exc:
+            raise DocumentError(f"{doc.resource}:{exc}") from None
+    return data
+
+
 def _parsed(name: str) -> dict[str, Any]:
-    return parse(source(name), f"{name}.yaml")
+    """Description `name`, parsed once per declaration (a derived vendor's is its own)."""
+    return _parsed_document(_locations()[name])
 
 
 def _check(node: Any, where: str) -> None:
@@ -79,9 +102,13 @@ def document(name: str) -> dict[str, Any]:
 
 
 @functools.cache
+def _document_json(doc: OpenApiDocument) -> bytes:
+    return dumps(_parsed_document(doc))
+
+
 def document_json(name: str) -> bytes:
     """Description `name` as the JSON bytes the control plane serves."""
-    return dumps(_parsed(name))
+    return _document_json(_locations()[name])
 
 
 def index() -> list[dict[str, str]]:

@@ -115,7 +115,7 @@ def scenario_schema(vendors: Iterable[Vendor]) -> dict[str, Any]:
         },
     }
     properties["variants"] = VariantRegistry(
-        v for vendor in vendors for v in vendor.variants()
+        v for vendor in vendors for v in vendor.variants
     ).schema()
     for vendor in vendors:
         section = dict(vendor.section_schema())

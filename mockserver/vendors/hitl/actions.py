@@ -18,8 +18,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Protocol
 
 from mockserver.kit.actions import Action, ActionTable, ItemStore
+from mockserver.kit.lifecycle import WAITING
 from mockserver.scenario.steps import Step
-from mockserver.vendors.hitl.models import OPEN, HitlRequest, Loop
+from mockserver.vendors.hitl.models import HitlRequest, Loop
 
 if TYPE_CHECKING:
     from mockserver.scenario.model import Reviewer
@@ -130,7 +131,7 @@ ACTIONS = ActionTable(
             "a reviewer answers (status completed, request.completed webhook)",
             _respond,
             schema=ANSWER_SETTINGS,
-            applies_from=OPEN,
+            applies_from=WAITING,
             refusal=lambda _req, _status: "Request is no longer pending",
         ),
         Action(
@@ -139,14 +140,14 @@ ACTIONS = ActionTable(
             "control API) now; in a scenario, alone, at its timeout_at (nobody answers), "
             "with `after`, then",
             _timeout,
-            applies_from=OPEN,
+            applies_from=WAITING,
             refusal=lambda _req, status: f"Request cannot time out in current state ({status})",
         ),
         Action(
             "cancel",
             "the request is cancelled",
             _cancel,
-            applies_from=OPEN,  # `hitl.cancel_rule` pending_only: the state refuses claimed too
+            applies_from=WAITING,  # `hitl.cancel_rule` pending_only: the state refuses claimed too
             refusal=lambda _req, _status: "Request cannot be cancelled in current state",
         ),
         Action(

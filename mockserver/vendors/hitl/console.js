@@ -74,12 +74,15 @@ function answer(item, act) {
   }, body, submit);
 }
 
+// The buttons follow the words the request offers now (`item.actions`, from the action table and
+// the lifecycle), so no status is named here.
 export function form(item, act) {
   const buttons = el("div", { className: "buttons" });
-  if (item.status === "pending") buttons.append(button("Claim", () => act({ claim: act.by() })));
-  if (item.status === "claimed") buttons.append(button("Release", () => act("release")));
+  const offers = (word) => (item.actions || []).includes(word);
+  if (offers("claim")) buttons.append(button("Claim", () => act({ claim: act.by() })));
+  if (offers("release")) buttons.append(button("Release", () => act("release")));
   // By hand, `timeout` times the request out at once, with its default response.
-  buttons.append(button("Time out now", () => act("timeout"), { title: "times out at once, with its default response" }),
-    button("Cancel request", () => act("cancel")));
-  return el("div", {}, buttons, answer(item, act));
+  if (offers("timeout")) buttons.append(button("Time out now", () => act("timeout"), { title: "times out at once, with its default response" }));
+  if (offers("cancel")) buttons.append(button("Cancel request", () => act("cancel")));
+  return el("div", {}, buttons, offers("respond") ? answer(item, act) : null);
 }

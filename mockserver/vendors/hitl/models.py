@@ -22,8 +22,6 @@ from mockserver.records.clock import Timer, iso
 from mockserver.scenario.model import Reviewer
 from mockserver.vendors.hitl.response_model import ResponseConfig
 
-TERMINAL = frozenset({"completed", "timeout", "cancelled"})
-OPEN = frozenset({"pending", "claimed"})
 SANDBOX_OWNER_ID = "65f1234567890abcdef10000"
 
 

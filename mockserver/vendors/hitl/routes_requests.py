@@ -7,6 +7,7 @@ named.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import fields
 from typing import Any
 
@@ -15,7 +16,6 @@ from aiohttp import web
 from mockserver.base.errors import ApiError
 from mockserver.base.jsonio import json_response
 from mockserver.records.clock import iso
-from mockserver.scenario.rules import answer_fault
 from mockserver.vendors.hitl import variants
 from mockserver.vendors.hitl.http import endpoint, envelope, json_body, state_of, user_of
 from mockserver.vendors.hitl.lenient import REQUEST_SOURCE, shadow
@@ -34,7 +34,6 @@ from mockserver.vendors.hitl.validation import (
 )
 
 _PRIORITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
-_STATUS_RANK = {"pending": 0, "claimed": 1, "completed": 2, "timeout": 3, "cancelled": 4}
 _SEPARATE = ("response_config", "default_response", "legacy")
 _FIELD_NAMES = tuple(f.name for f in fields(CreateRequestInput) if f.name not in _SEPARATE)
 
@@ -80,8 +79,8 @@ async def create_request(request: web.Request) -> web.Response:
         raise ApiError(400, "No active members found in the loop")
     req_fields = _fields(inp)
     subject = RequestSubject(req_fields, loop)
+    # a rule starting with `fail` answers this call (the core's `fail`: `choose` raises it)
     rule = state.world.engine.choose(state.cfg.rules, lambda when: MATCHERS.matches(when, subject))
-    await answer_fault(rule, _fault_msg)
     world = state.world
     now = world.clock.timestamp()
     timeout = inp.timeout_seconds
@@ -131,7 +130,8 @@ def _created(state: HitlState, req: HitlRequest) -> dict[str, Any]:
     return summary
 
 
-def _fault_msg(status: int) -> str:
+def fault_message(status: int) -> str:
+    """How HITL.sh words a scripted `fail` that gives no message."""
     if status == 429:
         return "API rate limit exceeded"
     if status >= 500:
@@ -139,22 +139,23 @@ def _fault_msg(status: int) -> str:
     return "Request failed"
 
 
-def _sorted(reqs: list[HitlRequest], sort: str) -> list[HitlRequest]:
+def _sorted(reqs: list[HitlRequest], sort: str, rank: Mapping[str, int]) -> list[HitlRequest]:
     """`reqs` (in creation order) sorted; equal times keep creation order, as the real
-    service's time-prefixed ObjectIDs do (on a manual clock many requests share a time)."""
+    service's time-prefixed ObjectIDs do (on a manual clock many requests share a time);
+    `rank`: the lifecycle's order of statuses (`status_asc`)."""
     if sort == "created_at_asc":
         return sorted(reqs, key=lambda r: r.created_at)
     newest_first = reqs[::-1]
     if sort == "priority_desc":
         return sorted(newest_first, key=lambda r: (_PRIORITY_RANK[r.priority], -r.created_at))
     if sort == "status_asc":
-        return sorted(newest_first, key=lambda r: (_STATUS_RANK[r.status], -r.created_at))
+        return sorted(newest_first, key=lambda r: (rank[r.status], -r.created_at))
     return sorted(newest_first, key=lambda r: -r.created_at)
 
 
 def _page(request: web.Request, loop_id: str | None) -> dict[str, Any]:
     state = state_of(request)
-    q = parse_list_query(request.query)
+    q = parse_list_query(request.query, state.lifecycle.names)
     user = user_of(request)
     reqs = [
         r
@@ -165,7 +166,7 @@ def _page(request: web.Request, loop_id: str | None) -> dict[str, Any]:
         and (q.status is None or r.status == q.status)
         and (q.priority is None or r.priority == q.priority)
     ]
-    ordered = _sorted(reqs, q.sort)
+    ordered = _sorted(reqs, q.sort, state.lifecycle.rank)
     page = ordered[q.offset : q.offset + q.limit]
     has_more = q.offset + len(page) < len(ordered)
     return {

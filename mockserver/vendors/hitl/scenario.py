@@ -1,8 +1,9 @@
 """The `hitl:` section of a scenario: keys, limits, loops, webhook targets and reviewer rules.
 
-`section(vocabulary)` is what the vendor declares (`ScenarioSection`): the schema, whose rules
-take the words of the action and matcher tables, the parser, and `mockserver validate`'s checks
-of scripted answers (`scenario_checks.py`).
+`SECTION` is what the vendor declares (`ScenarioSection`): the schema, given the vendor's words
+(the core derives them from the action and matcher tables and the lifecycle's events: the
+rules' words, the webhook targets' `events`), the parser, and `mockserver validate`'s checks of
+scripted answers (`scenario_checks.py`).
 """
 
 from __future__ import annotations
@@ -20,19 +21,12 @@ from mockserver.scenario.sectionfile import section_file
 from mockserver.scenario.vocabulary import Vocabulary
 from mockserver.vendors.hitl.scenario_checks import check_section
 
-WEBHOOK_EVENTS = ["request.claimed", "request.completed", "request.timeout", "request.cancelled"]
 TARGET_MODES = ["normal", "wrong_signature", "no_signature", "duplicate"]
 FAIL_DESCRIPTION = "answer the create call itself with an error status and/or latency"
 
 
-def section(vocabulary: Vocabulary) -> ScenarioSection:
-    """The `hitl:` section, its rules built from the vendor's words (`vocabulary`)."""
-    # the embedded default scenario's `hitl:` section is this folder's default.yaml
-    default = section_file(__package__)
-    return ScenarioSection(section_schema(vocabulary), parse_section, check_section, default)
-
-
 def section_schema(vocabulary: Vocabulary) -> dict[str, Any]:
+    """The `hitl:` section's JSON Schema, given the vendor's words."""
     return {
         "type": "object",
         "additionalProperties": False,
@@ -92,7 +86,7 @@ def section_schema(vocabulary: Vocabulary) -> dict[str, Any]:
                     "properties": {
                         "url": {"type": "string", "pattern": "^https?://"},
                         "secret": {"type": "string"},
-                        "events": {"type": "array", "items": {"enum": WEBHOOK_EVENTS}},
+                        "events": {"type": "array", "items": {"enum": list(vocabulary.events)}},
                         "mode": {
                             "enum": TARGET_MODES,
                             "description": "security tests: wrong_signature, "
@@ -186,3 +180,7 @@ def _join(value: Any) -> str | float:
     if value in ("invite", "on_create"):
         return str(value)
     return parse_duration(value)
+
+
+# The embedded default scenario's `hitl:` section is this folder's default.yaml.
+SECTION = ScenarioSection(section_schema, parse_section, check_section, section_file(__package__))

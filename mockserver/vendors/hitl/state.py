@@ -1,9 +1,9 @@
 """HITL.sh state for one world: loops, requests, their lifecycle and the scripted reviewers.
 
-Lifecycle (the OpenAPI's `Request.status`, get-request.mdx and concepts/requests.mdx: the older
-model, with the optional `claimed` state; the newest pages drop `claimed`):
-pending -claim-> claimed -respond-> completed; pending/claimed -> timeout at `timeout_at`
-(the default response applies); pending/claimed -cancel-> cancelled.
+Lifecycle (declared in `lifecycle.py`): pending -claim-> claimed -respond-> completed;
+pending/claimed -> timeout at `timeout_at` (the default response applies); pending/claimed
+-cancel-> cancelled. A request changes status only through `move`, which sends the webhook
+event the lifecycle gives the new status.
 
 Reviewers act through the action table (`actions.py`), which checks the status a word applies
 from and wakes the request's waits after it; timers (a request's timeout, a delayed join) run
@@ -31,7 +31,6 @@ from mockserver.vendors.hitl.actions import ACTIONS, RequestStore
 from mockserver.vendors.hitl.answer_forms import reshape
 from mockserver.vendors.hitl.answers import answer_from_spec
 from mockserver.vendors.hitl.models import (
-    OPEN,
     SANDBOX_OWNER_ID,
     ApiUser,
     HitlRequest,
@@ -42,20 +41,20 @@ from mockserver.vendors.hitl.response_model import answer_form
 from mockserver.vendors.hitl.scenario import HitlConfig
 
 if TYPE_CHECKING:
+    from mockserver.kit.vendor import Vendor
     from mockserver.kit.worldview import WorldView
 
 log = logging.getLogger("mockserver.hitl")
 
 
-class HitlState(VendorState):
-    def __init__(self, world: WorldView, cfg: HitlConfig) -> None:
-        self.world = world
-        self.cfg = cfg
+class HitlState(VendorState[HitlConfig]):
+    def __init__(self, world: WorldView, vendor: Vendor) -> None:
+        super().__init__(world, vendor)
+        cfg = self.cfg
         self.strict = cfg.strict if cfg.strict is not None else world.settings.strict
         self.limiter = RateLimiter(cfg.rate_limit or world.settings.rate_limit)
         self.loops: dict[str, Loop] = {}
         self.requests: dict[str, HitlRequest] = {}
-        self.problems: list[str] = []
         self.last_joined: list[Reviewer] = []  # who the latest `join` joined (control plane)
         # one bound method shared by every timer of a kind (no closure per request or loop)
         self._expire_later = self._expire
@@ -159,7 +158,8 @@ class HitlState(VendorState):
             # a plain `timeout` step schedules nothing: the request expires at its timeout_at
             steps = tuple(s for s in rule.steps if not (s.word == "timeout" and s.after == 0))
             if steps:
-                self.world.engine.schedule(req.id, steps, ACTIONS.performer(self, req.id), "hitl")
+                perform = ACTIONS.performer(self, req.id)
+                self.world.engine.schedule(req.id, steps, perform, self.vendor.name)
 
     def loop_of(self, req: HitlRequest) -> Loop | None:
         return self.loops.get(req.loop_id)
@@ -169,16 +169,19 @@ class HitlState(VendorState):
         req.updated_at = now
         return now
 
-    def _emit(self, event: str, req: HitlRequest) -> None:
-        webhooks.emit(self.world, self.cfg, event, req, self.loop_of(req))
+    def move(self, req: HitlRequest, status: str) -> None:
+        """Put a request in `status` and send the webhook event the lifecycle gives it."""
+        req.status = status
+        event = self.lifecycle.event_of(status)
+        if event is not None:
+            webhooks.emit(self, event, req, self.loop_of(req))
 
     # The action table checks the status each word applies from before these run.
     def claim(self, req: HitlRequest, by: str | None, where: str = "") -> None:
         reviewer = self._member_reviewer(req, by, where)
         req.claimed_at = self._touch(req)
         req.claimed_by = reviewer
-        req.status = "claimed"
-        self._emit("request.claimed", req)
+        self.move(req, "claimed")
 
     def respond(self, req: HitlRequest, answer: Any, by: str | None, where: str = "") -> None:
         if by is None and req.claimed_by:
@@ -197,16 +200,14 @@ class HitlState(VendorState):
             req.config, answer, self.world.variants.form(variants.RESPONSE_DATA)
         )
         req.previous_status = req.status
-        req.status = "completed"
         self._finished(req)
-        self._emit("request.completed", req)
+        self.move(req, "completed")
 
     def expire(self, req: HitlRequest) -> None:
         req.timed_out_at = self._touch(req)
         req.previous_status = req.status
-        req.status = "timeout"
         self._finished(req)
-        self._emit("request.timeout", req)
+        self.move(req, "timeout")
 
     def set_timeout(self, req: HitlRequest, seconds: int) -> None:
         """A new `timeout_seconds` (PATCH): `timeout_at` moves, counted from creation."""
@@ -235,7 +236,7 @@ class HitlState(VendorState):
         # A PATCH of timeout_seconds replaces the timer; the check stays for a timer already
         # firing when it came.
         due = req is not None and self.world.clock.timestamp() >= req.timeout_at
-        if req is not None and due and req.status in OPEN:
+        if req is not None and due and req.status in self.lifecycle.waiting:
             self.expire(req)
             log.info(
                 "hitl %s: timed out at its timeout_at (default response: %s)",
@@ -254,22 +255,21 @@ class HitlState(VendorState):
         # `hitl.cancel_rule`: api-reference/requests/cancel-request.mdx @0e23b17 also cancels
         # claimed requests (no refund); newer published pages allow only pending ones
         pending_only = self.world.variants.is_(variants.CANCEL, "pending_only")
-        allowed = {"pending"} if pending_only else OPEN
+        allowed = ("pending",) if pending_only else self.lifecycle.waiting
         if req.status not in allowed:
             raise ApiError(400, "Request cannot be cancelled in current state")
         req.cancelled_at = self._touch(req)
         req.previous_status = req.status
-        req.status = "cancelled"
         self._finished(req)
         if req.previous_status == "pending":
             self.limiter.refund(req.owner.key, self.world.clock.timestamp())
-        self._emit("request.cancelled", req)
+        self.move(req, "cancelled")
 
     def release(self, req: HitlRequest) -> None:
         self._touch(req)
-        req.status = "pending"
         req.claimed_by = None
         req.claimed_at = None
+        self.move(req, "pending")
 
     def answer(self, req: HitlRequest, spec: dict[str, Any]) -> Any:
         """The response_data a scripted or manual `respond` step gives (random if no spec)."""
@@ -288,16 +288,17 @@ class HitlState(VendorState):
     def all_items(self) -> Iterable[HitlRequest]:
         return self.requests.values()
 
+    def summary(self, item: HitlRequest) -> str:
+        return str(item.fields["request_text"][:80])
+
     def item_json(self, r: HitlRequest) -> dict[str, Any]:
-        """A request as the control plane and the reviewer console show it (the action table
-        adds the `actions` it offers now)."""
+        """A request as the control plane and the reviewer console show it (the core adds its
+        status, its summary and the `actions` it offers now)."""
         shown = r.to_json()
         loop = self.loop_of(r)
         return {
             "id": r.id,
             "kind": "request",
-            "status": r.status,
-            "summary": r.fields["request_text"][:80],
             "response_type": r.config.response_type,
             "options": [o.label for o in r.config.options],
             "created_at": shown["created_at"],

@@ -16,7 +16,7 @@ parameter is always a 400; an empty value counts as absent. An invalid `priority
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,7 +54,6 @@ __all__ = [
     "parse_update_request",
 ]
 
-STATUSES = ("pending", "claimed", "completed", "timeout", "cancelled")
 SORTS = ("created_at_desc", "created_at_asc", "priority_desc", "status_asc")
 FEEDBACK_CATEGORIES = ("positive", "constructive", "issue")
 FEEDBACK_SCORES = ("rating", "accuracy", "timeliness", "helpfulness")
@@ -118,18 +117,19 @@ def parse_update_loop(body: Any, *, strict: bool = False) -> dict[str, Any]:
     return updates
 
 
-def parse_list_query(query: Mapping[str, str]) -> ListQuery:
-    """Filters of `GET /v1/api/requests`, with HITL's documented error messages."""
+def parse_list_query(query: Mapping[str, str], statuses: Sequence[str]) -> ListQuery:
+    """Filters of `GET /v1/api/requests`, with HITL's documented error messages; `statuses`:
+    the vendor's lifecycle, which the status filter takes."""
     for key in query:
         if key not in _QUERY_KEYS:
             raise invalid(f"unknown query parameter: {key}")
     given = {key: value for key, value in query.items() if value != ""}
     status = given.get("status")
-    if status is not None and status not in STATUSES:
+    if status is not None and status not in statuses:
         raise ApiError(
             400,
             "Invalid status filter value",
-            data="status must be one of: " + ", ".join(STATUSES),
+            data="status must be one of: " + ", ".join(statuses),
         )
     priority = given.get("priority")
     if priority is not None and priority not in PRIORITIES:

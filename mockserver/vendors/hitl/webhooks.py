@@ -6,7 +6,8 @@ commit @6bcdeba, which the quickstart's handler reads: `data.request`, `data.rev
 the signature header the `hitl.signature_header` variant (default `X-HITL-Signature-256:
 sha256=<hex HMAC-SHA256 of the exact raw body>`, when a secret is set; `bare`:
 `X-HITL-Signature: <hex>`). `SIGNATURES` and `RETRY` are the vendor's webhook policy: the same
-objects sign here and verify in the pytest receiver.
+objects sign here and verify in the pytest receiver; the store's `Outbox` applies the policy and
+the vendor's name to every send.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from mockserver.webhooks.policy import DEFAULT_POLICY, RetryPolicy
 from mockserver.webhooks.signatures import HmacSignature
 
 if TYPE_CHECKING:
-    from mockserver.kit.worldview import WorldView
+    from mockserver.kit.vendor import VendorState
 
 SIGNATURE_HEADER = "X-HITL-Signature-256"
 BARE_SIGNATURE_HEADER = "X-HITL-Signature"
@@ -131,13 +132,12 @@ def _headers(target: WebhookTarget, body: bytes, form: str) -> Mapping[str, str]
     return scheme.sign(target.secret, body)
 
 
-def emit(
-    world: WorldView, cfg: HitlConfig, event: str, req: HitlRequest, loop: Loop | None
-) -> None:
+def emit(state: VendorState[HitlConfig], event: str, req: HitlRequest, loop: Loop | None) -> None:
     """Send `event` for `req` to its callback_url and the scenario's targets."""
-    targets = _targets(cfg, req, event)
+    targets = _targets(state.cfg, req, event)
     if not targets:
         return
+    world = state.world
     chosen = world.variants
     body = dumps(
         payload(
@@ -150,16 +150,8 @@ def emit(
         )
     )
     signature = chosen.form(variants.SIGNATURE)
-    policy = RETRY.with_settings(world.scenario.delivery)
     for target in targets:
         copies = 2 if target.mode == "duplicate" else 1
         for _ in range(copies):
-            world.dispatcher.send(
-                vendor="hitl",
-                event=event,
-                url=target.url,
-                body=body,
-                headers=_headers(target, body, signature),
-                policy=policy,
-                subject=req.id,
-            )
+            headers = _headers(target, body, signature)
+            state.webhooks.send(event, target.url, body, headers=headers, subject=req.id)

@@ -25,15 +25,16 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 from mockserver.kit.actions import Action, ActionTable, ItemStore
 from mockserver.scenario.steps import Step
 
+from .lifecycle import LIFECYCLE
+
 if TYPE_CHECKING:
     from .models import HiveTask
 
 DECIDE: Final = "decide"
 DISMISS: Final = "dismiss"
 
-# Every status a task or its review can have, in the order of its life (`HiveState.status_of`).
-STATUSES: Final = ("processing", "completed", "pending", "decided", "dismissed")
-REVIEWABLE: Final = frozenset(STATUSES) - {"processing"}
+# Every status but `processing` (lifecycle.py).
+REVIEWABLE: Final = frozenset(LIFECYCLE.names) - {"processing"}
 
 _STR_OR_LIST: Final[dict[str, Any]] = {
     "anyOf": [

@@ -10,6 +10,7 @@ while parsing, so `mockserver validate` needs no separate `check`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, Final
@@ -24,9 +25,12 @@ from mockserver.scenario.context import SectionContext
 from mockserver.scenario.patterns import compile_pattern
 from mockserver.scenario.rules import parse_rules
 from mockserver.scenario.sectionfile import section_file
+from mockserver.scenario.vocabulary import Vocabulary
 
+from .actions import ACTIONS
 from .classes import ALL_CLASSES, VISUAL_CLASS_HEAD
 from .expressions import compile_condition
+from .matchers import MATCHERS
 from .patterns import PROFANITY_TYPE, deny_pattern
 from .review_rules import check_review
 from .scenario_errors import KeyPath, SectionError, dotted
@@ -44,7 +48,7 @@ from .scenario_model import (
     VisualRule,
     stable_rule_id,
 )
-from .scenario_schema import SECTION_SCHEMA
+from .scenario_schema import section_schema
 
 # What the embedded default scenario gives Hive: `default.yaml` in this folder, which explains it.
 DEFAULT_SECTION: Final[Mapping[str, Any]] = section_file(__package__)
@@ -62,14 +66,21 @@ def parse(data: Mapping[str, Any] | None, ctx: SectionContext) -> HiveConfig:
     return replace(cfg, review=ctx.rules(("review",), data["review"]))
 
 
-SECTION: Final = ScenarioSection(SECTION_SCHEMA, parse, default=DEFAULT_SECTION)
+SECTION: Final = ScenarioSection(section_schema, parse, default=DEFAULT_SECTION)
+
+
+@functools.cache
+def _validator() -> Draft202012Validator:
+    """The section's schema for `parse_section` called on its own (the loader has validated
+    a file's section already), with the words of the vendor's tables."""
+    return Draft202012Validator(section_schema(Vocabulary.of(ACTIONS, MATCHERS)))
 
 
 def parse_section(data: Mapping[str, Any] | None) -> HiveConfig:
     """Validate and compile the `hive:` section (None or absent = defaults)."""
     if data is None:
         return HiveConfig()
-    error = best_match(Draft202012Validator(SECTION_SCHEMA).iter_errors(data))
+    error = best_match(_validator().iter_errors(data))
     if error is not None:
         raise SectionError(tuple(error.absolute_path), error.message)
     actions = {

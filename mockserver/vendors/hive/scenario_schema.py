@@ -2,7 +2,8 @@
 
 The scenario loader validates every section with its schema first (for `file:line: key` errors);
 `scenario.parse_section` then checks what a schema cannot: regexes, conditions, references.
-The `review` rules' words and `when` keys come from the action and matcher tables.
+The `review` rules' words and `when` keys come from the action and matcher tables: the core
+derives them (`Vendor.words`) and hands them to `section_schema(words)`.
 """
 
 from __future__ import annotations
@@ -13,20 +14,10 @@ from mockserver.scenario.patterns import regex_schema
 from mockserver.scenario.rules import DURATION_SCHEMA, rules_schema
 from mockserver.scenario.vocabulary import Vocabulary
 
-from .actions import ACTIONS
 from .classes import TEXT_CLASSES, VISUAL_CLASSES
-from .matchers import MATCHERS
 
-# The review rules' vocabulary; `fail` is a core word, described here for the schema's readers.
-REVIEW_VOCABULARY: Final = Vocabulary(
-    when=MATCHERS.schemas(),
-    actions=ACTIONS.schemas(),
-    bare_words=ACTIONS.bare_words(),
-    descriptions={
-        **ACTIONS.descriptions(),
-        "fail": "not used in hive.review (reviews happen after the task was answered)",
-    },
-)
+# `fail` is a core word; what it does in the review rules, for the schema's readers.
+FAIL_DESCRIPTION: Final = "not used in hive.review (reviews happen after the task was answered)"
 
 ACTION_NAME_PATTERN: Final = r"^[A-Za-z_][A-Za-z0-9_-]*$"
 PARAM_SOURCE_PATTERN: Final = (
@@ -146,54 +137,62 @@ _ACTION: Final[dict[str, Any]] = {
     },
 }
 
-SECTION_SCHEMA: Final[dict[str, Any]] = {
-    "type": "object",
-    "description": "Hive: Models API and Moderation Dashboard API behaviour.",
-    "additionalProperties": False,
-    "properties": {
-        "keys": {
-            "type": "array",
-            "minItems": 1,
-            "items": {"type": "string", "minLength": 1},
-            "description": "Accepted API keys ('authorization: token <key>'); absent = any key.",
+
+def section_schema(words: Vocabulary) -> dict[str, Any]:
+    """The `hive:` section's JSON Schema, its review rules in `words`."""
+    return {
+        "type": "object",
+        "description": "Hive: Models API and Moderation Dashboard API behaviour.",
+        "additionalProperties": False,
+        "properties": {
+            **_PROPERTIES,
+            "review": rules_schema(words, "items in the Review Feed"),
         },
-        "text": {
-            "type": "array",
-            "items": _TEXT_RULE,
-            "description": "Text scoring rules; a class scores the max of its matching rules.",
-        },
-        "deny_list": {
-            "type": "array",
-            "items": _DENY_ENTRY,
-            "description": "Words and phrases reported in text_filters (type 'profanity').",
-        },
-        "visual": {
-            "type": "array",
-            "items": _VISUAL_RULE,
-            "description": "URL scoring rules; the first matching rule per head wins.",
-        },
-        "rules": {
-            "type": "array",
-            "items": _RULE,
-            "description": "Dashboard rules, evaluated in order, reported as triggered_rules.",
-        },
-        "actions": {
-            "type": "object",
-            "propertyNames": {"pattern": ACTION_NAME_PATTERN},
-            "additionalProperties": _ACTION,
-            "description": "Dashboard actions by name, referenced by rules' action.",
-        },
-        "strict": {
-            "type": "boolean",
-            "description": "refuse what Hive's documents do not allow (ids as numbers, "
-            "patron_id on v2, callback_url on sync calls, unknown fields, the /models alias); "
-            "default: as --strict says",
-        },
-        "callback_delay": {
-            **DURATION_SCHEMA,
-            "description": "how long after an async acknowledgement the result is POSTed to "
-            "callback_url (default 1s)",
-        },
-        "review": rules_schema(REVIEW_VOCABULARY, "items in the Review Feed"),
+    }
+
+
+_PROPERTIES: Final[dict[str, Any]] = {
+    "keys": {
+        "type": "array",
+        "minItems": 1,
+        "items": {"type": "string", "minLength": 1},
+        "description": "Accepted API keys ('authorization: token <key>'); absent = any key.",
+    },
+    "text": {
+        "type": "array",
+        "items": _TEXT_RULE,
+        "description": "Text scoring rules; a class scores the max of its matching rules.",
+    },
+    "deny_list": {
+        "type": "array",
+        "items": _DENY_ENTRY,
+        "description": "Words and phrases reported in text_filters (type 'profanity').",
+    },
+    "visual": {
+        "type": "array",
+        "items": _VISUAL_RULE,
+        "description": "URL scoring rules; the first matching rule per head wins.",
+    },
+    "rules": {
+        "type": "array",
+        "items": _RULE,
+        "description": "Dashboard rules, evaluated in order, reported as triggered_rules.",
+    },
+    "actions": {
+        "type": "object",
+        "propertyNames": {"pattern": ACTION_NAME_PATTERN},
+        "additionalProperties": _ACTION,
+        "description": "Dashboard actions by name, referenced by rules' action.",
+    },
+    "strict": {
+        "type": "boolean",
+        "description": "refuse what Hive's documents do not allow (ids as numbers, "
+        "patron_id on v2, callback_url on sync calls, unknown fields, the /models alias); "
+        "default: as --strict says",
+    },
+    "callback_delay": {
+        **DURATION_SCHEMA,
+        "description": "how long after an async acknowledgement the result is POSTed to "
+        "callback_url (default 1s)",
     },
 }

@@ -28,18 +28,18 @@ from .scenario_model import ACTION_NONE, ACTION_REVIEW, HiveConfig, Rule
 from .validation import Content, DashboardSubmission, ModelsSubmission, ReportSubmission
 
 if TYPE_CHECKING:
+    from mockserver.kit.vendor import Vendor
     from mockserver.kit.worldview import WorldView
 
 
-class HiveState(VendorState):
-    def __init__(self, world: WorldView, cfg: HiveConfig) -> None:
-        self.world = world
-        self.cfg = cfg
+class HiveState(VendorState[HiveConfig]):
+    def __init__(self, world: WorldView, vendor: Vendor) -> None:
+        super().__init__(world, vendor)
+        cfg = self.cfg
         self.strict = cfg.strict if cfg.strict is not None else world.settings.strict
         self.tasks: dict[str, HiveTask] = {}
         self.aliases: dict[str, str] = {}  # v2: every model's task id -> the task's first id
         self.reports: list[Report] = []
-        self.problems: list[str] = []
         self.rules_created = world.clock.timestamp()  # the Dashboard rules' created_at
 
     # -- submissions --------------------------------------------------------------------------
@@ -138,7 +138,7 @@ class HiveState(VendorState):
         task.status = "completed"
         task.completed_at = self.world.clock.timestamp()
         if task.is_async:
-            webhooks.send_callback(self.world, task, self.result(task))
+            webhooks.send_callback(self, task, self.result(task))
         for rule in task.triggered:
             if rule.action not in (ACTION_REVIEW, ACTION_NONE):
                 self._fire(task, [rule.action], rule, None, "rule")
@@ -206,7 +206,7 @@ class HiveState(VendorState):
         if chosen is not None:
             review.scripted_by = chosen.where
             self.world.engine.schedule(
-                task.id, chosen.steps, ACTIONS.performer(self, task.id), "hive"
+                task.id, chosen.steps, ACTIONS.performer(self, task.id), self.vendor.name
             )
 
     def _pending(self, task: HiveTask) -> Review:
@@ -254,7 +254,7 @@ class HiveState(VendorState):
         moderator = review.decided_by if review else None
         for name in names:
             delivery = webhooks.fire_action(
-                self.world,
+                self,
                 self.cfg.actions[name],
                 task,
                 rule=rule,
@@ -271,6 +271,9 @@ class HiveState(VendorState):
     def status_of(self, task: HiveTask) -> str:
         """The review's status once the task reached the Review Feed, else the task's."""
         return task.review.status if task.review else task.status
+
+    def summary(self, task: HiveTask) -> str:
+        return task.summary
 
     def item_json(self, task: HiveTask) -> dict[str, Any]:
         """The task as a control-plane item (the action table adds the moderator words)."""

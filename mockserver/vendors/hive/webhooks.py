@@ -25,33 +25,27 @@ from mockserver.scenario.model import Reviewer
 from mockserver.webhooks.deliveries import Delivery
 from mockserver.webhooks.policy import RetryPolicy
 
+from .lifecycle import ACTION_EVENT_PREFIX, CALLBACK_EVENT
 from .models import HiveTask
 from .scenario_model import Action, Rule
 
 if TYPE_CHECKING:
-    from mockserver.kit.worldview import WorldView
-
-VENDOR: Final = "hive"
-CALLBACK_EVENT: Final = "task.callback"
-ACTION_EVENT_PREFIX: Final = "action."
+    from mockserver.kit.vendor import VendorState
 # Hive's retry schedule is undocumented ([I]): 10 s, 1 min, 5 min, 30 min, 2 h, then give up.
 RETRY_SCHEDULE: Final = (10.0, 60.0, 300.0, 1800.0, 7200.0)
 CALLBACK_POLICY: Final = RetryPolicy(RETRY_SCHEDULE, timeout=30.0)
 ACTION_POLICY: Final = RetryPolicy(RETRY_SCHEDULE, timeout=30.0, success_only_200=True)
 
 
-def send_callback(world: WorldView, task: HiveTask, body: Mapping[str, Any]) -> Delivery | None:
-    """POST a finished async task to its callback_url (nothing when it has none)."""
+def send_callback(
+    state: VendorState[Any], task: HiveTask, body: Mapping[str, Any]
+) -> Delivery | None:
+    """POST a finished async task to its callback_url (nothing when it has none), on the
+    vendor's policy (`CALLBACK_POLICY`)."""
     if not task.callback_url:
         return None
-    return world.dispatcher.send(
-        vendor=VENDOR,
-        event=CALLBACK_EVENT,
-        url=task.callback_url,
-        body=json.dumps(body).encode(),
-        headers={},
-        policy=CALLBACK_POLICY.with_settings(world.scenario.delivery),
-        subject=task.id,
+    return state.webhooks.send(
+        CALLBACK_EVENT, task.callback_url, json.dumps(body).encode(), subject=task.id
     )
 
 
@@ -84,7 +78,7 @@ def action_url(url: str, params: Mapping[str, str], values: Mapping[str, str]) -
 
 
 def fire_action(
-    world: WorldView,
+    state: VendorState[Any],
     action: Action,
     task: HiveTask,
     *,
@@ -107,13 +101,12 @@ def fire_action(
         "user_metadata": task.user_metadata,
     }
     headers = {action.header[0]: action.header[1]} if action.header else {}
-    return world.dispatcher.send(
-        vendor=VENDOR,
-        event=ACTION_EVENT_PREFIX + action.name,
-        url=action_url(action.url, action.params, values),
-        body=json.dumps(body).encode(),
+    return state.webhooks.send(
+        ACTION_EVENT_PREFIX + action.name,
+        action_url(action.url, action.params, values),
+        json.dumps(body).encode(),
         headers=headers,
         secret_headers=tuple(headers),  # an action's static header is a credential
-        policy=ACTION_POLICY.with_settings(world.scenario.delivery),
+        policy=ACTION_POLICY,
         subject=task.id,
     )

@@ -13,7 +13,6 @@ from aiohttp import web
 from mockserver.base.errors import ApiError
 from mockserver.kit.conveniences import allow, convenience
 from mockserver.kit.worldview import world_of
-from mockserver.scenario.rules import Rule, answer_fault
 from mockserver.vendors.outharm.models import Schema
 from mockserver.vendors.outharm.scenario import OutharmConfig
 from mockserver.vendors.outharm.state import OutharmState
@@ -139,8 +138,3 @@ async def submission_body(
     schema, content = validate_submission(body, cfg.schemas_by_id())
     allow(request, unknown_fields(body), strict=state_of(request).strict)
     return schema, content
-
-
-async def apply_fault(rule: Rule) -> None:
-    """A rule's `fail` step (the core's), worded as Outharm words an HTTP status."""
-    await answer_fault(rule, _phrase)

@@ -31,7 +31,6 @@ from aiohttp import web
 
 from mockserver.base.errors import ApiError
 from mockserver.vendors.outharm.http import (
-    apply_fault,
     legacy_endpoint,
     require_manual_subscription,
     require_webhook,
@@ -96,7 +95,6 @@ async def report(request: web.Request) -> web.StreamResponse:
         return web.json_response({"status": "reported", "data": {}})
     require_webhook(request, state.cfg)
     rule = state.choose(sub, appeal=False)
-    await apply_fault(rule)
     review = state.enqueue(sub, rule, appeal=False)
     return web.json_response(
         {"status": "pending-moderation", "data": {"requestId": review.request_id}}
@@ -113,6 +111,5 @@ async def appeal(request: web.Request) -> web.StreamResponse:
         raise ApiError(422, "Request already processed", code="request-already-processed")
     require_webhook(request, state.cfg)
     rule = state.choose(sub, appeal=True)
-    await apply_fault(rule)
     review = state.enqueue(sub, rule, appeal=True)
     return web.json_response({"requestId": review.request_id})

@@ -21,9 +21,6 @@ from mockserver.vendors.outharm.scoring import AutomatedResult, ValueDecision, m
 
 Source = Literal["automated", "manual"]
 Decisions = dict[str, list[ValueDecision]]
-STATUSES = ("scored", "queued", "completed")
-"""A submission's statuses, in the order of its life (see `Submission.status`)."""
-
 DEFAULT_SCHEMA_ID = "550e8400-e29b-41d4-a716-446655440000"
 
 
@@ -114,7 +111,7 @@ class Submission:
 
     @property
     def status(self) -> str:
-        """One of `STATUSES`."""
+        """One of the lifecycle's statuses (`lifecycle.py`)."""
         if not self.reviews:
             return "scored"
         return "queued" if self.reviews[-1].decided_at is None else "completed"

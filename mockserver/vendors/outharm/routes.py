@@ -13,7 +13,6 @@ from aiohttp import web
 
 from mockserver.base.errors import ApiError
 from mockserver.vendors.outharm.http import (
-    apply_fault,
     endpoint,
     require_manual_subscription,
     require_webhook,
@@ -50,7 +49,6 @@ async def manual(request: web.Request) -> web.StreamResponse:
     require_webhook(request, state.cfg)
     sub = state.new_submission(schema, content, "manual")
     rule = state.choose(sub, appeal=False)
-    await apply_fault(rule)
     state.enqueue(sub, rule, appeal=False)
     return web.json_response({"submission_id": sub.id})
 
@@ -76,6 +74,5 @@ async def add_to_queue(request: web.Request) -> web.StreamResponse:
         raise ApiError(422, "Request already processed", code="request-already-processed")
     require_webhook(request, state.cfg)
     rule = state.choose(sub, appeal=True)
-    await apply_fault(rule)
     state.enqueue(sub, rule, appeal=True)
     return web.Response(status=200)

@@ -1,7 +1,7 @@
 """The `outharm:` section of a scenario file: its schema, parser and checks, as one
 `ScenarioSection`.
 
-`SECTION_SCHEMA` (scenario_schema.py) is checked by the scenario loader (which reports
+`section_schema(words)` (scenario_schema.py) is checked by the scenario loader (which reports
 `file:line: key`); `parse_section` then turns the already-valid mapping into an
 `OutharmConfig`, compiling regexes and checking what a JSON Schema cannot express well. Its
 errors are `OutharmConfigError` (a `ValueError`) carrying the key path inside the section, so
@@ -29,7 +29,7 @@ from mockserver.vendors.outharm.scenario_schema import (
     COMPONENT_TYPES,
     MATCHER_KEYS,
     MAX_COMPONENTS,
-    SECTION_SCHEMA,
+    section_schema,
 )
 from mockserver.vendors.outharm.scoring import (
     DEFAULT_CATEGORIES,
@@ -83,7 +83,7 @@ class OutharmConfig:
 def parse_section(
     data: Mapping[str, Any] | None, ctx: SectionContext | None = None
 ) -> OutharmConfig:
-    """Build an `OutharmConfig` from a section that already passed `SECTION_SCHEMA`.
+    """Build an `OutharmConfig` from a section that already passed the section's schema.
 
     Raises `OutharmConfigError` for a bad regex, a schema with more than 20 components, a
     component type other than text/image, a duplicate schema id, or a rule naming a field that
@@ -280,7 +280,7 @@ def _parse(data: Mapping[str, Any] | None, ctx: SectionContext) -> OutharmConfig
 
 
 SECTION = ScenarioSection(
-    schema=SECTION_SCHEMA,
+    schema=section_schema,
     parse=_parse,
     check=check_section,
     # What the embedded default scenario gives Outharm: `default.yaml` in this folder.

@@ -1,8 +1,9 @@
-"""The JSON Schema of the `outharm:` scenario section, and the scenario words it is built from.
+"""The JSON Schema of the `outharm:` scenario section, given the vendor's scenario words.
 
-The `manual` reviewer rules use the shared rule format with Outharm's words, derived from the
-action and matcher tables (`actions.py`, `matchers.py`). Vendor facts are from Outharm's pages
-(https://outharm.com/docs/); guesses are marked [I].
+The `manual` reviewer rules use the shared rule format with Outharm's words, which the core
+derives from the action and matcher tables (`actions.py`, `matchers.py`) and hands to
+`section_schema(words)`. Vendor facts are from Outharm's pages (https://outharm.com/docs/);
+guesses are marked [I].
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ from typing import Any
 from mockserver.scenario.patterns import regex_schema
 from mockserver.scenario.rules import rules_schema
 from mockserver.scenario.vocabulary import Vocabulary
-from mockserver.vendors.outharm.actions import ACTIONS, SLUG_PATTERN
-from mockserver.vendors.outharm.matchers import MATCHERS
+from mockserver.vendors.outharm.actions import SLUG_PATTERN
 from mockserver.vendors.outharm.models import DEFAULT_SCHEMA_ID
 from mockserver.vendors.outharm.scoring import DEFAULT_CATEGORIES
 
@@ -26,19 +26,11 @@ UUID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0
 FAIL_DESCRIPTION = (
     "answer the submit or add-to-queue call itself with an error status and/or latency"
 )
-VOCABULARY = Vocabulary(
-    when=MATCHERS.schemas(),
-    actions=ACTIONS.schemas(),
-    bare_words=ACTIONS.bare_words(),
-    descriptions={**ACTIONS.descriptions(), "fail": FAIL_DESCRIPTION},
-)
-"""The scenario words, derived from the tables (what `Vendor.vocabulary()` derives, plus what
-`fail` does for Outharm)."""
 
 
-def manual_schema() -> dict[str, Any]:
+def manual_schema(words: Vocabulary) -> dict[str, Any]:
     """The JSON Schema of `outharm.manual`: a rule list in the shared format."""
-    schema = rules_schema(VOCABULARY, "submissions queued for manual review")
+    schema = rules_schema(words, "submissions queued for manual review")
     items = {**schema["items"], "description": "one rule: `when` this, `then` these steps"}
     return {**schema, "items": items}
 
@@ -140,38 +132,40 @@ _WEBHOOK = _obj(
     required=["url", "secret"],
 )
 
-# A fragment (no "$schema"): the loader embeds it in the draft 2020-12 scenario schema.
-SECTION_SCHEMA: dict[str, Any] = _obj(
-    "Outharm emulation: accepted tokens, schemas, automated scoring, webhook, manual review.",
-    {
-        "tokens": _s(
-            "Accepted bearer tokens; leave out to accept any non-empty token.",
-            type="array",
-            items=_str("A bearer token.", minLength=1),
-            uniqueItems=True,
-        ),
-        "strict": _s(
-            "Refuse what Outharm's documents do not allow (a lower-case bearer scheme, unknown "
-            "body fields, manual review without a webhook); default: as --strict says.",
-            type="boolean",
-        ),
-        "manual_subscription": _s(
-            "Has a manual moderation subscription (default true); false answers 403 "
-            "manual-moderation-subscription-required.",
-            type="boolean",
-        ),
-        "schemas": _s(
-            "The project's content schemas; leave out for one general-purpose schema "
-            f"({DEFAULT_SCHEMA_ID}: title, description, body, comments, images, avatar).",
-            type="array",
-            items=_SCHEMA,
-        ),
-        "automated": _AUTOMATED,
-        "webhook": _WEBHOOK,
-        "manual": {
-            **manual_schema(),
-            "description": "Scripted human reviewers: rules in the shared format; when no rule "
-            "matches, the verdict is 'not harmful' 1 minute after queueing.",
+
+def section_schema(words: Vocabulary) -> dict[str, Any]:
+    """A fragment (no "$schema"): the loader embeds it in the draft 2020-12 scenario schema."""
+    return _obj(
+        "Outharm emulation: accepted tokens, schemas, automated scoring, webhook, manual review.",
+        {
+            "tokens": _s(
+                "Accepted bearer tokens; leave out to accept any non-empty token.",
+                type="array",
+                items=_str("A bearer token.", minLength=1),
+                uniqueItems=True,
+            ),
+            "strict": _s(
+                "Refuse what Outharm's documents do not allow (a lower-case bearer scheme, unknown "
+                "body fields, manual review without a webhook); default: as --strict says.",
+                type="boolean",
+            ),
+            "manual_subscription": _s(
+                "Has a manual moderation subscription (default true); false answers 403 "
+                "manual-moderation-subscription-required.",
+                type="boolean",
+            ),
+            "schemas": _s(
+                "The project's content schemas; leave out for one general-purpose schema "
+                f"({DEFAULT_SCHEMA_ID}: title, description, body, comments, images, avatar).",
+                type="array",
+                items=_SCHEMA,
+            ),
+            "automated": _AUTOMATED,
+            "webhook": _WEBHOOK,
+            "manual": {
+                **manual_schema(words),
+                "description": "Scripted human reviewers: rules in the shared format; when no rule "
+                "matches, the verdict is 'not harmful' 1 minute after queueing.",
+            },
         },
-    },
-)
+    )

@@ -6,7 +6,7 @@ matching rule, a reviewer decides "not harmful" after `DEFAULT_DELAY`. A `decide
 control plane's `POST /_mockserver/items/outharm/{id}` with `{"decide": {...}}`) records the
 verdict and sends the `moderation.manual.completed` webhook. The words themselves live in the
 action table (actions.py); this store offers what the table needs (`find`, `all_items`,
-`status_of`, `item_json`, `changed`, `problems`) and what its handlers call
+`status_of`, `summary`, `item_json`, `changed`) and what its handlers call
 (`previous_decisions`, `record`).
 """
 
@@ -32,6 +32,7 @@ from mockserver.vendors.outharm.scenario import OutharmConfig
 from mockserver.vendors.outharm.scoring import score_submission
 
 if TYPE_CHECKING:
+    from mockserver.kit.vendor import Vendor
     from mockserver.kit.worldview import WorldView
 
 DEFAULT_DELAY = 60.0
@@ -43,13 +44,12 @@ DEFAULT_RULE = Rule(
 )
 
 
-class OutharmState(VendorState):
-    def __init__(self, world: WorldView, cfg: OutharmConfig) -> None:
-        self.world = world
-        self.cfg = cfg
+class OutharmState(VendorState[OutharmConfig]):
+    def __init__(self, world: WorldView, vendor: Vendor) -> None:
+        super().__init__(world, vendor)
+        cfg = self.cfg
         self.strict = cfg.strict if cfg.strict is not None else world.settings.strict
         self.submissions: dict[str, Submission] = {}
-        self.problems: list[str] = []
         self.predictions = 0  # legacy `predictionId`s and `requestId`s given so far
         self.requests = 0
 
@@ -62,6 +62,9 @@ class OutharmState(VendorState):
 
     def status_of(self, sub: Submission) -> str:
         return sub.status
+
+    def summary(self, sub: Submission) -> str:
+        return sub.summary()
 
     def item_json(self, sub: Submission) -> dict[str, Any]:
         return sub.to_item()
@@ -129,7 +132,7 @@ class OutharmState(VendorState):
             return sub.open_review is entry
 
         perform = ACTIONS.performer(self, sub.id, guard=this_round)
-        self.world.engine.schedule(sub.id, rule.steps, perform, "outharm")
+        self.world.engine.schedule(sub.id, rule.steps, perform, self.vendor.name)
         self.changed(sub.id)
         return entry
 
@@ -154,7 +157,7 @@ class OutharmState(VendorState):
         entry.decided_at = self.world.clock.timestamp()
         entry.decided_by = reviewer
         self.world.engine.cancel(sub.id)
-        delivery = webhooks.emit(self.world, self.cfg.webhook, sub, verdicts, entry.request_id)
+        delivery = webhooks.emit(self, self.cfg.webhook, sub, verdicts, entry.request_id)
         entry.delivery_id = delivery.id if delivery is not None else None
 
 

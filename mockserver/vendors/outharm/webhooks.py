@@ -14,23 +14,24 @@ errors retried), overridable by the scenario's `webhooks:` settings.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mockserver.kit.vendor import WebhookPolicy
+from mockserver.vendors.outharm.lifecycle import LEGACY_COMPLETED
 from mockserver.vendors.outharm.models import Decisions, Submission
 from mockserver.vendors.outharm.scenario import WebhookConfig
-from mockserver.vendors.outharm.scoring import MANUAL_COMPLETED, manual_result_json
+from mockserver.vendors.outharm.scoring import manual_result_json
 from mockserver.webhooks.policy import DEFAULT_POLICY
 from mockserver.webhooks.signatures import SharedSecret, Signature
 
 if TYPE_CHECKING:
-    from mockserver.kit.worldview import WorldView
+    from mockserver.kit.vendor import VendorState
     from mockserver.webhooks.deliveries import Delivery
 
 
 BEARER = SharedSecret("Authorization", "Bearer ", name="bearer")
 POLICY = WebhookPolicy(retry=DEFAULT_POLICY, signatures=(BEARER,))
-"""What `OutharmVendor.webhook_policy()` declares: the shared schedule, `Authorization: Bearer
+"""What the vendor declares as its `webhooks`: the shared schedule, `Authorization: Bearer
 <secret>` by default (a scenario's `webhook.header` sends the bare secret in another header)."""
 
 
@@ -42,9 +43,8 @@ def signature(target: WebhookConfig) -> Signature:
     return SharedSecret(target.header, "", name="header")
 
 
-LEGACY_COMPLETED = "moderation-completed"
-"""The legacy generation's event (github.com/deswif/outharm-demo src/handers/outharmWebhook.ts,
-commit 2c0b50a): `data: {isHarmful, moderationRequestId}`."""
+# The legacy generation's event body: `data: {isHarmful, moderationRequestId}`
+# (github.com/deswif/outharm-demo src/handers/outharmWebhook.ts, commit 2c0b50a).
 
 
 def body(sub: Submission, decisions: Decisions, request_id: int | None = None) -> bytes:
@@ -58,7 +58,7 @@ def body(sub: Submission, decisions: Decisions, request_id: int | None = None) -
 
 
 def emit(
-    world: WorldView,
+    state: VendorState[Any],
     target: WebhookConfig | None,
     sub: Submission,
     decisions: Decisions,
@@ -69,13 +69,12 @@ def emit(
     if target is None:
         return None
     payload = body(sub, decisions, request_id)
-    return world.dispatcher.send(
-        vendor="outharm",
-        event=LEGACY_COMPLETED if sub.legacy else MANUAL_COMPLETED,
-        url=target.url,
-        body=payload,
+    event = state.lifecycle.event_of("completed")  # the lifecycle's (lifecycle.py)
+    return state.webhooks.send(
+        LEGACY_COMPLETED if sub.legacy or event is None else event,
+        target.url,
+        payload,
         headers=signature(target).sign(target.secret, payload),
         secret_headers=(target.header,),  # the shared secret: a fingerprint in the log
-        policy=POLICY.retry.with_settings(world.scenario.delivery),
         subject=sub.id,
     )

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from mockserver.base.errors import ApiError
+from mockserver.vendors.hitl.lifecycle import LIFECYCLE
 from mockserver.vendors.hitl.validation import (
     ListQuery,
     check_object_id,
@@ -109,11 +110,13 @@ def test_update_loop() -> None:
     )
 
 
+STATUSES = LIFECYCLE.names
+
 # --- list query -----------------------------------------------------------------------------
 
 
 def test_list_query_defaults_and_values() -> None:
-    assert parse_list_query({}) == ListQuery(None, None, None, 50, 0, "created_at_desc")
+    assert parse_list_query({}, STATUSES) == ListQuery(None, None, None, 50, 0, "created_at_desc")
     query = {
         "status": "claimed",
         "priority": "critical",
@@ -122,40 +125,42 @@ def test_list_query_defaults_and_values() -> None:
         "offset": "20",
         "sort": "priority_desc",
     }
-    assert parse_list_query(query) == ListQuery(
+    assert parse_list_query(query, STATUSES) == ListQuery(
         "claimed", "critical", LOOP_ID, 100, 20, "priority_desc"
     )
-    assert parse_list_query({"status": "", "limit": ""}) == ListQuery()
+    assert parse_list_query({"status": "", "limit": ""}, STATUSES) == ListQuery()
 
 
 def test_list_query_errors() -> None:
-    err = raises(parse_list_query, {"status": "done"})
+    err = raises(parse_list_query, {"status": "done"}, STATUSES)
     assert (err.message, err.data) == (
         "Invalid status filter value",
         "status must be one of: pending, claimed, completed, timeout, cancelled",
     )
-    err = raises(parse_list_query, {"priority": "urgent"})
+    err = raises(parse_list_query, {"priority": "urgent"}, STATUSES)
     # The sandbox's own message (docs/fidelity.md: "Messages the docs do not give").
     assert (err.message, err.data) == (
         "Invalid priority filter value",
         "priority must be one of: low, medium, high, critical",
     )
-    assert raises(parse_list_query, {"loop_id": "abc"}).message == "Invalid loop ID format"
+    assert (
+        raises(parse_list_query, {"loop_id": "abc"}, STATUSES).message == "Invalid loop ID format"
+    )
     for limit in ("0", "101", "ten", "1.5"):
-        err = raises(parse_list_query, {"limit": limit})
+        err = raises(parse_list_query, {"limit": limit}, STATUSES)
         assert (err.message, err.data) == (
             "Invalid pagination parameters",
             "limit must be between 1 and 100",
         )
-    err = raises(parse_list_query, {"offset": "-1"})
+    err = raises(parse_list_query, {"offset": "-1"}, STATUSES)
     assert (err.message, err.data) == (
         "Invalid pagination parameters",
         "offset must be a non-negative integer",
     )
-    assert failed(parse_list_query, {"sort": "newest"}) == (
+    assert failed(parse_list_query, {"sort": "newest"}, STATUSES) == (
         "sort must be one of: created_at_desc, created_at_asc, priority_desc, status_asc"
     )
-    assert failed(parse_list_query, {"foo": "1"}) == "unknown query parameter: foo"
+    assert failed(parse_list_query, {"foo": "1"}, STATUSES) == "unknown query parameter: foo"
 
 
 # --- feedback -------------------------------------------------------------------------------

@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 
 from mockserver.http import appkeys
-from mockserver.vendors.hitl.models import OPEN, TERMINAL
-from mockserver.vendors.hitl.vendor import HitlVendor
+from mockserver.vendors.hitl.vendor import VENDOR
 from mockserver.vendors.hitl.webhooks import BARE, SHA256
 from tests.vendors.hitl.conftest import API, MakeSandbox, Sandbox
 
@@ -145,7 +144,7 @@ async def test_deliveries_verify_with_the_declared_signature(
     (delivery,) = await sandbox.deliveries(subject=rid)
     body = delivery["body"].encode() if isinstance(delivery["body"], str) else b""
     assert body, delivery
-    assert scheme in HitlVendor().webhook_policy().signatures
+    assert scheme in VENDOR.webhooks.signatures
     assert scheme.verify(delivery["headers"], body, "whsec") is True
     assert scheme.verify(delivery["headers"], body, "other") is False
     other = BARE if scheme is SHA256 else SHA256
@@ -153,8 +152,13 @@ async def test_deliveries_verify_with_the_declared_signature(
 
 
 def test_the_declaration() -> None:
-    vendor = HitlVendor()
-    assert set(vendor.statuses) == OPEN | TERMINAL
+    vendor = VENDOR
+    assert vendor.statuses == ("pending", "claimed", "completed", "timeout", "cancelled")
+    assert vendor.waiting == ("pending", "claimed")
+    assert vendor.lifecycle.final == ("completed", "timeout", "cancelled")
+    assert vendor.lifecycle.events == (
+        "request.claimed", "request.completed", "request.timeout", "request.cancelled",
+    )  # fmt: skip
     assert vendor.base_path == "/v1"
     described = vendor.describe()
     assert [a["word"] for a in described["actions"]] == [
@@ -162,9 +166,9 @@ def test_the_declaration() -> None:
     ]  # fmt: skip
     assert described["signatures"] == ["hitl-hmac", "hitl-hmac-bare"]
     assert described["openapi"] == ["hitl"]
-    section = vendor.scenario_section()
-    assert section.schema["properties"]["rules"]["items"]["properties"]["when"]["properties"][
-        "loop"
-    ] == {"type": "string", "description": "loop id or name"}
+    section = vendor.section
+    assert vendor.section_schema()["properties"]["rules"]["items"]["properties"]["when"][
+        "properties"
+    ]["loop"] == {"type": "string", "description": "loop id or name"}
     assert section.default is not None and section.default["join"] == "1s"
     assert vendor.vocabulary().descriptions["fail"].startswith("answer the create call itself")

@@ -9,9 +9,11 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
+from mockserver.registry import vendor
 from mockserver.vendors.hive.scenario import parse_section
 from mockserver.vendors.hive.scenario_model import Action, HiveConfig, stable_rule_id
-from mockserver.vendors.hive.scenario_schema import SECTION_SCHEMA
+
+SECTION_SCHEMA = vendor("hive").section_schema()
 
 EXAMPLE = """
 keys: [hive-test]

@@ -28,7 +28,7 @@ def test_the_declaration() -> None:
     assert described["statuses"] == ["processing", "completed", "pending", "decided", "dismissed"]
     assert described["base_path"] == "" and described["signatures"] == []
     assert described["openapi"] == ["hive-dashboard", "hive-models"]
-    assert hive.scenario_section() is SECTION and SECTION.check is None
+    assert hive.section is SECTION and SECTION.check is None
     assert set(hive.vocabulary().when) == {
         "rule",
         "if",
@@ -42,7 +42,7 @@ def test_the_declaration() -> None:
         "reported",
         "report_category",
     }
-    policy = hive.webhook_policy().retry
+    policy = hive.webhooks.retry
     assert policy.schedule == (10.0, 60.0, 300.0, 1800.0, 7200.0) and policy.timeout == 30.0
 
 

@@ -9,11 +9,13 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
+from mockserver.registry import vendor
 from mockserver.vendors.outharm.models import DEFAULT_SCHEMA, DEFAULT_SCHEMA_ID, Component
 from mockserver.vendors.outharm.scenario import OutharmConfigError, WebhookConfig, parse_section
-from mockserver.vendors.outharm.scenario_schema import SECTION_SCHEMA
 from mockserver.vendors.outharm.scoring import DEFAULT_CATEGORIES
 from mockserver.vendors.outharm.webhooks import signature
+
+SECTION_SCHEMA = vendor("outharm").section_schema()
 
 EXAMPLE = """
 tokens: [om-test]

@@ -9,7 +9,7 @@ import asyncio
 from mockserver.http import appkeys
 from mockserver.records.notifier import Notifier
 from mockserver.registry import vendor
-from mockserver.vendors.outharm.scenario_schema import SECTION_SCHEMA
+from mockserver.vendors.outharm.scenario_schema import section_schema
 
 from .conftest import MakeSandbox, Receiver
 
@@ -22,7 +22,8 @@ def test_the_declaration_gives_words_statuses_and_signatures() -> None:
     assert decide["bare"] and "uphold" in decide["settings"]
     assert described["statuses"] == ["scored", "queued", "completed"]
     assert (described["base_path"], described["signatures"]) == ("", ["bearer"])
-    assert outharm.section_schema() == SECTION_SCHEMA
+    assert outharm.section_schema() == section_schema(outharm.words)
+    assert outharm.lifecycle.events == ("moderation.manual.completed", "moderation-completed")
     # `fail` is the core's word; what it does here stays described for editors.
     assert "add-to-queue" in outharm.vocabulary().descriptions["fail"]
 
@@ -40,7 +41,7 @@ async def test_an_item_offers_decide_only_while_queued(sandbox: MakeSandbox) -> 
 async def test_deliveries_verify_with_the_declared_signature(
     sandbox: MakeSandbox, receiver: Receiver
 ) -> None:
-    (bearer,) = vendor("outharm").webhook_policy().signatures
+    (bearer,) = vendor("outharm").webhooks.signatures
     hook = {"url": receiver.url, "secret": "om_whsec"}
     api = await sandbox({"webhook": hook, "manual": [{"otherwise": "decide"}]})
     await api.manual({"title": ["x"]})
