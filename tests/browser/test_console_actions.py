@@ -267,7 +267,9 @@ def test_opened_details_leave_the_table_readable(
     submission = outharm(api, {"title": [long_text]})
     click(card(page, "outharm", submission, "queued"), "Send verdict")  # a webhook is sent
     row_css = f"{body} tr.call" if body == "#journal-body" else f"{body} tr.delivery"
-    row = wait_for(page, row_css, "outharm")
+    # A delivery row is drawn again when its first attempt lands: wait for that (" ms" is the
+    # attempt's latency), so the row pressed below is the one still on the page.
+    row = wait_for(page, row_css, "outharm" if body == "#journal-body" else " ms")
     before = _column_widths(page, body)
     press(row.find_element(By.CSS_SELECTOR, "button.toggle"))
     detail = wait_for(page, f"{body} tr.detail:not([hidden])")
@@ -280,6 +282,7 @@ def test_opened_details_leave_the_table_readable(
         (i, b, a) for i, (b, a) in enumerate(zip(before, after, strict=True)) if abs(a - b) > 2
     ]
     assert not moved, moved
+    row = wait_for(page, row_css, "outharm")  # (a redraw keeps the detail open, not the node)
     cells = row.find_elements(By.TAG_NAME, "td")
     vendor = cells[1] if body == "#hooks-body" else cells[2]
     assert vendor.text == "outharm" and _lines(page, vendor) == 1
