@@ -181,9 +181,10 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
         if not entry.at:
             entry.at = world.clock.now_iso()
         world.journal.append(entry)
-        world.notifier.notify("journal", entry.path, entry)
-        if request.method not in SAFE_METHODS:
-            _items_changed(world.notifier, request)
+        notifier = world.notifier
+        notifier.notify("journal", entry.path, entry)
+        if request.method not in SAFE_METHODS and notifier.watched:
+            _items_changed(notifier, request)
     if log.isEnabledFor(logging.INFO):  # the arguments alone cost a few µs per call
         log.info(
             "%s %s %s -> %d",

@@ -139,7 +139,7 @@ class Dispatcher:
             headers={"Content-Type": "application/json", **headers},
             body=body,
             policy=policy,
-            created_at=self._clock.now_iso(),
+            created=self._clock.timestamp(),
             subject=subject,
             redelivery_of=redelivery_of,
             secret_headers=frozenset(h.lower() for h in secret_headers) if secret_headers else NONE,
@@ -289,7 +289,7 @@ class Dispatcher:
 
     def _begin(self, delivery: Delivery) -> Attempt:
         """A new attempt; a scenario's fake answer (`faults: webhook`) settles it at once."""
-        attempt = Attempt(len(delivery.attempts) + 1, self._clock.now_iso())
+        attempt = Attempt(len(delivery.attempts) + 1, self._clock.timestamp())
         delivery.next_due = None
         fake = self._fake_answer(delivery.url)
         if fake is not None:

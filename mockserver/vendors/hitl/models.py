@@ -192,7 +192,8 @@ class HitlRequest:
 
     def to_json(self, response_by: str = "id") -> dict[str, Any]:
         """The documented Request; `response_by` is the `hitl.response_by` form."""
-        f = unpack(self.packed, self.names)  # a private copy: no read-only view needed
+        packed = self.packed  # the fields set (read with .get: unset ones are None)
+        f = packed if isinstance(packed, dict) else orjson.loads(packed)
         created = iso(self.created_at)
         reviewer = self.response_by
         out: dict[str, Any] = {
@@ -200,13 +201,13 @@ class HitlRequest:
             "loop_id": self.loop_id,
             "creator_id": self.owner.user_id,
             "api_key_id": self.owner.api_key_id,
-            "processing_type": f["processing_type"],
-            "type": f["type"],
-            "priority": f["priority"],
-            "request_text": f["request_text"],
+            "processing_type": f.get("processing_type"),
+            "type": f.get("type"),
+            "priority": f.get("priority"),
+            "request_text": f.get("request_text"),
             "image_url": f.get("image_url"),
             "context": f.get("context"),
-            "platform": f.get("platform", "api"),
+            "platform": f.get("platform", None if "platform" in self.names else "api"),
             "platform_version": f.get("platform_version"),
             "response_type": self.config.response_type,
             "response_config": self.config.raw,
