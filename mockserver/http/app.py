@@ -42,9 +42,9 @@ log = logging.getLogger("mockserver.http")
 
 
 def _vendor_for(request: web.Request, vendors: Sequence[Vendor]) -> Vendor | None:
-    owner = request.app[appkeys.ROUTE_OWNERS].get(request.match_info.route)
+    owner = request.app[appkeys.ROUTE_VENDORS].get(request.match_info.route)
     if owner is not None:
-        return next((v for v in vendors if v.name == owner), None)
+        return owner
     return next((v for v in vendors if v.owns(request)), None)
 
 
@@ -277,14 +277,17 @@ def build_app(
     app.on_shutdown.append(shutdown.answer_waits)
     app.cleanup_ctx.append(lifetime)
     owners: dict[web.AbstractRoute, str] = {}
+    route_vendors: dict[web.AbstractRoute, Vendor] = {}
     only_on: dict[web.AbstractRoute, tuple[str, ...]] = {}
     for vendor in vendors:
         for route in vendor.routes():
             added = app.router.add_route(route.method, route.path, route.handler)
             owners[added] = vendor.name
+            route_vendors[added] = vendor
             if route.hosts is not None:
                 only_on[added] = route.hosts
     app[appkeys.ROUTE_OWNERS] = owners
+    app[appkeys.ROUTE_VENDORS] = route_vendors
     app[appkeys.ROUTE_HOSTS] = only_on
     app[appkeys.HOST_PORTS] = {}  # filled by whoever binds the host ports (hostports.install)
     app.router.add_routes(control_routes())
