@@ -9,16 +9,31 @@ one to five ASCII digits and nothing else, so every URL accepted means one addre
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import socket
 from urllib.parse import urlsplit
 
 MAX_URL = 8192  # characters; a longer URL is refused before it is parsed
+CACHED_URL = 512  # characters; the verdicts on shorter URLs are remembered (see url_problem)
 
 
 def url_problem(url: str) -> str | None:
     """Why `url` is not an http(s) URL the sandbox can call (in words for an error message),
-    or None when it is one."""
+    or None when it is one. A spam wave sends every request's webhooks to one or a few
+    `callback_url`s, each checked when the request arrives and before every attempt: the
+    verdict on a short URL is remembered (it depends on the text alone)."""
+    if len(url) <= CACHED_URL:
+        return _remembered_problem(url)
+    return _problem(url)
+
+
+@functools.lru_cache(maxsize=1024)
+def _remembered_problem(url: str) -> str | None:
+    return _problem(url)
+
+
+def _problem(url: str) -> str | None:
     if len(url) > MAX_URL:
         return f"it is longer than {MAX_URL} characters"
     if any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7F for c in url):

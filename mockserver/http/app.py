@@ -43,9 +43,9 @@ log = logging.getLogger("mockserver.http")
 
 
 def _vendor_for(request: web.Request, vendors: Sequence[Vendor]) -> Vendor | None:
-    owner = request.app[appkeys.ROUTE_OWNERS].get(request.match_info.route)
+    owner = request.app[appkeys.ROUTE_VENDORS].get(request.match_info.route)
     if owner is not None:
-        return next((v for v in vendors if v.name == owner), None)
+        return owner
     return next((v for v in vendors if v.owns(request)), None)
 
 
@@ -189,9 +189,10 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
         if not entry.at:
             entry.at = world.clock.now_iso()
         world.journal.append(entry)
-        world.notifier.notify("journal", entry.path, entry)
-        if request.method not in SAFE_METHODS:
-            _items_changed(world.notifier, request)
+        notifier = world.notifier
+        notifier.notify("journal", entry.path, entry)
+        if request.method not in SAFE_METHODS and notifier.watched:
+            _items_changed(notifier, request)
     if log.isEnabledFor(logging.INFO):  # the arguments alone cost a few µs per call
         log.info(
             "%s %s %s -> %d",
@@ -284,14 +285,17 @@ def build_app(
     app.on_shutdown.append(shutdown.answer_waits)
     app.cleanup_ctx.append(lifetime)
     owners: dict[web.AbstractRoute, str] = {}
+    route_vendors: dict[web.AbstractRoute, Vendor] = {}
     only_on: dict[web.AbstractRoute, tuple[str, ...]] = {}
     for vendor in vendors:
         for route in vendor.routes:
             added = app.router.add_route(route.method, route.path, route.handler)
             owners[added] = vendor.name
+            route_vendors[added] = vendor
             if route.hosts is not None:
                 only_on[added] = route.hosts
     app[appkeys.ROUTE_OWNERS] = owners
+    app[appkeys.ROUTE_VENDORS] = route_vendors
     app[appkeys.ROUTE_HOSTS] = only_on
     app[appkeys.HOST_PORTS] = {}  # filled by whoever binds the host ports (hostports.install)
     app.router.add_routes(control_routes())

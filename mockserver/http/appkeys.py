@@ -25,6 +25,8 @@ STARTED_AT: web.AppKey[float] = web.AppKey("started_at")
 TRANSPORT: web.AppKey[Transport] = web.AppKey("transport")
 BODY_LIMITS: web.AppKey[BodyLimits] = web.AppKey("body_limits")
 ROUTE_OWNERS: web.AppKey[dict[web.AbstractRoute, str]] = web.AppKey("route_owners")
+ROUTE_VENDORS: web.AppKey[dict[web.AbstractRoute, Vendor]] = web.AppKey("route_vendors")
+"""Each vendor route's owner (by name, and the vendor itself for the middleware)."""
 ROUTE_HOSTS: web.AppKey[dict[web.AbstractRoute, tuple[str, ...]]] = web.AppKey("route_hosts")
 """The routes served on only some of their vendor's host ports (`Route.hosts`)."""
 HOST_PORTS: web.AppKey[dict[int, HostBinding]] = web.AppKey("host_ports")

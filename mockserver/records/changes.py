@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Any
+from collections.abc import Hashable
 
 from mockserver.records.notifier import Notifier, WaitLimits
 
@@ -54,6 +54,9 @@ class FeedingNotifier(Notifier):
         super().__init__(feed.limits)
         self.feed = feed
 
-    def notify(self, *args: Any, **kwargs: Any) -> None:
-        super().notify(*args, **kwargs)
+    def notify(
+        self, topic: str | None = None, key: Hashable | None = None, subject: object = None
+    ) -> None:
+        if self.watched:  # (no wait parked: nothing to wake, only the feed to bump)
+            super().notify(topic, key, subject)
         self.feed.bump()

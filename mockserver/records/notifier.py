@@ -66,6 +66,11 @@ class Notifier:
         self.wakeups = 0  # waits woken (for tests and benchmarks)
         self.checks = 0  # pre-filters evaluated
 
+    @property
+    def watched(self) -> bool:
+        """Whether any wait is parked (with none, a change wakes nothing)."""
+        return bool(self._topics)
+
     def notify(
         self, topic: str | None = None, key: Hashable | None = None, subject: object = None
     ) -> None:

@@ -5,6 +5,7 @@ Every vendor's rules share this shape; `rules.py` parses and plays them, vendors
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,7 +38,7 @@ class Rule:
     otherwise: bool = False
     where: str = ""
 
-    @property
+    @functools.cached_property  # read for every arriving item
     def fault(self) -> Step | None:
         """The `fail` step that answers the submission itself, if the rule starts with one."""
         return next((s for s in self.steps if s.word == "fail"), None)

@@ -4,7 +4,7 @@ shows them, and the bounded log with its index by id (queries and waits filter i
 
 A spam wave keeps thousands of deliveries pending (a failing receiver retries for a day), so a
 record is slotted, its body is the one bytes object every target of the event shares, and its
-times are floats formatted only when shown."""
+times (made, each attempt's, the next attempt's) are floats formatted only when shown."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ DeliveryState = Literal["pending", "delivered", "failed", "abandoned"]
 @dataclass(slots=True)
 class Attempt:
     number: int
-    at: str
+    time: float  # virtual time it started (shown as `at`, formatted only when shown)
     status: int | None = None
     error: str | None = None
     duration_ms: float = 0.0
@@ -32,6 +32,10 @@ class Attempt:
     answer_truncated: bool = False
     location: str | None = None  # where a 3xx pointed (never followed)
     refused: bool = False  # never sent: the target is the sandbox itself
+
+    @property
+    def at(self) -> str:
+        return iso(self.time)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -56,7 +60,7 @@ class Delivery:
     headers: dict[str, str]
     body: bytes
     policy: RetryPolicy
-    created_at: str
+    created: float  # virtual time it was made (shown as `created_at` when shown)
     subject: str | None = None
     state: DeliveryState = "pending"
     attempts: list[Attempt] = field(default_factory=list)
@@ -65,6 +69,10 @@ class Delivery:
     secret_headers: frozenset[str] = frozenset()  # lower-case names shown only as fingerprints
     abandoned_reason: str | None = None  # why it was abandoned (shutdown, the pending bound)
     timer: Timer | None = field(default=None, repr=False)  # the next attempt's, while scheduled
+
+    @property
+    def created_at(self) -> str:
+        return iso(self.created)
 
     @property
     def next_attempt_at(self) -> str | None:

@@ -61,6 +61,7 @@ AT_BOUND = (
     " and this was the oldest"
 )
 AT_SHUTDOWN = "abandoned: the sandbox shut down (or the namespace was reset) first"
+NONE: frozenset[str] = frozenset()  # no secret headers (most deliveries)
 
 
 class Dispatcher:
@@ -138,10 +139,10 @@ class Dispatcher:
             headers={"Content-Type": "application/json", **headers},
             body=body,
             policy=policy,
-            created_at=self._clock.now_iso(),
+            created=self._clock.timestamp(),
             subject=subject,
             redelivery_of=redelivery_of,
-            secret_headers=frozenset(h.lower() for h in secret_headers),
+            secret_headers=frozenset(h.lower() for h in secret_headers) if secret_headers else NONE,
         )
         self.log.append(delivery)
         if len(self._pending) >= self.max_pending:
@@ -235,6 +236,8 @@ class Dispatcher:
         self._sender.put(delivery)
 
     def _fake_answer(self, url: str) -> int | str | None:
+        if not self._faults:
+            return None
         for index, fault in enumerate(self._faults):
             if fnmatch.fnmatchcase(url, fault.url):
                 used = self._fault_used.get(index, 0)
@@ -254,7 +257,7 @@ class Dispatcher:
             attempt = self._begin(delivery)
             started = time.perf_counter()
             if not attempt.simulated:
-                refusal = await self._refusal(delivery)
+                refusal = _refusal(delivery)
                 target = fastpost.parse(delivery.url) if self._fast is not None else None
                 if refusal is not None:
                     attempt.error, attempt.refused = refusal, True
@@ -273,7 +276,7 @@ class Dispatcher:
         attempt = self._begin(delivery)
         started = time.perf_counter()
         if not attempt.simulated:
-            refusal = await self._refusal(delivery)
+            refusal = _refusal(delivery)
             target = fastpost.parse(delivery.url) if self._fast is not None else None
             if refusal is not None:
                 attempt.error, attempt.refused = refusal, True
@@ -286,7 +289,7 @@ class Dispatcher:
 
     def _begin(self, delivery: Delivery) -> Attempt:
         """A new attempt; a scenario's fake answer (`faults: webhook`) settles it at once."""
-        attempt = Attempt(len(delivery.attempts) + 1, self._clock.now_iso())
+        attempt = Attempt(len(delivery.attempts) + 1, self._clock.timestamp())
         delivery.next_due = None
         fake = self._fake_answer(delivery.url)
         if fake is not None:
@@ -296,14 +299,6 @@ class Dispatcher:
             else:
                 attempt.error = "timed out (simulated)" if fake == "timeout" else "connection reset"
         return attempt
-
-    async def _refusal(self, delivery: Delivery) -> str | None:
-        """Why this URL is refused before anything is sent (one that cannot be read strictly:
-        `urls.url_problem`), or None. Whether it reaches the sandbox itself is checked where
-        the effect happens: on the address each connection is about to reach or reached
-        (transport.OwnAddresses), and on arrival (its mark header)."""
-        problem = url_problem(delivery.url)
-        return f"invalid URL: {problem}" if problem is not None else None
 
     def _headers(self, delivery: Delivery) -> Mapping[str, str]:
         """What an attempt sends: the delivery's headers and the sandbox's mark, so that one
@@ -435,6 +430,15 @@ class Dispatcher:
     def query(self, where: DeliveryFilter = EVERY_DELIVERY) -> list[Delivery]:
         """Deliveries `where` lets through, oldest first."""
         return self.log.select(where.matches)
+
+
+def _refusal(delivery: Delivery) -> str | None:
+    """Why this URL is refused before anything is sent (one that cannot be read strictly:
+    `urls.url_problem`), or None. Whether it reaches the sandbox itself is checked where the
+    effect happens: on the address each connection is about to reach or reached
+    (transport.OwnAddresses), and on arrival (its mark header)."""
+    problem = url_problem(delivery.url)
+    return f"invalid URL: {problem}" if problem is not None else None
 
 
 def _still_pending(delivery: Delivery) -> bool:

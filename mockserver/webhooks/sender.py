@@ -63,6 +63,7 @@ class Sender(Generic[J]):
         self._busy: dict[str, int] = {}  # origin -> batches sending to it
         self._sending = 0  # attempts in those batches
         self._workers: set[asyncio.Task[None]] = set()
+        self._starting = 0  # workers made that have not looked for work yet
         self.closing = False
 
     def put(self, job: J) -> None:
@@ -76,10 +77,25 @@ class Sender(Generic[J]):
         self._queued += 1
         if self._most and self._queued > self._most:
             self._sweep()
-        if len(self._workers) < self.total and not self.closing:
-            task = asyncio.get_running_loop().create_task(self._work())
-            self._workers.add(task)
-            task.add_done_callback(self._workers.discard)
+        # A worker only where one is of use: none is starting (it will take this, or start
+        # another as it does), and this receiver has a slot free (else the workers sending to
+        # it take this when they are done). Under a wave that is one task per batch, not one
+        # per attempt (most of which found nothing to do and ended).
+        if not self._starting and self._busy.get(_origin(key[0]), 0) < self.per_target:
+            self._spawn()
+
+    def _spawn(self) -> None:
+        if len(self._workers) >= self.total or self.closing:
+            return
+        self._starting += 1
+        task = asyncio.get_running_loop().create_task(self._work())
+        self._workers.add(task)
+        task.add_done_callback(self._workers.discard)
+
+    def _more_to_take(self) -> bool:
+        """Whether a receiver with keys ready has a slot free (another worker is of use)."""
+        busy, most = self._busy, self.per_target
+        return any(busy.get(origin, 0) < most for origin in self._turns)
 
     def _sweep(self) -> None:
         """Drop queued attempts that are no longer to be sent (a key left with none is
@@ -123,6 +139,7 @@ class Sender(Generic[J]):
         return None
 
     async def _work(self) -> None:
+        self._starting -= 1
         while not self.closing:
             taken = self._next()
             if taken is None:
@@ -132,6 +149,8 @@ class Sender(Generic[J]):
             self._queued -= len(jobs)
             self._busy[origin] = self._busy.get(origin, 0) + 1
             self._sending += len(jobs)
+            if not self._starting and self._more_to_take():
+                self._spawn()  # other receivers (or this one's other slots) have work too
             try:
                 await self._send(jobs)
             except asyncio.CancelledError:

@@ -45,7 +45,7 @@ def delivery(vendor: str, event: str, url: str, state: Any, subject: str | None)
         headers={},
         body=b"{}",
         policy=RetryPolicy((1.0,)),
-        created_at="2026-01-01T00:00:00Z",
+        created=1_767_225_600.0,  # 2026-01-01T00:00:00Z
         subject=subject,
         state=state,
     )

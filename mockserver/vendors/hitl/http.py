@@ -22,6 +22,7 @@ from mockserver.vendors.hitl.state import HitlState
 
 RATE_HEADERS: web.RequestKey[dict[str, str]] = web.RequestKey("hitl.rate_headers")
 USER: web.RequestKey[ApiUser] = web.RequestKey("hitl.user")
+USAGE: web.RequestKey[Usage] = web.RequestKey("hitl.usage")  # the budget as the call was counted
 
 
 def envelope(msg: str, data: Any, status: int = 200) -> web.Response:
@@ -62,6 +63,7 @@ def authenticate(request: web.Request, state: HitlState) -> ApiUser:
     usage = state.limiter.hit(key, now)
     headers = rate_headers(usage)
     request[RATE_HEADERS] = headers
+    request[USAGE] = usage
     if not usage.allowed:
         # `hitl.rate_limit_body`: the OpenAPI RateLimitExceeded example (default) or the errors
         # page's (with reset_at); when the budget comes back is in X-RateLimit-Reset and
@@ -115,7 +117,12 @@ def endpoint(*, query: Iterable[str] | None = ()) -> Callable[[Endpoint], Endpoi
                 raise
             # Counted again after the handler: cancelling a pending request refunds a unit.
             now = state.world.clock.timestamp()
-            response.headers.update(rate_headers(state.limiter.peek(user_of(request).key, now)))
+            usage = state.limiter.peek(user_of(request).key, now)
+            counted = request[USAGE]
+            if usage.used == counted.used and usage.reset_at == counted.reset_at:
+                response.headers.update(request[RATE_HEADERS])  # as counted: made once
+            else:
+                response.headers.update(rate_headers(usage))
             return response
 
         return run
@@ -126,11 +133,14 @@ def endpoint(*, query: Iterable[str] | None = ()) -> Callable[[Endpoint], Endpoi
 async def json_body(request: web.Request, *, optional: bool = False) -> Any:
     """The parsed JSON body; 400 "Invalid request body" naming what is wrong."""
     raw = await request.read()
-    if not raw.strip():
+    if not raw or raw.isspace():
         if optional:
             return None
         raise ApiError(400, "Invalid request body", data="a JSON body is required")
-    if request.content_type not in ("application/json", "application/octet-stream", ""):
+    if (
+        request.headers.get("Content-Type") != "application/json"  # the usual: no parsing
+        and request.content_type not in ("application/json", "application/octet-stream", "")
+    ):
         raise ApiError(
             400,
             "Invalid request body",

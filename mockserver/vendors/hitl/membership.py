@@ -45,7 +45,8 @@ def acting_reviewer(
     """The reviewer a step names (random: one who joined the loop), who must be an active
     member: lenient joins one who never did (noted), strict refuses the step."""
     if (by is None or by == "random") and loop is not None:
-        joined = [r for r in world.scenario.reviewers if loop.has_member(r.id)]
+        ids = loop.member_ids()
+        joined = [r for r in world.scenario.reviewers if r.id in ids]
         if joined:
             return world.rng.choice(joined)
     reviewer = world.reviewer(by)

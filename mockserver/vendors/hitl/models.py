@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import operator
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -78,17 +79,28 @@ class Loop:
     members: list[Member] = field(default_factory=list)
     invite_code: str = ""
     _broadcast: tuple[Member, ...] = field(default=(), repr=False, compare=False)
+    _ids: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+    _ids_of: tuple[Member, ...] | None = field(default=None, repr=False, compare=False)
 
     def broadcast(self) -> tuple[Member, ...]:
         """The members a new request is broadcast to: one tuple shared by every request made
         while they stay the same (a spam wave stores a hundred thousand requests)."""
         kept, members = self._broadcast, self.members
-        if len(kept) != len(members) or any(a is not b for a, b in zip(kept, members, strict=True)):
+        if len(kept) != len(members) or not all(map(operator.is_, kept, members)):
             kept = self._broadcast = tuple(members)
         return kept
 
+    def member_ids(self) -> frozenset[str]:
+        """The user ids of the members now (one set while they stay the same: a scripted
+        reviewer's every step asks whether they joined)."""
+        members = self.broadcast()
+        if self._ids_of is not members:
+            self._ids = frozenset(m.user_id for m in members)
+            self._ids_of = members
+        return self._ids
+
     def has_member(self, user_id: str) -> bool:
-        return any(m.user_id == user_id for m in self.members)
+        return user_id in self.member_ids()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -156,6 +168,13 @@ class HitlRequest:
         """The request's fields as validated (read-only: change one with `set_field`)."""
         return MappingProxyType(unpack(self.packed, self.names))
 
+    def field(self, key: str) -> Any:
+        """One field's value (None when unset), without the read-only view of `fields`."""
+        packed = self.packed
+        if isinstance(packed, dict):
+            return packed.get(key)
+        return orjson.loads(packed).get(key)
+
     def set_field(self, key: str, value: Any) -> None:
         changed = unpack(self.packed, self.names)
         changed[key] = value
@@ -171,7 +190,8 @@ class HitlRequest:
 
     def to_json(self, response_by: str = "id") -> dict[str, Any]:
         """The documented Request; `response_by` is the `hitl.response_by` form."""
-        f = unpack(self.packed, self.names)  # a private copy: no read-only view needed
+        packed = self.packed  # the fields set (read with .get: unset ones are None)
+        f = packed if isinstance(packed, dict) else orjson.loads(packed)
         created = iso(self.created_at)
         reviewer = self.response_by
         out: dict[str, Any] = {
@@ -179,13 +199,13 @@ class HitlRequest:
             "loop_id": self.loop_id,
             "creator_id": self.owner.user_id,
             "api_key_id": self.owner.api_key_id,
-            "processing_type": f["processing_type"],
-            "type": f["type"],
-            "priority": f["priority"],
-            "request_text": f["request_text"],
+            "processing_type": f.get("processing_type"),
+            "type": f.get("type"),
+            "priority": f.get("priority"),
+            "request_text": f.get("request_text"),
             "image_url": f.get("image_url"),
             "context": f.get("context"),
-            "platform": f.get("platform", "api"),
+            "platform": f.get("platform", None if "platform" in self.names else "api"),
             "platform_version": f.get("platform_version"),
             "response_type": self.config.response_type,
             "response_config": self.config.raw,

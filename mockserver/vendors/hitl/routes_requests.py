@@ -99,12 +99,15 @@ async def create_request(request: web.Request) -> web.Response:
     )
     state.add_request(req, rule)
     return envelope(
-        "Request created and broadcasted successfully", _created(state, req), status=201
+        "Request created and broadcasted successfully",
+        _created(state, req, req_fields),
+        status=201,
     )
 
 
-def _created(state: HitlState, req: HitlRequest) -> dict[str, Any]:
-    """The 201 answer's `data` in the `hitl.created_id` form (see variants.py)."""
+def _created(state: HitlState, req: HitlRequest, req_fields: dict[str, Any]) -> dict[str, Any]:
+    """The 201 answer's `data` in the `hitl.created_id` form (see variants.py); `req_fields`
+    are the request's fields as validated (read here, not unpacked again)."""
     form = state.world.variants.form(variants.CREATED_ID)
     if form == "request":
         return {"request": state.request_json(req)}
@@ -113,8 +116,8 @@ def _created(state: HitlState, req: HitlRequest) -> dict[str, Any]:
         "request_id": req.id,
         "id": req.id,
         "status": req.status,
-        "processing_type": req.fields["processing_type"],
-        "type": req.fields["type"],
+        "processing_type": req_fields["processing_type"],
+        "type": req_fields["type"],
         "priority": req.priority,
         "timeout_at": iso(req.timeout_at),
         "broadcasted_to": members,

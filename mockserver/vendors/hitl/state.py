@@ -25,7 +25,7 @@ from mockserver.base.ratelimit import RateLimiter
 from mockserver.kit.vendor import VendorState
 from mockserver.records.lenience import Lenience
 from mockserver.scenario.model import Reviewer
-from mockserver.scenario.rules import Rule
+from mockserver.scenario.rules import Rule, Step
 from mockserver.vendors.hitl import membership, variants, webhooks
 from mockserver.vendors.hitl.actions import ACTIONS, RequestStore
 from mockserver.vendors.hitl.answer_forms import reshape
@@ -61,6 +61,7 @@ class HitlState(VendorState[HitlConfig]):
         self._join_later = self._join_due
         # create-request body bytes -> what strict mode would say (lenient.shadow)
         self.strict_verdicts: dict[bytes, Lenience | None] = {}
+        self._steps_of: dict[int, tuple[Rule, tuple[Step, ...]]] = {}
         now = world.clock.timestamp()
         for seed in cfg.loops:
             reviewers = world.scenario.reviewers
@@ -155,11 +156,21 @@ class HitlState(VendorState[HitlConfig]):
         )
         if rule is not None:
             req.rule = rule.where
-            # a plain `timeout` step schedules nothing: the request expires at its timeout_at
-            steps = tuple(s for s in rule.steps if not (s.word == "timeout" and s.after == 0))
+            steps = self._scheduled_steps(rule)
             if steps:
                 perform = ACTIONS.performer(self, req.id)
                 self.world.engine.schedule(req.id, steps, perform, self.vendor.name)
+
+    def _scheduled_steps(self, rule: Rule) -> tuple[Step, ...]:
+        """The steps a rule schedules for each request (worked out once per rule): a plain
+        `timeout` step schedules nothing, the request expires at its timeout_at."""
+        kept = self._steps_of.get(id(rule))
+        if kept is None or kept[0] is not rule:
+            steps = tuple(s for s in rule.steps if not (s.word == "timeout" and s.after == 0))
+            if len(self._steps_of) >= 256:
+                self._steps_of.clear()
+            kept = self._steps_of[id(rule)] = (rule, steps)
+        return kept[1]
 
     def loop_of(self, req: HitlRequest) -> Loop | None:
         return self.loops.get(req.loop_id)

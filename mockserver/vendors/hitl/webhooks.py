@@ -12,6 +12,7 @@ the vendor's name to every send.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -114,13 +115,18 @@ def payload(
 
 def _targets(cfg: HitlConfig, req: HitlRequest, event: str) -> list[WebhookTarget]:
     targets: list[WebhookTarget] = []
-    callback = req.fields.get("callback_url")
+    callback = req.field("callback_url")
     if callback:
-        targets.append(WebhookTarget(callback, cfg.webhook_secret, None, "normal"))
+        targets.append(_callback_target(callback, cfg.webhook_secret))
     for target in cfg.webhooks:
         if target.events is None or event in target.events:
             targets.append(target)
     return targets
+
+
+@functools.lru_cache(maxsize=256)  # a wave sends every request's webhooks to a few URLs
+def _callback_target(url: str, secret: str | None) -> WebhookTarget:
+    return WebhookTarget(url, secret, None, "normal")
 
 
 def _headers(target: WebhookTarget, body: bytes, form: str) -> Mapping[str, str]:
