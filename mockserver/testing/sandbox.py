@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal, Unpack
 from urllib.parse import urlsplit
 
 from mockserver.base.filters import DeliveryCriteria, DeliveryFilter, JournalFields, JournalFilter
+from mockserver.base.urls import origin
 from mockserver.testing.aio import AsyncControlClient
 from mockserver.testing.client import ControlClient, ControlError, Json, ScenarioRejected
 from mockserver.testing.scenarios import ScenarioSource, in_test_file, placeholders
@@ -236,7 +237,7 @@ class Sandbox:
             )
         parts = urlsplit(self.url)
         name = parts.hostname or "127.0.0.1"
-        return f"{parts.scheme}://{f'[{name}]' if ':' in name else name}:{port}"
+        return origin(name, port, parts.scheme)
 
     def load_scenario(self, source: ScenarioSource) -> Json:
         """Make a scenario current for this test (and reset its world): a file (relative to
