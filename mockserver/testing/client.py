@@ -105,7 +105,8 @@ class ControlClient(control.ControlClient):
         **fields: Unpack[JournalFields],
     ) -> list[Json]:
         """Assert the journal holds exactly `count` matching calls (None: at least one).
-        `path` is a glob; `body` must be contained in the JSON body. Returns the matches."""
+        `path` is a glob; `body` must be contained in the JSON body. Returns the matches; on
+        failure, lists every call the sandbox received."""
         return assertions.assert_request_made(
             self.journal(),
             journal_filter(where, fields),
@@ -125,7 +126,7 @@ class ControlClient(control.ControlClient):
     ) -> list[Json]:
         """Assert exactly `count` deliveries (None: at least one) match, in `state` (None: any;
         "delivered" unless given). With `timeout`, first wait up to that many seconds for them.
-        Returns the matches."""
+        Returns the matches; on failure, lists every delivery the sandbox made."""
         if where is None:
             criteria.setdefault("state", "delivered")
         wanted = delivery_filter(where, criteria)
