@@ -80,3 +80,13 @@ def is_local_address(address: str) -> bool:
     except OSError:
         return False
     return True
+
+
+def origin(host: str, port: int | str, scheme: str = "http") -> str:
+    """`scheme://host:port`, an IPv6 address in brackets (`http://[::1]:8080`)."""
+    return f"{scheme}://{f'[{host}]' if ':' in host else host}:{port}"
+
+
+def local_url(host: str, port: int) -> str:
+    """The URL a browser or `curl` on this machine uses (127.0.0.1 for every interface)."""
+    return origin("127.0.0.1" if host in ("0.0.0.0", "::", "") else host, port)

@@ -78,28 +78,12 @@ def _say(line: str) -> None:
 def checked(paths: Sequence[str]) -> tuple[list[tuple[Path, str]], list[str]]:
     """The files the paths name with their text, and every problem found in them."""
     from mockserver.registry import vendors
-    from mockserver.scenario.loading.checks import check_text
-    from mockserver.scenario.loading.loader import name_clashes, scenario_files
+    from mockserver.scenario.loading.checks import check_files
+    from mockserver.scenario.loading.loader import name_clashes
 
     served = vendors()
-    files: list[tuple[Path, str]] = []
-    problems: list[str] = []
-    for raw in paths:
-        path = Path(raw)
-        if not path.exists():
-            problems.append(f"{raw}: no such file or folder")
-            continue
-        found = scenario_files(path)
-        if not found:
-            problems.append(f"{raw}: no scenario files (*.yaml, *.yml) in this folder")
-        for file in found:
-            try:
-                text = file.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                problems.append(f"{file}: cannot read: {exc}")
-                continue
-            problems += check_text(text, str(file), served)
-            files.append((file, text))
+    found = check_files(paths, served)
+    files, problems = found.texts, found.problems
     if not problems:
         from mockserver.scenario.loading.loader import parse_scenario
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from mockserver import __version__
 from mockserver.base.errors import ScenarioError
+from mockserver.base.urls import local_url
 from mockserver.cli import load, trigger
 from mockserver.cli.drift import command as drift_command
 from mockserver.http.settings import Settings
@@ -263,8 +264,7 @@ def health(url: str | None) -> int:
         except ValueError as exc:
             print(f"mockserver health: {exc}", file=sys.stderr)
             return 1
-        host = "127.0.0.1" if settings.host in ("0.0.0.0", "::", "") else settings.host
-        url = f"http://{f'[{host}]' if ':' in host else host}:{settings.port}"
+        url = local_url(settings.host, settings.port)
     from mockserver.client.control import ControlClient, ControlError
 
     client = ControlClient(url, timeout=3.0)

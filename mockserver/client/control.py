@@ -266,12 +266,20 @@ class ControlClient:
         where: DeliveryFilter | None = None,
         **fields: Unpack[DeliveryFields],
     ) -> list[Json]:
-        """Block until `count` deliveries match (any state unless `state` is given)."""
+        """Block until `count` deliveries match (any state unless `state` is given); on
+        timeout, WaitTimedOut (the testing client's lists the deliveries that did match)."""
         query = {"count": count, "timeout": timeout, **delivery_filter(where, fields).to_query()}
-        found: list[Json] = self.request(
-            "GET", "/wait/deliveries", query=query, timeout=timeout + 5
-        )["deliveries"]
+        try:
+            answer = self.request("GET", "/wait/deliveries", query=query, timeout=timeout + 5)
+        except WaitTimedOut as exc:
+            raise self.deliveries_timed_out(exc) from None
+        found: list[Json] = answer["deliveries"]
         return found
+
+    def deliveries_timed_out(self, exc: WaitTimedOut) -> WaitTimedOut:
+        """What a delivery wait raises when it gives up: the control plane's answer as it is
+        (the testing client adds the list of what did arrive)."""
+        return exc
 
     def wait_for_requests(
         self,

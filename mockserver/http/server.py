@@ -12,6 +12,7 @@ from aiohttp import web
 
 from mockserver.base import eventloop, gcpolicy
 from mockserver.base.logsetup import configure
+from mockserver.base.urls import local_url
 from mockserver.http import appkeys, hostports, watch
 from mockserver.http.app import build_app
 from mockserver.http.settings import Settings, clock_value
@@ -100,12 +101,6 @@ def bind_each(
             sock.close()
         raise
     return out
-
-
-def local_url(host: str, port: int) -> str:
-    """The URL a browser or `curl` on this machine uses (127.0.0.1 for every interface)."""
-    shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
-    return f"http://{f'[{shown}]' if ':' in shown else shown}:{port}"
 
 
 def start_up_notes(app: web.Application, port: int) -> list[tuple[int, str]]:

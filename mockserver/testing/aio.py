@@ -3,28 +3,16 @@
 It builds no request of its own: every call is the synchronous `ControlClient`'s (paths, filter
 queries, namespace header, control token: `mockserver.client.control`).
 
-Each call runs the synchronous client in a worker thread (`asyncio.to_thread`), so a long-poll
-wait never blocks the test's event loop, and anything the test serves on that loop (an aiohttp
-webhook handler, say) keeps answering while the test waits.
+Each call runs the synchronous client's in a worker thread (`asyncio.to_thread`, through
+`forwarding.in_thread`, which keeps its signature and docstring), so a long-poll wait never
+blocks the test's event loop, and anything the test serves on that loop (an aiohttp webhook
+handler, say) keeps answering while the test waits.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
-from pathlib import Path
-from typing import Any, Unpack
-
-from mockserver.base.filters import (
-    DeliveryCriteria,
-    DeliveryFields,
-    DeliveryFilter,
-    JournalFields,
-    JournalFilter,
-)
-from mockserver.testing.client import ControlClient, Json
-from mockserver.testing.scenarios import ScenarioSource
+from mockserver.testing.client import ControlClient
+from mockserver.testing.forwarding import in_thread
 
 
 class AsyncControlClient:
@@ -38,110 +26,21 @@ class AsyncControlClient:
     def namespace(self) -> str:
         return self.sync.namespace
 
-    async def reset(self) -> Json:
-        return await asyncio.to_thread(self.sync.reset)
-
-    async def scenario(self) -> Json:
-        return await asyncio.to_thread(self.sync.scenario)
-
-    async def use_scenario(self, name: str) -> Json:
-        return await asyncio.to_thread(self.sync.use_scenario, name)
-
-    async def load_scenario(
-        self,
-        source: ScenarioSource,
-        *,
-        base_dir: Path | None = None,
-        substitutions: Mapping[str, str] | None = None,
-    ) -> Json:
-        return await asyncio.to_thread(
-            self.sync.load_scenario, source, base_dir=base_dir, substitutions=substitutions
-        )
-
-    async def journal(
-        self, where: JournalFilter | None = None, /, **fields: Unpack[JournalFields]
-    ) -> list[Json]:
-        return await asyncio.to_thread(lambda: self.sync.journal(where, **fields))
-
-    async def deliveries(
-        self, where: DeliveryFilter | None = None, /, **fields: Unpack[DeliveryFields]
-    ) -> list[Json]:
-        return await asyncio.to_thread(lambda: self.sync.deliveries(where, **fields))
-
-    async def vendors(self) -> list[Json]:
-        return await asyncio.to_thread(self.sync.vendors)
-
-    async def clock(self) -> Json:
-        return await asyncio.to_thread(self.sync.clock)
-
-    async def set_clock_mode(self, mode: str, scale: float = 1.0) -> Json:
-        return await asyncio.to_thread(self.sync.set_clock_mode, mode, scale)
-
-    async def items(self, vendor: str | None = None, status: str | None = None) -> list[Json]:
-        return await asyncio.to_thread(self.sync.items, vendor, status)
-
-    async def advance(self, by: str | float | timedelta) -> Json:
-        return await asyncio.to_thread(self.sync.advance, by)
-
-    async def set_time(self, when: str | datetime | float) -> Json:
-        return await asyncio.to_thread(self.sync.set_time, when)
-
-    async def act(self, vendor: str, item_id: str, action: str | Mapping[str, Any]) -> Json:
-        return await asyncio.to_thread(self.sync.act, vendor, item_id, action)
-
-    async def wait_for_status(
-        self, vendor: str, item_id: str, status: str | Iterable[str], timeout: float = 10.0
-    ) -> str:
-        return await asyncio.to_thread(self.sync.wait_for_status, vendor, item_id, status, timeout)
-
-    async def wait_for_deliveries(
-        self,
-        count: int = 1,
-        *,
-        timeout: float = 10.0,
-        where: DeliveryFilter | None = None,
-        **fields: Unpack[DeliveryFields],
-    ) -> list[Json]:
-        return await asyncio.to_thread(
-            lambda: self.sync.wait_for_deliveries(count, timeout=timeout, where=where, **fields)
-        )
-
-    async def wait_for_requests(
-        self,
-        count: int = 1,
-        *,
-        timeout: float = 10.0,
-        where: JournalFilter | None = None,
-        **fields: Unpack[JournalFields],
-    ) -> list[Json]:
-        return await asyncio.to_thread(
-            lambda: self.sync.wait_for_requests(count, timeout=timeout, where=where, **fields)
-        )
-
-    async def assert_request_made(
-        self,
-        where: JournalFilter | None = None,
-        /,
-        *,
-        body: Mapping[str, Any] | None = None,
-        count: int | None = 1,
-        **fields: Unpack[JournalFields],
-    ) -> list[Json]:
-        return await asyncio.to_thread(
-            lambda: self.sync.assert_request_made(where, body=body, count=count, **fields)
-        )
-
-    async def assert_webhook_delivered(
-        self,
-        event: str | None = None,
-        count: int | None = 1,
-        *,
-        timeout: float = 0.0,
-        where: DeliveryFilter | None = None,
-        **criteria: Unpack[DeliveryCriteria],
-    ) -> list[Json]:
-        return await asyncio.to_thread(
-            lambda: self.sync.assert_webhook_delivered(
-                event, count, timeout=timeout, where=where, **criteria
-            )
-        )
+    reset = in_thread(ControlClient.reset)
+    scenario = in_thread(ControlClient.scenario)
+    use_scenario = in_thread(ControlClient.use_scenario)
+    load_scenario = in_thread(ControlClient.load_scenario)
+    journal = in_thread(ControlClient.journal)
+    deliveries = in_thread(ControlClient.deliveries)
+    vendors = in_thread(ControlClient.vendors)
+    clock = in_thread(ControlClient.clock)
+    set_clock_mode = in_thread(ControlClient.set_clock_mode)
+    items = in_thread(ControlClient.items)
+    advance = in_thread(ControlClient.advance)
+    set_time = in_thread(ControlClient.set_time)
+    act = in_thread(ControlClient.act)
+    wait_for_status = in_thread(ControlClient.wait_for_status)
+    wait_for_deliveries = in_thread(ControlClient.wait_for_deliveries)
+    wait_for_requests = in_thread(ControlClient.wait_for_requests)
+    assert_request_made = in_thread(ControlClient.assert_request_made)
+    assert_webhook_delivered = in_thread(ControlClient.assert_webhook_delivered)

@@ -19,7 +19,6 @@ from typing import Any, Unpack
 
 from mockserver.base.filters import (
     DeliveryCriteria,
-    DeliveryFields,
     DeliveryFilter,
     JournalFields,
     JournalFilter,
@@ -78,21 +77,10 @@ class ControlClient(control.ControlClient):
             raise ScenarioRejected(exc.status, named, exc.body) from None
 
     # -- waits -------------------------------------------------------------------------------
-    def wait_for_deliveries(
-        self,
-        count: int = 1,
-        *,
-        timeout: float = 10.0,
-        where: DeliveryFilter | None = None,
-        **fields: Unpack[DeliveryFields],
-    ) -> list[Json]:
-        """Block until `count` deliveries match (any state unless `state` is given); on
-        timeout, WaitTimedOut lists the deliveries that did match so far."""
-        try:
-            return super().wait_for_deliveries(count, timeout=timeout, where=where, **fields)
-        except WaitTimedOut as exc:
-            listing = assertions.describe_deliveries(exc.body.get("deliveries") or [])
-            raise WaitTimedOut(exc.status, f"{exc.message}\n{listing}", exc.body) from None
+    def deliveries_timed_out(self, exc: WaitTimedOut) -> WaitTimedOut:
+        """A delivery wait that gave up lists the deliveries that did match so far."""
+        listing = assertions.describe_deliveries(exc.body.get("deliveries") or [])
+        return WaitTimedOut(exc.status, f"{exc.message}\n{listing}", exc.body)
 
     # -- assertions --------------------------------------------------------------------------
     def assert_request_made(
@@ -105,7 +93,8 @@ class ControlClient(control.ControlClient):
         **fields: Unpack[JournalFields],
     ) -> list[Json]:
         """Assert the journal holds exactly `count` matching calls (None: at least one).
-        `path` is a glob; `body` must be contained in the JSON body. Returns the matches."""
+        `path` is a glob; `body` must be contained in the JSON body. Returns the matches; on
+        failure, lists every call the sandbox received."""
         return assertions.assert_request_made(
             self.journal(),
             journal_filter(where, fields),
@@ -125,7 +114,7 @@ class ControlClient(control.ControlClient):
     ) -> list[Json]:
         """Assert exactly `count` deliveries (None: at least one) match, in `state` (None: any;
         "delivered" unless given). With `timeout`, first wait up to that many seconds for them.
-        Returns the matches."""
+        Returns the matches; on failure, lists every delivery the sandbox made."""
         if where is None:
             criteria.setdefault("state", "delivered")
         wanted = delivery_filter(where, criteria)

@@ -24,11 +24,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, Self
 
+from mockserver.base.urls import origin
 from mockserver.http import hostports
 from mockserver.testing.client import ControlClient, ControlError
+from mockserver.testing.lifetime import Startable
 
 if TYPE_CHECKING:
     from mockserver.testing.sandbox import RemoteBackend
@@ -71,7 +72,7 @@ class ContainerNotReady(RuntimeError):
     """The container did not answer its health check in time; carries its log."""
 
 
-class MockserverContainer:
+class MockserverContainer(Startable):
     """The mockserver image, configured fluently, started with `start()` or `with`."""
 
     def __init__(
@@ -135,7 +136,7 @@ class MockserverContainer:
         return {str(self._scenarios): SCENARIOS} if self._scenarios is not None else {}
 
     # -- lifetime ---------------------------------------------------------------------------
-    def start(self, timeout: float = 30.0) -> MockserverContainer:
+    def start(self, timeout: float = 30.0) -> Self:
         """Run the container and return once its health check answers."""
         container = self._docker(self.image)
         for key, value in self._env.items():
@@ -160,17 +161,6 @@ class MockserverContainer:
             self._container.stop()
             self._container = None
 
-    def __enter__(self) -> MockserverContainer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
     # -- where it is ------------------------------------------------------------------------
     @property
     def url(self) -> str:
@@ -179,7 +169,7 @@ class MockserverContainer:
             raise RuntimeError("the container is not started: call start() first")
         host = self._container.get_container_host_ip()
         port = self._container.get_exposed_port(self.port)
-        return f"http://{f'[{host}]' if ':' in host else host}:{port}"
+        return origin(host, port)
 
     def get_url(self) -> str:
         return self.url
@@ -194,7 +184,7 @@ class MockserverContainer:
             raise KeyError(f"no host port serves {host!r} (hosts: {', '.join(ports) or 'none'})")
         ip = self._container.get_container_host_ip()
         mapped = self._container.get_exposed_port(ports[host])
-        return f"http://{f'[{ip}]' if ':' in ip else ip}:{mapped}"
+        return origin(ip, mapped)
 
     def control(self, namespace: str = "") -> ControlClient:
         return ControlClient(self.url, namespace)

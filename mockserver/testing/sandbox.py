@@ -12,15 +12,16 @@ import contextlib
 import itertools
 import os
 import secrets
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, Unpack
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
-from mockserver.base.filters import DeliveryCriteria, DeliveryFilter, JournalFields, JournalFilter
+from mockserver.base.urls import origin
 from mockserver.testing.aio import AsyncControlClient
 from mockserver.testing.client import ControlClient, ControlError, Json, ScenarioRejected
+from mockserver.testing.forwarding import on_control
 from mockserver.testing.scenarios import ScenarioSource, in_test_file, placeholders
 
 if TYPE_CHECKING:
@@ -236,7 +237,7 @@ class Sandbox:
             )
         parts = urlsplit(self.url)
         name = parts.hostname or "127.0.0.1"
-        return f"{parts.scheme}://{f'[{name}]' if ':' in name else name}:{port}"
+        return origin(name, port, parts.scheme)
 
     def load_scenario(self, source: ScenarioSource) -> Json:
         """Make a scenario current for this test (and reset its world): a file (relative to
@@ -258,41 +259,7 @@ class Sandbox:
             self.control.set_variants(self.variant_forms)
         return loaded
 
-    def lenience(self) -> Json:
-        """What the sandbox accepted in this test that the real service would not, by rule."""
-        return self.control.lenience()
-
-    def assert_request_made(
-        self,
-        where: JournalFilter | None = None,
-        /,
-        *,
-        body: Mapping[str, Any] | None = None,
-        count: int | None = 1,
-        **fields: Unpack[JournalFields],
-    ) -> list[Json]:
-        """Exactly `count` API calls (None: at least one) match; `path` is a glob, `body` a
-        subset of the JSON body. On failure, lists every call the sandbox received."""
-        return self.control.assert_request_made(where, body=body, count=count, **fields)
-
-    def assert_webhook_delivered(
-        self,
-        event: str | None = None,
-        count: int | None = 1,
-        *,
-        timeout: float = 0.0,
-        where: DeliveryFilter | None = None,
-        **criteria: Unpack[DeliveryCriteria],
-    ) -> list[Json]:
-        """Exactly `count` webhook deliveries (None: at least one) match, in `state`
-        ("delivered" unless given); waits up to `timeout` seconds first. On failure, lists
-        every delivery the sandbox made."""
-        return self.control.assert_webhook_delivered(
-            event, count, timeout=timeout, where=where, **criteria
-        )
-
-    def wait_for_status(
-        self, vendor: str, item_id: str, status: str | Iterable[str], timeout: float = 10.0
-    ) -> str:
-        """Block until an item (a HITL request id, ...) reaches `status`; returns it."""
-        return self.control.wait_for_status(vendor, item_id, status, timeout)
+    lenience = on_control(ControlClient.lenience)
+    assert_request_made = on_control(ControlClient.assert_request_made)
+    assert_webhook_delivered = on_control(ControlClient.assert_webhook_delivered)
+    wait_for_status = on_control(ControlClient.wait_for_status)

@@ -13,8 +13,7 @@ import contextlib
 import socket
 import threading
 from collections.abc import Coroutine
-from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from aiohttp import web
 
@@ -23,11 +22,12 @@ from mockserver.http.control.setup import reset_worlds
 from mockserver.http.server import bind_each, create_app
 from mockserver.http.settings import Settings
 from mockserver.kit.vendor import Vendor
+from mockserver.testing.lifetime import Startable
 
 T = TypeVar("T")
 
 
-class InProcessServer:
+class InProcessServer(Startable):
     """Start with `start()` (or `with InProcessServer() as server:`), stop with `stop()`.
 
     `settings` default to `Settings.from_env()`, so `MOCKSERVER_SCENARIO`, `MOCKSERVER_SEED`,
@@ -56,18 +56,7 @@ class InProcessServer:
             raise RuntimeError("the in-process sandbox is not started")
         return self._app
 
-    def __enter__(self) -> InProcessServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    def start(self, timeout: float = 10.0) -> InProcessServer:
+    def start(self, timeout: float = 10.0) -> Self:
         """Bind a free port, start the loop thread and serve; returns once accepting calls.
         Raises ScenarioError when the configured scenario does not load."""
         if self._thread is not None:

@@ -61,6 +61,8 @@ AT_BOUND = (
     " and this was the oldest"
 )
 AT_SHUTDOWN = "abandoned: the sandbox shut down (or the namespace was reset) first"
+# An attempt going out on a shared connection: its delivery, the attempt, when it was due, where.
+_Sending = tuple[Delivery, Attempt, float, Target]
 NONE: frozenset[str] = frozenset()  # no secret headers (most deliveries)
 
 
@@ -249,30 +251,27 @@ class Dispatcher:
     async def _attempt_batch(self, deliveries: list[Delivery]) -> None:
         """The sender's batch (one receiver, different items): scenario fakes, the guard and
         non-plain-HTTP receivers one by one; the rest together on one connection."""
-        together: list[tuple[Delivery, Attempt, float, Target]] = []
+        together: list[_Sending] = []
         for delivery in deliveries:
             due = delivery.next_due
             if delivery.state != "pending" or due is None:
                 continue  # abandoned at the bound while queued
-            attempt = self._begin(delivery)
-            started = time.perf_counter()
-            if not attempt.simulated:
-                refusal = _refusal(delivery)
-                target = fastpost.parse(delivery.url) if self._fast is not None else None
-                if refusal is not None:
-                    attempt.error, attempt.refused = refusal, True
-                elif target is not None:
-                    together.append((delivery, attempt, due, target))
-                    continue
-                else:
-                    await self._post(delivery, attempt)
-            self._finish(delivery, attempt, due, started)
+            sending = await self._attempt(delivery, due)
+            if sending is not None:
+                together.append(sending)
         if together:
             await self._post_together(together)
 
     async def _attempt_now(self, delivery: Delivery, due: float) -> None:
         if delivery.state != "pending":
             return
+        sending = await self._attempt(delivery, due)
+        if sending is not None:
+            await self._post_together([sending])
+
+    async def _attempt(self, delivery: Delivery, due: float) -> _Sending | None:
+        """One attempt, settled here (a fake answer, the guard's refusal, a receiver that is
+        not plain HTTP), or handed back to go out on a shared connection (`_post_together`)."""
         attempt = self._begin(delivery)
         started = time.perf_counter()
         if not attempt.simulated:
@@ -281,11 +280,11 @@ class Dispatcher:
             if refusal is not None:
                 attempt.error, attempt.refused = refusal, True
             elif target is not None:
-                await self._post_together([(delivery, attempt, due, target)])
-                return
+                return (delivery, attempt, due, target)
             else:
                 await self._post(delivery, attempt)
         self._finish(delivery, attempt, due, started)
+        return None
 
     def _begin(self, delivery: Delivery) -> Attempt:
         """A new attempt; a scenario's fake answer (`faults: webhook`) settles it at once."""
@@ -371,7 +370,7 @@ class Dispatcher:
         except ValueError as exc:  # an unusable URL
             attempt.error = f"invalid URL: {exc}"
 
-    async def _post_together(self, sending: list[tuple[Delivery, Attempt, float, Target]]) -> None:
+    async def _post_together(self, sending: list[_Sending]) -> None:
         """Plain-HTTP attempts to one receiver, on one connection (fastpost.py); each settles
         with its own answer. The batch waits as long as its most patient policy allows; an
         attempt not answered by then timed out after its own timeout."""

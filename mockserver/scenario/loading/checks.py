@@ -11,6 +11,7 @@ Every problem is one `file:line:col: key: message` line, sorted by position with
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mockserver.base.errors import ScenarioError
@@ -63,21 +64,32 @@ def vendor_problems(text: str, filename: str, vendors: Sequence[Vendor]) -> list
     return problems
 
 
-def check_paths(paths: Iterable[str], vendors: Sequence[Vendor]) -> tuple[list[str], int]:
-    """Problems in the scenario files the paths name (files, or folders of *.yaml / *.yml,
-    subfolders included),
-    and how many files were checked (each file once, however often it is named)."""
-    problems: list[str] = []
+@dataclass
+class CheckedFiles:
+    """The scenario files some paths name, each read and checked once however often it is
+    named: their texts (those that could be read), every problem found, how many there were."""
+
+    texts: list[tuple[Path, str]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    count: int = 0
+
+
+def check_files(
+    paths: Iterable[str], vendors: Sequence[Vendor], *, recursive: bool = False
+) -> CheckedFiles:
+    """Read and check the scenario files the paths name (files, or folders of *.yaml / *.yml;
+    `recursive`: subfolders included). A path that is missing or names no file, and a file
+    that cannot be read, are problems too. Scenario names are left to the caller."""
+    out = CheckedFiles()
     seen: set[Path] = set()
-    named: list[tuple[str, str]] = []  # (scenario name, file): two of a folder must differ
     for raw in paths:
         path = Path(raw)
         if not path.exists():
-            problems.append(f"{raw}: no such file or folder")
+            out.problems.append(f"{raw}: no such file or folder")
             continue
-        files = scenario_files(path, recursive=True)
+        files = scenario_files(path, recursive=recursive)
         if not files:
-            problems.append(f"{raw}: no scenario files (*.yaml, *.yml) in this folder")
+            out.problems.append(f"{raw}: no scenario files (*.yaml, *.yml) in this folder")
         for file in files:
             if file.resolve() in seen:
                 continue
@@ -85,11 +97,21 @@ def check_paths(paths: Iterable[str], vendors: Sequence[Vendor]) -> tuple[list[s
             try:
                 text = file.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
-                problems.append(f"{file}: cannot read: {exc}")
+                out.problems.append(f"{file}: cannot read: {exc}")
                 continue
-            problems += check_text(text, str(file), vendors)
-            named.append((_name_in(text, file), str(file)))
-    return problems + name_clashes(named), len(seen)
+            out.problems += check_text(text, str(file), vendors)
+            out.texts.append((file, text))
+    out.count = len(seen)
+    return out
+
+
+def check_paths(paths: Iterable[str], vendors: Sequence[Vendor]) -> tuple[list[str], int]:
+    """Problems in the scenario files the paths name (files, or folders of *.yaml / *.yml,
+    subfolders included), and how many files were checked (each file once, however often it
+    is named). Two files of a folder may not give the same scenario name."""
+    found = check_files(paths, vendors, recursive=True)
+    named = [(_name_in(text, file), str(file)) for file, text in found.texts]
+    return found.problems + name_clashes(named), found.count
 
 
 def _name_in(text: str, file: Path) -> str:

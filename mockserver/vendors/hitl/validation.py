@@ -124,24 +124,10 @@ def parse_list_query(query: Mapping[str, str], statuses: Sequence[str]) -> ListQ
         if key not in _QUERY_KEYS:
             raise invalid(f"unknown query parameter: {key}")
     given = {key: value for key, value in query.items() if value != ""}
-    status = given.get("status")
-    if status is not None and status not in statuses:
-        raise ApiError(
-            400,
-            "Invalid status filter value",
-            data="status must be one of: " + ", ".join(statuses),
-        )
-    priority = given.get("priority")
-    if priority is not None and priority not in PRIORITIES:
-        raise ApiError(
-            400,
-            "Invalid priority filter value",
-            data="priority must be one of: " + ", ".join(PRIORITIES),
-        )
     loop_id = given.get("loop_id")
     return ListQuery(
-        status=status,
-        priority=priority,
+        status=_filter_value(given, "status", statuses),
+        priority=_filter_value(given, "priority", PRIORITIES),
         loop_id=check_object_id(loop_id, "loop") if loop_id is not None else None,
         limit=_query_int(given, "limit", 50, 1, 100, "limit must be between 1 and 100"),
         offset=_query_int(
@@ -149,6 +135,16 @@ def parse_list_query(query: Mapping[str, str], statuses: Sequence[str]) -> ListQ
         ),
         sort=get_enum(given, "sort", SORTS) or "created_at_desc",
     )
+
+
+def _filter_value(query: Mapping[str, str], key: str, allowed: Sequence[str]) -> str | None:
+    """A filter that takes one of `allowed` words, or None when not given."""
+    value = query.get(key)
+    if value is not None and value not in allowed:
+        raise ApiError(
+            400, f"Invalid {key} filter value", data=f"{key} must be one of: " + ", ".join(allowed)
+        )
+    return value
 
 
 def _query_int(
