@@ -257,8 +257,9 @@ async def test_queued_attempts_are_no_tasks_and_shutdown_stops_only_the_one_send
     try:
         deliveries = [send(d, url=url) for _ in range(300)]
         await asyncio.wait_for(arrived.wait(), 10)
-        while any(t.label == "webhook" for t in clock.pending()):  # every attempt is queued
-            await asyncio.sleep(0)
+        await until(
+            lambda: not any(t.label == "webhook" for t in clock.pending()), "every attempt queued"
+        )
         assert d._sender.workers() == 1  # one URL: one attempt at a time, the rest queued
         assert d._sender.waiting() == len(deliveries)
         before = len(asyncio.all_tasks())
