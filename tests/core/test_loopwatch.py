@@ -64,6 +64,7 @@ async def test_a_callback_over_the_cpu_budget_is_recorded_with_its_stack() -> No
 async def test_a_callback_that_blocks_without_cpu_is_caught_by_the_real_time_budget() -> None:
     watch = LoopWatch(wall_ms=60, cpu_ms=10_000, loop=asyncio.get_running_loop()).install()
     try:
+        # the stall under test: a callback that blocks 150 ms without using the CPU
         asyncio.get_running_loop().call_soon(time.sleep, 0.15)
         await asyncio.sleep(0)  # (a yield: the call_soon runs first)
         # (on a busy machine a callback waiting for a core may pass 60 ms of real time too)
@@ -77,6 +78,7 @@ async def test_other_loops_are_not_watched_by_a_loop_watch() -> None:
     other = asyncio.new_event_loop()
     watch = LoopWatch(wall_ms=10, loop=other).install()
     try:
+        # a stall on this loop, which the watch on `other` must not report
         asyncio.get_running_loop().call_soon(time.sleep, 0.05)
         await asyncio.sleep(0)  # (a yield: the call_soon runs first)
     finally:
