@@ -123,8 +123,11 @@ _watches: list[LoopWatch] = []
 _threshold = float("inf")
 # thread id -> (real start, CPU start, handle) of the callback that thread is running now
 _running: dict[int, tuple[float, float, asyncio.Handle]] = {}
-# thread id -> (real start of the callback, its stack) sampled while it was over the threshold
-_samples: dict[int, tuple[float, str]] = {}
+# thread id -> (real start of the callback, its stack) sampled while it was over the threshold:
+# file names and line numbers only; the source lines are read when an overrun is reported, so
+# sampling a late callback reads no file and grows no cache (a test measuring its heap with
+# tracemalloc would count what the sampler's thread loaded)
+_samples: dict[int, tuple[float, traceback.StackSummary]] = {}
 _sampler: threading.Thread | None = None
 # real and CPU time spent collecting garbage, ever (collections run in the thread that
 # triggers them, holding the GIL: the delta over a callback is that callback's, or was spent
@@ -160,8 +163,12 @@ def _report(
     gc0: tuple[float, float],
 ) -> None:
     sample = _samples.pop(thread, None)
-    stack = sample[1] if sample is not None and sample[0] == wall0 else None
     gc_wall, gc_cpu = _gc_wall - gc0[0], min(_gc_cpu - gc0[1], cpu)
+    loop = getattr(handle, "_loop", None)
+    watching = [w for w in list(_watches) if w.loop in (None, loop)]
+    if not any(w.over(wall, cpu, gc_wall, gc_cpu) for w in watching):
+        return  # late, but within every budget: nothing to format or record
+    stack = "".join(sample[1].format()) if sample is not None and sample[0] == wall0 else None
     overrun = Overrun(
         callback=describe(handle),
         wall_ms=round(wall * 1000, 1),
@@ -171,9 +178,8 @@ def _report(
         pid=os.getpid(),
         stack=stack,
     )
-    loop = getattr(handle, "_loop", None)
-    for watch in list(_watches):
-        if watch.loop in (None, loop) and watch.over(wall, cpu, gc_wall, gc_cpu):
+    for watch in watching:
+        if watch.over(wall, cpu, gc_wall, gc_cpu):
             with contextlib.suppress(Exception):  # a watch never breaks the loop it watches
                 watch.record(overrun)
 
@@ -214,8 +220,9 @@ def _sample_stacks() -> None:
         del frames
 
 
-def _callback_stack(frame: FrameType | None) -> str:
-    """The frames of the callback itself, innermost last (not the loop's, nor the watch's)."""
+def _callback_stack(frame: FrameType | None) -> traceback.StackSummary:
+    """The frames of the callback itself, innermost last (not the loop's, nor the watch's),
+    their source lines not yet read."""
     inside: list[FrameType] = []
     while frame is not None and frame.f_code is not _timed_run.__code__:
         inside.append(frame)
@@ -223,8 +230,8 @@ def _callback_stack(frame: FrameType | None) -> str:
     inside.reverse()
     if inside and inside[0].f_code is _original_run.__code__:
         del inside[0]
-    summary = traceback.StackSummary.extract((f, f.f_lineno) for f in inside[-STACK_FRAMES:])
-    return "".join(summary.format())
+    frames = ((f, f.f_lineno) for f in inside[-STACK_FRAMES:])
+    return traceback.StackSummary.extract(frames, lookup_lines=False)
 
 
 def _install(watch: LoopWatch) -> None:

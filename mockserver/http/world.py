@@ -248,6 +248,15 @@ class Worlds:
     def namespaces(self) -> list[str]:
         return sorted(self._worlds)
 
+    def parked(self, namespace: str) -> int:
+        """Long-poll waits parked in `namespace` now (0 for one not in use: never created)."""
+        world = self._worlds.get(namespace)
+        return world.notifier.parked if world is not None else 0
+
+    def parked_all(self) -> int:
+        """Long-poll waits parked in the whole sandbox now, the console's included."""
+        return self.feed.limits.parked
+
     async def reset(self, namespace: str = "") -> World:
         old = self._worlds.pop(namespace, None)
         if old is not None:

@@ -28,6 +28,9 @@ from mockserver.testing.server import InProcessServer
 from .conftest import LOOP, ROOT, SCHEMA_ID, Api
 
 WAIT = 20.0  # generous: a shared CI machine can be slow; passing runs never wait it out
+# How often a wait looks again (selenium's default, half a second, cost each wait a quarter of
+# a second on average and the browser tests seconds each; a look is one local driver call).
+POLL = 0.02
 TOKEN = "ctl-console-test"
 # A small picture as a data URL: the page shows images under review without any network.
 PICTURE = "data:image/svg+xml;base64," + (
@@ -39,6 +42,11 @@ PICTURE = "data:image/svg+xml;base64," + (
 HOSTILE = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">Is this OK?'
 
 
+def waiting(driver: webdriver.Chrome, timeout: float = WAIT) -> WebDriverWait[webdriver.Chrome]:
+    """A wait on the page that looks every POLL seconds, for at most `timeout`."""
+    return WebDriverWait(driver, timeout, poll_frequency=POLL)
+
+
 def wait_for(driver: webdriver.Chrome, css: str, text: str | None = None) -> WebElement:
     """The first element matching `css` (whose text contains `text`), once it is there."""
 
@@ -48,9 +56,7 @@ def wait_for(driver: webdriver.Chrome, css: str, text: str | None = None) -> Web
                 return element
         return False
 
-    element = WebDriverWait(driver, WAIT).until(
-        found, f"nothing matching {css!r} with text {text!r}"
-    )
+    element = waiting(driver).until(found, f"nothing matching {css!r} with text {text!r}")
     assert isinstance(element, WebElement)
     return element
 
@@ -122,7 +128,7 @@ def test_a_hitl_request_is_claimed_and_answered_from_the_page(
     # An answer the request cannot take is refused with the control API's own message.
     click(item, "Send answer")
     refusal = wait_for(page, f'article.item[data-id="{request_id}"] .act-error', "")
-    WebDriverWait(page, WAIT).until(lambda _d: refusal.text != "")
+    waiting(page).until(lambda _d: refusal.text != "")
     same = api.control("POST", f"/items/hitl/{request_id}", json={"respond": {"choose": None}})
     assert same.status_code == 400 and same.json()["error"] in refusal.text
 
@@ -150,7 +156,7 @@ def test_a_hitl_request_is_claimed_and_answered_from_the_page(
     for call in page.find_elements(By.CSS_SELECTOR, "#journal-body tr.call"):
         press(call.find_element(By.CSS_SELECTOR, "button.toggle"))
     opened = page.find_element(By.ID, "journal-body")
-    WebDriverWait(page, WAIT).until(lambda _d: f'"request_id": "{request_id}"' in opened.text)
+    waiting(page).until(lambda _d: f'"request_id": "{request_id}"' in opened.text)
     assert "Answer" in opened.text
 
 
@@ -272,7 +278,7 @@ def test_scenario_check_redelivery_and_namespace_reset_from_the_page(
 
     # Reset the namespace: its items leave the queue.
     page.find_element(By.ID, "reset-current").click()
-    WebDriverWait(page, WAIT).until(
+    waiting(page).until(
         lambda d: not d.find_elements(By.CSS_SELECTOR, f'article.item[data-id="{request_id}"]')
     )
     wait_for(page, "#items p.empty")
@@ -285,7 +291,7 @@ def test_scenario_check_redelivery_and_namespace_reset_from_the_page(
     assert page.find_element(By.ID, "token").get_attribute("value") == "s3cret"
     page.find_element(By.ID, "token").clear()
     page.find_element(By.CSS_SELECTOR, "#token-form button").click()
-    WebDriverWait(page, WAIT).until(
+    waiting(page).until(
         lambda d: d.execute_script("return sessionStorage.getItem('mockserver.token')") is None
     )
 

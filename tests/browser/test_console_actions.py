@@ -18,10 +18,9 @@ from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.select import Select
-from selenium.webdriver.support.ui import WebDriverWait
 
 from .conftest import SCHEMA_ID, Api
-from .test_console import WAIT, card, choose, click, press, wait_for
+from .test_console import card, choose, click, press, wait_for, waiting
 
 HOSTILE = '<img src=x onerror="window.pwned = 1"><script>window.pwned = 2</script>&amp; "quoted"'
 OFFLINE = "http://127.0.0.1:9/offline.png"  # nothing listens: the image never loads
@@ -137,7 +136,7 @@ def test_every_answer_form_sends_the_answer_given(page: webdriver.Chrome, api: A
         # a decided request has no plan left: on its card, and on the clock
         assert "Decided: nothing left to happen." in card(page, "hitl", request_id).text
         assert done["next"] == []
-    WebDriverWait(page, WAIT).until(
+    waiting(page).until(
         lambda d: (
             not [
                 row
@@ -184,7 +183,7 @@ def test_every_outharm_button_decides_the_submission_as_it_says(
     )
     assert appealed.status_code == 200, appealed.text
     item = card(page, "outharm", judged, "queued")
-    WebDriverWait(page, WAIT).until(lambda _d: "Uphold previous verdict" in item.text)
+    waiting(page).until(lambda _d: "Uphold previous verdict" in item.text)
     click(item, "Uphold previous verdict")
     upheld = settled(page, api, "outharm", judged, "completed")
     assert upheld["appeal"] is True
@@ -266,10 +265,10 @@ def test_opened_details_leave_the_table_readable(
     long_text = "A long request text that wraps. " * 80
     submission = outharm(api, {"title": [long_text]})
     click(card(page, "outharm", submission, "queued"), "Send verdict")  # a webhook is sent
-    row_css = f"{body} tr.call" if body == "#journal-body" else f"{body} tr.delivery"
-    # A delivery row is drawn again when its first attempt lands: wait for that (" ms" is the
-    # attempt's latency), so the row pressed below is the one still on the page.
-    row = wait_for(page, row_css, "outharm" if body == "#journal-body" else " ms")
+    # The delivery's row is drawn anew as its state moves on: take it once it is delivered.
+    delivered = f'{body} tr.delivery[data-state="delivered"]'
+    row_css = f"{body} tr.call" if body == "#journal-body" else delivered
+    row = wait_for(page, row_css, "outharm")
     before = _column_widths(page, body)
     press(row.find_element(By.CSS_SELECTOR, "button.toggle"))
     detail = wait_for(page, f"{body} tr.detail:not([hidden])")
@@ -317,7 +316,7 @@ def test_a_ready_made_scenario_is_one_click_away(page: webdriver.Chrome, api: Ap
     press(page.find_element(By.CSS_SELECTOR, "#namespace-new button"))
     wait_for(page, "#namespace-current", "qa-switch")
     select = Select(page.find_element(By.ID, "scenario-select"))
-    WebDriverWait(page, WAIT).until(lambda _d: len(select.options) > 2)
+    waiting(page).until(lambda _d: len(select.options) > 2)
     groups = page.find_elements(By.CSS_SELECTOR, "#scenario-select optgroup")
     assert [g.get_attribute("label") for g in groups] == ["loaded", "ready-made"]
     select.select_by_value("hitl-reject")  # packaged, never loaded here

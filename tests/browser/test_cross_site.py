@@ -12,9 +12,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from selenium import webdriver
-from selenium.webdriver.support.ui import WebDriverWait
 
 from .conftest import Api
+from .test_console import waiting
 
 ATTACK = """<!doctype html>
 <title>a page of another site</title>
@@ -77,7 +77,7 @@ def test_a_page_of_another_site_cannot_reset_the_sandbox(
     control_log.setLevel(logging.INFO)
     try:
         driver.get(other_site)
-        WebDriverWait(driver, 20).until(
+        waiting(driver).until(
             lambda _: len(refusals.statuses) >= 2, "the page's two requests did not arrive"
         )
     finally:

@@ -17,6 +17,7 @@ from mockserver.kit.worldview import world_of
 from mockserver.registry import register, vendors
 from mockserver.scenario.loading.library import ScenarioLibrary
 from tests.minimal_vendor import DictState, minimal
+from tests.support.polling import until
 
 
 class _Store(DictState):
@@ -53,8 +54,7 @@ async def test_a_vendor_call_wakes_the_waits_on_the_items_its_path_names(
         client.get("/_mockserver/wait/items/quiet/a2?status=closed&timeout=0.5")
     )
     notifier = app[appkeys.WORLDS].get("").notifier
-    while notifier.waiting() < 2:
-        await asyncio.sleep(0)
+    await until(lambda: notifier.waiting() == 2, "both waits parked")
     assert (await client.post("/quiet/items/a1/close")).status == 200
     answer = await asyncio.wait_for(wait, 5)
     assert (answer.status, await answer.json()) == (200, {"id": "a1", "status": "closed"})

@@ -10,6 +10,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from mockserver.http import appkeys
 from mockserver.http.app import build_app
 from mockserver.http.control.console import FILES
 from mockserver.http.settings import Settings
@@ -18,6 +19,7 @@ from mockserver.scenario.loading.library import ScenarioLibrary
 from tests.crosscut import NO_VENDOR
 from tests.crosscut.console import console_failures
 from tests.minimal_vendor import MINIMAL
+from tests.support.polling import until
 
 from .conftest import AUTH, MakeClient, create_loop, create_request
 
@@ -103,7 +105,8 @@ async def test_the_change_feed_wakes_on_any_namespace_and_times_out_quietly(
     waiting = asyncio.ensure_future(
         client.get("/_mockserver/wait/changes", params={"since": version, "timeout": "10"})
     )
-    await asyncio.sleep(0)  # the wait is parked before the change
+    feed = client.app[appkeys.WORLDS].feed
+    await until(lambda: feed.parked == 1, "the wait parked before the change")
     await client.post("/_mockserver/clock/advance", json={"by": "1s"}, headers=NS)
     woken = await (await waiting).json()
     assert woken["changed"] is True and woken["version"] > version

@@ -7,10 +7,10 @@ still woken by the calls it matches)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from typing import Any
 
 from mockserver.http import appkeys
+from tests.support.polling import until
 
 from .conftest import AUTH, Client, MakeClient, Receiver, advance, create_loop, create_request
 
@@ -24,15 +24,6 @@ hitl:
   webhooks: [{{url: "{receiver.url}", secret: whsec_test}}]
   rules: [{{otherwise: timeout}}]
 """
-
-
-async def until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
-    """A bounded wait for a long-poll sent from a task to reach the server (loopback I/O)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        assert loop.time() < deadline, "condition not reached in time"
-        await asyncio.sleep(0.005)
 
 
 async def get(client: Client, route: str, **query: str) -> tuple[int, Any]:
@@ -129,7 +120,7 @@ async def test_a_wait_on_one_items_deliveries_is_not_woken_by_anothers(
     waiting = asyncio.create_task(
         get(client, "/wait/deliveries", subject=others[0], count="2", timeout="30")
     )
-    await until(lambda: notifier.waiting() == 1)
+    await until(lambda: notifier.waiting() == 1, "the wait parked")
     resp = await client.post(f"/_mockserver/items/hitl/{mine}", json="timeout")
     assert resp.status == 200
     await advance(client, "0s")
@@ -137,7 +128,7 @@ async def test_a_wait_on_one_items_deliveries_is_not_woken_by_anothers(
     assert (notifier.checks, notifier.wakeups) == (0, 0)  # nobody re-checked for `mine`
     _, body = await get(client, "/deliveries", subject=others[0])
     await client.post(f"/_mockserver/deliveries/{body['deliveries'][0]['id']}/redeliver")
-    await until(lambda: notifier.wakeups == 1)  # woken by the redelivery, not its timeout
+    await until(lambda: notifier.wakeups == 1, "woken by the redelivery, not its timeout")
     status, answer = await waiting
     assert (status, answer["count"]) == (200, 2)
     assert {d["subject"] for d in answer["deliveries"]} == {others[0]}
@@ -152,16 +143,16 @@ async def test_a_journal_wait_on_a_glob_is_woken_by_a_call_it_matches(
         asyncio.create_task(get(client, "/wait/journal", path=path, timeout="30"))
         for path in ("/v1/api/loop?", "/v1/api/*", "/v1/api/[l]oops")
     ]
-    await until(lambda: notifier.waiting() == 3)
+    await until(lambda: notifier.waiting() == 3, "3 waits parked")
     await create_loop(client)
-    await until(lambda: notifier.wakeups == 3)  # woken by the call, not by their timeout
+    await until(lambda: notifier.wakeups == 3, "woken by the call, not by their timeout")
     answers = await asyncio.gather(*waits)
     assert [(status, body["count"]) for status, body in answers] == [(200, 1)] * 3
     # a literal path is woken only by its own calls
     exact = asyncio.create_task(
         get(client, "/wait/journal", path="/v1/api/loops", count="2", timeout="30")
     )
-    await until(lambda: notifier.waiting() == 1)
+    await until(lambda: notifier.waiting() == 1, "the wait parked")
     checks = notifier.checks
     assert (await client.get("/v1/test", headers=AUTH)).status == 200
     assert notifier.checks == checks
@@ -181,12 +172,12 @@ async def test_a_wait_on_one_event_looks_at_each_delivery_but_wakes_for_its_own(
     waiting = asyncio.create_task(
         get(client, "/wait/deliveries", event="request.cancelled", timeout="30")
     )
-    await until(lambda: notifier.waiting() == 1)
+    await until(lambda: notifier.waiting() == 1, "the wait parked")
     await advance(client, "1m")  # the other request's timeout webhook: checked, not woken
     assert notifier.checks >= 1 and notifier.wakeups == 0
     resp = await client.delete(f"/v1/api/requests/{rid}", headers=AUTH)
     assert resp.status == 200
-    await until(lambda: notifier.wakeups == 1)
+    await until(lambda: notifier.wakeups == 1, "woken by the cancellation")
     status, answer = await waiting
     assert (status, [d["subject"] for d in answer["deliveries"]]) == (200, [rid])
 
@@ -209,7 +200,7 @@ async def test_a_wait_ended_by_a_reset_says_its_default_timeout(sandbox: MakeCli
         asyncio.create_task(get(client, "/wait/deliveries")),
         asyncio.create_task(get(client, "/wait/journal", path="/v1/api/loops")),
     ]
-    await until(lambda: notifier.waiting() == 2)
+    await until(lambda: notifier.waiting() == 2, "2 waits parked")
     assert (await client.post("/_mockserver/reset")).status == 200
     (d_status, deliveries), (j_status, journal) = await asyncio.gather(*waits)
     reason = "the namespace was reset or dropped"

@@ -5,6 +5,7 @@ missing or a namespace that is mixed up fails here."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -19,6 +20,7 @@ from mockserver.http.settings import Settings
 from mockserver.registry import VENDORS
 from mockserver.scenario.loading.library import ScenarioLibrary
 from mockserver.scenario.loading.loader import parse_scenario
+from tests.support.polling import until_async
 
 from .conftest import AUTH, Client, MakeClient, advance, create_loop
 
@@ -58,9 +60,38 @@ async def test_health_says_what_runs_for_the_namespace_asking(sandbox: MakeClien
         "scenario": "base",
         "vendors": [v.name for v in VENDORS],
         "namespaces": ["team-a", "team-b"],
+        "waits": {"parked": 0, "parked_all": 0},
     }
     body = await (await client.get("/_mockserver/health", headers=TEAM_A)).json()
     assert body["scenario"] == "other"
+
+
+async def test_health_counts_the_waits_parked_in_the_namespace_and_in_all(
+    sandbox: MakeClient,
+) -> None:
+    """What a script that sends a wait from one thread and acts from another reads to know
+    the wait has arrived; asking creates no namespace."""
+    client = await sandbox(BASE)
+
+    async def waits(namespace: str) -> dict[str, int]:
+        headers = {"X-Mockserver-Namespace": namespace}
+        found: dict[str, int] = (
+            await (await client.get("/_mockserver/health", headers=headers)).json()
+        )["waits"]
+        return found
+
+    async def counted() -> bool:
+        return await waits("team-a") == {"parked": 1, "parked_all": 1}
+
+    path = "/_mockserver/wait/journal?count=1&method=DELETE&timeout=30"
+    wait = asyncio.create_task(client.get(path, headers=TEAM_A))
+    await until_async(counted, "the wait counted in health")
+    assert await waits("team-b") == {"parked": 0, "parked_all": 1}
+    body = await (await client.get("/_mockserver/health")).json()
+    assert body["namespaces"] == ["team-a"]  # team-b was only asked about
+    await client.post("/_mockserver/reset", headers=TEAM_A)  # the wait answers 503 at once
+    assert (await wait).status == 503
+    assert await waits("team-a") == {"parked": 0, "parked_all": 0}
 
 
 async def test_health_counts_uptime_from_the_start(

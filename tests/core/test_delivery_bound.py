@@ -8,11 +8,14 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
 import random
 import tracemalloc
+from collections.abc import Callable
 
 import pytest
 
+from mockserver import records, webhooks
 from mockserver.base.ids import IdFactory
 from mockserver.records.clock import COMPACT_AFTER, Clock
 from mockserver.records.notifier import Notifier
@@ -20,6 +23,7 @@ from mockserver.scenario.model import WebhookFault
 from mockserver.webhooks.dispatcher import Dispatcher
 from mockserver.webhooks.policy import DEFAULT_POLICY
 from mockserver.webhooks.transport import TARGET_IN_FLIGHT, Transport
+from tests.support.polling import until
 
 START = 1_767_225_600.0
 URL = "http://receiver.invalid/hook"
@@ -64,29 +68,52 @@ async def send_wave(
         assert d.pending <= BOUND or not checked
         if n % 20 == 19:
             await clock.advance(1)  # first attempts and due retries fail, and retry later
+            await asyncio.sleep(0)  # (a yield: each second's calls come in callbacks of their own)
+
+
+# What the wave can grow: memory allocated with the dispatcher, its clock or this file (the
+# bodies) on the stack. Not the whole traced heap: other threads of the test process allocate
+# meanwhile (the loop watchdog's sampler, pytest-xdist's channel receiving the next tests), and
+# those bytes are no delivery's.
+WAVE_CODE = (
+    *(package.__path__[0] + os.sep for package in (webhooks, records)),
+    __file__,
+)
+TRACED_FRAMES = 4  # deep enough to see the caller of a dataclass's generated __init__
 
 
 def traced() -> int:
+    """Bytes held now by what the wave allocated (WAVE_CODE)."""
     gc.collect()
-    return tracemalloc.get_traced_memory()[0]
+    return sum(
+        trace.size
+        for trace in tracemalloc.take_snapshot().traces
+        if any(frame.filename.startswith(WAVE_CODE) for frame in trace.traceback)
+    )
 
 
-async def test_a_failing_receivers_retries_stay_within_the_pending_bound(
+def test_a_failing_receivers_retries_stay_within_the_pending_bound(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    """(A plain function running a loop of its own: the heap is measured between the loop's
+    runs, never inside a callback, which a collection and a snapshot of a test process's heap
+    would hold past the event-loop watchdog's budget.)"""
     d, clock = wave()
     caplog.set_level(logging.ERROR, "mockserver.webhooks")  # one line per failed attempt
-    tracemalloc.start()
+    loop = asyncio.new_event_loop()
+    tracemalloc.start(TRACED_FRAMES)
     try:
-        await send_wave(d, clock, 300, checked=False)  # the bound and log cap long reached
+        # the bound and the log cap long reached
+        loop.run_until_complete(send_wave(d, clock, 300, checked=False))
         settled = traced()
-        await send_wave(d, clock, WAVE - 300, start=300, checked=False)
+        loop.run_until_complete(send_wave(d, clock, WAVE - 300, start=300, checked=False))
         grown = traced() - settled
     finally:
         tracemalloc.stop()
+        loop.close()
 
     # Memory first: 1,200 more failing deliveries (about 1 KiB each with their attempts and timers)
-    # grew the traced heap by less than a tenth of that.
+    # grew what the dispatcher, its clock and their bodies hold by less than a tenth of that.
     assert grown < (WAVE - 300) * 1024 // 10, f"{grown:,} bytes for {WAVE - 300:,} deliveries"
 
     # Pending: at the bound; every other delivery abandoned at it (none has run out of retries
@@ -121,38 +148,65 @@ async def test_the_bound_is_logged_with_the_count_never_silently(
     assert d.abandoned_at_bound == 5
 
 
+class Hanging:
+    """A receiver that accepts connections and never answers; it counts the connections it
+    holds and those the sandbox has hung up (each change wakes `wait_for`)."""
+
+    def __init__(self) -> None:
+        self.held: list[asyncio.StreamWriter] = []
+        self.hung_up = 0
+        self._changed = asyncio.Condition()
+
+    async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        async with self._changed:
+            self.held.append(writer)
+            self._changed.notify_all()
+        await reader.read()  # never answers; returns when the sandbox hangs up
+        async with self._changed:
+            self.hung_up += 1
+            self._changed.notify_all()
+
+    async def wait_for(self, condition: Callable[[], bool]) -> None:
+        """Return once `condition()` holds (loopback I/O: a few loop turns; 10 s at most)."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(condition), 10)
+
+
 async def test_a_receiver_that_never_answers_cannot_grow_the_queues_past_the_bound() -> None:
     """Its few connections hang, every further attempt queues behind them, and the bound
     abandons the oldest deliveries while they wait: the queues let go of those too."""
 
-    held: list[asyncio.StreamWriter] = []
-
-    async def hang(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        held.append(writer)
-        await reader.read()  # never answers; the sandbox hangs up at its timeout or shutdown
-
-    server = await asyncio.start_server(hang, "127.0.0.1", 0)
+    receiver = Hanging()
+    server = await asyncio.start_server(receiver.serve, "127.0.0.1", 0)
     url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/hook"
     clock = Clock(START, "real")
     transport = Transport()
     d = Dispatcher(clock, IdFactory(random.Random(1)), Notifier(), transport, LOG_CAP, (), "",
                    max_pending=BOUND)  # fmt: skip
     clock.start()
-    try:
-        for n in range(1_000):
+
+    def send(numbers: range) -> None:
+        for n in numbers:
             d.send(vendor="hitl", event="e", url=url, body=BODY, headers={},
                    policy=DEFAULT_POLICY, subject=f"r{n}")  # fmt: skip
-            if n % 100 == 99:
-                await asyncio.sleep(0.01)  # the workers take their batches, which hang
+
+    def settled() -> bool:
+        """Every worker still at work holds a connection the receiver never answers."""
+        return d._sender.workers() == len(receiver.held) > 0
+
+    try:
+        for start in range(0, 1_000, 100):
+            send(range(start, start + 100))
+            await until(settled, "the workers took their batches, which hang")
         assert d.pending == BOUND and d.abandoned_at_bound == 1_000 - BOUND
         assert d._sender.waiting() <= 2 * BOUND + 64 + TARGET_IN_FLIGHT * 32
     finally:
-        await d.drain(0.1)
+        await d.drain(0)  # the hanging attempts are stopped: their connections close
+        await receiver.wait_for(lambda: receiver.hung_up == len(receiver.held))
         await clock.stop()
         await transport.close()
         server.close()
-        for writer in held:
+        for writer in receiver.held:
             writer.close()
+            await writer.wait_closed()
         await server.wait_closed()
-        for _ in range(20):  # the connections' transports finish closing (a loop turn or two)
-            await asyncio.sleep(0.01)

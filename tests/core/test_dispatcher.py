@@ -22,6 +22,7 @@ from mockserver.records.notifier import Notifier
 from mockserver.scenario.model import WebhookFault
 from mockserver.webhooks.dispatcher import AT_SHUTDOWN, Dispatcher
 from mockserver.webhooks.policy import DEFAULT_POLICY, RetryPolicy
+from tests.support.polling import until
 
 START = 1_767_225_600.0  # 2026-01-01T00:00:00Z
 URL = "http://127.0.0.1:9/hook"
@@ -256,8 +257,9 @@ async def test_queued_attempts_are_no_tasks_and_shutdown_stops_only_the_one_send
     try:
         deliveries = [send(d, url=url) for _ in range(300)]
         await asyncio.wait_for(arrived.wait(), 10)
-        while any(t.label == "webhook" for t in clock.pending()):  # every attempt is queued
-            await asyncio.sleep(0)
+        await until(
+            lambda: not any(t.label == "webhook" for t in clock.pending()), "every attempt queued"
+        )
         assert d._sender.workers() == 1  # one URL: one attempt at a time, the rest queued
         assert d._sender.waiting() == len(deliveries)
         before = len(asyncio.all_tasks())
@@ -299,15 +301,14 @@ async def test_one_items_webhooks_go_out_in_order_other_items_side_by_side(
         later = [
             send(d, url=url, body=f"{n}-completed".encode(), subject=f"r{n}") for n in range(3)
         ]
-        for _ in range(100):  # within a second: well before the 2 s timeout of the first
-            if len(arrived) >= 3:
-                break
-            await asyncio.sleep(0.01)
-        await asyncio.sleep(0.05)
+        # (the receiver holds them: they arrive well before the 2 s timeout of the first)
+        await until(lambda: len(arrived) >= 3, "the three claims at the receiver")
         assert sorted(arrived) == ["0-claimed", "1-claimed", "2-claimed"]  # side by side
+        # The sender started all it could at once (the claims are in flight): each item's
+        # `completed` is still queued behind its `claimed`, no attempt of it begun.
+        assert [x.attempts == [] and x.next_due is not None for x in later] == [True] * 3
         hold.set()
-        while any(x.state == "pending" for x in first + later):
-            await asyncio.sleep(0.01)
+        await until(lambda: all(x.state != "pending" for x in first + later), "all delivered")
         for n in range(3):
             assert arrived.index(f"{n}-claimed") < arrived.index(f"{n}-completed")
     finally:

@@ -3,19 +3,17 @@ it installed, or with an unknown name, the user reads what to do, never a traceb
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 
 from mockserver.base import eventloop
 from mockserver.http.settings import Settings
+from tests.support.polling import serving
 
 
 def free_port() -> int:
@@ -48,17 +46,7 @@ def run(proc: subprocess.Popen[bytes], port: int) -> None:
     try:
         assert proc.stdout is not None
         assert proc.stdout.readline().decode().startswith("uvloop")
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/_mockserver/health", timeout=2
-                ) as answer:
-                    assert json.loads(answer.read())["status"] == "ok"
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "the server did not answer"
-                time.sleep(0.05)
+        assert serving(f"http://127.0.0.1:{port}", proc)["status"] == "ok"
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(15) == 0
     finally:

@@ -5,6 +5,7 @@ as their description says."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
@@ -59,7 +60,9 @@ async def served_failures(client: Client, vendor: Vendor) -> list[str]:
             failures.append(f"{declared.name}: not listed by GET /_mockserver/openapi")
             continue
         served = await (await client.get(entry["path"])).json()
-        written = yaml.safe_load(source(declared.name))
+        # parsed off the event loop: the biggest file takes about 100 ms of CPU, the suite's
+        # budget for one loop callback (tests/conftest.py's watchdog)
+        written = await asyncio.to_thread(yaml.safe_load, source(declared.name))
         vendor.lifecycle.fill(written)
         if served != written:
             failures.append(f"{declared.name}: served differs from {declared.resource}")

@@ -3,11 +3,12 @@ an interrupted run (Ctrl-C, SIGTERM) still undoes everything it created."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,22 @@ def test_same_signing_means_same_webhook(stand_in: Start, drift: Drift, tmp_path
     assert result.code == 0
 
 
+@contextlib.contextmanager
+def ctrl_c_as_at_a_terminal() -> Iterator[None]:
+    """A process started in here takes Ctrl-C (SIGINT) as a terminal's foreground job does.
+    A background job of a non-interactive shell (`make test &`, a CI step run in the
+    background) ignores SIGINT; its children inherit that, and Python keeps ignoring it, so the
+    drift run would never see the Ctrl-C and the test would fail for how the suite was started."""
+    ignored = signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    if ignored:  # a handler (unlike "ignore") is reset to the default in the child
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        if ignored:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
 def test_interrupted_run_undoes_what_it_created(
     stand_in: Start, tmp_path: Path, sig: signal.Signals, joined: str
@@ -68,12 +85,13 @@ def test_interrupted_run_undoes_what_it_created(
     real = stand_in(joined)
     env = {**os.environ, "HITL_API_KEY": KEY, "MOCKSERVER_DRIFT_PACE": "0.1"}
     report = tmp_path / "drift.json"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mockserver.cli.main", "drift", "--vendor", "hitl",
-         "--base", f"{real.url}/v1", "--allow-writes", "--report", str(report),
-         "--scenario", joined],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    with ctrl_c_as_at_a_terminal():
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "mockserver.cli.main", "drift", "--vendor", "hitl",
+             "--base", f"{real.url}/v1", "--allow-writes", "--report", str(report),
+             "--scenario", joined],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
     assert proc.stderr is not None
     for line in proc.stderr:  # progress lines, one per probe, as they finish
         if "create_request_single_select" in line:

@@ -11,6 +11,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from mockserver.http.app import build_app
+from mockserver.http.openapi.loader import document, names
 from mockserver.http.settings import Settings
 from mockserver.registry import VENDORS
 from mockserver.scenario.loading.library import ScenarioLibrary
@@ -29,6 +30,15 @@ reviewers:
   - {{name: Dana Reviewer, email: dana@example.com}}
   - {{name: Sam Moderator, email: sam@example.com}}
 """
+
+
+@pytest.fixture(autouse=True, scope="session")
+def parsed_descriptions() -> None:
+    """Parse every description once, outside any event loop: the biggest takes about 100 ms of
+    CPU, the suite's budget for one loop callback (tests/conftest.py's watchdog), and a test
+    that builds a `Described` client inside its coroutine would otherwise pay it there."""
+    for name in names():
+        document(name)
 
 
 def build(yaml_text: str) -> web.Application:

@@ -12,13 +12,13 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from mockserver.testing import ControlClient, ControlError
+from mockserver.testing import ControlClient
+from tests.support.polling import serving
 
 pytest_plugins = ["pytester"]
 
@@ -57,17 +57,12 @@ def sandbox_process() -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                ControlClient(url, timeout=1).health()
-                break
-            except ControlError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    proc.kill()
-                    errors = proc.stderr.read().decode() if proc.stderr else ""
-                    raise RuntimeError(f"the sandbox did not start:\n{errors}") from None
-                time.sleep(0.05)
+        try:
+            serving(url, proc)
+        except AssertionError as failed:
+            proc.kill()
+            errors = proc.stderr.read().decode() if proc.stderr else ""
+            raise AssertionError(f"{failed}\n{errors}") from None
         yield url
     finally:
         proc.terminate()

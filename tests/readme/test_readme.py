@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import queue
+import re
 import shutil
 import subprocess
 import sys
@@ -30,8 +31,15 @@ from mockserver.testing import ControlClient, InProcessServer
 from . import blocks as rb
 
 README_URL = "127.0.0.1:8080"
-# the project's dev tools bring heavy pytest plugins a reader would not have
-QUIET_PLUGINS = ("-p", "no:cacheprovider", "-p", "no:schemathesis", "-p", "no:anyio")
+# The plugins a reader's project has with the `pytest` extra (pyproject.toml), and no others:
+# this project's dev tools bring heavy ones (hypothesis, faker, schemathesis, ...) a reader
+# would not have, which cost seconds to import.
+READER_PLUGINS = (
+    "mockserver.testing.plugin",
+    "pytest_asyncio.plugin",
+    "pytest_aiohttp.plugin",
+    "xdist.plugin",
+)
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -236,8 +244,7 @@ def test_pytest_examples_pass(tmp_path: Path) -> None:
     failures: list[str] = []
     found = [b for page in rb.pages() for b in rb.page_blocks(page)]
     _write_files(found, tmp_path)
-    for block in _runnable(found, "python"):
-        _check_pytest(block, tmp_path, failures)
+    _check_pytest(_runnable(found, "python"), tmp_path, failures)
     assert not failures, "\n\n".join(failures)
 
 
@@ -290,20 +297,31 @@ def _check_scenario(
             client.drop_namespace()
 
 
-def _check_pytest(block: rb.Block, work: Path, failures: list[str]) -> None:
-    test_file = work / f"test_readme_{block.slug}.py"
-    test_file.write_text(block.text, encoding="utf-8")
+def _check_pytest(found: list[rb.Block], work: Path, failures: list[str]) -> None:
+    """Each block as a test file of one project, run by one pytest as a reader runs theirs."""
+    files = {f"test_readme_{block.slug}.py": block for block in found}
+    for name, block in files.items():
+        (work / name).write_text(block.text, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MOCKSERVER_", "PYTEST_"))}
+    plugins = [arg for plugin in READER_PLUGINS for arg in ("-p", plugin)]
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", *QUIET_PLUGINS, test_file.name],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *plugins, *files],
         cwd=work,
-        env=env,
+        env={**env, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
         capture_output=True,
         text=True,
         timeout=120,
     )
     if done.returncode != 0:
-        failures.append(f"{block.where}: the tests fail:\n{done.stdout}\n{done.stderr}")
+        failing = [b.where for name, b in files.items() if name in done.stdout] or ["?"]
+        failures.append(f"{', '.join(failing)}: the tests fail:\n{done.stdout}\n{done.stderr}")
+        return
+    # every test ran (one a missing plugin or setting skips would not count)
+    tests = sum(len(re.findall(r"^(?:async )?def test_", b.text, re.M)) for b in found)
+    passed = re.search(r"(\d+) passed", done.stdout)
+    if passed is None or int(passed[1]) < tests or "skipped" in done.stdout:
+        where = ", ".join(b.where for b in found)
+        failures.append(f"{where}: not every test ran ({tests} written):\n{done.stdout}")
 
 
 def _first_difference(expected: list[str], out: str) -> str:

@@ -194,15 +194,6 @@ def offsets(delivery: dict[str, Any]) -> list[float]:
     return [seconds(a["at"]) - created for a in delivery["attempts"]]
 
 
-async def until(predicate: Callable[[], bool], timeout: float = 2.0) -> None:
-    """A bounded wait on a condition that real time settles (a connection being made)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while not predicate():
-        assert loop.time() < deadline, "condition not reached in time"
-        await asyncio.sleep(0.005)
-
-
 # -- a clock that moves while clients work ------------------------------------------------
 class Ticker:
     """Advances the clock in small steps, as another client would, until stopped; jobs can

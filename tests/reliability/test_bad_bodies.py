@@ -14,8 +14,9 @@ import aiohttp
 import pytest
 
 from mockserver.base.jsonio import MAX_DEPTH
+from tests.support.polling import until
 
-from .conftest import LOOP_ID, START, Client, MakeClient, Served, journal, until
+from .conftest import LOOP_ID, START, Client, MakeClient, Served, journal
 
 SCHEMA_ID = "550e8400-e29b-41d4-a716-446655440000"
 SCENARIO = f"""
@@ -139,7 +140,7 @@ async def test_a_client_hanging_up_mid_upload_is_no_500(
             assert resp.status == 200
         writer.close()
         await writer.wait_closed()
-        await until(lambda: "hung up" in caplog.text)
+        await until(lambda: "hung up" in caplog.text, "the hang-up logged")
         async with http.get("/_mockserver/journal") as resp:
             assert (await resp.json())["entries"] == []
     assert [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info] == []

@@ -8,7 +8,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from .conftest import LOOP_ID, NS_HEADER, START, Client, MakeClient, until, worlds_of
+from tests.support.polling import until
+
+from .conftest import LOOP_ID, NS_HEADER, START, Client, MakeClient, worlds_of
 
 SCENARIO = f"""
 seed: 1
@@ -106,7 +108,7 @@ async def test_a_namespace_with_a_parked_wait_or_a_step_to_come_is_not_idle(
             "/_mockserver/wait/journal?path=/never&timeout=60", headers={NS_HEADER: "waiting"}
         )
     )
-    await until(lambda: worlds.get("waiting").notifier.waiting() == 1)
+    await until(lambda: worlds.get("waiting").notifier.waiting() == 1, "the wait parked")
     # "scripted": a request whose scripted claim is still to come
     body = {"request_text": "x", "response_type": "text", "response_config": {}}
     resp = await client.post(

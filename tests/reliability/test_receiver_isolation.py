@@ -11,8 +11,9 @@ import pytest
 
 from mockserver.http import appkeys
 from mockserver.webhooks.transport import TARGET_IN_FLIGHT
+from tests.support.polling import until
 
-from .conftest import LOOP_ID, Client, MakeClient, Receiver, advance, control, until
+from .conftest import LOOP_ID, Client, MakeClient, Receiver, advance, control
 from .test_webhook_faults import AUTH, scenario
 
 HANGING = 150
@@ -70,10 +71,12 @@ async def test_hanging_receivers_of_one_namespace_do_not_starve_another(
     assert resp.status == 200, await resp.text()
     for n in range(HANGING):
         await cancelled(client, f"{hanging.url}/hook/{n}", "a")
-    await until(lambda: hanging.open >= TARGET_IN_FLIGHT)
+    await until(lambda: hanging.open >= TARGET_IN_FLIGHT, "A's attempts holding connections")
     # Every attempt of A has started (its timer fired): each holds a connection or queues.
     clock = client.app[appkeys.WORLDS].get("a").clock
-    await until(lambda: not any(t.label == "webhook" for t in clock.pending()))
+    await until(
+        lambda: not any(t.label == "webhook" for t in clock.pending()), "A's attempts all started"
+    )
     await control(client, "GET", "/clock", ns="a")  # a round trip: the attempts move on
 
     # Tenant B's webhook to a healthy receiver is delivered on its first attempt, well within

@@ -12,7 +12,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from .conftest import LOOP_ID, START, Served, until
+from tests.support.polling import until
+
+from .conftest import LOOP_ID, START, Served
 
 SCENARIO = f"""
 seed: 1
@@ -79,7 +81,7 @@ async def test_rss_returns_after_each_reset(
             tuned_gc.clear()
             async with client.post("/_mockserver/reset") as resp:
                 assert resp.status == 200
-            await until(lambda: bool(tuned_gc), 3)  # a full collection followed
+            await until(lambda: tuned_gc, "a full collection followed")
             levels.append(rss_mib())
     print("RSS after each reset (MiB):", [round(level, 1) for level in levels])
     assert levels[-1] - levels[1] < 8, levels  # round 1 warms the allocator up

@@ -10,8 +10,9 @@ import json
 from typing import Any
 
 from mockserver.http import appkeys
+from tests.support.polling import until
 
-from .conftest import LOOP_ID, LOOP_SCENARIO, Client, MakeClient, control, until
+from .conftest import LOOP_ID, LOOP_SCENARIO, Client, MakeClient, control
 
 BODY = json.dumps(
     {"request_text": "Arrives late", "response_type": "text", "response_config": {}}
@@ -43,7 +44,7 @@ async def test_a_body_that_arrives_after_a_reset_makes_its_request_in_the_new_wo
         + BODY[:10]
     )
     await writer.drain()
-    await until(lambda: held.held == 10)  # the sandbox is reading the body
+    await until(lambda: held.held == 10, "the sandbox is reading the body")
     await control(client, "POST", "/reset")
     writer.write(BODY[10:])
     await writer.drain()
@@ -64,7 +65,7 @@ async def test_a_call_that_waits_out_a_latency_fault_across_a_reset_runs_after_i
     call = asyncio.create_task(
         client.post(f"/v1/api/loops/{LOOP_ID}/requests", data=BODY, headers=AUTH)
     )
-    await until(lambda: bool(old._fault_hits))  # in the fault's latency
+    await until(lambda: old._fault_hits, "in the fault's latency")
     await control(client, "POST", "/reset")
     resp = await call
     body = await resp.json()
@@ -83,7 +84,7 @@ async def test_a_call_already_at_work_when_its_namespace_is_reset_is_a_503(
     call = asyncio.create_task(
         client.post(f"/v1/api/loops/{LOOP_ID}/requests", data=BODY, headers=AUTH)
     )
-    await until(lambda: bool(old.engine._counts))  # its rule is chosen: in the `fail` latency
+    await until(lambda: old.engine._counts, "its rule is chosen: in the `fail` latency")
     await control(client, "POST", "/reset")
     resp = await call
     body = await resp.json()

@@ -21,6 +21,8 @@ from typing import Any
 
 import pytest
 
+from tests.support.polling import parked, serving, wait_until
+
 from .conftest import LOOP_ID, refused_url
 
 NAMESPACES = [f"tenant-{n}" for n in range(5)]
@@ -72,18 +74,13 @@ def webhook(base: str, ns: str, url: str) -> str:
     return rid
 
 
-def until_attempted(base: str, count: int) -> None:
-    """A bounded wait on real time: `count` deliveries have had a (failed) first attempt."""
-    deadline = time.monotonic() + 5
-    while True:
-        made = 0
-        for ns in NAMESPACES:
-            _, found = call(base, "GET", "/_mockserver/deliveries", ns=ns)
-            made += sum(1 for d in found["deliveries"] if d["attempts"])
-        if made >= count:
-            return
-        assert time.monotonic() < deadline, "the first attempts were not made in time"
-        time.sleep(0.02)
+def attempted(base: str) -> int:
+    """How many deliveries have had a (failed) first attempt, in every namespace."""
+    made = 0
+    for ns in NAMESPACES:
+        _, found = call(base, "GET", "/_mockserver/deliveries", ns=ns)
+        made += sum(1 for d in found["deliveries"] if d["attempts"])
+    return made
 
 
 def test_sigterm_stops_fast_answers_waits_abandons_and_dumps(tmp_path: Path) -> None:
@@ -98,13 +95,7 @@ def test_sigterm_stops_fast_answers_waits_abandons_and_dumps(tmp_path: Path) -> 
         proc = subprocess.Popen([*cmd, "--scenario", str(scenario)], env=env, stderr=err)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            with contextlib.suppress(OSError):
-                if call(base, "GET", "/_mockserver/health")[0] == 200:
-                    break
-            assert time.monotonic() < deadline and proc.poll() is None, "server did not start"
-            time.sleep(0.05)
+        serving(base, proc)
         with never_answers() as stuck:
             subjects = []
             for ns in NAMESPACES:
@@ -116,7 +107,9 @@ def test_sigterm_stops_fast_answers_waits_abandons_and_dumps(tmp_path: Path) -> 
                 target=lambda: waited.append(call(base, "GET", path, ns=NAMESPACES[0]))
             )
             waiter.start()
-            until_attempted(base, len(NAMESPACES))  # the first attempts to `refused` are made
+            # the first attempts to `refused` are made (real time: a connection refused)
+            wait_until(lambda: attempted(base) >= len(NAMESPACES), "the first attempts")
+            parked(base, 1, NAMESPACES[0])  # the wait has arrived: SIGTERM must answer it
 
             started = time.monotonic()
             proc.send_signal(signal.SIGTERM)

@@ -13,8 +13,9 @@ import aiohttp
 import pytest
 
 from mockserver.http import appkeys
+from tests.support.polling import until
 
-from .conftest import START, Served, until
+from .conftest import START, Served
 
 SCENARIO = f'seed: 1\nclock: manual\nstart: "{START}"\n'
 IDLE = 0.5
@@ -128,7 +129,7 @@ async def test_unfinished_bodies_hold_no_more_than_the_body_memory(
     held = sandbox.app[appkeys.BODY_LIMITS].held
     path = "/v1/api/loops"
     first = [await send_part_of_a_body(sandbox.port, path, 10_000, 9_000) for _ in range(2)]
-    await until(lambda: held.held == 18_000)
+    await until(lambda: held.held == 18_000, "both partial bodies held")
     reader, writer = await send_part_of_a_body(sandbox.port, path, 10_000, 9_000)
     status, body = await answer_and_close(reader, 5)
     assert status == 503 and b"MOCKSERVER_BODY_MEMORY" in body
@@ -140,4 +141,4 @@ async def test_unfinished_bodies_hold_no_more_than_the_body_memory(
         head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
         assert head.split(b" ", 2)[1] != b"503"
         writer.close()
-    await until(lambda: held.held == 0)
+    await until(lambda: held.held == 0, "every body let go")

@@ -11,8 +11,9 @@ import pytest
 
 from mockserver.base.filters import JournalFilter
 from mockserver.http import appkeys
+from tests.support.polling import until
 
-from .conftest import LOOP_ID, NS_HEADER, Client, MakeClient, until
+from .conftest import LOOP_ID, NS_HEADER, Client, MakeClient
 from .test_webhook_faults import AUTH, scenario
 
 WAITERS = 50
@@ -44,7 +45,7 @@ async def test_a_change_wakes_only_the_waits_it_concerns(sandbox: MakeClient) ->
         for n in range(5)
         for glob in ("", "*")
     ]
-    await until(lambda: notifier.waiting() == WAITERS + 10)
+    await until(lambda: notifier.waiting() == WAITERS + 10, "every wait parked")
 
     for _ in range(100):  # other requests come and go: nobody is woken
         await create(client)
@@ -92,7 +93,7 @@ async def test_a_wait_for_many_calls_never_rescans_the_journal(
         asyncio.create_task(wait(client, f"journal?method=POST&count={10**9}&timeout=30"))
         for _ in range(WAITERS)
     ]
-    await until(lambda: notifier.waiting() == WAITERS)
+    await until(lambda: notifier.waiting() == WAITERS, "every wait parked")
     at_start = counted.calls  # each wait counted the journal once, as it began
     assert at_start <= WAITERS * 21
     calls = 30
@@ -110,7 +111,7 @@ async def test_a_wait_reaches_its_count_as_calls_arrive(sandbox: MakeClient) -> 
     waiting = asyncio.create_task(wait(client, "journal?method=POST&count=3&timeout=30"))
     deliveries = asyncio.create_task(wait(client, "deliveries?count=1&timeout=30"))
     notifier = client.app[appkeys.WORLDS].get("").notifier
-    await until(lambda: notifier.waiting() == 2)
+    await until(lambda: notifier.waiting() == 2, "both waits parked")
     await create(client)
     assert not waiting.done()
     await client.delete("/_mockserver/journal")  # cleared: the wait counts afresh
@@ -133,7 +134,7 @@ async def test_waits_are_bounded_per_namespace_and_in_all(sandbox: MakeClient) -
         for ns in ("victim", "victim", "victim", "other", "other")
     ]
     worlds = client.app[appkeys.WORLDS]
-    await until(lambda: worlds.feed.limits.parked == 5)
+    await until(lambda: worlds.feed.limits.parked == 5, "five waits parked")
     resp = await client.get(path, headers={NS_HEADER: "victim"})
     assert resp.status == 429
     assert "MOCKSERVER_NAMESPACE_WAITS" in (await resp.json())["error"]

@@ -12,6 +12,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from mockserver.base.filters import DeliveryFilter
 from mockserver.http import appkeys
+from tests.support.polling import until
 
 from .conftest import (
     LOOP_ID,
@@ -26,7 +27,6 @@ from .conftest import (
     deliveries,
     offsets,
     refused_url,
-    until,
 )
 
 # HITL.sh's documented schedule: immediate, 15 s, 1 min, 5 min, 30 min, 2 h, 12 h, 24 h.
@@ -197,7 +197,7 @@ async def test_shutdown_lets_an_attempt_in_flight_finish_then_abandons_the_retry
     receiver.script = ["slow"]
     async with TestClient(TestServer(app)) as client:
         delivery = await cancelled_request(client, receiver.url())
-        await until(lambda: len(receiver.hits) == 1)  # the first attempt is in flight
+        await until(lambda: len(receiver.hits) == 1, "the first attempt in flight")
         world = app[appkeys.WORLDS].get("")
     found = world.dispatcher.get(delivery["id"])
     assert found is not None and found.state == "abandoned"

@@ -10,7 +10,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ import pytest
 from mockserver.http.hostports import declared
 from mockserver.registry import vendors
 from tests.core.source_graph import VENDOR_WORD
+from tests.support.polling import serving
 from tools import image_probe
 from tools.image_probe import http
 
@@ -47,16 +47,12 @@ class Running:
     env: dict[str, str]
     log: Path
 
-    def wait_healthy(self, seconds: float = 15.0) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.log.read_text()
-            try:
-                if http(self.url + "/_mockserver/health")[0] == 200:
-                    return
-            except OSError:
-                time.sleep(0.05)
-        raise AssertionError(f"not healthy after {seconds}s:\n{self.log.read_text()}")
+    def wait_healthy(self) -> None:
+        """Until the health check answers; failing with the server's log if it never does."""
+        try:
+            serving(self.url, self.process)
+        except AssertionError as failed:
+            raise AssertionError(f"{failed}\n{self.log.read_text()}") from None
 
     def stop(self) -> int:
         if self.process.poll() is None:

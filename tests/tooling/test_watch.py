@@ -1,10 +1,9 @@
 """Hot reload: a good edit applies without a restart, a broken edit is reported and the last
 good scenario stays. Most tests call `Reloader.check()` directly (no sleeping); one runs the
-real polling task with a short interval and waits, bounded, for the edit to show."""
+real polling task with a short interval and polls, bounded, for the edit to show."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -21,6 +20,7 @@ from mockserver.http.settings import Settings
 from mockserver.http.watch import RELOADER, Reloader
 from mockserver.registry import VENDORS
 from mockserver.scenario.loading.files import load_scenarios
+from tests.support.polling import until_async
 
 from .helpers import new_request, request_status, scenario, write
 
@@ -116,11 +116,11 @@ async def test_the_polling_task_picks_up_an_edit(tmp_path: Path, start: Start) -
     path = write(tmp_path / "qa.yaml", scenario("before"))
     client, _ = await start(path, interval=0.02)
     write(path, scenario("after"))
-    for _ in range(250):  # at most 5 s; usually a few polls
-        if await active(client) == "after":
-            break
-        await asyncio.sleep(0.02)
-    assert await active(client) == "after"
+
+    async def applied() -> bool:
+        return await active(client) == "after"
+
+    await until_async(applied, "the watcher's next poll applying the edit")
 
 
 def test_watch_without_a_scenario_path_is_a_no_op(caplog: pytest.LogCaptureFixture) -> None:

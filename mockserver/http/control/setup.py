@@ -26,15 +26,20 @@ log = logging.getLogger("mockserver.state")  # what changed; the calls themselve
 
 
 async def health(request: web.Request) -> web.Response:
+    """Up, and what it serves; `waits`: the long-poll waits parked now, in the namespace and
+    in all (a script that sends a wait from one thread and acts from another can see the wait
+    arrive before it acts). Reading it creates no namespace."""
     app = request.app
     worlds = app[appkeys.WORLDS]
+    namespace = appkeys.namespace_of(request)
     return ok(
         {
             "status": "ok",
             "version": __version__,
-            "scenario": worlds.scenario_for(appkeys.namespace_of(request)).name,
+            "scenario": worlds.scenario_for(namespace).name,
             "vendors": [v.name for v in app[appkeys.VENDORS]],
             "namespaces": worlds.namespaces(),
+            "waits": {"parked": worlds.parked(namespace), "parked_all": worlds.parked_all()},
             "uptime_seconds": round(time.time() - app[appkeys.STARTED_AT], 3),
         }
     )

@@ -12,6 +12,7 @@ import pytest
 from mockserver.http import appkeys
 from mockserver.vendors.hitl.vendor import VENDOR
 from mockserver.vendors.hitl.webhooks import BARE, SHA256
+from tests.support.polling import until
 from tests.vendors.hitl.conftest import API, MakeSandbox, Sandbox
 
 HOOKS = '\nfaults:\n  - {webhook: "http://hooks.test/*", answers: [200, 200, 200, 200]}\n'
@@ -121,9 +122,9 @@ async def test_timers_run_through_the_engine_and_wake_the_waits(
         asyncio.create_task(wait(expiring, "timeout")),
         asyncio.create_task(wait(answered, "completed")),
     ]
-    await asyncio.sleep(0.05)  # both waits are parked before the clock moves
-    # The clock moves as a real or scaled clock does: no control call wakes every wait after.
     world = sandbox.client.app[appkeys.WORLDS].get("")
+    await until(lambda: world.notifier.parked == 2, "both waits parked before the clock moves")
+    # The clock moves as a real or scaled clock does: no control call wakes every wait after.
     await world.clock.advance(120)
     done, _ = await asyncio.wait(waits, timeout=2)  # woken by the timers, not their timeout
     assert sorted(t.result() for t in done) == [(200, "completed"), (200, "timeout")]

@@ -10,6 +10,7 @@ from mockserver.http import appkeys
 from mockserver.records.notifier import Notifier
 from mockserver.registry import vendor
 from mockserver.vendors.outharm.scenario_schema import section_schema
+from tests.support.polling import until
 
 from .conftest import MakeSandbox, Receiver
 
@@ -53,11 +54,7 @@ async def test_deliveries_verify_with_the_declared_signature(
 
 async def registered(notifier: Notifier) -> None:
     """Let a wait reach the server and park (no clock time passes)."""
-    for _ in range(10_000):
-        if notifier.waiting():
-            return
-        await asyncio.sleep(0)
-    raise AssertionError("the wait never parked")
+    await until(notifier.waiting, "the wait parked")
 
 
 async def test_a_wait_for_queued_wakes_when_an_appeal_is_queued(sandbox: MakeSandbox) -> None:
