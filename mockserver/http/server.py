@@ -15,6 +15,7 @@ from mockserver.base.logsetup import configure
 from mockserver.base.urls import local_url
 from mockserver.http import appkeys, hostports, watch
 from mockserver.http.app import build_app
+from mockserver.http.protocollog import ProtocolLog
 from mockserver.http.settings import Settings, clock_value
 from mockserver.http.shutdown import HANDLER_GRACE
 from mockserver.kit.vendor import Vendor
@@ -64,8 +65,9 @@ def bind(host: str, port: int) -> socket.socket:
 
 def server_options(settings: Settings) -> dict[str, Any]:
     """aiohttp server settings: a connection idle (or still sending its request head) for
-    `idle_timeout` seconds is closed; aiohttp bounds the head itself (8190-byte lines)."""
-    return {"keepalive_timeout": settings.idle_timeout}
+    `idle_timeout` seconds is closed; aiohttp bounds the head itself (8190-byte lines); a
+    request its parser refuses is logged in one line, not a traceback (`protocollog`)."""
+    return {"keepalive_timeout": settings.idle_timeout, "logger": ProtocolLog()}
 
 
 def bind_hosts(app: web.Application, settings: Settings) -> list[socket.socket]:

@@ -19,7 +19,7 @@ from aiohttp import web
 
 from mockserver.http import appkeys, hostports
 from mockserver.http.control.setup import reset_worlds
-from mockserver.http.server import bind_each, create_app
+from mockserver.http.server import bind_each, create_app, server_options
 from mockserver.http.settings import Settings
 from mockserver.kit.vendor import Vendor
 from mockserver.testing.lifetime import Startable
@@ -83,7 +83,13 @@ class InProcessServer(Startable):
         every_host = hostports.resolve(hostports.ALL, served, 0)
         bound = bind_each(every_host, self.host)
         hostports.install(app[appkeys.HOST_PORTS], app[appkeys.TRANSPORT].own, bound)
-        runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
+        runner = web.AppRunner(
+            app,
+            access_log=None,
+            handle_signals=False,
+            shutdown_timeout=1.0,
+            **server_options(self.settings),
+        )
         await runner.setup()
         for one in (sock, *(s for _, s in bound)):
             await web.SockSite(runner, one).start()
