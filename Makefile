@@ -11,9 +11,6 @@ PORT ?= 8080
 SCENARIO ?=
 HOST_PORTS ?= all
 CLOCK ?=
-# An editable install as a path entry (setuptools' compat mode): the default mode's import
-# finder prints a warning box at every install, which a first `make run` should not show.
-EDITABLE := --config-settings editable_mode=compat -e
 
 .PHONY: run test lint typecheck format bench schema clean image-check mutate fuzz
 
@@ -21,12 +18,12 @@ $(RUN_STAMP): pyproject.toml
 	@echo "make: creating $(VENV) and installing the sandbox's dependencies (once; 15 to 40 s, most of it downloading)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet $(EDITABLE) .
+	$(BIN)/python -m pip install --quiet -e .
 	touch $(RUN_STAMP)
 
 $(STAMP): $(RUN_STAMP)
 	@echo "make: installing the test and lint tools into $(VENV) (once; about 30 s)"
-	$(BIN)/python -m pip install --quiet $(EDITABLE) '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
 # make run PORT=9001 SCENARIO=scenarios/hitl-reject.yaml   (SCENARIO: a file or a folder;
