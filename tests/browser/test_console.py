@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import requests
 from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
@@ -43,8 +44,15 @@ HOSTILE = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2
 
 
 def waiting(driver: webdriver.Chrome, timeout: float = WAIT) -> WebDriverWait[webdriver.Chrome]:
-    """A wait on the page that looks every POLL seconds, for at most `timeout`."""
-    return WebDriverWait(driver, timeout, poll_frequency=POLL)
+    """A wait on the page that looks every POLL seconds, for at most `timeout`. A look that
+    meets an element the page has just redrawn (the live updates replace rows and cards) looks
+    again at the next poll, instead of failing on the stale node."""
+    return WebDriverWait(
+        driver,
+        timeout,
+        poll_frequency=POLL,
+        ignored_exceptions=(NoSuchElementException, StaleElementReferenceException),
+    )
 
 
 def wait_for(driver: webdriver.Chrome, css: str, text: str | None = None) -> WebElement:
