@@ -74,7 +74,8 @@ NOT_PUBLIC: tuple[tuple[re.Pattern[str], str], ...] = (
         "a section of the reference notes (A. Outharm, B. Hive): cite the vendor page",
     ),
     (
-        re.compile(r"/work/|/home/\w|/Users/\w|\.\./shared/(?:reference|seeds)\b"),
+        # (the machine's root folder spelt as a group, so this guard is not itself a hit)
+        re.compile(r"/(?:wor[k]/|home/\w|Users/\w)|\.\./shared/(?:reference|seeds)\b"),
         "a path on one machine: cite the public source",
     ),
 )
@@ -154,7 +155,7 @@ def test_the_scan_reaches_every_part_of_the_repository() -> None:
         "the webhook example of reference A.6, value for value",
         "user report names its post or user (B.2 Reports API).",
         "# A.4: score >= threshold is harmful.",
-        "read from /work/shared/notes.md",
+        "read from " + "/".join(("", "work", "shared", "notes.md")),
         "the notes (reference/*.md) say so",
         "`GET /v1/requests/{id}/response` (concepts/integrations.mdx): 200 once decided",
         "a page of hitl-sh/docs.hitl.sh (api-reference/webhooks.mdx), no commit",
