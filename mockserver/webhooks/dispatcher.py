@@ -15,24 +15,19 @@ and a warning says so (at most one line per BOUND_LOG_EVERY seconds, with the co
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import fnmatch
 import logging
 import time
-from collections.abc import Callable, Mapping
-
-import aiohttp
+from collections.abc import Mapping
 
 from mockserver.base.filters import EVERY_DELIVERY, DeliveryFilter
 from mockserver.base.ids import IdFactory
-from mockserver.base.redaction import redact_text, redact_url
+from mockserver.base.redaction import redact_url
 from mockserver.base.urls import url_problem
 from mockserver.records.clock import Clock
 from mockserver.records.notifier import Notifier
 from mockserver.scenario.model import WebhookFault
-from mockserver.webhooks import fastpost
-from mockserver.webhooks.answers import read_answer, reason, record_answer
+from mockserver.webhooks.answers import reason
 from mockserver.webhooks.deliveries import (
     Attempt,
     Delivery,
@@ -40,19 +35,15 @@ from mockserver.webhooks.deliveries import (
 )
 from mockserver.webhooks.fastpost import Target
 from mockserver.webhooks.policy import RetryPolicy
+from mockserver.webhooks.posting import Poster, SessionFactory
 from mockserver.webhooks.sender import Sender
 from mockserver.webhooks.transport import (
-    ANSWER_PREFIX,
     NAMESPACE_IN_FLIGHT,
     TARGET_IN_FLIGHT,
-    Transport,
-    refused_as_own,
-    self_delivery,
 )
 
 log = logging.getLogger("mockserver.webhooks")
 
-SessionFactory = Callable[[], aiohttp.ClientSession]
 MAX_PENDING = 5_000  # pending deliveries per namespace (MOCKSERVER_MAX_PENDING_DELIVERIES)
 BATCH = 32  # attempts to one receiver sent together on one connection (sender.py, fastpost.py)
 BOUND_LOG_EVERY = 10.0  # seconds (real time) between two warnings about the pending bound
@@ -101,14 +92,12 @@ class Dispatcher:
             most=2 * self.max_pending + 64,
         )
         self._due_later = self._due  # one bound method for every attempt's timer
-        self._own = session.own if isinstance(session, Transport) else None
-        self._fast = session.fast if isinstance(session, Transport) else None
-        self._timeouts: dict[float, aiohttp.ClientTimeout] = {}
+        self._poster = Poster(session)
 
     def _batch(self, url: str) -> int:
         """Attempts to one receiver sent together: BATCH on one connection for a plain-HTTP
         receiver (fastpost.py), one at a time through the aiohttp session otherwise."""
-        return BATCH if self._fast is not None and fastpost.parse(url) is not None else 1
+        return BATCH if self._poster.target(url) is not None else 1
 
     @property
     def pending(self) -> int:
@@ -269,6 +258,14 @@ class Dispatcher:
         if sending is not None:
             await self._post_together([sending])
 
+    async def _post_together(self, sending: list[_Sending]) -> None:
+        """Plain-HTTP attempts to one receiver, on one connection (`posting.py`), each then
+        settled with its own answer."""
+        started = time.perf_counter()
+        await self._poster.post_together([(d, a, target) for d, a, _, target in sending])
+        for delivery, attempt, due, _ in sending:
+            self._finish(delivery, attempt, due, started)
+
     async def _attempt(self, delivery: Delivery, due: float) -> _Sending | None:
         """One attempt, settled here (a fake answer, the guard's refusal, a receiver that is
         not plain HTTP), or handed back to go out on a shared connection (`_post_together`)."""
@@ -276,13 +273,13 @@ class Dispatcher:
         started = time.perf_counter()
         if not attempt.simulated:
             refusal = _refusal(delivery)
-            target = fastpost.parse(delivery.url) if self._fast is not None else None
+            target = self._poster.target(delivery.url)
             if refusal is not None:
                 attempt.error, attempt.refused = refusal, True
             elif target is not None:
                 return (delivery, attempt, due, target)
             else:
-                await self._post(delivery, attempt)
+                await self._poster.post(delivery, attempt)
         self._finish(delivery, attempt, due, started)
         return None
 
@@ -298,13 +295,6 @@ class Dispatcher:
             else:
                 attempt.error = "timed out (simulated)" if fake == "timeout" else "connection reset"
         return attempt
-
-    def _headers(self, delivery: Delivery) -> Mapping[str, str]:
-        """What an attempt sends: the delivery's headers and the sandbox's mark, so that one
-        which comes back to the sandbox (a port forward) is refused on arrival."""
-        if self._own is None:
-            return delivery.headers
-        return {**delivery.headers, self._own.MARK_HEADER: self._own.marker}
 
     def _finish(self, delivery: Delivery, attempt: Attempt, due: float, started: float) -> None:
         attempt.duration_ms = (time.perf_counter() - started) * 1000
@@ -337,65 +327,6 @@ class Dispatcher:
                 },
             )
         self._notifier.notify("deliveries", delivery.subject, delivery)
-
-    async def _post(self, delivery: Delivery, attempt: Attempt) -> None:
-        """One attempt through the aiohttp session (https, or a URL fastpost leaves alone)."""
-        try:
-            timeout = self._timeouts.get(delivery.policy.timeout)
-            if timeout is None:
-                timeout = aiohttp.ClientTimeout(total=delivery.policy.timeout)
-                if len(self._timeouts) < 16:
-                    self._timeouts[delivery.policy.timeout] = timeout
-            async with self._session().post(
-                delivery.url,
-                data=delivery.body,
-                headers=self._headers(delivery),
-                timeout=timeout,
-                allow_redirects=False,  # a redirect is a failure; secrets never follow it
-            ) as resp:
-                attempt.status = resp.status
-                if 300 <= resp.status < 400:
-                    attempt.location = resp.headers.get("Location")
-                    attempt.error = f"redirect to {attempt.location} not followed"
-                await read_answer(resp, attempt)
-        except TimeoutError:
-            attempt.error = f"timed out after {delivery.policy.timeout:g}s"
-        except aiohttp.InvalidURL as exc:  # the client's own reading: it will not get better
-            attempt.error, attempt.refused = f"invalid URL: {redact_text(str(exc))}", True
-        except aiohttp.ClientError as exc:
-            if self_delivery(exc):
-                attempt.error, attempt.refused = refused_as_own(delivery.url), True
-            else:
-                attempt.error = f"{type(exc).__name__}: {redact_text(str(exc))}"
-        except ValueError as exc:  # an unusable URL
-            attempt.error = f"invalid URL: {exc}"
-
-    async def _post_together(self, sending: list[_Sending]) -> None:
-        """Plain-HTTP attempts to one receiver, on one connection (fastpost.py); each settles
-        with its own answer. The batch waits as long as its most patient policy allows; an
-        attempt not answered by then timed out after its own timeout."""
-        assert self._fast is not None
-        results: list[fastpost.Result] = [None] * len(sending)
-        started = time.perf_counter()
-        items = [(target, d.body, self._headers(d)) for d, _, _, target in sending]
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(max(d.policy.timeout for d, _, _, _ in sending)):
-                await self._fast.post_many(items, ANSWER_PREFIX, results)
-        for (delivery, attempt, due, _), result in zip(sending, results, strict=True):
-            if result is None:
-                attempt.error = f"timed out after {delivery.policy.timeout:g}s"
-            elif isinstance(result, fastpost.OwnAddress):
-                attempt.error, attempt.refused = refused_as_own(delivery.url), True
-            elif isinstance(result, fastpost.Refused):
-                attempt.error = redact_text(str(result))
-            else:
-                attempt.status = result.status
-                if 300 <= result.status < 400:
-                    attempt.location = result.headers.get("location")
-                    attempt.error = f"redirect to {attempt.location} not followed"
-                encoding = result.headers.get("content-encoding", "identity")
-                record_answer(attempt, result.body, encoding, result.truncated)
-            self._finish(delivery, attempt, due, started)
 
     def _settle(self, delivery: Delivery, attempt: Attempt, due: float) -> None:
         """Delivered, failed, or the next attempt: its wait counts from this attempt's due
