@@ -14,7 +14,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 
 from mockserver.base.errors import ScenarioError
-from mockserver.cli.main import _settings, build_parser
+from mockserver.cli.main import build_parser
+from mockserver.cli.serve_options import settings_from as _settings
 from mockserver.http.server import create_app
 from mockserver.http.settings import Settings
 from mockserver.http.watch import RELOADER, Reloader
