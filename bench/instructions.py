@@ -155,10 +155,7 @@ async def live_batch(app: web.Application, port: int, rport: int) -> Batch:
     body = json.dumps({**json.loads(HITL_BODY), "callback_url": f"http://127.0.0.1:{rport}/h"})
     if os.environ.get("ABLATE") == "nohook":
         body = HITL_BODY
-    for _ in range(100):  # the receiver is up
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", rport), 0.2):
-            break
-        await asyncio.sleep(0.1)
+    await receiver_up(rport)
     calls = run_batch(port, request_bytes(path, body))
     log = world.dispatcher.log
 
@@ -173,6 +170,14 @@ async def live_batch(app: web.Application, port: int, rport: int) -> Batch:
     return batch
 
 
+async def receiver_up(rport: int) -> None:
+    """Wait (up to about ten seconds) until the local receiver on `rport` takes connections."""
+    for _ in range(100):
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", rport), 0.2):
+            return
+        await asyncio.sleep(0.1)
+
+
 async def realtime_batch(
     app: web.Application, port: int, rport: int
 ) -> tuple[Batch, Callable[[int], Awaitable[None]]]:
@@ -185,10 +190,7 @@ async def realtime_batch(
     path = await asyncio.to_thread(new_loop, base)
     await asyncio.sleep(1.5)  # the reviewers join the loop a second after it is made
     body = json.dumps({**json.loads(HITL_BODY), "callback_url": f"http://127.0.0.1:{rport}/h"})
-    for _ in range(100):  # the receiver is up
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", rport), 0.2):
-            break
-        await asyncio.sleep(0.1)
+    await receiver_up(rport)
     calls = run_batch(port, request_bytes(path, body))
     log = world.dispatcher.log
 
