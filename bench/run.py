@@ -13,6 +13,11 @@ Sections (`--only` one of them; all by default):
    each, to a local receiver or to a closed port, where every attempt fails and retries),
    Hive sync task and Outharm automated. The CPU share of server and load generator shows the
    ceiling was saturated (server near 100%, wrk not).
+   latency: the same calls at a paced load that every server keeps up with (PACED_CONNS
+   connections, each pausing PACED_THINK_MS between an answer and its next request: about
+   1,000 requests a second), sandbox and ceiling alike: the latency a call adds when the server
+   is not saturated (at saturation, by Little's law, a server with a fraction r of the ceiling's
+   throughput has 1/r of its mean latency, whatever its tail).
 2. uvloop: the quiet and live rows with the sandbox and the ceiling both on uvloop.
 3. warm: the quiet and live rows after a 30 s warm-up (10 s with --quick), ceiling likewise.
 4. growth (bench/growth.py): the quiet path at 10k, 100k and 1M stored requests; the live path
@@ -64,19 +69,29 @@ DURATION = 3.0 if QUICK else 10.0
 WARMUP = 1.0 if QUICK else 3.0
 WARM = 10.0 if QUICK else 30.0  # the warm section's warm-up
 REPEAT = int(arg("--repeat", "1"))
-ONLY = arg("--only", "")  # throughput, uvloop, warm, growth, instructions or inprocess
+ONLY = arg("--only", "")  # throughput, latency, uvloop, warm, growth, instructions or inprocess
 CASE = arg("--case", "")  # a part of a throughput row's label
-SECTIONS = ("throughput", "uvloop", "warm", "growth", "instructions", "inprocess")
+SECTIONS = ("throughput", "latency", "uvloop", "warm", "growth", "instructions", "inprocess")
+
+
+PACED_CONNS, PACED_THINK_MS = 10, 10  # about 1,000 requests a second for any server keeping up
 
 
 def measure(
-    port: int, pid: int, path: str, body: str, headers: dict[str, str], warmup: float
+    port: int,
+    pid: int,
+    path: str,
+    body: str,
+    headers: dict[str, str],
+    warmup: float,
+    paced: bool = False,
 ) -> Load:
     import wrk
 
     url = f"http://127.0.0.1:{port}{path}"
-    wrk.run(url, body, headers, warmup, pid)
-    return wrk.run(url, body, headers, DURATION, pid)
+    pace = {"conns": PACED_CONNS, "think_ms": PACED_THINK_MS} if paced else {}
+    wrk.run(url, body, headers, warmup, pid, **pace)
+    return wrk.run(url, body, headers, DURATION, pid, **pace)
 
 
 @contextlib.contextmanager
@@ -100,8 +115,10 @@ def case_rows(
     body: str,
     headers: dict[str, str],
     warmup: float = WARMUP,
+    paced: bool = False,
 ) -> list[str]:
-    """Sandbox and ceiling, alternated REPEAT times; one table row per pair."""
+    """Sandbox and ceiling, alternated REPEAT times; one table row per pair (a latency row
+    at the paced load when `paced`)."""
     rows = []
     for _ in range(REPEAT):
         with server(kind) as (port, proc):
@@ -109,15 +126,18 @@ def case_rows(
                 path = new_loop(f"http://127.0.0.1:{port}")
                 time.sleep(1.5)  # the reviewers join it a second later
             sample = asyncio.run(answer_of(f"http://127.0.0.1:{port}{path}", body, headers))
-            got = measure(port, proc.pid, path, body, headers, warmup)
+            got = measure(port, proc.pid, path, body, headers, warmup, paced)
             hooks = webhook_fate(f"http://127.0.0.1:{port}") if kind == "default" else ""
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
             json.dump(sample, f)
         try:
             with server("bare", f.name) as (port, proc):
-                ceiling = measure(port, proc.pid, path, body, headers, warmup)
+                ceiling = measure(port, proc.pid, path, body, headers, warmup, paced)
         finally:
             os.unlink(f.name)
+        if paced:
+            rows.append(_paced_row(label, got, ceiling, hooks))
+            continue
         rows.append(
             f"| {label} | {got.rps:,.0f} ({got.errors} errors) | {ceiling.rps:,.0f} | "
             f"**{got.rps / ceiling.rps:.2f}** | {got.p99_ms:.1f} / {ceiling.p99_ms:.1f} = "
@@ -127,6 +147,16 @@ def case_rows(
             f"{_us(got)} / {_us(ceiling)} | {got.tool}, load {got.loadavg}{hooks} |"
         )
     return rows
+
+
+def _paced_row(label: str, got: Load, ceiling: Load, hooks: str) -> str:
+    return (
+        f"| {label} | {got.rps:,.0f} ({got.errors} errors) / {ceiling.rps:,.0f} | "
+        f"{got.p50_ms:.2f} / {ceiling.p50_ms:.2f} | "
+        f"{got.p99_ms:.2f} / {ceiling.p99_ms:.2f} = **{got.p99_ms / ceiling.p99_ms:.1f}x** | "
+        f"{got.p999_ms:.2f} / {ceiling.p999_ms:.2f} | "
+        f"{got.server_cpu:.0%} / {ceiling.server_cpu:.0%} | {got.tool}, load {got.loadavg}{hooks} |"
+    )
 
 
 def webhook_fate(base: str) -> str:
@@ -153,6 +183,12 @@ HEAD = [
     "ceiling CPU server / wrk | server CPU µs per call (ceiling) | tool, load avg |",
     "|---|---|---|---|---|---|---|---|---|",
 ]
+PACED_HEAD = [
+    f"| Call at {PACED_CONNS} connections x {PACED_THINK_MS} ms think time | req/s (ceiling) | "
+    "p50 ms (ceiling) | p99 ms (ceiling) | p99.9 ms (ceiling) | CPU server (ceiling) | "
+    "tool, load avg |",
+    "|---|---|---|---|---|---|---|",
+]
 QUIET = "HITL create-request, quiet path (bench scenario)"
 LIVE = "HITL create-request, live path (default scenario, webhooks to a local receiver)"
 LIVE_CLOSED = "HITL create-request, live path (default scenario, webhooks to a closed port)"
@@ -172,10 +208,15 @@ def cases(receiver_port: int) -> list[tuple[str, str, str, str, dict[str, str]]]
     ]
 
 
-def throughput(only: tuple[str, ...] = (), warmup: float = WARMUP, suffix: str = "") -> list[str]:
-    """Rows for every case (or those labelled in `only`), after `warmup` seconds of load."""
+def throughput(
+    only: tuple[str, ...] = (), warmup: float = WARMUP, suffix: str = "", paced: bool = False
+) -> list[str]:
+    """Rows for every case (or those labelled in `only`), after `warmup` seconds of load (the
+    paced load's latency rows when `paced`)."""
+    if paced and shutil.which("wrk") is None:
+        return ["wrk is not installed: no paced latency rows (its `delay` hook paces the load)"]
     receiver_port = free_port()
-    rows = list(HEAD)
+    rows = list(PACED_HEAD if paced else HEAD)
     receiver = subprocess.Popen(
         [*pin(1), PY, str(HERE / "targets.py"), "bare", str(receiver_port)],
         env={k: v for k, v in os.environ.items() if k != "MOCKSERVER_LOOP"},
@@ -184,7 +225,7 @@ def throughput(only: tuple[str, ...] = (), warmup: float = WARMUP, suffix: str =
         for label, kind, path, body, headers in cases(receiver_port):
             if (only and label not in only) or (CASE and CASE not in label):
                 continue
-            rows += case_rows(label + suffix, kind, path, body, headers, warmup)
+            rows += case_rows(label + suffix, kind, path, body, headers, warmup, paced)
     finally:
         receiver.terminate()
         receiver.wait(10)
@@ -361,6 +402,7 @@ def main() -> None:
 
     runs: dict[str, Callable[[], list[str]]] = {
         "throughput": throughput,
+        "latency": lambda: throughput(paced=True),
         "uvloop": uvloop_rows,
         "warm": warm_rows,
         "growth": growth.rows,

@@ -25,8 +25,15 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
-# wrk's Lua hooks: a fixed method, body and headers; `done` prints one JSON line.
+# wrk's Lua hooks: a fixed method, body and headers; with WRK_THINK_MS, each connection waits
+# that long after an answer before its next request (wrk's `delay` hook), so the offered load is
+# about connections x 1000 / think requests a second whoever serves it; `done` prints one JSON
+# line.
 LUA = """
+local think = tonumber(os.getenv("WRK_THINK_MS") or "0")
+if think > 0 then
+  delay = function() return think end
+end
 wrk.method = os.getenv("WRK_METHOD")
 wrk.body = os.getenv("WRK_BODY")
 for name, value in string.gmatch(os.getenv("WRK_HEADERS"), "([^\\n:]+): ([^\\n]*)") do
@@ -35,9 +42,9 @@ end
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
-    '{"requests":%d,"duration_us":%d,"socket_errors":%d,"non2xx":%d,"p50_us":%d,"p99_us":%d}\\n',
+    '{"requests":%d,"duration_us":%d,"socket_errors":%d,"non2xx":%d,"p50_us":%d,"p99_us":%d,"p999_us":%d}\\n',
     summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout, e.status,
-    latency:percentile(50), latency:percentile(99)))
+    latency:percentile(50), latency:percentile(99), latency:percentile(99.9)))
 end
 """
 
@@ -94,6 +101,7 @@ class Load:
     seconds: float
     p50_ms: float
     p99_ms: float
+    p999_ms: float
     errors: int
     server_cpu: float  # share of one core, 1.0 = saturated
     client_cpu: float
@@ -113,10 +121,13 @@ def run(
     *,
     method: str = "POST",
     conns: int = 50,
+    think_ms: int = 0,
     until: Callable[[], bool] | None = None,
 ) -> Load:
     """One wrk run (2 threads, pinned to core 1) against the server `server_pid` (on core 0);
-    with `until`, the run is interrupted (SIGINT: wrk still reports) once `until()` holds."""
+    with `think_ms`, each connection pauses that long between an answer and its next request
+    (a paced load, the same for every server that keeps up with it); with `until`, the run is
+    interrupted (SIGINT: wrk still reports) once `until()` holds."""
     wrk = shutil.which("wrk")
     if wrk is None:
         return _fallback(url, body, headers, seconds, server_pid, conns)
@@ -127,6 +138,7 @@ def run(
         "WRK_METHOD": method,
         "WRK_BODY": body,
         "WRK_HEADERS": "\n".join(f"{k}: {v}" for k, v in headers.items()),
+        "WRK_THINK_MS": str(think_ms),
     }
     cmd = [*pin(1), wrk, "-t2", f"-c{conns}", f"-d{seconds:g}s", "--timeout", "10s"]
     try:
@@ -149,6 +161,7 @@ def run(
         seconds=result["duration_us"] / 1e6,
         p50_ms=result["p50_us"] / 1000,
         p99_ms=result["p99_us"] / 1000,
+        p999_ms=result["p999_us"] / 1000,
         errors=result["socket_errors"] + result["non2xx"],
         server_cpu=server / wall,
         client_cpu=client / wall,
@@ -190,6 +203,7 @@ def _fallback(
         seconds=result["requests"] / result["rps"],
         p50_ms=result["p50_ms"],
         p99_ms=result["p99_ms"],
+        p999_ms=result.get("p999_ms", result["p99_ms"]),
         errors=result["errors"],
         server_cpu=(cpu_seconds(server_pid) - before) / wall,
         client_cpu=(children_cpu() - children) / wall,
