@@ -20,6 +20,8 @@ Sections (`--only` one of them; all by default):
    throughput has 1/r of its mean latency, whatever its tail).
 2. uvloop: the quiet and live rows with the sandbox and the ceiling both on uvloop.
 3. warm: the quiet and live rows after a 30 s warm-up (10 s with --quick), ceiling likewise.
+   peers (bench/peers.py): WireMock answering the same bytes, with and without its journal,
+   beside the quiet path and the ceiling, each after the same warm-up (needs java and npm).
 4. growth (bench/growth.py): the quiet path at 10k, 100k and 1M stored requests; the live path
    at 100,000 requests with every webhook failing (memory per request, pending deliveries,
    abandoned at the bound); SIGTERM under full load.
@@ -69,9 +71,18 @@ DURATION = 3.0 if QUICK else 10.0
 WARMUP = 1.0 if QUICK else 3.0
 WARM = 10.0 if QUICK else 30.0  # the warm section's warm-up
 REPEAT = int(arg("--repeat", "1"))
-ONLY = arg("--only", "")  # throughput, latency, uvloop, warm, growth, instructions or inprocess
+ONLY = arg("--only", "")  # one of SECTIONS
 CASE = arg("--case", "")  # a part of a throughput row's label
-SECTIONS = ("throughput", "latency", "uvloop", "warm", "growth", "instructions", "inprocess")
+SECTIONS = (
+    "throughput",
+    "latency",
+    "uvloop",
+    "warm",
+    "peers",
+    "growth",
+    "instructions",
+    "inprocess",
+)
 
 
 PACED_CONNS, PACED_THINK_MS = 10, 10  # about 1,000 requests a second for any server keeping up
@@ -399,12 +410,14 @@ def main() -> None:
     os.environ.setdefault("PYTHONHASHSEED", "0")
     ensure_wrk()
     import growth
+    import peers
 
     runs: dict[str, Callable[[], list[str]]] = {
         "throughput": throughput,
         "latency": lambda: throughput(paced=True),
         "uvloop": uvloop_rows,
         "warm": warm_rows,
+        "peers": peers.rows,
         "growth": growth.rows,
         "instructions": instruction_rows,
         "inprocess": lambda: table(
