@@ -17,6 +17,7 @@ from typing import Any, Self, TypeVar
 
 from aiohttp import web
 
+from mockserver.base import eventloop
 from mockserver.http import appkeys, hostports
 from mockserver.http.control.setup import reset_worlds
 from mockserver.http.server import bind_each, create_app, server_options
@@ -64,7 +65,7 @@ class InProcessServer(Startable):
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.bind((self.host, 0))
         self.port = sock.getsockname()[1]
-        loop = asyncio.new_event_loop()
+        loop = eventloop.new_loop("asyncio")
         self._loop = loop
         self._thread = threading.Thread(target=loop.run_forever, name="mockserver", daemon=True)
         self._thread.start()
