@@ -12,6 +12,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from mockserver.base import gcpolicy
 from tests.support.polling import until
 
 from .conftest import LOOP_ID, START, Served
@@ -46,7 +47,7 @@ def tuned_gc() -> Iterator[list[int]]:
 
     gc.collect()
     before = gc.get_threshold()
-    gc.set_threshold(10_000, 20, 100)
+    gc.set_threshold(*gcpolicy.THRESHOLDS)
     gc.callbacks.append(seen)
     yield full
     gc.callbacks.remove(seen)
