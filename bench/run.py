@@ -22,6 +22,8 @@ Sections (`--only` one of them; all by default):
 3. warm: the quiet and live rows after a 30 s warm-up (10 s with --quick), ceiling likewise.
    peers (bench/peers.py): WireMock answering the same bytes, with and without its journal,
    beside the quiet path and the ceiling, each after the same warm-up (needs java and npm).
+   gc (bench/gcpauses.py): the collector's pauses on the quiet path, by generation, with the
+   serving process's thresholds and the earlier ones.
 4. growth (bench/growth.py): the quiet path at 10k, 100k and 1M stored requests; the live path
    at 100,000 requests with every webhook failing (memory per request, pending deliveries,
    abandoned at the bound); SIGTERM under full load.
@@ -79,6 +81,7 @@ SECTIONS = (
     "uvloop",
     "warm",
     "peers",
+    "gc",
     "growth",
     "instructions",
     "inprocess",
@@ -409,6 +412,7 @@ async def webhooks() -> list[tuple[str, str, str]]:
 def main() -> None:
     os.environ.setdefault("PYTHONHASHSEED", "0")
     ensure_wrk()
+    import gcpauses
     import growth
     import peers
 
@@ -418,6 +422,7 @@ def main() -> None:
         "uvloop": uvloop_rows,
         "warm": warm_rows,
         "peers": peers.rows,
+        "gc": gcpauses.rows,
         "growth": growth.rows,
         "instructions": instruction_rows,
         "inprocess": lambda: table(
