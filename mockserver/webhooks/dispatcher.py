@@ -33,7 +33,7 @@ from mockserver.webhooks.deliveries import (
     Delivery,
     DeliveryLog,
 )
-from mockserver.webhooks.fastpost import Target
+from mockserver.webhooks.http1 import Target
 from mockserver.webhooks.policy import RetryPolicy
 from mockserver.webhooks.posting import Poster, SessionFactory
 from mockserver.webhooks.sender import Sender
