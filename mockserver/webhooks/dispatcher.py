@@ -203,8 +203,9 @@ class Dispatcher:
         """An attempt as a timer at virtual time `due` (one shared callback, the delivery's id
         as its argument: no closure per attempt).
 
-        On a manual clock the attempt runs inside the timer, so `advance` returns only once it
-        is settled and everything happens in virtual-time order. On a real or scaled clock it
+        On a manual clock the attempt runs inside the timer (with the attempts due at the same
+        instant right behind it: `_attempt_in_order`), so `advance` returns only once it is
+        settled and everything happens in virtual-time order. On a real or scaled clock it
         is queued for the sender's workers (at once, when it is due now), so a slow receiver
         never delays other timers
         (scripted reviewers, timeouts, other receivers); one item's attempts to one URL still
@@ -221,10 +222,53 @@ class Dispatcher:
         if delivery is None or delivery.next_due is None:
             return
         delivery.timer = None
-        if self._clock.mode == "manual":
-            await self._attempt_now(delivery, delivery.next_due)
+        if self._clock.mode != "manual":
+            self._sender.put(delivery)
             return
-        self._sender.put(delivery)
+        # A manual clock: the attempts due at this instant right behind this one go with it
+        # (a test deciding a hundred requests at once sends their webhooks in a few batches)
+        due = delivery.next_due
+        deliveries = [delivery]
+        for other_id in self._clock.take_due(self._due_later, due):
+            other = self._pending.get(other_id)
+            if other is not None and other.next_due is not None:
+                other.timer = None
+                deliveries.append(other)
+        await self._attempt_in_order(deliveries)
+
+    async def _attempt_in_order(self, deliveries: list[Delivery]) -> None:
+        """A manual clock's attempts due at one instant, in the order their timers would have
+        fired: each run of plain-HTTP attempts to one receiver (different items, at most
+        BATCH) goes out together; anything else (a scenario's fakes, a refused URL, another
+        kind of receiver) one by one after what came before it, as its own timer would."""
+        batch: list[_Sending] = []
+        keys: set[tuple[str, str | None]] = set()
+        for delivery in deliveries:
+            due = delivery.next_due
+            if delivery.state != "pending" or due is None:
+                continue
+            target = None if self._faults else self._poster.target(delivery.url)
+            if target is not None and _refusal(delivery) is not None:
+                target = None
+            key = _queue_key(delivery)
+            joins = (
+                target is not None
+                and len(batch) < BATCH
+                and key not in keys
+                and (not batch or _same_origin(batch[0][3], target))
+            )
+            if batch and not joins:
+                await self._post_together(batch)
+                batch, keys = [], set()
+                if delivery.state != "pending":
+                    continue  # abandoned at the bound meanwhile
+            if target is None:
+                await self._attempt_now(delivery, due)
+                continue
+            batch.append((delivery, self._begin(delivery), due, target))
+            keys.add(key)
+        if batch:
+            await self._post_together(batch)
 
     def _fake_answer(self, url: str) -> int | str | None:
         if not self._faults:
@@ -369,6 +413,10 @@ def _refusal(delivery: Delivery) -> str | None:
     (transport.OwnAddresses), and on arrival (its mark header)."""
     problem = url_problem(delivery.url)
     return f"invalid URL: {problem}" if problem is not None else None
+
+
+def _same_origin(one: Target, other: Target) -> bool:
+    return one.host == other.host and one.port == other.port
 
 
 def _still_pending(delivery: Delivery) -> bool:
