@@ -289,18 +289,28 @@ class Dispatcher:
             due = delivery.next_due
             if delivery.state != "pending" or due is None:
                 continue  # abandoned at the bound while queued
-            sending = await self._attempt(delivery, due)
-            if sending is not None:
-                together.append(sending)
+            begun = self._attempt(delivery, due)
+            if begun is None:
+                continue
+            attempt, target = begun
+            if target is None:
+                await self._post_alone(delivery, attempt, due)
+            else:
+                together.append((delivery, attempt, due, target))
         if together:
             await self._post_together(together)
 
     async def _attempt_now(self, delivery: Delivery, due: float) -> None:
         if delivery.state != "pending":
             return
-        sending = await self._attempt(delivery, due)
-        if sending is not None:
-            await self._post_together([sending])
+        begun = self._attempt(delivery, due)
+        if begun is None:
+            return
+        attempt, target = begun
+        if target is None:
+            await self._post_alone(delivery, attempt, due)
+        else:
+            await self._post_together([(delivery, attempt, due, target)])
 
     async def _post_together(self, sending: list[_Sending]) -> None:
         """Plain-HTTP attempts to one receiver, on one connection (`posting.py`), each then
@@ -310,21 +320,22 @@ class Dispatcher:
         for delivery, attempt, due, _ in sending:
             self._finish(delivery, attempt, due, started)
 
-    async def _attempt(self, delivery: Delivery, due: float) -> _Sending | None:
-        """One attempt, settled here (a fake answer, the guard's refusal, a receiver that is
-        not plain HTTP), or handed back to go out on a shared connection (`_post_together`)."""
-        attempt = self._begin(delivery)
+    async def _post_alone(self, delivery: Delivery, attempt: Attempt, due: float) -> None:
+        """One attempt through the aiohttp session (a receiver that is not plain HTTP)."""
         started = time.perf_counter()
+        await self._poster.post(delivery, attempt)
+        self._finish(delivery, attempt, due, started)
+
+    def _attempt(self, delivery: Delivery, due: float) -> tuple[Attempt, Target | None] | None:
+        """One attempt begun: settled here (a fake answer, the guard's refusal), or handed back
+        to be sent, with its plain-HTTP target (None: through the aiohttp session)."""
+        attempt = self._begin(delivery)
         if not attempt.simulated:
             refusal = _refusal(delivery)
-            target = self._poster.target(delivery.url)
-            if refusal is not None:
-                attempt.error, attempt.refused = refusal, True
-            elif target is not None:
-                return (delivery, attempt, due, target)
-            else:
-                await self._poster.post(delivery, attempt)
-        self._finish(delivery, attempt, due, started)
+            if refusal is None:
+                return attempt, self._poster.target(delivery.url)
+            attempt.error, attempt.refused = refusal, True
+        self._finish(delivery, attempt, due, time.perf_counter())
         return None
 
     def _begin(self, delivery: Delivery) -> Attempt:

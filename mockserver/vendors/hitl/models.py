@@ -203,6 +203,7 @@ class HitlRequest:
         `broadcasted_to` (the webhook encoder's shared, already encoded copy)."""
         f = self.values() if values is None else values  # (read with .get: unset ones: None)
         created = iso(self.created_at)
+        answered = iso(self.response_at) if self.response_at else None
         reviewer = self.response_by
         out: dict[str, Any] = {
             "id": self.id,
@@ -229,8 +230,8 @@ class HitlRequest:
             "claimed_by": self.claimed_by.id if self.claimed_by else None,
             "claimed_at": iso(self.claimed_at) if self.claimed_at else None,
             "response_by": _response_by(reviewer, response_by),
-            "response_at": iso(self.response_at) if self.response_at else None,
-            "completed_at": iso(self.response_at) if self.response_at else None,
+            "response_at": answered,
+            "completed_at": answered,
             "response_data": self.response_data,
             "response_time_seconds": self.response_time_seconds,
             "created_at": created,
