@@ -15,8 +15,8 @@ a fixed body), whose difference is the sandbox's own work.
 not depend on how fast valgrind runs), each request with a `callback_url`; after every 100
 calls the clock moves 3 s, so each request is claimed and answered and both signed webhooks go
 out to a bare aiohttp receiver in another process (not counted). Per call: the create-request,
-its two scripted steps and its two deliveries. On a manual clock each attempt runs inside its
-timer, alone on its connection.
+its two scripted steps and its two deliveries. On a manual clock the attempts due at one
+instant run inside the first one's timer, in batches pipelined on one connection.
 
 `realtime` is the live path as a wave meets it: the same calls on the default scenario's real
 clock, the scripted steps falling due a second and three seconds later while calls keep

@@ -67,7 +67,9 @@ STAGES: list[tuple[str, list[str], list[str], str]] = [
     ("delivery scheduling (record, bound, queue)", ["dispatcher.py:send"], [], "delivery"),
     (
         "the outgoing request (guard, client, answer, settle, log line)",
-        ["dispatcher.py:_attempt_now"],
+        # a webhook timer's attempts (on a manual clock: those due at its instant too) and
+        # the sender's batches on a running clock
+        ["dispatcher.py:_due", "dispatcher.py:_attempt_batch"],
         [],
         "attempt",
     ),

@@ -143,6 +143,12 @@ def dumps(value: Any) -> bytes:
         # orjson's bytes keep the buffer they were written in (4 KiB at least, 16 KiB for a
         # 2 KiB body): an exact-size copy, as answers end up in the journal and webhook bodies
         # wait for their retries
+        return bytes(memoryview(orjson.dumps(value, default=str)))
+    except TypeError:
+        pass
+    try:
+        # a key that is not a string (rare): OPT_NON_STR_KEYS writes it as one, but that option
+        # takes twice as long over every dict, so only a value that needs it pays for it
         return bytes(memoryview(orjson.dumps(value, default=str, option=_OPTIONS)))
     except TypeError:
         text = json.dumps(value, default=str, ensure_ascii=False, separators=(",", ":"))

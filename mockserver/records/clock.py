@@ -193,6 +193,26 @@ class Clock:
             heapq.heapify(self._timers)
             self._discarded = 0
 
+    def take_due(self, callback: Callable[[T], Awaitable[None]], when: float) -> list[T]:
+        """The arguments of the timers next in line, in the order they would fire, that call
+        `callback` at `when` (timers of `call_at_with`), taken off the clock as fired: a timer
+        firing takes those behind it to do their work together (a manual clock's webhook
+        attempts due at one instant go out as batches). Stops at the first other timer."""
+        taken: list[T] = []
+        timers = self._timers
+        while timers and timers[0][0] == when:
+            timer = timers[0][2]
+            if timer.cancelled:
+                heapq.heappop(timers)
+                self._discarded = max(0, self._discarded - 1)
+                continue
+            if timer.callback is not callback or timer.arg is _NO_ARG:
+                break
+            heapq.heappop(timers)
+            taken.append(timer.arg)
+        self.fired += len(taken)
+        return taken
+
     def call_later(self, delay: float, callback: TimerCallback, label: str = "") -> Timer:
         return self.call_at(self.timestamp() + delay, callback, label)
 
@@ -236,7 +256,7 @@ class Clock:
         self._wake()
 
     async def _fire_due(self, limit: float, *, jump: bool) -> int:
-        fired = 0
+        before = self.fired  # (what a timer takes along with it counts too: `take_due`)
         while self._timers and self._timers[0][0] <= limit:
             _, _, timer = heapq.heappop(self._timers)
             if timer.cancelled:
@@ -244,13 +264,12 @@ class Clock:
                 continue
             if jump and timer.when > self.timestamp():
                 self._jump_to(timer.when)
-            fired += 1
             self.fired += 1
             try:
                 await timer.fire()
             except Exception:  # a failing timer must never stop the clock
                 log.exception("timer %r failed", timer.name)
-        return fired
+        return self.fired - before
 
     async def quiesce(self) -> None:
         """Return once no timer is firing (a webhook attempt in flight has finished)."""

@@ -33,7 +33,7 @@ from mockserver.webhooks.deliveries import (
     Delivery,
     DeliveryLog,
 )
-from mockserver.webhooks.fastpost import Target
+from mockserver.webhooks.http1 import Target
 from mockserver.webhooks.policy import RetryPolicy
 from mockserver.webhooks.posting import Poster, SessionFactory
 from mockserver.webhooks.sender import Sender
@@ -203,8 +203,9 @@ class Dispatcher:
         """An attempt as a timer at virtual time `due` (one shared callback, the delivery's id
         as its argument: no closure per attempt).
 
-        On a manual clock the attempt runs inside the timer, so `advance` returns only once it
-        is settled and everything happens in virtual-time order. On a real or scaled clock it
+        On a manual clock the attempt runs inside the timer (with the attempts due at the same
+        instant right behind it: `_attempt_in_order`), so `advance` returns only once it is
+        settled and everything happens in virtual-time order. On a real or scaled clock it
         is queued for the sender's workers (at once, when it is due now), so a slow receiver
         never delays other timers
         (scripted reviewers, timeouts, other receivers); one item's attempts to one URL still
@@ -221,10 +222,53 @@ class Dispatcher:
         if delivery is None or delivery.next_due is None:
             return
         delivery.timer = None
-        if self._clock.mode == "manual":
-            await self._attempt_now(delivery, delivery.next_due)
+        if self._clock.mode != "manual":
+            self._sender.put(delivery)
             return
-        self._sender.put(delivery)
+        # A manual clock: the attempts due at this instant right behind this one go with it
+        # (a test deciding a hundred requests at once sends their webhooks in a few batches)
+        due = delivery.next_due
+        deliveries = [delivery]
+        for other_id in self._clock.take_due(self._due_later, due):
+            other = self._pending.get(other_id)
+            if other is not None and other.next_due is not None:
+                other.timer = None
+                deliveries.append(other)
+        await self._attempt_in_order(deliveries)
+
+    async def _attempt_in_order(self, deliveries: list[Delivery]) -> None:
+        """A manual clock's attempts due at one instant, in the order their timers would have
+        fired: each run of plain-HTTP attempts to one receiver (different items, at most
+        BATCH) goes out together; anything else (a scenario's fakes, a refused URL, another
+        kind of receiver) one by one after what came before it, as its own timer would."""
+        batch: list[_Sending] = []
+        keys: set[tuple[str, str | None]] = set()
+        for delivery in deliveries:
+            due = delivery.next_due
+            if delivery.state != "pending" or due is None:
+                continue
+            target = None if self._faults else self._poster.target(delivery.url)
+            if target is not None and _refusal(delivery) is not None:
+                target = None
+            key = _queue_key(delivery)
+            joins = (
+                target is not None
+                and len(batch) < BATCH
+                and key not in keys
+                and (not batch or _same_origin(batch[0][3], target))
+            )
+            if batch and not joins:
+                await self._post_together(batch)
+                batch, keys = [], set()
+                if delivery.state != "pending":
+                    continue  # abandoned at the bound meanwhile
+            if target is None:
+                await self._attempt_now(delivery, due)
+                continue
+            batch.append((delivery, self._begin(delivery), due, target))
+            keys.add(key)
+        if batch:
+            await self._post_together(batch)
 
     def _fake_answer(self, url: str) -> int | str | None:
         if not self._faults:
@@ -245,18 +289,28 @@ class Dispatcher:
             due = delivery.next_due
             if delivery.state != "pending" or due is None:
                 continue  # abandoned at the bound while queued
-            sending = await self._attempt(delivery, due)
-            if sending is not None:
-                together.append(sending)
+            begun = self._attempt(delivery, due)
+            if begun is None:
+                continue
+            attempt, target = begun
+            if target is None:
+                await self._post_alone(delivery, attempt, due)
+            else:
+                together.append((delivery, attempt, due, target))
         if together:
             await self._post_together(together)
 
     async def _attempt_now(self, delivery: Delivery, due: float) -> None:
         if delivery.state != "pending":
             return
-        sending = await self._attempt(delivery, due)
-        if sending is not None:
-            await self._post_together([sending])
+        begun = self._attempt(delivery, due)
+        if begun is None:
+            return
+        attempt, target = begun
+        if target is None:
+            await self._post_alone(delivery, attempt, due)
+        else:
+            await self._post_together([(delivery, attempt, due, target)])
 
     async def _post_together(self, sending: list[_Sending]) -> None:
         """Plain-HTTP attempts to one receiver, on one connection (`posting.py`), each then
@@ -266,21 +320,22 @@ class Dispatcher:
         for delivery, attempt, due, _ in sending:
             self._finish(delivery, attempt, due, started)
 
-    async def _attempt(self, delivery: Delivery, due: float) -> _Sending | None:
-        """One attempt, settled here (a fake answer, the guard's refusal, a receiver that is
-        not plain HTTP), or handed back to go out on a shared connection (`_post_together`)."""
-        attempt = self._begin(delivery)
+    async def _post_alone(self, delivery: Delivery, attempt: Attempt, due: float) -> None:
+        """One attempt through the aiohttp session (a receiver that is not plain HTTP)."""
         started = time.perf_counter()
+        await self._poster.post(delivery, attempt)
+        self._finish(delivery, attempt, due, started)
+
+    def _attempt(self, delivery: Delivery, due: float) -> tuple[Attempt, Target | None] | None:
+        """One attempt begun: settled here (a fake answer, the guard's refusal), or handed back
+        to be sent, with its plain-HTTP target (None: through the aiohttp session)."""
+        attempt = self._begin(delivery)
         if not attempt.simulated:
             refusal = _refusal(delivery)
-            target = self._poster.target(delivery.url)
-            if refusal is not None:
-                attempt.error, attempt.refused = refusal, True
-            elif target is not None:
-                return (delivery, attempt, due, target)
-            else:
-                await self._poster.post(delivery, attempt)
-        self._finish(delivery, attempt, due, started)
+            if refusal is None:
+                return attempt, self._poster.target(delivery.url)
+            attempt.error, attempt.refused = refusal, True
+        self._finish(delivery, attempt, due, time.perf_counter())
         return None
 
     def _begin(self, delivery: Delivery) -> Attempt:
@@ -369,6 +424,10 @@ def _refusal(delivery: Delivery) -> str | None:
     (transport.OwnAddresses), and on arrival (its mark header)."""
     problem = url_problem(delivery.url)
     return f"invalid URL: {problem}" if problem is not None else None
+
+
+def _same_origin(one: Target, other: Target) -> bool:
+    return one.host == other.host and one.port == other.port
 
 
 def _still_pending(delivery: Delivery) -> bool:

@@ -12,30 +12,39 @@ decompressed; a longer answer is cut and its connection dropped).
 Anything else (https, a URL with credentials or an unusual form) goes through the aiohttp
 session as before (`parse` answers None), so its behaviour and error messages stay aiohttp's.
 Errors are reported in aiohttp's words too, so a delivery log reads the same either way.
+
+A batch's timeout is a deadline, not a timer of its own: the connections exchanging are
+watched by one loop timer set for the earliest deadline among them (a wave's batches all wait
+30 s, so a new batch hardly ever moves it), which aborts a connection whose deadline passed;
+its unanswered requests are then left unsettled (`None`), as a caller's own timeout leaves
+them. Only the rare waits before an exchange (for a free connection, for a new one to open)
+take an `asyncio.timeout` each.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
-import platform
+import math
 import socket
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-import aiohttp
+from mockserver.webhooks.http1 import (
+    Answer,
+    Refused,
+    Stale,
+    Target,
+    read_body,
+    read_head,
+    request,
+)
 
 KEEPALIVE = 15.0  # seconds an idle connection is kept (aiohttp's default too)
 IDLE_PER_ORIGIN = 16  # idle connections kept per host:port
 HEAD_LIMIT = 64 * 1024  # bytes of status line and headers read at most
-_MAJOR, _MINOR, _ = platform.python_version_tuple()
-USER_AGENT = f"Python/{_MAJOR}.{_MINOR} aiohttp/{aiohttp.__version__}"  # the wire stays as it was
-
-
-class Refused(Exception):
-    """An attempt failed: `str()` is the delivery log's error text."""
 
 
 class OwnAddress(Refused):
@@ -43,29 +52,12 @@ class OwnAddress(Refused):
     guard, checked on the peer address the socket connected to): nothing was sent."""
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
-    """Where a plain-HTTP webhook goes: host, port, the Host header and the request target."""
-
-    host: str
-    port: int
-    host_header: str
-    path: str
-
-
-@dataclass(slots=True)
-class Answer:
-    status: int
-    headers: dict[str, str]  # lower-case names; the last value of a repeated header
-    body: bytes
-    truncated: bool
-
-
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class _Conn:
     reader: asyncio.StreamReader
     writer: asyncio.StreamWriter
     idle_since: float = field(default_factory=time.monotonic)
+    expired: bool = False  # aborted by the watchdog: its batch's deadline passed
 
 
 @functools.lru_cache(maxsize=1024)  # a wave sends to a few URLs, thousands of times each
@@ -106,13 +98,23 @@ class FastPost:
     then on."""
 
     def __init__(
-        self, connections: int, reaches_us: Callable[[object], bool] = lambda _: False
+        self,
+        connections: int,
+        reaches_us: Callable[[object], bool] = lambda _: False,
+        mark: tuple[str, str] | None = None,
     ) -> None:
+        """`mark`: a header (name, value) every request carries after its own headers (the
+        sandbox's mark on what it sends, `transport.OwnAddresses`)."""
         self._reaches_us = reaches_us  # whether a connected peer address is the sandbox's own
+        self._mark = mark
+        self._mark_line = f"{mark[0]}: {mark[1]}\r\n" if mark is not None else ""
         self._idle: dict[tuple[str, int], list[_Conn]] = {}
         self._closed = False
         self._in_use = asyncio.Semaphore(connections)  # connections busy at once, in all
         self._one_by_one: set[tuple[str, int]] = set()  # receivers that close after an answer
+        self._deadlines: dict[_Conn, float] = {}  # connections exchanging -> their deadline
+        self._alarm: asyncio.TimerHandle | None = None  # the watchdog, at `_alarm_at`
+        self._alarm_at = math.inf
 
     async def post(
         self, target: Target, body: bytes, headers: Mapping[str, str], limit: int
@@ -127,21 +129,49 @@ class FastPost:
         assert result is not None
         return result
 
-    async def post_many(self, items: Sequence[Item], limit: int, results: list[Result]) -> None:
+    async def post_many(
+        self,
+        items: Sequence[Item],
+        limit: int,
+        results: list[Result],
+        timeout: float | None = None,
+    ) -> None:
         """POST every item (all to one host:port), each answer or failure into `results` (same
-        order) as it comes, so a caller's timeout keeps what was settled before it."""
-        async with self._in_use:
-            requests = [_request(*item) for item in items]
+        order) as it comes. Whatever is not settled `timeout` seconds from now is left None
+        (timed out); so is everything after a caller's own timeout, which keeps what was
+        settled before it."""
+        deadline = None if timeout is None else asyncio.get_running_loop().time() + timeout
+        if self._in_use.locked():  # every connection busy (rare): wait for one, within time
+            try:
+                async with asyncio.timeout_at(deadline):
+                    await self._in_use.acquire()
+            except TimeoutError:
+                return
+        else:
+            await self._in_use.acquire()  # (free: taken at once)
+        try:
+            mark, line = self._mark, self._mark_line
+            requests = [
+                request(t, body, h, line)
+                if mark is None or mark[0] not in h
+                # the receiver's own header of that name: the mark takes its place
+                else request(t, body, {**h, mark[0]: mark[1]}, "")
+                for t, body, h in items
+            ]
             key = (items[0][0].host, items[0][0].port)
             todo = list(range(len(items)))
             retried = False
             while todo:
                 if key in self._one_by_one and len(todo) > 1:
                     for index in todo:
-                        await self._batch(key, [index], requests, limit, results)
+                        await self._batch(key, [index], requests, limit, results, deadline)
+                        if deadline is not None and _now() >= deadline:
+                            return  # the rest timed out unsent
                     return
-                todo = await self._batch(key, todo, requests, limit, results, retried)
+                todo = await self._batch(key, todo, requests, limit, results, deadline, retried)
                 retried = True
+        finally:
+            self._in_use.release()
 
     async def _batch(
         self,
@@ -150,20 +180,26 @@ class FastPost:
         requests: list[bytes],
         limit: int,
         results: list[Result],
+        deadline: float | None,
         retried: bool = True,
     ) -> list[int]:
-        """One connection's go at `todo`: what is left to send again on a new connection."""
+        """One connection's go at `todo`: what is left to send again on a new connection
+        (what timed out is left as it is, None)."""
         conn = self._take(key)
         fresh = conn is None
         if conn is None:
+            opening = asyncio.timeout_at(deadline)
             try:
-                address = await self._address(key)
-                if address is None:
-                    for index in todo:
-                        results[index] = OwnAddress(f"refused: {key[0]}:{key[1]}")
-                    return []
-                reader, writer = await asyncio.open_connection(*address, limit=HEAD_LIMIT)
+                async with opening:
+                    address = await self._address(key)
+                    if address is None:
+                        for index in todo:
+                            results[index] = OwnAddress(f"refused: {key[0]}:{key[1]}")
+                        return []
+                    reader, writer = await asyncio.open_connection(*address, limit=HEAD_LIMIT)
             except OSError as exc:
+                if isinstance(exc, TimeoutError) and opening.expired():
+                    return []  # the deadline passed before it connected
                 refused = Refused(
                     f"ClientConnectorError: Cannot connect to host {key[0]}:{key[1]} "
                     f"ssl:default [{exc.strerror or exc}]"
@@ -178,11 +214,12 @@ class FastPost:
                     results[index] = own
                 return []
             conn = _Conn(reader, writer)
-        answered, why = await self._exchange(key, conn, [requests[i] for i in todo], limit)
+        sending = [requests[i] for i in todo]
+        answered, why = await self._exchange(key, conn, sending, limit, deadline)
         for index, answer in zip(todo, answered, strict=False):
             results[index] = answer
         left = todo[len(answered) :]
-        if not left:
+        if not left or why is _TIMED_OUT:
             return []
         if why is _STALE and not fresh and not retried:
             return left  # a kept-alive connection the receiver had closed: once more
@@ -224,146 +261,105 @@ class FastPost:
         pool.append(conn)
 
     async def _exchange(
-        self, key: tuple[str, int], conn: _Conn, requests: list[bytes], limit: int
+        self,
+        key: tuple[str, int],
+        conn: _Conn,
+        requests: list[bytes],
+        limit: int,
+        deadline: float | None,
     ) -> tuple[list[Answer], object]:
-        """Send `requests` on `conn` and read their answers in order: the answers read, and why
-        it stopped short (_STALE, _CLOSED or a Refused) or None when all were answered."""
-        answers: list[Answer] = []
-        reusable = False
+        """Send `requests` on `conn` and read their answers in order, by `deadline` (the
+        watchdog aborts the connection then): the answers read, and why it stopped short
+        (_TIMED_OUT, _STALE, _CLOSED or a Refused) or None when all were answered. A
+        connection that answered all is kept for the next batch."""
+        if deadline is not None:
+            self._watch(conn, deadline)
+        why: object = DISCONNECTED
         try:
-            conn.writer.write(b"".join(requests))
-            for _ in requests:
-                try:
-                    status, headers, http10 = await _head(conn.reader)
-                except _Stale:
-                    return answers, _STALE if not answers else DISCONNECTED
-                body, truncated, ended = await _body(conn.reader, status, headers, limit)
-                answers.append(Answer(status, headers, body, truncated))
-                closing = http10 or headers.get("connection", "").lower() == "close"
-                if not ended or closing:  # this connection carries nothing more
-                    more = len(answers) < len(requests)
-                    return answers, (_CLOSED if ended and more else DISCONNECTED)
-            reusable = True
-            return answers, None
-        except asyncio.IncompleteReadError:
-            return answers, Refused("ClientPayloadError: Response payload is not completed")
-        except asyncio.LimitOverrunError:
-            return answers, Refused("ClientResponseError: 400, message='Got more than 65536 bytes'")
-        except Refused as exc:
-            return answers, exc
-        except OSError as exc:
-            return answers, Refused(f"ClientOSError: {exc}")
+            answers, why = await _converse(conn, requests, limit)
         finally:
-            if reusable:
+            if deadline is not None:
+                self._deadlines.pop(conn, None)
+            if why is None and not conn.expired:
                 self._give_back(key, conn)
             else:
                 conn.writer.close()
+        if why is not None and conn.expired:
+            why = _TIMED_OUT
+        return answers, why
+
+    def _watch(self, conn: _Conn, deadline: float) -> None:
+        """Abort `conn` at `deadline` unless its exchange is over by then."""
+        self._deadlines[conn] = deadline
+        if deadline < self._alarm_at:
+            if self._alarm is not None:
+                self._alarm.cancel()
+            self._alarm_at = deadline
+            self._alarm = asyncio.get_running_loop().call_at(deadline, self._expire)
+
+    def _expire(self) -> None:
+        """The watchdog: abort every connection whose deadline passed; look again at the
+        earliest deadline left."""
+        self._alarm, self._alarm_at = None, math.inf
+        now = _now() + _RESOLUTION  # (the loop runs a timer up to its clock's resolution early)
+        later = math.inf
+        for conn, deadline in list(self._deadlines.items()):
+            if deadline <= now:
+                del self._deadlines[conn]
+                conn.expired = True
+                conn.writer.transport.abort()
+            elif deadline < later:
+                later = deadline
+        if later < math.inf:
+            self._alarm_at = later
+            self._alarm = asyncio.get_running_loop().call_at(later, self._expire)
 
     async def close(self) -> None:
         self._closed = True
+        if self._alarm is not None:
+            self._alarm.cancel()
+            self._alarm, self._alarm_at = None, math.inf
         for pool in self._idle.values():
             for conn in pool:
                 conn.writer.close()
         self._idle.clear()
 
 
-class _Stale(Exception):
-    """The receiver closed the connection before any byte of an answer (a kept-alive
-    connection it had timed out, typically)."""
+def _now() -> float:
+    return asyncio.get_running_loop().time()
+
+
+_RESOLUTION = time.get_clock_info("monotonic").resolution
+
+
+async def _converse(conn: _Conn, requests: list[bytes], limit: int) -> tuple[list[Answer], object]:
+    """`FastPost._exchange`'s talk on the connection: the answers, and why it stopped short."""
+    answers: list[Answer] = []
+    try:
+        conn.writer.write(b"".join(requests))
+        for _ in requests:
+            try:
+                status, headers, http10 = await read_head(conn.reader)
+            except Stale:
+                return answers, _STALE if not answers else DISCONNECTED
+            body, truncated, ended = await read_body(conn.reader, status, headers, limit)
+            answers.append(Answer(status, headers, body, truncated))
+            closing = http10 or headers.get("connection", "").lower() == "close"
+            if not ended or closing:  # this connection carries nothing more
+                more = len(answers) < len(requests)
+                return answers, (_CLOSED if ended and more else DISCONNECTED)
+        return answers, None
+    except asyncio.IncompleteReadError:
+        return answers, Refused("ClientPayloadError: Response payload is not completed")
+    except asyncio.LimitOverrunError:
+        return answers, Refused("ClientResponseError: 400, message='Got more than 65536 bytes'")
+    except Refused as exc:
+        return answers, exc
+    except OSError as exc:
+        return answers, Refused(f"ClientOSError: {exc}")
 
 
 _STALE = object()  # the connection was closed before any answer
+_TIMED_OUT = object()  # the watchdog aborted the connection: its deadline passed
 _CLOSED = object()  # the receiver closed it after an answer, as it said it would
 DISCONNECTED = Refused("ServerDisconnectedError: Server disconnected")
-
-
-def _request(target: Target, body: bytes, headers: Mapping[str, str]) -> bytes:
-    """The request's bytes: what aiohttp sent (its automatic headers too)."""
-    head = [f"POST {target.path} HTTP/1.1", f"Host: {target.host_header}"]
-    head.extend(f"{name}: {value}" for name, value in headers.items())
-    head.append("Accept: */*")
-    head.append("Accept-Encoding: gzip, deflate")
-    head.append(f"User-Agent: {USER_AGENT}")
-    head.append(f"Content-Length: {len(body)}")
-    return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body
-
-
-async def _head(reader: asyncio.StreamReader) -> tuple[int, dict[str, str], bool]:
-    """Status, headers and whether it is HTTP/1.0, skipping interim 1xx answers."""
-    first = True
-    while True:
-        try:
-            raw = await reader.readuntil(b"\r\n\r\n")
-        except asyncio.IncompleteReadError as exc:
-            if first and not exc.partial:
-                raise _Stale from None
-            raise Refused("ServerDisconnectedError: Server disconnected") from None
-        except (ConnectionResetError, BrokenPipeError):
-            if first:
-                raise _Stale from None
-            raise
-        first = False
-        lines = raw.decode("latin-1").split("\r\n")
-        parts = lines[0].split(" ", 2)
-        if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or not parts[1].isdigit():
-            raise Refused(f"ClientResponseError: 400, message='Bad status line {lines[0]!r}'")
-        status = int(parts[1])
-        headers: dict[str, str] = {}
-        for line in lines[1:]:
-            if line:
-                name, sep, value = line.partition(":")
-                if not sep:
-                    raise Refused("ClientResponseError: 400, message='Bad header line'")
-                headers[name.strip().lower()] = value.strip()
-        if 100 <= status < 200 and status != 101:
-            continue
-        return status, headers, parts[0] == "HTTP/1.0"
-
-
-async def _body(
-    reader: asyncio.StreamReader, status: int, headers: dict[str, str], limit: int
-) -> tuple[bytes, bool, bool]:
-    """At most `limit` bytes of the body; whether more was left unread (truncated); whether
-    the body ended where the connection can carry the next request."""
-    if status in (204, 304):
-        return b"", False, True
-    if "chunked" in headers.get("transfer-encoding", "").lower():
-        return await _chunked(reader, limit)
-    length_text = headers.get("content-length")
-    if length_text is not None:
-        if not length_text.isdigit():
-            raise Refused("ClientResponseError: 400, message='Invalid Content-Length'")
-        length = int(length_text)
-        data = await reader.readexactly(min(length, limit))
-        return data, length > limit, length <= limit
-    # no length: the body runs to the end of the connection, which is never reused
-    chunks: list[bytes] = []
-    kept = 0
-    while kept < limit:
-        data = await reader.read(limit - kept)
-        if not data:
-            return b"".join(chunks), False, False
-        chunks.append(data)
-        kept += len(data)
-    return b"".join(chunks), not reader.at_eof(), False  # (aiohttp's test, too)
-
-
-async def _chunked(reader: asyncio.StreamReader, limit: int) -> tuple[bytes, bool, bool]:
-    chunks: list[bytes] = []
-    kept = 0
-    while True:
-        size_line = await reader.readuntil(b"\r\n")
-        try:
-            size = int(size_line.split(b";", 1)[0].strip(), 16)
-        except ValueError:
-            raise Refused("ClientPayloadError: Response payload is not completed") from None
-        if size == 0:
-            while (await reader.readuntil(b"\r\n")) != b"\r\n":  # trailers, the blank line
-                pass
-            return b"".join(chunks), False, True
-        if kept + size > limit:
-            chunks.append(await reader.readexactly(limit - kept))
-            return b"".join(chunks), True, False
-        chunks.append(await reader.readexactly(size))
-        kept += size
-        await reader.readexactly(2)  # the chunk's CRLF

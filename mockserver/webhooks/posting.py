@@ -9,8 +9,6 @@ forward) is refused on arrival. Nothing here decides what an answer means for it
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import Callable, Mapping, Sequence
 
 import aiohttp
@@ -19,7 +17,7 @@ from mockserver.base.redaction import redact_text
 from mockserver.webhooks import fastpost
 from mockserver.webhooks.answers import read_answer, record_answer
 from mockserver.webhooks.deliveries import Attempt, Delivery
-from mockserver.webhooks.fastpost import Target
+from mockserver.webhooks.http1 import Refused, Target
 from mockserver.webhooks.transport import (
     ANSWER_PREFIX,
     Transport,
@@ -86,19 +84,19 @@ class Poster:
     async def post_together(self, outgoing: Sequence[Outgoing]) -> None:
         """Plain-HTTP attempts to one receiver, on one connection; each attempt gets its own
         answer. The batch waits as long as its most patient policy allows; an attempt not
-        answered by then timed out after its own timeout."""
+        answered by then timed out after its own timeout. (The fast client adds the mark
+        header itself: `Transport` made it with the mark.)"""
         assert self.fast is not None
         results: list[fastpost.Result] = [None] * len(outgoing)
-        items = [(target, d.body, self._headers(d)) for d, _, target in outgoing]
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(max(d.policy.timeout for d, _, _ in outgoing)):
-                await self.fast.post_many(items, ANSWER_PREFIX, results)
+        items = [(target, d.body, d.headers) for d, _, target in outgoing]
+        timeout = max([d.policy.timeout for d, _, _ in outgoing])
+        await self.fast.post_many(items, ANSWER_PREFIX, results, timeout)
         for (delivery, attempt, _), result in zip(outgoing, results, strict=True):
             if result is None:
                 attempt.error = f"timed out after {delivery.policy.timeout:g}s"
             elif isinstance(result, fastpost.OwnAddress):
                 attempt.error, attempt.refused = refused_as_own(delivery.url), True
-            elif isinstance(result, fastpost.Refused):
+            elif isinstance(result, Refused):
                 attempt.error = redact_text(str(result))
             else:
                 attempt.status = result.status

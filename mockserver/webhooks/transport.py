@@ -127,7 +127,9 @@ class Transport:
         self.own = OwnAddresses()
         self._session: aiohttp.ClientSession | None = None
         # plain http:// receivers (fastpost.py), with the same guard on the connected address
-        self.fast = FastPost(TOTAL_CONNECTIONS, self.own.reaches_us)
+        self.fast = FastPost(
+            TOTAL_CONNECTIONS, self.own.reaches_us, (OwnAddresses.MARK_HEADER, self.own.marker)
+        )
 
     def __call__(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:

@@ -331,3 +331,29 @@ async def test_a_timer_earlier_than_the_runners_next_wakes_it() -> None:
         assert fired == ["near"]
     finally:
         await clock.stop()
+
+
+async def test_a_timer_takes_along_those_behind_it_with_its_callback_at_its_time() -> None:
+    """`take_due`: the arguments of the timers next in line that call the same callback at
+    the same time, in firing order, skipping cancelled ones, up to the first other timer; they
+    are fired (counted, never fired again)."""
+    clock = Clock(0.0, "manual")
+    ran: list[str] = []
+
+    async def one(arg: str) -> None:
+        ran.append(arg)
+
+    async def other(arg: str) -> None:
+        ran.append("other " + arg)
+
+    clock.call_at_with(5.0, one, "a")
+    clock.discard(clock.call_at_with(5.0, one, "cancelled"))
+    clock.call_at_with(5.0, one, "b")
+    clock.call_at_with(5.0, other, "c")
+    clock.call_at_with(5.0, one, "d")
+    clock.call_at_with(6.0, one, "e")
+    assert clock.take_due(one, 4.0) == []
+    assert clock.take_due(one, 5.0) == ["a", "b"]
+    assert clock.take_due(one, 5.0) == []  # "other c" is next in line
+    assert await clock.advance(10) == 3
+    assert ran == ["other c", "d", "e"] and clock.fired == 5

@@ -5,20 +5,15 @@ or closed by the receiver meanwhile), and receivers that misbehave."""
 from __future__ import annotations
 
 import asyncio
+import itertools
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 import pytest
 
-from mockserver.webhooks.fastpost import (
-    Answer,
-    FastPost,
-    Item,
-    Refused,
-    Result,
-    Target,
-    parse,
-)
+from mockserver.webhooks.fastpost import FastPost, Item, Result, parse
+from mockserver.webhooks.http1 import Answer, Refused, Target
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
@@ -290,3 +285,89 @@ async def test_a_connection_lost_mid_batch_fails_only_the_unanswered() -> None:
         await client.close()
     assert isinstance(results[0], Answer) and results[0].status == 200
     assert [str(r) for r in results[1:]] == ["ServerDisconnectedError: Server disconnected"] * 2
+
+
+def hanging_after(answered: int, release: asyncio.Event | None = None) -> Handler:
+    """A receiver answering the first `answered` requests of a connection, then silent (until
+    `release` is set, when it answers the rest)."""
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        for n in itertools.count():
+            try:
+                await read_request(reader)
+            except asyncio.IncompleteReadError:
+                return
+            if n >= answered:
+                if release is None:
+                    await reader.read()  # never answers; holds the connection
+                    return
+                await release.wait()
+            writer.write(OK)
+
+    return handle
+
+
+async def test_a_batch_keeps_what_was_answered_by_its_deadline_and_leaves_the_rest() -> None:
+    """The rest is left unsettled (None: the caller's "timed out after ..."), and the
+    connection is dropped, never given to the next batch with an answer still owed on it."""
+    client = FastPost(8)
+    async with receiver(hanging_after(1)) as (target, accepted):
+        results: list[Result] = [None] * 3
+        started = time.monotonic()
+        await client.post_many([(target, b"{}", {})] * 3, 1024, results, timeout=0.2)
+        assert 0.2 <= time.monotonic() - started < 2.0
+        assert isinstance(results[0], Answer) and results[1:] == [None, None]
+        again: list[Result] = [None]
+        await client.post_many([(target, b"{}", {})], 1024, again, timeout=5.0)
+        await client.close()
+    assert isinstance(again[0], Answer) and len(accepted) == 2
+
+
+async def test_each_batch_times_out_at_its_own_deadline_and_no_other() -> None:
+    """Exchanges under way at once, each watched until its own deadline: two receivers that
+    never answer time out after 0.1 s and 0.3 s (the later one once the earlier is gone),
+    while a third batch, with a long timeout, is answered after both."""
+    client = FastPost(8)
+    release = asyncio.Event()
+    async with (
+        receiver(hanging_after(0)) as (first, _),
+        receiver(hanging_after(0)) as (second, _),
+        receiver(hanging_after(0, release)) as (patient, _),
+    ):
+        outcomes: list[list[Result]] = [[None], [None], [None]]
+        started = time.monotonic()
+        waits = [
+            client.post_many([(first, b"{}", {})], 1024, outcomes[0], timeout=0.1),
+            client.post_many([(second, b"{}", {})], 1024, outcomes[1], timeout=0.3),
+        ]
+        long = asyncio.ensure_future(
+            client.post_many([(patient, b"{}", {})], 1024, outcomes[2], timeout=30.0)
+        )
+        await asyncio.gather(*waits)
+        assert 0.3 <= time.monotonic() - started < 3.0
+        assert outcomes[0] == [None] and outcomes[1] == [None] and not long.done()
+        release.set()
+        await long
+        await client.close()
+    assert isinstance(outcomes[2][0], Answer) and outcomes[2][0].status == 200
+
+
+async def test_the_mark_header_follows_the_requests_own_or_takes_the_place_of_its_namesake() -> (
+    None
+):
+    seen: list[bytes] = []
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        for _ in range(2):
+            seen.append(await read_request(reader))
+            writer.write(OK)
+        await reader.read()
+
+    client = FastPost(8, mark=("X-Mark", "m1"))
+    async with receiver(handle) as (target, _):
+        await client.post(target, b"{}", {"A": "1", "B": "2"}, 1024)
+        await client.post(target, b"{}", {"X-Mark": "theirs", "B": "2"}, 1024)
+        await client.close()
+    first, second = (r.partition(b"\r\n\r\n")[0].split(b"\r\n")[2:5] for r in seen)
+    assert first == [b"A: 1", b"B: 2", b"X-Mark: m1"]
+    assert second == [b"X-Mark: m1", b"B: 2", b"Accept: */*"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -60,3 +61,24 @@ def test_the_encoder_replaces_surrogates_that_arrived_another_way() -> None:
     assert jsonio.dumps({"h": "x\udcff", "big": 10**30}) == (
         '{"h":"x\ufffd","big":1000000000000000000000000000000}'.encode()
     )
+
+
+KEYS = st.one_of(ANY_TEXT, st.integers(-(2**63), 2**63 - 1), st.booleans(), st.none())
+KEYED_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | ANY_TEXT,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(KEYS, children, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=80, deadline=None, derandomize=True, database=None)
+@given(value=KEYED_VALUES)
+def test_the_encoder_writes_what_orjson_with_non_string_keys_writes(value: Any) -> None:
+    """A value with string keys only takes orjson's faster path, one with other keys (an
+    integer, a boolean, None) the option that writes them as strings: the same bytes either
+    way, where orjson can write the value at all."""
+    try:
+        expected = orjson.dumps(value, default=str, option=orjson.OPT_NON_STR_KEYS)
+    except TypeError:
+        return  # (a surrogate: the standard library's path, tested above)
+    assert jsonio.dumps(value) == expected

@@ -12,7 +12,7 @@ import functools
 import hashlib
 import operator
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -170,10 +170,7 @@ class HitlRequest:
 
     def field(self, key: str) -> Any:
         """One field's value (None when unset), without the read-only view of `fields`."""
-        packed = self.packed
-        if isinstance(packed, dict):
-            return packed.get(key)
-        return orjson.loads(packed).get(key)
+        return self.values().get(key)
 
     def set_field(self, key: str, value: Any) -> None:
         changed = unpack(self.packed, self.names)
@@ -188,11 +185,25 @@ class HitlRequest:
             return None
         return round(self.response_at - self.created_at, 3)
 
-    def to_json(self, response_by: str = "id") -> dict[str, Any]:
-        """The documented Request; `response_by` is the `hitl.response_by` form."""
-        packed = self.packed  # the fields set (read with .get: unset ones are None)
-        f = packed if isinstance(packed, dict) else orjson.loads(packed)
+    def values(self) -> Mapping[str, Any]:
+        """The fields set, read once (unset ones absent: read them with `.get`); not to be
+        changed (`set_field` does)."""
+        packed = self.packed
+        return packed if isinstance(packed, dict) else orjson.loads(packed)
+
+    def to_json(
+        self,
+        response_by: str = "id",
+        *,
+        values: Mapping[str, Any] | None = None,
+        broadcast: Callable[[tuple[Member, ...]], Any] | None = None,
+    ) -> dict[str, Any]:
+        """The documented Request; `response_by` is the `hitl.response_by` form. `values`:
+        `self.values()` when the caller has read them already; `broadcast`: what shows
+        `broadcasted_to` (the webhook encoder's shared, already encoded copy)."""
+        f = self.values() if values is None else values  # (read with .get: unset ones: None)
         created = iso(self.created_at)
+        answered = iso(self.response_at) if self.response_at else None
         reviewer = self.response_by
         out: dict[str, Any] = {
             "id": self.id,
@@ -213,23 +224,14 @@ class HitlRequest:
             "timeout_seconds": f.get("timeout_seconds"),
             "timeout_at": iso(self.timeout_at),
             "callback_url": f.get("callback_url"),
-            "broadcasted_to": [
-                {
-                    "user_id": m.user_id,
-                    "email": m.email,
-                    "role": m.role,
-                    "notification_sent": True,
-                    "notification_error": None,
-                }
-                for m in self.broadcasted_to
-            ],
+            "broadcasted_to": (broadcast or broadcast_json)(self.broadcasted_to),
             "broadcasted_at": created,
             "status": self.status,
             "claimed_by": self.claimed_by.id if self.claimed_by else None,
             "claimed_at": iso(self.claimed_at) if self.claimed_at else None,
             "response_by": _response_by(reviewer, response_by),
-            "response_at": iso(self.response_at) if self.response_at else None,
-            "completed_at": iso(self.response_at) if self.response_at else None,
+            "response_at": answered,
+            "completed_at": answered,
             "response_data": self.response_data,
             "response_time_seconds": self.response_time_seconds,
             "created_at": created,
@@ -250,6 +252,20 @@ class HitlRequest:
         # hitl-sh/docs.hitl.sh @cce3de9) is returned as it was sent.
         out.update(self.legacy)
         return out
+
+
+def broadcast_json(members: tuple[Member, ...]) -> list[dict[str, Any]]:
+    """A request's `broadcasted_to`: the members it was broadcast to."""
+    return [
+        {
+            "user_id": m.user_id,
+            "email": m.email,
+            "role": m.role,
+            "notification_sent": True,
+            "notification_error": None,
+        }
+        for m in members
+    ]
 
 
 # A request's fields: the JSON of those that are not None, and the names of all of them (one

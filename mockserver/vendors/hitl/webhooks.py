@@ -13,13 +13,15 @@ the vendor's name to every send.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
+
+import orjson
 
 from mockserver.base.jsonio import dumps
 from mockserver.records.clock import iso
 from mockserver.vendors.hitl import variants
-from mockserver.vendors.hitl.models import HitlRequest, Loop, person
+from mockserver.vendors.hitl.models import HitlRequest, Loop, Member, broadcast_json, person
 from mockserver.vendors.hitl.scenario import HitlConfig, WebhookTarget
 from mockserver.webhooks.policy import DEFAULT_POLICY, RetryPolicy
 from mockserver.webhooks.signatures import HmacSignature
@@ -85,8 +87,12 @@ def payload(
     now: float,
     form: str = "A",
     response_by: str = "id",
+    *,
+    values: Mapping[str, Any] | None = None,
+    broadcast: Callable[[tuple[Member, ...]], Any] | None = None,
 ) -> dict[str, Any]:
-    """The webhook body in the `hitl.webhook_body` form (A, B, C, D or merged)."""
+    """The webhook body in the `hitl.webhook_body` form (A, B, C, D or merged); `values` and
+    `broadcast` as `HitlRequest.to_json` takes them."""
     if form == "B":
         return {"event": event, **_flat(event, req)}
     if form == "D":
@@ -105,17 +111,17 @@ def payload(
             "event": event,
             "request_id": req.id,
             "timestamp": iso(now),
-            "data": {"request": req.to_json("object")},
+            "data": {"request": req.to_json("object", values=values, broadcast=broadcast)},
         }
-    data = _envelope(event, req, loop, req.to_json(response_by))
+    request_json = req.to_json(response_by, values=values, broadcast=broadcast)
+    data = _envelope(event, req, loop, request_json)
     if form == "A":
         return {"event": event, "timestamp": iso(now), "data": data}
     return {"event": event, "timestamp": iso(now), **_flat(event, req), "data": data}
 
 
-def _targets(cfg: HitlConfig, req: HitlRequest, event: str) -> list[WebhookTarget]:
+def _targets(cfg: HitlConfig, callback: Any, event: str) -> list[WebhookTarget]:
     targets: list[WebhookTarget] = []
-    callback = req.field("callback_url")
     if callback:
         targets.append(_callback_target(callback, cfg.webhook_secret))
     for target in cfg.webhooks:
@@ -138,21 +144,46 @@ def _headers(target: WebhookTarget, body: bytes, form: str) -> Mapping[str, str]
     return scheme.sign(target.secret, body)
 
 
+def _broadcast_fragment(members: tuple[Member, ...]) -> orjson.Fragment:
+    """`broadcasted_to` encoded once per broadcast list (every request made while a loop's
+    members stay the same shares one: `Loop.broadcast`), spliced into each body as is."""
+    kept = _BROADCASTS.get(id(members))
+    if kept is None or kept[0] is not members:
+        if len(_BROADCASTS) >= 256:
+            _BROADCASTS.clear()
+        kept = (members, orjson.Fragment(orjson.dumps(broadcast_json(members))))
+        _BROADCASTS[id(members)] = kept
+    return kept[1]
+
+
+# id of a broadcast list -> (the list, kept alive while cached; its encoded JSON)
+_BROADCASTS: dict[int, tuple[tuple[Member, ...], orjson.Fragment]] = {}
+
+
+def _body(make: Callable[[Callable[[tuple[Member, ...]], Any]], dict[str, Any]]) -> bytes:
+    """The encoded body `make(broadcast)` builds: with the shared encoded `broadcasted_to`,
+    or, for a value orjson cannot write (an integer beyond 64 bits in the metadata, say), by
+    the encoder's slower path with the list itself (which that path can read)."""
+    try:
+        return bytes(memoryview(orjson.dumps(make(_broadcast_fragment), default=str)))
+    except TypeError:
+        return dumps(make(broadcast_json))
+
+
 def emit(state: VendorState[HitlConfig], event: str, req: HitlRequest, loop: Loop | None) -> None:
     """Send `event` for `req` to its callback_url and the scenario's targets."""
-    targets = _targets(state.cfg, req, event)
+    values = req.values()
+    targets = _targets(state.cfg, values.get("callback_url"), event)
     if not targets:
         return
     world = state.world
     chosen = world.variants
-    body = dumps(
-        payload(
-            event,
-            req,
-            loop,
-            world.clock.timestamp(),
-            chosen.form(variants.WEBHOOK_BODY),
-            chosen.form(variants.RESPONSE_BY),
+    now = world.clock.timestamp()
+    form = chosen.form(variants.WEBHOOK_BODY)
+    response_by = chosen.form(variants.RESPONSE_BY)
+    body = _body(
+        lambda broadcast: payload(
+            event, req, loop, now, form, response_by, values=values, broadcast=broadcast
         )
     )
     signature = chosen.form(variants.SIGNATURE)

@@ -12,6 +12,7 @@ and at its newest commit, @6bcdeba).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -258,3 +259,28 @@ async def test_forms_c_and_d(make_sandbox: MakeSandbox, form: str) -> None:
             None,
             None,
         )
+
+
+async def test_broadcasted_to_is_encoded_once_and_reads_as_the_request_shows_it(
+    make_sandbox: MakeSandbox,
+) -> None:
+    """The body splices the broadcast list's encoding, made once for every request sharing it;
+    a request whose metadata only the slower encoder writes (an integer beyond 64 bits) gets
+    its list the plain way: either way the body is the compact JSON of what the request shows."""
+    sandbox = await make_sandbox({"join": "on_create"}, extra=HOOKS, honest=True)
+    loop = await sandbox.new_loop()
+    ids = []
+    for metadata in ({"n": 1}, {"big": 10**30}, {"n": 2}):
+        body = {**BODY, "metadata": metadata}
+        reply = await sandbox.call("POST", f"{API}/loops/{loop['id']}/requests", json_body=body)
+        ids.append(reply.body["data"]["request_id"])
+        await sandbox.act(ids[-1], {"claim": {"by": "sam@example.com"}})
+    deliveries = {d["subject"]: d for d in await sandbox.deliveries()}
+    for rid in ids:
+        shown = await sandbox.get_request(rid)
+        raw = deliveries[rid]["body"]
+        sent = json.loads(raw)["data"]["request"]
+        assert raw == json.dumps(json.loads(raw), separators=(",", ":"), ensure_ascii=False)
+        assert sent["broadcasted_to"] == shown["broadcasted_to"] and len(shown["broadcasted_to"])
+        assert sent["metadata"] == shown["metadata"]
+    assert json.loads(deliveries[ids[1]]["body"])["data"]["request"]["metadata"]["big"] == 10**30
