@@ -266,7 +266,7 @@ def pack(fields: Mapping[str, Any]) -> tuple[bytes | dict[str, Any], tuple[str, 
         data = orjson.dumps({k: v for k, v in fields.items() if v is not None})
     except TypeError:
         return dict(fields), names
-    if b"null" in data:
+    if data.find(b"null") != -1:  # (not `in`: see validation_requests._json_key)
         return dict(fields), names
     # orjson's bytes keep their 4 KiB working buffer: keep an exact-size copy instead
     return bytes(memoryview(data)), names

@@ -333,7 +333,9 @@ def _json_key(value: Any) -> bytes | None:
         key = orjson.dumps(value)
     except TypeError:
         return None
-    if b"null" in key:  # a real null, or a NaN / Infinity encoded as null
+    # a real null, or a NaN / Infinity encoded as null (`find`: `in` on bytes first tries the
+    # needle as an integer and builds a TypeError, a few thousand instructions)
+    if key.find(b"null") != -1:
         try:
             key = json.dumps(value, allow_nan=False, separators=(",", ":")).encode()
         except ValueError:
