@@ -39,6 +39,7 @@ from mockserver.vendors.hitl.validation_requests import (
     is_older_shape,
     parse_create_request,
     parse_update_request,
+    validate_create_request,
 )
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "parse_list_query",
     "parse_update_loop",
     "parse_update_request",
+    "validate_create_request",
 ]
 
 SORTS = ("created_at_desc", "created_at_asc", "priority_desc", "status_asc")
