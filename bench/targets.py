@@ -106,7 +106,7 @@ def prefilled(port: int, count: int) -> None:
     from mockserver.http.settings import Settings
     from mockserver.vendors.hitl.matchers import MATCHERS, RequestSubject
     from mockserver.vendors.hitl.models import ApiUser, HitlRequest
-    from mockserver.vendors.hitl.validation import validate_create_request
+    from mockserver.vendors.hitl.validation import FIELD_NAMES, validate_create_request
 
     logging.basicConfig(level=logging.WARNING)
     app = create_app(Settings(port=port, scenario=str(SCENARIO), log_level="warning"))
@@ -133,6 +133,7 @@ def prefilled(port: int, count: int) -> None:
                 loop_id=loop.id,
                 owner=user,
                 fields=fields,
+                names=FIELD_NAMES,
                 config=inp.response_config,
                 default_response=inp.default_response,
                 timeout_at=now + fields["timeout_seconds"],

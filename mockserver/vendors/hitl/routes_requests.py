@@ -23,6 +23,7 @@ from mockserver.vendors.hitl.models import HitlRequest, person
 from mockserver.vendors.hitl.routes_loops import _loop
 from mockserver.vendors.hitl.state import HitlState
 from mockserver.vendors.hitl.validation import (
+    FIELD_NAMES,
     check_object_id,
     is_older_shape,
     parse_feedback,
@@ -79,6 +80,7 @@ async def create_request(request: web.Request) -> web.Response:
         loop_id=loop.id,
         owner=user_of(request),
         fields=req_fields,
+        names=FIELD_NAMES,
         config=inp.response_config,
         default_response=inp.default_response,
         timeout_at=now + timeout,

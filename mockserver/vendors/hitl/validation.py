@@ -34,6 +34,7 @@ from mockserver.vendors.hitl.validation_fields import (
     require_object,
 )
 from mockserver.vendors.hitl.validation_requests import (
+    FIELD_NAMES,
     PRIORITIES,
     CreateRequestInput,
     is_older_shape,
@@ -43,6 +44,7 @@ from mockserver.vendors.hitl.validation_requests import (
 )
 
 __all__ = [
+    "FIELD_NAMES",
     "CreateRequestInput",
     "ListQuery",
     "check_object_id",

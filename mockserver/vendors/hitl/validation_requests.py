@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -144,8 +144,9 @@ def is_older_shape(body: Any) -> bool:
 
 
 class CreateRequestParts(NamedTuple):
-    """A validated create-request body as a request is stored: `fields` holds every name of
-    FIELD_NAMES, in that order (None: not set; `tags` a list)."""
+    """A validated create-request body as a request is stored: `fields` holds the fields of
+    FIELD_NAMES the body sets, none of them None (an absent one reads as None; `tags` is a
+    list), in no particular order."""
 
     fields: dict[str, Any]
     response_config: ResponseConfig
@@ -155,23 +156,21 @@ class CreateRequestParts(NamedTuple):
 
 def validate_create_request(body: Any, *, strict: bool) -> CreateRequestParts:
     """Validate a create-request body (either shape); 400 "Validation failed" naming the field.
-    The fields come as the dict a stored request keeps, with no CreateRequestInput in between
-    (a frozen dataclass of 21 fields costs more to build than the rest of the checks)."""
+    The fields come as a stored request keeps them, with no CreateRequestInput in between (a
+    frozen dataclass of 21 fields costs more to build than the checks themselves)."""
     obj = require_object(body)
-    fields: dict[str, Any] = dict.fromkeys(FIELD_NAMES)
     legacy: dict[str, Any] | None = None
     if is_older_shape(obj):
         if strict:
             raise invalid("request_text is required")
-        content, legacy = _map_legacy(obj)
-        fields.update(content)
+        fields, legacy = _map_legacy(obj)
     else:
         if strict:
             for key in _STRICT_REQUIRED:
                 if obj.get(key) is None:
                     raise invalid(f"{key} is required")
             reject_unknown(obj, _KNOWN)
-        _content_fields(obj, fields)
+        fields = _content_fields(obj)
     processing = get_enum(obj, "processing_type", PROCESSING_TYPES) or "time-sensitive"
     timeout = _timeout(obj, processing, strict=strict)
     response_type, cfg, fitting = _response(obj, strict=strict)
@@ -183,12 +182,12 @@ def validate_create_request(body: Any, *, strict: bool) -> CreateRequestParts:
     fields["response_type"] = response_type
     fields["processing_type"] = processing
     fields["timeout_seconds"] = timeout
-    fields["context"] = _context(obj)
-    fields["metadata"] = get_object(obj, "metadata")
     fields["platform"] = platform
-    fields["platform_version"] = get_str(obj, "platform_version")
-    fields["callback_url"] = get_url(obj, "callback_url")
-    fields["tags"] = get_str_list(obj, "tags") or None
+    for name, read in _OPTIONAL:
+        if name in obj:  # (each reader gives None for an absent key: no call needed)
+            value = read(obj)
+            if value is not None:
+                fields[name] = value
     return CreateRequestParts(fields, cfg, default, legacy)
 
 
@@ -196,11 +195,9 @@ def parse_create_request(body: Any, *, strict: bool) -> CreateRequestInput:
     """Validate a create-request body (either shape) into a CreateRequestInput; 400
     "Validation failed" naming the field."""
     fields, cfg, default, legacy = validate_create_request(body, strict=strict)
+    tags = tuple(fields.pop("tags", ()))
     return CreateRequestInput(
-        **fields | {"tags": tuple(fields["tags"] or ())},
-        response_config=cfg,
-        default_response=default,
-        legacy=legacy,
+        **fields, tags=tags, response_config=cfg, default_response=default, legacy=legacy
     )
 
 
@@ -257,22 +254,22 @@ def parse_update_request(
     return updates
 
 
-def _content_fields(obj: Mapping[str, Any], fields: dict[str, Any]) -> None:
-    """request_text, type, priority and the media fields of the current shape, into `fields`."""
+def _content_fields(obj: Mapping[str, Any]) -> dict[str, Any]:
+    """request_text, type, priority and the media fields (those set) of the current shape."""
     text = get_str(obj, "request_text", required=True, min_len=1, max_len=MAX_TEXT)
     kind = get_enum(obj, "type", CONTENT_TYPES) or "markdown"
-    fields["request_text"] = text
-    fields["type"] = kind
+    fields: dict[str, Any] = {"request_text": text, "type": kind}
     fields["priority"] = get_enum(obj, "priority", PRIORITIES) or "medium"
     for url_field in MEDIA_URL_FIELDS.values():
-        if url_field in obj:
-            fields[url_field] = get_url(obj, url_field, allow_data=True)
+        if url_field in obj and (url := get_url(obj, url_field, allow_data=True)) is not None:
+            fields[url_field] = url
     for name in ("file_type", "file_name"):
-        if name in obj:
-            fields[name] = get_str(obj, name)
+        if name in obj and (value := get_str(obj, name)) is not None:
+            fields[name] = value
     needed = MEDIA_URL_FIELDS.get(kind)
-    if needed and fields[needed] is None:
+    if needed and needed not in fields:
         raise invalid(f"{needed} is required when type is '{kind}'")
+    return fields
 
 
 def _map_legacy(obj: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -411,6 +408,17 @@ def _current_config(
     if isinstance(cfg, ResponseConfig):
         return cfg
     return parse_response_config(response_type, cfg, strict=False)
+
+
+# The fields after the platform that a body may leave out, each with its reader (in this order:
+# the first one wrong is the one an error names).
+_OPTIONAL: tuple[tuple[str, Callable[[Mapping[str, Any]], Any]], ...] = (
+    ("context", _context),
+    ("metadata", lambda obj: get_object(obj, "metadata")),
+    ("platform_version", lambda obj: get_str(obj, "platform_version")),
+    ("callback_url", lambda obj: get_url(obj, "callback_url")),
+    ("tags", lambda obj: get_str_list(obj, "tags") or None),
+)
 
 
 __all__ = [
