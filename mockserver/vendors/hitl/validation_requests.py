@@ -137,7 +137,7 @@ def is_older_shape(body: Any) -> bool:
     """The older body of the seed requests page (concepts/requests.mdx @cce3de9): `content` /
     `content_type`, no request_text."""
     return (
-        isinstance(body, Mapping)
+        isinstance(body, (dict, Mapping))  # (dict first: a dict needs no ABC check)
         and "request_text" not in body
         and ("content" in body or "content_type" in body)
     )
