@@ -151,15 +151,8 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
     except ApiError as exc:
         return vendor.render_error(exc)
     started = time.perf_counter()
-    entry = JournalEntry(
-        seq=0,  # numbered by the journal when appended
-        at="",  # the world's time once the call has arrived whole
-        vendor=vendor.name,
-        method=request.method,
-        path=request.path,
-        query=request.query_string,
-        headers=request.headers,
-        body=b"",
+    entry = JournalEntry.arriving(
+        vendor.name, request.method, request.path, request.query_string, request.headers
     )
     request[ENTRY] = entry
     world: World | None = None

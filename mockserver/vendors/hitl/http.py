@@ -111,7 +111,7 @@ def endpoint(*, query: Iterable[str] | None = ()) -> Callable[[Endpoint], Endpoi
         async def run(request: web.Request) -> web.Response:
             state = state_of(request)
             try:
-                request[USER] = authenticate(request, state)
+                user = request[USER] = authenticate(request, state)
                 if allowed is not None and request.query_string:
                     extra = sorted(set(request.query) - allowed)
                     if extra:
@@ -124,7 +124,7 @@ def endpoint(*, query: Iterable[str] | None = ()) -> Callable[[Endpoint], Endpoi
                 raise
             # Counted again after the handler: cancelling a pending request refunds a unit.
             now = state.world.clock.timestamp()
-            usage = state.limiter.peek(user_of(request).key, now)
+            usage = state.limiter.peek(user.key, now)
             counted = request[USAGE]
             if usage.used == counted.used and usage.reset_at == counted.reset_at:
                 response.headers.update(request[RATE_HEADERS])  # as counted: made once

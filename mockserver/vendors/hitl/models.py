@@ -156,15 +156,44 @@ class HitlRequest:
 
     @classmethod
     def new(
-        cls, *, fields: dict[str, Any], names: tuple[str, ...], default_response: Any, **rest: Any
+        cls,
+        *,
+        id: str,
+        loop_id: str,
+        owner: ApiUser,
+        fields: dict[str, Any],
+        names: tuple[str, ...],
+        config: ResponseConfig,
+        default_response: Any,
+        timeout_at: float,
+        created_at: float,
+        broadcasted_to: tuple[Member, ...],
+        legacy: dict[str, Any],
+        updated_at: float,
     ) -> HitlRequest:
-        """A request whose fields are `names`, of which `fields` holds those set (none None)."""
+        """A pending request whose fields are `names`, of which `fields` holds those set (none
+        None). (Made positionally: keywords cost a few thousand instructions more.)"""
         default = default_response
         if isinstance(default, str) and len(default) <= 64:
             default = sys.intern(default)  # one copy of "Reject" for every stored request
         priority = sys.intern(str(fields["priority"]))
         packed = pack_set(fields, names)
-        return cls(packed=packed, names=names, priority=priority, default_response=default, **rest)
+        return cls(
+            id,
+            loop_id,
+            owner,
+            packed,
+            names,
+            priority,
+            config,
+            default,
+            timeout_at,
+            created_at,
+            broadcasted_to,
+            legacy,
+            "pending",
+            updated_at,
+        )
 
     @property
     def fields(self) -> Mapping[str, Any]:
