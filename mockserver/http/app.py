@@ -73,8 +73,6 @@ def _vendor_for(request: web.Request, serving: _Serving) -> Vendor | None:
 
 def _host_of(request: web.Request, table: dict[int, HostBinding]) -> HostBinding | None:
     """The declared host whose own port the call arrived on (`--host-port`), if any."""
-    if not table:
-        return None
     sockname = request.get_extra_info("sockname")
     port = sockname[1] if isinstance(sockname, tuple) and len(sockname) >= 2 else None
     return table.get(port) if isinstance(port, int) else None
@@ -123,7 +121,7 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
     own = serving.own
     if not own.ports:  # started without naming its port (port 0, a test server): learn it
         own.learn(request.get_extra_info("sockname"))
-    host = _host_of(request, serving.host_ports)
+    host = _host_of(request, serving.host_ports) if serving.host_ports else None
     if host is None and request.path.startswith(appkeys.CONTROL_PREFIX):
         return await control_call(request, handler)
     if host is None and request.path == "/":  # the reviewer console is the sandbox's home page
@@ -199,7 +197,8 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
     if isinstance(response, web.Response) and isinstance(response.body, bytes):
         entry.answer = response.body[:ANSWER_LIMIT]  # a reference when short: no copy
     entry.duration_ms = (time.perf_counter() - started) * 1000
-    world = _journal_world(worlds, namespace, world)
+    if world is None or world.closed:
+        world = _journal_world(worlds, namespace, world)
     if world is not None:
         if not entry.at:
             entry.at = world.clock.now_iso()
