@@ -316,9 +316,9 @@ def _timeout(obj: Mapping[str, Any], processing: str, *, strict: bool) -> int:
 
 def _response(
     obj: Mapping[str, Any], *, strict: bool
-) -> tuple[str, ResponseConfig, set[bytes] | None]:
-    """The response type, its parsed config and (when the config is a cached one) the JSON of
-    the default responses already found to fit it."""
+) -> tuple[str, ResponseConfig, Fitting | None]:
+    """The response type, its parsed config and (when the config is a cached one) the default
+    responses already found to fit it."""
     response_type = obj.get("response_type")
     config = obj.get("response_config")
     if response_type is None:
@@ -335,13 +335,15 @@ def _response(
 # against each: a client sends the same few configs over and over, and one shared (frozen)
 # config per form also saves memory per stored request. Only valid configs and defaults are
 # kept (a validation error raises before anything is stored).
-_CONFIGS: dict[tuple[str, bool, bytes], tuple[ResponseConfig, set[bytes]]] = {}
+# The defaults found to fit a config: a string default as itself, another by its JSON.
+Fitting = set[bytes | str]
+_CONFIGS: dict[tuple[str, bool, bytes], tuple[ResponseConfig, Fitting]] = {}
 _CACHE_CAP = 512
 
 
 def _config(
     response_type: str, config: Any, *, strict: bool
-) -> tuple[ResponseConfig, set[bytes] | None]:
+) -> tuple[ResponseConfig, Fitting | None]:
     key = _json_key(config)
     if key is None:
         return parse_response_config(response_type, config, strict=strict), None
@@ -372,13 +374,14 @@ def _json_key(value: Any) -> bytes | None:
 
 
 def _check_default(
-    cfg: ResponseConfig, fitting: set[bytes] | None, value: Any, *, strict: bool
+    cfg: ResponseConfig, fitting: Fitting | None, value: Any, *, strict: bool
 ) -> None:
-    """check_default_response, skipped for a default whose JSON already fit this config."""
+    """check_default_response, skipped for a default that already fit this config (a string
+    is its own key: equal strings are equal JSON, with no encoding to make)."""
     if fitting is None or value is None:
         check_default_response(cfg, value, strict=strict)
         return
-    key = _json_key(value)
+    key = value if isinstance(value, str) else _json_key(value)
     if key is not None and key in fitting:
         return
     check_default_response(cfg, value, strict=strict)
