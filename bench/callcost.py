@@ -40,7 +40,12 @@ STAGES: list[tuple[str, list[str], list[str]]] = [
     ("loop lookup", ["hitl/routes_loops.py:_loop"], []),
     (
         "validation (JSON parse, fields, response config)",
-        ["hitl/http.py:json_body", "parse_create_request", "routes_requests.py:_fields"],
+        [
+            "hitl/http.py:json_body",
+            "validate_create_request",
+            "parse_create_request",  # older code: a CreateRequestInput, then _fields
+            "routes_requests.py:_fields",
+        ],
         [],
     ),
     ("rule choice", ["rules.py:choose"], []),

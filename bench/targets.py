@@ -106,8 +106,7 @@ def prefilled(port: int, count: int) -> None:
     from mockserver.http.settings import Settings
     from mockserver.vendors.hitl.matchers import MATCHERS, RequestSubject
     from mockserver.vendors.hitl.models import ApiUser, HitlRequest
-    from mockserver.vendors.hitl.routes_requests import _fields
-    from mockserver.vendors.hitl.validation import parse_create_request
+    from mockserver.vendors.hitl.validation import FIELD_NAMES, validate_create_request
 
     logging.basicConfig(level=logging.WARNING)
     app = create_app(Settings(port=port, scenario=str(SCENARIO), log_level="warning"))
@@ -122,8 +121,8 @@ def prefilled(port: int, count: int) -> None:
         members = tuple(m for m in loop.members if m.user_id != loop.creator_id)
         for _ in range(count):
             state.limiter.hit(user.key, world.clock.timestamp())
-            inp = parse_create_request(loads(body), strict=state.strict)
-            fields = _fields(inp)
+            inp = validate_create_request(loads(body), strict=state.strict)
+            fields = inp.fields
             rule = world.engine.choose(
                 state.cfg.rules,
                 lambda when, f=fields: MATCHERS.matches(when, RequestSubject(f, loop)),
@@ -134,9 +133,10 @@ def prefilled(port: int, count: int) -> None:
                 loop_id=loop.id,
                 owner=user,
                 fields=fields,
+                names=FIELD_NAMES,
                 config=inp.response_config,
                 default_response=inp.default_response,
-                timeout_at=now + inp.timeout_seconds,
+                timeout_at=now + fields["timeout_seconds"],
                 created_at=now,
                 broadcasted_to=members,
                 legacy=dict(inp.legacy or {}),

@@ -41,7 +41,7 @@ def loads(raw: bytes | str) -> Any:
     (TooDeep when too deep). Costs one `count` over the text unless it holds more brackets than
     MAX_DEPTH, when the parsed value's depth is measured."""
     try:
-        value = _parse(raw)
+        value, from_orjson = _parse(raw)
     except RecursionError:
         raise TooDeep() from None
     if isinstance(raw, bytes):
@@ -50,7 +50,9 @@ def loads(raw: bytes | str) -> Any:
         opens = raw.count("[") + raw.count("{")
     if opens > MAX_DEPTH and _too_deep(value):
         raise TooDeep()
-    if _may_hold_surrogates(raw):
+    # orjson refuses every text that decodes to an unpaired surrogate: only the standard
+    # library's values can hold one
+    if not from_orjson and _may_hold_surrogates(raw):
         value = _replace_surrogates(value)
     return value
 
@@ -100,19 +102,20 @@ _LONG_DIGITS = re.compile(rb"[0-9]{19}")
 _DIGITS = b"0123456789"
 
 
-def _parse(raw: bytes | str) -> Any:
+def _parse(raw: bytes | str) -> tuple[Any, bool]:
     """`json.loads(raw)`, through orjson where that gives the same result (same values, same
     errors): the standard library decides every body orjson refuses (NaN, lone surrogates,
     UTF-16, deep nesting) and every body that may hold a long integer (a body with fewer than
-    19 digits in all needs no search: deleting digits is cheaper)."""
+    19 digits in all needs no search: deleting digits is cheaper). With it, whether orjson
+    parsed it."""
     if isinstance(raw, bytes) and (
         len(raw) - len(raw.translate(None, _DIGITS)) < 19 or not _LONG_DIGITS.search(raw)
     ):
         try:
-            return orjson.loads(raw)
+            return orjson.loads(raw), True
         except orjson.JSONDecodeError:
             pass
-    return json.loads(raw)
+    return json.loads(raw), False
 
 
 def _too_deep(value: Any) -> bool:

@@ -31,8 +31,6 @@ from aiohttp import web
 
 from mockserver.base.errors import ApiError
 
-READ_BODY: web.RequestKey[bytes] = web.RequestKey("mockserver.body")
-
 
 class ClientGone(Exception):
     """The connection closed before the whole body arrived."""
@@ -118,8 +116,9 @@ async def read_body(request: web.Request, limits: BodyLimits) -> bytes:
     """The whole body (read once: later calls, and `request.read()`, get the same bytes).
     BodyRefused when it is too large, too slow or finds no room; ApiError 400 when it does not
     decode; ClientGone when the client hung up before the end."""
-    if READ_BODY in request:
-        return request[READ_BODY]
+    # read already: the same bytes (`in request` would cost a KeyError raised and caught)
+    if request._read_bytes is not None:
+        return request._read_bytes
     declared = request.content_length
     if declared is not None and declared > limits.max_body:
         _give_up(request, drain=True)
@@ -136,9 +135,7 @@ async def read_body(request: web.Request, limits: BodyLimits) -> bytes:
         # The whole body is here already (the usual small call arrives in one packet): no
         # timeout to arm and no loop turn. Nothing is still arriving, so nothing is held; a
         # body the bounds refuse takes the loop below, which refuses it in their words.
-        body = content.read_nowait()
-        request[READ_BODY] = body
-        request._read_bytes = body
+        body = request._read_bytes = content.read_nowait()
         return body
     chunks: list[bytes] = []
     taken = 0
@@ -173,9 +170,7 @@ async def read_body(request: web.Request, limits: BodyLimits) -> bytes:
         raise ClientGone() from None
     finally:
         held.give(taken)
-    body = b"".join(chunks)
-    request[READ_BODY] = body
-    request._read_bytes = body  # `await request.read()` in a handler returns these bytes
+    body = request._read_bytes = b"".join(chunks)  # what `await request.read()` returns
     return body
 
 

@@ -8,10 +8,11 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
-from multidict import CIMultiDict
+from multidict import CIMultiDict, istr
 
 from mockserver.base.errors import ApiError
 from mockserver.base.loopwatch import serve_watch
@@ -37,23 +38,41 @@ from mockserver.records.journal import ANSWER_LIMIT, JournalEntry
 from mockserver.records.notifier import Notifier
 from mockserver.scenario.loading.library import ScenarioLibrary
 from mockserver.scenario.rules import ScriptedFault, scripted_latency
-from mockserver.webhooks.transport import Transport
+from mockserver.webhooks.transport import OwnAddresses, Transport
 
 log = logging.getLogger("mockserver.http")
 
 
-def _vendor_for(request: web.Request, vendors: Sequence[Vendor]) -> Vendor | None:
-    owner = request.app[appkeys.ROUTE_VENDORS].get(request.match_info.route)
+@dataclass(frozen=True, slots=True)
+class _Serving:
+    """What the middleware reads on every call, gathered once when the app is built: an app
+    key costs a Python call per read (and `request.app` two)."""
+
+    own: OwnAddresses
+    vendors: tuple[Vendor, ...]
+    route_vendors: dict[web.AbstractRoute, Vendor]
+    host_ports: dict[int, HostBinding]  # filled in place once the host ports are bound
+    settings: Settings
+    worlds: Worlds
+    body_limits: BodyLimits
+
+
+_SERVING: web.AppKey[_Serving] = web.AppKey("serving")
+
+# Header names as multidict's case-insensitive strings: a lookup by one skips folding the name.
+_AUTHORIZATION = istr("Authorization")
+_NAMESPACE = istr(appkeys.NAMESPACE_HEADER)
+
+
+def _vendor_for(request: web.Request, serving: _Serving) -> Vendor | None:
+    owner = serving.route_vendors.get(request.match_info.route)
     if owner is not None:
         return owner
-    return next((v for v in vendors if v.owns(request)), None)
+    return next((v for v in serving.vendors if v.owns(request)), None)
 
 
-def _host_of(request: web.Request) -> HostBinding | None:
+def _host_of(request: web.Request, table: dict[int, HostBinding]) -> HostBinding | None:
     """The declared host whose own port the call arrived on (`--host-port`), if any."""
-    table = request.app[appkeys.HOST_PORTS]
-    if not table:
-        return None
     sockname = request.get_extra_info("sockname")
     port = sockname[1] if isinstance(sockname, tuple) and len(sockname) >= 2 else None
     return table.get(port) if isinstance(port, int) else None
@@ -72,7 +91,7 @@ def _namespace_from_key(request: web.Request) -> tuple[str, web.Request]:
     """`Authorization: <scheme> <key>~<namespace>` runs the call in that namespace, with the
     suffix removed before the vendor checks the key. Isolation by API key for clients that
     can change only the base URL and the key (every vendor here sends its key this way)."""
-    header = request.headers.get("Authorization", "")
+    header = request.headers.get(_AUTHORIZATION, "")
     if "~" not in header:
         return "", request
     scheme, _, rest = header.strip().partition(" ")
@@ -98,17 +117,17 @@ def _http_error(exc: web.HTTPException, request: web.Request) -> ApiError:
 
 @web.middleware
 async def vendor_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    own = request.app[appkeys.TRANSPORT].own
+    serving = request.app[_SERVING]
+    own = serving.own
     if not own.ports:  # started without naming its port (port 0, a test server): learn it
         own.learn(request.get_extra_info("sockname"))
-    host = _host_of(request)
+    host = _host_of(request, serving.host_ports) if serving.host_ports else None
     if host is None and request.path.startswith(appkeys.CONTROL_PREFIX):
         return await control_call(request, handler)
     if host is None and request.path == "/":  # the reviewer console is the sandbox's home page
         raise web.HTTPFound(appkeys.CONTROL_PREFIX + "/ui")
-    app = request.app
-    vendors = app[appkeys.VENDORS]
-    vendor = _vendor_for(request, vendors)
+    vendors = serving.vendors
+    vendor = _vendor_for(request, serving)
     if host is not None:  # a host's own port: that host's vendor answers, whatever the path
         request[SERVED_HOST] = host.host
         if not _served_by_host(request, host, vendor):
@@ -120,30 +139,24 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
         )
     if own.marked(request):  # a webhook of this sandbox that came back to it (a port forward)
         return vendor.render_error(ApiError(403, own.REFUSAL, code="self-delivery"))
-    namespace = appkeys.vendor_namespace(request)
-    if not namespace and app[appkeys.SETTINGS].key_namespaces:
+    # a vendor call's namespace: the header only, so vendor query strings stay the vendor's
+    namespace = request.headers.get(_NAMESPACE, "")
+    if not namespace and serving.settings.key_namespaces:
         namespace, request = _namespace_from_key(request)
-    worlds = app[appkeys.WORLDS]
+    worlds = serving.worlds
     try:
         worlds.get(namespace)  # no room for another namespace: refused before its body is read
     except ApiError as exc:
         return vendor.render_error(exc)
     started = time.perf_counter()
-    entry = JournalEntry(
-        seq=0,  # numbered by the journal when appended
-        at="",  # the world's time once the call has arrived whole
-        vendor=vendor.name,
-        method=request.method,
-        path=request.path,
-        query=request.query_string,
-        headers=request.headers,
-        body=b"",
+    entry = JournalEntry.arriving(
+        vendor.name, request.method, request.path, request.query_string, request.headers
     )
     request[ENTRY] = entry
     world: World | None = None
     response: web.StreamResponse
     try:
-        entry.body = await read_body(request, app[appkeys.BODY_LIMITS])
+        entry.body = await read_body(request, serving.body_limits)
         # The namespace's world as it is now that the call has arrived whole: a reset while
         # the body was on its way replaced the world it found, and the call belongs to the new.
         world = request[WORLD] = worlds.get(namespace)
@@ -184,7 +197,8 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
     if isinstance(response, web.Response) and isinstance(response.body, bytes):
         entry.answer = response.body[:ANSWER_LIMIT]  # a reference when short: no copy
     entry.duration_ms = (time.perf_counter() - started) * 1000
-    world = _journal_world(worlds, namespace, world)
+    if world is None or world.closed:
+        world = _journal_world(worlds, namespace, world)
     if world is not None:
         if not entry.at:
             entry.at = world.clock.now_iso()
@@ -300,4 +314,13 @@ def build_app(
     app[appkeys.HOST_PORTS] = {}  # filled by whoever binds the host ports (hostports.install)
     app.router.add_routes(control_routes())
     app.router.add_routes(openapi_routes())
+    app[_SERVING] = _Serving(
+        transport.own,
+        app[appkeys.VENDORS],
+        route_vendors,
+        app[appkeys.HOST_PORTS],
+        settings,
+        app[appkeys.WORLDS],
+        app[appkeys.BODY_LIMITS],
+    )
     return app

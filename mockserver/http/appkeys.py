@@ -39,8 +39,3 @@ CONTROL_PREFIX = "/_mockserver"
 def namespace_of(request: web.Request) -> str:
     """A control-plane call's namespace: the header, or `?namespace=`."""
     return request.headers.get(NAMESPACE_HEADER) or request.query.get("namespace", "") or ""
-
-
-def vendor_namespace(request: web.Request) -> str:
-    """A vendor call's namespace: the header only, so vendor query strings stay the vendor's."""
-    return request.headers.get(NAMESPACE_HEADER, "")

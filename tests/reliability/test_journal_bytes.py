@@ -14,7 +14,13 @@ import sys
 import types
 from pathlib import Path
 
-from mockserver.records.journal import BODY_LIMIT, JournalEntry
+from mockserver.records.journal import (
+    BODY_LIMIT,
+    ENTRY_OVERHEAD,
+    HEADER_OVERHEAD,
+    JournalEntry,
+    stored_size,
+)
 
 from .conftest import START, MakeClient, worlds_of
 
@@ -115,6 +121,29 @@ async def test_the_counted_size_of_an_entry_tracks_what_it_holds(sandbox: MakeCl
         held = deep_size(entry)
         assert held / 2 <= entry.cost <= held * 2, (query[:40], len(headers), len(body))
     assert journal.bytes == sum(e.cost for e in journal)
+
+
+def getsizeof_cost(entry: JournalEntry) -> int:
+    """What an entry costs by `sys.getsizeof` of each part (stored_size takes `__sizeof__`)."""
+    size = sys.getsizeof
+    parts = [entry.body, entry.answer, entry.path, entry.query, entry.at]
+    parts += [*entry.headers.keys(), *entry.headers.values()]
+    return ENTRY_OVERHEAD + sum(map(size, parts)) + HEADER_OVERHEAD * len(entry.headers)
+
+
+async def test_the_counted_size_is_what_getsizeof_gives(sandbox: MakeClient) -> None:
+    """Whatever the text of a call's parts (ASCII, Latin-1, wider, astral), the cost counted
+    is what `sys.getsizeof` says they hold."""
+    client = await sandbox(SCENARIO)
+    journal = worlds_of(client).get("").journal
+    for text in ("a", "é", "€", "😀" * 3):
+        resp = await client.post(
+            f"/api/v1/task/sync?q={text}", data=text.encode(), headers={"X-Text": text}
+        )
+        assert resp.status == 401
+        entry: JournalEntry = list(journal)[-1]
+        assert entry.headers["X-Text"] == text and text in entry.query
+        assert entry.cost == stored_size(entry) == getsizeof_cost(entry)
 
 
 async def test_queries_count_against_the_byte_cap(sandbox: MakeClient) -> None:

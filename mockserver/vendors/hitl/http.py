@@ -8,7 +8,8 @@ from collections.abc import Awaitable, Callable, Iterable
 from functools import wraps
 from typing import Any
 
-from aiohttp import web
+from aiohttp import hdrs, web
+from multidict import istr
 
 from mockserver.base import jsonio
 from mockserver.base.errors import ApiError
@@ -45,7 +46,7 @@ def user_of(request: web.Request) -> ApiUser:
 
 def authenticate(request: web.Request, state: HitlState) -> ApiUser:
     """Bearer key check, then one unit of the key's hourly budget (401 / 429 as documented)."""
-    header = request.headers.get("Authorization", "")
+    header = request.headers.get(hdrs.AUTHORIZATION, "")
     scheme, _, key = header.partition(" ")
     key = key.strip()
     now = state.world.clock.timestamp()
@@ -83,11 +84,17 @@ def authenticate(request: web.Request, state: HitlState) -> ApiUser:
     return ApiUser.for_key(key)
 
 
+# (multidict's case-insensitive strings: an answer's headers take them without folding them)
+_LIMIT = istr("X-RateLimit-Limit")
+_REMAINING = istr("X-RateLimit-Remaining")
+_RESET = istr("X-RateLimit-Reset")
+
+
 def rate_headers(usage: Usage) -> dict[str, str]:
     return {
-        "X-RateLimit-Limit": str(usage.limit),
-        "X-RateLimit-Remaining": str(usage.remaining),
-        "X-RateLimit-Reset": str(int(usage.reset_at)),
+        _LIMIT: str(usage.limit),
+        _REMAINING: str(usage.remaining),
+        _RESET: str(int(usage.reset_at)),
     }
 
 
@@ -104,7 +111,7 @@ def endpoint(*, query: Iterable[str] | None = ()) -> Callable[[Endpoint], Endpoi
         async def run(request: web.Request) -> web.Response:
             state = state_of(request)
             try:
-                request[USER] = authenticate(request, state)
+                user = request[USER] = authenticate(request, state)
                 if allowed is not None and request.query_string:
                     extra = sorted(set(request.query) - allowed)
                     if extra:
@@ -117,7 +124,7 @@ def endpoint(*, query: Iterable[str] | None = ()) -> Callable[[Endpoint], Endpoi
                 raise
             # Counted again after the handler: cancelling a pending request refunds a unit.
             now = state.world.clock.timestamp()
-            usage = state.limiter.peek(user_of(request).key, now)
+            usage = state.limiter.peek(user.key, now)
             counted = request[USAGE]
             if usage.used == counted.used and usage.reset_at == counted.reset_at:
                 response.headers.update(request[RATE_HEADERS])  # as counted: made once
@@ -138,7 +145,7 @@ async def json_body(request: web.Request, *, optional: bool = False) -> Any:
             return None
         raise ApiError(400, "Invalid request body", data="a JSON body is required")
     if (
-        request.headers.get("Content-Type") != "application/json"  # the usual: no parsing
+        request.headers.get(hdrs.CONTENT_TYPE) != "application/json"  # the usual: no parsing
         and request.content_type not in ("application/json", "application/octet-stream", "")
     ):
         raise ApiError(

@@ -12,8 +12,12 @@ from mockserver.kit.vendor import Handler, Route
 from mockserver.vendors.hitl import routes_loops as loops
 from mockserver.vendors.hitl import routes_requests as requests
 
-# Paths below the version prefix.
+# Paths below the version prefix. The create-request comes first: aiohttp tries the resources
+# that share a prefix (here `/loops`) in the order they were added, and it is the call a suite
+# makes most. No two of these paths match the same URL, so the order changes nothing else.
 _API: list[tuple[str, str, Handler]] = [
+    ("GET", "/loops/{loop_id}/requests", requests.list_loop_requests),
+    ("POST", "/loops/{loop_id}/requests", requests.create_request),
     ("POST", "/loops", loops.create_loop),
     ("GET", "/loops", loops.list_loops),
     ("GET", "/loops/{loop_id}", loops.get_loop),
@@ -21,8 +25,6 @@ _API: list[tuple[str, str, Handler]] = [
     ("DELETE", "/loops/{loop_id}", loops.delete_loop),
     ("GET", "/loops/{loop_id}/members", loops.list_members),
     ("DELETE", "/loops/{loop_id}/members/{user_id}", loops.remove_member),
-    ("GET", "/loops/{loop_id}/requests", requests.list_loop_requests),
-    ("POST", "/loops/{loop_id}/requests", requests.create_request),
     ("GET", "/requests", requests.list_requests),
     ("GET", "/requests/{request_id}", requests.get_request),
     ("PATCH", "/requests/{request_id}", requests.update_request),

@@ -8,7 +8,6 @@ named.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import fields
 from typing import Any
 
 from aiohttp import web
@@ -24,24 +23,16 @@ from mockserver.vendors.hitl.models import HitlRequest, person
 from mockserver.vendors.hitl.routes_loops import _loop
 from mockserver.vendors.hitl.state import HitlState
 from mockserver.vendors.hitl.validation import (
-    CreateRequestInput,
+    FIELD_NAMES,
     check_object_id,
     is_older_shape,
-    parse_create_request,
     parse_feedback,
     parse_list_query,
     parse_update_request,
+    validate_create_request,
 )
 
 _PRIORITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
-_SEPARATE = ("response_config", "default_response", "legacy")
-_FIELD_NAMES = tuple(f.name for f in fields(CreateRequestInput) if f.name not in _SEPARATE)
-
-
-def _fields(inp: CreateRequestInput) -> dict[str, Any]:
-    out = {name: getattr(inp, name) for name in _FIELD_NAMES}
-    out["tags"] = list(inp.tags) if inp.tags else None
-    return out
 
 
 def _request(request: web.Request) -> HitlRequest:
@@ -63,11 +54,11 @@ async def create_request(request: web.Request) -> web.Response:
     body = await json_body(request)
     if is_older_shape(body) and state.world.variants.is_(variants.OLDER_SHAPE, "rejected"):
         raise ApiError(400, "Validation failed", data="request_text is required")
-    inp = parse_create_request(body, strict=state.strict)
+    inp = validate_create_request(body, strict=state.strict)
     if not state.strict:
         shadow(
             request,
-            lambda: parse_create_request(body, strict=True),
+            lambda: validate_create_request(body, strict=True),
             REQUEST_SOURCE,
             verdicts=state.strict_verdicts,
             key=await request.read(),
@@ -77,18 +68,19 @@ async def create_request(request: web.Request) -> web.Response:
     members = loop.broadcast()
     if not members:
         raise ApiError(400, "No active members found in the loop")
-    req_fields = _fields(inp)
+    req_fields = inp.fields
     subject = RequestSubject(req_fields, loop)
     # a rule starting with `fail` answers this call (the core's `fail`: `choose` raises it)
     rule = state.world.engine.choose(state.cfg.rules, lambda when: MATCHERS.matches(when, subject))
     world = state.world
     now = world.clock.timestamp()
-    timeout = inp.timeout_seconds
+    timeout = req_fields["timeout_seconds"]
     req = HitlRequest.new(
         id=world.ids.object_id(),
         loop_id=loop.id,
         owner=user_of(request),
         fields=req_fields,
+        names=FIELD_NAMES,
         config=inp.response_config,
         default_response=inp.default_response,
         timeout_at=now + timeout,

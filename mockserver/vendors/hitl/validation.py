@@ -34,14 +34,17 @@ from mockserver.vendors.hitl.validation_fields import (
     require_object,
 )
 from mockserver.vendors.hitl.validation_requests import (
+    FIELD_NAMES,
     PRIORITIES,
     CreateRequestInput,
     is_older_shape,
     parse_create_request,
     parse_update_request,
+    validate_create_request,
 )
 
 __all__ = [
+    "FIELD_NAMES",
     "CreateRequestInput",
     "ListQuery",
     "check_object_id",
@@ -52,6 +55,7 @@ __all__ = [
     "parse_list_query",
     "parse_update_loop",
     "parse_update_request",
+    "validate_create_request",
 ]
 
 SORTS = ("created_at_desc", "created_at_asc", "priority_desc", "status_asc")

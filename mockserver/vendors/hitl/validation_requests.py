@@ -34,10 +34,11 @@ https://docs.hitl.sh/quickstart (quickstart.mdx).
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -125,31 +126,51 @@ class CreateRequestInput:
     legacy: dict[str, Any] | None = None
 
 
+# The fields a stored request keeps, in this order: CreateRequestInput's, less those kept apart.
+_KEPT_APART = ("response_config", "default_response", "legacy")
+FIELD_NAMES = tuple(
+    f.name for f in dataclasses.fields(CreateRequestInput) if f.name not in _KEPT_APART
+)
+
+
 def is_older_shape(body: Any) -> bool:
     """The older body of the seed requests page (concepts/requests.mdx @cce3de9): `content` /
     `content_type`, no request_text."""
     return (
-        isinstance(body, Mapping)
+        isinstance(body, (dict, Mapping))  # (dict first: a dict needs no ABC check)
         and "request_text" not in body
         and ("content" in body or "content_type" in body)
     )
 
 
-def parse_create_request(body: Any, *, strict: bool) -> CreateRequestInput:
-    """Validate a create-request body (either shape); 400 "Validation failed" naming the field."""
+class CreateRequestParts(NamedTuple):
+    """A validated create-request body as a request is stored: `fields` holds the fields of
+    FIELD_NAMES the body sets, none of them None (an absent one reads as None; `tags` is a
+    list), in no particular order."""
+
+    fields: dict[str, Any]
+    response_config: ResponseConfig
+    default_response: Any
+    legacy: dict[str, Any] | None
+
+
+def validate_create_request(body: Any, *, strict: bool) -> CreateRequestParts:
+    """Validate a create-request body (either shape); 400 "Validation failed" naming the field.
+    The fields come as a stored request keeps them, with no CreateRequestInput in between (a
+    frozen dataclass of 21 fields costs more to build than the checks themselves)."""
     obj = require_object(body)
     legacy: dict[str, Any] | None = None
     if is_older_shape(obj):
         if strict:
             raise invalid("request_text is required")
-        content, legacy = _map_legacy(obj)
+        fields, legacy = _map_legacy(obj)
     else:
         if strict:
             for key in _STRICT_REQUIRED:
                 if obj.get(key) is None:
                     raise invalid(f"{key} is required")
             reject_unknown(obj, _KNOWN)
-        content = _content_fields(obj)
+        fields = _content_fields(obj)
     processing = get_enum(obj, "processing_type", PROCESSING_TYPES) or "time-sensitive"
     timeout = _timeout(obj, processing, strict=strict)
     response_type, cfg, fitting = _response(obj, strict=strict)
@@ -158,20 +179,25 @@ def parse_create_request(body: Any, *, strict: bool) -> CreateRequestInput:
     platform = get_str(obj, "platform") or "api"
     if strict and obj.get("platform") is not None:
         platform = get_enum(obj, "platform", PLATFORMS) or platform
+    fields["response_type"] = response_type
+    fields["processing_type"] = processing
+    fields["timeout_seconds"] = timeout
+    fields["platform"] = platform
+    for name, read in _OPTIONAL:
+        if name in obj:  # (each reader gives None for an absent key: no call needed)
+            value = read(obj)
+            if value is not None:
+                fields[name] = value
+    return CreateRequestParts(fields, cfg, default, legacy)
+
+
+def parse_create_request(body: Any, *, strict: bool) -> CreateRequestInput:
+    """Validate a create-request body (either shape) into a CreateRequestInput; 400
+    "Validation failed" naming the field."""
+    fields, cfg, default, legacy = validate_create_request(body, strict=strict)
+    tags = tuple(fields.pop("tags", ()))
     return CreateRequestInput(
-        response_type=response_type,
-        response_config=cfg,
-        processing_type=processing,
-        timeout_seconds=timeout,
-        default_response=default,
-        context=_context(obj),
-        metadata=get_object(obj, "metadata"),
-        platform=platform,
-        platform_version=get_str(obj, "platform_version"),
-        callback_url=get_url(obj, "callback_url"),
-        tags=tuple(get_str_list(obj, "tags") or ()),
-        legacy=legacy,
-        **content,
+        **fields, tags=tags, response_config=cfg, default_response=default, legacy=legacy
     )
 
 
@@ -229,17 +255,19 @@ def parse_update_request(
 
 
 def _content_fields(obj: Mapping[str, Any]) -> dict[str, Any]:
-    """request_text, type, priority and the media fields of the current shape."""
+    """request_text, type, priority and the media fields (those set) of the current shape."""
     text = get_str(obj, "request_text", required=True, min_len=1, max_len=MAX_TEXT)
     kind = get_enum(obj, "type", CONTENT_TYPES) or "markdown"
     fields: dict[str, Any] = {"request_text": text, "type": kind}
     fields["priority"] = get_enum(obj, "priority", PRIORITIES) or "medium"
     for url_field in MEDIA_URL_FIELDS.values():
-        fields[url_field] = get_url(obj, url_field, allow_data=True) if url_field in obj else None
+        if url_field in obj and (url := get_url(obj, url_field, allow_data=True)) is not None:
+            fields[url_field] = url
     for name in ("file_type", "file_name"):
-        fields[name] = get_str(obj, name) if name in obj else None
+        if name in obj and (value := get_str(obj, name)) is not None:
+            fields[name] = value
     needed = MEDIA_URL_FIELDS.get(kind)
-    if needed and fields[needed] is None:
+    if needed and needed not in fields:
         raise invalid(f"{needed} is required when type is '{kind}'")
     return fields
 
@@ -288,9 +316,9 @@ def _timeout(obj: Mapping[str, Any], processing: str, *, strict: bool) -> int:
 
 def _response(
     obj: Mapping[str, Any], *, strict: bool
-) -> tuple[str, ResponseConfig, set[bytes] | None]:
-    """The response type, its parsed config and (when the config is a cached one) the JSON of
-    the default responses already found to fit it."""
+) -> tuple[str, ResponseConfig, Fitting | None]:
+    """The response type, its parsed config and (when the config is a cached one) the default
+    responses already found to fit it."""
     response_type = obj.get("response_type")
     config = obj.get("response_config")
     if response_type is None:
@@ -307,13 +335,15 @@ def _response(
 # against each: a client sends the same few configs over and over, and one shared (frozen)
 # config per form also saves memory per stored request. Only valid configs and defaults are
 # kept (a validation error raises before anything is stored).
-_CONFIGS: dict[tuple[str, bool, bytes], tuple[ResponseConfig, set[bytes]]] = {}
+# The defaults found to fit a config: a string default as itself, another by its JSON.
+Fitting = set[bytes | str]
+_CONFIGS: dict[tuple[str, bool, bytes], tuple[ResponseConfig, Fitting]] = {}
 _CACHE_CAP = 512
 
 
 def _config(
     response_type: str, config: Any, *, strict: bool
-) -> tuple[ResponseConfig, set[bytes] | None]:
+) -> tuple[ResponseConfig, Fitting | None]:
     key = _json_key(config)
     if key is None:
         return parse_response_config(response_type, config, strict=strict), None
@@ -333,7 +363,9 @@ def _json_key(value: Any) -> bytes | None:
         key = orjson.dumps(value)
     except TypeError:
         return None
-    if b"null" in key:  # a real null, or a NaN / Infinity encoded as null
+    # a real null, or a NaN / Infinity encoded as null (`find`: `in` on bytes first tries the
+    # needle as an integer and builds a TypeError, a few thousand instructions)
+    if key.find(b"null") != -1:
         try:
             key = json.dumps(value, allow_nan=False, separators=(",", ":")).encode()
         except ValueError:
@@ -342,13 +374,14 @@ def _json_key(value: Any) -> bytes | None:
 
 
 def _check_default(
-    cfg: ResponseConfig, fitting: set[bytes] | None, value: Any, *, strict: bool
+    cfg: ResponseConfig, fitting: Fitting | None, value: Any, *, strict: bool
 ) -> None:
-    """check_default_response, skipped for a default whose JSON already fit this config."""
+    """check_default_response, skipped for a default that already fit this config (a string
+    is its own key: equal strings are equal JSON, with no encoding to make)."""
     if fitting is None or value is None:
         check_default_response(cfg, value, strict=strict)
         return
-    key = _json_key(value)
+    key = value if isinstance(value, str) else _json_key(value)
     if key is not None and key in fitting:
         return
     check_default_response(cfg, value, strict=strict)
@@ -380,9 +413,23 @@ def _current_config(
     return parse_response_config(response_type, cfg, strict=False)
 
 
+# The fields after the platform that a body may leave out, each with its reader (in this order:
+# the first one wrong is the one an error names).
+_OPTIONAL: tuple[tuple[str, Callable[[Mapping[str, Any]], Any]], ...] = (
+    ("context", _context),
+    ("metadata", lambda obj: get_object(obj, "metadata")),
+    ("platform_version", lambda obj: get_str(obj, "platform_version")),
+    ("callback_url", lambda obj: get_url(obj, "callback_url")),
+    ("tags", lambda obj: get_str_list(obj, "tags") or None),
+)
+
+
 __all__ = [
     "DEFAULT_LEGACY_OPTIONS",
+    "FIELD_NAMES",
     "CreateRequestInput",
+    "CreateRequestParts",
     "parse_create_request",
     "parse_update_request",
+    "validate_create_request",
 ]

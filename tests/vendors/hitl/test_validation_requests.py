@@ -11,9 +11,11 @@ import pytest
 from mockserver.base.errors import ApiError
 from mockserver.vendors.hitl.response_types import SelectOption
 from mockserver.vendors.hitl.validation import (
+    FIELD_NAMES,
     CreateRequestInput,
     parse_create_request,
     parse_update_request,
+    validate_create_request,
 )
 
 SEED_OPTIONS = [
@@ -246,6 +248,60 @@ def test_optional_fields_are_kept() -> None:
         "1.0.0",
         {"post_id": "p1"},
     )
+
+
+def test_the_route_stores_every_field_the_body_sets_and_no_other() -> None:
+    """What the create route stores (validate_create_request's fields): each field the body
+    sets, checked, with its default where it sets none; a field sent as null is not set."""
+    body = DOCS_BODY | {
+        "type": "video",
+        "video_url": "https://example.com/v.mp4",
+        "file_name": "v.mp4",
+        "metadata": {"m": [1, None]},
+        "tags": ["a"],
+        "callback_url": "https://hooks.example.com/h",
+        "platform_version": "2",
+        "context": {"c": 1},
+        "image_url": None,
+        "file_type": None,
+    }
+    for strict in (False, True):
+        parts = validate_create_request(body, strict=strict)
+        assert parts.fields == {
+            "request_text": DOCS_BODY["request_text"],
+            "response_type": "single_select",
+            "processing_type": "time-sensitive",
+            "type": "video",
+            "priority": "high",
+            "timeout_seconds": 1800,
+            "video_url": "https://example.com/v.mp4",
+            "file_name": "v.mp4",
+            "context": {"c": 1},
+            "metadata": {"m": [1, None]},
+            "platform": "api",
+            "platform_version": "2",
+            "callback_url": "https://hooks.example.com/h",
+            "tags": ["a"],
+        }
+        assert parts.default_response == "reject" and parts.legacy is None
+    assert set(parts.fields) <= set(FIELD_NAMES)
+    assert set(FIELD_NAMES) | {"response_config", "default_response", "legacy"} == {
+        f.name for f in dataclasses.fields(CreateRequestInput)
+    }
+    older = validate_create_request(
+        {"content": "aGVsbG8=", "content_type": "document", "priority": "urgent"}, strict=False
+    )
+    assert older.fields == {
+        "priority": "critical",
+        "request_text": "Review this document",
+        "type": "file",
+        "file_url": "data:application/octet-stream;base64,aGVsbG8=",
+        "response_type": "single_select",
+        "processing_type": "time-sensitive",
+        "timeout_seconds": 3600,
+        "platform": "api",
+    }
+    assert older.legacy == {"content": "aGVsbG8=", "content_type": "document", "priority": "urgent"}
 
 
 def test_missing_response_type_and_config_default_to_legacy_decisions() -> None:
