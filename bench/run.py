@@ -28,7 +28,7 @@ Sections (`--only` one of them; all by default):
    at 100,000 requests with every webhook failing (memory per request, pending deliveries,
    abandoned at the bound); SIGTERM under full load.
 5. instructions: callgrind instruction counts per call (bench/instructions.py) for the quiet
-   path, the live path and the bare ceiling, when valgrind is installed.
+   path, the live path (manual and real clock) and the bare ceiling, when valgrind is installed.
 6. inprocess: start-up and reset; 10,000 scripted decisions with signed webhooks.
 Every section prints the load average before and after it.
 """
@@ -268,6 +268,7 @@ def instruction_rows() -> list[str]:
     for kind, label in (
         ("sandbox", "HITL create-request, quiet path"),
         ("live", "HITL create-request, live path: the call, its claim and answer, two webhooks"),
+        ("realtime", "the same on the real clock, webhooks sent by the sender (as under wrk)"),
         ("bare", "bare aiohttp ceiling"),
     ):
         rows.append(f"| {label} | {instructions(kind):,.0f} |")
