@@ -52,8 +52,9 @@ schema: $(STAMP)
 	$(BIN)/mockserver schema > scenarios/scenario.schema.json
 
 # Every benchmark row of docs/benchmarks.md, printed as Markdown (about 45 minutes; wrk and,
-# for instruction counts, valgrind; for the peers, java and npm). `make bench BENCH_ARGS=--quick` in a few minutes;
-# BENCH_ARGS="--only throughput" and the other sections: bench/run.py's docstring lists them.
+# for instruction counts, valgrind; for the peers, java and npm). `make bench
+# BENCH_ARGS=--quick` in a few minutes; BENCH_ARGS="--only throughput" and the other sections:
+# bench/run.py's docstring lists them.
 BENCH_ARGS ?=
 
 bench: $(STAMP)
