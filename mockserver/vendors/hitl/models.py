@@ -320,7 +320,7 @@ def pack_set(present: dict[str, Any], names: tuple[str, ...]) -> bytes | dict[st
         data = orjson.dumps(present)
     except TypeError:
         return dict.fromkeys(names) | present
-    if data.find(b"null") != -1:  # (not `in`: see validation_requests._json_key)
+    if data.find(b"null") != -1:  # (not `in`: see response_cache.json_key)
         return dict.fromkeys(names) | present
     # orjson's bytes keep their 4 KiB working buffer: keep an exact-size copy instead
     return bytes(memoryview(data))

@@ -40,10 +40,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-import orjson
-
 from mockserver.base.errors import ApiError
 from mockserver.vendors.hitl.answer_checks import check_default_response
+from mockserver.vendors.hitl.response_cache import Fitting, check_default, parsed_config
 from mockserver.vendors.hitl.response_config import parse_response_config
 from mockserver.vendors.hitl.response_model import RESPONSE_TYPES, ResponseConfig
 from mockserver.vendors.hitl.validation_fields import (
@@ -175,7 +174,7 @@ def validate_create_request(body: Any, *, strict: bool) -> CreateRequestParts:
     timeout = _timeout(obj, processing, strict=strict)
     response_type, cfg, fitting = _response(obj, strict=strict)
     default = obj.get("default_response")
-    _check_default(cfg, fitting, default, strict=strict)
+    check_default(cfg, fitting, default, strict=strict)
     platform = get_str(obj, "platform") or "api"
     if strict and obj.get("platform") is not None:
         platform = get_enum(obj, "platform", PLATFORMS) or platform
@@ -325,68 +324,10 @@ def _response(
         if strict or config is not None:
             raise invalid("response_type is required")
         default = {"options": list(DEFAULT_LEGACY_OPTIONS)}
-        return "single_select", *_config("single_select", default, strict=False)
+        return "single_select", *parsed_config("single_select", default, strict=False)
     if response_type not in RESPONSE_TYPES:
         raise invalid("response_type must be one of: " + ", ".join(RESPONSE_TYPES))
-    return response_type, *_config(response_type, config, strict=strict)
-
-
-# Parsed configs by (response_type, strict, the config's exact JSON), with the defaults checked
-# against each: a client sends the same few configs over and over, and one shared (frozen)
-# config per form also saves memory per stored request. Only valid configs and defaults are
-# kept (a validation error raises before anything is stored).
-# The defaults found to fit a config: a string default as itself, another by its JSON.
-Fitting = set[bytes | str]
-_CONFIGS: dict[tuple[str, bool, bytes], tuple[ResponseConfig, Fitting]] = {}
-_CACHE_CAP = 512
-
-
-def _config(
-    response_type: str, config: Any, *, strict: bool
-) -> tuple[ResponseConfig, Fitting | None]:
-    key = _json_key(config)
-    if key is None:
-        return parse_response_config(response_type, config, strict=strict), None
-    found = _CONFIGS.get((response_type, strict, key))
-    if found is None:
-        found = (parse_response_config(response_type, config, strict=strict), set())
-        if len(_CONFIGS) >= _CACHE_CAP:
-            _CONFIGS.clear()
-        _CONFIGS[(response_type, strict, key)] = found
-    return found
-
-
-def _json_key(value: Any) -> bytes | None:
-    """`value`'s exact JSON as a cache key; None where that JSON would not tell values apart
-    (orjson encodes NaN and infinities as null) or cannot be made."""
-    try:
-        key = orjson.dumps(value)
-    except TypeError:
-        return None
-    # a real null, or a NaN / Infinity encoded as null (`find`: `in` on bytes first tries the
-    # needle as an integer and builds a TypeError, a few thousand instructions)
-    if key.find(b"null") != -1:
-        try:
-            key = json.dumps(value, allow_nan=False, separators=(",", ":")).encode()
-        except ValueError:
-            return None
-    return key
-
-
-def _check_default(
-    cfg: ResponseConfig, fitting: Fitting | None, value: Any, *, strict: bool
-) -> None:
-    """check_default_response, skipped for a default that already fit this config (a string
-    is its own key: equal strings are equal JSON, with no encoding to make)."""
-    if fitting is None or value is None:
-        check_default_response(cfg, value, strict=strict)
-        return
-    key = value if isinstance(value, str) else _json_key(value)
-    if key is not None and key in fitting:
-        return
-    check_default_response(cfg, value, strict=strict)
-    if key is not None and len(fitting) < _CACHE_CAP:
-        fitting.add(key)
+    return response_type, *parsed_config(response_type, config, strict=strict)
 
 
 def _context(obj: Mapping[str, Any]) -> dict[str, Any] | None:

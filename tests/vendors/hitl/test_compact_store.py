@@ -9,7 +9,7 @@ import json
 import pytest
 
 from mockserver.base.errors import ApiError
-from mockserver.vendors.hitl import validation_requests
+from mockserver.vendors.hitl import response_cache
 from mockserver.vendors.hitl.validation import parse_create_request
 
 from .conftest import API, Sandbox
@@ -77,8 +77,8 @@ def test_identical_configs_share_one_parse_and_different_ones_do_not() -> None:
     assert parse({"min_value": 1.0, "max_value": 5}) is not first  # 1.0 is not 1 in JSON
     assert parse({"max_value": 5, "min_value": 1}) is not first  # key order is kept as sent
     # NaN encodes as null in orjson: it must not share the parse of a real null
-    assert validation_requests._json_key({"min_value": float("nan")}) is None
-    assert validation_requests._json_key({"min_value": None}) == b'{"min_value":null}'
+    assert response_cache.json_key({"min_value": float("nan")}) is None
+    assert response_cache.json_key({"min_value": None}) == b'{"min_value":null}'
 
 
 def test_a_default_response_is_checked_against_a_shared_config_every_time() -> None:
