@@ -263,7 +263,7 @@ class Dispatcher:
                 if delivery.state != "pending":
                     continue  # abandoned at the bound meanwhile
             if target is None:
-                await self._attempt_now(delivery, due)
+                await self._attempt_batch([delivery])  # alone, in its turn
                 continue
             batch.append((delivery, self._begin(delivery), due, target))
             keys.add(key)
@@ -299,18 +299,6 @@ class Dispatcher:
                 together.append((delivery, attempt, due, target))
         if together:
             await self._post_together(together)
-
-    async def _attempt_now(self, delivery: Delivery, due: float) -> None:
-        if delivery.state != "pending":
-            return
-        begun = self._attempt(delivery, due)
-        if begun is None:
-            return
-        attempt, target = begun
-        if target is None:
-            await self._post_alone(delivery, attempt, due)
-        else:
-            await self._post_together([(delivery, attempt, due, target)])
 
     async def _post_together(self, sending: list[_Sending]) -> None:
         """Plain-HTTP attempts to one receiver, on one connection (`posting.py`), each then
