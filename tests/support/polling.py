@@ -76,18 +76,11 @@ def wait_until(
 
 async def until(predicate: Callable[[], T], what: str, *, timeout: float = 10.0) -> T:
     """`wait_until` inside an event loop: the loop runs between polls."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    last: object = None
-    for interval in _intervals():
-        value = predicate()
-        if value:
-            return value
-        last = value
-        if loop.time() >= deadline:
-            raise _failure(what, timeout, last)
-        await asyncio.sleep(interval)
-    raise AssertionError("unreachable")
+
+    async def read() -> T:
+        return predicate()
+
+    return await until_async(read, what, timeout=timeout)
 
 
 async def until_async(
