@@ -5,6 +5,11 @@ Three modes: `real` (virtual time runs with the wall clock), `scaled` (N times f
 scripted reviewer delay and webhook retry is a timer on this clock. Advancing a manual clock
 fires everything that falls due, in order, with the clock showing each timer's own due time
 while it runs, so timestamps come out exactly as they would have in real time.
+
+A timer's callback may be a plain function (it is done when it returns None) or return an
+awaitable, which the clock awaits before it fires the next timer. The runner is a loop callback
+(no task) that fires every plain timer due when it wakes in one go; a timer returning an
+awaitable hands what is left to a task that holds the clock's lock until it is settled.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import asyncio
 import contextlib
 import functools
 import heapq
+import inspect
 import itertools
 import logging
 import math
@@ -29,7 +35,8 @@ ClockMode = Literal["real", "scaled", "manual"]
 EARLIEST = 0.0
 LATEST = 253_402_300_799.0
 MAX_SCALE = 1_000_000.0
-TimerCallback = Callable[[], Awaitable[None]]
+TimerCallback = Callable[[], Awaitable[None] | None]
+"""A timer's callback: a plain function (None: done) or one returning an awaitable."""
 T = TypeVar("T")
 _NO_ARG: Any = object()
 COMPACT_AFTER = 1024  # discarded timers the heap may hold before it is rebuilt without them
@@ -43,7 +50,7 @@ class Timer:
     when: float
     seq: int
     label: str
-    callback: Callable[..., Awaitable[None]] = field(repr=False)
+    callback: Callable[..., Awaitable[None] | None] = field(repr=False)
     cancelled: bool = False
     detail: Mapping[str, Any] | None = None  # what the timer will do, for the console
     arg: Any = field(default=_NO_ARG, repr=False)
@@ -65,7 +72,9 @@ class Timer:
     def cancel(self) -> None:
         self.cancelled = True
 
-    def fire(self) -> Awaitable[None]:
+    def fire(self) -> Awaitable[None] | None:
+        # marked as cancelled first: discarding a timer that has fired changes nothing
+        self.cancelled = True
         return self.callback() if self.arg is _NO_ARG else self.callback(self.arg)
 
 
@@ -105,9 +114,11 @@ class Clock:
         self._scale = scale if mode == "scaled" else 1.0
         self._timers: list[tuple[float, int, Timer]] = []
         self._seq = itertools.count()
-        self._lock = asyncio.Lock()
-        self._sleeping: asyncio.Future[None] | None = None  # the runner's, while it sleeps
-        self._runner: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()  # held while an advance or an awaited timer is firing
+        self._loop: asyncio.AbstractEventLoop | None = None  # the runner's, once started
+        self._alarm: asyncio.Handle | None = None  # when the runner looks next
+        self._firing = False  # the runner is firing plain timers (no re-arming meanwhile)
+        self._finishing: asyncio.Task[None] | None = None  # a timer's awaitable, settling
         self._discarded = 0  # timers discarded (cancelled) still in the heap, about
         self.fired = 0
 
@@ -172,11 +183,16 @@ class Clock:
             self._wake()
 
     def call_at_with(
-        self, when: float, callback: Callable[[T], Awaitable[None]], arg: T, label: str = ""
+        self,
+        when: float,
+        callback: Callable[[T], Awaitable[None] | None],
+        arg: T,
+        label: str = "",
+        detail: Mapping[str, Any] | None = None,
     ) -> Timer:
         """`call_at` of `callback(arg)`: with a callback shared by many timers (a bound method
-        kept once), no closure per timer."""
-        timer = Timer(when, next(self._seq), label, callback, arg=arg)
+        kept once), no closure per timer; it is named "<arg>:<label>"."""
+        timer = Timer(when, next(self._seq), label, callback, False, detail, arg)
         self._push(timer)
         return timer
 
@@ -193,7 +209,7 @@ class Clock:
             heapq.heapify(self._timers)
             self._discarded = 0
 
-    def take_due(self, callback: Callable[[T], Awaitable[None]], when: float) -> list[T]:
+    def take_due(self, callback: Callable[[T], Awaitable[None] | None], when: float) -> list[T]:
         """The arguments of the timers next in line, in the order they would fire, that call
         `callback` at `when` (timers of `call_at_with`), taken off the clock as fired: a timer
         firing takes those behind it to do their work together (a manual clock's webhook
@@ -209,6 +225,7 @@ class Clock:
             if timer.callback is not callback or timer.arg is _NO_ARG:
                 break
             heapq.heappop(timers)
+            timer.cancelled = True  # fired
             taken.append(timer.arg)
         self.fired += len(taken)
         return taken
@@ -257,36 +274,60 @@ class Clock:
 
     async def _fire_due(self, limit: float, *, jump: bool) -> int:
         before = self.fired  # (what a timer takes along with it counts too: `take_due`)
-        while self._timers and self._timers[0][0] <= limit:
-            _, _, timer = heapq.heappop(self._timers)
+        while (awaited := self._fire_plain(limit, jump)) is not None:
+            await _settle(*awaited)
+        return self.fired - before
+
+    def _fire_plain(self, limit: float, jump: bool) -> tuple[Awaitable[None], Timer] | None:
+        """Fire the timers due by `limit`, in order, until one returns an awaitable: that one
+        (with its timer) is returned for the caller to await before it fires the rest."""
+        timers = self._timers
+        while timers and timers[0][0] <= limit:
+            timer = heapq.heappop(timers)[2]
             if timer.cancelled:
-                self._discarded = max(0, self._discarded - 1)
+                if self._discarded:
+                    self._discarded -= 1
                 continue
             if jump and timer.when > self.timestamp():
                 self._jump_to(timer.when)
             self.fired += 1
             try:
-                await timer.fire()
+                awaited = timer.fire()
             except Exception:  # a failing timer must never stop the clock
                 log.exception("timer %r failed", timer.name)
-        return self.fired - before
+                continue
+            if awaited is not None:
+                return awaited, timer
+        return None
 
     async def quiesce(self) -> None:
         """Return once no timer is firing (a webhook attempt in flight has finished)."""
+        finishing = self._finishing
+        if finishing is not None:
+            await asyncio.wait((finishing,))
         async with self._lock:
             return
 
     # -- background runner -------------------------------------------------------------------
+    # The runner is a loop callback (`_tick`) at the earliest timer's time, not a task: a wake
+    # costs one loop timer, and fires every plain timer then due in one go.
     def start(self) -> None:
-        if self._runner is None:
-            self._runner = asyncio.get_running_loop().create_task(self._run(), name="clock")
+        if self._loop is None:
+            self._loop = asyncio.get_running_loop()
+            self._arm()
 
     async def stop(self) -> None:
-        if self._runner is not None:
-            self._runner.cancel()
+        """Stop firing timers (one settling is cancelled) until `start` is called again."""
+        self._loop = None
+        if self._alarm is not None:
+            self._alarm.cancel()
+            self._alarm = None
+        finishing = self._finishing
+        if finishing is not None:
+            finishing.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._runner
-            self._runner = None
+                await finishing
+            self._finishing = None
 
     def drop_timers(self) -> None:
         """Forget every pending timer (the clock's world is gone): timers hold the stores they
@@ -308,31 +349,61 @@ class Clock:
         return None if rate == 0 else ahead / rate
 
     def _wake(self) -> None:
-        """The runner sleeps until the earliest timer: wake it to look again."""
-        sleeping = self._sleeping
-        if sleeping is not None and not sleeping.done():
-            sleeping.set_result(None)
+        """The runner sleeps until the earliest timer: have it look again (not while it fires
+        or a timer settles: it looks again once done)."""
+        if self._loop is not None and not self._firing and self._finishing is None:
+            self._arm()
 
-    async def _run(self) -> None:
-        # One future and one loop timer per sleep (asyncio.wait_for made a task each time,
-        # and under load the runner sleeps and wakes for every batch of due timers).
-        loop = asyncio.get_running_loop()
-        while True:
-            delay = self._next_delay()
-            if delay == 0.0:
-                async with self._lock:
-                    await self._fire_due(self.timestamp(), jump=False)
-                continue
-            sleeping = self._sleeping = loop.create_future()
-            alarm = None if delay is None else loop.call_later(delay, _ring, sleeping)
-            try:
-                await sleeping
-            finally:
-                self._sleeping = None
-                if alarm is not None:
-                    alarm.cancel()
+    def _arm(self) -> None:
+        loop = self._loop
+        if self._alarm is not None:
+            self._alarm.cancel()
+            self._alarm = None
+        delay = self._next_delay()
+        if loop is None or delay is None:
+            return
+        if delay == 0.0:
+            self._alarm = loop.call_soon(self._tick)
+        else:
+            self._alarm = loop.call_later(delay, self._tick)
+
+    def _tick(self) -> None:
+        """Fire what is due now; an awaitable a timer returns is settled (with the timers due
+        behind it) by a task holding the lock. An advance holding the lock re-arms when done."""
+        self._alarm = None
+        loop = self._loop
+        if loop is None or self._finishing is not None or self._lock.locked():
+            return
+        timers = self._timers
+        self._firing = True
+        try:
+            while True:  # until nothing is due (a batch takes time: more may be due after it)
+                limit = self.timestamp()
+                awaited = self._fire_plain(limit, False)
+                if awaited is not None or not timers or timers[0][0] > self.timestamp():
+                    break
+        finally:
+            self._firing = False
+        if awaited is None:
+            self._arm()
+        else:
+            self._finishing = loop.create_task(self._finish(*awaited, limit), name="clock")
+
+    async def _finish(self, awaited: Awaitable[None], timer: Timer, limit: float) -> None:
+        try:
+            async with self._lock:
+                await _settle(awaited, timer)
+                await self._fire_due(limit, jump=False)
+        finally:
+            if inspect.iscoroutine(awaited):
+                awaited.close()  # never started (stopped first): no "never awaited" warning
+            self._finishing = None
+            if self._loop is not None:
+                self._arm()
 
 
-def _ring(sleeping: asyncio.Future[None]) -> None:
-    if not sleeping.done():
-        sleeping.set_result(None)
+async def _settle(awaited: Awaitable[None], timer: Timer) -> None:
+    try:
+        await awaited
+    except Exception:  # a failing timer must never stop the clock
+        log.exception("timer %r failed", timer.name)

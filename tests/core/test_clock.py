@@ -357,3 +357,92 @@ async def test_a_timer_takes_along_those_behind_it_with_its_callback_at_its_time
     assert clock.take_due(one, 5.0) == []  # "other c" is next in line
     assert await clock.advance(10) == 3
     assert ran == ["other c", "d", "e"] and clock.fired == 5
+
+
+# -- plain timers: a callback returning None is done, with no coroutine ------------------------
+async def test_plain_and_awaited_timers_fire_in_order_at_their_own_times(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A plain callback (returns None) and one returning an awaitable fire in scheduling
+    order, each seeing its own due time; a failing plain one is logged and stops nothing."""
+    clock = Clock(START, "manual")
+    seen: list[tuple[str, float]] = []
+
+    def plain(name: str) -> None:
+        seen.append((name, clock.timestamp() - START))
+
+    async def awaited(name: str) -> None:
+        await asyncio.sleep(0)  # really suspends: the clock waits for it
+        seen.append((name, clock.timestamp() - START))
+
+    def boom() -> None:
+        raise RuntimeError("boom")
+
+    clock.call_at_with(START + 2, plain, "b")
+    clock.call_at_with(START + 1, awaited, "a")
+    clock.call_at(START + 2, boom, "boom")
+    clock.call_at_with(START + 2, awaited, "c")
+    clock.call_at_with(START + 2, plain, "d")
+    assert await clock.advance(5) == 5
+    assert seen == [("a", 1.0), ("b", 2.0), ("c", 2.0), ("d", 2.0)]
+    assert [r.getMessage() for r in caplog.records] == ["timer 'boom' failed"]
+
+
+async def test_the_runner_fires_plain_timers_and_waits_for_an_awaited_one() -> None:
+    """On a running clock, every timer due fires in order: a plain one at once, an awaited
+    one settled before those behind it; a failing one (plain or awaited) stops neither."""
+    clock = Clock(START, "manual")
+    seen: list[str] = []
+    done = asyncio.Event()
+
+    def plain(name: str) -> None:
+        seen.append(name)
+        if name == "last":
+            done.set()
+
+    async def awaited(name: str) -> None:
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        seen.append(name)
+
+    def boom(name: str) -> None:
+        raise RuntimeError(name)
+
+    async def boom_later(name: str) -> None:
+        await asyncio.sleep(0)
+        raise RuntimeError(name)
+
+    for callback, name in (
+        (plain, "first"),
+        (boom, "boom"),
+        (awaited, "awaited"),
+        (boom_later, "boom later"),
+        (plain, "last"),
+    ):
+        clock.call_at_with(START - 1, callback, name)
+    clock.start()
+    try:
+        await asyncio.wait_for(done.wait(), 5)
+        assert seen == ["first", "awaited", "last"]
+        await clock.quiesce()
+        assert clock.fired == 5 and not clock.has_pending()
+        clock.call_at_with(START - 1, plain, "again")  # the runner is still armed
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert seen[-1] == "again"
+    finally:
+        await clock.stop()
+
+
+async def test_discarding_a_timer_that_has_fired_changes_nothing() -> None:
+    clock = Clock(START, "manual")
+    fired: list[str] = []
+
+    def plain() -> None:
+        fired.append("x")
+
+    timer = clock.call_later(1, plain)
+    await clock.advance(1)
+    clock.discard(timer)  # (as a decided request drops the step that decided it)
+    assert clock._discarded == 0  # no phantom entry to compact the heap for
+    assert fired == ["x"]
