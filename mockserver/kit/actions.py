@@ -13,6 +13,7 @@ rather than from listed statuses, and so follows a status added to the lifecycle
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -214,7 +215,7 @@ class ActionTable:
             return action.result(state, target)
         return self.describe(state, target)
 
-    async def perform(self, state: ItemStore, item_id: str, step: Step) -> None:
+    def perform(self, state: ItemStore, item_id: str, step: Step) -> None:
         """Run a scripted step now (the engine calls it, then wakes the item's waits). An item
         gone is ignored; a step that no longer applies is skipped and noted in `state.problems`
         as `where: word on kind id: why`."""
@@ -234,13 +235,16 @@ class ActionTable:
         # no `state.changed` here: the engine that ran this step wakes the item's waits
 
     def performer(
-        self, state: ItemStore, item_id: str, guard: Callable[[], bool] | None = None
-    ) -> Callable[[Step], Any]:
-        """What the engine calls for each scripted step of one item; `guard()` False skips
-        the step silently (say, the review round it was scripted for is over)."""
+        self, state: ItemStore, guard: Callable[[], bool] | None = None
+    ) -> Callable[[str, Step], None]:
+        """What the engine calls for each scripted step (`perform(item_id, step)`) of `state`'s
+        items: kept once per state, no closure per item. `guard()` False skips the step
+        silently (say, the review round it was scripted for is over)."""
+        if guard is None:
+            return functools.partial(self.perform, state)
 
-        async def perform(step: Step) -> None:
-            if guard is None or guard():
-                await self.perform(state, item_id, step)
+        def perform(item_id: str, step: Step) -> None:
+            if guard():
+                self.perform(state, item_id, step)
 
         return perform

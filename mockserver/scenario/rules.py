@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -215,8 +216,28 @@ def _fault(fault: Step) -> None:
 
 
 Matcher = Callable[[Mapping[str, Any]], bool]
-Perform = Callable[[Step], Awaitable[None]]
-ItemCallback = Callable[[str], Awaitable[None]]
+Perform = Callable[[str, Step], Awaitable[None] | None]
+"""`perform(item_key, step)`: run a scripted step now (None: done; or an awaitable to await)."""
+ItemCallback = Callable[[str], Awaitable[None] | None]
+
+
+@dataclass(slots=True, eq=False)
+class _Plan:
+    """One item's scripted steps on the clock: the argument its timers share (a timer is named
+    "<plan>:<word>", so a plan shows as its item's key). Its timers fire in order, so the step
+    due next is found by counting rather than kept per timer."""
+
+    key: str
+    steps: tuple[Step, ...]  # as scripted, `fail` steps included (they have no timer)
+    perform: Perform
+    vendor: str
+    timers: list[Timer] = field(default_factory=list)
+    next: int = 0  # where to look for the next step to run
+    ran: int = 0  # how many of its timers have fired
+    earlier: _Plan | None = None  # a plan of the same item still under way when this one came
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class Engine:
@@ -229,9 +250,10 @@ class Engine:
         self._namespace = namespace  # for log lines only
         self._changed = changed or (lambda _key: None)
         self._counts: dict[tuple[str, int], int] = {}
-        self._timers: dict[str, list[Timer]] = {}
+        self._plans: dict[str, _Plan] = {}  # item key -> its latest plan still under way
         self._notifying: dict[ItemCallback, ItemCallback] = {}
         self._details: dict[int, tuple[Step, Mapping[str, Any]]] = {}
+        self._run_step = self._step  # one bound method shared by every step's timer
 
     def at(self, item_key: str, due: float, callback: ItemCallback, word: str) -> Timer:
         """A vendor's own timer for an item (a request's timeout, an async task's completion):
@@ -242,9 +264,12 @@ class Engine:
         if notifying is None:
             changed = self._changed
 
-            async def notifying(key: str, callback: ItemCallback = callback) -> None:
-                await callback(key)
+            def notifying(key: str, callback: ItemCallback = callback) -> Awaitable[None] | None:
+                awaited = callback(key)
+                if awaited is not None:
+                    return _then_changed(awaited, changed, key)
                 changed(key)
+                return None
 
             self._notifying[callback] = notifying
         return self._clock.call_at_with(due, notifying, item_key, word)  # named "<key>:<word>"
@@ -270,36 +295,71 @@ class Engine:
     def schedule(
         self, item_key: str, steps: tuple[Step, ...], perform: Perform, vendor: str = ""
     ) -> None:
-        """Run each step `after` seconds after the previous one (`fail` steps are skipped);
-        each step is logged as it runs, with the scenario line that scripted it."""
-        due = self._clock.timestamp()
-        timers = self._timers.setdefault(item_key, [])
+        """Run each step `after` seconds after the previous one (`fail` steps are skipped):
+        `perform(item_key, step)`, then the item's waits are woken; each step is logged as it
+        runs, with the scenario line that scripted it. One plan per item, its timers sharing
+        one callback (no closure, label or list per step)."""
+        plan = _Plan(item_key, steps, perform, vendor)
+        timers = plan.timers
+        clock = self._clock
+        run = self._run_step
+        due = clock.timestamp()
         for step in steps:
             due += step.after
-            if step.word == "fail":
-                continue
+            if step.word != "fail":
+                timers.append(clock.call_at_with(due, run, plan, step.word, self._detail(step)))
+        if timers:
+            earlier = self._plans.get(item_key)
+            if earlier is not None:
+                plan.earlier = earlier
+            self._plans[item_key] = plan
 
-            async def run(step: Step = step) -> None:
-                if log.isEnabledFor(logging.INFO):  # the arguments alone cost microseconds
-                    log.info(
-                        "%s %s: scripted %s%s (%s)",
-                        vendor or "item",
-                        item_key,
-                        step.word,
-                        f" by {step.by}" if step.by else "",
-                        step.where,
-                        extra={
-                            "vendor": vendor or None,
-                            "namespace": self._namespace,
-                            "item": item_key,
-                            "event": f"scripted.{step.word}",
-                        },
-                    )
-                await perform(step)
-                self._changed(item_key)
+    def _step(self, plan: _Plan) -> Awaitable[None] | None:
+        """A plan's timer fired: run its next step."""
+        steps = plan.steps
+        index = plan.next
+        while steps[index].word == "fail":
+            index += 1
+        step = steps[index]
+        plan.next = index + 1
+        plan.ran += 1
+        if plan.ran == len(plan.timers):
+            self._done(plan)
+        key = plan.key
+        if log.isEnabledFor(logging.INFO):  # the arguments alone cost microseconds
+            vendor = plan.vendor
+            log.info(
+                "%s %s: scripted %s%s (%s)",
+                vendor or "item",
+                key,
+                step.word,
+                f" by {step.by}" if step.by else "",
+                step.where,
+                extra={
+                    "vendor": vendor or None,
+                    "namespace": self._namespace,
+                    "item": key,
+                    "event": f"scripted.{step.word}",
+                },
+            )
+        awaited = plan.perform(key, step)
+        if awaited is not None:
+            return _then_changed(awaited, self._changed, key)
+        self._changed(key)
+        return None
 
-            label = f"{item_key}:{step.word}"
-            timers.append(self._clock.call_at(due, run, label, self._detail(step)))
+    def _done(self, plan: _Plan) -> None:
+        """A plan has run its last step: the item is forgotten, unless an earlier plan of it
+        is still under way."""
+        if self._plans.get(plan.key) is not plan:
+            return
+        earlier = plan.earlier
+        while earlier is not None and earlier.ran == len(earlier.timers):
+            earlier = earlier.earlier
+        if earlier is None:
+            del self._plans[plan.key]
+        else:
+            self._plans[plan.key] = earlier
 
     def _detail(self, step: Step) -> Mapping[str, Any]:
         """What the console shows of a scripted step's timer: one read-only mapping per step
@@ -316,8 +376,17 @@ class Engine:
 
     def cancel(self, item_key: str) -> None:
         """Drop the steps still scheduled for an item (it was cancelled or decided by hand)."""
-        for timer in self._timers.pop(item_key, []):
-            self._clock.discard(timer)
+        plan = self._plans.pop(item_key, None)
+        discard = self._clock.discard
+        while plan is not None:
+            for timer in plan.timers:
+                discard(timer)  # (one that has fired is left as it is)
+            plan = plan.earlier
+
+
+async def _then_changed(awaited: Awaitable[None], changed: Callable[[str], None], key: str) -> None:
+    await awaited
+    changed(key)
 
 
 __all__ = [

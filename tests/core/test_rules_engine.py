@@ -52,7 +52,7 @@ async def test_steps_run_after_the_previous_one_and_cancel_stops_the_rest() -> N
     engine = Engine(clock)
     done: list[tuple[str, float]] = []
 
-    async def perform(step: Step) -> None:
+    async def perform(_key: str, step: Step) -> None:
         done.append((step.word, clock.timestamp() - START))
 
     steps = (Step("claim", after=30), Step("fail"), Step("respond", after=120))
@@ -87,7 +87,7 @@ async def test_each_scripted_step_is_logged_and_shown_as_a_pending_timer(
     clock = Clock(START, "manual")
     engine = Engine(clock, namespace="team-a")
 
-    async def perform(step: Step) -> None:
+    def perform(_key: str, step: Step) -> None:
         pass
 
     steps = (
@@ -118,3 +118,27 @@ async def test_each_scripted_step_is_logged_and_shown_as_a_pending_timer(
         ("hitl", "team-a", "r1", "scripted.timeout"),
     ]
     assert all(r.levelno == logging.INFO for r in records)
+
+
+async def test_plain_steps_and_every_plan_of_an_item_are_cancelled_together() -> None:
+    """A plain `perform(key, step)` runs each step (no coroutine); an item scheduled twice
+    (a new review round while the first is under way) has both plans dropped by `cancel`,
+    also once the newer one has run its last step; the item's waits are woken per step."""
+    clock = Clock(START, "manual")
+    woken: list[str] = []
+    engine = Engine(clock, changed=woken.append)
+    done: list[tuple[str, str, float]] = []
+
+    def perform(key: str, step: Step) -> None:
+        done.append((key, step.word, clock.timestamp() - START))
+
+    engine.schedule("item", (Step("claim", after=10), Step("respond", after=40)), perform)
+    engine.schedule("item", (Step("fail"), Step("release", after=20)), perform)
+    engine.schedule("solo", (Step("claim", after=5),), perform)
+    await clock.advance(30)
+    assert done == [("solo", "claim", 5.0), ("item", "claim", 10.0), ("item", "release", 20.0)]
+    assert woken == ["solo", "item", "item"]
+    engine.cancel("item")
+    await clock.advance(100)
+    assert len(done) == 3 and not clock.has_pending()
+    engine.cancel("solo")  # done already: nothing to drop

@@ -38,7 +38,7 @@ class EchoState(VendorState[EchoConfig]):
         )
         self.messages[message.id] = message
         if rule is not None:
-            performer = ACTIONS.performer(self, message.id)
+            performer = ACTIONS.performer(self)
             self.world.engine.schedule(message.id, rule.steps, performer, self.vendor.name)
         return message
 

@@ -59,6 +59,7 @@ class HitlState(VendorState[HitlConfig]):
         # one bound method shared by every timer of a kind (no closure per request or loop)
         self._expire_later = self._expire
         self._join_later = self._join_due
+        self._perform = ACTIONS.performer(self)  # every request's scripted steps
         # create-request body bytes -> what strict mode would say (lenient.shadow)
         self.strict_verdicts: dict[bytes, Lenience | None] = {}
         self._steps_of: dict[int, tuple[Rule, tuple[Step, ...]]] = {}
@@ -117,7 +118,7 @@ class HitlState(VendorState[HitlConfig]):
             self.world.engine.at(loop.id, now + join, self._join_later, "join")
         return loop  # the core wakes the waits after the call (app.py's vendor middleware)
 
-    async def _join_due(self, loop_id: str) -> None:
+    def _join_due(self, loop_id: str) -> None:
         loop = self.loops.get(loop_id)
         if loop is not None:
             self.join(loop, None)
@@ -158,8 +159,7 @@ class HitlState(VendorState[HitlConfig]):
             req.rule = rule.where
             steps = self._scheduled_steps(rule)
             if steps:
-                perform = ACTIONS.performer(self, req.id)
-                self.world.engine.schedule(req.id, steps, perform, self.vendor.name)
+                self.world.engine.schedule(req.id, steps, self._perform, self.vendor.name)
 
     def _scheduled_steps(self, rule: Rule) -> tuple[Step, ...]:
         """The steps a rule schedules for each request (worked out once per rule): a plain
@@ -242,7 +242,7 @@ class HitlState(VendorState[HitlConfig]):
             self.world.clock.discard(req.timeout_timer)
             req.timeout_timer = None
 
-    async def _expire(self, request_id: str) -> None:
+    def _expire(self, request_id: str) -> None:
         req = self.requests.get(request_id)
         # A PATCH of timeout_seconds replaces the timer; the check stays for a timer already
         # firing when it came.

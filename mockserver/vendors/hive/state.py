@@ -206,7 +206,7 @@ class HiveState(VendorState[HiveConfig]):
         if chosen is not None:
             review.scripted_by = chosen.where
             self.world.engine.schedule(
-                task.id, chosen.steps, ACTIONS.performer(self, task.id), self.vendor.name
+                task.id, chosen.steps, ACTIONS.performer(self), self.vendor.name
             )
 
     def _pending(self, task: HiveTask) -> Review:

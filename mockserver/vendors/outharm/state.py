@@ -131,7 +131,7 @@ class OutharmState(VendorState[OutharmConfig]):
         def this_round() -> bool:
             return sub.open_review is entry
 
-        perform = ACTIONS.performer(self, sub.id, guard=this_round)
+        perform = ACTIONS.performer(self, guard=this_round)
         self.world.engine.schedule(sub.id, rule.steps, perform, self.vendor.name)
         self.changed(sub.id)
         return entry
