@@ -118,6 +118,8 @@ class ActionTable:
         if clash:
             raise ValueError(f"{', '.join(sorted(clash))} is a core word, not a vendor action")
         self.kind = kind
+        # word -> (the lifecycle it was worked out for, the statuses it applies from)
+        self._allowed: dict[str, tuple[Lifecycle, frozenset[str] | None]] = {}
         self._given_missing = missing
         self._missing = missing or (lambda item_id: f"no {kind} {item_id!r}")
 
@@ -189,8 +191,13 @@ class ActionTable:
     ) -> None:
         if is_item:
             status = state.status_of(target)
-            if not action.applies(status, state.lifecycle):
-                raise ApiError(400, action.refuse(target, status, state.lifecycle))
+            lifecycle = state.lifecycle
+            kept = self._allowed.get(action.word)
+            if kept is None or kept[0] is not lifecycle:  # worked out once, not per step
+                kept = self._allowed[action.word] = (lifecycle, action.allowed(lifecycle))
+            allowed = kept[1]
+            if allowed is not None and status not in allowed:
+                raise ApiError(400, action.refuse(target, status, lifecycle))
         action.handler(state, target, step)
 
     async def act(self, state: ItemStore, item_id: str, step: Step) -> dict[str, Any]:
@@ -222,9 +229,14 @@ class ActionTable:
         action = self._actions.get(step.word)
         if action is None:
             return  # `fail` (core) or a word the schema let through for another vendor
-        target, is_item = self._target(state, action, item_id)
+        target = state.find(item_id)  # (as `_target`, inlined: called for every step)
+        is_item = target is not None
         if target is None:
-            return
+            if action.find is None:
+                return
+            target = action.find(state, item_id)
+            if target is None:
+                return
         try:
             self._run(state, action, target, is_item, step)
         except (ApiError, ValueError) as exc:

@@ -57,6 +57,10 @@ class FeedingNotifier(Notifier):
     def notify(
         self, topic: str | None = None, key: Hashable | None = None, subject: object = None
     ) -> None:
-        if self.watched:  # (no wait parked: nothing to wake, only the feed to bump)
+        if self._topics:  # (no wait parked: nothing to wake, only the feed to bump)
             super().notify(topic, key, subject)
-        self.feed.bump()
+        feed = self.feed
+        if feed._event is None:  # no console waits: `feed.bump()` is this increment
+            feed.version += 1
+        else:
+            feed.bump()

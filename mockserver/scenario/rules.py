@@ -219,6 +219,7 @@ Matcher = Callable[[Mapping[str, Any]], bool]
 Perform = Callable[[str, Step], Awaitable[None] | None]
 """`perform(item_key, step)`: run a scripted step now (None: done; or an awaitable to await)."""
 ItemCallback = Callable[[str], Awaitable[None] | None]
+Timed = tuple[float, str, Mapping[str, Any]]  # a step with a timer: after, word, detail
 
 
 @dataclass(slots=True, eq=False)
@@ -253,6 +254,7 @@ class Engine:
         self._plans: dict[str, _Plan] = {}  # item key -> its latest plan still under way
         self._notifying: dict[ItemCallback, ItemCallback] = {}
         self._details: dict[int, tuple[Step, Mapping[str, Any]]] = {}
+        self._timings: dict[int, tuple[tuple[Step, ...], tuple[Timed, ...]]] = {}
         self._run_step = self._step  # one bound method shared by every step's timer
 
     def at(self, item_key: str, due: float, callback: ItemCallback, word: str) -> Timer:
@@ -301,13 +303,12 @@ class Engine:
         one callback (no closure, label or list per step)."""
         plan = _Plan(item_key, steps, perform, vendor)
         timers = plan.timers
-        clock = self._clock
+        call_at_with = self._clock.call_at_with
         run = self._run_step
-        due = clock.timestamp()
-        for step in steps:
-            due += step.after
-            if step.word != "fail":
-                timers.append(clock.call_at_with(due, run, plan, step.word, self._detail(step)))
+        due = self._clock.timestamp()
+        for after, word, detail in self._timed(steps):
+            due += after
+            timers.append(call_at_with(due, run, plan, word, detail))
         if timers:
             earlier = self._plans.get(item_key)
             if earlier is not None:
@@ -360,6 +361,23 @@ class Engine:
             del self._plans[plan.key]
         else:
             self._plans[plan.key] = earlier
+
+    def _timed(self, steps: tuple[Step, ...]) -> tuple[Timed, ...]:
+        """Per step with a timer: the seconds since the one before (`fail` steps' included),
+        its word and its console detail; worked out once per rule's steps, not per item."""
+        kept = self._timings.get(id(steps))
+        if kept is None or kept[0] is not steps:
+            timed: list[Timed] = []
+            after = 0.0
+            for step in steps:
+                after += step.after
+                if step.word != "fail":
+                    timed.append((after, step.word, self._detail(step)))
+                    after = 0.0
+            if len(self._timings) >= 1024:
+                self._timings.clear()
+            kept = self._timings[id(steps)] = (steps, tuple(timed))
+        return kept[1]
 
     def _detail(self, step: Step) -> Mapping[str, Any]:
         """What the console shows of a scripted step's timer: one read-only mapping per step

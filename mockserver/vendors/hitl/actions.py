@@ -15,6 +15,7 @@ github.com/hitl-sh/docs.hitl.sh @0e23b17.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
 from mockserver.kit.actions import Action, ActionTable, ItemStore
@@ -43,7 +44,7 @@ class RequestStore(ItemStore, Protocol):
 
     def respond(self, req: HitlRequest, answer: Any, by: str | None, where: str = "") -> None: ...
 
-    def answer(self, req: HitlRequest, spec: dict[str, Any]) -> Any: ...
+    def answer(self, req: HitlRequest, spec: Mapping[str, Any]) -> Any: ...
 
     def expire(self, req: HitlRequest) -> None: ...
 
@@ -91,7 +92,7 @@ def _joined(state: RequestStore, target: HitlRequest | Loop) -> dict[str, Any]:
 
 
 def _respond(state: RequestStore, req: HitlRequest, step: Step) -> None:
-    state.respond(req, state.answer(req, dict(step.args)), step.by, step.where)
+    state.respond(req, state.answer(req, step.args), step.by, step.where)
 
 
 def _timeout(state: RequestStore, req: HitlRequest, step: Step) -> None:

@@ -79,7 +79,7 @@ def fits_spec(response_type: str, spec: Any) -> str | None:
     """Why a scripted answer spec can never apply to `response_type`, or None when it can."""
     if response_type not in RESPONSE_TYPES:
         return f"unknown response type: {response_type}"
-    if not isinstance(spec, Mapping):
+    if type(spec) is not dict and not isinstance(spec, Mapping):  # (a dict: no ABC check)
         return "an answer must be a mapping such as {choose: Approve}"
     keys = [key for key in ANSWER_KEYS if key in spec]
     if not keys:

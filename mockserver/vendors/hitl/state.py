@@ -17,7 +17,7 @@ github.com/hitl-sh/docs.hitl.sh @0e23b17.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from mockserver.base.errors import ApiError
@@ -60,6 +60,7 @@ class HitlState(VendorState[HitlConfig]):
         self._expire_later = self._expire
         self._join_later = self._join_due
         self._perform = ACTIONS.performer(self)  # every request's scripted steps
+        self._events = {s.name: s.event for s in self.lifecycle}  # status -> its webhook event
         # create-request body bytes -> what strict mode would say (lenient.shadow)
         self.strict_verdicts: dict[bytes, Lenience | None] = {}
         self._steps_of: dict[int, tuple[Rule, tuple[Step, ...]]] = {}
@@ -183,7 +184,7 @@ class HitlState(VendorState[HitlConfig]):
     def move(self, req: HitlRequest, status: str) -> None:
         """Put a request in `status` and send the webhook event the lifecycle gives it."""
         req.status = status
-        event = self.lifecycle.event_of(status)
+        event = self._events[status]
         if event is not None:
             webhooks.emit(self, event, req, self.loop_of(req))
 
@@ -282,7 +283,7 @@ class HitlState(VendorState[HitlConfig]):
         req.claimed_at = None
         self.move(req, "pending")
 
-    def answer(self, req: HitlRequest, spec: dict[str, Any]) -> Any:
+    def answer(self, req: HitlRequest, spec: Mapping[str, Any]) -> Any:
         """The response_data a scripted or manual `respond` step gives (random if no spec)."""
         return answer_from_spec(req.config, spec or {"random": True}, self.world.rng)
 
