@@ -39,6 +39,7 @@ TimerCallback = Callable[[], Awaitable[None] | None]
 """A timer's callback: a plain function (None: done) or one returning an awaitable."""
 T = TypeVar("T")
 _NO_ARG: Any = object()
+ALARM_GRAIN_HZ = 1000.0  # the runner wakes on whole milliseconds of the loop's time (`_arm`)
 COMPACT_AFTER = 1024  # discarded timers the heap may hold before it is rebuilt without them
 
 
@@ -117,6 +118,7 @@ class Clock:
         self._lock = asyncio.Lock()  # held while an advance or an awaited timer is firing
         self._loop: asyncio.AbstractEventLoop | None = None  # the runner's, once started
         self._alarm: asyncio.Handle | None = None  # when the runner looks next
+        self._alarm_at = 0.0  # the loop time it is set for (0: at once)
         self._firing = False  # the runner is firing plain timers (no re-arming meanwhile)
         self._finishing: asyncio.Task[None] | None = None  # a timer's awaitable, settling
         self._discarded = 0  # timers discarded (cancelled) still in the heap, about
@@ -360,17 +362,30 @@ class Clock:
             self._arm()
 
     def _arm(self) -> None:
+        """Have `_tick` run when the earliest timer is due: at once, or at the end of the
+        millisecond of the loop's time it falls in, so the timers due in one millisecond fire
+        in one wake (an idle loop wakes on whole milliseconds anyway: its epoll wait rounds
+        the timeout up to one); an alarm already set for that millisecond stays as it is."""
         loop = self._loop
-        if self._alarm is not None:
-            self._alarm.cancel()
-            self._alarm = None
+        alarm = self._alarm
         delay = self._next_delay()
         if loop is None or delay is None:
+            if alarm is not None:
+                alarm.cancel()
+                self._alarm = None
             return
         if delay == 0.0:
-            self._alarm = loop.call_soon(self._tick)
+            if alarm is not None and self._alarm_at == 0.0:
+                return  # already coming at once
+            at = 0.0
         else:
-            self._alarm = loop.call_later(delay, self._tick)
+            at = math.ceil((loop.time() + delay) * ALARM_GRAIN_HZ) / ALARM_GRAIN_HZ
+            if alarm is not None and self._alarm_at == at:
+                return
+        if alarm is not None:
+            alarm.cancel()
+        self._alarm_at = at
+        self._alarm = loop.call_soon(self._tick) if at == 0.0 else loop.call_at(at, self._tick)
 
     def _tick(self) -> None:
         """Fire what is due now; an awaitable a timer returns is settled (with the timers due

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 
 import pytest
 
@@ -446,3 +447,34 @@ async def test_discarding_a_timer_that_has_fired_changes_nothing() -> None:
     clock.discard(timer)  # (as a decided request drops the step that decided it)
     assert clock._discarded == 0  # no phantom entry to compact the heap for
     assert fired == ["x"]
+
+
+async def test_the_runner_fires_the_timers_due_in_one_millisecond_in_one_wake() -> None:
+    """Timers a fraction of a millisecond apart fire in one runner wake (before anything the
+    first one schedules on the loop), still in order and none before its time."""
+    clock = Clock(START, "real")
+    loop = asyncio.get_running_loop()
+    seen: list[str] = []
+    done = asyncio.Event()
+    due: dict[str, float] = {}
+
+    def fire(name: str) -> None:
+        assert clock.timestamp() >= due[name]
+        seen.append(name)
+        loop.call_soon(seen.append, f"after {name}")
+        if name == "b":
+            done.set()
+
+    clock.start()
+    try:
+        # 0.2 and 0.7 ms into one millisecond of the loop's time (the clock's wall clock is
+        # the loop's: time.monotonic), 2 ms ahead
+        slot = math.ceil(loop.time() * 1000) / 1000 + 0.002
+        for name, into in (("a", 0.0002), ("b", 0.0007)):
+            due[name] = clock.timestamp() + (slot + into - loop.time())
+            clock.call_at_with(due[name], fire, name)
+        await asyncio.wait_for(done.wait(), 5)
+        await asyncio.sleep(0)
+        assert seen == ["a", "b", "after a", "after b"]
+    finally:
+        await clock.stop()
