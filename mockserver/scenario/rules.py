@@ -232,7 +232,7 @@ class _Plan:
     steps: tuple[Step, ...]  # as scripted, `fail` steps included (they have no timer)
     perform: Perform
     vendor: str
-    timers: list[Timer] = field(default_factory=list)
+    timers: list[Timer] = field(default_factory=list)  # emptied once none is left to fire
     next: int = 0  # where to look for the next step to run
     ran: int = 0  # how many of its timers have fired
     earlier: _Plan | None = None  # a plan of the same item still under way when this one came
@@ -325,6 +325,7 @@ class Engine:
         plan.next = index + 1
         plan.ran += 1
         if plan.ran == len(plan.timers):
+            plan.timers.clear()  # its timers point at it: no cycle is left for the collector
             self._done(plan)
         key = plan.key
         if log.isEnabledFor(logging.INFO):  # the arguments alone cost microseconds
@@ -355,7 +356,7 @@ class Engine:
         if self._plans.get(plan.key) is not plan:
             return
         earlier = plan.earlier
-        while earlier is not None and earlier.ran == len(earlier.timers):
+        while earlier is not None and not earlier.timers:  # (a plan done has none left)
             earlier = earlier.earlier
         if earlier is None:
             del self._plans[plan.key]
@@ -399,6 +400,7 @@ class Engine:
         while plan is not None:
             for timer in plan.timers:
                 discard(timer)  # (one that has fired is left as it is)
+            plan.timers.clear()  # (no cycle through the timers left in the heap)
             plan = plan.earlier
 
 
