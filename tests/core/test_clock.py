@@ -478,3 +478,30 @@ async def test_the_runner_fires_the_timers_due_in_one_millisecond_in_one_wake() 
         assert seen == ["a", "b", "after a", "after b"]
     finally:
         await clock.stop()
+
+
+async def test_quiesce_waits_for_an_awaited_timer_the_runner_has_handed_on() -> None:
+    """A timer returning an awaitable is settled by a task; `quiesce` (what closing a world
+    waits for) returns only once it is, even when called before that task has begun."""
+    clock = Clock(START, "manual")
+    release = asyncio.Event()
+    settled: list[str] = []
+
+    async def slow() -> None:
+        await release.wait()
+        settled.append("slow")
+
+    clock.call_at(START - 1, slow, "webhook")
+    clock.start()
+    try:
+        # the runner's tick comes first: it hands the awaitable to a task, which has not begun
+        # when `quiesce` looks
+        quiet = asyncio.ensure_future(clock.quiesce())
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert not quiet.done()
+        release.set()
+        await asyncio.wait_for(quiet, 5)
+        assert settled == ["slow"]
+    finally:
+        await clock.stop()
