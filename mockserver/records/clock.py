@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import heapq
 import inspect
 import itertools
@@ -24,8 +23,21 @@ import logging
 import math
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
+
+from mockserver.records.timer import NO_ARG, Timer, TimerCallback, iso
+
+__all__ = [
+    "COMPACT_AFTER",
+    "EARLIEST",
+    "LATEST",
+    "MAX_SCALE",
+    "Clock",
+    "ClockMode",
+    "Timer",
+    "TimerCallback",
+    "iso",
+]
 
 log = logging.getLogger("mockserver.clock")
 
@@ -35,67 +47,9 @@ ClockMode = Literal["real", "scaled", "manual"]
 EARLIEST = 0.0
 LATEST = 253_402_300_799.0
 MAX_SCALE = 1_000_000.0
-TimerCallback = Callable[[], Awaitable[None] | None]
-"""A timer's callback: a plain function (None: done) or one returning an awaitable."""
 T = TypeVar("T")
-_NO_ARG: Any = object()
 ALARM_GRAIN_HZ = 1000.0  # the runner wakes on whole milliseconds of the loop's time (`_arm`)
 COMPACT_AFTER = 1024  # discarded timers the heap may hold before it is rebuilt without them
-
-
-@dataclass(slots=True)
-class Timer:
-    """A callback due at a virtual time; `cancel()` stops it from firing. Slots, and an
-    optional argument instead of a closure, keep a timer small (one per stored request)."""
-
-    when: float
-    seq: int
-    label: str
-    callback: Callable[..., Awaitable[None] | None] = field(repr=False)
-    cancelled: bool = False
-    detail: Mapping[str, Any] | None = None  # what the timer will do, for the console
-    arg: Any = field(default=_NO_ARG, repr=False)
-
-    @property
-    def name(self) -> str:
-        """The label, after the argument when there is one ("<request id>:timeout")."""
-        return self.label if self.arg is _NO_ARG else f"{self.arg}:{self.label}"
-
-    def to_json(self, now: float) -> dict[str, Any]:
-        """When it fires (and in how many virtual seconds), its label and detail."""
-        return {
-            "at": iso(self.when),
-            "in_seconds": round(self.when - now, 3),
-            "label": self.name,
-            **(self.detail or {}),
-        }
-
-    def cancel(self) -> None:
-        self.cancelled = True
-
-    def fire(self) -> Awaitable[None] | None:
-        # marked as cancelled first: discarding a timer that has fired changes nothing
-        self.cancelled = True
-        return self.callback() if self.arg is _NO_ARG else self.callback(self.arg)
-
-
-@functools.lru_cache(maxsize=8192)  # a request's times are shown again in every answer and webhook
-def iso(ts: float) -> str:
-    """ISO-8601 UTC with a `Z`, to the millisecond when there is a fraction."""
-    whole = math.floor(ts)
-    millis = int((ts - whole) * 1000)
-    stamp = _iso_seconds(whole)
-    return f"{stamp}.{millis:03d}Z" if millis else f"{stamp}Z"
-
-
-@functools.lru_cache(maxsize=4096)
-def _iso_seconds(whole: int) -> str:
-    # answers format many timestamps of the same few seconds; strftime is slow
-    t = time.gmtime(whole)
-    return (
-        f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}"
-        f"T{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}"
-    )
 
 
 class Clock:
@@ -227,7 +181,7 @@ class Clock:
                 heapq.heappop(timers)
                 self._discarded = max(0, self._discarded - 1)
                 continue
-            if timer.callback is not callback or timer.arg is _NO_ARG:
+            if timer.callback is not callback or timer.arg is NO_ARG:
                 break
             heapq.heappop(timers)
             timer.cancelled = True  # fired
@@ -299,7 +253,7 @@ class Clock:
             timer.cancelled = True  # fired (as `Timer.fire`, inlined: called per timer)
             arg = timer.arg
             try:
-                awaited = timer.callback() if arg is _NO_ARG else timer.callback(arg)
+                awaited = timer.callback() if arg is NO_ARG else timer.callback(arg)
             except Exception:  # a failing timer must never stop the clock
                 log.exception("timer %r failed", timer.name)
                 continue
