@@ -47,13 +47,14 @@ STAGES: list[tuple[str, list[str], list[str], str]] = [
     ),
     (
         "timer firing (clock runner, less what the timers do)",
-        ["clock.py:_fire_due"],
-        ["rules.py:run", "dispatcher.py:_due", "dispatcher.py:attempt"],  # (attempt: older code)
+        # an advance of a manual clock, and the runner's wakes on a running one
+        ["clock.py:_fire_due", "clock.py:_tick"],
+        ["engine.py:_step", "dispatcher.py:_due"],
         "step",
     ),
     (
         "state change: a claim or an answer (less its webhook)",
-        ["rules.py:run"],
+        ["engine.py:_step"],
         ["hitl/webhooks.py:emit"],
         "step",
     ),
@@ -76,7 +77,7 @@ STAGES: list[tuple[str, list[str], list[str], str]] = [
 ]
 COUNTS = {
     "create": "create_request",
-    "step": "rules.py:run",
+    "step": "engine.py:_step",
     "delivery": "dispatcher.py:send",
     "attempt": "dispatcher.py:_fake_answer",
 }
