@@ -49,6 +49,7 @@ LATEST = 253_402_300_799.0
 MAX_SCALE = 1_000_000.0
 T = TypeVar("T")
 ALARM_GRAIN_HZ = 1000.0  # the runner wakes on whole milliseconds of the loop's time (`_arm`)
+TICK_PASSES = 8  # passes over what is due in one runner wake before it lets the loop run
 COMPACT_AFTER = 1024  # discarded timers the heap may hold before it is rebuilt without them
 
 
@@ -351,7 +352,9 @@ class Clock:
         timers = self._timers
         self._firing = True
         try:
-            while True:  # until nothing is due (a batch takes time: more may be due after it)
+            # again while more is due (a batch takes time), a few times at most: timers that
+            # keep scheduling timers due at once must not keep the loop from its other work
+            for _ in range(TICK_PASSES):
                 limit = self.timestamp()
                 awaited = self._fire_plain(limit, False)
                 if awaited is not None or not timers or timers[0][0] > self.timestamp():

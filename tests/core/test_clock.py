@@ -505,3 +505,30 @@ async def test_quiesce_waits_for_an_awaited_timer_the_runner_has_handed_on() -> 
         assert settled == ["slow"]
     finally:
         await clock.stop()
+
+
+async def test_timers_that_keep_scheduling_timers_due_at_once_never_hold_the_loop() -> None:
+    """On a running clock, a timer scheduling another due at once, again and again, fires
+    on, but the runner lets the loop do its other work in between (here: this test going on).
+    (An advance of a manual clock fires them all: they fall due at the instant it moves to.)"""
+    clock = Clock(START, "real")
+    fired = 0
+
+    def again() -> None:
+        nonlocal fired
+        fired += 1
+        if fired < 1000:
+            clock.call_at(clock.timestamp(), again)
+
+    clock.call_at(clock.timestamp(), again)
+    clock.start()
+    try:
+        await asyncio.sleep(0)
+        assert 0 < fired < 1000  # the loop came back here before the chain was over
+        for _ in range(1000):
+            if fired == 1000:
+                break
+            await asyncio.sleep(0)
+        assert fired == 1000
+    finally:
+        await clock.stop()
