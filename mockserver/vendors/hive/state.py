@@ -129,7 +129,7 @@ class HiveState(VendorState[HiveConfig]):
     def result(self, task: HiveTask) -> dict[str, Any]:
         return results.result(task, self.rules_created)
 
-    async def _complete_later(self, task_id: str) -> None:
+    def _complete_later(self, task_id: str) -> None:
         task = self.tasks.get(task_id)
         if task is not None and task.status == "processing":
             self._complete(task)
