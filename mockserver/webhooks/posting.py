@@ -4,7 +4,7 @@ Through the aiohttp session for an https receiver (or any URL `fastpost` leaves 
 plain-HTTP receivers, several attempts together on one keep-alive connection (`fastpost.py`).
 Every attempt carries the sandbox's mark header, so one that comes back to the sandbox (a port
 forward) is refused on arrival. Nothing here decides what an answer means for its delivery:
-`dispatcher.py` settles it.
+`attempts.py` settles it.
 """
 
 from __future__ import annotations
