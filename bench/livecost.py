@@ -48,7 +48,7 @@ STAGES: list[tuple[str, list[str], list[str], str]] = [
     (
         "timer firing (clock runner, less what the timers do)",
         ["clock.py:_fire_due"],
-        ["rules.py:run", "dispatcher.py:_due", "dispatcher.py:attempt"],  # (attempt: older code)
+        ["rules.py:run", "attempts.py:_due"],
         "step",
     ),
     (
@@ -60,16 +60,16 @@ STAGES: list[tuple[str, list[str], list[str], str]] = [
     (
         "webhook payload: request JSON, envelope, encode",
         ["hitl/webhooks.py:emit"],
-        ["dispatcher.py:send", "signatures.py:sign"],
+        ["outbox.py:send", "signatures.py:sign"],
         "delivery",
     ),
     ("signing (HMAC-SHA256)", ["signatures.py:sign"], [], "delivery"),
-    ("delivery scheduling (record, bound, queue)", ["dispatcher.py:send"], [], "delivery"),
+    ("delivery scheduling (record, bound, queue)", ["outbox.py:send"], [], "delivery"),
     (
         "the outgoing request (guard, client, answer, settle, log line)",
         # a webhook timer's attempts (on a manual clock: those due at its instant too) and
         # the sender's batches on a running clock
-        ["dispatcher.py:_due", "dispatcher.py:_attempt_batch"],
+        ["attempts.py:_due", "attempts.py:_attempt_batch"],
         [],
         "attempt",
     ),
@@ -77,8 +77,8 @@ STAGES: list[tuple[str, list[str], list[str], str]] = [
 COUNTS = {
     "create": "create_request",
     "step": "rules.py:run",
-    "delivery": "dispatcher.py:send",
-    "attempt": "dispatcher.py:_fake_answer",
+    "delivery": "dispatcher.py:queue",
+    "attempt": "attempts.py:_finish",
 }
 PER_REQUEST = {"create": 1, "step": 2, "delivery": 2, "attempt": 2}  # with every webhook answered
 

@@ -15,7 +15,7 @@ import logging
 import time
 
 from mockserver.base.redaction import redact_url
-from mockserver.base.urls import url_problem
+from mockserver.base.urls import CACHED_URL, url_problem
 from mockserver.records.clock import Clock
 from mockserver.records.notifier import Notifier
 from mockserver.scenario.model import WebhookFault
@@ -63,6 +63,7 @@ class Attempts:
         )
         self._due_later = self._due  # one bound method for every attempt's timer
         self._poster = Poster(session)
+        self._routes: dict[str, tuple[str | None, Target | None]] = {}  # url -> `_route(url)`
 
     def _batch(self, url: str) -> int:
         """Attempts to one receiver sent together: BATCH on one connection for a plain-HTTP
@@ -117,8 +118,8 @@ class Attempts:
             due = delivery.next_due
             if delivery.state != "pending" or due is None:
                 continue
-            target = None if self._faults else self._poster.target(delivery.url)
-            if target is not None and _refusal(delivery) is not None:
+            refusal, target = self._routes.get(delivery.url) or self._route(delivery.url)
+            if self._faults or refusal is not None:
                 target = None
             key = _queue_key(delivery)
             joins = (
@@ -155,46 +156,60 @@ class Attempts:
         """The sender's batch (one receiver, different items): scenario fakes, the guard and
         non-plain-HTTP receivers one by one; the rest together on one connection."""
         together: list[_Sending] = []
+        routes = self._routes
         for delivery in deliveries:
             due = delivery.next_due
             if delivery.state != "pending" or due is None:
                 continue  # abandoned at the bound while queued
-            begun = self._attempt(delivery, due)
-            if begun is None:
-                continue
-            attempt, target = begun
-            if target is None:
+            if self._faults:
+                attempt = self._begin(delivery)
+                if attempt.simulated:
+                    self._finish_now(delivery, attempt, due)
+                    continue
+            else:  # (`_begin` with no fake to look for: a wave's every attempt)
+                attempt = Attempt(len(delivery.attempts) + 1, self._clock.timestamp())
+                delivery.next_due = None
+            refusal, target = routes.get(delivery.url) or self._route(delivery.url)
+            if refusal is not None:
+                attempt.error, attempt.refused = refusal, True
+                self._finish_now(delivery, attempt, due)
+            elif target is None:
                 await self._post_alone(delivery, attempt, due)
             else:
                 together.append((delivery, attempt, due, target))
         if together:
             await self._post_together(together)
 
+    def _route(self, url: str) -> tuple[str | None, Target | None]:
+        """Why `url` is refused before anything is sent (one that cannot be read strictly:
+        `urls.url_problem`) or None, and its plain-HTTP target (None: through the aiohttp
+        session); remembered for a URL of usual length (a wave sends to a few). Whether it
+        reaches the sandbox itself is checked where the effect happens: on the address each
+        connection is about to reach or reached (transport.OwnAddresses), and on arrival (its
+        mark header)."""
+        problem = url_problem(url)
+        refusal = f"invalid URL: {problem}" if problem is not None else None
+        route = (refusal, self._poster.target(url))
+        if len(url) <= CACHED_URL:
+            if len(self._routes) >= 1024:
+                self._routes.clear()
+            self._routes[url] = route
+        return route
+
     async def _post_together(self, sending: list[_Sending]) -> None:
         """Plain-HTTP attempts to one receiver, on one connection (`posting.py`), each then
         settled with its own answer."""
         started = time.perf_counter()
-        await self._poster.post_together([(d, a, target) for d, a, _, target in sending])
+        await self._poster.post_together(sending)
+        took = (time.perf_counter() - started) * 1000
         for delivery, attempt, due, _ in sending:
-            self._finish(delivery, attempt, due, started)
+            self._finish(delivery, attempt, due, took)
 
     async def _post_alone(self, delivery: Delivery, attempt: Attempt, due: float) -> None:
         """One attempt through the aiohttp session (a receiver that is not plain HTTP)."""
         started = time.perf_counter()
         await self._poster.post(delivery, attempt)
-        self._finish(delivery, attempt, due, started)
-
-    def _attempt(self, delivery: Delivery, due: float) -> tuple[Attempt, Target | None] | None:
-        """One attempt begun: settled here (a fake answer, the guard's refusal), or handed back
-        to be sent, with its plain-HTTP target (None: through the aiohttp session)."""
-        attempt = self._begin(delivery)
-        if not attempt.simulated:
-            refusal = _refusal(delivery)
-            if refusal is None:
-                return attempt, self._poster.target(delivery.url)
-            attempt.error, attempt.refused = refusal, True
-        self._finish(delivery, attempt, due, time.perf_counter())
-        return None
+        self._finish(delivery, attempt, due, (time.perf_counter() - started) * 1000)
 
     def _begin(self, delivery: Delivery) -> Attempt:
         """A new attempt; a scenario's fake answer (`faults: webhook`) settles it at once."""
@@ -209,14 +224,24 @@ class Attempts:
                 attempt.error = "timed out (simulated)" if fake == "timeout" else "connection reset"
         return attempt
 
-    def _finish(self, delivery: Delivery, attempt: Attempt, due: float, started: float) -> None:
-        attempt.duration_ms = (time.perf_counter() - started) * 1000
+    def _finish_now(self, delivery: Delivery, attempt: Attempt, due: float) -> None:
+        """An attempt settled where it was begun (a fake answer, the URL guard's refusal)."""
+        started = time.perf_counter()
+        self._finish(delivery, attempt, due, (time.perf_counter() - started) * 1000)
+
+    def _finish(self, delivery: Delivery, attempt: Attempt, due: float, took: float) -> None:
+        """The attempt recorded (`took` ms), its delivery settled, logged and announced."""
+        attempt.duration_ms = took
         delivery.attempts.append(attempt)
+        status = attempt.status
         if delivery.state == "pending":  # (not abandoned at the bound while it was sending)
-            self._settle(delivery, attempt, due)
+            if status is not None and delivery.policy.delivered(status):
+                delivery.state = "delivered"  # (`_settle`'s first case, a wave's every attempt)
+            else:
+                self._settle(delivery, attempt, due)
             if delivery.state != "pending":
                 del self._pending[delivery.id]
-        failed = attempt.status is None or not 200 <= attempt.status < 300
+        failed = status is None or not 200 <= status < 300
         level = logging.WARNING if failed else logging.INFO
         if log.isEnabledFor(level):  # the arguments alone (two URL redactions) cost µs
             url = redact_url(delivery.url)
@@ -256,15 +281,6 @@ class Attempts:
             self._schedule(delivery, due + policy.schedule[index])
             return
         delivery.state = "failed"
-
-
-def _refusal(delivery: Delivery) -> str | None:
-    """Why this URL is refused before anything is sent (one that cannot be read strictly:
-    `urls.url_problem`), or None. Whether it reaches the sandbox itself is checked where the
-    effect happens: on the address each connection is about to reach or reached
-    (transport.OwnAddresses), and on arrival (its mark header)."""
-    problem = url_problem(delivery.url)
-    return f"invalid URL: {problem}" if problem is not None else None
 
 
 def _same_origin(one: Target, other: Target) -> bool:
