@@ -228,10 +228,9 @@ def _head(raw: bytes) -> tuple[int, dict[str, str], bool]:
     if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or not parts[1].isdigit():
         raise Refused(f"ClientResponseError: 400, message='Bad status line {lines[0]!r}'")
     headers: dict[str, str] = {}
-    for line in lines[1:]:
-        if line:
-            name, sep, value = line.partition(":")
-            if not sep:
-                raise Refused("ClientResponseError: 400, message='Bad header line'")
-            headers[name.strip().lower()] = value.strip()
+    for line in lines[1:-2]:  # (`raw` ends with a blank line: the last two are empty)
+        name, sep, value = line.partition(":")
+        if not sep:
+            raise Refused("ClientResponseError: 400, message='Bad header line'")
+        headers[name.strip().lower()] = value.strip()
     return int(parts[1]), headers, parts[0] == "HTTP/1.0"
