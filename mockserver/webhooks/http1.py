@@ -111,6 +111,19 @@ class Incoming:
             status, headers, http10 = _head(raw)
             if 100 <= status < 200 and status != 101:
                 continue
+            length_text = headers.get("content-length")
+            if (
+                length_text is not None
+                and length_text.isdigit()
+                and "transfer-encoding" not in headers
+                and status != 204
+                and status != 304
+            ):  # (`_body`'s usual case without a coroutine: a whole body, here already)
+                length = int(length_text)
+                pos = self._pos
+                if length <= limit and len(self._buf) - pos >= length:
+                    self._pos = end = pos + length
+                    return Answer(status, headers, self._buf[pos:end], False), http10, True
             body, truncated, ended = await self._body(status, headers, limit)
             return Answer(status, headers, body, truncated), http10, ended
 
