@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from collections.abc import Mapping
 
 from mockserver.base.filters import EVERY_DELIVERY, DeliveryFilter
@@ -62,6 +63,10 @@ class Dispatcher(Attempts):
         self._ids = ids
         self._session = session
         self.log = DeliveryLog(cap)
+        # the ids of the pending deliveries, oldest first, among some settled since (skipped
+        # when the oldest is looked for; dropped whenever they outnumber the pending ones)
+        self._order: deque[str] = deque()
+        self._unordered = 64  # ids it takes before it is rebuilt (then at most 2 per pending)
         self.abandoned_at_bound = 0
         self._bound_logged_at = -BOUND_LOG_EVERY
         self._bound_unlogged = 0
@@ -129,6 +134,11 @@ class Dispatcher(Attempts):
         if len(pending) >= self.max_pending:
             self._abandon_oldest()
         pending[delivery.id] = delivery
+        self._order.append(delivery.id)
+        self._unordered -= 1
+        if not self._unordered:  # the order holds mostly settled ones: only the pending kept
+            self._order = deque(pending)
+            self._unordered = len(pending) + 64
         if self._clock.mode == "manual":
             delivery.timer = self._clock.call_at_with(now, self._due_later, delivery.id, "webhook")
         else:
@@ -139,8 +149,13 @@ class Dispatcher(Attempts):
     def _abandon_oldest(self) -> None:
         """The pending bound is reached: the oldest pending delivery is abandoned, recorded
         (its state, its reason, the counter) and, at most every BOUND_LOG_EVERY s, logged."""
-        oldest = next(iter(self._pending.values()))
-        count = len(self._pending)
+        # (not next(iter(self._pending)): a dict that settles from the front keeps the slots
+        # of what it let go until it grows again, and a scan from its start walks them all)
+        pending, order = self._pending, self._order
+        oldest = pending.get(order.popleft())
+        while oldest is None:  # settled or abandoned since it was queued
+            oldest = pending.get(order.popleft())
+        count = len(pending)
         self._abandon(oldest, AT_BOUND.format(count=count))
         self.abandoned_at_bound += 1
         self._bound_unlogged += 1
