@@ -70,6 +70,7 @@ class Dispatcher(Attempts):
         self.abandoned_at_bound = 0
         self._bound_logged_at = -BOUND_LOG_EVERY
         self._bound_unlogged = 0
+        self._bound_reason = (0, "")  # the pending count at the bound, and the reason it gives
 
     @property
     def pending(self) -> int:
@@ -156,7 +157,9 @@ class Dispatcher(Attempts):
         while oldest is None:  # settled or abandoned since it was queued
             oldest = pending.get(order.popleft())
         count = len(pending)
-        self._abandon(oldest, AT_BOUND.format(count=count))
+        if self._bound_reason[0] != count:  # (one text for every delivery abandoned at it)
+            self._bound_reason = (count, AT_BOUND.format(count=count))
+        self._abandon(oldest, self._bound_reason[1])
         self.abandoned_at_bound += 1
         self._bound_unlogged += 1
         now = time.monotonic()
