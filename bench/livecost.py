@@ -49,7 +49,7 @@ STAGES: list[tuple[str, list[str], list[str], str]] = [
         "timer firing (clock runner, less what the timers do)",
         # an advance of a manual clock, and the runner's wakes on a running one
         ["clock.py:_fire_due", "clock.py:_tick"],
-        ["engine.py:_step", "dispatcher.py:_due"],
+        ["engine.py:_step", "attempts.py:_due"],
         "step",
     ),
     (
@@ -61,16 +61,16 @@ STAGES: list[tuple[str, list[str], list[str], str]] = [
     (
         "webhook payload: request JSON, envelope, encode",
         ["hitl/webhooks.py:emit"],
-        ["dispatcher.py:send", "signatures.py:sign"],
+        ["outbox.py:send", "signatures.py:sign"],
         "delivery",
     ),
     ("signing (HMAC-SHA256)", ["signatures.py:sign"], [], "delivery"),
-    ("delivery scheduling (record, bound, queue)", ["dispatcher.py:send"], [], "delivery"),
+    ("delivery scheduling (record, bound, queue)", ["outbox.py:send"], [], "delivery"),
     (
         "the outgoing request (guard, client, answer, settle, log line)",
         # a webhook timer's attempts (on a manual clock: those due at its instant too) and
         # the sender's batches on a running clock
-        ["dispatcher.py:_due", "dispatcher.py:_attempt_batch"],
+        ["attempts.py:_due", "attempts.py:_attempt_batch"],
         [],
         "attempt",
     ),
@@ -78,8 +78,8 @@ STAGES: list[tuple[str, list[str], list[str], str]] = [
 COUNTS = {
     "create": "create_request",
     "step": "engine.py:_step",
-    "delivery": "dispatcher.py:send",
-    "attempt": "dispatcher.py:_fake_answer",
+    "delivery": "dispatcher.py:queue",
+    "attempt": "attempts.py:_finish",
 }
 PER_REQUEST = {"create": 1, "step": 2, "delivery": 2, "attempt": 2}  # with every webhook answered
 

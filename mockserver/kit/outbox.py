@@ -62,13 +62,14 @@ class Outbox:
         """Queue `event` for `url` (its first attempt is due now on the virtual clock);
         `subject`: the item it is about; `secret_headers`: headers recorded as fingerprints
         only; `policy`: another of the vendor's retry policies than its declared one."""
-        return self._dispatcher.send(
-            vendor=self.vendor,
-            event=event,
-            url=url,
-            body=body,
-            headers=headers,
-            policy=self.policy_for(policy),
-            subject=subject,
-            secret_headers=secret_headers,
+        return self._dispatcher.queue(
+            self.vendor,
+            event,
+            url,
+            body,
+            headers,
+            self.policy if policy is None else self.policy_for(policy),
+            subject,
+            None,
+            secret_headers,
         )

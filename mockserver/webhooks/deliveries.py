@@ -1,6 +1,6 @@
 """What the delivery log holds: each webhook delivery with every attempt, as the control plane
 shows them, and the bounded log with its index by id (queries and waits filter it with
-`filters.DeliveryFilter`). The dispatcher (`dispatcher.py`) makes and settles them.
+`filters.DeliveryFilter`). The dispatcher (`dispatcher.py`, `attempts.py`) makes and settles them.
 
 A spam wave keeps thousands of deliveries pending (a failing receiver retries for a day), so a
 record is slotted, its body is the one bytes object every target of the event shares, and its
@@ -112,9 +112,14 @@ class DeliveryLog(BoundedLog[Delivery]):
         self._by_id: dict[str, Delivery] = {}
 
     def append(self, entry: Delivery) -> None:
-        if self._entries and len(self._entries) == self.cap:
-            self._by_id.pop(self._entries[0].id, None)
-        super().append(entry)
+        # (BoundedLog.append and the index's upkeep in one call: every webhook comes here)
+        entries = self._entries
+        if len(entries) == self.cap:
+            self.dropped += 1
+            if entries:
+                self._by_id.pop(entries[0].id, None)
+        entries.append(entry)
+        self.total += 1
         if self.cap > 0:
             self._by_id[entry.id] = entry
 

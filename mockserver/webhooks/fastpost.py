@@ -34,11 +34,10 @@ from urllib.parse import urlsplit
 
 from mockserver.webhooks.http1 import (
     Answer,
+    Incoming,
     Refused,
     Stale,
     Target,
-    read_body,
-    read_head,
     request,
 )
 
@@ -54,7 +53,7 @@ class OwnAddress(Refused):
 
 @dataclass(slots=True, eq=False)
 class _Conn:
-    reader: asyncio.StreamReader
+    incoming: Incoming  # the answers it brings, read from its stream
     writer: asyncio.StreamWriter
     idle_since: float = field(default_factory=time.monotonic)
     expired: bool = False  # aborted by the watchdog: its batch's deadline passed
@@ -213,7 +212,7 @@ class FastPost:
                 for index in todo:
                     results[index] = own
                 return []
-            conn = _Conn(reader, writer)
+            conn = _Conn(Incoming(reader, HEAD_LIMIT), writer)
         sending = [requests[i] for i in todo]
         answered, why = await self._exchange(key, conn, sending, limit, deadline)
         for index, answer in zip(todo, answered, strict=False):
@@ -247,7 +246,7 @@ class FastPost:
         now = time.monotonic()
         while pool:
             conn = pool.pop()
-            if now - conn.idle_since < KEEPALIVE and not conn.reader.at_eof():
+            if now - conn.idle_since < KEEPALIVE and not conn.incoming.at_eof():
                 return conn
             conn.writer.close()
         return None
@@ -335,16 +334,16 @@ _RESOLUTION = time.get_clock_info("monotonic").resolution
 async def _converse(conn: _Conn, requests: list[bytes], limit: int) -> tuple[list[Answer], object]:
     """`FastPost._exchange`'s talk on the connection: the answers, and why it stopped short."""
     answers: list[Answer] = []
+    incoming = conn.incoming
     try:
         conn.writer.write(b"".join(requests))
         for _ in requests:
             try:
-                status, headers, http10 = await read_head(conn.reader)
+                answer, http10, ended = await incoming.answer(limit)
             except Stale:
                 return answers, _STALE if not answers else DISCONNECTED
-            body, truncated, ended = await read_body(conn.reader, status, headers, limit)
-            answers.append(Answer(status, headers, body, truncated))
-            closing = http10 or headers.get("connection", "").lower() == "close"
+            answers.append(answer)
+            closing = http10 or answer.headers.get("connection", "").lower() == "close"
             if not ended or closing:  # this connection carries nothing more
                 more = len(answers) < len(requests)
                 return answers, (_CLOSED if ended and more else DISCONNECTED)

@@ -62,82 +62,188 @@ def request(target: Target, body: bytes, headers: Mapping[str, str], mark: str =
     ).encode("latin-1") + body
 
 
-async def read_head(reader: asyncio.StreamReader) -> tuple[int, dict[str, str], bool]:
-    """Status, headers and whether it is HTTP/1.0, skipping interim 1xx answers."""
-    first = True
-    while True:
-        try:
-            raw = await reader.readuntil(b"\r\n\r\n")
-        except asyncio.IncompleteReadError as exc:
-            if first and not exc.partial:
-                raise Stale from None
-            raise Refused("ServerDisconnectedError: Server disconnected") from None
-        except (ConnectionResetError, BrokenPipeError):
-            if first:
-                raise Stale from None
-            raise
-        first = False
-        lines = raw.decode("latin-1").split("\r\n")
-        parts = lines[0].split(" ", 2)
-        if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or not parts[1].isdigit():
-            raise Refused(f"ClientResponseError: 400, message='Bad status line {lines[0]!r}'")
-        status = int(parts[1])
-        headers: dict[str, str] = {}
-        for line in lines[1:]:
-            if line:
-                name, sep, value = line.partition(":")
-                if not sep:
-                    raise Refused("ClientResponseError: 400, message='Bad header line'")
-                headers[name.strip().lower()] = value.strip()
-        if 100 <= status < 200 and status != 101:
-            continue
-        return status, headers, parts[0] == "HTTP/1.0"
+READ_SIZE = 64 * 1024  # bytes asked of the stream at a time
 
 
-async def read_body(
-    reader: asyncio.StreamReader, status: int, headers: dict[str, str], limit: int
-) -> tuple[bytes, bool, bool]:
-    """At most `limit` bytes of the body; whether more was left unread (truncated); whether
-    the body ended where the connection can carry the next request."""
-    if status in (204, 304):
-        return b"", False, True
-    if "chunked" in headers.get("transfer-encoding", "").lower():
-        return await _chunked(reader, limit)
-    length_text = headers.get("content-length")
-    if length_text is not None:
-        if not length_text.isdigit():
-            raise Refused("ClientResponseError: 400, message='Invalid Content-Length'")
-        length = int(length_text)
-        data = await reader.readexactly(min(length, limit))
-        return data, length > limit, length <= limit
-    # no length: the body runs to the end of the connection, which is never reused
-    chunks: list[bytes] = []
-    kept = 0
-    while kept < limit:
-        data = await reader.read(limit - kept)
+class Incoming:
+    """The answers arriving on one connection, parsed from a buffer of their own: a batch's
+    pipelined answers come in one or a few pieces, and each is parsed where it lies, with no
+    stream call (nor a wait) for a status line or a body already here. The stream's contract
+    holds as `readuntil`/`readexactly` keep it: a status line with its headers (or a chunk's
+    size line) of more than `limit` bytes is refused, an answer cut short raises
+    `IncompleteReadError`."""
+
+    __slots__ = ("_buf", "_limit", "_pos", "reader")
+
+    def __init__(self, reader: asyncio.StreamReader, limit: int) -> None:
+        self.reader = reader
+        self._buf = b""  # what came and is not parsed yet starts at _pos
+        self._pos = 0
+        self._limit = limit
+
+    def at_eof(self) -> bool:
+        """Nothing is left to read: the stream ended and every byte it gave was parsed."""
+        return self._pos >= len(self._buf) and self.reader.at_eof()
+
+    async def answer(self, limit: int) -> tuple[Answer, bool, bool]:
+        """The next answer, skipping interim 1xx ones, with at most `limit` bytes of its body;
+        whether it is HTTP/1.0; whether its body ended where the connection can carry the
+        next request."""
+        first = True
+        while True:
+            buf, pos = self._buf, self._pos
+            at = buf.find(b"\r\n\r\n", pos)
+            if at >= 0 and at - pos <= self._limit:  # (the head is here: a batch's usual case)
+                self._pos = at + 4
+                raw = buf[pos : at + 4]
+            else:
+                try:
+                    raw = await self._until(b"\r\n\r\n")
+                except asyncio.IncompleteReadError as exc:
+                    if first and not exc.partial:
+                        raise Stale from None
+                    raise Refused("ServerDisconnectedError: Server disconnected") from None
+                except (ConnectionResetError, BrokenPipeError):
+                    if first:
+                        raise Stale from None
+                    raise
+            first = False
+            status, headers, http10 = _head(raw)
+            if 100 <= status < 200 and status != 101:
+                continue
+            length_text = headers.get("content-length")
+            if (
+                length_text is not None
+                and length_text.isdigit()
+                and "transfer-encoding" not in headers
+                and status != 204
+                and status != 304
+            ):  # (`_body`'s usual case without a coroutine: a whole body, here already)
+                length = int(length_text)
+                pos = self._pos
+                if length <= limit and len(self._buf) - pos >= length:
+                    self._pos = end = pos + length
+                    return Answer(status, headers, self._buf[pos:end], False), http10, True
+            body, truncated, ended = await self._body(status, headers, limit)
+            return Answer(status, headers, body, truncated), http10, ended
+
+    async def _body(
+        self, status: int, headers: dict[str, str], limit: int
+    ) -> tuple[bytes, bool, bool]:
+        """At most `limit` bytes of the body; whether more was left unread (truncated);
+        whether the body ended where the connection can carry the next request."""
+        if status in (204, 304):
+            return b"", False, True
+        if "chunked" in headers.get("transfer-encoding", "").lower():
+            return await self._chunked(limit)
+        length_text = headers.get("content-length")
+        if length_text is not None:
+            if not length_text.isdigit():
+                raise Refused("ClientResponseError: 400, message='Invalid Content-Length'")
+            length = int(length_text)
+            wanted = min(length, limit)
+            pos = self._pos
+            if len(self._buf) - pos >= wanted:  # (here already: a batch's usual case)
+                self._pos = pos + wanted
+                data = self._buf[pos : pos + wanted]
+            else:
+                data = await self._exactly(wanted)
+            return data, length > limit, length <= limit
+        # no length: the body runs to the end of the connection, which is never reused
+        chunks: list[bytes] = []
+        kept = 0
+        while kept < limit:
+            data = await self._some(limit - kept)
+            if not data:
+                return b"".join(chunks), False, False
+            chunks.append(data)
+            kept += len(data)
+        return b"".join(chunks), not self.at_eof(), False  # (aiohttp's test, too)
+
+    async def _chunked(self, limit: int) -> tuple[bytes, bool, bool]:
+        chunks: list[bytes] = []
+        kept = 0
+        while True:
+            size_line = await self._until(b"\r\n")
+            try:
+                size = int(size_line.split(b";", 1)[0].strip(), 16)
+            except ValueError:
+                raise Refused("ClientPayloadError: Response payload is not completed") from None
+            if size == 0:
+                while (await self._until(b"\r\n")) != b"\r\n":  # trailers, the blank line
+                    pass
+                return b"".join(chunks), False, True
+            if kept + size > limit:
+                chunks.append(await self._exactly(limit - kept))
+                return b"".join(chunks), True, False
+            chunks.append(await self._exactly(size))
+            kept += size
+            await self._exactly(2)  # the chunk's CRLF
+
+    async def _fill(self) -> bool:
+        """More bytes from the stream; False once it ended."""
+        data = await self.reader.read(READ_SIZE)
         if not data:
-            return b"".join(chunks), False, False
-        chunks.append(data)
-        kept += len(data)
-    return b"".join(chunks), not reader.at_eof(), False  # (aiohttp's test, too)
+            return False
+        pos = self._pos
+        self._buf = self._buf[pos:] + data if pos < len(self._buf) else data
+        self._pos = 0
+        return True
+
+    async def _until(self, separator: bytes) -> bytes:
+        """`StreamReader.readuntil` on the buffer: up to and including `separator`."""
+        seplen = len(separator)
+        while True:
+            buf, pos = self._buf, self._pos
+            at = buf.find(separator, pos)
+            if at >= 0:
+                break
+            if len(buf) - pos + 1 - seplen > self._limit:
+                raise asyncio.LimitOverrunError(
+                    "Separator is not found, and chunk exceed the limit", 0
+                )
+            if not await self._fill():
+                partial = self._buf[self._pos :]
+                self._pos = len(self._buf)
+                raise asyncio.IncompleteReadError(partial, None)
+        if at - pos > self._limit:
+            raise asyncio.LimitOverrunError("separator beyond the limit", 0)
+        self._pos = at + seplen
+        return buf[pos : at + seplen]
+
+    async def _exactly(self, n: int) -> bytes:
+        """`StreamReader.readexactly` on the buffer."""
+        while len(self._buf) - self._pos < n:
+            if not await self._fill():
+                partial = self._buf[self._pos :]
+                self._pos = len(self._buf)
+                raise asyncio.IncompleteReadError(partial, n)
+        pos = self._pos
+        self._pos = pos + n
+        return self._buf[pos : pos + n]
+
+    async def _some(self, n: int) -> bytes:
+        """`StreamReader.read(n)` on the buffer: what is here (waiting for some if nothing
+        is), at most `n` bytes; b"" at the end."""
+        if self._pos >= len(self._buf) and not await self._fill():
+            return b""
+        pos = self._pos
+        data = self._buf[pos : pos + n]
+        self._pos = pos + len(data)
+        return data
 
 
-async def _chunked(reader: asyncio.StreamReader, limit: int) -> tuple[bytes, bool, bool]:
-    chunks: list[bytes] = []
-    kept = 0
-    while True:
-        size_line = await reader.readuntil(b"\r\n")
-        try:
-            size = int(size_line.split(b";", 1)[0].strip(), 16)
-        except ValueError:
-            raise Refused("ClientPayloadError: Response payload is not completed") from None
-        if size == 0:
-            while (await reader.readuntil(b"\r\n")) != b"\r\n":  # trailers, the blank line
-                pass
-            return b"".join(chunks), False, True
-        if kept + size > limit:
-            chunks.append(await reader.readexactly(limit - kept))
-            return b"".join(chunks), True, False
-        chunks.append(await reader.readexactly(size))
-        kept += size
-        await reader.readexactly(2)  # the chunk's CRLF
+def _head(raw: bytes) -> tuple[int, dict[str, str], bool]:
+    """Status, headers (lower-case names, the last value of a repeated one) and whether it is
+    HTTP/1.0, of a status line and headers ending in a blank line."""
+    lines = raw.decode("latin-1").split("\r\n")
+    parts = lines[0].split(" ", 2)
+    if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or not parts[1].isdigit():
+        raise Refused(f"ClientResponseError: 400, message='Bad status line {lines[0]!r}'")
+    headers: dict[str, str] = {}
+    for line in lines[1:-2]:  # (`raw` ends with a blank line: the last two are empty)
+        name, sep, value = line.partition(":")
+        if not sep:
+            raise Refused("ClientResponseError: 400, message='Bad header line'")
+        headers[name.strip().lower()] = value.strip()
+    return int(parts[1]), headers, parts[0] == "HTTP/1.0"

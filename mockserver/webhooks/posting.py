@@ -4,7 +4,7 @@ Through the aiohttp session for an https receiver (or any URL `fastpost` leaves 
 plain-HTTP receivers, several attempts together on one keep-alive connection (`fastpost.py`).
 Every attempt carries the sandbox's mark header, so one that comes back to the sandbox (a port
 forward) is refused on arrival. Nothing here decides what an answer means for its delivery:
-`dispatcher.py` settles it.
+`attempts.py` settles it.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from mockserver.base.redaction import redact_text
 from mockserver.webhooks import fastpost
 from mockserver.webhooks.answers import read_answer, record_answer
 from mockserver.webhooks.deliveries import Attempt, Delivery
-from mockserver.webhooks.http1 import Refused, Target
+from mockserver.webhooks.http1 import Answer, Refused, Target
 from mockserver.webhooks.transport import (
     ANSWER_PREFIX,
     Transport,
@@ -26,8 +26,9 @@ from mockserver.webhooks.transport import (
 )
 
 SessionFactory = Callable[[], aiohttp.ClientSession]
-# An attempt going out on a shared connection: its delivery, the attempt, where it goes.
-Outgoing = tuple[Delivery, Attempt, Target]
+# An attempt going out on a shared connection: its delivery, the attempt, when it was due (the
+# dispatcher's, not read here), where it goes.
+Outgoing = tuple[Delivery, Attempt, float, Target]
 
 
 class Poster:
@@ -88,20 +89,25 @@ class Poster:
         header itself: `Transport` made it with the mark.)"""
         assert self.fast is not None
         results: list[fastpost.Result] = [None] * len(outgoing)
-        items = [(target, d.body, d.headers) for d, _, target in outgoing]
-        timeout = max([d.policy.timeout for d, _, _ in outgoing])
+        items = [(target, d.body, d.headers) for d, _, _, target in outgoing]
+        timeout = max([d.policy.timeout for d, _, _, _ in outgoing])
         await self.fast.post_many(items, ANSWER_PREFIX, results, timeout)
-        for (delivery, attempt, _), result in zip(outgoing, results, strict=True):
-            if result is None:
+        for (delivery, attempt, _, _), result in zip(outgoing, results, strict=True):
+            if isinstance(result, Answer):  # (first: a wave's every answer)
+                answer = result
+                status = attempt.status = answer.status
+                if 300 <= status < 400:
+                    attempt.location = answer.headers.get("location")
+                    attempt.error = f"redirect to {attempt.location} not followed"
+                encoding = answer.headers.get("content-encoding")
+                if encoding is None:  # (`record_answer`'s identity case, without the call)
+                    attempt.answer = answer.body.decode("utf-8", "replace") if answer.body else None
+                    attempt.answer_truncated = answer.truncated
+                else:
+                    record_answer(attempt, answer.body, encoding, answer.truncated)
+            elif result is None:
                 attempt.error = f"timed out after {delivery.policy.timeout:g}s"
             elif isinstance(result, fastpost.OwnAddress):
                 attempt.error, attempt.refused = refused_as_own(delivery.url), True
             elif isinstance(result, Refused):
                 attempt.error = redact_text(str(result))
-            else:
-                attempt.status = result.status
-                if 300 <= result.status < 400:
-                    attempt.location = result.headers.get("location")
-                    attempt.error = f"redirect to {attempt.location} not followed"
-                encoding = result.headers.get("content-encoding", "identity")
-                record_answer(attempt, result.body, encoding, result.truncated)

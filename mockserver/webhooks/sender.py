@@ -69,11 +69,18 @@ class Sender(Generic[J]):
     def put(self, job: J) -> None:
         """Queue an attempt behind those already waiting for its URL and subject."""
         key = self._key(job)
+        origin = _origin(key[0])
         queue = self._queues.get(key)
-        if queue is None:
-            queue = self._queues[key] = deque()
-            self._make_ready(key)  # (a key sending now is readied again once it is done)
-        queue.append(job)
+        if queue is None:  # (a key sending now is readied again once it is done)
+            self._queues[key] = deque((job,))
+            ready = self._ready.get(origin)  # (`_make_ready`, inline: every attempt's way)
+            if ready is None:
+                self._ready[origin] = deque((key,))
+                self._turns.append(origin)
+            else:
+                ready.append(key)
+        else:
+            queue.append(job)
         self._queued += 1
         if self._most and self._queued > self._most:
             self._sweep()
@@ -81,7 +88,7 @@ class Sender(Generic[J]):
         # another as it does), and this receiver has a slot free (else the workers sending to
         # it take this when they are done). Under a wave that is one task per batch, not one
         # per attempt (most of which found nothing to do and ended).
-        if not self._starting and self._busy.get(_origin(key[0]), 0) < self.per_target:
+        if not self._starting and self._busy.get(origin, 0) < self.per_target:
             self._spawn()
 
     def _spawn(self) -> None:

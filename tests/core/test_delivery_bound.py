@@ -20,6 +20,7 @@ from mockserver.base.ids import IdFactory
 from mockserver.records.clock import COMPACT_AFTER, Clock
 from mockserver.records.notifier import Notifier
 from mockserver.scenario.model import WebhookFault
+from mockserver.webhooks.deliveries import Delivery
 from mockserver.webhooks.dispatcher import Dispatcher
 from mockserver.webhooks.policy import DEFAULT_POLICY
 from mockserver.webhooks.transport import TARGET_IN_FLIGHT, Transport
@@ -210,3 +211,48 @@ async def test_a_receiver_that_never_answers_cannot_grow_the_queues_past_the_bou
             writer.close()
             await writer.wait_closed()
         await server.wait_closed()
+
+
+async def test_the_oldest_still_pending_is_abandoned_whatever_settled_before_it() -> None:
+    """Deliveries settle in any order (one receiver answers, another keeps failing): at the
+    bound the one abandoned is the oldest of those still pending, never one settled already,
+    and what the dispatcher remembers of the order stays bounded by what is pending."""
+    clock = Clock(START, "manual")
+    ok, failing = "http://ok.invalid/hook", "http://failing.invalid/hook"
+    faults = (WebhookFault(ok, (200,) * 10_000), WebhookFault(failing, (503,) * 10_000))
+    d = Dispatcher(
+        clock, IdFactory(random.Random(1)), Notifier(), Transport(), LOG_CAP, faults, max_pending=3
+    )
+
+    def send(url: str, n: int) -> Delivery:
+        return d.send(
+            vendor="hitl",
+            event="request.completed",
+            url=url,
+            body=b"{}",
+            headers={},
+            policy=DEFAULT_POLICY,
+            subject=f"r{n}",
+        )
+
+    for n in range(1_000):  # many delivered first: what is kept of the order stays small
+        send(ok, 1_000 + n)
+        await clock.advance(0)
+    assert d.pending == 0 and len(d._order) <= 65
+
+    first, delivered, third = send(failing, 1), send(ok, 2), send(failing, 3)
+    await clock.advance(0)  # the second is delivered; the others retry in 15 s
+    fourth = send(failing, 4)
+    await clock.advance(0)
+    assert d.pending == 3
+    fifth = send(failing, 5)  # the bound: the oldest pending (the first) goes
+    assert [x.state for x in (first, delivered, third, fourth, fifth)] == [
+        "abandoned",
+        "delivered",
+        "pending",
+        "pending",
+        "pending",
+    ]
+    send(failing, 6)  # then the third: the delivered second is not pending to abandon
+    assert third.state == "abandoned" and delivered.state == "delivered"
+    assert d.abandoned_at_bound == 2

@@ -6,6 +6,7 @@ failed attempt gives, the attempt's duration, and the change notices long-pollin
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 import random
 from collections.abc import Awaitable, Callable, Iterator
@@ -16,12 +17,14 @@ import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mockserver.base.ids import IdFactory
 from mockserver.records.clock import Clock
 from mockserver.records.notifier import Notifier
 from mockserver.scenario.model import WebhookFault
-from mockserver.webhooks import dispatcher as dispatcher_module
+from mockserver.webhooks import attempts as attempts_module
 from mockserver.webhooks.dispatcher import Dispatcher
 from mockserver.webhooks.policy import RetryPolicy
 from mockserver.webhooks.signatures import hmac_sha256_hex, verify_hmac_sha256
@@ -180,9 +183,7 @@ async def test_a_real_receivers_failure_is_not_called_simulated(
 
 async def test_an_attempt_records_how_long_it_took(monkeypatch: pytest.MonkeyPatch) -> None:
     ticks: Iterator[float] = iter([100.0, 100.123456])
-    monkeypatch.setattr(
-        dispatcher_module, "time", SimpleNamespace(perf_counter=lambda: next(ticks))
-    )
+    monkeypatch.setattr(attempts_module, "time", SimpleNamespace(perf_counter=lambda: next(ticks)))
     d, clock, _ = make(200)
     delivery = send(d)
     await clock.advance(0)
@@ -249,6 +250,17 @@ def test_signatures_match_the_published_hmac_sha256() -> None:
     assert verify_hmac_sha256("key", body, known)  # no prefix unless one is named
     assert verify_hmac_sha256("key", body, "sha256=" + known, prefix="sha256=")
     assert not verify_hmac_sha256("key", body + b".", known)
+
+
+@settings(max_examples=200, deadline=None)
+@given(secret=st.text(max_size=100), body=st.binary(max_size=300))
+def test_signatures_agree_with_the_standard_library_for_any_secret(
+    secret: str, body: bytes
+) -> None:
+    # the signer keeps the key's padded states itself: a key longer than the hash's block
+    # (64 bytes, hashed first), of multi-byte characters or empty must sign as `hmac` does
+    expected = hmac.new(secret.encode(), body, "sha256").hexdigest()
+    assert hmac_sha256_hex(secret, body) == expected
 
 
 async def test_the_delivery_log_keeps_what_the_receiver_answered(

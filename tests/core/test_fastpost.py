@@ -371,3 +371,56 @@ async def test_the_mark_header_follows_the_requests_own_or_takes_the_place_of_it
     first, second = (r.partition(b"\r\n\r\n")[0].split(b"\r\n")[2:5] for r in seen)
     assert first == [b"A: 1", b"B: 2", b"X-Mark: m1"]
     assert second == [b"X-Mark: m1", b"B: 2", b"Accept: */*"]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        b"HTTP/1.1 200 OK\r\nX-Big: " + b"x" * 70_000 + b"\r\nContent-Length: 2\r\n\r\nok",
+        b"HTTP/1.1 200 OK\r\nX-Big: " + b"x" * 70_000,  # and no end of the head in sight
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + b"0" * 70_000 + b"2\r\nok",
+    ],
+    ids=["long-head", "endless-head", "long-chunk-size"],
+)
+async def test_a_head_or_chunk_line_past_the_limit_is_refused_unread(answer: bytes) -> None:
+    """A receiver's status line and headers (or a chunk's size line) are read up to 64 KiB,
+    in whatever pieces they arrive: past that the attempt fails in aiohttp's words, without
+    waiting for the rest."""
+    client = FastPost(8)
+    async with receiver(answering(answer)) as (target, _):
+        with pytest.raises(Refused) as refused:
+            await asyncio.wait_for(client.post(target, b"{}", {}, 1024), 5)
+        await client.close()
+    assert str(refused.value) == "ClientResponseError: 400, message='Got more than 65536 bytes'"
+
+
+async def test_pipelined_answers_arriving_in_one_piece_are_each_read_whole() -> None:
+    """The receiver writes its answers to a batch at once, in one piece, each framed its own
+    way: each attempt gets its own status and body."""
+    answers = (
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+        b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 3\r\n\r\nnew"
+        b"HTTP/1.1 202 Accepted\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n"
+        b"HTTP/1.1 204 No Content\r\n\r\n"
+        b"HTTP/1.1 500 Oops\r\nContent-Length: 10\r\n\r\n0123456789"
+    )
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        for _ in range(5):
+            await read_request(reader)
+        writer.write(answers)
+        await reader.read()
+
+    client = FastPost(8)
+    async with receiver(handle) as (target, _):
+        results: list[Result] = [None] * 5
+        await client.post_many([(target, b"{}", {})] * 5, 1024, results, timeout=5.0)
+        await client.close()
+    got = [(r.status, r.body, r.truncated) for r in results if isinstance(r, Answer)]
+    assert got == [
+        (200, b"ok", False),
+        (201, b"new", False),
+        (202, b"a", False),
+        (204, b"", False),
+        (500, b"0123456789", False),
+    ]

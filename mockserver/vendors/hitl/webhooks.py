@@ -160,20 +160,14 @@ def _broadcast_fragment(members: tuple[Member, ...]) -> orjson.Fragment:
 _BROADCASTS: dict[int, tuple[tuple[Member, ...], orjson.Fragment]] = {}
 
 
-def _body(make: Callable[[Callable[[tuple[Member, ...]], Any]], dict[str, Any]]) -> bytes:
-    """The encoded body `make(broadcast)` builds: with the shared encoded `broadcasted_to`,
-    or, for a value orjson cannot write (an integer beyond 64 bits in the metadata, say), by
-    the encoder's slower path with the list itself (which that path can read)."""
-    try:
-        return bytes(memoryview(orjson.dumps(make(_broadcast_fragment), default=str)))
-    except TypeError:
-        return dumps(make(broadcast_json))
-
-
 def emit(state: VendorState[HitlConfig], event: str, req: HitlRequest, loop: Loop | None) -> None:
     """Send `event` for `req` to its callback_url and the scenario's targets."""
     values = req.values()
-    targets = _targets(state.cfg, values.get("callback_url"), event)
+    cfg = state.cfg
+    callback = values.get("callback_url")
+    if not callback and not cfg.webhooks:
+        return
+    targets = _targets(cfg, callback, event)
     if not targets:
         return
     world = state.world
@@ -181,14 +175,24 @@ def emit(state: VendorState[HitlConfig], event: str, req: HitlRequest, loop: Loo
     now = world.clock.timestamp()
     form = chosen.form(variants.WEBHOOK_BODY)
     response_by = chosen.form(variants.RESPONSE_BY)
-    body = _body(
-        lambda broadcast: payload(
-            event, req, loop, now, form, response_by, values=values, broadcast=broadcast
+    # The encoded body: with the shared encoded `broadcasted_to`, or, for a value orjson
+    # cannot write (an integer beyond 64 bits in the metadata, say), by the encoder's slower
+    # path with the list itself (which that path can read).
+    try:
+        made = payload(
+            event, req, loop, now, form, response_by, values=values, broadcast=_broadcast_fragment
         )
-    )
+        body = bytes(memoryview(orjson.dumps(made, default=str)))
+    except TypeError:
+        made = payload(
+            event, req, loop, now, form, response_by, values=values, broadcast=broadcast_json
+        )
+        body = dumps(made)
     signature = chosen.form(variants.SIGNATURE)
+    send = state.webhooks.send
+    subject = req.id
     for target in targets:
-        copies = 2 if target.mode == "duplicate" else 1
-        for _ in range(copies):
-            headers = _headers(target, body, signature)
-            state.webhooks.send(event, target.url, body, headers=headers, subject=req.id)
+        headers = _headers(target, body, signature)
+        send(event, target.url, body, headers=headers, subject=subject)
+        if target.mode == "duplicate":
+            send(event, target.url, body, headers=headers, subject=subject)
