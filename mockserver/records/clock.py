@@ -51,6 +51,7 @@ T = TypeVar("T")
 ALARM_GRAIN_HZ = 1000.0  # the runner wakes on whole milliseconds of the loop's time (`_arm`)
 TICK_PASSES = 8  # passes over what is due in one runner wake before it lets the loop run
 COMPACT_AFTER = 1024  # discarded timers the heap may hold before it is rebuilt without them
+NEAR = 60.0  # timers due later than about this (a request's timeout) wait in the far heap
 
 
 class Clock:
@@ -68,7 +69,13 @@ class Clock:
         self._anchor_wall = wall()
         self._mode: ClockMode = mode
         self._scale = scale if mode == "scaled" else 1.0
+        # Two heaps of (when, seq, timer): every timer due by `_near_until` is in `_timers`,
+        # every later one in `_far` (moved over as its time nears: `_bring_near`), so the heap
+        # the runner pops from holds the timers due soon and not every request's timeout.
         self._timers: list[tuple[float, int, Timer]] = []
+        self._far: list[tuple[float, int, Timer]] = []
+        self._near_until = start + 2 * NEAR
+        self._far_discarded = 0
         self._seq = itertools.count()
         self._lock = asyncio.Lock()  # held while an advance or an awaited timer is firing
         self._loop: asyncio.AbstractEventLoop | None = None  # the runner's, once started
@@ -103,11 +110,13 @@ class Clock:
 
     def pending(self) -> list[Timer]:
         """Timers still to fire, soonest first."""
-        return [t for _, _, t in sorted(self._timers) if not t.cancelled]
+        return [t for _, _, t in sorted(self._timers + self._far) if not t.cancelled]
 
     def has_pending(self) -> bool:
         """Whether any timer is still to fire (a scripted step, a timeout, a webhook)."""
-        return any(not t.cancelled for _, _, t in self._timers)
+        return any(not t.cancelled for _, _, t in self._timers) or any(
+            not t.cancelled for _, _, t in self._far
+        )
 
     def describe(self) -> dict[str, object]:
         pending = self.pending()
@@ -133,8 +142,9 @@ class Clock:
         return timer
 
     def _push(self, timer: Timer) -> None:
-        heapq.heappush(self._timers, (timer.when, timer.seq, timer))
-        if self._timers[0][2] is timer:
+        timers = self._timers if timer.when <= self._near_until else self._far
+        heapq.heappush(timers, (timer.when, timer.seq, timer))
+        if timers[0][2] is timer:
             # the runner sleeps until the earliest timer: only a new earliest one wakes it
             # (not every request's timeout: each wake would cost a loop turn per request)
             self._wake()
@@ -150,7 +160,7 @@ class Clock:
         """`call_at` of `callback(arg)`: with a callback shared by many timers (a bound method
         kept once), no closure per timer; it is named "<arg>:<label>"."""
         timer = Timer(when, next(self._seq), label, callback, False, detail, arg)
-        timers = self._timers
+        timers = self._timers if when <= self._near_until else self._far
         heapq.heappush(timers, (when, timer.seq, timer))
         if timers[0][2] is timer:  # (as `_push`, inlined: a request makes three of these)
             self._wake()
@@ -163,11 +173,28 @@ class Clock:
         if timer.cancelled:
             return
         timer.cancelled = True
+        if timer.when > self._near_until:  # (in the far heap: a request's timeout)
+            self._far_discarded += 1
+            if self._far_discarded > COMPACT_AFTER and self._far_discarded * 2 > len(self._far):
+                _compact(self._far)
+                self._far_discarded = 0
+            return
         self._discarded += 1
         if self._discarded > COMPACT_AFTER and self._discarded * 2 > len(self._timers):
-            self._timers = [entry for entry in self._timers if not entry[2].cancelled]
-            heapq.heapify(self._timers)
+            _compact(self._timers)
             self._discarded = 0
+
+    def _bring_near(self, limit: float) -> None:
+        """Move the far timers due by `limit` and a while after it into the near heap."""
+        until = self._near_until = limit + 2 * NEAR
+        far = self._far
+        timers = self._timers
+        while far and far[0][0] <= until:
+            entry = heapq.heappop(far)
+            if entry[2].cancelled:
+                self._far_discarded = max(0, self._far_discarded - 1)
+            else:
+                heapq.heappush(timers, entry)
 
     def take_due(self, callback: Callable[[T], Awaitable[None] | None], when: float) -> list[T]:
         """The arguments of the timers next in line, in the order they would fire, that call
@@ -241,6 +268,8 @@ class Clock:
     def _fire_plain(self, limit: float, jump: bool) -> tuple[Awaitable[None], Timer] | None:
         """Fire the timers due by `limit`, in order, until one returns an awaitable: that one
         (with its timer) is returned for the caller to await before it fires the rest."""
+        if limit + NEAR > self._near_until:
+            self._bring_near(limit)
         timers = self._timers
         while timers and timers[0][0] <= limit:
             timer = heapq.heappop(timers)[2]
@@ -296,15 +325,20 @@ class Clock:
         act on, and a stopped clock can outlive its world (the runner's cancellation traceback
         keeps it), which must not keep a million stored requests alive."""
         self._timers.clear()
-        self._discarded = 0
+        self._far.clear()
+        self._discarded = self._far_discarded = 0
 
     def _next_delay(self) -> float | None:
         while self._timers and self._timers[0][2].cancelled:
             heapq.heappop(self._timers)
             self._discarded = max(0, self._discarded - 1)
-        if not self._timers:
+        far = self._far
+        if not self._timers and not far:
             return None
-        ahead = self._timers[0][0] - self.timestamp()
+        due = self._timers[0][0] if self._timers else far[0][0]
+        if far and far[0][0] < due:
+            due = far[0][0]  # (the runner wakes for it, and brings it near then)
+        ahead = due - self.timestamp()
         if ahead <= 0:
             return 0.0
         rate = self._rate
@@ -384,3 +418,9 @@ async def _settle(awaited: Awaitable[None], timer: Timer) -> None:
         await awaited
     except Exception:  # a failing timer must never stop the clock
         log.exception("timer %r failed", timer.name)
+
+
+def _compact(timers: list[tuple[float, int, Timer]]) -> None:
+    """Rebuild a heap without its cancelled timers, in place (a runner firing holds it)."""
+    timers[:] = [entry for entry in timers if not entry[2].cancelled]
+    heapq.heapify(timers)

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from mockserver.records.clock import EARLIEST, LATEST, MAX_SCALE, Clock, iso
+from mockserver.records.clock import COMPACT_AFTER, EARLIEST, LATEST, MAX_SCALE, Clock, iso
 
 START = 1_767_225_600.0  # 2026-01-01T00:00:00Z
 
@@ -532,3 +532,42 @@ async def test_timers_that_keep_scheduling_timers_due_at_once_never_hold_the_loo
         assert fired == 1000
     finally:
         await clock.stop()
+
+
+async def test_timers_due_far_later_fire_in_order_with_the_near_ones() -> None:
+    # A request's timeout (an hour off) waits in a heap of its own until its time nears; moved
+    # over, it still fires before a timer scheduled later for the same instant, and at its time.
+    clock = Clock(START, "manual")
+    seen: list[tuple[str, str]] = []
+    clock.call_at_with(START + 3600, lambda name: seen.append((name, clock.now_iso())), "far")
+    await clock.advance(3590)
+    clock.call_at_with(START + 3600, lambda name: seen.append((name, clock.now_iso())), "near")
+    clock.call_at_with(START + 3595, lambda name: seen.append((name, clock.now_iso())), "sooner")
+    assert [t.name for t in clock.pending()] == ["sooner:", "far:", "near:"]
+    await clock.advance(10)
+    stamp = "2026-01-01T01:00:00Z"
+    assert seen == [("sooner", "2026-01-01T00:59:55Z"), ("far", stamp), ("near", stamp)]
+
+
+async def test_the_runner_wakes_for_a_timer_due_far_later() -> None:
+    clock = Clock(START, "scaled", scale=100_000)
+    done = asyncio.Event()
+    clock.start()
+    try:
+        clock.call_later(3600, lambda: done.set())  # 36 ms of wall time
+        await asyncio.wait_for(done.wait(), 5)
+    finally:
+        await clock.stop()
+
+
+async def test_discarded_far_timers_never_reach_the_near_heap_and_are_compacted() -> None:
+    clock = Clock(START, "manual")
+    fired: list[int] = []
+    for i in range(5 * COMPACT_AFTER):
+        clock.call_at_with(START + 1, fired.append, i, "claim")
+        clock.discard(clock.call_at_with(START + 3600 + i, fired.append, i, "timeout"))
+    assert len(clock._timers) == 5 * COMPACT_AFTER  # only the claims
+    assert len(clock._far) <= 2 * COMPACT_AFTER + 2  # the discarded timeouts, compacted
+    assert not clock.has_pending() or len(clock.pending()) == 5 * COMPACT_AFTER
+    await clock.advance(7200 + 5 * COMPACT_AFTER)
+    assert fired == list(range(5 * COMPACT_AFTER)) and not clock.has_pending()
