@@ -39,14 +39,34 @@ def join(world: WorldView, loop: Loop, by: str | None) -> list[Reviewer]:
     return joined
 
 
+# loop id -> (its member ids, the scenario's reviewers, those of them who joined)
+Joined = dict[str, tuple[frozenset[str], tuple[Reviewer, ...], tuple[Reviewer, ...]]]
+
+
 def acting_reviewer(
-    world: WorldView, loop: Loop | None, by: str | None, where: str, strict: bool
+    world: WorldView,
+    loop: Loop | None,
+    by: str | None,
+    where: str,
+    strict: bool,
+    kept: Joined | None = None,
 ) -> Reviewer:
     """The reviewer a step names (random: one who joined the loop), who must be an active
-    member: lenient joins one who never did (noted), strict refuses the step."""
+    member: lenient joins one who never did (noted), strict refuses the step. `kept` keeps,
+    per loop, who of the scenario's reviewers joined while its members stay the same (not
+    worked out again for every request's claim)."""
     if (by is None or by == "random") and loop is not None:
         ids = loop.member_ids()
-        joined = [r for r in world.scenario.reviewers if r.id in ids]
+        reviewers = world.scenario.reviewers
+        known = kept.get(loop.id) if kept is not None else None
+        if known is not None and known[0] is ids and known[1] is reviewers:
+            joined = known[2]
+        else:
+            joined = tuple(r for r in reviewers if r.id in ids)
+            if kept is not None:
+                if len(kept) >= 1024:
+                    kept.clear()
+                kept[loop.id] = (ids, reviewers, joined)
         if joined:
             return world.rng.choice(joined)
     reviewer = world.reviewer(by)

@@ -64,6 +64,7 @@ class HitlState(VendorState[HitlConfig]):
         # create-request body bytes -> what strict mode would say (lenient.shadow)
         self.strict_verdicts: dict[bytes, Lenience | None] = {}
         self._steps_of: dict[int, tuple[Rule, tuple[Step, ...]]] = {}
+        self._joined: membership.Joined = {}  # per loop, the scenario reviewers who joined
         now = world.clock.timestamp()
         for seed in cfg.loops:
             reviewers = world.scenario.reviewers
@@ -135,7 +136,8 @@ class HitlState(VendorState[HitlConfig]):
         )
 
     def _member_reviewer(self, req: HitlRequest, by: str | None, where: str) -> Reviewer:
-        return membership.acting_reviewer(self.world, self.loop_of(req), by, where, self.strict)
+        loop = self.loops.get(req.loop_id)
+        return membership.acting_reviewer(self.world, loop, by, where, self.strict, self._joined)
 
     def delete_loop(self, loop: Loop) -> dict[str, int]:
         doomed = [r for r in self.requests.values() if r.loop_id == loop.id]

@@ -304,3 +304,26 @@ async def test_response_data_forms(
     req = await sandbox.get_request(rid)
     assert req["response_data"] == expected
     assert form in match_forms(BY_NAME["hitl.response_data"], req)
+
+
+async def test_a_random_claim_picks_among_who_has_joined_the_loop_by_now(
+    make_sandbox: MakeSandbox,
+) -> None:
+    # who of the scenario's reviewers joined is kept per loop: a reviewer joining later counts
+    sandbox = await make_sandbox(
+        {"rules": [{"otherwise": [{"claim": {"after": "1m"}}]}]}, honest=True
+    )
+    loop_id = (await sandbox.new_loop())["id"]
+    await sandbox.control("POST", f"/items/hitl/{loop_id}", {"join": {"by": "dana@example.com"}})
+
+    async def claimers(count: int) -> set[str]:
+        ids = [(await _create_plain(sandbox, loop_id))[1] for _ in range(count)]
+        await sandbox.advance("1m")
+        return {str((await sandbox.get_request(rid))["claimed_by"]) for rid in ids}
+
+    dana = await claimers(3)
+    assert len(dana) == 1
+    await sandbox.control("POST", f"/items/hitl/{loop_id}", {"join": {"by": "sam@example.com"}})
+    both = await claimers(12)
+    assert len(both) == 2 and dana < both
+    assert (await sandbox.control("GET", "/lenience"))["total"] == 0  # nobody joined on the spot
