@@ -110,14 +110,30 @@ def _value_problem(key: str, value: Any) -> str | None:
     return None
 
 
+# (response type, id of a step's answer spec) -> (the spec, why it cannot apply, its key, value)
+_SPECS: dict[tuple[str, int], tuple[Mapping[str, Any], str | None, str, Any]] = {}
+
+
+def _read_spec(kind: str, spec: Mapping[str, Any]) -> tuple[str, Any]:
+    """The key and value of an answer spec fit for `kind` (ValueError: why not), worked out
+    once per scenario step's spec and response type, not for every request it answers."""
+    kept = _SPECS.get((kind, id(spec)))
+    if kept is None or kept[0] is not spec:
+        problem = fits_spec(kind, spec)
+        key = "" if problem else next(k for k in ANSWER_KEYS if k in spec)
+        kept = (spec, problem, key, spec[key] if key else None)
+        if len(_SPECS) >= 1024:
+            _SPECS.clear()
+        _SPECS[(kind, id(spec))] = kept
+    if kept[1]:
+        raise ValueError(kept[1])
+    return kept[2], kept[3]
+
+
 def answer_from_spec(cfg: ResponseConfig, spec: Mapping[str, Any], rng: random.Random) -> Any:
     """The `response_data` a scripted reviewer gives, in the request's form; ValueError if unfit."""
-    problem = fits_spec(cfg.response_type, spec)
-    if problem:
-        raise ValueError(problem)
-    key = next(k for k in ANSWER_KEYS if k in spec)
-    value = spec[key]
     kind = cfg.response_type
+    key, value = _read_spec(kind, spec)
     if key == "random" or (key in ("choose", "choose_many") and value == "random"):
         return render_answer(cfg, _random_answer(cfg, rng))
     if key == "choose":

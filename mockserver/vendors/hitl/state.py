@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from mockserver.base.errors import ApiError
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
     from mockserver.kit.worldview import WorldView
 
 log = logging.getLogger("mockserver.hitl")
+_RANDOM: Mapping[str, Any] = MappingProxyType({"random": True})  # a respond step with no answer
 
 
 class HitlState(VendorState[HitlConfig]):
@@ -287,7 +289,7 @@ class HitlState(VendorState[HitlConfig]):
 
     def answer(self, req: HitlRequest, spec: Mapping[str, Any]) -> Any:
         """The response_data a scripted or manual `respond` step gives (random if no spec)."""
-        return answer_from_spec(req.config, spec or {"random": True}, self.world.rng)
+        return answer_from_spec(req.config, spec or _RANDOM, self.world.rng)
 
     # -- what the action table and the control plane read --------------------------------------
     def find(self, item_id: str) -> HitlRequest | None:

@@ -316,3 +316,16 @@ def test_submitted_data_that_does_not_fit(config: ResponseConfig, data: Any, pro
     with pytest.raises(ValueError) as info:
         validate_response_data(config, data)
     assert problem in str(info.value)
+
+
+def test_one_scripted_spec_answers_each_response_type_as_it_fits_every_time() -> None:
+    # a step's spec is read once per response type: what fits one type may not fit another
+    spec = {"choose": 0}
+    for _ in range(2):
+        assert answer(SEED, spec) == SEED_OPTIONS[0]
+        with pytest.raises(ValueError, match="'choose' does not apply to a text request"):
+            answer(TEXT, spec)
+    unfit = {"text": 5}
+    for _ in range(2):
+        with pytest.raises(ValueError, match="text must be a string"):
+            answer(TEXT, unfit)
