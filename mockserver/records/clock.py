@@ -25,6 +25,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Literal, TypeVar
 
+from mockserver.records.heaps import Heap, compact, settle
 from mockserver.records.timer import NO_ARG, Timer, TimerCallback, iso
 
 __all__ = [
@@ -72,8 +73,8 @@ class Clock:
         # Two heaps of (when, seq, timer): every timer due by `_near_until` is in `_timers`,
         # every later one in `_far` (moved over as its time nears: `_bring_near`), so the heap
         # the runner pops from holds the timers due soon and not every request's timeout.
-        self._timers: list[tuple[float, int, Timer]] = []
-        self._far: list[tuple[float, int, Timer]] = []
+        self._timers: Heap = []
+        self._far: Heap = []
         self._near_until = start + 2 * NEAR
         self._far_discarded = 0
         self._seq = itertools.count()
@@ -176,12 +177,12 @@ class Clock:
         if timer.when > self._near_until:  # (in the far heap: a request's timeout)
             self._far_discarded += 1
             if self._far_discarded > COMPACT_AFTER and self._far_discarded * 2 > len(self._far):
-                _compact(self._far)
+                compact(self._far)
                 self._far_discarded = 0
             return
         self._discarded += 1
         if self._discarded > COMPACT_AFTER and self._discarded * 2 > len(self._timers):
-            _compact(self._timers)
+            compact(self._timers)
             self._discarded = 0
 
     def _bring_near(self, limit: float) -> None:
@@ -262,7 +263,7 @@ class Clock:
     async def _fire_due(self, limit: float, *, jump: bool) -> int:
         before = self.fired  # (what a timer takes along with it counts too: `take_due`)
         while (awaited := self._fire_plain(limit, jump)) is not None:
-            await _settle(*awaited)
+            await settle(*awaited)
         return self.fired - before
 
     def _fire_plain(self, limit: float, jump: bool) -> tuple[Awaitable[None], Timer] | None:
@@ -403,7 +404,7 @@ class Clock:
     async def _finish(self, awaited: Awaitable[None], timer: Timer, limit: float) -> None:
         try:
             async with self._lock:
-                await _settle(awaited, timer)
+                await settle(awaited, timer)
                 await self._fire_due(limit, jump=False)
         finally:
             if inspect.iscoroutine(awaited):
@@ -411,16 +412,3 @@ class Clock:
             self._finishing = None
             if self._loop is not None:
                 self._arm()
-
-
-async def _settle(awaited: Awaitable[None], timer: Timer) -> None:
-    try:
-        await awaited
-    except Exception:  # a failing timer must never stop the clock
-        log.exception("timer %r failed", timer.name)
-
-
-def _compact(timers: list[tuple[float, int, Timer]]) -> None:
-    """Rebuild a heap without its cancelled timers, in place (a runner firing holds it)."""
-    timers[:] = [entry for entry in timers if not entry[2].cancelled]
-    heapq.heapify(timers)
