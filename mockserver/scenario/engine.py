@@ -133,18 +133,13 @@ class Engine:
         A rule that starts with the core's `fail` answers the call that brought the item in:
         ScriptedFault with its status (so the vendor stores nothing), or, a latency alone, a
         delay the server adds to the answer (`scripted_latency`)."""
-        counts = self._counts  # (only rules with `first` are counted: none other reads it)
         for index, rule in enumerate(ruleset.rules):
-            first = rule.first
-            if first is not None:
-                key = (ruleset.name, index)
-                used = counts.get(key, 0)
-                if used >= first:
-                    continue
+            key = (ruleset.name, index)
+            if rule.first is not None and self._counts.get(key, 0) >= rule.first:
+                continue
             if rule.when and not matches(rule.when):
                 continue
-            if first is not None:
-                counts[key] = used + 1
+            self._counts[key] = self._counts.get(key, 0) + 1
             fault = rule.fault
             if fault is not None:
                 _fault(fault)
