@@ -10,7 +10,7 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mockserver.records.clock import EARLIEST, LATEST, iso
+from mockserver.records.clock import EARLIEST, LATEST, Clock, iso
 
 
 def plain_iso(ts: float) -> str:
@@ -47,3 +47,15 @@ def test_iso_stays_right_past_its_kept_seconds() -> None:
 def test_iso_of_a_hair_below_zero_is_what_it_always_was() -> None:
     assert iso(-1e-17) == "1969-12-31T23:59:59.1000Z"
     assert iso(-0.5) == "1969-12-31T23:59:59.500Z"
+
+
+async def test_now_iso_follows_each_clock() -> None:
+    # it remembers the last time it wrote: two clocks, and one moving on a little
+    first, second = Clock(1_767_225_600.0, "manual"), Clock(1_767_225_601.5, "manual")
+    assert [first.now_iso(), second.now_iso(), first.now_iso()] == [
+        "2026-01-01T00:00:00Z",
+        "2026-01-01T00:00:01.500Z",
+        "2026-01-01T00:00:00Z",
+    ]
+    await first.advance(0.25)
+    assert first.now_iso() == "2026-01-01T00:00:00.250Z"
