@@ -1,6 +1,6 @@
 """The webhook body as built for sending writes the same bytes as the straightforward build it
-replaced (kept below as it was: every field looked up and every time formatted where it is
-written), for every body form, `response_by` form and signature form, over generated requests:
+replaced (kept below as it was where it changed: every field looked up and every time formatted
+where it is written), for every body, `response_by` and signature form, over generated requests:
 legacy fields, metadata (an integer beyond 64 bits too), media fields, every lifecycle event,
 decided or not, sent at the time of the change or later, equal or falsy times."""
 
@@ -19,29 +19,21 @@ from mockserver.kit.variants import Selection
 from mockserver.records.clock import iso
 from mockserver.scenario.model import Reviewer
 from mockserver.vendors.hitl import webhooks
-from mockserver.vendors.hitl.models import ApiUser, HitlRequest, Loop, Member, broadcast_json
+from mockserver.vendors.hitl.models import (
+    ApiUser,
+    HitlRequest,
+    Loop,
+    Member,
+    _response_by,
+    broadcast_json,
+    person,
+)
 from mockserver.vendors.hitl.response_config import parse_response_config
 from mockserver.vendors.hitl.scenario import HitlConfig, WebhookTarget
 from mockserver.vendors.hitl.validation import FIELD_NAMES
 from mockserver.vendors.hitl.variants import VARIANTS, WEBHOOK_BODY
 
 # -- the straightforward build, as it was -------------------------------------------------------
-
-
-def plain_person(reviewer: Reviewer | None) -> dict[str, str] | None:
-    if reviewer is None:
-        return None
-    return {"user_id": reviewer.id, "name": reviewer.name, "email": reviewer.email}
-
-
-def plain_response_by(reviewer: Reviewer | None, form: str) -> Any:
-    if reviewer is None:
-        return None
-    if form == "object":
-        return plain_person(reviewer)
-    if form == "email":
-        return reviewer.email
-    return reviewer.id
 
 
 def plain_request(
@@ -77,7 +69,7 @@ def plain_request(
         "status": req.status,
         "claimed_by": req.claimed_by.id if req.claimed_by else None,
         "claimed_at": iso(req.claimed_at) if req.claimed_at else None,
-        "response_by": plain_response_by(reviewer, response_by),
+        "response_by": _response_by(reviewer, response_by),
         "response_at": answered,
         "completed_at": answered,
         "response_data": req.response_data,
@@ -95,7 +87,7 @@ def plain_request(
     if req.timed_out_at is not None:
         out["timed_out_at"] = iso(req.timed_out_at)
     if response_by == "id_and_user":
-        out["response_by_user"] = plain_person(reviewer)
+        out["response_by_user"] = person(reviewer)
     out.update(req.legacy)
     return out
 
@@ -107,7 +99,7 @@ def plain_envelope(
     data: dict[str, Any] = {
         "request": request_json,
         "loop": loop.brief() if loop else {"id": req.loop_id},
-        "reviewer": plain_person(reviewer),
+        "reviewer": person(reviewer),
     }
     if event == "request.claimed" and req.claimed_at is not None:
         data["estimated_completion"] = iso(req.claimed_at + 300)
@@ -123,37 +115,12 @@ def plain_envelope(
     return data
 
 
-def plain_flat(event: str, req: HitlRequest) -> dict[str, Any]:
-    decided = event == "request.completed"
-    return {
-        "request_id": req.id,
-        "loop_id": req.loop_id,
-        "status": req.status,
-        "response_data": req.response_data if decided else None,
-        "response_by": plain_person(req.response_by) if decided else None,
-        "response_at": iso(req.response_at) if decided and req.response_at else None,
-        "response_time_seconds": req.response_time_seconds if decided else None,
-        "created_at": iso(req.created_at),
-    }
-
-
 def plain_payload(
     event: str, req: HitlRequest, loop: Loop | None, now: float, form: str, response_by: str
 ) -> dict[str, Any]:
     f = req.values()
-    if form == "B":
-        return {"event": event, **plain_flat(event, req)}
-    if form == "D":
-        decided = event == "request.completed"
-        reviewer = req.response_by
-        return {
-            "event": event,
-            "request_id": req.id,
-            "status": req.status,
-            "response_data": req.response_data if decided else None,
-            "response_by": reviewer.email if decided and reviewer else None,
-            "completed_at": iso(req.response_at) if decided and req.response_at else None,
-        }
+    if form in ("B", "D"):  # (not built from the request's JSON: unchanged)
+        return webhooks.payload(event, req, loop, now, form, response_by)
     if form == "C":
         return {
             "event": event,
@@ -165,7 +132,7 @@ def plain_payload(
     data = plain_envelope(event, req, loop, request_json)
     if form == "A":
         return {"event": event, "timestamp": iso(now), "data": data}
-    return {"event": event, "timestamp": iso(now), **plain_flat(event, req), "data": data}
+    return {"event": event, "timestamp": iso(now), **webhooks._flat(event, req), "data": data}
 
 
 # -- generated requests -------------------------------------------------------------------------
