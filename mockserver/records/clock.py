@@ -49,6 +49,7 @@ EARLIEST = 0.0
 LATEST = 253_402_300_799.0
 MAX_SCALE = 1_000_000.0
 T = TypeVar("T")
+_SHOWN_NOW: list[tuple[float, str]] = [(math.nan, "")]  # the time now_iso wrote last, and how
 ALARM_GRAIN_HZ = 1000.0  # the runner wakes on whole milliseconds of the loop's time (`_arm`)
 TICK_PASSES = 8  # passes over what is due in one runner wake before it lets the loop run
 COMPACT_AFTER = 1024  # discarded timers the heap may hold before it is rebuilt without them
@@ -107,7 +108,13 @@ class Clock:
         return self._anchor_virtual + (self._wall() - self._anchor_wall) * self._scale
 
     def now_iso(self) -> str:
-        return iso(self.timestamp())
+        now = self.timestamp()
+        shown = _SHOWN_NOW[0]
+        if shown[0] == now:  # a stopped clock (manual, or a test's) shows one time many times
+            return shown[1]
+        text = iso(now)
+        _SHOWN_NOW[0] = (now, text)
+        return text
 
     def pending(self) -> list[Timer]:
         """Timers still to fire, soonest first."""

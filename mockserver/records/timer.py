@@ -4,7 +4,6 @@ the form every virtual time is shown in (a timer's `at`, every answer's and webh
 
 from __future__ import annotations
 
-import functools
 import math
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -52,20 +51,32 @@ class Timer:
         return self.callback() if self.arg is NO_ARG else self.callback(self.arg)
 
 
-@functools.lru_cache(maxsize=8192)  # a request's times are shown again in every answer and webhook
 def iso(ts: float) -> str:
     """ISO-8601 UTC with a `Z`, to the millisecond when there is a fraction."""
     whole = math.floor(ts)
-    millis = int((ts - whole) * 1000)
-    stamp = _iso_seconds(whole)
-    return f"{stamp}.{millis:03d}Z" if millis else f"{stamp}Z"
+    stamp = _SECONDS.get(whole)
+    if stamp is None:
+        stamp = _iso_seconds(whole)
+    return stamp + _MILLIS[int((ts - whole) * 1000)]
 
 
-@functools.lru_cache(maxsize=4096)
+# No cache of whole timestamps: on the real clock nearly every one is new (a wave's requests
+# each have their own), so a cache would only add its bookkeeping to every call. What repeats
+# is the second: its text is kept (a few thousand), the milliseconds are picked from a table.
+_SECONDS: dict[int, str] = {}
+# ".001Z" ... ".999Z", "Z" for none; and ".1000Z", where a timestamp a hair below a whole
+# second (a negative one) rounds up to it, as the f-string this replaces wrote it.
+_MILLIS = ("Z", *(f".{m:03d}Z" for m in range(1, 1001)))
+
+
 def _iso_seconds(whole: int) -> str:
     # answers format many timestamps of the same few seconds; strftime is slow
     t = time.gmtime(whole)
-    return (
+    stamp = (
         f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}"
         f"T{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}"
     )
+    if len(_SECONDS) >= 4096:
+        _SECONDS.clear()
+    _SECONDS[whole] = stamp
+    return stamp

@@ -234,46 +234,72 @@ class HitlRequest:
         `self.values()` when the caller has read them already; `broadcast`: what shows
         `broadcasted_to` (the webhook encoder's shared, already encoded copy)."""
         f = self.values() if values is None else values  # (read with .get: unset ones: None)
-        created = iso(self.created_at)
-        answered = iso(self.response_at) if self.response_at else None
+        get = f.get
+        # Each time written once: a decided request's updated_at is its response_at (or its
+        # claimed_at, or its created_at), and response_at is completed_at too.
+        created_at = self.created_at
+        created = iso(created_at)
+        claimed_at = self.claimed_at
+        claimed = iso(claimed_at) if claimed_at else None
+        response_at = self.response_at
+        answered = iso(response_at) if response_at else None
+        updated_at = self.updated_at or created_at
+        if updated_at == response_at and answered is not None:
+            updated = answered
+        elif updated_at == claimed_at and claimed is not None:
+            updated = claimed
+        else:
+            updated = created if updated_at == created_at else iso(updated_at)
+        platform = get("platform")
+        if platform is None and "platform" not in self.names:
+            platform = "api"  # (not among its fields at all: the documented default)
         reviewer = self.response_by
+        if reviewer is None:
+            shown_by = None
+        elif response_by == "id" or response_by == "id_and_user":
+            shown_by = reviewer.id
+        else:
+            shown_by = _response_by(reviewer, response_by)
+        claimer = self.claimed_by
+        owner = self.owner
         out: dict[str, Any] = {
             "id": self.id,
             "loop_id": self.loop_id,
-            "creator_id": self.owner.user_id,
-            "api_key_id": self.owner.api_key_id,
-            "processing_type": f.get("processing_type"),
-            "type": f.get("type"),
-            "priority": f.get("priority"),
-            "request_text": f.get("request_text"),
-            "image_url": f.get("image_url"),
-            "context": f.get("context"),
-            "platform": f.get("platform", None if "platform" in self.names else "api"),
-            "platform_version": f.get("platform_version"),
+            "creator_id": owner.user_id,
+            "api_key_id": owner.api_key_id,
+            "processing_type": get("processing_type"),
+            "type": get("type"),
+            "priority": get("priority"),
+            "request_text": get("request_text"),
+            "image_url": get("image_url"),
+            "context": get("context"),
+            "platform": platform,
+            "platform_version": get("platform_version"),
             "response_type": self.config.response_type,
             "response_config": self.config.raw,
             "default_response": self.default_response,
-            "timeout_seconds": f.get("timeout_seconds"),
+            "timeout_seconds": get("timeout_seconds"),
             "timeout_at": iso(self.timeout_at),
-            "callback_url": f.get("callback_url"),
+            "callback_url": get("callback_url"),
             "broadcasted_to": (broadcast or broadcast_json)(self.broadcasted_to),
             "broadcasted_at": created,
             "status": self.status,
-            "claimed_by": self.claimed_by.id if self.claimed_by else None,
-            "claimed_at": iso(self.claimed_at) if self.claimed_at else None,
-            "response_by": _response_by(reviewer, response_by),
+            "claimed_by": claimer.id if claimer is not None else None,
+            "claimed_at": claimed,
+            "response_by": shown_by,
             "response_at": answered,
             "completed_at": answered,
             "response_data": self.response_data,
-            "response_time_seconds": self.response_time_seconds,
+            "response_time_seconds": None
+            if response_at is None
+            else round(response_at - created_at, 3),
             "created_at": created,
-            "updated_at": iso(self.updated_at or self.created_at),
+            "updated_at": updated,
         }
-        for key in ("file_url", "file_type", "file_name", "video_url", "audio_url", "tags"):
-            if f.get(key) is not None:
-                out[key] = f[key]
-        if f.get("metadata") is not None:
-            out["metadata"] = f["metadata"]
+        if not f.keys().isdisjoint(_SHOWN_IF_SET):
+            for key in _SHOWN_IF_SET:
+                if get(key) is not None:
+                    out[key] = f[key]
         if self.cancelled_at is not None:
             out["cancelled_at"] = iso(self.cancelled_at)
         if self.timed_out_at is not None:
@@ -282,8 +308,15 @@ class HitlRequest:
             out["response_by_user"] = _person(reviewer)
         # The older request shape (https://docs.hitl.sh/concepts/requests as of
         # hitl-sh/docs.hitl.sh @cce3de9) is returned as it was sent.
-        out.update(self.legacy)
+        if self.legacy:
+            out.update(self.legacy)
         return out
+
+
+# A request's fields shown only when set, in this order (after the documented Request's).
+_SHOWN_IF_SET = (
+    *("file_url", "file_type", "file_name", "video_url", "audio_url", "tags", "metadata"),
+)
 
 
 def broadcast_json(members: tuple[Member, ...]) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ the vendor's name to every send.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -27,6 +27,7 @@ from mockserver.webhooks.policy import DEFAULT_POLICY, RetryPolicy
 from mockserver.webhooks.signatures import HmacSignature
 
 if TYPE_CHECKING:
+    from mockserver.kit.variants import Selection
     from mockserver.kit.vendor import VendorState
 
 SIGNATURE_HEADER = "X-HITL-Signature-256"
@@ -49,19 +50,26 @@ def _envelope(
     reviewer = req.response_by or req.claimed_by
     data: dict[str, Any] = {
         "request": request_json,
-        "loop": loop.brief() if loop else {"id": req.loop_id},
-        "reviewer": person(reviewer),
+        "loop": loop.brief() if loop is not None else {"id": req.loop_id},
+        "reviewer": None
+        if reviewer is None
+        else {"user_id": reviewer.id, "name": reviewer.name, "email": reviewer.email},
     }
-    if event == "request.claimed" and req.claimed_at is not None:
-        data["estimated_completion"] = iso(req.claimed_at + 300)
-    if event == "request.cancelled":
+    if event == "request.claimed":
+        if req.claimed_at is not None:
+            data["estimated_completion"] = iso(req.claimed_at + 300)
+    elif event == "request.completed":
+        pass
+    elif event == "request.cancelled":
+        was_pending = req.previous_status == "pending"
         data["refund_info"] = {
-            "refunded": req.previous_status == "pending",
+            "refunded": was_pending,
             "reason": "Request cancelled before processing began"
-            if req.previous_status == "pending"
+            if was_pending
             else "Request was already being processed by reviewer",
         }
-    if event in ("request.cancelled", "request.timeout"):
+        request_json["previous_status"] = req.previous_status
+    elif event == "request.timeout":
         request_json["previous_status"] = req.previous_status
     return data
 
@@ -115,9 +123,13 @@ def payload(
         }
     request_json = req.to_json(response_by, values=values, broadcast=broadcast)
     data = _envelope(event, req, loop, request_json)
+    # Sent at the time of the change (always so on a manual clock): that time is written
+    # already (unless the older shape's fields, spliced in last, could have replaced it).
+    changed = now == (req.updated_at or req.created_at) and not req.legacy
+    sent = request_json["updated_at"] if changed else iso(now)
     if form == "A":
-        return {"event": event, "timestamp": iso(now), "data": data}
-    return {"event": event, "timestamp": iso(now), **_flat(event, req), "data": data}
+        return {"event": event, "timestamp": sent, "data": data}
+    return {"event": event, "timestamp": sent, **_flat(event, req), "data": data}
 
 
 def _targets(cfg: HitlConfig, callback: Any, event: str) -> list[WebhookTarget]:
@@ -160,21 +172,40 @@ def _broadcast_fragment(members: tuple[Member, ...]) -> orjson.Fragment:
 _BROADCASTS: dict[int, tuple[tuple[Member, ...], orjson.Fragment]] = {}
 
 
+def _forms(chosen: Selection) -> tuple[str, str, str]:
+    """The chosen `hitl.webhook_body`, `hitl.response_by` and `hitl.signature_header` forms,
+    read once per selection (a selection never changes: choosing anew makes a new one)."""
+    kept = _FORMS[0]
+    if kept[0] is not chosen:
+        forms = (
+            chosen.form(variants.WEBHOOK_BODY),
+            chosen.form(variants.RESPONSE_BY),
+            chosen.form(variants.SIGNATURE),
+        )
+        kept = _FORMS[0] = (chosen, forms)
+    return kept[1]
+
+
+# the last selection read (kept alive while cached) and its forms
+_FORMS: list[tuple[Selection | None, tuple[str, str, str]]] = [(None, ("", "", ""))]
+
+
 def emit(state: VendorState[HitlConfig], event: str, req: HitlRequest, loop: Loop | None) -> None:
     """Send `event` for `req` to its callback_url and the scenario's targets."""
     values = req.values()
     cfg = state.cfg
     callback = values.get("callback_url")
-    if not callback and not cfg.webhooks:
-        return
-    targets = _targets(cfg, callback, event)
-    if not targets:
-        return
+    if not cfg.webhooks:
+        if not callback:
+            return
+        targets: Sequence[WebhookTarget] = (_callback_target(callback, cfg.webhook_secret),)
+    else:
+        targets = _targets(cfg, callback, event)
+        if not targets:
+            return
     world = state.world
-    chosen = world.variants
     now = world.clock.timestamp()
-    form = chosen.form(variants.WEBHOOK_BODY)
-    response_by = chosen.form(variants.RESPONSE_BY)
+    form, response_by, signature = _forms(world.variants)
     # The encoded body: with the shared encoded `broadcasted_to`, or, for a value orjson
     # cannot write (an integer beyond 64 bits in the metadata, say), by the encoder's slower
     # path with the list itself (which that path can read).
@@ -188,7 +219,6 @@ def emit(state: VendorState[HitlConfig], event: str, req: HitlRequest, loop: Loo
             event, req, loop, now, form, response_by, values=values, broadcast=broadcast_json
         )
         body = dumps(made)
-    signature = chosen.form(variants.SIGNATURE)
     send = state.webhooks.send
     subject = req.id
     for target in targets:
