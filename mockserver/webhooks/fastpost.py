@@ -339,11 +339,10 @@ async def _converse(conn: _Conn, requests: list[bytes], limit: int) -> tuple[lis
         conn.writer.write(b"".join(requests))
         for _ in requests:
             try:
-                answer, http10, ended = await incoming.answer(limit)
+                answer, closing, ended = await incoming.answer(limit)
             except Stale:
                 return answers, _STALE if not answers else DISCONNECTED
             answers.append(answer)
-            closing = http10 or answer.headers.get("connection", "").lower() == "close"
             if not ended or closing:  # this connection carries nothing more
                 more = len(answers) < len(requests)
                 return answers, (_CLOSED if ended and more else DISCONNECTED)

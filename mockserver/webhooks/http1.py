@@ -87,8 +87,8 @@ class Incoming:
 
     async def answer(self, limit: int) -> tuple[Answer, bool, bool]:
         """The next answer, skipping interim 1xx ones, with at most `limit` bytes of its body;
-        whether it is HTTP/1.0; whether its body ended where the connection can carry the
-        next request."""
+        whether the connection carries nothing after it (HTTP/1.0, `Connection: close`);
+        whether its body ended where the connection can carry the next request."""
         first = True
         while True:
             buf, pos = self._buf, self._pos
@@ -108,24 +108,19 @@ class Incoming:
                         raise Stale from None
                     raise
             first = False
-            status, headers, http10 = _head(raw)
+            head = _HEADS.get(raw)
+            if head is None:
+                head = _read_head(raw)
+            status, headers, closing, length = head
             if 100 <= status < 200 and status != 101:
                 continue
-            length_text = headers.get("content-length")
-            if (
-                length_text is not None
-                and length_text.isdigit()
-                and "transfer-encoding" not in headers
-                and status != 204
-                and status != 304
-            ):  # (`_body`'s usual case without a coroutine: a whole body, here already)
-                length = int(length_text)
+            if length >= 0:  # (`_body`'s usual case without a coroutine: a whole body, here)
                 pos = self._pos
                 if length <= limit and len(self._buf) - pos >= length:
                     self._pos = end = pos + length
-                    return Answer(status, headers, self._buf[pos:end], False), http10, True
+                    return Answer(status, headers, self._buf[pos:end], False), closing, True
             body, truncated, ended = await self._body(status, headers, limit)
-            return Answer(status, headers, body, truncated), http10, ended
+            return Answer(status, headers, body, truncated), closing, ended
 
     async def _body(
         self, status: int, headers: dict[str, str], limit: int
@@ -231,6 +226,40 @@ class Incoming:
         data = self._buf[pos : pos + n]
         self._pos = pos + len(data)
         return data
+
+
+# A head read: status, headers, whether the connection carries nothing after this answer
+# (HTTP/1.0 or `Connection: close`), and its body's length when that is a plain
+# Content-Length (else -1: `_body` reads it).
+Head = tuple[int, dict[str, str], bool, int]
+# Heads read lately, by their bytes: a receiver answers a wave with the same few heads (a
+# Date that changes once a second), so most are parsed once, not once per answer. Bounded in
+# count and size; the headers dict is shared by the answers with that head, and never changed.
+_HEADS: dict[bytes, Head] = {}
+_HEADS_KEPT = 64
+_HEAD_CACHED = 1024  # bytes of head at most to be kept
+
+
+def _read_head(raw: bytes) -> Head:
+    """`_head`, with the length `Incoming.answer` reads the body by; remembered (a short head)."""
+    status, headers, http10 = _head(raw)
+    closing = http10 or headers.get("connection", "").lower() == "close"
+    length_text = headers.get("content-length")
+    length = (
+        int(length_text)
+        if length_text is not None
+        and length_text.isdigit()
+        and "transfer-encoding" not in headers
+        and status != 204
+        and status != 304
+        else -1
+    )
+    head = (status, headers, closing, length)
+    if len(raw) <= _HEAD_CACHED:
+        if len(_HEADS) >= _HEADS_KEPT:
+            _HEADS.clear()
+        _HEADS[raw] = head
+    return head
 
 
 def _head(raw: bytes) -> tuple[int, dict[str, str], bool]:
