@@ -11,6 +11,10 @@ queues of one receiver (scheme://host:port), which the dispatcher sends on one c
 for a namespace, at most `per_target` of them to one receiver (so a receiver that never
 answers holds a few connections, never everyone's). What is queued is bounded by the
 dispatcher's pending deliveries, each of which has at most one attempt scheduled or queued.
+
+What a wave costs per attempt is one entry here and there, no container of its own: a key's
+first attempt is itself the entry ready to go (`_ready`), and only the attempts behind it (an
+item's second webhook while its first is still waiting) are in a queue of that key's.
 """
 
 from __future__ import annotations
@@ -57,8 +61,9 @@ class Sender(Generic[J]):
         self.total = total
         self.per_target = per_target
         self.batch = batch
-        self._queues: dict[Key, deque[J]] = {}  # attempts waiting, while any waits or sends
-        self._ready: dict[str, deque[Key]] = {}  # origin -> keys waiting, none of them sending
+        # key -> the attempts behind its first (None: none), while any is ready or sending
+        self._queues: dict[Key, deque[J] | None] = {}
+        self._ready: dict[str, deque[J]] = {}  # origin -> the first attempt of each key ready
         self._turns: deque[str] = deque()  # origins with keys ready, in turn
         self._busy: dict[str, int] = {}  # origin -> batches sending to it
         self._sending = 0  # attempts in those batches
@@ -70,17 +75,21 @@ class Sender(Generic[J]):
         """Queue an attempt behind those already waiting for its URL and subject."""
         key = self._key(job)
         origin = _origin(key[0])
-        queue = self._queues.get(key)
-        if queue is None:  # (a key sending now is readied again once it is done)
-            self._queues[key] = deque((job,))
+        queues = self._queues
+        if key not in queues:  # (a key sending now readies the next once it is done)
+            queues[key] = None
             ready = self._ready.get(origin)  # (`_make_ready`, inline: every attempt's way)
             if ready is None:
-                self._ready[origin] = deque((key,))
+                self._ready[origin] = deque((job,))
                 self._turns.append(origin)
             else:
-                ready.append(key)
+                ready.append(job)
         else:
-            queue.append(job)
+            queue = queues[key]
+            if queue is None:
+                queues[key] = deque((job,))
+            else:
+                queue.append(job)
         self._queued += 1
         if self._most and self._queued > self._most:
             self._sweep()
@@ -105,44 +114,69 @@ class Sender(Generic[J]):
         return any(busy.get(origin, 0) < most for origin in self._turns)
 
     def _sweep(self) -> None:
-        """Drop queued attempts that are no longer to be sent (a key left with none is
-        forgotten when its turn comes)."""
-        for queue in self._queues.values():
-            kept = [job for job in queue if self._alive(job)]
-            if len(kept) != len(queue):
-                queue.clear()
-                queue.extend(kept)
-        self._queued = sum(len(q) for q in self._queues.values())
+        """Drop queued attempts that are no longer to be sent: those behind a key's first,
+        then the first ones ready (the next alive behind one takes its place, a key left with
+        none is forgotten)."""
+        alive, queues = self._alive, self._queues
+        for queue in queues.values():
+            if queue is not None:
+                kept = [job for job in queue if alive(job)]
+                if len(kept) != len(queue):
+                    queue.clear()
+                    queue.extend(kept)
+        for ready in self._ready.values():
+            firsts: list[J] = []
+            for job in ready:
+                key = self._key(job)
+                queue = queues[key]
+                while not alive(job) and queue:
+                    job = queue.popleft()
+                if alive(job):
+                    firsts.append(job)
+                else:
+                    del queues[key]
+            ready.clear()
+            ready.extend(firsts)  # (an origin left with none is dropped when its turn comes)
+        self._queued = self._count()
+
+    def _count(self) -> int:
+        """Attempts queued, not sending."""
+        behind = sum(len(q) for q in self._queues.values() if q is not None)
+        return behind + sum(len(ready) for ready in self._ready.values())
 
     def waiting(self) -> int:
         """Attempts queued, those sending included."""
-        return sum(len(q) for q in self._queues.values()) + self._sending
+        return self._count() + self._sending
 
     def workers(self) -> int:
         return len(self._workers)
 
-    def _make_ready(self, key: Key) -> None:
-        origin = _origin(key[0])
+    def _make_ready(self, origin: str, job: J) -> None:
         ready = self._ready.get(origin)
         if ready is None:
             ready = self._ready[origin] = deque()
             self._turns.append(origin)
-        ready.append(key)
+        ready.append(job)
 
-    def _next(self) -> tuple[str, list[Key]] | None:
-        """The next receiver in turn with a slot free, and up to `batch` of its ready keys."""
+    def _next(self) -> tuple[str, list[J]] | None:
+        """The next receiver in turn with a slot free, and up to `batch` of its ready
+        attempts (each the first of its key)."""
         for _ in range(len(self._turns)):
             origin = self._turns.popleft()
             if self._busy.get(origin, 0) >= self.per_target:
                 self._turns.append(origin)  # its turn comes again once a slot frees
                 continue
             ready = self._ready[origin]
-            keys = [ready.popleft() for _ in range(min(self.batch(ready[0][0]), len(ready)))]
+            if not ready:  # (emptied by `_sweep`)
+                del self._ready[origin]
+                continue
+            most = self.batch(self._key(ready[0])[0])
+            jobs = [ready.popleft() for _ in range(min(most, len(ready)))]
             if ready:
                 self._turns.append(origin)
             else:
                 del self._ready[origin]
-            return origin, keys
+            return origin, jobs
         return None
 
     async def _work(self) -> None:
@@ -151,8 +185,7 @@ class Sender(Generic[J]):
             taken = self._next()
             if taken is None:
                 return
-            origin, keys = taken
-            jobs = [queue.popleft() for key in keys if (queue := self._queues[key])]
+            origin, jobs = taken
             self._queued -= len(jobs)
             self._busy[origin] = self._busy.get(origin, 0) + 1
             self._sending += len(jobs)
@@ -165,20 +198,25 @@ class Sender(Generic[J]):
             except Exception:  # one attempt's bug must never stop the namespace's webhooks
                 log.exception("webhook attempts to %s failed unexpectedly", origin)
             finally:
-                self._done(origin, keys, len(jobs))
+                self._done(origin, jobs)
 
-    def _done(self, origin: str, keys: list[Key], sent: int) -> None:
-        self._sending -= sent
+    def _done(self, origin: str, jobs: list[J]) -> None:
+        self._sending -= len(jobs)
         busy = self._busy[origin] - 1
         if busy:
             self._busy[origin] = busy
         else:
             del self._busy[origin]
-        for key in keys:
-            if self._queues[key]:
-                self._make_ready(key)
+        queues, key_of = self._queues, self._key
+        for job in jobs:
+            key = key_of(job)
+            queue = queues[key]
+            if queue:  # the next of this key is ready now
+                self._make_ready(origin, queue.popleft())
+                if not queue:
+                    queues[key] = None
             else:
-                del self._queues[key]
+                del queues[key]
 
     async def drain(self, grace: float) -> None:
         """At shutdown: no new attempt starts; those sending get `grace` seconds, then stop.
