@@ -24,7 +24,6 @@ from mockserver.vendors.hitl.state import HitlState
 
 RATE_HEADERS: web.RequestKey[dict[str, str]] = web.RequestKey("hitl.rate_headers")
 USER: web.RequestKey[ApiUser] = web.RequestKey("hitl.user")
-USAGE: web.RequestKey[Usage] = web.RequestKey("hitl.usage")  # the budget as the call was counted
 
 
 def envelope(msg: str, data: Any, status: int = 200) -> web.Response:
@@ -45,8 +44,9 @@ def user_of(request: web.Request) -> ApiUser:
     return request[USER]
 
 
-def authenticate(request: web.Request, state: HitlState) -> ApiUser:
-    """Bearer key check, then one unit of the key's hourly budget (401 / 429 as documented)."""
+def authenticate(request: web.Request, state: HitlState) -> tuple[ApiUser, Usage, dict[str, str]]:
+    """Bearer key check, then one unit of the key's hourly budget (401 / 429 as documented):
+    the caller, the budget as this call counted it and its rate-limit headers."""
     header = request.headers.get(hdrs.AUTHORIZATION, "")
     scheme, _, key = header.partition(" ")
     key = key.strip()
@@ -64,8 +64,6 @@ def authenticate(request: web.Request, state: HitlState) -> ApiUser:
         raise ApiError(401, "Invalid authorization token")
     usage = state.limiter.hit(key, now)
     headers = rate_headers(usage)
-    request[RATE_HEADERS] = headers
-    request[USAGE] = usage
     if not usage.allowed:
         # `hitl.rate_limit_body`: the OpenAPI RateLimitExceeded example (default) or the errors
         # page's (with reset_at); when the budget comes back is in X-RateLimit-Reset and
@@ -82,7 +80,7 @@ def authenticate(request: web.Request, state: HitlState) -> ApiUser:
             data=data,
             headers={**headers, "Retry-After": str(max(1, int(usage.reset_at - now)))},
         )
-    return ApiUser.for_key(key)
+    return ApiUser.for_key(key), usage, headers
 
 
 # (multidict's case-insensitive strings: an answer's headers take them without folding them)
@@ -118,8 +116,10 @@ def endpoint(*, query: Iterable[str] | None = ()) -> Callable[[Endpoint | SyncEn
         @wraps(handler)
         async def run(request: web.Request) -> web.Response:
             state = state_of(request)
+            headers = None  # the call's rate-limit headers once counted (locals: no request[...])
             try:
-                user = request[USER] = authenticate(request, state)
+                user, counted, headers = authenticate(request, state)
+                request[USER] = user
                 if allowed is not None and request.query_string:
                     extra = sorted(set(request.query) - allowed)
                     if extra:
@@ -134,16 +134,16 @@ def endpoint(*, query: Iterable[str] | None = ()) -> Callable[[Endpoint | SyncEn
                         await request.read()
                     response = call(request)
             except ApiError as exc:
-                exc.headers = {**request.get(RATE_HEADERS, {}), **exc.headers}
+                if headers is None:  # refused by `authenticate`: a 401 set the key's budget
+                    headers = request.get(RATE_HEADERS, {})
+                exc.headers = {**headers, **exc.headers}
                 raise
             # Counted again after the handler: cancelling a pending request refunds a unit.
             now = state.world.clock.timestamp()
-            usage = state.limiter.peek(user.key, now)
-            counted = request[USAGE]
-            if usage.used == counted.used and usage.reset_at == counted.reset_at:
-                response.headers.update(request[RATE_HEADERS])  # as counted: made once
+            if state.limiter.unchanged(user.key, counted, now):
+                response.headers.update(headers)  # as counted: made once
             else:
-                response.headers.update(rate_headers(usage))
+                response.headers.update(rate_headers(state.limiter.peek(user.key, now)))
             return response
 
         return run

@@ -28,7 +28,7 @@ from mockserver.vendors.hitl.http import (
 from mockserver.vendors.hitl.lenient import REQUEST_SOURCE, shadow
 from mockserver.vendors.hitl.matchers import MATCHERS, RequestSubject
 from mockserver.vendors.hitl.models import HitlRequest, person
-from mockserver.vendors.hitl.routes_loops import _loop
+from mockserver.vendors.hitl.routes_loops import _loop, loop_of
 from mockserver.vendors.hitl.state import HitlState
 from mockserver.vendors.hitl.validation import (
     FIELD_NAMES,
@@ -59,7 +59,8 @@ def create_request(request: web.Request) -> web.Response:
     """`POST /v1/api/loops/{loopId}/requests`: validate, pick the scenario rule, broadcast.
     (A plain function: the busiest call of the live path awaits nothing.)"""
     state = state_of(request)
-    loop = _loop(request)
+    user = user_of(request)
+    loop = loop_of(request, state, user)
     raw = body_of(request)
     body = body_json(request, raw)
     if is_older_shape(body) and state.world.variants.is_(variants.OLDER_SHAPE, "rejected"):
@@ -88,7 +89,7 @@ def create_request(request: web.Request) -> web.Response:
     req = HitlRequest.new(
         id=world.ids.object_id(),
         loop_id=loop.id,
-        owner=user_of(request),
+        owner=user,
         fields=req_fields,
         names=FIELD_NAMES,
         config=inp.response_config,
