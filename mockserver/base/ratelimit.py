@@ -45,6 +45,19 @@ class RateLimiter:
         start, used = self._current(key, now)
         return Usage(self.limit, used, start + self.window, used < self.limit)
 
+    def unchanged(self, key: str, usage: Usage, now: float) -> bool:
+        """Whether `key`'s budget at `now` is still `usage`, as a call counted it (`hit`):
+        nothing refunded or counted since, in the same window. `peek` and a comparison, without
+        making the Usage (a call's answer asks, every call)."""
+        start = now - (now % self.window)
+        stored = self._windows.get(key)
+        return (
+            stored is not None
+            and stored[0] == start
+            and stored[1] == usage.used
+            and start + self.window == usage.reset_at
+        )
+
     def refund(self, key: str, now: float) -> None:
         """Give one call back (HITL refunds cancelling a pending request)."""
         start, used = self._current(key, now)

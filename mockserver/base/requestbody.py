@@ -112,31 +112,45 @@ async def close_if_abandoned(request: web.Request, response: web.StreamResponse)
     request.protocol.force_close()
 
 
-async def read_body(request: web.Request, limits: BodyLimits) -> bytes:
-    """The whole body (read once: later calls, and `request.read()`, get the same bytes).
-    BodyRefused when it is too large, too slow or finds no room; ApiError 400 when it does not
-    decode; ClientGone when the client hung up before the end."""
+def arrived_body(request: web.Request, limits: BodyLimits) -> bytes | None:
+    """The whole body when it can be had without waiting (read already, or all arrived within
+    the bounds: the usual small call, in one packet), else None: `read_body` waits for it (and
+    refuses what the bounds refuse). A plain function: no coroutine for the usual call."""
     # read already: the same bytes (`in request` would cost a KeyError raised and caught)
     if request._read_bytes is not None:
         return request._read_bytes
     declared = request.content_length
     if declared is not None and declared > limits.max_body:
-        _give_up(request, drain=True)
-        raise BodyRefused(_too_large(limits.max_body))
-    held = limits.held
+        return None
     content = request.content
     arrived = content.total_bytes
+    held = limits.held
     if (
         content.is_eof()
         and content.exception() is None
         and arrived <= limits.max_body
         and held.held + arrived <= held.limit
     ):
-        # The whole body is here already (the usual small call arrives in one packet): no
-        # timeout to arm and no loop turn. Nothing is still arriving, so nothing is held; a
-        # body the bounds refuse takes the loop below, which refuses it in their words.
+        # The whole body is here already: no timeout to arm and no loop turn. Nothing is still
+        # arriving, so nothing is held; a body the bounds refuse takes `read_body`'s loop,
+        # which refuses it in their words.
         body = request._read_bytes = content.read_nowait()
         return body
+    return None
+
+
+async def read_body(request: web.Request, limits: BodyLimits) -> bytes:
+    """The whole body (read once: later calls, and `request.read()`, get the same bytes).
+    BodyRefused when it is too large, too slow or finds no room; ApiError 400 when it does not
+    decode; ClientGone when the client hung up before the end."""
+    body = arrived_body(request, limits)
+    if body is not None:
+        return body
+    declared = request.content_length
+    if declared is not None and declared > limits.max_body:
+        _give_up(request, drain=True)
+        raise BodyRefused(_too_large(limits.max_body))
+    held = limits.held
     chunks: list[bytes] = []
     taken = 0
     try:

@@ -22,6 +22,7 @@ from mockserver.base.requestbody import (
     BodyRefused,
     ClientGone,
     HeldBytes,
+    arrived_body,
     close_if_abandoned,
     read_body,
 )
@@ -145,7 +146,7 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
         namespace, request = _namespace_from_key(request)
     worlds = serving.worlds
     try:
-        worlds.get(namespace)  # no room for another namespace: refused before its body is read
+        found = worlds.get(namespace)  # no room for another namespace: refused before its body
     except ApiError as exc:
         return vendor.render_error(exc)
     started = time.perf_counter()
@@ -156,10 +157,15 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
     world: World | None = None
     response: web.StreamResponse
     try:
-        entry.body = await read_body(request, serving.body_limits)
-        # The namespace's world as it is now that the call has arrived whole: a reset while
-        # the body was on its way replaced the world it found, and the call belongs to the new.
-        world = request[WORLD] = worlds.get(namespace)
+        body = arrived_body(request, serving.body_limits)  # the usual call: all here, no wait
+        if body is None:
+            body = await read_body(request, serving.body_limits)
+            # The namespace's world as it is now that the call has arrived whole: a reset while
+            # the body was on its way replaced the world it found, and the call belongs to the
+            # new. (A body that was all here found the world as it is: nothing ran meanwhile.)
+            found = worlds.get(namespace)
+        entry.body = body
+        world = request[WORLD] = found
         entry.at = world.clock.now_iso()
         fault = world.http_fault(vendor.name, request.method, request.path)
         if fault is not None and fault.latency:
@@ -267,6 +273,25 @@ def _fault_message(status: int) -> str:
     return "Request failed"
 
 
+def _spare_current_app_layer(app: web.Application) -> None:
+    """aiohttp wraps the handlers of an app that has middlewares in one more, which sets
+    `match_info.current_app` for sub-applications (a coroutine and four property calls on every
+    call). This app has no sub-application, and resolving a call already sets the one app
+    (`match_info.add_app`): the layer is taken out once, as the app is frozen for serving.
+    (aiohttp's private handler list: should it change, nothing is taken out.)"""
+    if app._subapps:
+        return
+    app.pre_freeze()  # (what `freeze` does first: builds the middleware list, once)
+    app._middlewares_handlers = tuple(
+        (handler, new_style)
+        for handler, new_style in app._middlewares_handlers or ()
+        if getattr(handler, "__qualname__", "") != _CURRENT_APP_LAYER
+    )
+
+
+_CURRENT_APP_LAYER = "_fix_request_current_app.<locals>.impl"
+
+
 def build_app(
     settings: Settings, vendors: Sequence[Vendor], library: ScenarioLibrary
 ) -> web.Application:
@@ -282,6 +307,7 @@ def build_app(
     app[appkeys.WORLDS] = Worlds(library.default, settings, vendors, transport)
 
     async def lifetime(app: web.Application) -> AsyncIterator[None]:
+        _spare_current_app_layer(app)
         watch = None
         if settings.loop_watchdog_ms:
             watch = serve_watch(

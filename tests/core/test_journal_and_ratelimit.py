@@ -111,3 +111,27 @@ def test_a_refund_gives_one_call_back_and_never_goes_below_zero() -> None:
     limiter.refund("other", START)
     assert limiter.peek("other", START).used == 0
     assert limiter.peek("k", START).used == 2  # another key's refund changes nothing here
+
+
+def test_unchanged_says_what_peek_would_compared_with_the_counted_budget() -> None:
+    """`unchanged` (each answer's check) agrees with peeking and comparing, whatever happened
+    since the count: nothing, a refund, another call, a new window, another key."""
+    events = ["none", "refund", "hit", "next_window", "other_key"]
+    for event in events:
+        limiter = RateLimiter(5)
+        limiter.hit("k", START)
+        counted = limiter.hit("k", START + 1)
+        now = START + 2
+        if event == "refund":
+            limiter.refund("k", now)
+        elif event == "hit":
+            limiter.hit("k", now)
+        elif event == "next_window":
+            now = START + HOUR + 2
+        elif event == "other_key":
+            limiter.hit("other", now)
+        seen = limiter.peek("k", now)
+        expected = (seen.used, seen.reset_at) == (counted.used, counted.reset_at)
+        assert limiter.unchanged("k", counted, now) is expected, event
+        assert expected is (event in ("none", "other_key")), event
+    assert not RateLimiter(5).unchanged("never", counted, START)

@@ -4,6 +4,7 @@ errors.mdx; pages cited by path are in github.com/hitl-sh/docs.hitl.sh @0e23b17)
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable, Iterable
 from functools import wraps
 from typing import Any
@@ -23,7 +24,6 @@ from mockserver.vendors.hitl.state import HitlState
 
 RATE_HEADERS: web.RequestKey[dict[str, str]] = web.RequestKey("hitl.rate_headers")
 USER: web.RequestKey[ApiUser] = web.RequestKey("hitl.user")
-USAGE: web.RequestKey[Usage] = web.RequestKey("hitl.usage")  # the budget as the call was counted
 
 
 def envelope(msg: str, data: Any, status: int = 200) -> web.Response:
@@ -44,8 +44,9 @@ def user_of(request: web.Request) -> ApiUser:
     return request[USER]
 
 
-def authenticate(request: web.Request, state: HitlState) -> ApiUser:
-    """Bearer key check, then one unit of the key's hourly budget (401 / 429 as documented)."""
+def authenticate(request: web.Request, state: HitlState) -> tuple[ApiUser, Usage, dict[str, str]]:
+    """Bearer key check, then one unit of the key's hourly budget (401 / 429 as documented):
+    the caller, the budget as this call counted it and its rate-limit headers."""
     header = request.headers.get(hdrs.AUTHORIZATION, "")
     scheme, _, key = header.partition(" ")
     key = key.strip()
@@ -63,8 +64,6 @@ def authenticate(request: web.Request, state: HitlState) -> ApiUser:
         raise ApiError(401, "Invalid authorization token")
     usage = state.limiter.hit(key, now)
     headers = rate_headers(usage)
-    request[RATE_HEADERS] = headers
-    request[USAGE] = usage
     if not usage.allowed:
         # `hitl.rate_limit_body`: the OpenAPI RateLimitExceeded example (default) or the errors
         # page's (with reset_at); when the budget comes back is in X-RateLimit-Reset and
@@ -81,7 +80,7 @@ def authenticate(request: web.Request, state: HitlState) -> ApiUser:
             data=data,
             headers={**headers, "Retry-After": str(max(1, int(usage.reset_at - now)))},
         )
-    return ApiUser.for_key(key)
+    return ApiUser.for_key(key), usage, headers
 
 
 # (multidict's case-insensitive strings: an answer's headers take them without folding them)
@@ -99,37 +98,52 @@ def rate_headers(usage: Usage) -> dict[str, str]:
 
 
 Endpoint = Callable[[web.Request], Awaitable[web.Response]]
+# A handler that awaits nothing (the body it reads is read already: `body_of`): called as is,
+# which spares a coroutine per call (and the body's `await request.read()`) on the hottest routes.
+SyncEndpoint = Callable[[web.Request], web.Response]
 
 
-def endpoint(*, query: Iterable[str] | None = ()) -> Callable[[Endpoint], Endpoint]:
+def endpoint(*, query: Iterable[str] | None = ()) -> Callable[[Endpoint | SyncEndpoint], Endpoint]:
     """Authenticate, reject unknown query parameters (None: the handler checks them) and put
-    the rate-limit headers on every answer, errors included."""
+    the rate-limit headers on every answer, errors included. The handler may be a plain
+    function (awaiting nothing) or a coroutine function."""
     allowed = None if query is None else frozenset(query)
 
-    def wrap(handler: Endpoint) -> Endpoint:
+    def wrap(handler: Endpoint | SyncEndpoint) -> Endpoint:
+        is_async = inspect.iscoroutinefunction(handler)
+        call: Any = handler  # either kind (a `cast` per call would cost a Python call)
+
         @wraps(handler)
         async def run(request: web.Request) -> web.Response:
             state = state_of(request)
+            headers = None  # the call's rate-limit headers once counted (locals: no request[...])
             try:
-                user = request[USER] = authenticate(request, state)
+                user, counted, headers = authenticate(request, state)
+                request[USER] = user
                 if allowed is not None and request.query_string:
                     extra = sorted(set(request.query) - allowed)
                     if extra:
                         raise ApiError(
                             400, "Validation failed", data=f"unknown query parameter: {extra[0]}"
                         )
-                response = await handler(request)
+                response: web.Response
+                if is_async:
+                    response = await call(request)
+                else:
+                    if request._read_bytes is None:  # called without the middleware (a test)
+                        await request.read()
+                    response = call(request)
             except ApiError as exc:
-                exc.headers = {**request.get(RATE_HEADERS, {}), **exc.headers}
+                if headers is None:  # refused by `authenticate`: a 401 set the key's budget
+                    headers = request.get(RATE_HEADERS, {})
+                exc.headers = {**headers, **exc.headers}
                 raise
             # Counted again after the handler: cancelling a pending request refunds a unit.
             now = state.world.clock.timestamp()
-            usage = state.limiter.peek(user.key, now)
-            counted = request[USAGE]
-            if usage.used == counted.used and usage.reset_at == counted.reset_at:
-                response.headers.update(request[RATE_HEADERS])  # as counted: made once
+            if state.limiter.unchanged(user.key, counted, now):
+                response.headers.update(headers)  # as counted: made once
             else:
-                response.headers.update(rate_headers(usage))
+                response.headers.update(rate_headers(state.limiter.peek(user.key, now)))
             return response
 
         return run
@@ -140,6 +154,18 @@ def endpoint(*, query: Iterable[str] | None = ()) -> Callable[[Endpoint], Endpoi
 async def json_body(request: web.Request, *, optional: bool = False) -> Any:
     """The parsed JSON body; 400 "Invalid request body" naming what is wrong."""
     raw = await request.read()
+    return body_json(request, raw, optional=optional)
+
+
+def body_of(request: web.Request) -> bytes:
+    """The body a plain handler's `endpoint` had read (the middleware's `read_body` reads it
+    before any handler runs, and `await request.read()` returns those bytes)."""
+    return request._read_bytes or b""
+
+
+def body_json(request: web.Request, raw: bytes, *, optional: bool = False) -> Any:
+    """`raw`, the request's body, parsed as `json_body` does (for a handler that awaits
+    nothing: `endpoint` has the body read before it calls one)."""
     if not raw or raw.isspace():
         if optional:
             return None

@@ -11,8 +11,9 @@ from mockserver.records.clock import iso
 from mockserver.vendors.hitl import variants
 from mockserver.vendors.hitl.http import endpoint, envelope, json_body, state_of, user_of
 from mockserver.vendors.hitl.lenient import LOOP_SOURCE, shadow
-from mockserver.vendors.hitl.models import Loop
+from mockserver.vendors.hitl.models import ApiUser, Loop
 from mockserver.vendors.hitl.qr import qr_png_data_url
+from mockserver.vendors.hitl.state import HitlState
 from mockserver.vendors.hitl.validation import check_object_id, parse_create_loop, parse_update_loop
 
 
@@ -40,12 +41,18 @@ async def test_key(request: web.Request) -> web.Response:
 
 
 def _loop(request: web.Request, *, owner_only: bool = False) -> Loop:
-    state = state_of(request)
+    return loop_of(request, state_of(request), user_of(request), owner_only=owner_only)
+
+
+def loop_of(
+    request: web.Request, state: HitlState, user: ApiUser, *, owner_only: bool = False
+) -> Loop:
+    """The loop the path names, if `user` may use it (404 / 403 as documented); `_loop` for a
+    handler that has the state and the caller at hand already."""
     loop_id = check_object_id(request.match_info["loop_id"], "loop").lower()
     loop = state.loops.get(loop_id)
     if loop is None:
         raise ApiError(404, "Loop not found")
-    user = user_of(request)
     if not state.can_use_loop(user, loop) or (owner_only and loop.creator_id != user.user_id):
         raise ApiError(403, "Access denied to this loop")
     return loop
