@@ -273,25 +273,6 @@ def _fault_message(status: int) -> str:
     return "Request failed"
 
 
-def _spare_current_app_layer(app: web.Application) -> None:
-    """aiohttp wraps the handlers of an app that has middlewares in one more, which sets
-    `match_info.current_app` for sub-applications (a coroutine and four property calls on every
-    call). This app has no sub-application, and resolving a call already sets the one app
-    (`match_info.add_app`): the layer is taken out once, as the app is frozen for serving.
-    (aiohttp's private handler list: should it change, nothing is taken out.)"""
-    if app._subapps:
-        return
-    app.pre_freeze()  # (what `freeze` does first: builds the middleware list, once)
-    app._middlewares_handlers = tuple(
-        (handler, new_style)
-        for handler, new_style in app._middlewares_handlers or ()
-        if getattr(handler, "__qualname__", "") != _CURRENT_APP_LAYER
-    )
-
-
-_CURRENT_APP_LAYER = "_fix_request_current_app.<locals>.impl"
-
-
 def build_app(
     settings: Settings, vendors: Sequence[Vendor], library: ScenarioLibrary
 ) -> web.Application:
@@ -307,7 +288,6 @@ def build_app(
     app[appkeys.WORLDS] = Worlds(library.default, settings, vendors, transport)
 
     async def lifetime(app: web.Application) -> AsyncIterator[None]:
-        _spare_current_app_layer(app)
         watch = None
         if settings.loop_watchdog_ms:
             watch = serve_watch(
