@@ -78,7 +78,7 @@ STAGES: list[tuple[str, list[str], list[str], str]] = [
 COUNTS = {
     "create": "create_request",
     "step": "engine.py:_step",
-    "delivery": "dispatcher.py:queue",
+    "delivery": "dispatcher.py:send",
     "attempt": "attempts.py:_finish",
 }
 PER_REQUEST = {"create": 1, "step": 2, "delivery": 2, "attempt": 2}  # with every webhook answered

@@ -62,7 +62,7 @@ class Outbox:
         """Queue `event` for `url` (its first attempt is due now on the virtual clock);
         `subject`: the item it is about; `secret_headers`: headers recorded as fingerprints
         only; `policy`: another of the vendor's retry policies than its declared one."""
-        return self._dispatcher.queue(
+        return self._dispatcher.send(
             self.vendor,
             event,
             url,

@@ -82,7 +82,6 @@ class Dispatcher(Attempts):
 
     def send(
         self,
-        *,
         vendor: str,
         event: str,
         url: str,
@@ -94,25 +93,8 @@ class Dispatcher(Attempts):
         secret_headers: tuple[str, ...] = (),
     ) -> Delivery:
         """Queue a delivery; its first attempt is due now on the virtual clock. The values of
-        `secret_headers` are recorded as fingerprints only."""
-        return self.queue(
-            vendor, event, url, body, headers, policy, subject, redelivery_of, secret_headers
-        )
-
-    def queue(
-        self,
-        vendor: str,
-        event: str,
-        url: str,
-        body: bytes,
-        headers: Mapping[str, str],
-        policy: RetryPolicy,
-        subject: str | None,
-        redelivery_of: str | None = None,
-        secret_headers: tuple[str, ...] = (),
-    ) -> Delivery:
-        """`send` with its arguments in order (the outboxes' call: each of a wave's webhooks
-        comes through here)."""
+        `secret_headers` are recorded as fingerprints only. (The outboxes pass the arguments
+        in order: each of a wave's webhooks comes through here.)"""
         now = self._clock.timestamp()
         delivery = Delivery(
             self._ids.object_id(),
