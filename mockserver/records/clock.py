@@ -25,7 +25,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Literal, TypeVar
 
-from mockserver.records.heaps import Heap, compact, settle
+from mockserver.records.heaps import COMPACT_AFTER, Heap, move_due, note_discarded, settle
 from mockserver.records.timer import NO_ARG, Timer, TimerCallback, iso
 
 __all__ = [
@@ -52,7 +52,6 @@ T = TypeVar("T")
 _SHOWN_NOW: list[tuple[float, str]] = [(math.nan, "")]  # the time now_iso wrote last, and how
 ALARM_GRAIN_HZ = 1000.0  # the runner wakes on whole milliseconds of the loop's time (`_arm`)
 TICK_PASSES = 8  # passes over what is due in one runner wake before it lets the loop run
-COMPACT_AFTER = 1024  # discarded timers the heap may hold before it is rebuilt without them
 NEAR = 60.0  # timers due later than about this (a request's timeout) wait in the far heap
 
 
@@ -122,9 +121,7 @@ class Clock:
 
     def has_pending(self) -> bool:
         """Whether any timer is still to fire (a scripted step, a timeout, a webhook)."""
-        return any(not t.cancelled for _, _, t in self._timers) or any(
-            not t.cancelled for _, _, t in self._far
-        )
+        return any(not t.cancelled for _, _, t in itertools.chain(self._timers, self._far))
 
     def describe(self) -> dict[str, object]:
         pending = self.pending()
@@ -168,10 +165,7 @@ class Clock:
         """`call_at` of `callback(arg)`: with a callback shared by many timers (a bound method
         kept once), no closure per timer; it is named "<arg>:<label>"."""
         timer = Timer(when, next(self._seq), label, callback, False, detail, arg)
-        timers = self._timers if when <= self._near_until else self._far
-        heapq.heappush(timers, (when, timer.seq, timer))
-        if timers[0][2] is timer:  # (as `_push`, inlined: a request makes three of these)
-            self._wake()
+        self._push(timer)
         return timer
 
     def discard(self, timer: Timer) -> None:
@@ -182,27 +176,15 @@ class Clock:
             return
         timer.cancelled = True
         if timer.when > self._near_until:  # (in the far heap: a request's timeout)
-            self._far_discarded += 1
-            if self._far_discarded > COMPACT_AFTER and self._far_discarded * 2 > len(self._far):
-                compact(self._far)
-                self._far_discarded = 0
-            return
-        self._discarded += 1
-        if self._discarded > COMPACT_AFTER and self._discarded * 2 > len(self._timers):
-            compact(self._timers)
-            self._discarded = 0
+            self._far_discarded = note_discarded(self._far, self._far_discarded)
+        else:
+            self._discarded = note_discarded(self._timers, self._discarded)
 
     def _bring_near(self, limit: float) -> None:
         """Move the far timers due by `limit` and a while after it into the near heap."""
-        until = self._near_until = limit + 2 * NEAR
-        far = self._far
-        timers = self._timers
-        while far and far[0][0] <= until:
-            entry = heapq.heappop(far)
-            if entry[2].cancelled:
-                self._far_discarded = max(0, self._far_discarded - 1)
-            else:
-                heapq.heappush(timers, entry)
+        self._near_until = limit + 2 * NEAR
+        dropped = move_due(self._far, self._timers, self._near_until)
+        self._far_discarded = max(0, self._far_discarded - dropped)
 
     def take_due(self, callback: Callable[[T], Awaitable[None] | None], when: float) -> list[T]:
         """The arguments of the timers next in line, in the order they would fire, that call
