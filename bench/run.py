@@ -24,6 +24,8 @@ Sections (`--only` one of them; all by default):
    beside the quiet path and the ceiling, each after the same warm-up (needs java and npm).
    gc (bench/gcpauses.py): the collector's pauses on the quiet path, by generation, with the
    serving process's thresholds and the earlier ones.
+   sampled (bench/sampled.py): where a live call's CPU goes under wrk, by area, from py-spy's
+   samples of the server (installed on first use under bench/.tools/; needs ptrace).
 4. growth (bench/growth.py): the quiet path at 10k, 100k and 1M stored requests; the live path
    at 100,000 requests with every webhook failing (memory per request, pending deliveries,
    abandoned at the bound); SIGTERM under full load.
@@ -82,6 +84,7 @@ SECTIONS = (
     "warm",
     "peers",
     "gc",
+    "sampled",
     "growth",
     "instructions",
     "inprocess",
@@ -416,6 +419,7 @@ def main() -> None:
     import gcpauses
     import growth
     import peers
+    import sampled
 
     runs: dict[str, Callable[[], list[str]]] = {
         "throughput": throughput,
@@ -424,6 +428,7 @@ def main() -> None:
         "warm": warm_rows,
         "peers": peers.rows,
         "gc": gcpauses.rows,
+        "sampled": sampled.rows,
         "growth": growth.rows,
         "instructions": instruction_rows,
         "inprocess": lambda: table(
