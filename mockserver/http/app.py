@@ -33,6 +33,7 @@ from mockserver.http.control.routes import control_routes
 from mockserver.http.hostports import HostBinding
 from mockserver.http.settings import Settings
 from mockserver.http.world import World, Worlds
+from mockserver.kit.plain import PlainHandler, plain_twin
 from mockserver.kit.vendor import Vendor
 from mockserver.kit.worldview import ENTRY, SERVED_HOST, WORLD
 from mockserver.records.journal import ANSWER_LIMIT, JournalEntry
@@ -52,6 +53,7 @@ class _Serving:
     own: OwnAddresses
     vendors: tuple[Vendor, ...]
     route_vendors: dict[web.AbstractRoute, Vendor]
+    plain: dict[Handler, PlainHandler]  # route handlers' plain twins (`kit/plain.py`)
     host_ports: dict[int, HostBinding]  # filled in place once the host ports are bound
     settings: Settings
     worlds: Worlds
@@ -175,7 +177,11 @@ async def vendor_middleware(request: web.Request, handler: Handler) -> web.Strea
         if fault is not None and fault.status:
             raise ApiError(fault.status, fault.message or _fault_message(fault.status))
         scripted_latency(reset=True)
-        response = await handler(request)
+        plain = serving.plain.get(handler)  # (none when another layer is in between)
+        if plain is not None:
+            response = plain(request, world)
+        else:
+            response = await handler(request)
         if latency := scripted_latency():  # a rule's `fail: {latency}`: the answer waits
             await asyncio.sleep(latency)
         if world.closed and request.method not in SAFE_METHODS:
@@ -307,11 +313,14 @@ def build_app(
     owners: dict[web.AbstractRoute, str] = {}
     route_vendors: dict[web.AbstractRoute, Vendor] = {}
     only_on: dict[web.AbstractRoute, tuple[str, ...]] = {}
+    plain: dict[Handler, PlainHandler] = {}
     for vendor in vendors:
         for route in vendor.routes:
             added = app.router.add_route(route.method, route.path, route.handler)
             owners[added] = vendor.name
             route_vendors[added] = vendor
+            if (twin := plain_twin(route.handler)) is not None:
+                plain[route.handler] = twin
             if route.hosts is not None:
                 only_on[added] = route.hosts
     app[appkeys.ROUTE_OWNERS] = owners
@@ -324,6 +333,7 @@ def build_app(
         transport.own,
         app[appkeys.VENDORS],
         route_vendors,
+        plain,
         app[appkeys.HOST_PORTS],
         settings,
         app[appkeys.WORLDS],

@@ -16,7 +16,8 @@ from mockserver.base import jsonio
 from mockserver.base.errors import ApiError
 from mockserver.base.jsonio import json_response
 from mockserver.base.ratelimit import Usage
-from mockserver.kit.worldview import world_of
+from mockserver.kit.plain import with_plain_twin
+from mockserver.kit.worldview import WorldView, world_of
 from mockserver.records.clock import iso
 from mockserver.vendors.hitl import variants
 from mockserver.vendors.hitl.models import ApiUser
@@ -98,20 +99,23 @@ def rate_headers(usage: Usage) -> dict[str, str]:
 
 
 Endpoint = Callable[[web.Request], Awaitable[web.Response]]
-# A handler that awaits nothing (the body it reads is read already: `body_of`): called as is,
-# which spares a coroutine per call (and the body's `await request.read()`) on the hottest routes.
-SyncEndpoint = Callable[[web.Request], web.Response]
+# A handler that awaits nothing (the body it reads is read already: `body_of`), given the state
+# and the caller: served through its plain twin (`kit/plain.py`), which the middleware calls as
+# is, sparing a coroutine per call (and the body's `await request.read()`) on the hottest routes.
+PlainEndpoint = Callable[[web.Request, HitlState, ApiUser], web.Response]
 
 
-def endpoint(*, query: Iterable[str] | None = ()) -> Callable[[Endpoint | SyncEndpoint], Endpoint]:
+def endpoint(*, query: Iterable[str] | None = ()) -> Callable[[Endpoint | PlainEndpoint], Endpoint]:
     """Authenticate, reject unknown query parameters (None: the handler checks them) and put
-    the rate-limit headers on every answer, errors included. The handler may be a plain
-    function (awaiting nothing) or a coroutine function."""
+    the rate-limit headers on every answer, errors included. The handler may be a coroutine
+    function of the request, or a plain function (awaiting nothing) of the request, the
+    vendor's state and the caller."""
     allowed = None if query is None else frozenset(query)
 
-    def wrap(handler: Endpoint | SyncEndpoint) -> Endpoint:
-        is_async = inspect.iscoroutinefunction(handler)
+    def wrap(handler: Endpoint | PlainEndpoint) -> Endpoint:
         call: Any = handler  # either kind (a `cast` per call would cost a Python call)
+        if not inspect.iscoroutinefunction(handler):
+            return _plain_endpoint(call, allowed)
 
         @wraps(handler)
         async def run(request: web.Request) -> web.Response:
@@ -121,34 +125,69 @@ def endpoint(*, query: Iterable[str] | None = ()) -> Callable[[Endpoint | SyncEn
                 user, counted, headers = authenticate(request, state)
                 request[USER] = user
                 if allowed is not None and request.query_string:
-                    extra = sorted(set(request.query) - allowed)
-                    if extra:
-                        raise ApiError(
-                            400, "Validation failed", data=f"unknown query parameter: {extra[0]}"
-                        )
-                response: web.Response
-                if is_async:
-                    response = await call(request)
-                else:
-                    if request._read_bytes is None:  # called without the middleware (a test)
-                        await request.read()
-                    response = call(request)
+                    _check_query(request, allowed)
+                response: web.Response = await call(request)
             except ApiError as exc:
-                if headers is None:  # refused by `authenticate`: a 401 set the key's budget
-                    headers = request.get(RATE_HEADERS, {})
-                exc.headers = {**headers, **exc.headers}
+                _add_rate_headers(exc, request, headers)
                 raise
-            # Counted again after the handler: cancelling a pending request refunds a unit.
-            now = state.world.clock.timestamp()
-            if state.limiter.unchanged(user.key, counted, now):
-                response.headers.update(headers)  # as counted: made once
-            else:
-                response.headers.update(rate_headers(state.limiter.peek(user.key, now)))
-            return response
+            return _counted_again(response, state, user, counted, headers)
 
         return run
 
     return wrap
+
+
+def _plain_endpoint(handler: PlainEndpoint, allowed: frozenset[str] | None) -> Endpoint:
+    """`endpoint` of a plain handler: its coroutine, with a plain twin the middleware calls."""
+
+    def plain(request: web.Request, world: WorldView) -> web.Response:
+        state: HitlState = world.state("hitl")
+        headers = None
+        try:
+            user, counted, headers = authenticate(request, state)
+            if allowed is not None and request.query_string:
+                _check_query(request, allowed)
+            response = handler(request, state, user)
+        except ApiError as exc:
+            _add_rate_headers(exc, request, headers)
+            raise
+        return _counted_again(response, state, user, counted, headers)
+
+    @wraps(handler)
+    async def run(request: web.Request) -> web.Response:
+        if request._read_bytes is None:  # called without the middleware (a test)
+            await request.read()
+        return plain(request, world_of(request))
+
+    with_plain_twin(run, plain)
+    return run
+
+
+def _check_query(request: web.Request, allowed: frozenset[str]) -> None:
+    extra = sorted(set(request.query) - allowed)
+    if extra:
+        raise ApiError(400, "Validation failed", data=f"unknown query parameter: {extra[0]}")
+
+
+def _add_rate_headers(exc: ApiError, request: web.Request, headers: dict[str, str] | None) -> None:
+    """An error's answer carries the rate-limit headers too: the call's as counted, or, when
+    `authenticate` refused it (None), those its 401 set for the key as sent."""
+    if headers is None:
+        headers = request.get(RATE_HEADERS, {})
+    exc.headers = {**headers, **exc.headers}
+
+
+def _counted_again(
+    response: web.Response, state: HitlState, user: ApiUser, counted: Usage, headers: dict[str, str]
+) -> web.Response:
+    """`response` with the rate-limit headers, counted again after the handler: cancelling a
+    pending request refunds a unit."""
+    now = state.world.clock.timestamp()
+    if state.limiter.unchanged(user.key, counted, now):
+        response.headers.update(headers)  # as counted: made once
+    else:
+        response.headers.update(rate_headers(state.limiter.peek(user.key, now)))
+    return response
 
 
 async def json_body(request: web.Request, *, optional: bool = False) -> Any:

@@ -27,7 +27,7 @@ from mockserver.vendors.hitl.http import (
 )
 from mockserver.vendors.hitl.lenient import REQUEST_SOURCE, shadow
 from mockserver.vendors.hitl.matchers import MATCHERS, RequestSubject
-from mockserver.vendors.hitl.models import HitlRequest, person
+from mockserver.vendors.hitl.models import ApiUser, HitlRequest, person
 from mockserver.vendors.hitl.routes_loops import _loop, loop_of
 from mockserver.vendors.hitl.state import HitlState
 from mockserver.vendors.hitl.validation import (
@@ -55,11 +55,9 @@ def _request(request: web.Request) -> HitlRequest:
 
 
 @endpoint()
-def create_request(request: web.Request) -> web.Response:
+def create_request(request: web.Request, state: HitlState, user: ApiUser) -> web.Response:
     """`POST /v1/api/loops/{loopId}/requests`: validate, pick the scenario rule, broadcast.
     (A plain function: the busiest call of the live path awaits nothing.)"""
-    state = state_of(request)
-    user = user_of(request)
     loop = loop_of(request, state, user)
     raw = body_of(request)
     body = body_json(request, raw)
