@@ -48,3 +48,9 @@ class Rule:
 class RuleSet:
     name: str
     rules: tuple[Rule, ...] = ()
+
+    @functools.cached_property  # read for every arriving item
+    def asks(self) -> bool:
+        """Whether any rule has a `when`: without one, choosing a rule reads nothing of the
+        item (a vendor need not make what its matchers would read)."""
+        return any(rule.when for rule in self.rules)

@@ -20,7 +20,7 @@ from mockserver.kit.plain import with_plain_twin
 from mockserver.kit.worldview import WorldView, world_of
 from mockserver.records.clock import iso
 from mockserver.vendors.hitl import variants
-from mockserver.vendors.hitl.models import ApiUser
+from mockserver.vendors.hitl.models import ApiUser, user_for_key
 from mockserver.vendors.hitl.state import HitlState
 
 RATE_HEADERS: web.RequestKey[dict[str, str]] = web.RequestKey("hitl.rate_headers")
@@ -81,7 +81,7 @@ def authenticate(request: web.Request, state: HitlState) -> tuple[ApiUser, Usage
             data=data,
             headers={**headers, "Retry-After": str(max(1, int(usage.reset_at - now)))},
         )
-    return ApiUser.for_key(key), usage, headers
+    return user_for_key(key), usage, headers
 
 
 # (multidict's case-insensitive strings: an answer's headers take them without folding them)
@@ -91,9 +91,10 @@ _RESET = istr("X-RateLimit-Reset")
 
 
 def rate_headers(usage: Usage) -> dict[str, str]:
+    limit = usage.limit
     return {
-        _LIMIT: str(usage.limit),
-        _REMAINING: str(usage.remaining),
+        _LIMIT: str(limit),
+        _REMAINING: str(max(0, limit - usage.used)),  # (`usage.remaining`, without its call)
         _RESET: str(int(usage.reset_at)),
     }
 

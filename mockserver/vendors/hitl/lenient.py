@@ -57,6 +57,17 @@ def shadow(
         note_lenience(request, note)
 
 
+def recalled(request: web.Request, verdicts: dict[bytes, Lenience | None], key: bytes) -> bool:
+    """`shadow`'s verdict for `key` when `verdicts` holds it (noted as `shadow` notes it): True
+    then, and the caller makes no check to give `shadow` (the usual call: a body seen before)."""
+    if key not in verdicts:
+        return False
+    note = verdicts[key]
+    if note is not None:
+        note_lenience(request, note)
+    return True
+
+
 def refused(exc: ApiError, source: str) -> Lenience:
     detail = exc.data if isinstance(exc.data, str) else exc.message
     what, sep, name = detail.partition(": ")

@@ -37,11 +37,12 @@ class ApiUser:
 
     @classmethod
     def for_key(cls, key: str) -> ApiUser:
-        return _user_for_key(key)
+        return user_for_key(key)
 
 
 @functools.lru_cache(maxsize=1024)
-def _user_for_key(key: str) -> ApiUser:
+def user_for_key(key: str) -> ApiUser:
+    """`ApiUser.for_key` without the class method's call (every authenticated call asks)."""
     # one shared (frozen) user per key: a hash per call, and a copy per stored request, saved
     digest = hashlib.sha256(key.encode()).hexdigest()
     return ApiUser(key, digest[:24], digest[24:48], f"api-user-{digest[:6]}@example.com")
@@ -157,7 +158,6 @@ class HitlRequest:
     @classmethod
     def new(
         cls,
-        *,
         id: str,
         loop_id: str,
         owner: ApiUser,
@@ -172,7 +172,8 @@ class HitlRequest:
         updated_at: float,
     ) -> HitlRequest:
         """A pending request whose fields are `names`, of which `fields` holds those set (none
-        None). (Made positionally: keywords cost a few thousand instructions more.)"""
+        None). (Made positionally, and best called so: keywords cost a few thousand
+        instructions more.)"""
         default = default_response
         if isinstance(default, str) and len(default) <= 64:
             default = sys.intern(default)  # one copy of "Reject" for every stored request

@@ -25,7 +25,7 @@ from mockserver.vendors.hitl.http import (
     state_of,
     user_of,
 )
-from mockserver.vendors.hitl.lenient import REQUEST_SOURCE, shadow
+from mockserver.vendors.hitl.lenient import REQUEST_SOURCE, recalled, shadow
 from mockserver.vendors.hitl.matchers import MATCHERS, RequestSubject
 from mockserver.vendors.hitl.models import ApiUser, HitlRequest, person
 from mockserver.vendors.hitl.routes_loops import _loop, loop_of
@@ -64,7 +64,7 @@ def create_request(request: web.Request, state: HitlState, user: ApiUser) -> web
     if is_older_shape(body) and state.world.variants.is_(variants.OLDER_SHAPE, "rejected"):
         raise ApiError(400, "Validation failed", data="request_text is required")
     inp = validate_create_request(body, strict=state.strict)
-    if not state.strict:
+    if not state.strict and not recalled(request, state.strict_verdicts, raw):
         shadow(
             request,
             lambda: validate_create_request(body, strict=True),
@@ -78,25 +78,29 @@ def create_request(request: web.Request, state: HitlState, user: ApiUser) -> web
     if not members:
         raise ApiError(400, "No active members found in the loop")
     req_fields = inp.fields
-    subject = RequestSubject(req_fields, loop)
-    # a rule starting with `fail` answers this call (the core's `fail`: `choose` raises it)
-    rule = state.world.engine.choose(state.cfg.rules, lambda when: MATCHERS.matches(when, subject))
     world = state.world
+    rules = state.cfg.rules
+    # a rule starting with `fail` answers this call (the core's `fail`: `choose` raises it)
+    if rules.asks:
+        subject = RequestSubject(req_fields, loop)
+        rule = world.engine.choose(rules, lambda when: MATCHERS.matches(when, subject))
+    else:  # (no rule reads the request: no subject or closure to make)
+        rule = world.engine.choose(rules, _unasked)
     now = world.clock.timestamp()
     timeout = req_fields["timeout_seconds"]
-    req = HitlRequest.new(
-        id=world.ids.object_id(),
-        loop_id=loop.id,
-        owner=user,
-        fields=req_fields,
-        names=FIELD_NAMES,
-        config=inp.response_config,
-        default_response=inp.default_response,
-        timeout_at=now + timeout,
-        created_at=now,
-        broadcasted_to=members,
-        legacy=dict(inp.legacy or {}),
-        updated_at=now,
+    req = HitlRequest.new(  # (positional: keywords cost more, on every call)
+        world.ids.object_id(),
+        loop.id,
+        user,
+        req_fields,
+        FIELD_NAMES,
+        inp.response_config,
+        inp.default_response,
+        now + timeout,
+        now,
+        members,
+        dict(inp.legacy or {}),
+        now,
     )
     state.add_request(req, rule)
     return envelope(
@@ -104,6 +108,10 @@ def create_request(request: web.Request, state: HitlState, user: ApiUser) -> web
         _created(state, req, req_fields),
         status=201,
     )
+
+
+def _unasked(when: Mapping[str, Any]) -> bool:
+    raise AssertionError("a rule set without `when` asked a matcher")
 
 
 def _created(state: HitlState, req: HitlRequest, req_fields: dict[str, Any]) -> dict[str, Any]:
