@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
 from aiohttp import web
-from aiohttp.typedefs import Handler
+from aiohttp.typedefs import Handler, Middleware
 from multidict import CIMultiDict, istr
 
 from mockserver.base.errors import ApiError
@@ -60,11 +60,10 @@ class _Serving:
     body_limits: BodyLimits
 
 
-_SERVING: web.AppKey[_Serving] = web.AppKey("serving")
-
 # Header names as multidict's case-insensitive strings: a lookup by one skips folding the name.
 _AUTHORIZATION = istr("Authorization")
 _NAMESPACE = istr(appkeys.NAMESPACE_HEADER)
+_DELIVERY_MARK = istr(OwnAddresses.MARK_HEADER)
 
 
 def _vendor_for(request: web.Request, serving: _Serving) -> Vendor | None:
@@ -118,124 +117,142 @@ def _http_error(exc: web.HTTPException, request: web.Request) -> ApiError:
     return ApiError(exc.status, exc.reason, code="http-error")
 
 
-@web.middleware
-async def vendor_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    serving = request.app[_SERVING]
-    own = serving.own
-    if not own.ports:  # started without naming its port (port 0, a test server): learn it
-        own.learn(request.get_extra_info("sockname"))
-    host = _host_of(request, serving.host_ports) if serving.host_ports else None
-    if host is None and request.path.startswith(appkeys.CONTROL_PREFIX):
-        return await control_call(request, handler)
-    if host is None and request.path == "/":  # the reviewer console is the sandbox's home page
-        raise web.HTTPFound(appkeys.CONTROL_PREFIX + "/ui")
-    vendors = serving.vendors
-    vendor = _vendor_for(request, serving)
-    if host is not None:  # a host's own port: that host's vendor answers, whatever the path
-        request[SERVED_HOST] = host.host
-        if not _served_by_host(request, host, vendor):
-            handler = _not_served
-        vendor = next(v for v in vendors if v.name == host.vendor)
-    if vendor is None:
-        return web.json_response(
-            {"error": f"no emulated API serves {request.method} {request.path}"}, status=404
+def _vendor_middleware(serving: _Serving) -> Middleware:
+    """The one middleware of an app serving `serving` (bound here: no app key read per call)."""
+
+    @web.middleware
+    async def vendor_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        own = serving.own
+        if not own.ports:  # started without naming its port (port 0, a test server): learn it
+            own.learn(request.get_extra_info("sockname"))
+        host = _host_of(request, serving.host_ports) if serving.host_ports else None
+        if host is None and request.path.startswith(appkeys.CONTROL_PREFIX):
+            return await control_call(request, handler)
+        if host is None and request.path == "/":  # the reviewer console is the sandbox's home page
+            raise web.HTTPFound(appkeys.CONTROL_PREFIX + "/ui")
+        vendors = serving.vendors
+        vendor = _vendor_for(request, serving)
+        if host is not None:  # a host's own port: that host's vendor answers, whatever the path
+            request[SERVED_HOST] = host.host
+            if not _served_by_host(request, host, vendor):
+                handler = _not_served
+            vendor = next(v for v in vendors if v.name == host.vendor)
+        if vendor is None:
+            return web.json_response(
+                {"error": f"no emulated API serves {request.method} {request.path}"}, status=404
+            )
+        headers = request.headers
+        if _DELIVERY_MARK in headers and own.marked(
+            request
+        ):  # a webhook of this sandbox that came back to it (a port forward)
+            return vendor.render_error(ApiError(403, own.REFUSAL, code="self-delivery"))
+        # a vendor call's namespace: the header only, so vendor query strings stay the vendor's
+        namespace = headers.get(_NAMESPACE, "")
+        if (
+            not namespace
+            and serving.settings.key_namespaces
+            and "~" in headers.get(_AUTHORIZATION, "")
+        ):
+            namespace, request = _namespace_from_key(request)
+            headers = request.headers
+        worlds = serving.worlds
+        try:
+            found = worlds.get(namespace)  # no room for another namespace: refused before its body
+        except ApiError as exc:
+            return vendor.render_error(exc)
+        started = time.perf_counter()
+        # (JournalEntry.arriving's, without its call)
+        entry = JournalEntry(
+            0, "", vendor.name, request.method, request.path, request.query_string, headers, b""
         )
-    if own.marked(request):  # a webhook of this sandbox that came back to it (a port forward)
-        return vendor.render_error(ApiError(403, own.REFUSAL, code="self-delivery"))
-    # a vendor call's namespace: the header only, so vendor query strings stay the vendor's
-    namespace = request.headers.get(_NAMESPACE, "")
-    if not namespace and serving.settings.key_namespaces:
-        namespace, request = _namespace_from_key(request)
-    worlds = serving.worlds
-    try:
-        found = worlds.get(namespace)  # no room for another namespace: refused before its body
-    except ApiError as exc:
-        return vendor.render_error(exc)
-    started = time.perf_counter()
-    entry = JournalEntry.arriving(
-        vendor.name, request.method, request.path, request.query_string, request.headers
-    )
-    request[ENTRY] = entry
-    world: World | None = None
-    response: web.StreamResponse
-    try:
-        body = arrived_body(request, serving.body_limits)  # the usual call: all here, no wait
-        if body is None:
-            body = await read_body(request, serving.body_limits)
-            # The namespace's world as it is now that the call has arrived whole: a reset while
-            # the body was on its way replaced the world it found, and the call belongs to the
-            # new. (A body that was all here found the world as it is: nothing ran meanwhile.)
-            found = worlds.get(namespace)
-        entry.body = body
-        world = request[WORLD] = found
-        entry.at = world.clock.now_iso()
-        fault = world.http_fault(vendor.name, request.method, request.path)
-        if fault is not None and fault.latency:
-            await asyncio.sleep(fault.latency)
-            if world.closed:  # reset meanwhile: the call, which did nothing yet, goes to the new
-                world = request[WORLD] = worlds.get(namespace)
-        if fault is not None and fault.status:
-            raise ApiError(fault.status, fault.message or _fault_message(fault.status))
-        scripted_latency(reset=True)
-        plain = serving.plain.get(handler)  # (none when another layer is in between)
-        if plain is not None:
-            response = plain(request, world)
-        else:
-            response = await handler(request)
-        if latency := scripted_latency():  # a rule's `fail: {latency}`: the answer waits
-            await asyncio.sleep(latency)
-        if world.closed and request.method not in SAFE_METHODS:
-            raise ApiError(503, RESET_MEANWHILE, code="namespace-reset")
-    except BodyRefused as exc:
-        response = vendor.render_error(exc.error)
-        await close_if_abandoned(request, response)
-    except ScriptedFault as exc:  # a rule's `fail` with a status, for every vendor
-        if exc.latency:
-            await asyncio.sleep(exc.latency)
-        response = vendor.render_error(exc.error(vendor.fault_message))
-    except ApiError as exc:
-        response = vendor.render_error(exc)
-    except ClientGone:  # nothing to answer, nor to journal: the call never fully arrived
-        log.info("%s %s %s: client hung up mid-body", vendor.name, request.method, request.path)
-        return web.Response(status=400)
-    except web.HTTPException as exc:
-        response = vendor.render_error(_http_error(exc, request))
-    except asyncio.CancelledError:
-        raise
-    except Exception:
-        log.exception("unexpected error in %s %s", request.method, request.path)
-        response = vendor.render_error(ApiError(500, "Internal server error", code="internal"))
-    entry.status = response.status
-    if isinstance(response, web.Response) and isinstance(response.body, bytes):
-        entry.answer = response.body[:ANSWER_LIMIT]  # a reference when short: no copy
-    entry.duration_ms = (time.perf_counter() - started) * 1000
-    if world is None or world.closed:
-        world = _journal_world(worlds, namespace, world)
-    if world is not None:
-        if not entry.at:
+        request[ENTRY] = entry
+        world: World | None = None
+        response: web.StreamResponse
+        try:
+            body = arrived_body(request, serving.body_limits)  # the usual call: all here, no wait
+            if body is None:
+                body = await read_body(request, serving.body_limits)
+                # The namespace's world as it is now that the call has arrived whole: a reset while
+                # the body was on its way replaced the world it found, and the call belongs to the
+                # new. (A body that was all here found the world as it is: nothing ran meanwhile.)
+                found = worlds.get(namespace)
+            entry.body = body
+            world = request[WORLD] = found
             entry.at = world.clock.now_iso()
-        world.journal.append(entry)
-        notifier = world.notifier
-        notifier.notify("journal", entry.path, entry)
-        if request.method not in SAFE_METHODS and notifier.watched:
-            _items_changed(notifier, request)
-    if log.isEnabledFor(logging.INFO):  # the arguments alone cost a few µs per call
-        log.info(
-            "%s %s %s -> %d",
-            vendor.name,
-            request.method,
-            redact_url(request.path_qs),
-            response.status,
-            extra={
-                "vendor": vendor.name,
-                "method": request.method,
-                "path": request.path,
-                "status": response.status,
-                "namespace": namespace,
-                "event": "call",
-            },
-        )
-    return response
+            fault = None
+            if world.scenario.http_faults:  # (`http_fault`'s first test, without its call)
+                fault = world.http_fault(vendor.name, request.method, request.path)
+            if fault is not None and fault.latency:
+                await asyncio.sleep(fault.latency)
+                if (
+                    world.closed
+                ):  # reset meanwhile: the call, which did nothing yet, goes to the new
+                    world = request[WORLD] = worlds.get(namespace)
+            if fault is not None and fault.status:
+                raise ApiError(fault.status, fault.message or _fault_message(fault.status))
+            # (No `scripted_latency(reset=True)` first: aiohttp runs each call in a task of its
+            # own, with a copy of the connection's context, where no call's latency is set.)
+            plain = serving.plain.get(handler)  # (none when another layer is in between)
+            if plain is not None:
+                response = plain(request, world)
+            else:
+                response = await handler(request)
+            if latency := scripted_latency():  # a rule's `fail: {latency}`: the answer waits
+                await asyncio.sleep(latency)
+            if world.closed and request.method not in SAFE_METHODS:
+                raise ApiError(503, RESET_MEANWHILE, code="namespace-reset")
+        except BodyRefused as exc:
+            response = vendor.render_error(exc.error)
+            await close_if_abandoned(request, response)
+        except ScriptedFault as exc:  # a rule's `fail` with a status, for every vendor
+            if exc.latency:
+                await asyncio.sleep(exc.latency)
+            response = vendor.render_error(exc.error(vendor.fault_message))
+        except ApiError as exc:
+            response = vendor.render_error(exc)
+        except ClientGone:  # nothing to answer, nor to journal: the call never fully arrived
+            log.info("%s %s %s: client hung up mid-body", vendor.name, request.method, request.path)
+            return web.Response(status=400)
+        except web.HTTPException as exc:
+            response = vendor.render_error(_http_error(exc, request))
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("unexpected error in %s %s", request.method, request.path)
+            response = vendor.render_error(ApiError(500, "Internal server error", code="internal"))
+        entry.status = response.status
+        if isinstance(response, web.Response) and isinstance(response.body, bytes):
+            entry.answer = response.body[:ANSWER_LIMIT]  # a reference when short: no copy
+        entry.duration_ms = (time.perf_counter() - started) * 1000
+        if world is None or world.closed:
+            world = _journal_world(worlds, namespace, world)
+        if world is not None:
+            if not entry.at:
+                entry.at = world.clock.now_iso()
+            world.journal.append(entry)
+            notifier = world.notifier
+            notifier.notify("journal", entry.path, entry)
+            if request.method not in SAFE_METHODS and notifier.watched:
+                _items_changed(notifier, request)
+        if log.isEnabledFor(logging.INFO):  # the arguments alone cost a few µs per call
+            log.info(
+                "%s %s %s -> %d",
+                vendor.name,
+                request.method,
+                redact_url(request.path_qs),
+                response.status,
+                extra={
+                    "vendor": vendor.name,
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status,
+                    "namespace": namespace,
+                    "event": "call",
+                },
+            )
+        return response
+
+    return vendor_middleware
 
 
 async def _not_served(request: web.Request) -> web.StreamResponse:
@@ -282,7 +299,7 @@ def _fault_message(status: int) -> str:
 def build_app(
     settings: Settings, vendors: Sequence[Vendor], library: ScenarioLibrary
 ) -> web.Application:
-    app = web.Application(middlewares=[vendor_middleware], client_max_size=settings.max_body)
+    app = web.Application(client_max_size=settings.max_body)
     app[appkeys.SETTINGS] = settings
     app[appkeys.BODY_LIMITS] = BodyLimits(
         settings.max_body, settings.body_timeout, HeldBytes(settings.body_memory)
@@ -329,7 +346,7 @@ def build_app(
     app[appkeys.HOST_PORTS] = {}  # filled by whoever binds the host ports (hostports.install)
     app.router.add_routes(control_routes())
     app.router.add_routes(openapi_routes())
-    app[_SERVING] = _Serving(
+    serving = _Serving(
         transport.own,
         app[appkeys.VENDORS],
         route_vendors,
@@ -339,4 +356,5 @@ def build_app(
         app[appkeys.WORLDS],
         app[appkeys.BODY_LIMITS],
     )
+    app.middlewares.append(_vendor_middleware(serving))
     return app
