@@ -28,7 +28,9 @@ USER: web.RequestKey[ApiUser] = web.RequestKey("hitl.user")
 
 
 def envelope(msg: str, data: Any, status: int = 200) -> web.Response:
-    return json_response({"error": False, "msg": msg, "data": data}, status=status)
+    # (json_response's answer, without its call: every success answer is one)
+    body = jsonio.dumps({"error": False, "msg": msg, "data": data})
+    return web.Response(body=body, status=status, content_type="application/json")
 
 
 def render_error(error: ApiError) -> web.Response:

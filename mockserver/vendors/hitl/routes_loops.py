@@ -49,8 +49,10 @@ def loop_of(
 ) -> Loop:
     """The loop the path names, if `user` may use it (404 / 403 as documented); `_loop` for a
     handler that has the state and the caller at hand already."""
-    loop_id = check_object_id(request.match_info["loop_id"], "loop").lower()
-    loop = state.loops.get(loop_id)
+    given = request.match_info["loop_id"]
+    loop = state.loops.get(given)  # (every key is a lower-case ObjectID: one found is checked)
+    if loop is None:
+        loop = state.loops.get(check_object_id(given, "loop").lower())
     if loop is None:
         raise ApiError(404, "Loop not found")
     if not state.can_use_loop(user, loop) or (owner_only and loop.creator_id != user.user_id):
