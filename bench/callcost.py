@@ -34,9 +34,13 @@ STAGES: list[tuple[str, list[str], list[str]]] = [
     (
         "middleware: journal entry, namespace, faults, log",
         ["app.py:vendor_middleware"],
-        ["hitl/http.py:run"],
+        ["hitl/http.py:run", "hitl/http.py:plain"],  # (plain: a plain endpoint's twin)
     ),
-    ("auth + rate limit + rate headers", ["hitl/http.py:run"], ["create_request"]),
+    (
+        "auth + rate limit + rate headers",
+        ["hitl/http.py:run", "hitl/http.py:plain"],
+        ["create_request"],
+    ),
     ("loop lookup", ["hitl/routes_loops.py:_loop"], []),
     (
         "validation (JSON parse, fields, response config)",
