@@ -74,7 +74,8 @@ class World:
             namespace=namespace,
             max_pending=settings.max_pending_deliveries,
         )
-        self.engine = Engine(self.clock, namespace, self.changed)
+        # (after each scripted step: the notifier's own call, not `changed` calling it)
+        self.engine = Engine(self.clock, namespace, self.notifier.item_changed)
         self.registry = registry or variant_registry(vendors)
         # Defaults, then --variant, then the scenario's `variants:` (both checked at load).
         self.variants: Selection = self.registry.selection(
@@ -90,7 +91,7 @@ class World:
     def changed(self, item: str | None = None) -> None:
         """Vendor stores call this after any change (naming the item changed, when one is),
         to wake the control-plane waits it concerns."""
-        self.notifier.notify("item", item)
+        self.notifier.item_changed(item)
 
     def note_lenience(self, note: Lenience, entry: JournalEntry | None = None) -> None:
         """Record a lenience note (on the call's journal entry when there is one)."""

@@ -189,16 +189,24 @@ class ActionTable:
     def _run(
         self, state: ItemStore, action: Action, target: Any, is_item: bool, step: Step
     ) -> None:
+        """Check that the word applies to the item (ApiError 400 when not), then do it."""
         if is_item:
             status = state.status_of(target)
             lifecycle = state.lifecycle
             kept = self._allowed.get(action.word)
-            if kept is None or kept[0] is not lifecycle:  # worked out once, not per step
-                kept = self._allowed[action.word] = (lifecycle, action.allowed(lifecycle))
+            if kept is None or kept[0] is not lifecycle:
+                kept = self._remember(action, lifecycle)
             allowed = kept[1]
             if allowed is not None and status not in allowed:
                 raise ApiError(400, action.refuse(target, status, lifecycle))
         action.handler(state, target, step)
+
+    def _remember(
+        self, action: Action, lifecycle: Lifecycle
+    ) -> tuple[Lifecycle, frozenset[str] | None]:
+        """The statuses `action` applies from in `lifecycle`, worked out once, not per step."""
+        kept = self._allowed[action.word] = (lifecycle, action.allowed(lifecycle))
+        return kept
 
     async def act(self, state: ItemStore, item_id: str, step: Step) -> dict[str, Any]:
         """The control plane's `act`: 404 for an unknown item, 400 when the word does not apply
@@ -229,16 +237,24 @@ class ActionTable:
         action = self._actions.get(step.word)
         if action is None:
             return  # `fail` (core) or a word the schema let through for another vendor
-        target = state.find(item_id)  # (as `_target`, inlined: called for every step)
-        is_item = target is not None
-        if target is None:
-            if action.find is None:
-                return
-            target = action.find(state, item_id)
-            if target is None:
-                return
+        target = state.find(item_id)  # (as `_target` and `_run`, inlined: called per step)
         try:
-            self._run(state, action, target, is_item, step)
+            if target is not None:
+                status = state.status_of(target)
+                lifecycle = state.lifecycle
+                kept = self._allowed.get(step.word)
+                if kept is None or kept[0] is not lifecycle:
+                    kept = self._remember(action, lifecycle)
+                allowed = kept[1]
+                if allowed is not None and status not in allowed:
+                    raise ApiError(400, action.refuse(target, status, lifecycle))
+            else:
+                if action.find is None:
+                    return
+                target = action.find(state, item_id)
+                if target is None:
+                    return
+            action.handler(state, target, step)
         except (ApiError, ValueError) as exc:
             message = exc.message if isinstance(exc, ApiError) else str(exc)
             note = f"{step.where}: {step.word} on {self.kind} {item_id}: {message}"

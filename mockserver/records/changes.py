@@ -64,3 +64,13 @@ class FeedingNotifier(Notifier):
             feed.version += 1
         else:
             feed.bump()
+
+    def item_changed(self, key: Hashable | None = None) -> None:
+        # (`notify("item", key)` as one call: the engine calls it after every scripted step)
+        if self._topics:
+            Notifier.notify(self, "item", key)
+        feed = self.feed
+        if feed._event is None:
+            feed.version += 1
+        else:
+            feed.bump()

@@ -71,6 +71,11 @@ class Notifier:
         """Whether any wait is parked (with none, a change wakes nothing)."""
         return bool(self._topics)
 
+    def item_changed(self, key: Hashable | None = None) -> None:
+        """An item changed (`key`; None: some item): `notify("item", key)`, one call fewer for
+        the engine, which says so after every scripted step."""
+        self.notify("item", key)
+
     def notify(
         self, topic: str | None = None, key: Hashable | None = None, subject: object = None
     ) -> None:
