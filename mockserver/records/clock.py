@@ -15,9 +15,7 @@ awaitable hands what is left to a task that holds the clock's lock until it is s
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import heapq
-import inspect
 import itertools
 import logging
 import math
@@ -25,7 +23,20 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Literal, TypeVar
 
-from mockserver.records.heaps import COMPACT_AFTER, Heap, move_due, note_discarded, settle
+from mockserver.records.clockrunner import Runner
+from mockserver.records.heaps import (
+    COMPACT_AFTER,
+    LANES,
+    Heap,
+    Lane,
+    any_live,
+    move_due,
+    note_discarded,
+    note_discarded_near,
+    pop_first,
+    queued,
+    settle,
+)
 from mockserver.records.timer import NO_ARG, Timer, TimerCallback, iso
 
 __all__ = [
@@ -50,13 +61,11 @@ LATEST = 253_402_300_799.0
 MAX_SCALE = 1_000_000.0
 T = TypeVar("T")
 _SHOWN_NOW: list[tuple[float, str]] = [(math.nan, "")]  # the time now_iso wrote last, and how
-ALARM_GRAIN_HZ = 1000.0  # the runner wakes on whole milliseconds of the loop's time (`_arm`)
-TICK_PASSES = 8  # passes over what is due in one runner wake before it lets the loop run
 NEAR = 60.0  # timers due later than about this (a request's timeout) wait in the far heap
 
 
-class Clock:
-    """Virtual time plus a queue of timers, driven by a background runner task."""
+class Clock(Runner):
+    """Virtual time plus a queue of timers, fired by its runner (`clockrunner.py`)."""
 
     def __init__(
         self,
@@ -72,8 +81,10 @@ class Clock:
         self._scale = scale if mode == "scaled" else 1.0
         # Two heaps of (when, seq, timer): every timer due by `_near_until` is in `_timers`,
         # every later one in `_far` (moved over as its time nears: `_bring_near`), so the heap
-        # the runner pops from holds the timers due soon and not every request's timeout.
+        # the runner pops from holds the timers due soon and not every request's timeout;
+        # most near timers wait in lanes, only each lane's first in the heap (heaps.py).
         self._timers: Heap = []
+        self._lanes: list[Lane] = [Lane() for _ in range(LANES)]
         self._far: Heap = []
         self._near_until = start + 2 * NEAR
         self._far_discarded = 0
@@ -84,7 +95,7 @@ class Clock:
         self._alarm_at = 0.0  # the loop time it is set for (0: at once)
         self._firing = False  # the runner is firing plain timers (no re-arming meanwhile)
         self._finishing: asyncio.Task[None] | None = None  # a timer's awaitable, settling
-        self._discarded = 0  # timers discarded (cancelled) still in the heap, about
+        self._discarded = 0  # timers discarded (cancelled) still near (heap, lanes), about
         self.fired = 0
 
     # -- reading -----------------------------------------------------------------------------
@@ -117,11 +128,12 @@ class Clock:
 
     def pending(self) -> list[Timer]:
         """Timers still to fire, soonest first."""
-        return [t for _, _, t in sorted(self._timers + self._far) if not t.cancelled]
+        near = queued(self._timers, self._lanes)
+        return [t for _, _, t in sorted(near + self._far) if not t.cancelled]
 
     def has_pending(self) -> bool:
         """Whether any timer is still to fire (a scripted step, a timeout, a webhook)."""
-        return any(not t.cancelled for _, _, t in itertools.chain(self._timers, self._far))
+        return any_live(self._timers, self._far, self._lanes)
 
     def describe(self) -> dict[str, object]:
         pending = self.pending()
@@ -147,8 +159,26 @@ class Clock:
         return timer
 
     def _push(self, timer: Timer) -> None:
-        timers = self._timers if timer.when <= self._near_until else self._far
-        heapq.heappush(timers, (timer.when, timer.seq, timer))
+        when = timer.when
+        if when <= self._near_until:
+            timers = self._timers
+            lanes = self._lanes
+            free = -1
+            for number in range(LANES):
+                lane = lanes[number]
+                if not lane:
+                    if free < 0:
+                        free = number
+                elif lane[-1].when <= when:
+                    lane.append(timer)
+                    timer.lane = number
+                    return  # behind its lane's first timer: not the earliest, no entry
+            if free >= 0:  # the first of an empty lane (with an entry in the heap)
+                lanes[free].append(timer)
+                timer.lane = free
+        else:
+            timers = self._far
+        heapq.heappush(timers, (when, timer.seq, timer))
         if timers[0][2] is timer:
             # the runner sleeps until the earliest timer: only a new earliest one wakes it
             # (not every request's timeout: each wake would cost a loop turn per request)
@@ -169,16 +199,16 @@ class Clock:
         return timer
 
     def discard(self, timer: Timer) -> None:
-        """Cancel `timer` for good. A cancelled timer stays in the heap until its time comes
-        (a webhook retry: up to a day), so once discarded ones outnumber the live ones the heap
-        is rebuilt without them: the heap stays within twice the timers that can still fire."""
+        """Cancel `timer` for good. A cancelled timer stays in its heap (or lane) until its time
+        comes (a webhook retry: up to a day), so once discarded ones outnumber the live ones the
+        heap is rebuilt without them: it stays within twice the timers that can still fire."""
         if timer.cancelled:
             return
         timer.cancelled = True
         if timer.when > self._near_until:  # (in the far heap: a request's timeout)
             self._far_discarded = note_discarded(self._far, self._far_discarded)
         else:
-            self._discarded = note_discarded(self._timers, self._discarded)
+            self._discarded = note_discarded_near(self._timers, self._lanes, self._discarded)
 
     def _bring_near(self, limit: float) -> None:
         """Move the far timers due by `limit` and a while after it into the near heap."""
@@ -196,12 +226,12 @@ class Clock:
         while timers and timers[0][0] == when:
             timer = timers[0][2]
             if timer.cancelled:
-                heapq.heappop(timers)
+                pop_first(timers, self._lanes)
                 self._discarded = max(0, self._discarded - 1)
                 continue
             if timer.callback is not callback or timer.arg is NO_ARG:
                 break
-            heapq.heappop(timers)
+            pop_first(timers, self._lanes)
             timer.cancelled = True  # fired
             taken.append(timer.arg)
         self.fired += len(taken)
@@ -261,8 +291,15 @@ class Clock:
         if limit + NEAR > self._near_until:
             self._bring_near(limit)
         timers = self._timers
+        lanes = self._lanes
         while timers and timers[0][0] <= limit:
             timer = heapq.heappop(timers)[2]
+            if timer.lane >= 0:  # (`heaps.next_in_lane`, inlined: called per timer)
+                lane = lanes[timer.lane]
+                lane.popleft()
+                if lane:
+                    head = lane[0]
+                    heapq.heappush(timers, (head.when, head.seq, head))
             if timer.cancelled:
                 if self._discarded:
                     self._discarded -= 1
@@ -289,115 +326,12 @@ class Clock:
         async with self._lock:
             return
 
-    # -- background runner -------------------------------------------------------------------
-    # The runner is a loop callback (`_tick`) at the earliest timer's time, not a task: a wake
-    # costs one loop timer, and fires every plain timer then due in one go.
-    def start(self) -> None:
-        if self._loop is None:
-            self._loop = asyncio.get_running_loop()
-            self._arm()
-
-    async def stop(self) -> None:
-        """Stop firing timers (one settling is cancelled) until `start` is called again."""
-        self._loop = None
-        if self._alarm is not None:
-            self._alarm.cancel()
-            self._alarm = None
-        finishing = self._finishing
-        if finishing is not None:
-            finishing.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await finishing
-            self._finishing = None
-
     def drop_timers(self) -> None:
         """Forget every pending timer (the clock's world is gone): timers hold the stores they
         act on, and a stopped clock can outlive its world (the runner's cancellation traceback
         keeps it), which must not keep a million stored requests alive."""
         self._timers.clear()
         self._far.clear()
+        for lane in self._lanes:
+            lane.clear()
         self._discarded = self._far_discarded = 0
-
-    def _next_delay(self) -> float | None:
-        while self._timers and self._timers[0][2].cancelled:
-            heapq.heappop(self._timers)
-            self._discarded = max(0, self._discarded - 1)
-        far = self._far
-        if not self._timers and not far:
-            return None
-        due = self._timers[0][0] if self._timers else far[0][0]
-        if far and far[0][0] < due:
-            due = far[0][0]  # (the runner wakes for it, and brings it near then)
-        ahead = due - self.timestamp()
-        if ahead <= 0:
-            return 0.0
-        rate = self._rate
-        return None if rate == 0 else ahead / rate
-
-    def _wake(self) -> None:
-        """The runner sleeps until the earliest timer: have it look again (not while it fires
-        or a timer settles: it looks again once done)."""
-        if self._loop is not None and not self._firing and self._finishing is None:
-            self._arm()
-
-    def _arm(self) -> None:
-        """Have `_tick` run when the earliest timer is due: at once, or at the end of the
-        millisecond of the loop's time it falls in, so the timers due in one millisecond fire
-        in one wake (an idle loop wakes on whole milliseconds anyway: its epoll wait rounds
-        the timeout up to one); an alarm already set for that millisecond stays as it is."""
-        loop = self._loop
-        alarm = self._alarm
-        delay = self._next_delay()
-        if loop is None or delay is None:
-            if alarm is not None:
-                alarm.cancel()
-                self._alarm = None
-            return
-        if delay == 0.0:
-            if alarm is not None and self._alarm_at == 0.0:
-                return  # already coming at once
-            at = 0.0
-        else:
-            at = math.ceil((loop.time() + delay) * ALARM_GRAIN_HZ) / ALARM_GRAIN_HZ
-            if alarm is not None and self._alarm_at == at:
-                return
-        if alarm is not None:
-            alarm.cancel()
-        self._alarm_at = at
-        self._alarm = loop.call_soon(self._tick) if at == 0.0 else loop.call_at(at, self._tick)
-
-    def _tick(self) -> None:
-        """Fire what is due now; an awaitable a timer returns is settled (with the timers due
-        behind it) by a task holding the lock. An advance holding the lock re-arms when done."""
-        self._alarm = None
-        loop = self._loop
-        if loop is None or self._finishing is not None or self._lock.locked():
-            return
-        timers = self._timers
-        self._firing = True
-        try:
-            # again while more is due (a batch takes time), a few times at most: timers that
-            # keep scheduling timers due at once must not keep the loop from its other work
-            for _ in range(TICK_PASSES):
-                limit = self.timestamp()
-                awaited = self._fire_plain(limit, False)
-                if awaited is not None or not timers or timers[0][0] > self.timestamp():
-                    break
-        finally:
-            self._firing = False
-        if awaited is None:
-            self._arm()
-        else:
-            self._finishing = loop.create_task(self._finish(*awaited, limit), name="clock")
-
-    async def _finish(self, awaited: Awaitable[None], timer: Timer, limit: float) -> None:
-        try:
-            async with self._lock:
-                await settle(awaited, timer)
-                await self._fire_due(limit, jump=False)
-        finally:
-            if inspect.iscoroutine(awaited):
-                awaited.close()  # never started (stopped first): no "never awaited" warning
-            self._finishing = None
-            if self._loop is not None:
-                self._arm()

@@ -27,6 +27,7 @@ class Timer:
     cancelled: bool = False
     detail: Mapping[str, Any] | None = None  # what the timer will do, for the console
     arg: Any = field(default=NO_ARG, repr=False)
+    lane: int = field(default=-1, repr=False, compare=False)  # its clock's lane (-1: none)
 
     @property
     def name(self) -> str:
