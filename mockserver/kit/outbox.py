@@ -53,15 +53,16 @@ class Outbox:
         event: str,
         url: str,
         body: bytes,
-        *,
         headers: Mapping[str, str] = _NO_HEADERS,
         subject: str | None = None,
+        *,
         secret_headers: tuple[str, ...] = (),
         policy: RetryPolicy | None = None,
     ) -> Delivery:
         """Queue `event` for `url` (its first attempt is due now on the virtual clock);
         `subject`: the item it is about; `secret_headers`: headers recorded as fingerprints
-        only; `policy`: another of the vendor's retry policies than its declared one."""
+        only; `policy`: another of the vendor's retry policies than its declared one.
+        (`headers` and `subject` may come in order: a wave's every webhook passes them.)"""
         return self._dispatcher.send(
             self.vendor,
             event,

@@ -190,7 +190,7 @@ class HitlState(VendorState[HitlConfig]):
         req.status = status
         event = self._events[status]
         if event is not None:
-            webhooks.emit(self, event, req, self.loop_of(req))
+            webhooks.emit(self, event, req, self.loops.get(req.loop_id))  # (`loop_of`)
 
     # The action table checks the status each word applies from before these run.
     def claim(self, req: HitlRequest, by: str | None, where: str = "") -> None:

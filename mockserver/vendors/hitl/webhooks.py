@@ -223,6 +223,6 @@ def emit(state: VendorState[HitlConfig], event: str, req: HitlRequest, loop: Loo
     subject = req.id
     for target in targets:
         headers = _headers(target, body, signature)
-        send(event, target.url, body, headers=headers, subject=subject)
+        send(event, target.url, body, headers, subject)
         if target.mode == "duplicate":
-            send(event, target.url, body, headers=headers, subject=subject)
+            send(event, target.url, body, headers, subject)

@@ -217,8 +217,8 @@ class Sent:
         self.calls: list[tuple[str, str, bytes, Mapping[str, str]]] = []
 
     def send(
-        self, event: str, url: str, body: bytes, *, headers: Mapping[str, str], subject: str
-    ) -> None:
+        self, event: str, url: str, body: bytes, headers: Mapping[str, str], subject: str
+    ) -> None:  # (as `Outbox.send`, which `emit` calls with its arguments in order)
         self.calls.append((event, url, body, headers))
 
 
