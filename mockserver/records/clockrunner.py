@@ -65,7 +65,8 @@ class Runner:
             self._finishing = None
 
     def _next_delay(self) -> float | None:
-        self._discarded = max(0, self._discarded - pop_cancelled(self._timers, self._lanes))
+        if self._timers and self._timers[0][2].cancelled:
+            self._discarded = max(0, self._discarded - pop_cancelled(self._timers, self._lanes))
         far = self._far
         if not self._timers and not far:
             return None
