@@ -84,7 +84,7 @@ class Clock(Runner):
         # the runner pops from holds the timers due soon and not every request's timeout;
         # most near timers wait in lanes, only each lane's first in the heap (heaps.py).
         self._timers: Heap = []
-        self._lanes: list[Lane] = [Lane() for _ in range(LANES)]
+        self._lanes: list[Lane] = [Lane(number) for number in range(LANES)]
         self._far: Heap = []
         self._near_until = start + 2 * NEAR
         self._far_discarded = 0
@@ -163,19 +163,18 @@ class Clock(Runner):
         if when <= self._near_until:
             timers = self._timers
             lanes = self._lanes
-            free = -1
-            for number in range(LANES):
-                lane = lanes[number]
+            free = None
+            for lane in lanes:
                 if not lane:
-                    if free < 0:
-                        free = number
+                    if free is None:
+                        free = lane
                 elif lane[-1].when <= when:
                     lane.append(timer)
-                    timer.lane = number
+                    timer.lane = lane.number
                     return  # behind its lane's first timer: not the earliest, no entry
-            if free >= 0:  # the first of an empty lane (with an entry in the heap)
-                lanes[free].append(timer)
-                timer.lane = free
+            if free is not None:  # the first of an empty lane (with an entry in the heap)
+                free.append(timer)
+                timer.lane = free.number
         else:
             timers = self._far
         heapq.heappush(timers, (when, timer.seq, timer))

@@ -27,8 +27,17 @@ COMPACT_AFTER = 1024  # discarded timers a heap may hold before it is rebuilt wi
 Heap = list[tuple[float, int, Timer]]
 """A heap of (due time, scheduling sequence, timer): soonest first, then in scheduling order."""
 LANES = 4  # lanes of near timers per clock (a scenario's rules make a few distinct delays)
-Lane = deque[Timer]
-"""Near timers in (due time, scheduling sequence) order; its first one has a heap entry."""
+
+
+class Lane(deque[Timer]):
+    """Near timers in (due time, scheduling sequence) order; its first one has a heap entry.
+    `number`: its place among its clock's lanes (what a timer in it keeps: `Timer.lane`)."""
+
+    __slots__ = ("number",)
+
+    def __init__(self, number: int) -> None:
+        super().__init__()
+        self.number = number
 
 
 async def settle(awaited: Awaitable[None], timer: Timer) -> None:
