@@ -238,8 +238,15 @@ class ActionTable:
         if action is None:
             return  # `fail` (core) or a word the schema let through for another vendor
         target = state.find(item_id)  # (as `_target` and `_run`, inlined: called per step)
+        is_item = target is not None
+        if target is None:
+            if action.find is None:
+                return
+            target = action.find(state, item_id)
+            if target is None:
+                return
         try:
-            if target is not None:
+            if is_item:
                 status = state.status_of(target)
                 lifecycle = state.lifecycle
                 kept = self._allowed.get(step.word)
@@ -248,12 +255,6 @@ class ActionTable:
                 allowed = kept[1]
                 if allowed is not None and status not in allowed:
                     raise ApiError(400, action.refuse(target, status, lifecycle))
-            else:
-                if action.find is None:
-                    return
-                target = action.find(state, item_id)
-                if target is None:
-                    return
             action.handler(state, target, step)
         except (ApiError, ValueError) as exc:
             message = exc.message if isinstance(exc, ApiError) else str(exc)
