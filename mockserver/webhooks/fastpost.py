@@ -335,16 +335,22 @@ async def _converse(conn: _Conn, requests: list[bytes], limit: int) -> tuple[lis
     """`FastPost._exchange`'s talk on the connection: the answers, and why it stopped short."""
     answers: list[Answer] = []
     incoming = conn.incoming
+    take = incoming.take
+    wanted = len(requests)
     try:
         conn.writer.write(b"".join(requests))
-        for _ in requests:
+        while len(answers) < wanted:
+            answer = take(limit)  # (here whole: a batch's usual answer, no coroutine)
+            if answer is not None:
+                answers.append(answer)
+                continue
             try:
                 answer, closing, ended = await incoming.answer(limit)
             except Stale:
                 return answers, _STALE if not answers else DISCONNECTED
             answers.append(answer)
             if not ended or closing:  # this connection carries nothing more
-                more = len(answers) < len(requests)
+                more = len(answers) < wanted
                 return answers, (_CLOSED if ended and more else DISCONNECTED)
         return answers, None
     except asyncio.IncompleteReadError:
