@@ -50,15 +50,16 @@ class Answer:
 _AUTOMATIC = (
     f"Accept: */*\r\nAccept-Encoding: gzip, deflate\r\nUser-Agent: {USER_AGENT}\r\nContent-Length: "
 )
+_CRLF = "\r\n"
 
 
 def request(target: Target, body: bytes, headers: Mapping[str, str], mark: str = "") -> bytes:
     """The request's bytes: what aiohttp sent (its automatic headers too); `mark`: a header
     line after the request's own."""
-    own = "".join([f"{name}: {value}\r\n" for name, value in headers.items()])
+    own = "\r\n".join(map(": ".join, headers.items()))  # (each "name: value", no loop here)
     return (
         f"POST {target.path} HTTP/1.1\r\nHost: {target.host_header}\r\n"
-        f"{own}{mark}{_AUTOMATIC}{len(body)}\r\n\r\n"
+        f"{own}{_CRLF if own else ''}{mark}{_AUTOMATIC}{len(body)}\r\n\r\n"
     ).encode("latin-1") + body
 
 
