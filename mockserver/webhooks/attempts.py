@@ -157,6 +157,7 @@ class Attempts:
         non-plain-HTTP receivers one by one; the rest together on one connection."""
         together: list[_Sending] = []
         routes = self._routes
+        now = self._clock.timestamp()  # (when the batch's attempts begin: one reading for all)
         for delivery in deliveries:
             due = delivery.next_due
             if delivery.state != "pending" or due is None:
@@ -167,7 +168,7 @@ class Attempts:
                     self._finish_now(delivery, attempt, due)
                     continue
             else:  # (`_begin` with no fake to look for: a wave's every attempt)
-                attempt = Attempt(len(delivery.attempts) + 1, self._clock.timestamp())
+                attempt = Attempt(len(delivery.attempts) + 1, now)
                 delivery.next_due = None
             refusal, target = routes.get(delivery.url) or self._route(delivery.url)
             if refusal is not None:
@@ -175,6 +176,7 @@ class Attempts:
                 self._finish_now(delivery, attempt, due)
             elif target is None:
                 await self._post_alone(delivery, attempt, due)
+                now = self._clock.timestamp()  # (the next begins after this one's wait)
             else:
                 together.append((delivery, attempt, due, target))
         if together:
