@@ -104,9 +104,7 @@ class Sender(Generic[J]):
         if len(self._workers) >= self.total or self.closing:
             return
         self._starting += 1
-        task = asyncio.get_running_loop().create_task(self._work())
-        self._workers.add(task)
-        task.add_done_callback(self._workers.discard)
+        self._workers.add(asyncio.get_running_loop().create_task(self._work()))
 
     def _more_to_take(self) -> bool:
         """Whether a receiver with keys ready has a slot free (another worker is of use)."""
@@ -171,7 +169,11 @@ class Sender(Generic[J]):
                 del self._ready[origin]
                 continue
             most = self.batch(self._key(ready[0])[0])
-            jobs = [ready.popleft() for _ in range(min(most, len(ready)))]
+            if most >= len(ready):  # (all of them: a wave's usual batch)
+                jobs = list(ready)
+                ready.clear()
+            else:
+                jobs = [ready.popleft() for _ in range(most)]
             if ready:
                 self._turns.append(origin)
             else:
@@ -181,24 +183,29 @@ class Sender(Generic[J]):
 
     async def _work(self) -> None:
         self._starting -= 1
-        while not self.closing:
-            taken = self._next()
-            if taken is None:
-                return
-            origin, jobs = taken
-            self._queued -= len(jobs)
-            self._busy[origin] = self._busy.get(origin, 0) + 1
-            self._sending += len(jobs)
-            if not self._starting and self._more_to_take():
-                self._spawn()  # other receivers (or this one's other slots) have work too
-            try:
-                await self._send(jobs)
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # one attempt's bug must never stop the namespace's webhooks
-                log.exception("webhook attempts to %s failed unexpectedly", origin)
-            finally:
-                self._done(origin, jobs)
+        try:
+            while not self.closing:
+                taken = self._next()
+                if taken is None:
+                    return
+                origin, jobs = taken
+                self._queued -= len(jobs)
+                self._busy[origin] = self._busy.get(origin, 0) + 1
+                self._sending += len(jobs)
+                if not self._starting and self._more_to_take():
+                    self._spawn()  # other receivers (or this one's other slots) have work too
+                try:
+                    await self._send(jobs)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:  # one attempt's bug must never stop the namespace's webhooks
+                    log.exception("webhook attempts to %s failed unexpectedly", origin)
+                finally:
+                    self._done(origin, jobs)
+        finally:
+            task = asyncio.current_task()
+            if task is not None:  # (it leaves `_workers` itself: no done callback to run)
+                self._workers.discard(task)
 
     def _done(self, origin: str, jobs: list[J]) -> None:
         self._sending -= len(jobs)
@@ -210,13 +217,10 @@ class Sender(Generic[J]):
         queues, key_of = self._queues, self._key
         for job in jobs:
             key = key_of(job)
-            queue = queues[key]
+            queue = queues.pop(key)
             if queue:  # the next of this key is ready now
                 self._make_ready(origin, queue.popleft())
-                if not queue:
-                    queues[key] = None
-            else:
-                del queues[key]
+                queues[key] = queue if queue else None
 
     async def drain(self, grace: float) -> None:
         """At shutdown: no new attempt starts; those sending get `grace` seconds, then stop.
@@ -231,6 +235,7 @@ class Sender(Generic[J]):
         for task in late:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        self._workers.difference_update(late)  # (one cancelled before it began left none)
 
 
 @functools.lru_cache(maxsize=1024)
