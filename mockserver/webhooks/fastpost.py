@@ -274,8 +274,37 @@ class FastPost:
         if deadline is not None:
             self._watch(conn, deadline)
         why: object = DISCONNECTED
+        answers: list[Answer] = []
+        incoming = conn.incoming
+        take = incoming.take
+        wanted = len(requests)
         try:
-            answers, why = await _converse(conn, requests, limit)
+            conn.writer.write(b"".join(requests))
+            stop: object = None  # why the talk below stopped short, if it did
+            while len(answers) < wanted:
+                answer = take(limit)  # (here whole: a batch's usual answer, no coroutine)
+                if answer is not None:
+                    answers.append(answer)
+                    continue
+                try:
+                    answer, closing, ended = await incoming.answer(limit)
+                except Stale:
+                    stop = _STALE if not answers else DISCONNECTED
+                    break
+                answers.append(answer)
+                if not ended or closing:  # this connection carries nothing more
+                    more = len(answers) < wanted
+                    stop = _CLOSED if ended and more else DISCONNECTED
+                    break
+            why = stop  # (until here: DISCONNECTED, so a cancelled talk drops the connection)
+        except asyncio.IncompleteReadError:
+            why = Refused("ClientPayloadError: Response payload is not completed")
+        except asyncio.LimitOverrunError:
+            why = Refused("ClientResponseError: 400, message='Got more than 65536 bytes'")
+        except Refused as exc:
+            why = exc
+        except OSError as exc:
+            why = Refused(f"ClientOSError: {exc}")
         finally:
             if deadline is not None:
                 self._deadlines.pop(conn, None)
@@ -329,38 +358,6 @@ def _now() -> float:
 
 
 _RESOLUTION = time.get_clock_info("monotonic").resolution
-
-
-async def _converse(conn: _Conn, requests: list[bytes], limit: int) -> tuple[list[Answer], object]:
-    """`FastPost._exchange`'s talk on the connection: the answers, and why it stopped short."""
-    answers: list[Answer] = []
-    incoming = conn.incoming
-    take = incoming.take
-    wanted = len(requests)
-    try:
-        conn.writer.write(b"".join(requests))
-        while len(answers) < wanted:
-            answer = take(limit)  # (here whole: a batch's usual answer, no coroutine)
-            if answer is not None:
-                answers.append(answer)
-                continue
-            try:
-                answer, closing, ended = await incoming.answer(limit)
-            except Stale:
-                return answers, _STALE if not answers else DISCONNECTED
-            answers.append(answer)
-            if not ended or closing:  # this connection carries nothing more
-                more = len(answers) < wanted
-                return answers, (_CLOSED if ended and more else DISCONNECTED)
-        return answers, None
-    except asyncio.IncompleteReadError:
-        return answers, Refused("ClientPayloadError: Response payload is not completed")
-    except asyncio.LimitOverrunError:
-        return answers, Refused("ClientResponseError: 400, message='Got more than 65536 bytes'")
-    except Refused as exc:
-        return answers, exc
-    except OSError as exc:
-        return answers, Refused(f"ClientOSError: {exc}")
 
 
 _STALE = object()  # the connection was closed before any answer
