@@ -213,10 +213,14 @@ class FastPost:
                     results[index] = own
                 return []
             conn = _Conn(Incoming(reader, HEAD_LIMIT), writer)
-        sending = [requests[i] for i in todo]
+        whole = len(todo) == len(requests)  # (the batch's first go: all of it, in order)
+        sending = requests if whole else [requests[i] for i in todo]
         answered, why = await self._exchange(key, conn, sending, limit, deadline)
-        for index, answer in zip(todo, answered, strict=False):
-            results[index] = answer
+        if whole:
+            results[: len(answered)] = answered
+        else:
+            for index, answer in zip(todo, answered, strict=False):
+                results[index] = answer
         left = todo[len(answered) :]
         if not left or why is _TIMED_OUT:
             return []
@@ -281,11 +285,10 @@ class FastPost:
         try:
             conn.writer.write(b"".join(requests))
             stop: object = None  # why the talk below stopped short, if it did
-            while len(answers) < wanted:
-                answer = take(limit)  # (here whole: a batch's usual answer, no coroutine)
-                if answer is not None:
-                    answers.append(answer)
-                    continue
+            while True:
+                take(answers, wanted, limit)  # (those here whole: a batch's usual answers)
+                if len(answers) >= wanted:
+                    break
                 try:
                     answer, closing, ended = await incoming.answer(limit)
                 except Stale:

@@ -86,25 +86,28 @@ class Incoming:
         """Nothing is left to read: the stream ended and every byte it gave was parsed."""
         return self._pos >= len(self._buf) and self.reader.at_eof()
 
-    def take(self, limit: int) -> Answer | None:
-        """The next answer when it lies here whole in its common form, without a coroutine:
-        a head read before (`_HEADS`) of a final status, with a plain Content-Length body of
-        at most `limit` bytes, on a connection it keeps open. None for anything else, with
-        nothing consumed (`answer` reads it, waiting for bytes as it must)."""
+    def take(self, answers: list[Answer], wanted: int, limit: int) -> None:
+        """The next answers, up to `wanted` in `answers`, while each lies here whole in its
+        common form, without a coroutine: a head read before (`_HEADS`) of a final status,
+        with a plain Content-Length body of at most `limit` bytes, on a connection it keeps
+        open. It stops at anything else, with nothing of it consumed (`answer` reads it,
+        waiting for bytes as it must)."""
         buf, pos = self._buf, self._pos
-        at = buf.find(b"\r\n\r\n", pos)
-        if at < 0:
-            return None
-        head = _HEADS.get(buf[pos : at + 4])
-        if head is None:
-            return None
-        status, headers, closing, length = head
-        start = at + 4
-        end = start + length
-        if closing or status < 200 or length < 0 or length > limit or end > len(buf):
-            return None
-        self._pos = end
-        return Answer(status, headers, buf[start:end], False)
+        while len(answers) < wanted:
+            at = buf.find(b"\r\n\r\n", pos)
+            if at < 0:
+                break
+            head = _HEADS.get(buf[pos : at + 4])
+            if head is None:
+                break
+            status, headers, closing, length = head
+            start = at + 4
+            end = start + length
+            if closing or status < 200 or length < 0 or length > limit or end > len(buf):
+                break
+            answers.append(Answer(status, headers, buf[start:end], False))
+            pos = end
+        self._pos = pos
 
     async def answer(self, limit: int) -> tuple[Answer, bool, bool]:
         """The next answer, skipping interim 1xx ones, with at most `limit` bytes of its body;
