@@ -1,0 +1,104 @@
+"""A batch's answers whose heads the client has read before (`http1._HEADS`) are taken where
+they lie, without a coroutine each (`Incoming.take`): each reads exactly as an answer with a
+head never seen before. A body past the limit is still cut, a head that closes the connection
+still ends what it carries, an interim 1xx still has no body, wherever its head was read
+first."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from mockserver.webhooks import http1
+from mockserver.webhooks.fastpost import FastPost, Result, parse
+from mockserver.webhooks.http1 import Answer, Target
+
+Play = tuple[int, bytes, bool]  # requests to read, the answers to them (one write), hang up
+
+
+@asynccontextmanager
+async def receiver(*plays: Play) -> AsyncIterator[Target]:
+    """A raw receiver playing `plays[n]` on its n-th connection: it reads that many requests,
+    writes the answers in one piece, and hangs up or waits for the client to."""
+    accepted: list[Play] = list(plays)
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        count, answers, close = accepted.pop(0)
+        try:
+            for _ in range(count):
+                head = await reader.readuntil(b"\r\n\r\n")
+                length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
+                await reader.readexactly(length)
+            writer.write(answers)
+            await writer.drain()
+            if not close:
+                await reader.read()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            return
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    target = parse(f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/hook")
+    assert target is not None
+    try:
+        yield target
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert not accepted  # every play was played
+
+
+async def batch(target: Target, count: int, limit: int) -> list[Result]:
+    """`count` attempts pipelined on one new connection (a client of its own), by 5 s."""
+    client = FastPost(8)
+    results: list[Result] = [None] * count
+    await client.post_many([(target, b"{}", {})] * count, limit, results, timeout=5.0)
+    await client.close()
+    return results
+
+
+def read(results: list[Result]) -> list[tuple[int, bytes, bool] | object]:
+    return [(r.status, r.body, r.truncated) if isinstance(r, Answer) else r for r in results]
+
+
+OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+
+
+# (each batch below is a new connection: its first answer is read with a wait, as it comes;
+# the answers after it in the same piece are the ones taken where they lie)
+
+
+async def test_a_known_head_with_a_body_past_the_limit_is_cut() -> None:
+    http1._HEADS.clear()
+    long = b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nabcdef"
+    async with receiver((1, long, False), (2, OK + long, False)) as target:
+        assert read(await batch(target, 1, 1024)) == [(200, b"abcdef", False)]  # (head kept)
+        assert read(await batch(target, 2, 4)) == [(200, b"ok", False), (200, b"abcd", True)]
+
+
+async def test_a_known_head_that_closes_the_connection_sends_the_rest_again() -> None:
+    http1._HEADS.clear()
+    closing = b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"
+    plays = (1, closing, True), (3, OK + closing, True), (1, OK, True)
+    async with receiver(*plays) as target:
+        assert read(await batch(target, 1, 1024)) == [(200, b"ok", False)]  # (head kept)
+        # the third attempt was never processed: it goes again on a connection of its own
+        assert read(await batch(target, 3, 1024)) == [(200, b"ok", False)] * 3
+
+
+async def test_a_known_interim_head_has_no_body_whatever_length_it_claims() -> None:
+    http1._HEADS.clear()
+    interim = b"HTTP/1.1 100 Continue\r\nContent-Length: 2\r\n\r\n"
+    async with receiver((1, interim + OK, False), (2, OK + interim + OK, False)) as target:
+        assert read(await batch(target, 1, 1024)) == [(200, b"ok", False)]  # (heads kept)
+        assert read(await batch(target, 2, 1024)) == [(200, b"ok", False)] * 2
+
+
+async def test_a_known_head_of_a_chunked_body_reads_its_chunks() -> None:
+    http1._HEADS.clear()
+    chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n"
+    async with receiver((1, chunked, False), (2, OK + chunked, False)) as target:
+        assert read(await batch(target, 1, 1024)) == [(200, b"ok", False)]  # (head kept)
+        assert read(await batch(target, 2, 1024)) == [(200, b"ok", False)] * 2
