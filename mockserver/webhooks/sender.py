@@ -192,7 +192,7 @@ class Sender(Generic[J]):
                 self._queued -= len(jobs)
                 self._busy[origin] = self._busy.get(origin, 0) + 1
                 self._sending += len(jobs)
-                if not self._starting and self._more_to_take():
+                if not self._starting and self._turns and self._more_to_take():
                     self._spawn()  # other receivers (or this one's other slots) have work too
                 try:
                     await self._send(jobs)
