@@ -286,9 +286,15 @@ class FastPost:
             conn.writer.write(b"".join(requests))
             stop: object = None  # why the talk below stopped short, if it did
             while True:
-                take(answers, wanted, limit)  # (those here whole: a batch's usual answers)
+                short = take(answers, wanted, limit)  # (those here whole: the usual answers)
                 if len(answers) >= wanted:
                     break
+                if short:  # (bytes to come of an answer `take` reads: a wave's usual wait)
+                    try:
+                        if await incoming.more():
+                            continue
+                    except (ConnectionResetError, BrokenPipeError):
+                        pass  # (`answer` reads the failure as it does: a stale connection?)
                 try:
                     answer, closing, ended = await incoming.answer(limit)
                 except Stale:

@@ -86,16 +86,19 @@ class Incoming:
         """Nothing is left to read: the stream ended and every byte it gave was parsed."""
         return self._pos >= len(self._buf) and self.reader.at_eof()
 
-    def take(self, answers: list[Answer], wanted: int, limit: int) -> None:
+    def take(self, answers: list[Answer], wanted: int, limit: int) -> bool:
         """The next answers, up to `wanted` in `answers`, while each lies here whole in its
         common form, without a coroutine: a head read before (`_HEADS`) of a final status,
         with a plain Content-Length body of at most `limit` bytes, on a connection it keeps
-        open. It stops at anything else, with nothing of it consumed (`answer` reads it,
-        waiting for bytes as it must)."""
+        open. It stops at anything else, with nothing of it consumed: True when that is only
+        bytes still to come of an answer it would take (`more`, then `take` again), False when
+        `answer` is to read the next (waiting for bytes itself as it must)."""
         buf, pos = self._buf, self._pos
+        short = False
         while len(answers) < wanted:
             at = buf.find(b"\r\n\r\n", pos)
-            if at < 0:
+            if at < 0:  # (the head's end still to come, within `_until`'s bound)
+                short = len(buf) - pos - 3 <= self._limit
                 break
             head = _HEADS.get(buf[pos : at + 4])
             if head is None:
@@ -103,11 +106,15 @@ class Incoming:
             status, headers, closing, length = head
             start = at + 4
             end = start + length
-            if closing or status < 200 or length < 0 or length > limit or end > len(buf):
+            if closing or status < 200 or length < 0 or length > limit:
+                break
+            if end > len(buf):  # (its body still coming)
+                short = True
                 break
             answers.append(Answer(status, headers, buf[start:end], False))
             pos = end
         self._pos = pos
+        return short
 
     async def answer(self, limit: int) -> tuple[Answer, bool, bool]:
         """The next answer, skipping interim 1xx ones, with at most `limit` bytes of its body;
@@ -199,7 +206,7 @@ class Incoming:
             kept += size
             await self._exactly(2)  # the chunk's CRLF
 
-    async def _fill(self) -> bool:
+    async def more(self) -> bool:
         """More bytes from the stream; False once it ended."""
         data = await self.reader.read(READ_SIZE)
         if not data:
@@ -221,7 +228,7 @@ class Incoming:
                 raise asyncio.LimitOverrunError(
                     "Separator is not found, and chunk exceed the limit", 0
                 )
-            if not await self._fill():
+            if not await self.more():
                 partial = self._buf[self._pos :]
                 self._pos = len(self._buf)
                 raise asyncio.IncompleteReadError(partial, None)
@@ -233,7 +240,7 @@ class Incoming:
     async def _exactly(self, n: int) -> bytes:
         """`StreamReader.readexactly` on the buffer."""
         while len(self._buf) - self._pos < n:
-            if not await self._fill():
+            if not await self.more():
                 partial = self._buf[self._pos :]
                 self._pos = len(self._buf)
                 raise asyncio.IncompleteReadError(partial, n)
@@ -244,7 +251,7 @@ class Incoming:
     async def _some(self, n: int) -> bytes:
         """`StreamReader.read(n)` on the buffer: what is here (waiting for some if nothing
         is), at most `n` bytes; b"" at the end."""
-        if self._pos >= len(self._buf) and not await self._fill():
+        if self._pos >= len(self._buf) and not await self.more():
             return b""
         pos = self._pos
         data = self._buf[pos : pos + n]

@@ -102,3 +102,33 @@ async def test_a_known_head_of_a_chunked_body_reads_its_chunks() -> None:
     async with receiver((1, chunked, False), (2, OK + chunked, False)) as target:
         assert read(await batch(target, 1, 1024)) == [(200, b"ok", False)]  # (head kept)
         assert read(await batch(target, 2, 1024)) == [(200, b"ok", False)] * 2
+
+
+async def test_take_says_when_only_bytes_are_missing_and_when_answer_must_read() -> None:
+    """`Incoming.take`'s answer to the exchange: wait for more bytes (True) only while what
+    is missing is the rest of an answer it would take (a head's end within the head limit,
+    or the body of a known plain head); otherwise (False) `answer` reads the next itself."""
+    http1._HEADS.clear()
+    long = b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nabcdef"
+    reader = asyncio.StreamReader()
+    incoming = http1.Incoming(reader, 64)
+    answers: list[Answer] = []
+    reader.feed_data(long[:10])
+    assert incoming.take(answers, 9, 1024) and not answers  # the head's end still to come
+    assert await incoming.more()
+    reader.feed_data(long[10:] + long[:-2])
+    assert await incoming.more()
+    assert not incoming.take(answers, 9, 1024) and not answers  # a head never read: `answer`
+    assert (await incoming.answer(1024))[0].body == b"abcdef"
+    assert incoming.take(answers, 9, 1024) and not answers  # known now: its body to come
+    reader.feed_data(long[-2:] + long)
+    assert await incoming.more()
+    assert not incoming.take(answers, 2, 1024)  # two wanted, two taken
+    assert [a.body for a in answers] == [b"abcdef"] * 2
+    reader.feed_data(long)
+    assert await incoming.more()
+    assert not incoming.take(answers, 3, 4)  # past the limit: `answer` cuts it
+    assert (await incoming.answer(4))[0].body == b"abcd"
+    reader.feed_data(b"x" * 70)
+    assert await incoming.more()
+    assert not incoming.take(answers, 9, 1024)  # no head's end within 64 bytes: `answer`
