@@ -32,6 +32,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from mockserver.webhooks.gate import Gate
 from mockserver.webhooks.http1 import (
     Answer,
     Incoming,
@@ -109,7 +110,7 @@ class FastPost:
         self._mark_line = f"{mark[0]}: {mark[1]}\r\n" if mark is not None else ""
         self._idle: dict[tuple[str, int], list[_Conn]] = {}
         self._closed = False
-        self._in_use = asyncio.Semaphore(connections)  # connections busy at once, in all
+        self._in_use = Gate(connections)  # connections busy at once, in all
         self._one_by_one: set[tuple[str, int]] = set()  # receivers that close after an answer
         self._deadlines: dict[_Conn, float] = {}  # connections exchanging -> their deadline
         self._alarm: asyncio.TimerHandle | None = None  # the watchdog, at `_alarm_at`
@@ -140,14 +141,12 @@ class FastPost:
         (timed out); so is everything after a caller's own timeout, which keeps what was
         settled before it."""
         deadline = None if timeout is None else asyncio.get_running_loop().time() + timeout
-        if self._in_use.locked():  # every connection busy (rare): wait for one, within time
+        if not self._in_use.take_now():  # every connection busy (rare): wait for one, in time
             try:
                 async with asyncio.timeout_at(deadline):
-                    await self._in_use.acquire()
+                    await self._in_use.take()
             except TimeoutError:
                 return
-        else:
-            await self._in_use.acquire()  # (free: taken at once)
         try:
             mark, line = self._mark, self._mark_line
             requests = [
@@ -170,7 +169,7 @@ class FastPost:
                 todo = await self._batch(key, todo, requests, limit, results, deadline, retried)
                 retried = True
         finally:
-            self._in_use.release()
+            self._in_use.give()
 
     async def _batch(
         self,
