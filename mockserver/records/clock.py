@@ -21,7 +21,7 @@ import logging
 import math
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 from mockserver.records.clockrunner import Runner
 from mockserver.records.heaps import (
@@ -61,6 +61,7 @@ LATEST = 253_402_300_799.0
 MAX_SCALE = 1_000_000.0
 T = TypeVar("T")
 _SHOWN_NOW: list[tuple[float, str]] = [(math.nan, "")]  # the time now_iso wrote last, and how
+_WithArg = Callable[[Any], Awaitable[None] | None]
 NEAR = 60.0  # timers due later than about this (a request's timeout) wait in the far heap
 
 
@@ -154,34 +155,8 @@ class Clock(Runner):
         label: str = "",
         detail: Mapping[str, Any] | None = None,
     ) -> Timer:
-        timer = Timer(when, next(self._seq), label, callback, detail=detail)
-        self._push(timer)
-        return timer
-
-    def _push(self, timer: Timer) -> None:
-        when = timer.when
-        if when <= self._near_until:
-            timers = self._timers
-            lanes = self._lanes
-            free = None
-            for lane in lanes:
-                if not lane:
-                    if free is None:
-                        free = lane
-                elif lane[-1].when <= when:
-                    lane.append(timer)
-                    timer.lane = lane.number
-                    return  # behind its lane's first timer: not the earliest, no entry
-            if free is not None:  # the first of an empty lane (with an entry in the heap)
-                free.append(timer)
-                timer.lane = free.number
-        else:
-            timers = self._far
-        heapq.heappush(timers, (when, timer.seq, timer))
-        if timers[0][2] is timer:
-            # the runner sleeps until the earliest timer: only a new earliest one wakes it
-            # (not every request's timeout: each wake would cost a loop turn per request)
-            self._wake()
+        """`callback()` at `when` on the virtual clock (a timer with no argument)."""
+        return self.call_at_with(when, cast(_WithArg, callback), NO_ARG, label, detail)
 
     def call_at_with(
         self,
@@ -192,9 +167,31 @@ class Clock(Runner):
         detail: Mapping[str, Any] | None = None,
     ) -> Timer:
         """`call_at` of `callback(arg)`: with a callback shared by many timers (a bound method
-        kept once), no closure per timer; it is named "<arg>:<label>"."""
+        kept once), no closure per timer; it is named "<arg>:<label>". A timer due by
+        `_near_until` goes behind the last of a lane due no later than it, else first into an
+        empty lane, else into the near heap; a later one into the far heap."""
         timer = Timer(when, next(self._seq), label, callback, False, detail, arg)
-        self._push(timer)
+        if when <= self._near_until:
+            timers = self._timers
+            free = None
+            for lane in self._lanes:
+                if not lane:
+                    if free is None:
+                        free = lane
+                elif lane[-1].when <= when:
+                    lane.append(timer)
+                    timer.lane = lane.number
+                    return timer  # behind its lane's first timer: not the earliest, no entry
+            if free is not None:  # the first of an empty lane (with an entry in the heap)
+                free.append(timer)
+                timer.lane = free.number
+        else:
+            timers = self._far
+        heapq.heappush(timers, (when, timer.seq, timer))
+        if timers[0][2] is timer:
+            # the runner sleeps until the earliest timer: only a new earliest one wakes it
+            # (not every request's timeout: each wake would cost a loop turn per request)
+            self._wake()
         return timer
 
     def discard(self, timer: Timer) -> None:
