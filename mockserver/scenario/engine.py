@@ -133,13 +133,18 @@ class Engine:
         A rule that starts with the core's `fail` answers the call that brought the item in:
         ScriptedFault with its status (so the vendor stores nothing), or, a latency alone, a
         delay the server adds to the answer (`scripted_latency`)."""
+        counts = self._counts
         for index, rule in enumerate(ruleset.rules):
-            key = (ruleset.name, index)
-            if rule.first is not None and self._counts.get(key, 0) >= rule.first:
-                continue
-            if rule.when and not matches(rule.when):
-                continue
-            self._counts[key] = self._counts.get(key, 0) + 1
+            first = rule.first
+            if first is None:  # (only a `first: N` rule is counted: no key made per item)
+                if rule.when and not matches(rule.when):
+                    continue
+            else:
+                key = (ruleset.name, index)
+                count = counts.get(key, 0)
+                if count >= first or (rule.when and not matches(rule.when)):
+                    continue
+                counts[key] = count + 1
             fault = rule.fault
             if fault is not None:
                 _fault(fault)

@@ -41,6 +41,22 @@ def test_first_caps_a_rule_and_later_rules_take_over() -> None:
     assert words(engine.choose(rules, matcher("b"))) == ["z"]
 
 
+def test_first_counts_only_the_items_its_rule_took() -> None:
+    """Items a `first: N` rule's `when` turns away do not use up its N (nor do items taken by
+    the rules before it)."""
+    engine = Engine(Clock(START, "manual"))
+    rules = RuleSet(
+        "r",
+        (
+            Rule({"tag": "b"}, (Step("w"),)),
+            Rule({"tag": "a"}, (Step("x"),), first=1),
+            Rule({}, (Step("z"),), otherwise=True),
+        ),
+    )
+    picked = [words(engine.choose(rules, matcher(tag))) for tag in ("b", "c", "b", "a", "a")]
+    assert picked == [["w"], ["z"], ["w"], ["x"], ["z"]]
+
+
 def test_no_rule_matches_without_a_default() -> None:
     engine = Engine(Clock(START, "manual"))
     rules = RuleSet("r", (Rule({"tag": "a"}, (Step("x"),)),))
