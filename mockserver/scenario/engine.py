@@ -13,7 +13,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar
-from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -74,23 +73,37 @@ ItemCallback = Callable[[str], Awaitable[None] | None]
 Timed = tuple[float, str, Mapping[str, Any]]  # a step with a timer: after, word, detail
 
 
-@dataclass(slots=True, eq=False)
-class _Plan:
-    """One item's scripted steps on the clock: the argument its timers share (a timer is named
-    "<plan>:<word>", so a plan shows as its item's key). Its timers fire in order, so the step
-    due next is found by counting rather than kept per timer."""
+class _Plan(list[Timer]):
+    """One item's scripted steps on the clock: the list of their timers, and the argument they
+    share (a timer is named "<plan>:<word>", so a plan shows as its item's key). A list itself,
+    so a live item keeps one object fewer for the collector to walk. Its timers fire in order,
+    so the step due next is found by counting rather than kept per timer; it is emptied once
+    none is left to fire (its timers point at it: no cycle is left for the collector)."""
 
-    key: str
-    steps: tuple[Step, ...]  # as scripted, `fail` steps included (they have no timer)
-    perform: Perform
-    vendor: str
-    timers: list[Timer] = field(default_factory=list)  # emptied once none is left to fire
-    next: int = 0  # where to look for the next step to run
-    ran: int = 0  # how many of its timers have fired
-    earlier: _Plan | None = None  # a plan of the same item still under way when this one came
+    __slots__ = ("earlier", "key", "next", "perform", "ran", "steps", "vendor")
+
+    def __init__(
+        self,
+        key: str,
+        steps: tuple[Step, ...],
+        perform: Perform,
+        vendor: str,
+        earlier: _Plan | None,
+    ) -> None:
+        # (no list.__init__: a new list is empty already)
+        self.key = key
+        self.steps = steps  # as scripted, `fail` steps included (they have no timer)
+        self.perform = perform
+        self.vendor = vendor
+        self.next = 0  # where to look for the next step to run
+        self.ran = 0  # how many of its timers have fired
+        self.earlier = earlier  # a plan of the same item still under way when this one came
 
     def __str__(self) -> str:
         return self.key
+
+    __eq__ = object.__eq__  # a plan is itself, whatever timers it holds
+    __ne__ = object.__ne__
 
 
 class Engine:
@@ -158,19 +171,21 @@ class Engine:
         `perform(item_key, step)`, then the item's waits are woken; each step is logged as it
         runs, with the scenario line that scripted it. One plan per item, its timers sharing
         one callback (no closure, label or list per step)."""
-        plan = _Plan(item_key, steps, perform, vendor)
-        timers = plan.timers
-        call_at_with = self._clock.call_at_with
+        kept = self._timings.get(id(steps))  # (`_timed`, its usual case inlined)
+        timed = kept[1] if kept is not None and kept[0] is steps else self._timed(steps)
+        if not timed:
+            return
+        plans = self._plans
+        plan = _Plan(item_key, steps, perform, vendor, plans.get(item_key))
+        append = plan.append
+        clock = self._clock
+        call_at_with = clock.call_at_with
         run = self._run_step
-        due = self._clock.timestamp()
-        for after, word, detail in self._timed(steps):
+        due = clock.timestamp()
+        for after, word, detail in timed:
             due += after
-            timers.append(call_at_with(due, run, plan, word, detail))
-        if timers:
-            earlier = self._plans.get(item_key)
-            if earlier is not None:
-                plan.earlier = earlier
-            self._plans[item_key] = plan
+            append(call_at_with(due, run, plan, word, detail))
+        plans[item_key] = plan
 
     def _step(self, plan: _Plan) -> Awaitable[None] | None:
         """A plan's timer fired: run its next step."""
@@ -181,8 +196,8 @@ class Engine:
         step = steps[index]
         plan.next = index + 1
         plan.ran += 1
-        if plan.ran == len(plan.timers):
-            plan.timers.clear()  # its timers point at it: no cycle is left for the collector
+        if plan.ran == len(plan):
+            plan.clear()  # its timers point at it: no cycle is left for the collector
             self._done(plan)
         key = plan.key
         if log.isEnabledFor(logging.INFO):  # the arguments alone cost microseconds
@@ -213,7 +228,7 @@ class Engine:
         if self._plans.get(plan.key) is not plan:
             return
         earlier = plan.earlier
-        while earlier is not None and not earlier.timers:  # (a plan done has none left)
+        while earlier is not None and not len(earlier):  # (a plan done has none left)
             earlier = earlier.earlier
         if earlier is None:
             del self._plans[plan.key]
@@ -255,9 +270,9 @@ class Engine:
         plan = self._plans.pop(item_key, None)
         discard = self._clock.discard
         while plan is not None:
-            for timer in plan.timers:
+            for timer in plan:
                 discard(timer)  # (one that has fired is left as it is)
-            plan.timers.clear()  # (no cycle through the timers left in the heap)
+            plan.clear()  # (no cycle through the timers left in the heap)
             plan = plan.earlier
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -158,3 +159,28 @@ async def test_plain_steps_and_every_plan_of_an_item_are_cancelled_together() ->
     await clock.advance(100)
     assert len(done) == 3 and not clock.has_pending()
     engine.cancel("solo")  # done already: nothing to drop
+
+
+def test_a_scheduled_item_keeps_its_timers_and_one_plan_only() -> None:
+    """What a live item's scripted steps keep for the collector to walk until they have run:
+    a timer per step and one plan (the list of them), nothing per step or item besides."""
+    clock = Clock(START, "manual")
+    engine = Engine(clock)
+    steps = (Step("claim", after=1.0), Step("respond", after=2.0))
+
+    def perform(key: str, step: Step) -> None:
+        return None
+
+    engine.schedule("warm-up", steps, perform)  # (the rule's shared details made once)
+    items = 1_000
+    gc.collect()
+    gc.disable()
+    try:
+        before = len(gc.get_objects())
+        keys = [f"item-{n}" for n in range(items)]  # (strings: not tracked)
+        for key in keys:
+            engine.schedule(key, steps, perform)
+        kept = len(gc.get_objects()) - before
+    finally:
+        gc.enable()
+    assert kept <= items * (len(steps) + 1) + 16  # (+ a few lane heads' heap entries)
