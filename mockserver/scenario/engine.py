@@ -148,16 +148,14 @@ class Engine:
         delay the server adds to the answer (`scripted_latency`)."""
         counts = self._counts
         for index, rule in enumerate(ruleset.rules):
+            key = (ruleset.name, index)
+            count = counts.get(key, 0)
             first = rule.first
-            if first is None:  # (only a `first: N` rule is counted: no key made per item)
-                if rule.when and not matches(rule.when):
-                    continue
-            else:
-                key = (ruleset.name, index)
-                count = counts.get(key, 0)
-                if count >= first or (rule.when and not matches(rule.when)):
-                    continue
-                counts[key] = count + 1
+            if first is not None and count >= first:
+                continue
+            if rule.when and not matches(rule.when):
+                continue
+            counts[key] = count + 1
             fault = rule.fault
             if fault is not None:
                 _fault(fault)
