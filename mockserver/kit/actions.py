@@ -237,7 +237,7 @@ class ActionTable:
         action = self._actions.get(step.word)
         if action is None:
             return  # `fail` (core) or a word the schema let through for another vendor
-        target = state.find(item_id)  # (as `_target` and `_run`, inlined: called per step)
+        target = state.find(item_id)  # (as `_target`, inlined: called per step)
         is_item = target is not None
         if target is None:
             if action.find is None:
@@ -246,16 +246,7 @@ class ActionTable:
             if target is None:
                 return
         try:
-            if is_item:
-                status = state.status_of(target)
-                lifecycle = state.lifecycle
-                kept = self._allowed.get(step.word)
-                if kept is None or kept[0] is not lifecycle:
-                    kept = self._remember(action, lifecycle)
-                allowed = kept[1]
-                if allowed is not None and status not in allowed:
-                    raise ApiError(400, action.refuse(target, status, lifecycle))
-            action.handler(state, target, step)
+            self._run(state, action, target, is_item, step)
         except (ApiError, ValueError) as exc:
             message = exc.message if isinstance(exc, ApiError) else str(exc)
             note = f"{step.where}: {step.word} on {self.kind} {item_id}: {message}"
