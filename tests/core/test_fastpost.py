@@ -14,6 +14,7 @@ import pytest
 
 from mockserver.webhooks.fastpost import FastPost, Item, Result, parse
 from mockserver.webhooks.http1 import Answer, Refused, Target
+from tests.support.rawhttp import raw_receiver, read_request
 
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
@@ -30,21 +31,8 @@ async def receiver(handle: Handler) -> AsyncIterator[tuple[Target, list[int]]]:
         finally:
             writer.close()
 
-    server = await asyncio.start_server(serve, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    target = parse(f"http://127.0.0.1:{port}/hook?x=1")
-    assert target is not None
-    try:
+    async with raw_receiver(serve, "/hook?x=1") as target:
         yield target, accepted
-    finally:
-        server.close()
-        await server.wait_closed()
-
-
-async def read_request(reader: asyncio.StreamReader) -> bytes:
-    head = await reader.readuntil(b"\r\n\r\n")
-    length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
-    return head + await reader.readexactly(length)
 
 
 def answering(*answers: bytes, then_close: bool = False) -> Handler:

@@ -9,9 +9,10 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from mockserver.webhooks.fastpost import FastPost, Result, parse
+from mockserver.webhooks.fastpost import FastPost, Result
 from mockserver.webhooks.gate import Gate
 from mockserver.webhooks.http1 import Answer, Target
+from tests.support.rawhttp import raw_receiver, read_request
 
 OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
 
@@ -25,9 +26,7 @@ async def held_receiver(release: asyncio.Event) -> AsyncIterator[tuple[Target, l
     async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
-                await reader.readexactly(length)
+                await read_request(reader)
                 arrived.append(1)
                 await release.wait()
                 writer.write(OK)
@@ -37,14 +36,8 @@ async def held_receiver(release: asyncio.Event) -> AsyncIterator[tuple[Target, l
         finally:
             writer.close()
 
-    server = await asyncio.start_server(serve, "127.0.0.1", 0)
-    target = parse(f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/hook")
-    assert target is not None
-    try:
+    async with raw_receiver(serve) as target:
         yield target, arrived
-    finally:
-        server.close()
-        await server.wait_closed()
 
 
 async def test_with_every_connection_busy_batches_wait_their_turn_within_their_deadline() -> None:

@@ -11,8 +11,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from mockserver.webhooks import http1
-from mockserver.webhooks.fastpost import FastPost, Result, parse
+from mockserver.webhooks.fastpost import FastPost, Result
 from mockserver.webhooks.http1 import Answer, Target
+from tests.support.rawhttp import raw_receiver, read_request
 
 Play = tuple[int, bytes, bool]  # requests to read, the answers to them (one write), hang up
 
@@ -27,9 +28,7 @@ async def receiver(*plays: Play) -> AsyncIterator[Target]:
         count, answers, close = accepted.pop(0)
         try:
             for _ in range(count):
-                head = await reader.readuntil(b"\r\n\r\n")
-                length = int(head.lower().split(b"content-length: ")[1].split(b"\r\n")[0])
-                await reader.readexactly(length)
+                await read_request(reader)
             writer.write(answers)
             await writer.drain()
             if not close:
@@ -39,14 +38,8 @@ async def receiver(*plays: Play) -> AsyncIterator[Target]:
         finally:
             writer.close()
 
-    server = await asyncio.start_server(serve, "127.0.0.1", 0)
-    target = parse(f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/hook")
-    assert target is not None
-    try:
+    async with raw_receiver(serve) as target:
         yield target
-    finally:
-        server.close()
-        await server.wait_closed()
     assert not accepted  # every play was played
 
 
