@@ -119,37 +119,27 @@ class Incoming:
     async def answer(self, limit: int) -> tuple[Answer, bool, bool]:
         """The next answer, skipping interim 1xx ones, with at most `limit` bytes of its body;
         whether the connection carries nothing after it (HTTP/1.0, `Connection: close`);
-        whether its body ended where the connection can carry the next request."""
+        whether its body ended where the connection can carry the next request. (Any answer:
+        the usual ones, lying whole in the buffer, `take` reads first without a coroutine.)"""
         first = True
         while True:
-            buf, pos = self._buf, self._pos
-            at = buf.find(b"\r\n\r\n", pos)
-            if at >= 0 and at - pos <= self._limit:  # (the head is here: a batch's usual case)
-                self._pos = at + 4
-                raw = buf[pos : at + 4]
-            else:
-                try:
-                    raw = await self._until(b"\r\n\r\n")
-                except asyncio.IncompleteReadError as exc:
-                    if first and not exc.partial:
-                        raise Stale from None
-                    raise Refused("ServerDisconnectedError: Server disconnected") from None
-                except (ConnectionResetError, BrokenPipeError):
-                    if first:
-                        raise Stale from None
-                    raise
+            try:
+                raw = await self._until(b"\r\n\r\n")
+            except asyncio.IncompleteReadError as exc:
+                if first and not exc.partial:
+                    raise Stale from None
+                raise Refused("ServerDisconnectedError: Server disconnected") from None
+            except (ConnectionResetError, BrokenPipeError):
+                if first:
+                    raise Stale from None
+                raise
             first = False
             head = _HEADS.get(raw)
             if head is None:
                 head = _read_head(raw)
-            status, headers, closing, length = head
+            status, headers, closing, _ = head
             if 100 <= status < 200 and status != 101:
                 continue
-            if length >= 0:  # (`_body`'s usual case without a coroutine: a whole body, here)
-                pos = self._pos
-                if length <= limit and len(self._buf) - pos >= length:
-                    self._pos = end = pos + length
-                    return Answer(status, headers, self._buf[pos:end], False), closing, True
             body, truncated, ended = await self._body(status, headers, limit)
             return Answer(status, headers, body, truncated), closing, ended
 
