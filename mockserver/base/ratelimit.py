@@ -34,9 +34,7 @@ class RateLimiter:
 
     def hit(self, key: str, now: float) -> Usage:
         """Count one call for `key`; `allowed` is False once the window's budget is spent."""
-        start = now - (now % self.window)  # (`_current`'s, inline: every call counts one)
-        stored = self._windows.get(key)
-        used = stored[1] if stored is not None and stored[0] == start else 0
+        start, used = self._current(key, now)
         allowed = used < self.limit
         if allowed:
             used += 1

@@ -161,9 +161,8 @@ def _vendor_middleware(serving: _Serving) -> Middleware:
         except ApiError as exc:
             return vendor.render_error(exc)
         started = time.perf_counter()
-        # (JournalEntry.arriving's, without its call)
-        entry = JournalEntry(
-            0, "", vendor.name, request.method, request.path, request.query_string, headers, b""
+        entry = JournalEntry.arriving(
+            vendor.name, request.method, request.path, request.query_string, headers
         )
         request[ENTRY] = entry
         world: World | None = None

@@ -31,6 +31,7 @@ from mockserver.records.heaps import (
     Lane,
     any_live,
     move_due,
+    next_in_lane,
     note_discarded,
     note_discarded_near,
     pop_first,
@@ -290,12 +291,8 @@ class Clock(Runner):
         lanes = self._lanes
         while timers and timers[0][0] <= limit:
             timer = heapq.heappop(timers)[2]
-            if timer.lane >= 0:  # (`heaps.next_in_lane`, inlined: called per timer)
-                lane = lanes[timer.lane]
-                lane.popleft()
-                if lane:
-                    head = lane[0]
-                    heapq.heappush(timers, (head.when, head.seq, head))
+            if timer.lane >= 0:
+                next_in_lane(timers, lanes, timer)
             if timer.cancelled:
                 if self._discarded:
                     self._discarded -= 1

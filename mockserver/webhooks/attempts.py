@@ -204,24 +204,8 @@ class Attempts:
         started = time.perf_counter()
         await self._poster.post_together(sending)
         took = (time.perf_counter() - started) * 1000
-        pending, notify = self._pending, self._notifier.notify
-        quiet = not log.isEnabledFor(logging.INFO)  # (no line per delivered attempt: one look)
         for delivery, attempt, due, _ in sending:
-            status = attempt.status
-            if (
-                quiet
-                and status is not None
-                and 200 <= status < 300
-                and delivery.state == "pending"
-                and delivery.policy.delivered(status)
-            ):  # `_finish`'s usual case without the call: delivered, no line to log
-                attempt.duration_ms = took
-                delivery.attempts.append(attempt)
-                delivery.state = "delivered"
-                del pending[delivery.id]
-                notify("deliveries", delivery.subject, delivery)
-            else:
-                self._finish(delivery, attempt, due, took)
+            self._finish(delivery, attempt, due, took)
 
     async def _post_alone(self, delivery: Delivery, attempt: Attempt, due: float) -> None:
         """One attempt through the aiohttp session (a receiver that is not plain HTTP)."""

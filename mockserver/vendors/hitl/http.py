@@ -28,9 +28,7 @@ USER: web.RequestKey[ApiUser] = web.RequestKey("hitl.user")
 
 
 def envelope(msg: str, data: Any, status: int = 200) -> web.Response:
-    # (json_response's answer, without its call: every success answer is one)
-    body = jsonio.dumps({"error": False, "msg": msg, "data": data})
-    return web.Response(body=body, status=status, content_type="application/json")
+    return json_response({"error": False, "msg": msg, "data": data}, status=status)
 
 
 def render_error(error: ApiError) -> web.Response:
@@ -93,10 +91,9 @@ _RESET = istr("X-RateLimit-Reset")
 
 
 def rate_headers(usage: Usage) -> dict[str, str]:
-    limit = usage.limit
     return {
-        _LIMIT: str(limit),
-        _REMAINING: str(max(0, limit - usage.used)),  # (`usage.remaining`, without its call)
+        _LIMIT: str(usage.limit),
+        _REMAINING: str(usage.remaining),
         _RESET: str(int(usage.reset_at)),
     }
 
